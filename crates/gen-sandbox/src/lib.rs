@@ -1,5 +1,655 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! A throwaway PostgreSQL server for one run of gen.
+//!
+//! One cluster per run, never one per side: callers [`Sandbox::start`] once,
+//! then create the databases they need (typically two, `old` and `new`) and
+//! load them concurrently.
+//!
+//! Three backends provide the server:
+//!
+//! * [`Backend::Local`] (the default) copies a cached `initdb` template into
+//!   tmpfs and runs `postgres` as a child process on a private Unix socket.
+//!   As root it runs the server as the `postgres` system user.
+//! * [`Backend::Url`] uses an existing server and creates uniquely named
+//!   scratch databases on it, dropped again at the end.
+//! * [`Backend::Docker`] starts a container through testcontainers.
+//!
+//! Cleanup happens on [`Sandbox::shutdown`], which reports problems, and
+//! otherwise when the [`Sandbox`] is dropped — including when a caller's work
+//! future is dropped because Ctrl-C won a `tokio::select!`:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), gen_sandbox::SandboxError> {
+//! use gen_sandbox::{Backend, Sandbox};
+//! let work = async {
+//!     let sandbox = Sandbox::start(&Backend::default()).await?;
+//!     let (old, new) = tokio::try_join!(
+//!         sandbox.create_database("old"),
+//!         sandbox.create_database("new"),
+//!     )?;
+//!     // … load and introspect `old` and `new` …
+//!     sandbox.shutdown().await
+//! };
+//! tokio::select! {
+//!     result = work => result?,
+//!     _ = tokio::signal::ctrl_c() => {} // the sandbox was dropped: server stopped, files gone
+//! }
+//! # Ok(()) }
+//! ```
+
+mod conninfo;
+mod docker;
+mod error;
+mod local;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, Config, NoTls};
+
+pub use conninfo::redact;
+pub use error::{PgError, SandboxError};
+
+/// How long cleanup of an existing server may take when it runs from `Drop`.
+const DROP_CLEANUP_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Where the throwaway server comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A private cluster from locally installed server binaries.
+    Local {
+        /// The directory holding `initdb` and `postgres` (`--pg-bin`); found
+        /// automatically when `None`.
+        pg_bin: Option<PathBuf>,
+    },
+    /// An existing server; scratch databases are created on it and dropped
+    /// afterwards. Needs a role allowed to create databases (and roles, if
+    /// the schema grants to roles that do not exist there).
+    Url {
+        /// A `postgres://` URL or a libpq `key=value` string.
+        url: String,
+    },
+    /// A container started through the Docker engine.
+    Docker {
+        /// The image, `postgres:15` when `None`.
+        image: Option<String>,
+    },
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        Self::Local { pg_bin: None }
+    }
+}
+
+impl fmt::Debug for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Local { pg_bin } => f.debug_struct("Local").field("pg_bin", pg_bin).finish(),
+            Self::Url { url } => f.debug_struct("Url").field("url", &redact(url)).finish(),
+            Self::Docker { image } => f.debug_struct("Docker").field("image", image).finish(),
+        }
+    }
+}
+
+/// A running throwaway server. Dropping it stops the server (or drops the
+/// scratch databases on an existing one) and removes every file it made.
+pub struct Sandbox {
+    inner: Option<Inner>,
+}
+
+struct Inner {
+    server: Server,
+    /// Connection settings for the maintenance database.
+    admin_config: Config,
+    admin: Client,
+    server_version: String,
+    server_version_num: u32,
+    state: Mutex<Scratch>,
+}
+
+enum Server {
+    Local(local::LocalServer),
+    Url,
+    Docker(Box<docker::Container>),
+}
+
+/// What the sandbox made on a server it does not own, to undo at cleanup.
+#[derive(Default)]
+struct Scratch {
+    databases: BTreeSet<String>,
+    roles: BTreeSet<String>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Sandbox");
+        if let Some(inner) = &self.inner {
+            let kind = match &inner.server {
+                Server::Local(_) => "local",
+                Server::Url => "url",
+                Server::Docker(_) => "docker",
+            };
+            s.field("backend", &kind)
+                .field("server", &conninfo::to_conninfo(&inner.admin_config, false))
+                .field("version", &inner.server_version);
+        }
+        s.finish()
+    }
+}
+
+impl Sandbox {
+    /// Starts (or connects to) a server for this run.
+    pub async fn start(backend: &Backend) -> Result<Sandbox, SandboxError> {
+        let (server, admin_config, admin) = match backend {
+            Backend::Local { pg_bin } => {
+                let (server, config, client) = local::LocalServer::start(pg_bin.clone()).await?;
+                (Server::Local(server), config, client)
+            }
+            Backend::Url { url } => {
+                let config = conninfo::parse(url)?;
+                let client = connect_config(&config).await?;
+                (Server::Url, config, client)
+            }
+            Backend::Docker { image } => {
+                let (container, config, client) = docker::start(image.as_deref()).await?;
+                (Server::Docker(Box::new(container)), config, client)
+            }
+        };
+        // From here on a failure drops `sandbox`, which cleans up.
+        let mut sandbox = Sandbox {
+            inner: Some(Inner {
+                server,
+                admin_config,
+                admin,
+                server_version: String::new(),
+                server_version_num: 0,
+                state: Mutex::new(Scratch::default()),
+            }),
+        };
+        let (version, version_num) = {
+            let inner = sandbox.inner()?;
+            let row = inner
+                .admin
+                .query_one(
+                    "SELECT current_setting('server_version'), \
+                     current_setting('server_version_num')::int4",
+                    &[],
+                )
+                .await
+                .map_err(|e| query_error("reading the server version", e))?;
+            let full: String = row.get(0);
+            let num: i32 = row.get(1);
+            (
+                full.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                u32::try_from(num).unwrap_or_default(),
+            )
+        };
+        if let Some(inner) = sandbox.inner.as_mut() {
+            inner.server_version = version;
+            inner.server_version_num = version_num;
+        }
+        Ok(sandbox)
+    }
+
+    fn inner(&self) -> Result<&Inner, SandboxError> {
+        // `inner` is only ever taken by `shutdown(self)` and `drop`, after
+        // which no `&self` method can run; this is a typed fallback.
+        self.inner.as_ref().ok_or_else(|| SandboxError::Cleanup {
+            problems: vec!["the sandbox was already shut down".to_owned()],
+        })
+    }
+
+    /// Creates an empty database with a unique name containing `label`, from
+    /// `template0` with UTF8 encoding and the C locale, so both sides of a
+    /// comparison start identical whatever the server's defaults.
+    pub async fn create_database(&self, label: &str) -> Result<Database, SandboxError> {
+        let inner = self.inner()?;
+        let name = scratch_name(label);
+        // Recorded before it exists: if this future is dropped half-way the
+        // database may still appear, and cleanup uses IF EXISTS anyway.
+        lock(&inner.state).databases.insert(name.clone());
+        let provider = if inner.server_version_num >= 150_000 {
+            " LOCALE_PROVIDER libc"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'{provider}",
+            quote_ident(&name)
+        );
+        if let Err(e) = inner.admin.batch_execute(&sql).await {
+            lock(&inner.state).databases.remove(&name);
+            return Err(query_error(format!("creating database {name}"), e));
+        }
+        let mut config = inner.admin_config.clone();
+        config.dbname(&name);
+        Ok(Database { name, config })
+    }
+
+    /// Drops a database made by [`Sandbox::create_database`], ending any
+    /// sessions still connected to it.
+    pub async fn drop_database(&self, db: &Database) -> Result<(), SandboxError> {
+        let inner = self.inner()?;
+        drop_database_on(&inner.admin, &db.name, inner.server_version_num).await?;
+        lock(&inner.state).databases.remove(&db.name);
+        Ok(())
+    }
+
+    /// Creates each role that does not exist yet, as `NOLOGIN`.
+    ///
+    /// Roles are cluster-wide, so schema files that `GRANT` to roles need
+    /// them before loading. `public`, `current_user`, `current_role` and
+    /// `session_user` are keywords, not roles, and are skipped. On the URL
+    /// backend the roles created here are dropped again at cleanup (unless
+    /// something else on that server has come to depend on them).
+    pub async fn create_roles(&self, roles: &[String]) -> Result<(), SandboxError> {
+        let inner = self.inner()?;
+        let mut wanted = BTreeSet::new();
+        for role in roles {
+            if is_role_keyword(role) {
+                continue;
+            }
+            validate_role_name(role)?;
+            wanted.insert(role.as_str());
+        }
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<&str> = wanted.iter().copied().collect();
+        let existing: BTreeSet<String> = inner
+            .admin
+            .query(
+                "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
+                &[&names],
+            )
+            .await
+            .map_err(|e| query_error("looking up roles", e))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        for role in names.into_iter().filter(|r| !existing.contains(*r)) {
+            match inner
+                .admin
+                .batch_execute(&format!("CREATE ROLE {} NOLOGIN", quote_ident(role)))
+                .await
+            {
+                Ok(()) => {
+                    lock(&inner.state).roles.insert(role.to_owned());
+                }
+                // Another run on the same server made it first: theirs to drop.
+                Err(e) if e.code() == Some(&SqlState::DUPLICATE_OBJECT) => {}
+                Err(e) => return Err(query_error(format!("creating role {role}"), e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The server's version, e.g. `15.18`.
+    pub fn server_version(&self) -> &str {
+        self.inner
+            .as_ref()
+            .map_or("", |inner| inner.server_version.as_str())
+    }
+
+    /// The server's version as a number, e.g. `150018`.
+    pub fn server_version_num(&self) -> u32 {
+        self.inner
+            .as_ref()
+            .map_or(0, |inner| inner.server_version_num)
+    }
+
+    /// Local backend: the directory holding `pg_dump`, `psql` and friends of
+    /// exactly the running server's version.
+    pub fn bin_dir(&self) -> Option<&Path> {
+        match &self.inner.as_ref()?.server {
+            Server::Local(server) => Some(server.bin_dir()),
+            _ => None,
+        }
+    }
+
+    /// Local backend: the cluster's data directory (removed at cleanup).
+    pub fn data_dir(&self) -> Option<&Path> {
+        match &self.inner.as_ref()?.server {
+            Server::Local(server) => Some(server.data_dir()),
+            _ => None,
+        }
+    }
+
+    /// Local backend: the process id of the postmaster.
+    pub fn server_pid(&self) -> Option<u32> {
+        match &self.inner.as_ref()?.server {
+            Server::Local(server) => Some(server.pid()),
+            _ => None,
+        }
+    }
+
+    /// A `postgres://` URL of the server's maintenance database, password
+    /// included; a local sandbox's Unix socket directory is percent-encoded
+    /// into the host. Another sandbox can use it as [`Backend::Url`].
+    pub fn url(&self) -> String {
+        self.inner.as_ref().map_or_else(String::new, |inner| {
+            conninfo::to_url(&inner.admin_config, true)
+        })
+    }
+
+    /// The same as [`Sandbox::url`] as a libpq `key=value` string.
+    pub fn conninfo(&self) -> String {
+        self.inner.as_ref().map_or_else(String::new, |inner| {
+            conninfo::to_conninfo(&inner.admin_config, true)
+        })
+    }
+
+    /// Stops the server (or drops the scratch databases and roles on an
+    /// existing one) and removes its files, reporting anything that could not
+    /// be cleaned up. Dropping the sandbox does the same silently.
+    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
+        let Some(inner) = self.inner.take() else {
+            return Ok(());
+        };
+        let Inner {
+            server,
+            admin,
+            admin_config,
+            server_version_num,
+            state,
+            ..
+        } = inner;
+        let scratch = state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let problems = match server {
+            Server::Local(mut server) => {
+                drop(admin);
+                tokio::task::spawn_blocking(move || server.stop())
+                    .await
+                    .unwrap_or_else(|e| Err(vec![format!("stopping postgres: {e}")]))
+                    .err()
+                    .unwrap_or_default()
+            }
+            Server::Url => {
+                let problems = cleanup_existing(&admin, &scratch, server_version_num).await;
+                drop(admin);
+                let _ = admin_config;
+                problems
+            }
+            Server::Docker(container) => {
+                drop(admin);
+                match container.rm().await {
+                    Ok(()) => Vec::new(),
+                    Err(e) => vec![format!("removing the container: {e}")],
+                }
+            }
+        };
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(SandboxError::Cleanup { problems })
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let Some(inner) = self.inner.take() else {
+            return;
+        };
+        let Inner {
+            server,
+            admin,
+            admin_config,
+            server_version_num,
+            state,
+            ..
+        } = inner;
+        drop(admin);
+        match server {
+            // Its own Drop stops the server and removes the files.
+            Server::Local(server) => drop(server),
+            Server::Url => {
+                let scratch = state.into_inner().unwrap_or_else(|e| e.into_inner());
+                if scratch.databases.is_empty() && scratch.roles.is_empty() {
+                    return;
+                }
+                // Drop cannot await, and the caller's runtime may be the very
+                // thread blocked here, so cleanup gets a thread, a runtime
+                // and a connection of its own.
+                let cleanup = std::thread::spawn(move || {
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    runtime.block_on(async {
+                        let work = async {
+                            if let Ok(client) = connect_config(&admin_config).await {
+                                cleanup_existing(&client, &scratch, server_version_num).await;
+                            }
+                        };
+                        let _ = tokio::time::timeout(DROP_CLEANUP_TIMEOUT, work).await;
+                    });
+                });
+                let _ = cleanup.join();
+            }
+            Server::Docker(container) => {
+                // testcontainers removes the container from its Drop, which
+                // needs a runtime context.
+                if tokio::runtime::Handle::try_current().is_ok() {
+                    drop(container);
+                } else if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    let _guard = runtime.enter();
+                    drop(container);
+                }
+            }
+        }
+    }
+}
+
+/// Drops scratch databases, then the roles this run created (a role cannot
+/// be dropped while a database still holds privileges granted to it).
+async fn cleanup_existing(client: &Client, scratch: &Scratch, version_num: u32) -> Vec<String> {
+    let mut problems = Vec::new();
+    for name in &scratch.databases {
+        if let Err(e) = drop_database_on(client, name, version_num).await {
+            problems.push(e.to_string() + &source_suffix(&e));
+        }
+    }
+    for role in &scratch.roles {
+        match client
+            .batch_execute(&format!("DROP ROLE IF EXISTS {}", quote_ident(role)))
+            .await
+        {
+            Ok(()) => {}
+            // Another run on this server found the role and granted to it
+            // meanwhile; it is in use, so it stays.
+            Err(e) if e.code() == Some(&SqlState::DEPENDENT_OBJECTS_STILL_EXIST) => {}
+            Err(e) => problems.push(format!("dropping role {role}: {}", PgError::from(e))),
+        }
+    }
+    problems
+}
+
+fn source_suffix(e: &SandboxError) -> String {
+    std::error::Error::source(e).map_or_else(String::new, |s| format!(": {s}"))
+}
+
+async fn drop_database_on(
+    client: &Client,
+    name: &str,
+    version_num: u32,
+) -> Result<(), SandboxError> {
+    let quoted = quote_ident(name);
+    let result = if version_num >= 130_000 {
+        client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+            .await
+    } else {
+        // Before 13 there is no FORCE: end the sessions by hand first.
+        match client
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                &[&name],
+            )
+            .await
+        {
+            Ok(_) => {
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
+                    .await
+            }
+            Err(e) => Err(e),
+        }
+    };
+    result.map_err(|e| query_error(format!("dropping database {name}"), e))
+}
+
+/// A database inside a sandbox. Cheap to clone; it carries connection
+/// settings, not a connection.
+#[derive(Clone)]
+pub struct Database {
+    name: String,
+    config: Config,
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Database")
+            .field("name", &self.name)
+            .field("conninfo", &self.redacted())
+            .finish()
+    }
+}
+
+impl Database {
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Opens a new connection; its background task is spawned on the current
+    /// tokio runtime and ends when the client is dropped.
+    pub async fn connect(&self) -> Result<Client, SandboxError> {
+        connect_config(&self.config).await
+    }
+
+    /// A libpq `key=value` string for `psql -d` and `pg_dump -d`. Contains
+    /// the password, if there is one: never show it, use
+    /// [`Database::redacted`].
+    pub fn conninfo(&self) -> String {
+        conninfo::to_conninfo(&self.config, true)
+    }
+
+    /// The connection string for messages, without any password.
+    pub fn redacted(&self) -> String {
+        conninfo::to_conninfo(&self.config, false)
+    }
+}
+
+/// Connects to an arbitrary server given as a `postgres://` URL or a libpq
+/// `key=value` string (used for `gen diff --from postgres://…`). The
+/// connection task is spawned on the current runtime. Errors never contain
+/// the password.
+pub async fn connect_url(url: &str) -> Result<Client, SandboxError> {
+    connect_config(&conninfo::parse(url)?).await
+}
+
+async fn connect_config(config: &Config) -> Result<Client, SandboxError> {
+    let (client, connection) = config
+        .connect(NoTls)
+        .await
+        .map_err(|e| SandboxError::Connect {
+            target: conninfo::to_conninfo(config, false),
+            source: e.into(),
+        })?;
+    tokio::spawn(connection);
+    Ok(client)
+}
+
+fn query_error(action: impl Into<String>, e: tokio_postgres::Error) -> SandboxError {
+    SandboxError::Query {
+        action: action.into(),
+        source: e.into(),
+    }
+}
+
+fn lock(state: &Mutex<Scratch>) -> std::sync::MutexGuard<'_, Scratch> {
+    // The data is a pair of name sets; a panic elsewhere cannot leave them
+    // half-updated, so a poisoned lock is still usable.
+    state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `gen_scratch_<label>_<pid>_<n>_<random>`: unique across processes and
+/// runs sharing one server, and recognisable if something is ever left
+/// behind.
+fn scratch_name(label: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let label: String = label
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(16)
+        .collect();
+    let label = if label.is_empty() {
+        "db".to_owned()
+    } else {
+        label
+    };
+    format!(
+        "gen_scratch_{label}_{}_{n}_{:06x}",
+        std::process::id(),
+        random_u32() & 0xff_ffff
+    )
+}
+
+/// A random number without a dependency: std seeds every `RandomState`
+/// from the operating system's randomness.
+fn random_u32() -> u32 {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish() as u32
+}
+
+fn is_role_keyword(role: &str) -> bool {
+    ["public", "current_user", "current_role", "session_user"]
+        .iter()
+        .any(|k| role.eq_ignore_ascii_case(k))
+}
+
+fn validate_role_name(role: &str) -> Result<(), SandboxError> {
+    let reason = if role.is_empty() {
+        "empty"
+    } else if role.len() > 63 {
+        "longer than 63 bytes"
+    } else if role.contains('\0') {
+        "contains a NUL character"
+    } else {
+        return Ok(());
+    };
+    Err(SandboxError::InvalidRoleName {
+        name: role.to_owned(),
+        reason,
+    })
+}
+
+/// Quotes an identifier the way `quote_ident()` does when quoting is needed;
+/// always quoting is simpler and equally valid.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 #[cfg(test)]
@@ -7,8 +657,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    fn scratch_names_are_unique_valid_identifiers() {
+        let a = scratch_name("Old side!");
+        let b = scratch_name("old side");
+        assert_ne!(a, b);
+        assert!(a.starts_with("gen_scratch_oldside_"), "{a}");
+        assert!(a.len() <= 63, "{a}");
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{a}"
+        );
+        assert!(scratch_name("").starts_with("gen_scratch_db_"));
+        assert!(scratch_name(&"x".repeat(100)).len() <= 63);
+    }
+
+    #[test]
+    fn quotes_identifiers() {
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn backend_debug_hides_passwords() {
+        let backend = Backend::Url {
+            url: "postgres://u:hunter2@h/db".to_owned(),
+        };
+        let text = format!("{backend:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("u:***@h"), "{text}");
+    }
+
+    #[test]
+    fn rejects_impossible_role_names() {
+        assert!(validate_role_name("").is_err());
+        assert!(validate_role_name(&"r".repeat(64)).is_err());
+        assert!(validate_role_name("app_reader").is_ok());
+        assert!(is_role_keyword("PUBLIC"));
     }
 }
