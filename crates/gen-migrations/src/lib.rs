@@ -1,14 +1,33 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! The migration directory gen writes, in Sqitch's layout so the real `sqitch`
+//! deploys, verifies and reverts it:
+//!
+//! ```text
+//! migrations/
+//!   sqitch.conf     [core] engine = pg, plan_file, top_dir
+//!   sqitch.plan     %syntax-version, %project, then one line per change and tag
+//!   deploy/<change>.sql
+//!   revert/<change>.sql
+//!   verify/<change>.sql
+//!   gen.sum         sha256 of every script, then a total that conflicts on parallel appends
+//! ```
+//!
+//! [`MigrationDir`] is the entry point: [`MigrationDir::init`],
+//! [`MigrationDir::open`], [`MigrationDir::add_change`] (atomic, never
+//! overwrites), [`MigrationDir::check_sum`] and [`MigrationDir::rehash`].
+//! [`Plan`] parses and writes `sqitch.plan` with Sqitch's grammar, and
+//! [`change_id`] computes the ids Sqitch records in its registry.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod dir;
+mod error;
+mod grammar;
+mod id;
+mod plan;
+mod planner;
+mod sum;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use dir::{CONFIG_FILE, MigrationDir, NewChange, PLAN_FILE, SQITCH_CONF, ScriptKind};
+pub use error::MigrationError;
+pub use id::{canonical_uri, change_id, script_hash, tag_id};
+pub use plan::{Change, Dependency, Entry, Operator, Plan, SYNTAX_VERSION, Tag, validate_name};
+pub use planner::{ParseTimestampError, Planner, Timestamp};
+pub use sum::{SUM_FILE, SumProblem};

@@ -1,0 +1,563 @@
+//! The migration directory on disk and the one way gen changes it.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::plan::validate_name;
+use crate::sum::{SUM_FILE, SumFile, SumLine, SumProblem, sha256_hex};
+use crate::{Change, Dependency, MigrationError, Plan, Planner};
+
+/// File name of the plan inside the migration directory.
+pub const PLAN_FILE: &str = "sqitch.plan";
+
+/// File name of Sqitch's configuration inside the migration directory.
+pub const CONFIG_FILE: &str = "sqitch.conf";
+
+/// What `init` writes to `sqitch.conf`: enough for `sqitch` run inside the
+/// directory (or with `--chdir`) to find the plan and scripts, and nothing
+/// that belongs to one machine (targets stay on the command line or in the
+/// user's own config).
+pub const SQITCH_CONF: &str = "[core]\n\tengine = pg\n\tplan_file = sqitch.plan\n\ttop_dir = .\n";
+
+/// Which of a change's three scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ScriptKind {
+    /// `deploy/<name>.sql`: applies the change.
+    Deploy,
+    /// `revert/<name>.sql`: undoes it.
+    Revert,
+    /// `verify/<name>.sql`: fails unless the change is in place.
+    Verify,
+}
+
+impl ScriptKind {
+    /// All three, in the order Sqitch lists them and gen.sum records them.
+    pub const ALL: [ScriptKind; 3] = [Self::Deploy, Self::Revert, Self::Verify];
+
+    /// The directory holding scripts of this kind.
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Self::Deploy => "deploy",
+            Self::Revert => "revert",
+            Self::Verify => "verify",
+        }
+    }
+
+    /// `deploy/<change>.sql`, with `/` separators whatever the platform, as
+    /// recorded in gen.sum.
+    pub fn relative_path(self, change: &str) -> String {
+        format!("{}/{change}.sql", self.dir_name())
+    }
+}
+
+/// A change for [`MigrationDir::add_change`] to plan and write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewChange {
+    /// Change name (Sqitch's rules; `/` makes subdirectories).
+    pub name: String,
+    /// Note written after `#` on the plan line; surrounding whitespace is trimmed.
+    pub note: String,
+    /// Requirements, each `change`, `change@tag`, `@tag`, `project:change`,
+    /// or `!change` for a conflict.
+    pub requires: Vec<String>,
+    /// Deploy script text.
+    pub deploy: String,
+    /// Revert script text.
+    pub revert: String,
+    /// Verify script text.
+    pub verify: String,
+    /// Who plans the change and when.
+    pub planner: Planner,
+}
+
+/// A Sqitch migration directory: `sqitch.conf`, `sqitch.plan`, `deploy/`,
+/// `revert/`, `verify/` and gen's `gen.sum`.
+#[derive(Clone, Debug)]
+pub struct MigrationDir {
+    root: PathBuf,
+    plan: Plan,
+    /// The plan file's text when it was read, to notice edits made since.
+    plan_text: String,
+}
+
+impl MigrationDir {
+    /// Creates the directory for `project`: config, empty plan, script
+    /// directories and sum file. Refuses if `sqitch.plan` exists; keeps an
+    /// existing `sqitch.conf`.
+    pub fn init(root: &Path, project: &str) -> Result<MigrationDir, MigrationError> {
+        validate_name("project", project)?;
+        let plan_path = root.join(PLAN_FILE);
+        if plan_path.exists() {
+            return Err(MigrationError::AlreadyInitialized { path: plan_path });
+        }
+        for kind in ScriptKind::ALL {
+            let dir = root.join(kind.dir_name());
+            fs::create_dir_all(&dir)
+                .map_err(|e| MigrationError::io("create directory", &dir, e))?;
+        }
+        let conf = root.join(CONFIG_FILE);
+        if !conf.exists() {
+            write_new(&conf, SQITCH_CONF.as_bytes())?;
+        }
+        let sum_path = root.join(SUM_FILE);
+        if !sum_path.exists() {
+            write_new(&sum_path, SumFile::render(&[]).as_bytes())?;
+        }
+        let plan = Plan::new(project, None);
+        let plan_text = plan.render();
+        // Last, so a failure above leaves no plan and `init` can be rerun.
+        write_new(&plan_path, plan_text.as_bytes()).map_err(|e| match e {
+            MigrationError::Io { source, .. } if source.kind() == io::ErrorKind::AlreadyExists => {
+                MigrationError::AlreadyInitialized {
+                    path: plan_path.clone(),
+                }
+            }
+            e => e,
+        })?;
+        Ok(MigrationDir {
+            root: root.to_owned(),
+            plan,
+            plan_text,
+        })
+    }
+
+    /// Reads the directory at `root` by parsing its `sqitch.plan`.
+    ///
+    /// Plans with reworked changes are refused: gen's script paths and sum
+    /// file assume one script set per change name.
+    pub fn open(root: &Path) -> Result<MigrationDir, MigrationError> {
+        let plan_path = root.join(PLAN_FILE);
+        let plan_text = match fs::read_to_string(&plan_path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(MigrationError::NotInitialized { path: plan_path });
+            }
+            Err(e) => return Err(MigrationError::io("read", &plan_path, e)),
+        };
+        let plan = Plan::parse(&plan_text, &plan_path)?;
+        if let Some(change) = plan.reworked() {
+            return Err(MigrationError::Unsupported {
+                path: plan_path,
+                line: change.line().unwrap_or(0),
+                message: format!("change \"{}\" is reworked (planned twice)", change.name),
+            });
+        }
+        Ok(MigrationDir {
+            root: root.to_owned(),
+            plan,
+            plan_text,
+        })
+    }
+
+    /// The directory holding `sqitch.plan`.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The parsed plan.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Where the `kind` script of `change` lives.
+    pub fn script_path(&self, kind: ScriptKind, change: &str) -> PathBuf {
+        self.root
+            .join(kind.dir_name())
+            .join(format!("{change}.sql"))
+    }
+
+    /// Every change's deploy script, in plan order: what replaying the
+    /// migrations runs.
+    pub fn deploy_scripts(&self) -> Vec<(String, PathBuf)> {
+        self.plan
+            .changes()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    self.script_path(ScriptKind::Deploy, &c.name),
+                )
+            })
+            .collect()
+    }
+
+    /// Plans `new` and writes its scripts, atomically: either the three
+    /// scripts, the plan entry and the sum lines all land, or the directory
+    /// is left as it was.
+    ///
+    /// Never overwrites: a change of that name in the plan, or any of its
+    /// script paths already taken, is [`MigrationError::ChangeExists`].
+    pub fn add_change(&mut self, new: NewChange) -> Result<&Change, MigrationError> {
+        validate_name("change", &new.name)?;
+        if self.plan.changes().any(|c| c.name == new.name) {
+            return Err(MigrationError::ChangeExists {
+                name: new.name,
+                path: None,
+            });
+        }
+        let scripts = [
+            (ScriptKind::Deploy, new.deploy.as_str()),
+            (ScriptKind::Revert, new.revert.as_str()),
+            (ScriptKind::Verify, new.verify.as_str()),
+        ];
+        for (kind, _) in scripts {
+            let path = self.script_path(kind, &new.name);
+            // symlink_metadata: a dangling link or a directory squatting on
+            // the name counts as taken too.
+            if fs::symlink_metadata(&path).is_ok() {
+                return Err(MigrationError::ChangeExists {
+                    name: new.name,
+                    path: Some(path),
+                });
+            }
+        }
+        let dependencies = self.resolve_requires(&new.name, &new.requires)?;
+        let change = Change::new(
+            new.name.clone(),
+            dependencies,
+            new.planner.clone(),
+            new.note.trim(),
+        );
+
+        let plan_path = self.root.join(PLAN_FILE);
+        let on_disk = fs::read_to_string(&plan_path)
+            .map_err(|e| MigrationError::io("read", &plan_path, e))?;
+        if on_disk != self.plan_text {
+            return Err(MigrationError::PlanChanged { path: plan_path });
+        }
+        let mut plan = self.plan.clone();
+        plan.push_change(change);
+        let plan_text = plan.render();
+
+        // The sum grows by the new lines only: re-hashing existing scripts
+        // here would quietly bless an edit that check_sum should report.
+        let sum_path = self.root.join(SUM_FILE);
+        let old_sum = read_optional(&sum_path)?;
+        let mut sum_lines = match &old_sum {
+            Some(bytes) => {
+                let text = String::from_utf8_lossy(bytes);
+                SumFile::parse(&text, &sum_path)?.lines
+            }
+            None => Vec::new(),
+        };
+        for (kind, text) in scripts {
+            sum_lines.push(SumLine {
+                hash: sha256_hex(text.as_bytes()),
+                path: kind.relative_path(&new.name),
+            });
+        }
+
+        let mut tx = Transaction::default();
+        let result = (|| {
+            for (kind, text) in scripts {
+                let path = self.script_path(kind, &new.name);
+                if let Some(parent) = path.parent() {
+                    tx.create_dir_all(parent)?;
+                }
+                write_new(&path, text.as_bytes()).map_err(|e| match e {
+                    MigrationError::Io { source, .. }
+                        if source.kind() == io::ErrorKind::AlreadyExists =>
+                    {
+                        MigrationError::ChangeExists {
+                            name: new.name.clone(),
+                            path: Some(path.clone()),
+                        }
+                    }
+                    e => e,
+                })?;
+                tx.created_files.push(path);
+            }
+            tx.replace(
+                &plan_path,
+                plan_text.as_bytes(),
+                Some(self.plan_text.as_bytes().to_vec()),
+            )?;
+            tx.replace(
+                &sum_path,
+                SumFile::render(&sum_lines).as_bytes(),
+                old_sum.clone(),
+            )?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            tx.roll_back();
+            return Err(e);
+        }
+
+        self.plan = plan;
+        self.plan_text = plan_text;
+        match self.plan.entries.last() {
+            Some(crate::Entry::Change(c)) => Ok(c),
+            // push_change always appends the change last.
+            _ => unreachable!("the change was just appended"),
+        }
+    }
+
+    /// Compares `gen.sum` with the plan and the script files.
+    pub fn check_sum(&self) -> Result<Vec<SumProblem>, MigrationError> {
+        let sum_path = self.root.join(SUM_FILE);
+        let Some(bytes) = read_optional(&sum_path)? else {
+            return Ok(vec![SumProblem::NoSumFile]);
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let sum = SumFile::parse(&text, &sum_path)?;
+        let mut problems = Vec::new();
+        if !sum.total_ok {
+            problems.push(SumProblem::TotalMismatch);
+        }
+        let listed: std::collections::BTreeMap<&str, &str> = sum
+            .lines
+            .iter()
+            .map(|l| (l.path.as_str(), l.hash.as_str()))
+            .collect();
+        let mut planned = BTreeSet::new();
+        for change in self.plan.changes() {
+            let paths: Vec<(ScriptKind, String)> = ScriptKind::ALL
+                .iter()
+                .map(|&k| (k, k.relative_path(&change.name)))
+                .collect();
+            planned.extend(paths.iter().map(|(_, p)| p.clone()));
+            if !paths.iter().any(|(_, p)| listed.contains_key(p.as_str())) {
+                problems.push(SumProblem::Unlisted {
+                    change: change.name.clone(),
+                });
+                continue;
+            }
+            for (kind, rel) in &paths {
+                let file = self.script_path(*kind, &change.name);
+                let contents = read_optional(&file)?;
+                match (listed.get(rel.as_str()), contents) {
+                    (Some(hash), Some(bytes)) => {
+                        if sha256_hex(&bytes) != *hash {
+                            problems.push(SumProblem::Edited { path: rel.into() });
+                        }
+                    }
+                    (Some(_), None) => problems.push(SumProblem::Missing { path: rel.into() }),
+                    (None, Some(_)) => problems.push(SumProblem::Added { path: rel.into() }),
+                    (None, None) => {}
+                }
+            }
+        }
+        for path in listed.keys() {
+            if !planned.contains(*path) {
+                problems.push(SumProblem::Unplanned {
+                    path: (*path).into(),
+                });
+            }
+        }
+        for rel in self.script_files()? {
+            if !planned.contains(&rel) && !listed.contains_key(rel.as_str()) {
+                problems.push(SumProblem::Added { path: rel.into() });
+            }
+        }
+        Ok(problems)
+    }
+
+    /// Rewrites `gen.sum` from the scripts as they are now: the step after a
+    /// reviewed edit or after resolving a merge of two branches' changes.
+    pub fn rehash(&self) -> Result<(), MigrationError> {
+        let mut lines = Vec::new();
+        for change in self.plan.changes() {
+            for kind in ScriptKind::ALL {
+                let path = self.script_path(kind, &change.name);
+                match read_optional(&path)? {
+                    Some(bytes) => lines.push(SumLine {
+                        hash: sha256_hex(&bytes),
+                        path: kind.relative_path(&change.name),
+                    }),
+                    None if kind == ScriptKind::Deploy => {
+                        return Err(MigrationError::MissingScript {
+                            change: change.name.clone(),
+                            path,
+                        });
+                    }
+                    // Sqitch runs without revert or verify scripts; so does the sum.
+                    None => {}
+                }
+            }
+        }
+        let sum_path = self.root.join(SUM_FILE);
+        write_replace(&sum_path, SumFile::render(&lines).as_bytes())
+    }
+
+    fn resolve_requires(
+        &self,
+        name: &str,
+        requires: &[String],
+    ) -> Result<Vec<Dependency>, MigrationError> {
+        let mut deps: Vec<Dependency> = Vec::new();
+        for spec in requires {
+            let dep = Dependency::parse(spec.trim())
+                .ok_or_else(|| MigrationError::InvalidDependency { spec: spec.clone() })?;
+            if deps.contains(&dep) {
+                continue;
+            }
+            // Sqitch's `_check_dependencies`: a requirement in this project
+            // must already be planned; conflicts may name anything.
+            if !dep.conflicts && dep.is_local_to(&self.plan.project) && !self.is_planned(&dep) {
+                return Err(MigrationError::UnknownRequirement {
+                    change: name.to_owned(),
+                    required: dep.key_name(),
+                });
+            }
+            deps.push(dep);
+        }
+        Ok(deps)
+    }
+
+    fn is_planned(&self, dep: &Dependency) -> bool {
+        let change_pos = |n: &str| {
+            self.plan
+                .entries
+                .iter()
+                .position(|e| matches!(e, crate::Entry::Change(c) if c.name == n))
+        };
+        let tag_pos = |n: &str| {
+            self.plan
+                .entries
+                .iter()
+                .position(|e| matches!(e, crate::Entry::Tag(t) if t.name == n))
+        };
+        match (&dep.change, &dep.tag) {
+            (Some(c), Some(t)) => {
+                matches!((change_pos(c), tag_pos(t)), (Some(c), Some(t)) if c < t)
+            }
+            (Some(c), None) => change_pos(c).is_some(),
+            (None, Some(t)) => tag_pos(t).is_some(),
+            (None, None) => false,
+        }
+    }
+
+    /// Every file under deploy/, revert/ and verify/ as `kind/…/name.sql`,
+    /// sorted; dot files (editor and temp files) are not scripts.
+    fn script_files(&self) -> Result<Vec<String>, MigrationError> {
+        let mut out = Vec::new();
+        for kind in ScriptKind::ALL {
+            walk(&self.root.join(kind.dir_name()), kind.dir_name(), &mut out)?;
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
+fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), MigrationError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // git does not keep empty directories, so a fresh clone may lack them.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(MigrationError::io("read directory", dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| MigrationError::io("read directory", dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let file_type = entry
+            .file_type()
+            .map_err(|e| MigrationError::io("inspect", &path, e))?;
+        let child = format!("{rel}/{name}");
+        if file_type.is_dir() {
+            walk(&path, &child, out)?;
+        } else {
+            out.push(child);
+        }
+    }
+    Ok(())
+}
+
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, MigrationError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(MigrationError::io("read", path, e)),
+    }
+}
+
+/// A temporary file beside `path` holding `bytes`, flushed to disk, so the
+/// rename that follows publishes complete contents or nothing.
+fn staged(path: &Path, bytes: &[u8]) -> Result<NamedTempFile, MigrationError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = NamedTempFile::new_in(dir)
+        .map_err(|e| MigrationError::io("create a temporary file in", dir, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| MigrationError::io("write", tmp.path(), e))?;
+    Ok(tmp)
+}
+
+/// Writes a file that must not exist yet.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
+    staged(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|e| MigrationError::io("create", path, e.error))?;
+    Ok(())
+}
+
+/// Replaces a file's contents in one rename.
+fn write_replace(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
+    staged(path, bytes)?
+        .persist(path)
+        .map_err(|e| MigrationError::io("replace", path, e.error))?;
+    Ok(())
+}
+
+/// What `add_change` has done so far, so a failure can undo it.
+#[derive(Debug, Default)]
+struct Transaction {
+    created_files: Vec<PathBuf>,
+    created_dirs: Vec<PathBuf>,
+    /// Files replaced, with their previous contents (`None`: did not exist).
+    replaced: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+impl Transaction {
+    fn create_dir_all(&mut self, dir: &Path) -> Result<(), MigrationError> {
+        let mut missing = Vec::new();
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            if d.exists() {
+                break;
+            }
+            missing.push(d.to_owned());
+            cur = d.parent();
+        }
+        fs::create_dir_all(dir).map_err(|e| MigrationError::io("create directory", dir, e))?;
+        missing.reverse();
+        self.created_dirs.extend(missing);
+        Ok(())
+    }
+
+    fn replace(
+        &mut self,
+        path: &Path,
+        bytes: &[u8],
+        previous: Option<Vec<u8>>,
+    ) -> Result<(), MigrationError> {
+        write_replace(path, bytes)?;
+        self.replaced.push((path.to_owned(), previous));
+        Ok(())
+    }
+
+    /// Best effort: the caller reports the error that caused the roll-back,
+    /// which matters more than one from cleaning up after it.
+    fn roll_back(self) {
+        for (path, previous) in self.replaced.into_iter().rev() {
+            let _ = match previous {
+                Some(bytes) => write_replace(&path, &bytes),
+                None => fs::remove_file(&path).map_err(|e| MigrationError::io("remove", &path, e)),
+            };
+        }
+        for path in self.created_files.iter().rev() {
+            let _ = fs::remove_file(path);
+        }
+        for dir in self.created_dirs.iter().rev() {
+            // Only removes it if empty, i.e. nothing but our files was in it.
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
