@@ -1,14 +1,15 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! The typed catalog gen compares: every object kind, identities and
+//! dependency edges, as plain data. No I/O lives here, so everything that
+//! reasons about schemas can be tested in memory.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod catalog;
+mod ident;
+mod keywords;
+mod object;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use catalog::{
+    Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema, Sequence,
+    SequenceOptions, Table,
+};
+pub use ident::{Ident, Literal};
+pub use object::{ObjectId, QualifiedName};

@@ -1,0 +1,287 @@
+//! The typed catalog: plain data read from one database, no I/O.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::{ObjectId, QualifiedName};
+
+/// Everything gen knows about one database's application schemas.
+///
+/// Maps are keyed by raw names so that two catalogs can be walked side by
+/// side in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Catalog {
+    /// Application schemas (system schemas and extension members are left out).
+    pub schemas: BTreeMap<String, Schema>,
+    /// Installed extensions, except `plpgsql`, which every database has.
+    pub extensions: BTreeMap<String, Extension>,
+    /// Ordinary tables.
+    pub tables: BTreeMap<QualifiedName, Table>,
+    /// Free-standing sequences (identity sequences belong to their column).
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    /// Indexes that do not implement a constraint.
+    pub indexes: BTreeMap<QualifiedName, Index>,
+    /// Dependency edges `(dependent, referenced)`: the first needs the second.
+    /// Read from `pg_depend` plus the structural ones (column on table).
+    pub depends: BTreeSet<(ObjectId, ObjectId)>,
+    /// Casts usable without an explicit `USING` in `ALTER COLUMN … TYPE`
+    /// (assignment and implicit casts), as `(source, target)` type names.
+    pub assignment_casts: BTreeSet<(String, String)>,
+}
+
+impl Catalog {
+    /// Whether the catalog holds no application objects.
+    pub fn is_empty(&self) -> bool {
+        self.schemas.is_empty()
+            && self.extensions.is_empty()
+            && self.tables.is_empty()
+            && self.sequences.is_empty()
+            && self.indexes.is_empty()
+    }
+
+    /// The objects `id` depends on directly.
+    pub fn dependencies_of<'a>(&'a self, id: &'a ObjectId) -> impl Iterator<Item = &'a ObjectId> {
+        self.depends
+            .range((id.clone(), min_id())..)
+            .take_while(move |(dependent, _)| dependent == id)
+            .map(|(_, referenced)| referenced)
+    }
+
+    /// Whether an object with this identity exists in the catalog.
+    pub fn contains(&self, id: &ObjectId) -> bool {
+        match id {
+            ObjectId::Schema { name } => self.schemas.contains_key(name),
+            ObjectId::Extension { name } => self.extensions.contains_key(name),
+            ObjectId::Sequence { name } => self.sequences.contains_key(name),
+            ObjectId::SequenceOwnership { sequence } => self
+                .sequences
+                .get(sequence)
+                .is_some_and(|s| s.owned_by.is_some()),
+            ObjectId::Table { name } => self.tables.contains_key(name),
+            ObjectId::Index { name } => self.indexes.contains_key(name),
+            ObjectId::Column { table, column } => self
+                .tables
+                .get(table)
+                .is_some_and(|t| t.column(column).is_some()),
+            ObjectId::Constraint { table, constraint } => self
+                .tables
+                .get(table)
+                .is_some_and(|t| t.constraints.contains_key(constraint)),
+        }
+    }
+}
+
+/// The smallest `ObjectId`, the lower bound of a range scan over edges.
+fn min_id() -> ObjectId {
+    ObjectId::Schema {
+        name: String::new(),
+    }
+}
+
+/// `CREATE SCHEMA name`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Schema {
+    /// Raw schema name.
+    pub name: String,
+    /// `COMMENT ON SCHEMA`.
+    pub comment: Option<String>,
+}
+
+/// `CREATE EXTENSION name WITH SCHEMA schema VERSION version`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    /// Raw extension name.
+    pub name: String,
+    /// Schema holding the extension's objects.
+    pub schema: String,
+    /// Installed version.
+    pub version: String,
+    /// `COMMENT ON EXTENSION`.
+    pub comment: Option<String>,
+}
+
+/// `CREATE [UNLOGGED] TABLE name (…) WITH (options)`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    /// Qualified table name.
+    pub name: QualifiedName,
+    /// `UNLOGGED` tables skip the write-ahead log.
+    pub unlogged: bool,
+    /// Storage parameters as `key=value`, sorted.
+    pub options: Vec<String>,
+    /// Columns in their physical order (dropped columns left out).
+    pub columns: Vec<Column>,
+    /// Constraints by name.
+    pub constraints: BTreeMap<String, Constraint>,
+    /// `COMMENT ON TABLE`.
+    pub comment: Option<String>,
+}
+
+impl Table {
+    /// The column with this raw name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    /// Raw column name.
+    pub name: String,
+    /// Type with modifiers, as `format_type()` writes it: `character varying(20)`.
+    pub data_type: String,
+    /// Type without modifiers, used to look up casts: `character varying`.
+    pub base_type: String,
+    /// Collation, when it differs from the type's default: `"C"`, qualified and quoted.
+    pub collation: Option<String>,
+    /// `NOT NULL`.
+    pub not_null: bool,
+    /// Default expression as `pg_get_expr()` writes it (not for generated columns).
+    pub default: Option<String>,
+    /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (…)`.
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the expression.
+    pub generated: Option<String>,
+    /// `COMMENT ON COLUMN`.
+    pub comment: Option<String>,
+}
+
+/// An identity column's generation and sequence options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    /// `ALWAYS` rather than `BY DEFAULT`.
+    pub always: bool,
+    /// The implicit sequence's options.
+    pub options: SequenceOptions,
+}
+
+/// Options shared by sequences and identity columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SequenceOptions {
+    /// `AS type`: `smallint`, `integer` or `bigint`.
+    pub data_type: String,
+    /// `START WITH`.
+    pub start: i64,
+    /// `INCREMENT BY`.
+    pub increment: i64,
+    /// `MINVALUE`.
+    pub min_value: i64,
+    /// `MAXVALUE`.
+    pub max_value: i64,
+    /// `CACHE`.
+    pub cache: i64,
+    /// `CYCLE`.
+    pub cycle: bool,
+}
+
+impl SequenceOptions {
+    /// The range of a sequence data type: `smallint`, `integer` or `bigint`.
+    pub fn type_range(data_type: &str) -> (i64, i64) {
+        match data_type {
+            "smallint" => (i16::MIN.into(), i16::MAX.into()),
+            "integer" => (i32::MIN.into(), i32::MAX.into()),
+            _ => (i64::MIN, i64::MAX),
+        }
+    }
+
+    /// The `MINVALUE` and `MAXVALUE` a sequence gets when none are given.
+    pub fn default_bounds(data_type: &str, increment: i64) -> (i64, i64) {
+        let (lo, hi) = Self::type_range(data_type);
+        if increment > 0 { (1, hi) } else { (lo, -1) }
+    }
+
+    /// The options after the server converts the sequence to `data_type`
+    /// (as `ALTER SEQUENCE … AS` and `ALTER COLUMN … TYPE` of an identity do):
+    /// bounds that were the old type's defaults become the new type's.
+    pub fn converted_to(&self, data_type: &str) -> SequenceOptions {
+        let (old_min, old_max) = Self::default_bounds(&self.data_type, self.increment);
+        let (new_min, new_max) = Self::default_bounds(data_type, self.increment);
+        SequenceOptions {
+            data_type: data_type.to_owned(),
+            min_value: if self.min_value == old_min {
+                new_min
+            } else {
+                self.min_value
+            },
+            max_value: if self.max_value == old_max {
+                new_max
+            } else {
+                self.max_value
+            },
+            ..self.clone()
+        }
+    }
+}
+
+/// `CREATE SEQUENCE name AS … OWNED BY table.column`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sequence {
+    /// Qualified sequence name.
+    pub name: QualifiedName,
+    /// Options.
+    pub options: SequenceOptions,
+    /// `OWNED BY table.column`: the sequence is dropped with the column.
+    pub owned_by: Option<(QualifiedName, String)>,
+    /// `COMMENT ON SEQUENCE`.
+    pub comment: Option<String>,
+}
+
+/// The kind of a table constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    /// `PRIMARY KEY`
+    PrimaryKey,
+    /// `UNIQUE`
+    Unique,
+    /// `CHECK`
+    Check,
+    /// `FOREIGN KEY … REFERENCES`
+    ForeignKey,
+    /// `EXCLUDE USING …`
+    Exclusion,
+}
+
+/// `ALTER TABLE t ADD CONSTRAINT name definition`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Constraint {
+    /// Raw constraint name.
+    pub name: String,
+    /// What kind of constraint this is.
+    pub kind: ConstraintKind,
+    /// Definition as `pg_get_constraintdef()` writes it, `NOT VALID` included.
+    pub definition: String,
+    /// Columns constrained, in key order (empty for expression-only checks).
+    pub columns: Vec<String>,
+    /// For foreign keys, the referenced table.
+    pub references: Option<QualifiedName>,
+    /// Whether existing rows were checked (`false` for `NOT VALID`).
+    pub validated: bool,
+    /// `COMMENT ON CONSTRAINT`.
+    pub comment: Option<String>,
+}
+
+impl Constraint {
+    /// The definition without a trailing `NOT VALID`, to tell a change of
+    /// meaning from a change of validation state.
+    pub fn definition_without_validity(&self) -> &str {
+        self.definition
+            .strip_suffix(" NOT VALID")
+            .unwrap_or(&self.definition)
+    }
+}
+
+/// `CREATE INDEX name ON table …`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Index {
+    /// Qualified index name (same schema as its table).
+    pub name: QualifiedName,
+    /// The indexed table.
+    pub table: QualifiedName,
+    /// Full definition as `pg_get_indexdef()` writes it.
+    pub definition: String,
+    /// `COMMENT ON INDEX`.
+    pub comment: Option<String>,
+}

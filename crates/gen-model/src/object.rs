@@ -1,0 +1,149 @@
+//! Object identity: what every object is known by across two catalogs.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::Ident;
+
+/// A schema-qualified name, stored raw. Displays quoted: `app."User"`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct QualifiedName {
+    /// The schema (namespace) name.
+    pub schema: String,
+    /// The object name within the schema.
+    pub name: String,
+}
+
+impl QualifiedName {
+    /// Builds a qualified name from raw parts.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", Ident(&self.schema), Ident(&self.name))
+    }
+}
+
+/// The identity of one object in a catalog: kind plus name, qualified as far as
+/// the kind needs. Ordering is by kind, then name, and is what makes plans
+/// deterministic when nothing else decides.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ObjectId {
+    /// `CREATE SCHEMA name`
+    Schema {
+        /// Schema name.
+        name: String,
+    },
+    /// `CREATE EXTENSION name`
+    Extension {
+        /// Extension name.
+        name: String,
+    },
+    /// `CREATE SEQUENCE schema.name`
+    Sequence {
+        /// Sequence name.
+        name: QualifiedName,
+    },
+    /// `CREATE TABLE schema.name`
+    Table {
+        /// Table name.
+        name: QualifiedName,
+    },
+    /// A column of a table.
+    Column {
+        /// Owning table.
+        table: QualifiedName,
+        /// Column name.
+        column: String,
+    },
+    /// A table constraint (primary key, unique, check, foreign key, exclusion).
+    Constraint {
+        /// Owning table.
+        table: QualifiedName,
+        /// Constraint name.
+        constraint: String,
+    },
+    /// An index that is not the implementation of a constraint.
+    Index {
+        /// Index name (same schema as its table).
+        name: QualifiedName,
+    },
+    /// `ALTER SEQUENCE … OWNED BY`: kept apart from the sequence so that a
+    /// sequence can be created before the table whose default uses it and be
+    /// tied to the column afterwards.
+    SequenceOwnership {
+        /// The owned sequence.
+        sequence: QualifiedName,
+    },
+}
+
+impl ObjectId {
+    /// A short lower-case word for the kind, as used in messages and JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ObjectId::Schema { .. } => "schema",
+            ObjectId::Extension { .. } => "extension",
+            ObjectId::Sequence { .. } => "sequence",
+            ObjectId::Table { .. } => "table",
+            ObjectId::Column { .. } => "column",
+            ObjectId::Constraint { .. } => "constraint",
+            ObjectId::Index { .. } => "index",
+            ObjectId::SequenceOwnership { .. } => "sequence ownership",
+        }
+    }
+
+    /// The table an object belongs to, for columns and constraints.
+    pub fn table(&self) -> Option<&QualifiedName> {
+        match self {
+            ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
+    /// The schema the object lives in, if any.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            ObjectId::Schema { name } => Some(name),
+            ObjectId::Extension { .. } => None,
+            ObjectId::Sequence { name }
+            | ObjectId::Table { name }
+            | ObjectId::Index { name }
+            | ObjectId::SequenceOwnership { sequence: name } => Some(&name.schema),
+            ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
+                Some(&table.schema)
+            }
+        }
+    }
+}
+
+/// Displays the object as SQL names it: `table app.users`,
+/// `column app.users.email`, `constraint users_pkey on app.users`.
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObjectId::Schema { name } | ObjectId::Extension { name } => {
+                write!(f, "{} {}", self.kind(), Ident(name))
+            }
+            ObjectId::Sequence { name }
+            | ObjectId::Table { name }
+            | ObjectId::Index { name }
+            | ObjectId::SequenceOwnership { sequence: name } => {
+                write!(f, "{} {}", self.kind(), name)
+            }
+            ObjectId::Column { table, column } => {
+                write!(f, "column {}.{}", table, Ident(column))
+            }
+            ObjectId::Constraint { table, constraint } => {
+                write!(f, "constraint {} on {}", Ident(constraint), table)
+            }
+        }
+    }
+}
