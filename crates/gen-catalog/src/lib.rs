@@ -1,14 +1,523 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Introspection: reads one database into a [`gen_model::Catalog`].
+//!
+//! One query per object kind, never one per object, all sent at once on one
+//! connection (tokio-postgres pipelines them). Definitions come from the
+//! server's own `pg_get_*def` functions, so two catalogs read from the same
+//! server version compare as text.
+
+use std::collections::{BTreeMap, HashMap};
+
+use gen_model::{
+    Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
+    QualifiedName, Schema, Sequence, SequenceOptions, Table,
+};
+use tokio_postgres::{Client, Row};
+
+/// An error while reading a catalog.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// A catalog query failed.
+    #[error("reading {what}: {source}")]
+    Query {
+        /// Which kind of object was being read.
+        what: &'static str,
+        /// The driver's error.
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// The database holds objects gen does not model.
+    #[error("{}", unsupported_message(.0))]
+    Unsupported(Vec<UnsupportedObject>),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl CatalogError {
+    /// A next step for the user, where there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            CatalogError::Unsupported(_) => Some(
+                "gen cannot plan these objects yet; remove them from the schema or manage them by hand",
+            ),
+            CatalogError::Query { .. } => None,
+        }
+    }
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// An object present in the database that gen does not model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsupportedObject {
+    /// What it is: `view`, `function`, `trigger`, …
+    pub kind: String,
+    /// Its name as the server quotes it.
+    pub identity: String,
+}
+
+fn unsupported_message(objects: &[UnsupportedObject]) -> String {
+    let list: Vec<String> = objects
+        .iter()
+        .map(|o| format!("{} {}", o.kind, o.identity))
+        .collect();
+    format!("unsupported objects in schema: {}", list.join(", "))
+}
+
+/// Reads the application schemas of the database behind `client`.
+///
+/// Fails with [`CatalogError::Unsupported`] when the database holds objects
+/// outside the model, naming each of them.
+pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
+    let q = |what: &'static str, sql: &'static str| async move {
+        client
+            .query(sql, &[])
+            .await
+            .map_err(|source| CatalogError::Query { what, source })
+    };
+    let (schemas, extensions, tables, columns, constraints, indexes, sequences) = tokio::try_join!(
+        q("schemas", include_str!("sql/schemas.sql")),
+        q("extensions", include_str!("sql/extensions.sql")),
+        q("tables", include_str!("sql/tables.sql")),
+        q("columns", include_str!("sql/columns.sql")),
+        q("constraints", include_str!("sql/constraints.sql")),
+        q("indexes", include_str!("sql/indexes.sql")),
+        q("sequences", include_str!("sql/sequences.sql")),
+    )?;
+    let (depends, members, casts, unsupported) = tokio::try_join!(
+        q("dependencies", include_str!("sql/depends.sql")),
+        q(
+            "extension members",
+            include_str!("sql/extension_members.sql")
+        ),
+        q("casts", include_str!("sql/casts.sql")),
+        q("unsupported objects", include_str!("sql/unsupported.sql")),
+    )?;
+
+    if !unsupported.is_empty() {
+        return Err(CatalogError::Unsupported(
+            unsupported
+                .iter()
+                .map(|r| UnsupportedObject {
+                    kind: r.get("kind"),
+                    identity: r.get("identity"),
+                })
+                .collect(),
+        ));
+    }
+
+    let mut b = Builder::default();
+    b.schemas(&schemas);
+    b.extensions(&extensions);
+    b.tables(&tables);
+    b.columns(&columns);
+    b.constraints(&constraints);
+    b.indexes(&indexes);
+    b.sequences(&sequences);
+    b.extension_members(&members);
+    b.depends(&depends);
+    b.structural_depends();
+    b.catalog.assignment_casts = casts
+        .iter()
+        .map(|r| (r.get("source"), r.get("target")))
+        .collect();
+    Ok(b.catalog)
+}
+
+/// Key of an object in `pg_depend`: catalog name, oid, sub-id.
+type DepKey = (&'static str, u32, i32);
+
+/// Assembles the catalog and remembers which oid is which object, so that
+/// `pg_depend` rows can be turned into edges between identities.
+#[derive(Default)]
+struct Builder {
+    catalog: Catalog,
+    /// Objects by (catalog, oid); sub-id 0 stands for the whole object.
+    ids: HashMap<DepKey, ObjectId>,
+    /// Tables by oid, to attach columns and constraints.
+    tables: HashMap<u32, QualifiedName>,
+    /// Column names by (table oid, attnum), for `pg_depend` sub-ids.
+    attnames: HashMap<(u32, i32), String>,
+}
+
+fn class_key(class: &str) -> Option<&'static str> {
+    Some(match class {
+        "pg_class" => "pg_class",
+        "pg_constraint" => "pg_constraint",
+        "pg_attrdef" => "pg_attrdef",
+        "pg_namespace" => "pg_namespace",
+        "pg_extension" => "pg_extension",
+        "pg_type" => "pg_type",
+        "pg_proc" => "pg_proc",
+        "pg_opclass" => "pg_opclass",
+        "pg_collation" => "pg_collation",
+        "pg_operator" => "pg_operator",
+        _ => return None,
+    })
+}
+
+fn seq_options(r: &Row, data_type: &str) -> SequenceOptions {
+    SequenceOptions {
+        data_type: r.get(data_type),
+        start: r.get("seqstart"),
+        increment: r.get("seqincrement"),
+        min_value: r.get("seqmin"),
+        max_value: r.get("seqmax"),
+        cache: r.get("seqcache"),
+        cycle: r.get("seqcycle"),
+    }
+}
+
+impl Builder {
+    fn schemas(&mut self, rows: &[Row]) {
+        for r in rows {
+            let name: String = r.get("nspname");
+            self.ids.insert(
+                ("pg_namespace", r.get("oid"), 0),
+                ObjectId::Schema { name: name.clone() },
+            );
+            self.catalog.schemas.insert(
+                name.clone(),
+                Schema {
+                    name,
+                    comment: r.get("comment"),
+                },
+            );
+        }
+    }
+
+    fn extensions(&mut self, rows: &[Row]) {
+        for r in rows {
+            let name: String = r.get("extname");
+            self.ids.insert(
+                ("pg_extension", r.get("oid"), 0),
+                ObjectId::Extension { name: name.clone() },
+            );
+            self.catalog.extensions.insert(
+                name.clone(),
+                Extension {
+                    name,
+                    schema: r.get("nspname"),
+                    version: r.get("extversion"),
+                    comment: r.get("comment"),
+                },
+            );
+        }
+    }
+
+    fn tables(&mut self, rows: &[Row]) {
+        for r in rows {
+            let oid: u32 = r.get("oid");
+            let name =
+                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
+            let mut options: Vec<String> = r.get("options");
+            options.sort();
+            self.ids
+                .insert(("pg_class", oid, 0), ObjectId::Table { name: name.clone() });
+            self.tables.insert(oid, name.clone());
+            self.catalog.tables.insert(
+                name.clone(),
+                Table {
+                    name,
+                    unlogged: r.get("unlogged"),
+                    options,
+                    columns: Vec::new(),
+                    constraints: BTreeMap::new(),
+                    comment: r.get("comment"),
+                },
+            );
+        }
+    }
+
+    fn columns(&mut self, rows: &[Row]) {
+        for r in rows {
+            let relid: u32 = r.get("attrelid");
+            let Some(table_name) = self.tables.get(&relid).cloned() else {
+                continue;
+            };
+            let name: String = r.get("attname");
+            self.attnames
+                .insert((relid, i32::from(r.get::<_, i16>("attnum"))), name.clone());
+            let identity: String = r.get("identity");
+            let generated: String = r.get("generated");
+            let expr: Option<String> = r.get("default_expr");
+            let (default, generated) = if generated.is_empty() {
+                (expr, None)
+            } else {
+                (None, expr)
+            };
+            let id = ObjectId::Column {
+                table: table_name.clone(),
+                column: name.clone(),
+            };
+            if let Some(def_oid) = r.get::<_, Option<u32>>("default_oid") {
+                self.ids.insert(("pg_attrdef", def_oid, 0), id.clone());
+            }
+            let column = Column {
+                name,
+                data_type: r.get("data_type"),
+                base_type: r.get("base_type"),
+                collation: r.get("collation"),
+                not_null: r.get("attnotnull"),
+                default,
+                identity: match identity.as_str() {
+                    "" => None,
+                    kind => Some(Identity {
+                        always: kind == "a",
+                        options: seq_options(r, "seq_type"),
+                    }),
+                },
+                generated,
+                comment: r.get("comment"),
+            };
+            let table = self
+                .catalog
+                .tables
+                .get_mut(&table_name)
+                .expect("tables are read before their columns");
+            table.columns.push(column);
+        }
+    }
+
+    fn constraints(&mut self, rows: &[Row]) {
+        for r in rows {
+            let relid: u32 = r.get("conrelid");
+            let Some(table_name) = self.tables.get(&relid).cloned() else {
+                continue;
+            };
+            let name: String = r.get("conname");
+            let kind = match r.get::<_, String>("kind").as_str() {
+                "p" => ConstraintKind::PrimaryKey,
+                "u" => ConstraintKind::Unique,
+                "c" => ConstraintKind::Check,
+                "f" => ConstraintKind::ForeignKey,
+                _ => ConstraintKind::Exclusion,
+            };
+            let id = ObjectId::Constraint {
+                table: table_name.clone(),
+                constraint: name.clone(),
+            };
+            self.ids
+                .insert(("pg_constraint", r.get("oid"), 0), id.clone());
+            // The index behind a key or exclusion constraint is the constraint,
+            // as far as dependents (foreign keys) are concerned.
+            if matches!(
+                kind,
+                ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion
+            ) {
+                self.ids.insert(("pg_class", r.get("conindid"), 0), id);
+            }
+            let references = match (
+                r.get::<_, Option<String>>("ref_schema"),
+                r.get::<_, Option<String>>("ref_table"),
+            ) {
+                (Some(s), Some(t)) => Some(QualifiedName::new(s, t)),
+                _ => None,
+            };
+            let constraint = Constraint {
+                name: name.clone(),
+                kind,
+                definition: r.get("definition"),
+                columns: r.get("columns"),
+                references,
+                validated: r.get("convalidated"),
+                comment: r.get("comment"),
+            };
+            if let Some(table) = self.catalog.tables.get_mut(&table_name) {
+                table.constraints.insert(name, constraint);
+            }
+        }
+    }
+
+    fn indexes(&mut self, rows: &[Row]) {
+        for r in rows {
+            let name =
+                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
+            let table = QualifiedName::new(
+                r.get::<_, String>("table_schema"),
+                r.get::<_, String>("table_name"),
+            );
+            self.ids.insert(
+                ("pg_class", r.get("indexrelid"), 0),
+                ObjectId::Index { name: name.clone() },
+            );
+            self.catalog.indexes.insert(
+                name.clone(),
+                Index {
+                    name,
+                    table,
+                    definition: r.get("definition"),
+                    comment: r.get("comment"),
+                },
+            );
+        }
+    }
+
+    fn sequences(&mut self, rows: &[Row]) {
+        for r in rows {
+            let name =
+                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
+            self.ids.insert(
+                ("pg_class", r.get("oid"), 0),
+                ObjectId::Sequence { name: name.clone() },
+            );
+            let owned_by = match (
+                r.get::<_, Option<String>>("owner_schema"),
+                r.get::<_, Option<String>>("owner_table"),
+                r.get::<_, Option<String>>("owner_column"),
+            ) {
+                (Some(s), Some(t), Some(c)) => Some((QualifiedName::new(s, t), c)),
+                _ => None,
+            };
+            self.catalog.sequences.insert(
+                name.clone(),
+                Sequence {
+                    name,
+                    options: seq_options(r, "data_type"),
+                    owned_by,
+                    comment: r.get("comment"),
+                },
+            );
+        }
+    }
+
+    /// Objects that belong to an extension stand for the extension itself:
+    /// a column of type `citext` depends on extension `citext`.
+    fn extension_members(&mut self, rows: &[Row]) {
+        for r in rows {
+            let Some(class) = class_key(r.get("class")) else {
+                continue;
+            };
+            let objid: u32 = r.get("objid");
+            self.ids
+                .entry((class, objid, 0))
+                .or_insert(ObjectId::Extension {
+                    name: r.get("extname"),
+                });
+        }
+    }
+
+    /// Resolves a `pg_depend` reference. A sub-id names a column of a table.
+    fn resolve(&self, class: &str, objid: u32, subid: i32) -> Option<ObjectId> {
+        let class = class_key(class)?;
+        let whole = self.ids.get(&(class, objid, 0))?;
+        if subid == 0 {
+            return Some(whole.clone());
+        }
+        match whole {
+            ObjectId::Table { .. } => self.column_by_attnum(objid, subid),
+            other => Some(other.clone()),
+        }
+    }
+
+    fn column_by_attnum(&self, relid: u32, attnum: i32) -> Option<ObjectId> {
+        let name = self.attnames.get(&(relid, attnum))?;
+        Some(ObjectId::Column {
+            table: self.tables.get(&relid)?.clone(),
+            column: name.clone(),
+        })
+    }
+
+    fn depends(&mut self, rows: &[Row]) {
+        for r in rows {
+            let dependent = self.resolve(r.get("class"), r.get("objid"), r.get("objsubid"));
+            let referenced =
+                self.resolve(r.get("refclass"), r.get("refobjid"), r.get("refobjsubid"));
+            let (Some(a), Some(b)) = (dependent, referenced) else {
+                continue;
+            };
+            // A sequence's automatic dependency on a column is OWNED BY, which
+            // is planned apart from the sequence itself.
+            let a = match (a, &b) {
+                (ObjectId::Sequence { name }, ObjectId::Column { .. }) => {
+                    ObjectId::SequenceOwnership { sequence: name }
+                }
+                (a, _) => a,
+            };
+            if a != b {
+                self.catalog.depends.insert((a, b));
+            }
+        }
+    }
+
+    /// Edges the server does not record for our identities: every object on
+    /// its schema and table, and an owned sequence's ownership on the column.
+    fn structural_depends(&mut self) {
+        let mut edges = Vec::new();
+        for e in self.catalog.extensions.values() {
+            edges.push((
+                ObjectId::Extension {
+                    name: e.name.clone(),
+                },
+                ObjectId::Schema {
+                    name: e.schema.clone(),
+                },
+            ));
+        }
+        for t in self.catalog.tables.values() {
+            let table = ObjectId::Table {
+                name: t.name.clone(),
+            };
+            edges.push((
+                table.clone(),
+                ObjectId::Schema {
+                    name: t.name.schema.clone(),
+                },
+            ));
+            for c in &t.columns {
+                edges.push((
+                    ObjectId::Column {
+                        table: t.name.clone(),
+                        column: c.name.clone(),
+                    },
+                    table.clone(),
+                ));
+            }
+            for c in t.constraints.values() {
+                edges.push((
+                    ObjectId::Constraint {
+                        table: t.name.clone(),
+                        constraint: c.name.clone(),
+                    },
+                    table.clone(),
+                ));
+            }
+        }
+        for i in self.catalog.indexes.values() {
+            edges.push((
+                ObjectId::Index {
+                    name: i.name.clone(),
+                },
+                ObjectId::Table {
+                    name: i.table.clone(),
+                },
+            ));
+        }
+        for s in self.catalog.sequences.values() {
+            let seq = ObjectId::Sequence {
+                name: s.name.clone(),
+            };
+            edges.push((
+                seq.clone(),
+                ObjectId::Schema {
+                    name: s.name.schema.clone(),
+                },
+            ));
+            if let Some((table, column)) = &s.owned_by {
+                let owned = ObjectId::SequenceOwnership {
+                    sequence: s.name.clone(),
+                };
+                edges.push((owned.clone(), seq));
+                edges.push((
+                    owned,
+                    ObjectId::Column {
+                        table: table.clone(),
+                        column: column.clone(),
+                    },
+                ));
+            }
+        }
+        // Only edges between objects this catalog holds: the schema `public`
+        // may have been dropped, and then nothing can depend on it.
+        for (a, b) in edges {
+            if self.catalog.contains(&b) {
+                self.catalog.depends.insert((a, b));
+            }
+        }
     }
 }

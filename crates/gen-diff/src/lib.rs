@@ -1,14 +1,259 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Comparing two catalogs into a list of [`Change`]s. Pure: no I/O.
+//!
+//! The list says *what* differs; gen-plan decides the order. Changes are
+//! emitted in a fixed order (kind, then name) so the output is deterministic
+//! even before ordering, and several actions on one column come out in the
+//! only order Postgres accepts (drop default before a type change, set not
+//! null before adding identity, …).
+
+mod change;
+mod table;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use change::{Action, Change, ColumnAction};
+use gen_model::{Catalog, ObjectId, QualifiedName};
+
+/// Everything that must change to turn `old` into `new`.
+pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
+    let mut out = Vec::new();
+    schemas(old, new, &mut out);
+    extensions(old, new, &mut out);
+    sequences(old, new, &mut out);
+    table::tables(old, new, &mut out);
+    indexes(old, new, &mut out);
+    recreate_dependents(old, new, &mut out);
+    out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// An object that is dropped and created again takes down everything that
+/// depends on it (`DROP CONSTRAINT` of a primary key fails while a foreign
+/// key uses it), so each such dependent is dropped and created again too —
+/// transitively, and nothing outside that closure.
+fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    let mut dependents: BTreeMap<&ObjectId, Vec<&ObjectId>> = BTreeMap::new();
+    for (a, b) in &old.depends {
+        dependents.entry(b).or_default().push(a);
+    }
+    let dropped: BTreeSet<ObjectId> = out
+        .iter()
+        .filter_map(|c| match c.target() {
+            (Action::Drop, id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let mut queue: Vec<ObjectId> = dropped
+        .iter()
+        .filter(|id| new.contains(id))
+        .cloned()
+        .collect();
+    let mut done = dropped.clone();
+    while let Some(id) = queue.pop() {
+        for &dependent in dependents.get(&id).into_iter().flatten() {
+            if done.contains(dependent) || !new.contains(dependent) {
+                continue;
+            }
+            // Whatever goes with a dropped table is not recreated on its own.
+            if let Some(table) = dependent.table()
+                && dropped.contains(&ObjectId::Table {
+                    name: table.clone(),
+                })
+            {
+                continue;
+            }
+            let recreated = match dependent {
+                ObjectId::Constraint { table, constraint } => {
+                    let o = &old.tables[table].constraints[constraint];
+                    let n = &new.tables[table].constraints[constraint];
+                    out.push(Change::DropConstraint {
+                        table: table.clone(),
+                        constraint: o.clone(),
+                    });
+                    out.push(Change::AddConstraint {
+                        table: table.clone(),
+                        constraint: n.clone(),
+                    });
+                    comment(dependent.clone(), None, n.comment.as_ref(), out);
+                    true
+                }
+                ObjectId::Index { name } => {
+                    let n = &new.indexes[name];
+                    out.push(Change::DropIndex(old.indexes[name].clone()));
+                    out.push(Change::CreateIndex(n.clone()));
+                    comment(dependent.clone(), None, n.comment.as_ref(), out);
+                    true
+                }
+                _ => false,
+            };
+            if recreated {
+                done.insert(dependent.clone());
+                queue.push(dependent.clone());
+            }
+        }
+    }
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// Walks two maps side by side: `f(old, new)` for every key in either.
+fn pairs<'a, K: Ord, V>(
+    old: &'a BTreeMap<K, V>,
+    new: &'a BTreeMap<K, V>,
+) -> impl Iterator<Item = (Option<&'a V>, Option<&'a V>)> {
+    let keys: BTreeSet<&K> = old.keys().chain(new.keys()).collect();
+    keys.into_iter().map(|k| (old.get(k), new.get(k)))
+}
+
+/// A comment change, if the comment differs.
+fn comment(target: ObjectId, old: Option<&String>, new: Option<&String>, out: &mut Vec<Change>) {
+    if old != new {
+        out.push(Change::Comment {
+            target,
+            comment: new.cloned(),
+        });
+    }
+}
+
+fn schemas(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for (o, n) in pairs(&old.schemas, &new.schemas) {
+        match (o, n) {
+            (Some(o), None) => out.push(Change::DropSchema(o.clone())),
+            (None, Some(n)) => {
+                out.push(Change::CreateSchema(n.clone()));
+                let id = ObjectId::Schema {
+                    name: n.name.clone(),
+                };
+                comment(id, None, n.comment.as_ref(), out);
+            }
+            (Some(o), Some(n)) => {
+                let id = ObjectId::Schema {
+                    name: n.name.clone(),
+                };
+                comment(id, o.comment.as_ref(), n.comment.as_ref(), out);
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for (o, n) in pairs(&old.extensions, &new.extensions) {
+        match (o, n) {
+            (Some(o), None) => out.push(Change::DropExtension(o.clone())),
+            (None, Some(n)) => {
+                out.push(Change::CreateExtension(n.clone()));
+                let id = ObjectId::Extension {
+                    name: n.name.clone(),
+                };
+                // A fresh extension carries its own comment; only a different one is news.
+                comment(id, None, n.comment.as_ref(), out);
+            }
+            (Some(o), Some(n)) => {
+                if o.schema != n.schema {
+                    out.push(Change::MoveExtension {
+                        name: n.name.clone(),
+                        schema: n.schema.clone(),
+                    });
+                }
+                if o.version != n.version {
+                    out.push(Change::UpdateExtension {
+                        name: n.name.clone(),
+                        version: n.version.clone(),
+                    });
+                }
+                let id = ObjectId::Extension {
+                    name: n.name.clone(),
+                };
+                comment(id, o.comment.as_ref(), n.comment.as_ref(), out);
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// Whether the column a sequence is owned by disappears in `new`, taking
+/// the sequence with it.
+fn owner_dropped(owned_by: Option<&(QualifiedName, String)>, new: &Catalog) -> bool {
+    owned_by.is_some_and(|(table, column)| {
+        !new.contains(&ObjectId::Column {
+            table: table.clone(),
+            column: column.clone(),
+        })
+    })
+}
+
+fn sequences(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for (o, n) in pairs(&old.sequences, &new.sequences) {
+        match (o, n) {
+            (Some(o), None) => {
+                // Dropping the owning column drops the sequence too.
+                if !owner_dropped(o.owned_by.as_ref(), new) {
+                    out.push(Change::DropSequence(o.clone()));
+                }
+            }
+            (None, Some(n)) => {
+                out.push(Change::CreateSequence(n.clone()));
+                if n.owned_by.is_some() {
+                    out.push(Change::SetSequenceOwner {
+                        name: n.name.clone(),
+                        owned_by: n.owned_by.clone(),
+                    });
+                }
+                let id = ObjectId::Sequence {
+                    name: n.name.clone(),
+                };
+                comment(id, None, n.comment.as_ref(), out);
+            }
+            (Some(o), Some(n)) => {
+                if o.options != n.options {
+                    out.push(Change::AlterSequence {
+                        name: n.name.clone(),
+                        from: o.options.clone(),
+                        to: n.options.clone(),
+                    });
+                }
+                if o.owned_by != n.owned_by {
+                    out.push(Change::SetSequenceOwner {
+                        name: n.name.clone(),
+                        owned_by: n.owned_by.clone(),
+                    });
+                }
+                let id = ObjectId::Sequence {
+                    name: n.name.clone(),
+                };
+                comment(id, o.comment.as_ref(), n.comment.as_ref(), out);
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for (o, n) in pairs(&old.indexes, &new.indexes) {
+        let id = |i: &gen_model::Index| ObjectId::Index {
+            name: i.name.clone(),
+        };
+        match (o, n) {
+            (Some(o), None) => {
+                // An index goes with its table.
+                if new.tables.contains_key(&o.table) {
+                    out.push(Change::DropIndex(o.clone()));
+                }
+            }
+            (None, Some(n)) => {
+                out.push(Change::CreateIndex(n.clone()));
+                comment(id(n), None, n.comment.as_ref(), out);
+            }
+            (Some(o), Some(n)) => {
+                if o.definition != n.definition {
+                    if new.tables.contains_key(&o.table) {
+                        out.push(Change::DropIndex(o.clone()));
+                    }
+                    out.push(Change::CreateIndex(n.clone()));
+                    comment(id(n), None, n.comment.as_ref(), out);
+                } else {
+                    comment(id(n), o.comment.as_ref(), n.comment.as_ref(), out);
+                }
+            }
+            (None, None) => {}
+        }
     }
 }

@@ -1,14 +1,101 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! From changes to an ordered plan of SQL steps. Pure: no I/O.
+//!
+//! Every object has two vertices in a graph, one for dropping it and one
+//! for creating or altering it (after pg-schema-diff). Edges come from the
+//! dependency edges of both catalogs; a topological sort with a priority
+//! queue keyed by (phase, kind, identity) makes the order deterministic and
+//! readable: drops first, dependents before what they depend on; then
+//! creates, dependencies before what needs them.
+
+mod hazard;
+mod order;
+mod render;
+
+use gen_diff::{Action, Change};
+use gen_model::{Catalog, ObjectId};
+use serde::Serialize;
+
+pub use hazard::{Hazard, HazardKind};
+
+/// One statement of a migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The SQL, ending in `;`.
+    pub sql: String,
+    /// The object the step acts on.
+    pub object: ObjectId,
+    /// Whether the step removes the object or creates or alters it.
+    pub action: Action,
+    /// What a reviewer must know about running it.
+    pub hazards: Vec<Hazard>,
+    /// Whether the step can run inside a transaction block.
+    pub transactional: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// An ordered list of steps that turns one catalog into another.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Steps in the order they must run.
+    pub steps: Vec<Step>,
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// A plan that cannot be ordered. Means a bug in gen, never bad input.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot order the plan: dependency cycle among {}", .objects.join(", "))]
+pub struct CycleError {
+    /// The objects on the cycle.
+    pub objects: Vec<String>,
+}
+
+impl Plan {
+    /// Whether nothing needs to change.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
     }
+
+    /// The statements, one paragraph each.
+    pub fn sql(&self) -> String {
+        let mut out = String::new();
+        for step in &self.steps {
+            out.push_str(&step.sql);
+            out.push_str("\n\n");
+        }
+        out.truncate(out.trim_end().len());
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Every hazard of every step, in step order.
+    pub fn hazards(&self) -> impl Iterator<Item = (&Step, &Hazard)> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.hazards.iter().map(move |h| (s, h)))
+    }
+}
+
+/// Plans the way from `old` to `new`.
+pub fn plan(old: &Catalog, new: &Catalog) -> Result<Plan, CycleError> {
+    let changes = gen_diff::diff(old, new);
+    let ordered = order::order(&changes, old, new)?;
+    let steps = ordered
+        .into_iter()
+        .map(|change| {
+            let (action, object) = change.target();
+            Step {
+                sql: render::render(change),
+                hazards: hazard::hazards(change, old),
+                object,
+                action,
+                transactional: true,
+            }
+        })
+        .collect();
+    Ok(Plan { steps })
+}
+
+/// The changes `plan` would order, for callers that want the raw list.
+pub fn changes(old: &Catalog, new: &Catalog) -> Vec<Change> {
+    gen_diff::diff(old, new)
 }

@@ -1,0 +1,31 @@
+-- One row per live column of the tables read by tables.sql. The identity
+-- sequence is found through its internal dependency on the column.
+SELECT a.attrelid, a.attnum, a.attname,
+       format_type(a.atttypid, a.atttypmod) AS data_type,
+       format_type(a.atttypid, NULL) AS base_type,
+       CASE WHEN a.attcollation <> t.typcollation
+            THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
+       a.attnotnull,
+       pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+       ad.oid AS default_oid,
+       a.attidentity::text AS identity,
+       a.attgenerated::text AS generated,
+       col_description(a.attrelid, a.attnum) AS comment,
+       format_type(s.seqtypid, NULL) AS seq_type,
+       s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+LEFT JOIN pg_depend sd ON a.attidentity <> ''
+     AND sd.refclassid = 'pg_class'::regclass AND sd.refobjid = a.attrelid
+     AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'i'
+LEFT JOIN pg_sequence s ON s.seqrelid = sd.objid
+WHERE a.attnum > 0 AND NOT a.attisdropped
+  AND c.relkind = 'r'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+ORDER BY a.attrelid, a.attnum

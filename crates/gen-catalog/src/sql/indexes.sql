@@ -1,0 +1,21 @@
+-- Indexes that implement a primary key, unique or exclusion constraint are
+-- part of the constraint and are left out here.
+SELECT i.indexrelid, n.nspname, ic.relname, tn.nspname AS table_schema, tc.relname AS table_name,
+       pg_get_indexdef(i.indexrelid) AS definition,
+       obj_description(i.indexrelid, 'pg_class') AS comment
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = ic.relnamespace
+JOIN pg_class tc ON tc.oid = i.indrelid
+JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+WHERE tc.relkind = 'r'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint con
+    WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+      AND con.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = tc.oid AND d.deptype = 'e')
+ORDER BY n.nspname, ic.relname

@@ -1,0 +1,21 @@
+-- Free-standing sequences. Identity sequences (an internal dependency on
+-- their column) belong to the column and are read by columns.sql.
+SELECT c.oid, n.nspname, c.relname,
+       format_type(s.seqtypid, NULL) AS data_type,
+       s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+       own_n.nspname AS owner_schema, own_c.relname AS owner_table, own_a.attname AS owner_column,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend od ON od.classid = 'pg_class'::regclass AND od.objid = c.oid
+     AND od.refclassid = 'pg_class'::regclass AND od.refobjsubid > 0 AND od.deptype = 'a'
+LEFT JOIN pg_class own_c ON own_c.oid = od.refobjid
+LEFT JOIN pg_namespace own_n ON own_n.oid = own_c.relnamespace
+LEFT JOIN pg_attribute own_a ON own_a.attrelid = od.refobjid AND own_a.attnum = od.refobjsubid
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
+ORDER BY n.nspname, c.relname

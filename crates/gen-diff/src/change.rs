@@ -1,0 +1,292 @@
+//! What can differ between two catalogs, as data. Rendering to SQL lives in
+//! gen-plan; each variant's doc shows the statement it becomes.
+
+use gen_model::{
+    Column, Constraint, Extension, Identity, Index, ObjectId, QualifiedName, Schema, Sequence,
+    SequenceOptions, Table,
+};
+use serde::Serialize;
+
+/// One difference between two catalogs, turned into something to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// `CREATE SCHEMA name;`
+    CreateSchema(Schema),
+    /// `DROP SCHEMA name;`
+    DropSchema(Schema),
+    /// `CREATE EXTENSION name WITH SCHEMA schema;`
+    CreateExtension(Extension),
+    /// `DROP EXTENSION name;`
+    DropExtension(Extension),
+    /// `ALTER EXTENSION name UPDATE TO 'version';`
+    UpdateExtension {
+        /// Extension name.
+        name: String,
+        /// Target version.
+        version: String,
+    },
+    /// `ALTER EXTENSION name SET SCHEMA schema;`
+    MoveExtension {
+        /// Extension name.
+        name: String,
+        /// Target schema.
+        schema: String,
+    },
+    /// `CREATE TABLE name (columns…, CONSTRAINT … inline);` — foreign keys
+    /// come as separate [`Change::AddConstraint`]s so that cycles never arise.
+    CreateTable(Table),
+    /// `DROP TABLE name;`
+    DropTable(Table),
+    /// `ALTER TABLE name SET LOGGED;` or `SET UNLOGGED`
+    SetUnlogged {
+        /// Table.
+        table: QualifiedName,
+        /// Whether the table becomes unlogged.
+        unlogged: bool,
+    },
+    /// `ALTER TABLE name SET (k=v, …);` and `ALTER TABLE name RESET (k, …);`
+    SetTableOptions {
+        /// Table.
+        table: QualifiedName,
+        /// `key=value` pairs to set.
+        set: Vec<String>,
+        /// Keys to reset.
+        reset: Vec<String>,
+    },
+    /// `ALTER TABLE t ADD COLUMN c type …;`
+    AddColumn {
+        /// Table.
+        table: QualifiedName,
+        /// The new column.
+        column: Column,
+    },
+    /// `ALTER TABLE t DROP COLUMN c;`
+    DropColumn {
+        /// Table.
+        table: QualifiedName,
+        /// The dropped column.
+        column: Column,
+    },
+    /// `ALTER TABLE t ALTER COLUMN c …;`
+    AlterColumn {
+        /// Table.
+        table: QualifiedName,
+        /// Column name.
+        column: String,
+        /// What changes.
+        action: ColumnAction,
+    },
+    /// `ALTER TABLE t ADD CONSTRAINT name definition;`
+    AddConstraint {
+        /// Table.
+        table: QualifiedName,
+        /// The constraint.
+        constraint: Constraint,
+    },
+    /// `ALTER TABLE t DROP CONSTRAINT name;`
+    DropConstraint {
+        /// Table.
+        table: QualifiedName,
+        /// The constraint.
+        constraint: Constraint,
+    },
+    /// `ALTER TABLE t VALIDATE CONSTRAINT name;`
+    ValidateConstraint {
+        /// Table.
+        table: QualifiedName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `CREATE INDEX …;` as `pg_get_indexdef()` wrote it.
+    CreateIndex(Index),
+    /// `DROP INDEX name;`
+    DropIndex(Index),
+    /// `CREATE SEQUENCE name AS type START WITH … ;`
+    CreateSequence(Sequence),
+    /// `DROP SEQUENCE name;`
+    DropSequence(Sequence),
+    /// `ALTER SEQUENCE name INCREMENT BY … ;` with the options that differ.
+    AlterSequence {
+        /// Sequence.
+        name: QualifiedName,
+        /// Options before.
+        from: SequenceOptions,
+        /// Options after.
+        to: SequenceOptions,
+    },
+    /// `ALTER SEQUENCE name OWNED BY t.c;` or `OWNED BY NONE`
+    SetSequenceOwner {
+        /// Sequence.
+        name: QualifiedName,
+        /// The owning column, or none.
+        owned_by: Option<(QualifiedName, String)>,
+    },
+    /// `COMMENT ON kind name IS '…';` or `IS NULL`
+    Comment {
+        /// The commented object.
+        target: ObjectId,
+        /// The new comment; `None` removes it.
+        comment: Option<String>,
+    },
+}
+
+/// One `ALTER COLUMN` action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ColumnAction {
+    /// `TYPE new [COLLATE c] [USING c::new]`
+    Type {
+        /// Type before.
+        from: String,
+        /// Type after, with modifiers.
+        to: String,
+        /// Collation after, when not the type's default.
+        collation: Option<String>,
+        /// Whether no assignment cast exists and `USING` must convert.
+        using: bool,
+    },
+    /// `SET DEFAULT expr`
+    SetDefault(String),
+    /// `DROP DEFAULT`
+    DropDefault,
+    /// `SET NOT NULL`
+    SetNotNull,
+    /// `DROP NOT NULL`
+    DropNotNull,
+    /// `ADD GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (…)`
+    AddIdentity(Identity),
+    /// `DROP IDENTITY`
+    DropIdentity,
+    /// `SET GENERATED { ALWAYS | BY DEFAULT }`
+    SetGeneration {
+        /// `ALWAYS` rather than `BY DEFAULT`.
+        always: bool,
+    },
+    /// `SET INCREMENT BY … SET MINVALUE …` for an identity's sequence.
+    SetIdentityOptions {
+        /// Options before.
+        from: SequenceOptions,
+        /// Options after.
+        to: SequenceOptions,
+    },
+    /// `DROP EXPRESSION`: a generated column becomes a plain one, keeping its values.
+    DropExpression,
+}
+
+/// Whether a change removes, or creates and alters, its object: the two
+/// vertices an object has in the ordering graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The object goes away.
+    Drop,
+    /// The object is created or altered in place.
+    CreateOrAlter,
+}
+
+impl Change {
+    /// The object this change acts on and how.
+    pub fn target(&self) -> (Action, ObjectId) {
+        use Action::{CreateOrAlter, Drop};
+        let table = |name: &QualifiedName| ObjectId::Table { name: name.clone() };
+        let column = |t: &QualifiedName, c: &str| ObjectId::Column {
+            table: t.clone(),
+            column: c.to_owned(),
+        };
+        let constraint = |t: &QualifiedName, c: &str| ObjectId::Constraint {
+            table: t.clone(),
+            constraint: c.to_owned(),
+        };
+        match self {
+            Change::CreateSchema(s) => (
+                CreateOrAlter,
+                ObjectId::Schema {
+                    name: s.name.clone(),
+                },
+            ),
+            Change::DropSchema(s) => (
+                Drop,
+                ObjectId::Schema {
+                    name: s.name.clone(),
+                },
+            ),
+            Change::CreateExtension(e) => (
+                CreateOrAlter,
+                ObjectId::Extension {
+                    name: e.name.clone(),
+                },
+            ),
+            Change::DropExtension(e) => (
+                Drop,
+                ObjectId::Extension {
+                    name: e.name.clone(),
+                },
+            ),
+            Change::UpdateExtension { name, .. } | Change::MoveExtension { name, .. } => {
+                (CreateOrAlter, ObjectId::Extension { name: name.clone() })
+            }
+            Change::CreateTable(t) => (CreateOrAlter, table(&t.name)),
+            Change::DropTable(t) => (Drop, table(&t.name)),
+            Change::SetUnlogged { table: t, .. } | Change::SetTableOptions { table: t, .. } => {
+                (CreateOrAlter, table(t))
+            }
+            Change::AddColumn {
+                table: t,
+                column: c,
+            } => (CreateOrAlter, column(t, &c.name)),
+            Change::DropColumn {
+                table: t,
+                column: c,
+            } => (Drop, column(t, &c.name)),
+            Change::AlterColumn {
+                table: t,
+                column: c,
+                ..
+            } => (CreateOrAlter, column(t, c)),
+            Change::AddConstraint {
+                table: t,
+                constraint: c,
+            } => (CreateOrAlter, constraint(t, &c.name)),
+            Change::DropConstraint {
+                table: t,
+                constraint: c,
+            } => (Drop, constraint(t, &c.name)),
+            Change::ValidateConstraint { table: t, name } => (CreateOrAlter, constraint(t, name)),
+            Change::CreateIndex(i) => (
+                CreateOrAlter,
+                ObjectId::Index {
+                    name: i.name.clone(),
+                },
+            ),
+            Change::DropIndex(i) => (
+                Drop,
+                ObjectId::Index {
+                    name: i.name.clone(),
+                },
+            ),
+            Change::CreateSequence(s) => (
+                CreateOrAlter,
+                ObjectId::Sequence {
+                    name: s.name.clone(),
+                },
+            ),
+            Change::DropSequence(s) => (
+                Drop,
+                ObjectId::Sequence {
+                    name: s.name.clone(),
+                },
+            ),
+            Change::AlterSequence { name, .. } => {
+                (CreateOrAlter, ObjectId::Sequence { name: name.clone() })
+            }
+            Change::SetSequenceOwner { name, .. } => (
+                CreateOrAlter,
+                ObjectId::SequenceOwnership {
+                    sequence: name.clone(),
+                },
+            ),
+            Change::Comment { target, .. } => (CreateOrAlter, target.clone()),
+        }
+    }
+}

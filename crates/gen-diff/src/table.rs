@@ -1,0 +1,321 @@
+//! Tables, their columns and their constraints.
+
+use std::collections::BTreeMap;
+
+use gen_model::{Catalog, Column, Constraint, ConstraintKind, ObjectId, QualifiedName, Table};
+use petgraph::graphmap::DiGraphMap;
+
+use crate::{Change, ColumnAction, comment, pairs};
+
+pub(crate) fn tables(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for (o, n) in pairs(&old.tables, &new.tables) {
+        match (o, n) {
+            (Some(o), None) => out.push(Change::DropTable(o.clone())),
+            (None, Some(n)) => create_table(n, out),
+            (Some(o), Some(n)) => alter_table(o, n, old, out),
+            (None, None) => {}
+        }
+    }
+    break_dropped_cycles(old, new, out);
+}
+
+fn table_id(t: &Table) -> ObjectId {
+    ObjectId::Table {
+        name: t.name.clone(),
+    }
+}
+
+fn column_id(t: &QualifiedName, c: &str) -> ObjectId {
+    ObjectId::Column {
+        table: t.clone(),
+        column: c.to_owned(),
+    }
+}
+
+fn constraint_id(t: &QualifiedName, c: &str) -> ObjectId {
+    ObjectId::Constraint {
+        table: t.clone(),
+        constraint: c.to_owned(),
+    }
+}
+
+/// Constraints `CREATE TABLE` carries: all but foreign keys, added afterwards
+/// so that tables referencing each other can always be created, and `NOT
+/// VALID` ones, which only `ALTER TABLE` can leave unvalidated.
+fn is_inline(c: &Constraint) -> bool {
+    c.kind != ConstraintKind::ForeignKey && c.validated
+}
+
+fn create_table(t: &Table, out: &mut Vec<Change>) {
+    let mut inline = t.clone();
+    inline.constraints.retain(|_, c| is_inline(c));
+    out.push(Change::CreateTable(inline));
+    comment(table_id(t), None, t.comment.as_ref(), out);
+    for c in &t.columns {
+        comment(column_id(&t.name, &c.name), None, c.comment.as_ref(), out);
+    }
+    for c in t.constraints.values() {
+        if !is_inline(c) {
+            out.push(Change::AddConstraint {
+                table: t.name.clone(),
+                constraint: c.clone(),
+            });
+        }
+        comment(
+            constraint_id(&t.name, &c.name),
+            None,
+            c.comment.as_ref(),
+            out,
+        );
+    }
+}
+
+fn alter_table(o: &Table, n: &Table, old: &Catalog, out: &mut Vec<Change>) {
+    if o.unlogged != n.unlogged {
+        out.push(Change::SetUnlogged {
+            table: n.name.clone(),
+            unlogged: n.unlogged,
+        });
+    }
+    if o.options != n.options {
+        let key = |kv: &String| kv.split('=').next().unwrap_or_default().to_owned();
+        let new_keys: Vec<String> = n.options.iter().map(key).collect();
+        out.push(Change::SetTableOptions {
+            table: n.name.clone(),
+            set: n
+                .options
+                .iter()
+                .filter(|kv| !o.options.contains(kv))
+                .cloned()
+                .collect(),
+            reset: o
+                .options
+                .iter()
+                .map(key)
+                .filter(|k| !new_keys.contains(k))
+                .collect(),
+        });
+    }
+    comment(table_id(n), o.comment.as_ref(), n.comment.as_ref(), out);
+
+    let old_cols: BTreeMap<&str, &Column> =
+        o.columns.iter().map(|c| (c.name.as_str(), c)).collect();
+    for nc in &n.columns {
+        match old_cols.get(nc.name.as_str()) {
+            None => add_column(&n.name, nc, out),
+            Some(oc) => alter_column(&n.name, oc, nc, old, out),
+        }
+    }
+    for oc in &o.columns {
+        if n.column(&oc.name).is_none() {
+            out.push(Change::DropColumn {
+                table: n.name.clone(),
+                column: oc.clone(),
+            });
+        }
+    }
+
+    for (oc, nc) in pairs(&o.constraints, &n.constraints) {
+        match (oc, nc) {
+            (Some(oc), None) => out.push(Change::DropConstraint {
+                table: n.name.clone(),
+                constraint: oc.clone(),
+            }),
+            (None, Some(nc)) => {
+                out.push(Change::AddConstraint {
+                    table: n.name.clone(),
+                    constraint: nc.clone(),
+                });
+                comment(
+                    constraint_id(&n.name, &nc.name),
+                    None,
+                    nc.comment.as_ref(),
+                    out,
+                );
+            }
+            (Some(oc), Some(nc)) => {
+                let id = constraint_id(&n.name, &nc.name);
+                let same_meaning = oc.kind == nc.kind
+                    && oc.definition_without_validity() == nc.definition_without_validity();
+                if same_meaning && (oc.validated == nc.validated || nc.validated) {
+                    if !oc.validated && nc.validated {
+                        out.push(Change::ValidateConstraint {
+                            table: n.name.clone(),
+                            name: nc.name.clone(),
+                        });
+                    }
+                    comment(id, oc.comment.as_ref(), nc.comment.as_ref(), out);
+                } else {
+                    // A constraint cannot be altered in place, nor made NOT VALID again.
+                    out.push(Change::DropConstraint {
+                        table: n.name.clone(),
+                        constraint: oc.clone(),
+                    });
+                    out.push(Change::AddConstraint {
+                        table: n.name.clone(),
+                        constraint: nc.clone(),
+                    });
+                    comment(id, None, nc.comment.as_ref(), out);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
+    out.push(Change::AddColumn {
+        table: table.clone(),
+        column: c.clone(),
+    });
+    comment(column_id(table, &c.name), None, c.comment.as_ref(), out);
+}
+
+/// Whether `ALTER COLUMN … TYPE` needs `USING`: only when no assignment cast
+/// leads from the old type to the new one. A bare type change keeps the
+/// server's assignment semantics (it refuses to truncate a `varchar`), which
+/// an explicit cast in `USING` would silently give up.
+fn needs_using(old: &Column, new: &Column, casts: &Catalog) -> bool {
+    let (from, to) = (old.base_type.as_str(), new.base_type.as_str());
+    if from == to {
+        return false;
+    }
+    // Any type converts to a string type by I/O conversion in assignment context.
+    if matches!(to, "text" | "character varying" | "character") {
+        return false;
+    }
+    let element = |t: &str| t.strip_suffix("[]").map(str::to_owned);
+    match (element(from), element(to)) {
+        (Some(f), Some(t)) => f != t && !casts.assignment_casts.contains(&(f, t)),
+        _ => !casts
+            .assignment_casts
+            .contains(&(from.to_owned(), to.to_owned())),
+    }
+}
+
+fn alter_column(
+    table: &QualifiedName,
+    o: &Column,
+    n: &Column,
+    old: &Catalog,
+    out: &mut Vec<Change>,
+) {
+    let id = column_id(table, &n.name);
+    // Postgres 15 cannot give a column a generation expression in place; a
+    // generated column holds no data of its own, so drop and add loses nothing.
+    if n.generated.is_some() && o.generated != n.generated {
+        out.push(Change::DropColumn {
+            table: table.clone(),
+            column: o.clone(),
+        });
+        add_column(table, n, out);
+        return;
+    }
+    let mut actions = Vec::new();
+    let type_changes = o.data_type != n.data_type || o.collation != n.collation;
+    let identity_added = o.identity.is_none() && n.identity.is_some();
+    if o.default.is_some() && (o.default != n.default || type_changes || identity_added) {
+        actions.push(ColumnAction::DropDefault);
+    }
+    if o.identity.is_some() && n.identity.is_none() {
+        actions.push(ColumnAction::DropIdentity);
+    }
+    if o.generated.is_some() && n.generated.is_none() {
+        actions.push(ColumnAction::DropExpression);
+    }
+    if type_changes {
+        actions.push(ColumnAction::Type {
+            from: o.data_type.clone(),
+            to: n.data_type.clone(),
+            collation: n.collation.clone(),
+            using: needs_using(o, n, old),
+        });
+    }
+    if let Some(d) = &n.default
+        && (o.default.as_ref() != Some(d) || type_changes)
+    {
+        actions.push(ColumnAction::SetDefault(d.clone()));
+    }
+    if !o.not_null && n.not_null {
+        actions.push(ColumnAction::SetNotNull);
+    }
+    // Dropping identity leaves NOT NULL in place; an identity column is always NOT NULL.
+    if o.not_null && !n.not_null {
+        actions.push(ColumnAction::DropNotNull);
+    }
+    match (&o.identity, &n.identity) {
+        (None, Some(ni)) => actions.push(ColumnAction::AddIdentity(ni.clone())),
+        (Some(oi), Some(ni)) => {
+            if oi.always != ni.always {
+                actions.push(ColumnAction::SetGeneration { always: ni.always });
+            }
+            // A type change converts the identity's sequence to the new type,
+            // moving bounds that were the old type's defaults along with it.
+            let from = if type_changes {
+                oi.options.converted_to(&ni.options.data_type)
+            } else {
+                oi.options.clone()
+            };
+            if from != ni.options {
+                actions.push(ColumnAction::SetIdentityOptions {
+                    from,
+                    to: ni.options.clone(),
+                });
+            }
+        }
+        _ => {}
+    }
+    for action in actions {
+        out.push(Change::AlterColumn {
+            table: table.clone(),
+            column: n.name.clone(),
+            action,
+        });
+    }
+    comment(id, o.comment.as_ref(), n.comment.as_ref(), out);
+}
+
+/// Tables dropped together may reference each other in a cycle; `DROP TABLE`
+/// of either one fails while the other's foreign key points at it. Drop the
+/// foreign keys inside each such cycle first, and only those.
+fn break_dropped_cycles(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    let dropped: Vec<&Table> = old
+        .tables
+        .values()
+        .filter(|t| !new.tables.contains_key(&t.name))
+        .collect();
+    let mut graph: DiGraphMap<&QualifiedName, ()> = DiGraphMap::new();
+    for t in &dropped {
+        graph.add_node(&t.name);
+        for c in t.constraints.values() {
+            if let Some(target) = &c.references
+                && target != &t.name
+                && !new.tables.contains_key(target)
+            {
+                graph.add_edge(&t.name, target, ());
+            }
+        }
+    }
+    let mut in_cycle = std::collections::BTreeSet::new();
+    for scc in petgraph::algo::tarjan_scc(&graph) {
+        if scc.len() > 1 {
+            in_cycle.extend(scc);
+        }
+    }
+    for t in dropped {
+        if !in_cycle.contains(&t.name) {
+            continue;
+        }
+        for c in t.constraints.values() {
+            if c.references
+                .as_ref()
+                .is_some_and(|r| in_cycle.contains(r) && r != &t.name)
+            {
+                out.push(Change::DropConstraint {
+                    table: t.name.clone(),
+                    constraint: c.clone(),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! SQL for each change. Names go through `Ident`/`QualifiedName` display,
+//! definitions come verbatim from the server's `pg_get_*def` functions.
+
+use std::fmt::Write as _;
+
+use gen_diff::{Change, ColumnAction};
+use gen_model::{Column, Ident, Identity, Literal, ObjectId, SequenceOptions, Table};
+
+/// The statement (or statements) for one change, each ending in `;`.
+pub(crate) fn render(change: &Change) -> String {
+    match change {
+        Change::CreateSchema(s) => format!("CREATE SCHEMA {};", Ident(&s.name)),
+        Change::DropSchema(s) => format!("DROP SCHEMA {};", Ident(&s.name)),
+        Change::CreateExtension(e) => format!(
+            "CREATE EXTENSION {} WITH SCHEMA {};",
+            Ident(&e.name),
+            Ident(&e.schema)
+        ),
+        Change::DropExtension(e) => format!("DROP EXTENSION {};", Ident(&e.name)),
+        Change::UpdateExtension { name, version } => {
+            format!(
+                "ALTER EXTENSION {} UPDATE TO {};",
+                Ident(name),
+                Literal(version)
+            )
+        }
+        Change::MoveExtension { name, schema } => {
+            format!(
+                "ALTER EXTENSION {} SET SCHEMA {};",
+                Ident(name),
+                Ident(schema)
+            )
+        }
+        Change::CreateTable(t) => create_table(t),
+        Change::DropTable(t) => format!("DROP TABLE {};", t.name),
+        Change::SetUnlogged { table, unlogged } => format!(
+            "ALTER TABLE {table} SET {};",
+            if *unlogged { "UNLOGGED" } else { "LOGGED" }
+        ),
+        Change::SetTableOptions { table, set, reset } => {
+            let mut parts = Vec::new();
+            if !set.is_empty() {
+                parts.push(format!("SET ({})", set.join(", ")));
+            }
+            if !reset.is_empty() {
+                parts.push(format!("RESET ({})", reset.join(", ")));
+            }
+            format!("ALTER TABLE {table} {};", parts.join(", "))
+        }
+        Change::AddColumn { table, column } => {
+            format!(
+                "ALTER TABLE {table} ADD COLUMN {};",
+                column_definition(column)
+            )
+        }
+        Change::DropColumn { table, column } => {
+            format!("ALTER TABLE {table} DROP COLUMN {};", Ident(&column.name))
+        }
+        Change::AlterColumn {
+            table,
+            column,
+            action,
+        } => format!(
+            "ALTER TABLE {table} ALTER COLUMN {} {};",
+            Ident(column),
+            column_action(column, action)
+        ),
+        Change::AddConstraint { table, constraint } => format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {} {};",
+            Ident(&constraint.name),
+            constraint.definition
+        ),
+        Change::DropConstraint { table, constraint } => format!(
+            "ALTER TABLE {table} DROP CONSTRAINT {};",
+            Ident(&constraint.name)
+        ),
+        Change::ValidateConstraint { table, name } => {
+            format!("ALTER TABLE {table} VALIDATE CONSTRAINT {};", Ident(name))
+        }
+        Change::CreateIndex(i) => format!("{};", i.definition),
+        Change::DropIndex(i) => format!("DROP INDEX {};", i.name),
+        Change::CreateSequence(s) => {
+            let mut sql = format!("CREATE SEQUENCE {}", s.name);
+            for option in create_sequence_options(&s.options) {
+                write!(sql, "\n    {option}").expect("writing to a String");
+            }
+            sql.push(';');
+            sql
+        }
+        Change::DropSequence(s) => format!("DROP SEQUENCE {};", s.name),
+        Change::AlterSequence { name, from, to } => {
+            let options = alter_sequence_options(to, from);
+            format!("ALTER SEQUENCE {name} {};", options.join(" "))
+        }
+        Change::SetSequenceOwner { name, owned_by } => match owned_by {
+            Some((table, column)) => {
+                format!("ALTER SEQUENCE {name} OWNED BY {table}.{};", Ident(column))
+            }
+            None => format!("ALTER SEQUENCE {name} OWNED BY NONE;"),
+        },
+        Change::Comment { target, comment } => format!(
+            "COMMENT ON {} IS {};",
+            comment_target(target),
+            comment
+                .as_deref()
+                .map_or_else(|| "NULL".to_owned(), |c| Literal(c).to_string())
+        ),
+    }
+}
+
+fn comment_target(id: &ObjectId) -> String {
+    match id {
+        ObjectId::Schema { name } => format!("SCHEMA {}", Ident(name)),
+        ObjectId::Extension { name } => format!("EXTENSION {}", Ident(name)),
+        ObjectId::Sequence { name } | ObjectId::SequenceOwnership { sequence: name } => {
+            format!("SEQUENCE {name}")
+        }
+        ObjectId::Table { name } => format!("TABLE {name}"),
+        ObjectId::Index { name } => format!("INDEX {name}"),
+        ObjectId::Column { table, column } => format!("COLUMN {table}.{}", Ident(column)),
+        ObjectId::Constraint { table, constraint } => {
+            format!("CONSTRAINT {} ON {table}", Ident(constraint))
+        }
+    }
+}
+
+fn create_table(t: &Table) -> String {
+    let mut lines: Vec<String> = t.columns.iter().map(column_definition).collect();
+    for c in t.constraints.values() {
+        lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
+    }
+    let mut sql = format!(
+        "CREATE {}TABLE {} (",
+        if t.unlogged { "UNLOGGED " } else { "" },
+        t.name
+    );
+    if !lines.is_empty() {
+        sql.push_str("\n    ");
+        sql.push_str(&lines.join(",\n    "));
+        sql.push('\n');
+    }
+    sql.push(')');
+    if !t.options.is_empty() {
+        write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
+    }
+    sql.push(';');
+    sql
+}
+
+fn column_definition(c: &Column) -> String {
+    let mut sql = format!("{} {}", Ident(&c.name), c.data_type);
+    if let Some(collation) = &c.collation {
+        write!(sql, " COLLATE {collation}").expect("writing to a String");
+    }
+    if let Some(expr) = &c.generated {
+        write!(sql, " GENERATED ALWAYS AS ({expr}) STORED").expect("writing to a String");
+    }
+    if let Some(default) = &c.default {
+        write!(sql, " DEFAULT {default}").expect("writing to a String");
+    }
+    if c.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(identity) = &c.identity {
+        sql.push(' ');
+        sql.push_str(&identity_clause(identity));
+    }
+    sql
+}
+
+fn identity_clause(identity: &Identity) -> String {
+    let mut sql = format!(
+        "GENERATED {} AS IDENTITY",
+        if identity.always {
+            "ALWAYS"
+        } else {
+            "BY DEFAULT"
+        }
+    );
+    // The identity's sequence takes the column's type; only the rest is said.
+    let o = &identity.options;
+    let options = differing_options(o, &creation_defaults(&o.data_type, o.increment));
+    if !options.is_empty() {
+        write!(sql, " ({})", options.join(" ")).expect("writing to a String");
+    }
+    sql
+}
+
+fn column_action(column: &str, action: &ColumnAction) -> String {
+    match action {
+        ColumnAction::Type {
+            to,
+            collation,
+            using,
+            ..
+        } => {
+            let mut sql = format!("TYPE {to}");
+            if let Some(c) = collation {
+                write!(sql, " COLLATE {c}").expect("writing to a String");
+            }
+            if *using {
+                write!(sql, " USING {}::{to}", Ident(column)).expect("writing to a String");
+            }
+            sql
+        }
+        ColumnAction::SetDefault(expr) => format!("SET DEFAULT {expr}"),
+        ColumnAction::DropDefault => "DROP DEFAULT".to_owned(),
+        ColumnAction::SetNotNull => "SET NOT NULL".to_owned(),
+        ColumnAction::DropNotNull => "DROP NOT NULL".to_owned(),
+        ColumnAction::AddIdentity(identity) => format!("ADD {}", identity_clause(identity)),
+        ColumnAction::DropIdentity => "DROP IDENTITY".to_owned(),
+        ColumnAction::SetGeneration { always } => format!(
+            "SET GENERATED {}",
+            if *always { "ALWAYS" } else { "BY DEFAULT" }
+        ),
+        ColumnAction::SetIdentityOptions { from, to } => differing_options(to, from)
+            .iter()
+            .map(|o| format!("SET {o}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        ColumnAction::DropExpression => "DROP EXPRESSION".to_owned(),
+    }
+}
+
+/// What a new sequence of `data_type` gets for every option not given,
+/// knowing that the defaults of the bounds and start follow the sign of
+/// the increment that is given.
+fn creation_defaults(data_type: &str, increment: i64) -> SequenceOptions {
+    let (min_value, max_value) = SequenceOptions::default_bounds(data_type, increment);
+    SequenceOptions {
+        data_type: data_type.to_owned(),
+        start: if increment > 0 { min_value } else { max_value },
+        increment: 1,
+        min_value,
+        max_value,
+        cache: 1,
+        cycle: false,
+    }
+}
+
+/// Options for `CREATE SEQUENCE`: `AS` unless `bigint`, then what differs
+/// from the defaults.
+fn create_sequence_options(to: &SequenceOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    if to.data_type != "bigint" {
+        out.push(format!("AS {}", to.data_type));
+    }
+    out.extend(differing_options(
+        to,
+        &creation_defaults(&to.data_type, to.increment),
+    ));
+    out
+}
+
+/// Options for `ALTER SEQUENCE`: `AS` when the type changes (which moves
+/// default bounds along, as the server does), then what differs.
+fn alter_sequence_options(to: &SequenceOptions, from: &SequenceOptions) -> Vec<String> {
+    if from.data_type == to.data_type {
+        return differing_options(to, from);
+    }
+    let mut out = vec![format!("AS {}", to.data_type)];
+    out.extend(differing_options(to, &from.converted_to(&to.data_type)));
+    out
+}
+
+/// The options of `to` that differ from `base`, in the order `CREATE
+/// SEQUENCE` documents them. The data type is the caller's business.
+fn differing_options(to: &SequenceOptions, base: &SequenceOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    if base.increment != to.increment {
+        out.push(format!("INCREMENT BY {}", to.increment));
+    }
+    if base.min_value != to.min_value {
+        out.push(format!("MINVALUE {}", to.min_value));
+    }
+    if base.max_value != to.max_value {
+        out.push(format!("MAXVALUE {}", to.max_value));
+    }
+    if base.start != to.start {
+        out.push(format!("START WITH {}", to.start));
+    }
+    if base.cache != to.cache {
+        out.push(format!("CACHE {}", to.cache));
+    }
+    if base.cycle != to.cycle {
+        out.push(if to.cycle { "CYCLE" } else { "NO CYCLE" }.to_owned());
+    }
+    out
+}
