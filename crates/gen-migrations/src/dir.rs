@@ -253,6 +253,7 @@ impl MigrationDir {
         let mut tx = Transaction::default();
         let result = (|| {
             for (kind, text) in scripts {
+                failpoint(kind.dir_name())?;
                 let path = self.script_path(kind, &new.name);
                 if let Some(parent) = path.parent() {
                     tx.create_dir_all(parent)?;
@@ -270,11 +271,13 @@ impl MigrationDir {
                 })?;
                 tx.created_files.push(path);
             }
+            failpoint("plan")?;
             tx.replace(
                 &plan_path,
                 plan_text.as_bytes(),
                 Some(self.plan_text.as_bytes().to_vec()),
             )?;
+            failpoint("sum")?;
             tx.replace(
                 &sum_path,
                 SumFile::render(&sum_lines).as_bytes(),
@@ -506,6 +509,27 @@ fn write_replace(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
     Ok(())
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The `add_change` step that unit tests make fail.
+    static FAIL_AT: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+/// Lets unit tests fail `add_change` before any step, including those no file
+/// system trick can break for root (replacing the plan or the sum file).
+fn failpoint(step: &'static str) -> Result<(), MigrationError> {
+    #[cfg(test)]
+    if FAIL_AT.with(|f| f.get()) == Some(step) {
+        return Err(MigrationError::io(
+            "write",
+            step,
+            io::Error::other("injected failure"),
+        ));
+    }
+    let _ = step;
+    Ok(())
+}
+
 /// What `add_change` has done so far, so a failure can undo it.
 #[derive(Debug, Default)]
 struct Transaction {
@@ -559,5 +583,62 @@ impl Transaction {
             // Only removes it if empty, i.e. nothing but our files was in it.
             let _ = fs::remove_dir(dir);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![root.to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let rel = path.strip_prefix(root).unwrap().display().to_string();
+                if path.is_dir() {
+                    files.push((format!("{rel}/"), Vec::new()));
+                    stack.push(path);
+                } else {
+                    files.push((rel, fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_failure_at_any_step_restores_the_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("migrations");
+        let mut dir = MigrationDir::init(&root, "demo").unwrap();
+        let planner = Planner::new("J", "j@x", "2026-11-21T12:00:00Z".parse().unwrap()).unwrap();
+        let new = |name: &str| NewChange {
+            name: name.into(),
+            note: String::new(),
+            requires: vec![],
+            deploy: "SELECT 1;\n".into(),
+            revert: "SELECT 2;\n".into(),
+            verify: "SELECT 3;\n".into(),
+            planner: planner.clone(),
+        };
+        dir.add_change(new("first")).unwrap();
+        let before = snapshot(&root);
+        for step in ["deploy", "revert", "verify", "plan", "sum"] {
+            FAIL_AT.with(|f| f.set(Some(step)));
+            let err = dir.add_change(new("nested/second")).unwrap_err();
+            FAIL_AT.with(|f| f.set(None));
+            assert!(err.to_string().contains(step), "{step}: {err}");
+            assert_eq!(
+                snapshot(&root),
+                before,
+                "failing at {step} left changes behind"
+            );
+            assert_eq!(dir.plan().changes().count(), 1);
+        }
+        dir.add_change(new("nested/second")).unwrap();
+        assert_eq!(dir.check_sum().unwrap(), vec![]);
     }
 }
