@@ -1,0 +1,2 @@
+-- citext makes e-mail uniqueness case-insensitive without lower() everywhere.
+CREATE EXTENSION citext;
