@@ -239,7 +239,11 @@ impl MigrationDir {
         let mut sum_lines = match &old_sum {
             Some(bytes) => {
                 let text = String::from_utf8_lossy(bytes);
-                SumFile::parse(&text, &sum_path)?.lines
+                let sum = SumFile::parse(&text, &sum_path)?;
+                if !sum.total_ok {
+                    return Err(MigrationError::SumOutOfDate { path: sum_path });
+                }
+                sum.lines
             }
             None => Vec::new(),
         };

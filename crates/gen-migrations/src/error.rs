@@ -130,6 +130,14 @@ pub enum MigrationError {
         path: PathBuf,
     },
 
+    /// `gen.sum`'s total does not match its lines: it was edited by hand or a
+    /// merge was resolved without rehashing. Appending to it would hide that.
+    #[error("{} does not match its total line", path.display())]
+    SumOutOfDate {
+        /// The sum file.
+        path: PathBuf,
+    },
+
     /// `gen.sum` is not a sum file.
     #[error("{}:{line}: {message}", path.display())]
     SumSyntax {
@@ -179,6 +187,9 @@ impl MigrationError {
                 "two branches both added changes: keep both entries in sqitch.plan in the order they should deploy, then run `gen rehash`",
             ),
             Self::SumSyntax { .. } => Some("run `gen rehash` to rewrite gen.sum from the scripts"),
+            Self::SumOutOfDate { .. } => Some(
+                "review the scripts (`gen check` lists what changed), then run `gen rehash` and add the change again",
+            ),
             Self::Io { .. } | Self::PlanSyntax { .. } => None,
         }
     }

@@ -17,6 +17,8 @@
 //! [`Plan`] parses and writes `sqitch.plan` with Sqitch's grammar, and
 //! [`change_id`] computes the ids Sqitch records in its registry.
 
+#![warn(missing_docs)]
+
 mod dir;
 mod error;
 mod grammar;

@@ -347,6 +347,12 @@ fn tampered_or_missing_sum_file_is_reported() {
     let forged_hash = sha256_hex(b"SELECT 1;\n");
     fs::write(root.join(SUM_FILE), sum.replacen(old_hash, &forged_hash, 1)).unwrap();
     assert_eq!(dir.check_sum().unwrap(), vec![SumProblem::TotalMismatch]);
+    // Adding a change must not recompute the total over a forged list.
+    let before = snapshot(&root);
+    let err = dir.add_change(new_change("posts", &[])).unwrap_err();
+    assert!(matches!(err, MigrationError::SumOutOfDate { .. }), "{err}");
+    assert!(err.hint().unwrap().contains("gen rehash"));
+    assert_eq!(snapshot(&root), before);
 
     // A line for a change that is no longer planned.
     dir.rehash().unwrap();
