@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use gen_model::{
-    Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
+    CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
     QualifiedName, Schema, Sequence, SequenceOptions, Table,
 };
 use tokio_postgres::{Client, Row};
@@ -64,6 +64,15 @@ fn unsupported_message(objects: &[UnsupportedObject]) -> String {
 /// Fails with [`CatalogError::Unsupported`] when the database holds objects
 /// outside the model, naming each of them.
 pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
+    // With an empty search path the server qualifies every name it prints,
+    // so definitions mean the same wherever they are replayed.
+    client
+        .batch_execute("SET search_path = ''")
+        .await
+        .map_err(|source| CatalogError::Query {
+            what: "search path",
+            source,
+        })?;
     let q = |what: &'static str, sql: &'static str| async move {
         client
             .query(sql, &[])
@@ -112,9 +121,16 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
     b.extension_members(&members);
     b.depends(&depends);
     b.structural_depends();
-    b.catalog.assignment_casts = casts
+    b.catalog.casts = casts
         .iter()
-        .map(|r| (r.get("source"), r.get("target")))
+        .map(|r| {
+            let context = match r.get::<_, String>("context").as_str() {
+                "i" => CastContext::Implicit,
+                "a" => CastContext::Assignment,
+                _ => CastContext::Explicit,
+            };
+            ((r.get("source"), r.get("target")), context)
+        })
         .collect();
     Ok(b.catalog)
 }

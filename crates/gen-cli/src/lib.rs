@@ -1,14 +1,9 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! The `gen` command line, as a library so that the end-to-end tests drive
+//! exactly the code the binary runs.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod load;
+pub mod scripts;

@@ -1,1 +1,61 @@
-fn main() {}
+//! `gen`: declarative PostgreSQL schemas in, ordered and reversible Sqitch
+//! migrations out.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use gen_cli::cli::{Cli, Command};
+use gen_cli::config::Config;
+use gen_cli::{commands, error};
+
+/// Exit code for trouble: bad input, bad SQL, an unreachable database.
+const TROUBLE: u8 = 2;
+/// Exit code after Ctrl-C, as shells report SIGINT.
+const INTERRUPTED: u8 = 130;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: starting the async runtime: {e}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
+    runtime.block_on(async {
+        // Ctrl-C drops the command's future, and with it any sandbox, whose
+        // Drop stops the server and removes its files.
+        tokio::select! {
+            result = run(cli) => match result {
+                Ok(code) => ExitCode::from(code),
+                Err(e) => {
+                    error::report(&e);
+                    ExitCode::from(TROUBLE)
+                }
+            },
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("interrupted");
+                ExitCode::from(INTERRUPTED)
+            }
+        }
+    })
+}
+
+async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let code = match &cli.command {
+        Command::Init(args) => commands::init(args)?,
+        command => {
+            let config = Config::load(&cli.global)?;
+            match command {
+                Command::Add(args) => commands::add(&config, args).await?,
+                Command::Diff(args) => commands::diff(&config, args).await?,
+                Command::Check(args) => commands::check(&config, args).await?,
+                Command::Init(_) => unreachable!("handled above"),
+            }
+        }
+    };
+    Ok(u8::try_from(code).unwrap_or(TROUBLE))
+}

@@ -135,7 +135,7 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ColumnAction {
-    /// `TYPE new [COLLATE c] [USING c::new]`
+    /// `TYPE new [COLLATE c] [USING c::new | USING c::text::new]`
     Type {
         /// Type before.
         from: String,
@@ -143,8 +143,8 @@ pub enum ColumnAction {
         to: String,
         /// Collation after, when not the type's default.
         collation: Option<String>,
-        /// Whether no assignment cast exists and `USING` must convert.
-        using: bool,
+        /// How old values become new ones.
+        conversion: Conversion,
     },
     /// `SET DEFAULT expr`
     SetDefault(String),
@@ -172,6 +172,19 @@ pub enum ColumnAction {
     },
     /// `DROP EXPRESSION`: a generated column becomes a plain one, keeping its values.
     DropExpression,
+}
+
+/// How `ALTER COLUMN … TYPE` converts existing values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conversion {
+    /// An assignment cast exists: no `USING`, and the server's assignment
+    /// rules apply (a too-long string is refused, not truncated).
+    Assignment,
+    /// Only an explicit cast exists: `USING c::new`.
+    Explicit,
+    /// No cast at all: `USING c::text::new`, through the types' text forms.
+    ViaText,
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

@@ -11,7 +11,7 @@ mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use change::{Action, Change, ColumnAction};
+pub use change::{Action, Change, ColumnAction, Conversion};
 use gen_model::{Catalog, ObjectId, QualifiedName};
 
 /// Everything that must change to turn `old` into `new`.

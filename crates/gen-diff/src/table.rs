@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use gen_model::{Catalog, Column, Constraint, ConstraintKind, ObjectId, QualifiedName, Table};
+use gen_model::{
+    CastContext, Catalog, Column, Constraint, ConstraintKind, ObjectId, QualifiedName, Table,
+};
 use petgraph::graphmap::DiGraphMap;
 
-use crate::{Change, ColumnAction, comment, pairs};
+use crate::{Change, ColumnAction, Conversion, comment, pairs};
 
 pub(crate) fn tables(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.tables, &new.tables) {
@@ -171,25 +173,29 @@ fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
     comment(column_id(table, &c.name), None, c.comment.as_ref(), out);
 }
 
-/// Whether `ALTER COLUMN … TYPE` needs `USING`: only when no assignment cast
-/// leads from the old type to the new one. A bare type change keeps the
-/// server's assignment semantics (it refuses to truncate a `varchar`), which
-/// an explicit cast in `USING` would silently give up.
-fn needs_using(old: &Column, new: &Column, casts: &Catalog) -> bool {
+/// How `ALTER COLUMN … TYPE` converts values. `USING` only when no
+/// assignment cast leads from the old type to the new one: a bare type
+/// change keeps the server's assignment semantics (it refuses to truncate a
+/// `varchar`), which an explicit cast in `USING` would silently give up.
+fn conversion(old: &Column, new: &Column, catalog: &Catalog) -> Conversion {
     let (from, to) = (old.base_type.as_str(), new.base_type.as_str());
+    if from == to || matches!(to, "text" | "character varying" | "character") {
+        // Same type with other modifiers, or any type to a string type by
+        // I/O conversion, which counts as an assignment cast.
+        return Conversion::Assignment;
+    }
+    // Arrays convert element by element.
+    let (from, to) = match (from.strip_suffix("[]"), to.strip_suffix("[]")) {
+        (Some(f), Some(t)) => (f, t),
+        _ => (from, to),
+    };
     if from == to {
-        return false;
+        return Conversion::Assignment;
     }
-    // Any type converts to a string type by I/O conversion in assignment context.
-    if matches!(to, "text" | "character varying" | "character") {
-        return false;
-    }
-    let element = |t: &str| t.strip_suffix("[]").map(str::to_owned);
-    match (element(from), element(to)) {
-        (Some(f), Some(t)) => f != t && !casts.assignment_casts.contains(&(f, t)),
-        _ => !casts
-            .assignment_casts
-            .contains(&(from.to_owned(), to.to_owned())),
+    match catalog.casts.get(&(from.to_owned(), to.to_owned())) {
+        Some(CastContext::Assignment | CastContext::Implicit) => Conversion::Assignment,
+        Some(CastContext::Explicit) => Conversion::Explicit,
+        None => Conversion::ViaText,
     }
 }
 
@@ -228,7 +234,7 @@ fn alter_column(
             from: o.data_type.clone(),
             to: n.data_type.clone(),
             collation: n.collation.clone(),
-            using: needs_using(o, n, old),
+            conversion: conversion(o, n, old),
         });
     }
     if let Some(d) = &n.default

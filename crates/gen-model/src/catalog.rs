@@ -25,9 +25,10 @@ pub struct Catalog {
     /// Dependency edges `(dependent, referenced)`: the first needs the second.
     /// Read from `pg_depend` plus the structural ones (column on table).
     pub depends: BTreeSet<(ObjectId, ObjectId)>,
-    /// Casts usable without an explicit `USING` in `ALTER COLUMN … TYPE`
-    /// (assignment and implicit casts), as `(source, target)` type names.
-    pub assignment_casts: BTreeSet<(String, String)>,
+    /// Casts between types, as `(source, target)` type names, with the
+    /// context they apply in: `ALTER COLUMN … TYPE` needs `USING` unless an
+    /// assignment cast exists.
+    pub casts: BTreeMap<(String, String), CastContext>,
 }
 
 impl Catalog {
@@ -77,6 +78,18 @@ fn min_id() -> ObjectId {
     ObjectId::Schema {
         name: String::new(),
     }
+}
+
+/// Where a cast applies, from `pg_cast.castcontext`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CastContext {
+    /// Only when written: `x::type`.
+    Explicit,
+    /// Also on assignment to a column.
+    Assignment,
+    /// Also implicitly in expressions.
+    Implicit,
 }
 
 /// `CREATE SCHEMA name`

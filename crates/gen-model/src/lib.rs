@@ -8,8 +8,8 @@ mod keywords;
 mod object;
 
 pub use catalog::{
-    Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema, Sequence,
-    SequenceOptions, Table,
+    CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
+    Sequence, SequenceOptions, Table,
 };
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};

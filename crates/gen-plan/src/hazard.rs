@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use gen_diff::{Change, ColumnAction};
+use gen_diff::{Change, ColumnAction, Conversion};
 use gen_model::{Catalog, ConstraintKind};
 use serde::Serialize;
 
@@ -90,9 +90,13 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
         Change::AlterColumn {
             table,
             column,
-            action: ColumnAction::Type {
-                from, to, using, ..
-            },
+            action:
+                ColumnAction::Type {
+                    from,
+                    to,
+                    conversion,
+                    ..
+                },
         } => {
             let mut out = vec![hazard(
                 RewritesTable,
@@ -100,7 +104,7 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                     "changing {table}.{column} from {from} to {to} may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock"
                 ),
             )];
-            if *using {
+            if *conversion != Conversion::Assignment {
                 out.push(hazard(
                     DeletesData,
                     format!("converting {table}.{column} from {from} to {to} needs an explicit cast, which fails or loses precision on values that do not fit"),

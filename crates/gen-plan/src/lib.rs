@@ -10,6 +10,7 @@
 mod hazard;
 mod order;
 mod render;
+pub mod verify;
 
 use gen_diff::{Action, Change};
 use gen_model::{Catalog, ObjectId};

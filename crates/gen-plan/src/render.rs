@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use gen_diff::{Change, ColumnAction};
+use gen_diff::{Change, ColumnAction, Conversion};
 use gen_model::{Column, Ident, Identity, Literal, ObjectId, SequenceOptions, Table};
 
 /// The statement (or statements) for one change, each ending in `;`.
@@ -191,15 +191,22 @@ fn column_action(column: &str, action: &ColumnAction) -> String {
         ColumnAction::Type {
             to,
             collation,
-            using,
+            conversion,
             ..
         } => {
             let mut sql = format!("TYPE {to}");
             if let Some(c) = collation {
                 write!(sql, " COLLATE {c}").expect("writing to a String");
             }
-            if *using {
-                write!(sql, " USING {}::{to}", Ident(column)).expect("writing to a String");
+            match conversion {
+                Conversion::Assignment => {}
+                Conversion::Explicit => {
+                    write!(sql, " USING {}::{to}", Ident(column)).expect("writing to a String");
+                }
+                Conversion::ViaText => {
+                    write!(sql, " USING {}::text::{to}", Ident(column))
+                        .expect("writing to a String");
+                }
             }
             sql
         }

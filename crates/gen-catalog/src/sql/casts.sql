@@ -1,4 +1,6 @@
--- Casts that ALTER COLUMN ... TYPE applies without USING.
-SELECT format_type(castsource, NULL) AS source, format_type(casttarget, NULL) AS target
+-- Every cast between types: ALTER COLUMN ... TYPE needs USING unless an
+-- assignment cast exists, and an explicit cast is preferred to going
+-- through text.
+SELECT format_type(castsource, NULL) AS source, format_type(casttarget, NULL) AS target,
+       castcontext::text AS context
 FROM pg_cast
-WHERE castcontext IN ('a', 'i')

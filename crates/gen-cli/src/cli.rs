@@ -1,0 +1,127 @@
+//! Command-line interface. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Declarative PostgreSQL schemas in, ordered and reversible Sqitch migrations out.
+#[derive(Debug, Parser)]
+#[command(name = "gen", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options every command understands.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The project's settings file; by default `gen.toml` in the current
+    /// directory or the nearest parent that has one.
+    #[arg(long, global = true, env = "GEN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Where the throwaway Postgres comes from: `local` (server binaries on
+    /// this machine, the default), `docker`, or `url` (with --dev-url).
+    #[arg(long, global = true, env = "GEN_SANDBOX", value_name = "BACKEND")]
+    pub sandbox: Option<SandboxKind>,
+
+    /// Directory with the PostgreSQL server binaries (`initdb`, `postgres`)
+    /// for the local sandbox.
+    #[arg(long, global = true, env = "GEN_PG_BIN", value_name = "DIR")]
+    pub pg_bin: Option<PathBuf>,
+
+    /// An existing server to create scratch databases on, instead of a
+    /// local throwaway cluster. Implies `--sandbox url`.
+    #[arg(long, global = true, env = "GEN_DEV_URL", value_name = "URL")]
+    pub dev_url: Option<String>,
+
+    /// Docker image for `--sandbox docker` (default `postgres:15`).
+    #[arg(long, global = true, env = "GEN_DOCKER_IMAGE", value_name = "IMAGE")]
+    pub docker_image: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxKind {
+    Local,
+    Docker,
+    Url,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create gen.toml, schema/ and a Sqitch migrations/ directory here.
+    Init(InitArgs),
+    /// Write the migration that takes the database from the last change to
+    /// what the schema files say.
+    Add(AddArgs),
+    /// Print the plan between two schema sources.
+    Diff(DiffArgs),
+    /// Fail when the schema files and the migrations disagree, or a
+    /// committed migration script was edited.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Project name written to sqitch.plan (default: the directory's name).
+    #[arg(long)]
+    pub project: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Name of the change (Sqitch's rules: no spaces, no leading punctuation).
+    pub name: String,
+
+    /// A note for the plan entry.
+    #[arg(short = 'n', long = "note", default_value = "")]
+    pub note: String,
+
+    /// Write empty scripts, for a hand-written data change.
+    #[arg(long)]
+    pub empty: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The starting point: a schema directory or .sql file, a migrations
+    /// directory (replayed), or a postgres:// URL (read directly).
+    /// Default: the project's migrations.
+    #[arg(long, value_name = "SRC")]
+    pub from: Option<String>,
+
+    /// The goal, same forms as --from. Default: the project's schema files.
+    #[arg(long, value_name = "SRC")]
+    pub to: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Sql)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Output format for what differs.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The plan's SQL, hazards as comments.
+    Sql,
+    /// Steps, objects and hazards as JSON.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Readable report.
+    Text,
+    /// Machine-readable report.
+    Json,
+}

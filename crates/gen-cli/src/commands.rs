@@ -1,0 +1,208 @@
+//! The commands. Each returns the process exit code on success: 0 when
+//! nothing was found, 1 when something was (differences, drift).
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use gen_migrations::{MigrationDir, NewChange, Planner};
+use serde_json::json;
+
+use crate::cli::{AddArgs, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
+use crate::config::{CONFIG_FILE, Config};
+use crate::error::UserError;
+use crate::load::{self, Src};
+use crate::scripts::{self, ChangeScripts};
+
+pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    if Path::new(CONFIG_FILE).exists() {
+        return Err(UserError::new(format!("{CONFIG_FILE} already exists here"))
+            .hint("this directory is already a gen project")
+            .into());
+    }
+    let project = match &args.project {
+        Some(p) => p.clone(),
+        None => cwd
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(|n| {
+                n.replace(
+                    |c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-',
+                    "_",
+                )
+            })
+            .unwrap_or_else(|| "app".to_owned()),
+    };
+    gen_migrations::validate_name("project", &project)?;
+    let migrations = Path::new("migrations");
+    MigrationDir::init(migrations, &project)?;
+    std::fs::create_dir_all("schema").context("creating schema/")?;
+    write_new(
+        Path::new(CONFIG_FILE),
+        "# gen settings. Paths are relative to this file.\n\
+         [project]\n\
+         schema = \"schema\"\n\
+         migrations = \"migrations\"\n\
+         \n\
+         [sandbox]\n\
+         # local (default): a throwaway cluster from this machine's PostgreSQL binaries.\n\
+         # docker: a container; url: scratch databases on an existing server.\n\
+         backend = \"local\"\n\
+         # pg_bin = \"/usr/lib/postgresql/15/bin\"\n\
+         # url = \"postgres://user@localhost/postgres\"\n\
+         # image = \"postgres:15\"\n",
+    )?;
+    eprintln!("initialised project {project}: {CONFIG_FILE}, schema/, migrations/");
+    eprintln!("next: write CREATE statements in schema/*.sql, then run `gen add <name>`");
+    Ok(0)
+}
+
+/// Creates a file that must not exist yet.
+fn write_new(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(contents.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
+    // Everything that can be refused without a database is refused first.
+    gen_migrations::validate_name("change", &args.name)?;
+    let mut dir = load::open_migrations(&config.migrations)?;
+    if dir.plan().change(&args.name).is_some() {
+        return Err(
+            UserError::new(format!("change \"{}\" already exists", args.name))
+                .hint("pick another name; gen never overwrites a change")
+                .into(),
+        );
+    }
+    let project = dir.plan().project.clone();
+    let scripts = if args.empty {
+        ChangeScripts::empty(&project, &args.name)
+    } else {
+        let (old, new) = load::catalogs(
+            &config.backend,
+            &Src::Migrations(config.migrations.clone()),
+            &Src::Schema(config.schema.clone()),
+        )
+        .await?;
+        if gen_plan::plan(&old, &new)?.is_empty() {
+            eprintln!(
+                "no changes: {} already matches {}; nothing written",
+                config.migrations.display(),
+                config.schema.display()
+            );
+            return Ok(0);
+        }
+        ChangeScripts::generate(&project, &args.name, &args.note, &old, &new)?
+    };
+    let change = dir.add_change(NewChange {
+        name: args.name.clone(),
+        note: args.note.clone(),
+        requires: Vec::new(),
+        deploy: scripts.deploy,
+        revert: scripts.revert,
+        verify: scripts.verify,
+        planner: Planner::from_env()?,
+    })?;
+    let name = change.name.clone();
+    for kind in [
+        gen_migrations::ScriptKind::Deploy,
+        gen_migrations::ScriptKind::Revert,
+        gen_migrations::ScriptKind::Verify,
+    ] {
+        eprintln!("wrote {}", dir.script_path(kind, &name).display());
+    }
+    eprintln!(
+        "added {name} to {}",
+        dir.root().join(gen_migrations::PLAN_FILE).display()
+    );
+    Ok(0)
+}
+
+pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
+    let from = args
+        .from
+        .as_deref()
+        .map_or_else(|| Src::Migrations(config.migrations.clone()), Src::parse);
+    let to = args
+        .to
+        .as_deref()
+        .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
+    let (old, new) = load::catalogs(&config.backend, &from, &to).await?;
+    let plan = gen_plan::plan(&old, &new)?;
+    match args.format {
+        Format::Sql => {
+            let hazards = scripts::hazard_comments(&plan);
+            if !hazards.is_empty() {
+                print!("{}", hazards.trim_start_matches("--\n"));
+                println!();
+            }
+            print!("{}", plan.sql());
+        }
+        Format::Json => {
+            let revert = gen_plan::plan(&new, &old)?;
+            let doc = json!({
+                "steps": plan.steps,
+                "hazards": plan.hazards().map(|(s, h)| json!({
+                    "kind": h.kind, "object": s.object, "message": h.message,
+                })).collect::<Vec<_>>(),
+                "revert": revert.steps,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+    }
+    if plan.is_empty() {
+        eprintln!("no differences");
+    }
+    Ok(0)
+}
+
+pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
+    let dir = load::open_migrations(&config.migrations)?;
+    let problems = dir.check_sum()?;
+    let (old, new) = load::catalogs(
+        &config.backend,
+        &Src::Migrations(config.migrations.clone()),
+        &Src::Schema(config.schema.clone()),
+    )
+    .await?;
+    let plan = gen_plan::plan(&old, &new)?;
+    let ok = problems.is_empty() && plan.is_empty();
+    match args.format {
+        CheckFormat::Json => {
+            let doc = json!({
+                "ok": ok,
+                "integrity": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "drift": plan.steps,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        CheckFormat::Text => {
+            for p in &problems {
+                eprintln!("integrity: {p}");
+            }
+            if !plan.is_empty() {
+                eprintln!(
+                    "{} and {} disagree; this migration would reconcile them:\n",
+                    config.schema.display(),
+                    config.migrations.display()
+                );
+                print!("{}", plan.sql());
+                eprintln!("\nhint: run `gen add <name>` to write it as a change");
+            }
+            if ok {
+                eprintln!(
+                    "ok: {} matches {}",
+                    config.migrations.display(),
+                    config.schema.display()
+                );
+            }
+        }
+    }
+    Ok(if ok { 0 } else { 1 })
+}

@@ -1,0 +1,140 @@
+//! `gen.toml`: where the schema and migrations live and where the sandbox
+//! comes from. Command-line flags win over the file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use gen_sandbox::Backend;
+use serde::Deserialize;
+
+use crate::cli::{Global, SandboxKind};
+use crate::error::UserError;
+
+pub const CONFIG_FILE: &str = "gen.toml";
+
+/// The settings file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    project: ProjectSection,
+    #[serde(default)]
+    sandbox: SandboxSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectSection {
+    schema: Option<PathBuf>,
+    migrations: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SandboxSection {
+    backend: Option<SandboxKind>,
+    pg_bin: Option<PathBuf>,
+    url: Option<String>,
+    image: Option<String>,
+}
+
+/// Settings resolved from flags, `gen.toml` and defaults.
+#[derive(Debug)]
+pub struct Config {
+    /// The directory gen.toml is in (or the current directory without one).
+    pub root: PathBuf,
+    /// Whether a gen.toml was found.
+    pub found: bool,
+    /// The schema directory, relative to the current directory for display.
+    pub schema: PathBuf,
+    /// The migrations directory.
+    pub migrations: PathBuf,
+    /// Where the throwaway Postgres comes from.
+    pub backend: Backend,
+}
+
+impl Config {
+    pub fn load(global: &Global) -> anyhow::Result<Config> {
+        let cwd = std::env::current_dir().context("reading the current directory")?;
+        let path = match &global.config {
+            Some(p) => {
+                if !p.is_file() {
+                    return Err(
+                        UserError::new(format!("config file {} not found", p.display()))
+                            .hint("pass an existing file to --config, or run `gen init`")
+                            .into(),
+                    );
+                }
+                Some(p.clone())
+            }
+            None => cwd
+                .ancestors()
+                .map(|d| d.join(CONFIG_FILE))
+                .find(|p| p.is_file()),
+        };
+        let (file, root) = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?;
+                let file: File = toml::from_str(&text).map_err(|e| {
+                    UserError::new(format!("{}: {}", p.display(), e.message()))
+                        .hint("see the README for the settings gen.toml accepts")
+                })?;
+                let dir = p.parent().unwrap_or(Path::new(""));
+                let dir = dir.strip_prefix(&cwd).unwrap_or(dir).to_path_buf();
+                (file, dir)
+            }
+            None => (File::default(), PathBuf::new()),
+        };
+        // Paths are shown relative to where gen runs, as the user typed them.
+        let rel = |p: PathBuf| {
+            if p.is_absolute() {
+                p
+            } else {
+                display_join(&root, &p)
+            }
+        };
+        let schema = rel(file.project.schema.unwrap_or_else(|| "schema".into()));
+        let migrations = rel(file
+            .project
+            .migrations
+            .unwrap_or_else(|| "migrations".into()));
+
+        let kind = match (global.sandbox, &global.dev_url) {
+            (Some(kind), _) => kind,
+            (None, Some(_)) => SandboxKind::Url,
+            (None, None) => file.sandbox.backend.unwrap_or(SandboxKind::Local),
+        };
+        let backend = match kind {
+            SandboxKind::Local => Backend::Local {
+                pg_bin: global.pg_bin.clone().or(file.sandbox.pg_bin.map(rel)),
+            },
+            SandboxKind::Docker => Backend::Docker {
+                image: global.docker_image.clone().or(file.sandbox.image),
+            },
+            SandboxKind::Url => Backend::Url {
+                url: global.dev_url.clone().or(file.sandbox.url).ok_or_else(|| {
+                    UserError::new("the url sandbox needs a server URL").hint(
+                        "pass --dev-url postgres://user@host/db or set sandbox.url in gen.toml",
+                    )
+                })?,
+            },
+        };
+        Ok(Config {
+            root,
+            found: path.is_some(),
+            schema,
+            migrations,
+            backend,
+        })
+    }
+}
+
+/// Joins without turning `./x` into an absolute path, so messages say `schema/a.sql`.
+fn display_join(root: &Path, p: &Path) -> PathBuf {
+    if root.as_os_str().is_empty() {
+        p.to_path_buf()
+    } else {
+        root.join(p)
+    }
+}

@@ -1,0 +1,349 @@
+//! From schema sources to catalogs: parse first, then one sandbox for both
+//! sides, loaded concurrently, then introspection.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use gen_migrations::MigrationDir;
+use gen_model::Catalog;
+use gen_sandbox::{Backend, Database, Sandbox};
+use gen_source::{Source, Statement};
+use tokio_postgres::Client;
+
+use crate::error::UserError;
+
+/// Where one side of a comparison comes from.
+#[derive(Debug, Clone)]
+pub enum Src {
+    /// Schema files: a directory read recursively, or one `.sql` file.
+    Schema(PathBuf),
+    /// A Sqitch migrations directory, replayed in plan order.
+    Migrations(PathBuf),
+    /// A live database, read directly.
+    Url(String),
+}
+
+impl Src {
+    /// Reads a `--from`/`--to` argument.
+    pub fn parse(arg: &str) -> Src {
+        if arg.starts_with("postgres://") || arg.starts_with("postgresql://") {
+            return Src::Url(arg.to_owned());
+        }
+        let path = PathBuf::from(arg);
+        if path.join(gen_migrations::PLAN_FILE).is_file() {
+            Src::Migrations(path)
+        } else {
+            Src::Schema(path)
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self {
+            Src::Schema(_) => "schema",
+            Src::Migrations(_) => "migrations",
+            Src::Url(_) => "url",
+        }
+    }
+}
+
+/// A side parsed and ready to load: everything that can fail without a
+/// database has been checked.
+enum Prepared {
+    Schema(Source),
+    Migrations(Vec<Script>),
+    Url(String),
+}
+
+/// A deploy script to replay.
+struct Script {
+    path: PathBuf,
+    text: String,
+    statements: Vec<Statement>,
+}
+
+fn prepare(src: &Src) -> anyhow::Result<Prepared> {
+    Ok(match src {
+        Src::Schema(path) => {
+            if !path.exists() {
+                return Err(UserError::new(format!(
+                    "schema path {} does not exist",
+                    path.display()
+                ))
+                .hint("create it and put CREATE statements in .sql files, or run `gen init`")
+                .into());
+            }
+            Prepared::Schema(gen_source::load(path).map_err(source_error)?)
+        }
+        Src::Migrations(path) => Prepared::Migrations(read_migrations(path)?),
+        Src::Url(url) => Prepared::Url(url.clone()),
+    })
+}
+
+/// Opens a migrations directory and reads its deploy scripts in plan order.
+pub fn open_migrations(path: &Path) -> anyhow::Result<MigrationDir> {
+    if !path.join(gen_migrations::PLAN_FILE).is_file() {
+        return Err(UserError::new(format!(
+            "no migrations directory at {} (no {} there)",
+            path.display(),
+            gen_migrations::PLAN_FILE
+        ))
+        .hint("run `gen init` to create one")
+        .into());
+    }
+    Ok(MigrationDir::open(path)?)
+}
+
+fn read_migrations(path: &Path) -> anyhow::Result<Vec<Script>> {
+    let dir = open_migrations(path)?;
+    dir.deploy_scripts()
+        .into_iter()
+        .map(|(_, script)| {
+            let text = std::fs::read_to_string(&script)
+                .with_context(|| format!("reading {}", script.display()))?;
+            let statements = gen_source::split(&script, &text).map_err(source_error)?;
+            Ok(Script {
+                path: script,
+                text,
+                statements,
+            })
+        })
+        .collect()
+}
+
+/// Turns a parse error into one with its location, excerpt and hint.
+pub fn source_error(e: gen_source::SourceError) -> anyhow::Error {
+    let hint = e.hint().map(str::to_owned);
+    let mut user = match &e {
+        gen_source::SourceError::Syntax {
+            location,
+            message,
+            excerpt,
+        } => UserError::new(format!("{location}: {message}")).excerpt(excerpt.clone()),
+        other => UserError::new(other.to_string()),
+    };
+    user.hint = hint;
+    user.into()
+}
+
+impl Prepared {
+    fn needs_sandbox(&self) -> bool {
+        !matches!(self, Prepared::Url(_))
+    }
+
+    fn roles(&self) -> BTreeSet<String> {
+        match self {
+            Prepared::Schema(s) => s.roles.clone(),
+            Prepared::Migrations(scripts) => {
+                gen_source::roles(scripts.iter().flat_map(|s| s.statements.iter()))
+            }
+            Prepared::Url(_) => BTreeSet::new(),
+        }
+    }
+}
+
+/// Reads the catalogs of two sources with one sandbox, both sides at once.
+pub async fn catalogs(
+    backend: &Backend,
+    from: &Src,
+    to: &Src,
+) -> anyhow::Result<(Catalog, Catalog)> {
+    let (a, b) = (prepare(from)?, prepare(to)?);
+    let sandbox = if a.needs_sandbox() || b.needs_sandbox() {
+        let sandbox = Sandbox::start(backend).await?;
+        let roles: Vec<String> = a.roles().union(&b.roles()).cloned().collect();
+        sandbox.create_roles(&roles).await?;
+        Some(sandbox)
+    } else {
+        None
+    };
+    let result = tokio::try_join!(
+        side(sandbox.as_ref(), &a, from.label()),
+        side(sandbox.as_ref(), &b, to.label())
+    );
+    // Stop the server whatever happened; a load error outranks a cleanup error.
+    let stopped = match sandbox {
+        Some(sandbox) => sandbox.shutdown().await,
+        None => Ok(()),
+    };
+    let catalogs = result?;
+    stopped?;
+    Ok(catalogs)
+}
+
+async fn side(
+    sandbox: Option<&Sandbox>,
+    prepared: &Prepared,
+    label: &str,
+) -> anyhow::Result<Catalog> {
+    let client = match prepared {
+        Prepared::Url(url) => gen_sandbox::connect_url(url).await?,
+        Prepared::Schema(source) => {
+            let sandbox = sandbox.expect("a sandbox is started for schema files");
+            load_schema(sandbox, label, source, None).await?.1
+        }
+        Prepared::Migrations(scripts) => {
+            let sandbox = sandbox.expect("a sandbox is started for migrations");
+            let db = sandbox.create_database(label).await?;
+            let client = db.connect().await?;
+            replay(&client, scripts).await?;
+            client
+        }
+    };
+    Ok(gen_catalog::introspect(&client).await?)
+}
+
+/// Loads schema files into a new database. Everything goes in one batch,
+/// which is fast; if the batch fails, a fresh database takes the statements
+/// one at a time, which both pinpoints the failing statement and lets
+/// schemas load that only work statement by statement (a new enum value
+/// used right after `ALTER TYPE … ADD VALUE`).
+pub async fn load_schema(
+    sandbox: &Sandbox,
+    label: &str,
+    source: &Source,
+    setup: Option<&str>,
+) -> anyhow::Result<(Database, Client)> {
+    let (db, client) = fresh_database(sandbox, label, setup).await?;
+    if run_batched(&client, &source.statements).await.is_ok() {
+        return Ok((db, client));
+    }
+    drop(client);
+    sandbox.drop_database(&db).await?;
+
+    let (db, client) = fresh_database(sandbox, label, setup).await?;
+    for statement in &source.statements {
+        if let Err(e) = client.batch_execute(&statement.sql).await {
+            return Err(statement_error(statement, &e));
+        }
+    }
+    Ok((db, client))
+}
+
+/// A new scratch database, ready for schema statements: function bodies
+/// are not checked (they may use objects created later), and `setup` (SQL
+/// that both sides share) has run.
+async fn fresh_database(
+    sandbox: &Sandbox,
+    label: &str,
+    setup: Option<&str>,
+) -> anyhow::Result<(Database, Client)> {
+    let db = sandbox.create_database(label).await?;
+    let client = db.connect().await?;
+    client
+        .batch_execute("SET check_function_bodies = off")
+        .await
+        .context("preparing the sandbox database")?;
+    if let Some(setup) = setup {
+        client
+            .batch_execute(setup)
+            .await
+            .context("running setup SQL")?;
+    }
+    Ok((db, client))
+}
+
+/// Runs statements in as few round trips as possible; statements that must
+/// run outside a transaction block go alone.
+async fn run_batched(
+    client: &Client,
+    statements: &[Statement],
+) -> Result<(), tokio_postgres::Error> {
+    let mut batch = String::new();
+    for statement in statements {
+        if statement.must_run_outside_transaction() {
+            if !batch.is_empty() {
+                client.batch_execute(&batch).await?;
+                batch.clear();
+            }
+            client.batch_execute(&statement.sql).await?;
+        } else {
+            batch.push_str(&statement.sql);
+            batch.push_str(";\n");
+        }
+    }
+    if !batch.is_empty() {
+        client.batch_execute(&batch).await?;
+    }
+    Ok(())
+}
+
+/// `schema/x.sql:3:7: relation "orgs" does not exist`, with the excerpt and
+/// the server's hint (or ours).
+fn statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::Error {
+    let Some(db) = e.as_db_error() else {
+        return anyhow::anyhow!("loading {}: {e}", statement.location);
+    };
+    let position = match db.position() {
+        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p),
+        _ => None,
+    };
+    let location = statement.location_of(position);
+    let mut message = format!("{location}: {}", db.message());
+    if let Some(detail) = db.detail() {
+        message.push_str(&format!(" ({detail})"));
+    }
+    let hint = db.hint().map_or_else(
+        || "fix the statement, or the order of files if it uses an object defined later".to_owned(),
+        str::to_owned,
+    );
+    UserError::new(message)
+        .excerpt(statement.excerpt(position))
+        .hint(hint)
+        .into()
+}
+
+/// Replays deploy scripts in plan order, each as written.
+async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
+    for script in scripts {
+        if let Err(e) = client.batch_execute(&script.text).await {
+            return Err(script_error(script, &e));
+        }
+    }
+    Ok(())
+}
+
+fn script_error(script: &Script, e: &tokio_postgres::Error) -> anyhow::Error {
+    let Some(db) = e.as_db_error() else {
+        return anyhow::anyhow!("replaying {}: {e}", script.path.display());
+    };
+    let (line, col) = match db.position() {
+        Some(tokio_postgres::error::ErrorPosition::Original(p)) => line_col(&script.text, *p),
+        _ => (1, 1),
+    };
+    UserError::new(format!(
+        "{}:{line}:{col}: {}",
+        script.path.display(),
+        db.message()
+    ))
+    .hint("the migrations no longer replay on an empty database; fix the script named above")
+    .into()
+}
+
+/// Line and column (1-based, in characters) of a 1-based character position.
+fn line_col(text: &str, position: u32) -> (usize, usize) {
+    let mut line = 1;
+    let mut col = 1;
+    for c in text.chars().take(position.saturating_sub(1) as usize) {
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_col;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "BEGIN;\nSELECT é, x;\n";
+        assert_eq!(line_col(text, 1), (1, 1));
+        assert_eq!(line_col(text, 8), (2, 1));
+        assert_eq!(line_col(text, 18), (2, 11));
+    }
+}

@@ -1,0 +1,416 @@
+//! End-to-end tests of the `gen` binary: the user's loop (init, add, check,
+//! diff), bad input with its exit codes and messages, and the real `sqitch`
+//! deploying, verifying and reverting what gen wrote.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use gen_sandbox::{Backend, Sandbox};
+
+fn gen_cmd(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
+    cmd.current_dir(dir)
+        .env_remove("GEN_CONFIG")
+        .env_remove("GEN_DEV_URL")
+        .env_remove("GEN_SANDBOX")
+        .env("SQITCH_FULLNAME", "Test Planner")
+        .env("SQITCH_EMAIL", "planner@example.com")
+        .env("GEN_PLANNED_AT", "2026-01-02T03:04:05Z")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn run_gen(dir: &Path, args: &[&str]) -> Output {
+    gen_cmd(dir).args(args).output().expect("running gen")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+/// A fresh project directory with `gen init` run in it.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let o = run_gen(dir.path(), &["init", "--project", "shop"]);
+    assert_exit(&o, 0);
+    dir
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// Every file under `dir` with its contents, to prove nothing changed.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn init_scaffolds_and_refuses_twice() {
+    let dir = project();
+    for p in [
+        "gen.toml",
+        "schema",
+        "migrations/sqitch.plan",
+        "migrations/sqitch.conf",
+    ] {
+        assert!(dir.path().join(p).exists(), "{p} missing");
+    }
+    let o = run_gen(dir.path(), &["init"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+}
+
+#[test]
+fn unknown_flag_is_trouble() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let o = run_gen(dir.path(), &["add", "x", "--no-such-flag"]);
+    assert_exit(&o, 2);
+}
+
+#[test]
+fn add_check_diff_loop() {
+    let dir = project();
+    let p = dir.path();
+    // Files reference each other out of order: the loader orders them.
+    write(
+        p,
+        "schema/b_orders.sql",
+        "CREATE TABLE app.orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  customer_id bigint NOT NULL REFERENCES app.customers (id),\n  total numeric(12,2) NOT NULL DEFAULT 0\n);\nCREATE INDEX orders_customer_idx ON app.orders (customer_id);\n",
+    );
+    write(
+        p,
+        "schema/a_customers.sql",
+        "CREATE TABLE app.customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email text NOT NULL UNIQUE\n);\nCOMMENT ON TABLE app.customers IS 'people who buy';\n",
+    );
+    write(p, "schema/0_schema.sql", "CREATE SCHEMA app;\n");
+
+    let o = run_gen(p, &["check"]);
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains("CREATE TABLE app.orders"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("gen add"), "{}", stderr(&o));
+
+    let o = run_gen(p, &["add", "initial", "-n", "first tables"]);
+    assert_exit(&o, 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/initial.sql")).expect("deploy");
+    assert!(
+        deploy.starts_with("-- Deploy shop:initial to pg\n-- first tables\n"),
+        "{deploy}"
+    );
+    assert!(deploy.contains("BEGIN;") && deploy.trim_end().ends_with("COMMIT;"));
+    let schema_at = deploy.find("CREATE SCHEMA app;").expect("schema");
+    let customers_at = deploy
+        .find("CREATE TABLE app.customers")
+        .expect("customers");
+    let orders_at = deploy.find("CREATE TABLE app.orders").expect("orders");
+    let fk_at = deploy.find("FOREIGN KEY (customer_id)").expect("fk");
+    assert!(schema_at < customers_at && customers_at < fk_at && orders_at < fk_at);
+    let plan = std::fs::read_to_string(p.join("migrations/sqitch.plan")).expect("plan");
+    assert!(
+        plan.contains(
+            "initial 2026-01-02T03:04:05Z Test Planner <planner@example.com> # first tables"
+        ),
+        "{plan}"
+    );
+    assert!(p.join("migrations/verify/initial.sql").is_file());
+    assert!(p.join("migrations/revert/initial.sql").is_file());
+
+    // In sync now.
+    let o = run_gen(p, &["check"]);
+    assert_exit(&o, 0);
+
+    // Nothing to add: no files, exit 0.
+    let before = snapshot(p);
+    let o = run_gen(p, &["add", "nothing"]);
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("no changes"), "{}", stderr(&o));
+    assert_eq!(before, snapshot(p));
+
+    // Edit the schema: check finds drift, diff shows it, add writes it.
+    write(
+        p,
+        "schema/a_customers.sql",
+        "CREATE TABLE app.customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email text NOT NULL UNIQUE,\n  name text\n);\nCOMMENT ON TABLE app.customers IS 'people who buy';\n",
+    );
+    let o = run_gen(p, &["check"]);
+    assert_exit(&o, 1);
+    let o = run_gen(p, &["diff"]);
+    assert_exit(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        "ALTER TABLE app.customers ADD COLUMN name text;\n"
+    );
+    let o = run_gen(p, &["diff", "--format", "json"]);
+    assert_exit(&o, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(doc["steps"][0]["object"]["kind"], "column");
+    assert_eq!(
+        doc["revert"][0]["sql"],
+        "ALTER TABLE app.customers DROP COLUMN name;"
+    );
+    let o = run_gen(p, &["add", "customer_name"]);
+    assert_exit(&o, 0);
+    let o = run_gen(p, &["check"]);
+    assert_exit(&o, 0);
+
+    // The same name again is refused before anything runs.
+    let before = snapshot(p);
+    let o = run_gen(p, &["add", "customer_name"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_eq!(before, snapshot(p));
+
+    // Same inputs, same bytes: a second project gets identical scripts.
+    let twin = project();
+    for (path, bytes) in snapshot(&p.join("schema")) {
+        let rel = path.strip_prefix(p).expect("prefix");
+        write(
+            twin.path(),
+            &rel.to_string_lossy(),
+            &String::from_utf8_lossy(&bytes),
+        );
+    }
+    write(
+        twin.path(),
+        "schema/a_customers.sql",
+        "CREATE TABLE app.customers (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email text NOT NULL UNIQUE\n);\nCOMMENT ON TABLE app.customers IS 'people who buy';\n",
+    );
+    assert_exit(
+        &run_gen(twin.path(), &["add", "initial", "-n", "first tables"]),
+        0,
+    );
+    for kind in ["deploy", "revert", "verify"] {
+        let rel = format!("migrations/{kind}/initial.sql");
+        assert_eq!(
+            std::fs::read(p.join(&rel)).expect("ours"),
+            std::fs::read(twin.path().join(&rel)).expect("twin"),
+            "{rel} differs between identical runs"
+        );
+    }
+}
+
+#[test]
+fn syntax_error_points_at_file_line_col() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/bad.sql",
+        "CREATE TABLE ok (id int);\nCREATE TABLE broken (id int,, name text);\n",
+    );
+    let before = snapshot(dir.path());
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("schema/bad.sql:2:29"), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+#[test]
+fn rejected_statement_points_at_file_line_col() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TABLE a (id int PRIMARY KEY);\n\nCREATE TABLE b (a_id int REFERENCES a (nope));\n",
+    );
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.contains("schema/t.sql:3:"), "{err}");
+    assert!(err.contains("\"nope\""), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    assert!(!dir.path().join("migrations/deploy/x.sql").exists());
+}
+
+#[test]
+fn missing_schema_directory_is_trouble_with_hint() {
+    let dir = project();
+    std::fs::remove_dir(dir.path().join("schema")).expect("rmdir");
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+}
+
+#[test]
+fn no_migrations_directory_hints_init() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("gen init"), "{}", stderr(&o));
+}
+
+#[test]
+fn invalid_change_name_is_refused() {
+    let dir = project();
+    let o = run_gen(dir.path(), &["add", "has space"]);
+    assert_exit(&o, 2);
+}
+
+#[test]
+fn unreachable_database_hides_password() {
+    let dir = project();
+    let url = "postgres://alice:s3cr3t-pass@127.0.0.1:1/db";
+    let o = run_gen(dir.path(), &["diff", "--from", url, "--to", "schema"]);
+    assert_exit(&o, 2);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains("s3cr3t-pass"), "{all}");
+    assert!(all.contains("hint:"), "{all}");
+    let o = run_gen(dir.path(), &["check", "--dev-url", url]);
+    assert_exit(&o, 2);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains("s3cr3t-pass"), "{all}");
+}
+
+#[test]
+fn missing_server_binaries_are_trouble_with_hint() {
+    let dir = project();
+    let o = run_gen(dir.path(), &["check", "--pg-bin", "/nonexistent/bin"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+}
+
+#[test]
+fn docker_without_engine_is_trouble_with_hint() {
+    let dir = project();
+    let o = gen_cmd(dir.path())
+        .args(["check", "--sandbox", "docker"])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .expect("gen");
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+}
+
+#[test]
+fn unsupported_object_is_named() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;\n",
+    );
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("view public.v"), "{}", stderr(&o));
+}
+
+/// The real sqitch deploys, verifies and reverts what gen wrote.
+#[test]
+fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
+    assert!(
+        Command::new("sqitch")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "sqitch is not installed: run scripts/install-deps (Debian package sqitch, libdbd-pg-perl)"
+    );
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE SCHEMA app;\nCREATE TABLE app.users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "users"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE SCHEMA app;\nCREATE TABLE app.users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, name varchar(100));\nCREATE INDEX users_email_idx ON app.users (email);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "user_names"]), 0);
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres for sqitch (install postgresql)");
+        let db = sandbox.create_database("sqitch").await.expect("database");
+        let conninfo = db.conninfo();
+        let host = conninfo
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix("host="))
+            .expect("socket directory in conninfo")
+            .trim_matches('\'')
+            .to_owned();
+        let target = format!("db:pg://postgres@/{}?host={host}", db.name());
+        let sqitch = |args: &[&str]| {
+            let o = Command::new("sqitch")
+                .arg("--chdir")
+                .arg(p.join("migrations"))
+                .args(args)
+                .arg(&target)
+                .env("SQITCH_FULLNAME", "Test")
+                .env("SQITCH_EMAIL", "test@example.com")
+                .output()
+                .expect("sqitch");
+            assert!(
+                o.status.success(),
+                "sqitch {args:?} failed:\n{}\n{}",
+                stdout(&o),
+                stderr(&o)
+            );
+            stdout(&o)
+        };
+        sqitch(&["deploy"]);
+        sqitch(&["verify"]);
+        let client = db.connect().await.expect("connect");
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = 'users_email_idx'",
+                &[],
+            )
+            .await
+            .expect("query")
+            .get(0);
+        assert_eq!(n, 1);
+        sqitch(&["revert", "-y", "--to", "users"]);
+        sqitch(&["verify"]);
+        sqitch(&["revert", "-y"]);
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_namespace WHERE nspname = 'app'",
+                &[],
+            )
+            .await
+            .expect("query")
+            .get(0);
+        assert_eq!(n, 0, "revert to the start removes everything");
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+}

@@ -1,0 +1,141 @@
+//! Verify scripts: Sqitch runs them after a deploy, and they must fail
+//! unless what the change created or altered is there in the expected shape
+//! and what it dropped is gone.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use gen_model::{Catalog, Ident, Literal, ObjectId};
+
+use crate::Plan;
+
+/// The checks, as one PL/pgSQL `DO` block body, for the objects `plan`
+/// touches, judged against `target`, the catalog the plan leads to.
+/// Empty when the plan touches nothing checkable.
+pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
+    let touched: BTreeSet<(&ObjectId, bool)> = plan
+        .steps
+        .iter()
+        .map(|s| (&s.object, target.contains(&s.object)))
+        .collect();
+    let mut out = Vec::new();
+    for (id, exists) in touched {
+        if exists {
+            if let Some(check) = present(id, target) {
+                out.push(check);
+            }
+        } else if let Some(condition) = exists_condition(id) {
+            out.push(raise_if(&condition, &format!("{id} should be gone")));
+        }
+    }
+    out
+}
+
+/// The whole verify script for a change.
+pub fn script(header: &str, plan: &Plan, target: &Catalog) -> String {
+    let checks = checks(plan, target);
+    let mut out = format!("{header}\n\nBEGIN;\n\n");
+    if checks.is_empty() {
+        out.push_str("-- Nothing to verify: the change alters no object gen can check.\n");
+    } else {
+        // Checks compare with definitions read under an empty search_path,
+        // where the server qualifies every name.
+        out.push_str("SET LOCAL search_path = '';\n\n");
+        let body = checks.join("\n");
+        let mut tag = "verify".to_owned();
+        while body.contains(&format!("${tag}$")) {
+            tag.push('_');
+        }
+        write!(out, "DO ${tag}$\nBEGIN\n{body}\nEND\n${tag}$;\n").expect("writing to a String");
+    }
+    out.push_str("\nROLLBACK;\n");
+    out
+}
+
+fn raise_if(condition: &str, message: &str) -> String {
+    format!(
+        "    IF {condition} THEN\n        RAISE EXCEPTION USING MESSAGE = {};\n    END IF;",
+        Literal(message)
+    )
+}
+
+fn regclass(name: &impl ToString) -> String {
+    format!("to_regclass({})", Literal(&name.to_string()))
+}
+
+/// A condition true when an object with this identity exists at all.
+fn exists_condition(id: &ObjectId) -> Option<String> {
+    Some(match id {
+        ObjectId::Schema { name } => format!(
+            "to_regnamespace({}) IS NOT NULL",
+            Literal(&Ident(name).to_string())
+        ),
+        ObjectId::Extension { name } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = {})",
+            Literal(name)
+        ),
+        ObjectId::Table { name } | ObjectId::Sequence { name } | ObjectId::Index { name } => {
+            format!("{} IS NOT NULL", regclass(name))
+        }
+        ObjectId::Column { table, column } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped)",
+            regclass(table),
+            Literal(column)
+        ),
+        ObjectId::Constraint { table, constraint } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND conname = {})",
+            regclass(table),
+            Literal(constraint)
+        ),
+        ObjectId::SequenceOwnership { .. } => return None,
+    })
+}
+
+/// A check that raises unless the object exists with the shape `target` gives it.
+fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
+    let missing = |what: &str| format!("{id} is missing or {what}");
+    Some(match id {
+        ObjectId::Column { table, column } => {
+            let c = target.tables.get(table)?.column(column)?;
+            let condition = format!(
+                "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = {} AND attnotnull = {})",
+                regclass(table),
+                Literal(column),
+                Literal(&c.data_type),
+                c.not_null
+            );
+            raise_if(
+                &condition,
+                &missing(&format!(
+                    "not {}{}",
+                    c.data_type,
+                    if c.not_null { " NOT NULL" } else { "" }
+                )),
+            )
+        }
+        ObjectId::Constraint { table, constraint } => {
+            let c = target.tables.get(table)?.constraints.get(constraint)?;
+            let condition = format!(
+                "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND conname = {} AND pg_catalog.pg_get_constraintdef(oid) = {})",
+                regclass(table),
+                Literal(constraint),
+                Literal(&c.definition)
+            );
+            raise_if(&condition, &missing("defined differently"))
+        }
+        ObjectId::Index { name } => {
+            let i = target.indexes.get(name)?;
+            let condition = format!(
+                "{} IS NULL OR pg_catalog.pg_get_indexdef({}) <> {}",
+                regclass(name),
+                regclass(name),
+                Literal(&i.definition)
+            );
+            raise_if(&condition, &missing("defined differently"))
+        }
+        _ => raise_if(
+            &format!("NOT ({})", exists_condition(id)?),
+            &format!("{id} is missing"),
+        ),
+    })
+}

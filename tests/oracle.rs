@@ -1,0 +1,395 @@
+//! The convergence oracle of DESIGN.md, over every fixture and every
+//! listed peer corpus case, one test per case:
+//!
+//! load old into A and new into B; generate; deploy to A; A dumps like B
+//! (`pg_dump --schema-only`, an oracle that shares nothing with gen's own
+//! introspection); planning again is empty; verify passes; revert; A dumps
+//! like the old schema again; planning back is empty; the revert's verify
+//! passes. Fixtures also compare the generated scripts with their golden
+//! files (`GEN_BLESS=1` rewrites them).
+//!
+//! One local sandbox serves the whole run. Without PostgreSQL server
+//! binaries the run fails and says how to get them.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use gen_cli::load::load_schema;
+use gen_cli::scripts::ChangeScripts;
+use gen_model::Catalog;
+use gen_sandbox::{Backend, Database, Sandbox};
+use libtest_mimic::{Arguments, Failed, Trial};
+use tokio_postgres::Client;
+
+struct Case {
+    name: String,
+    dir: PathBuf,
+    old: PathBuf,
+    new: PathBuf,
+    setup: Option<PathBuf>,
+    roles: Vec<String>,
+    /// Fixtures have golden scripts; corpus cases are held to the oracle only.
+    golden: bool,
+}
+
+fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .expect("crates/gen-cli sits two levels below the repository root")
+        .to_path_buf()
+}
+
+fn fixture_cases(root: &Path) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let fixtures = root.join("fixtures");
+    let mut kinds: Vec<PathBuf> = read_dirs(&fixtures);
+    kinds.sort();
+    for kind in kinds {
+        let mut dirs = read_dirs(&kind);
+        dirs.sort();
+        for dir in dirs {
+            if !dir.join("new.sql").is_file() {
+                continue;
+            }
+            cases.push(Case {
+                name: format!("fixtures::{}::{}", file_name(&kind), file_name(&dir)),
+                old: dir.join("old.sql"),
+                new: dir.join("new.sql"),
+                setup: None,
+                roles: Vec::new(),
+                golden: true,
+                dir,
+            });
+        }
+    }
+    cases
+}
+
+/// Peer cases listed in fixtures/corpus-*.txt, from ../shared/corpus.
+fn corpus_cases(root: &Path) -> Vec<Case> {
+    let corpus = root.join("../shared/corpus");
+    let mut cases = Vec::new();
+    for list in ["corpus-foundation.txt"] {
+        let text = std::fs::read_to_string(root.join("fixtures").join(list))
+            .unwrap_or_else(|e| panic!("reading fixtures/{list}: {e}"));
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let dir = corpus.join(line);
+            assert!(
+                dir.is_dir(),
+                "corpus case {line} listed in fixtures/{list} is missing at {}",
+                dir.display()
+            );
+            let meta: serde_json::Value = std::fs::read_to_string(dir.join("meta.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            let roles = meta["roles"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|r| r.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let setup = dir.join("setup.sql");
+            cases.push(Case {
+                name: format!("corpus::{}", line.replace('/', "::")),
+                old: dir.join("a.sql"),
+                new: dir.join("b.sql"),
+                setup: setup.is_file().then_some(setup),
+                roles,
+                golden: false,
+                dir,
+            });
+        }
+    }
+    cases
+}
+
+fn read_dirs(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let root = repo_root();
+    let mut cases = fixture_cases(&root);
+    cases.extend(corpus_cases(&root));
+
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("starting the async runtime"),
+    );
+    let sandbox = match runtime.block_on(Sandbox::start(&Backend::Local { pg_bin: None })) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!(
+                "error: the oracle needs a local PostgreSQL server: {e}\nhint: {}",
+                e.hint().unwrap_or(
+                    "install the postgresql package (server binaries) or set GEN_PG_BIN"
+                )
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let trials = cases
+        .into_iter()
+        .map(|case| {
+            let runtime = Arc::clone(&runtime);
+            let sandbox = Arc::clone(&sandbox);
+            Trial::test(case.name.clone(), move || {
+                runtime.block_on(run_case(&sandbox, &case))
+            })
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Ok(sandbox) = Arc::try_unwrap(sandbox) {
+        if let Err(e) = runtime.block_on(sandbox.shutdown()) {
+            eprintln!("warning: stopping the sandbox: {e}");
+        }
+    }
+    conclusion.exit_code()
+}
+
+fn fail(context: &str, e: impl std::fmt::Display) -> Failed {
+    Failed::from(format!("{context}: {e}"))
+}
+
+async fn load(
+    sandbox: &Sandbox,
+    label: &str,
+    path: &Path,
+    setup: Option<&str>,
+) -> Result<(Database, Client), Failed> {
+    let source =
+        gen_source::load(path).map_err(|e| fail(&format!("parsing {}", path.display()), e))?;
+    load_schema(sandbox, label, &source, setup)
+        .await
+        .map_err(|e| fail(&format!("loading {}", path.display()), format!("{e:#}")))
+}
+
+async fn introspect(client: &Client, what: &str) -> Result<Catalog, Failed> {
+    gen_catalog::introspect(client)
+        .await
+        .map_err(|e| fail(&format!("introspecting {what}"), e))
+}
+
+async fn run_case(sandbox: &Sandbox, case: &Case) -> Result<(), Failed> {
+    sandbox
+        .create_roles(&case.roles)
+        .await
+        .map_err(|e| fail("creating roles", e))?;
+    let setup = match &case.setup {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| fail("reading setup.sql", e))?),
+        None => None,
+    };
+    let (a_db, a) = load(sandbox, "oracle_a", &case.old, setup.as_deref()).await?;
+    let (b_db, b) = load(sandbox, "oracle_b", &case.new, setup.as_deref()).await?;
+    let result = converge(sandbox, case, &a_db, &a, &b_db, &b).await;
+    drop((a, b));
+    for db in [&a_db, &b_db] {
+        sandbox
+            .drop_database(db)
+            .await
+            .map_err(|e| fail("dropping a scratch database", e))?;
+    }
+    result
+}
+
+async fn converge(
+    sandbox: &Sandbox,
+    case: &Case,
+    a_db: &Database,
+    a: &Client,
+    b_db: &Database,
+    b: &Client,
+) -> Result<(), Failed> {
+    let old = introspect(a, "old").await?;
+    let new = introspect(b, "new").await?;
+    let name = file_name(&case.dir);
+    let scripts = ChangeScripts::generate("fixtures", &name, "", &old, &new)
+        .map_err(|e| fail("planning", e))?;
+    if case.golden {
+        golden(&case.dir.join("deploy.sql"), &scripts.deploy)?;
+        golden(&case.dir.join("revert.sql"), &scripts.revert)?;
+        golden(&case.dir.join("verify.sql"), &scripts.verify)?;
+    }
+
+    let old_dump = dump(sandbox, a_db).await?;
+    let new_dump = dump(sandbox, b_db).await?;
+    execute(a, &scripts.deploy, "deploy").await?;
+    same_dump(
+        &new_dump,
+        &dump(sandbox, a_db).await?,
+        "after deploy, old+deploy",
+        "new",
+    )?;
+    let deployed = introspect(a, "old after deploy").await?;
+    empty_plan(&deployed, &new, "planning again after deploy")?;
+    execute(a, &scripts.verify, "verify after deploy").await?;
+
+    execute(a, &scripts.revert, "revert").await?;
+    same_dump(
+        &old_dump,
+        &dump(sandbox, a_db).await?,
+        "after revert, old",
+        "reverted",
+    )?;
+    let reverted = introspect(a, "old after revert").await?;
+    empty_plan(&reverted, &old, "planning again after revert")?;
+    let back = gen_plan::plan(&new, &old).map_err(|e| fail("planning the revert", e))?;
+    let revert_verify = gen_plan::verify::script("-- verify revert", &back, &old);
+    execute(a, &revert_verify, "verify after revert").await?;
+    Ok(())
+}
+
+async fn execute(client: &Client, sql: &str, what: &str) -> Result<(), Failed> {
+    client.batch_execute(sql).await.map_err(|e| {
+        let message = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+        Failed::from(format!("{what} failed: {message}\n--- script ---\n{sql}"))
+    })
+}
+
+fn empty_plan(from: &Catalog, to: &Catalog, what: &str) -> Result<(), Failed> {
+    let plan = gen_plan::plan(from, to).map_err(|e| fail(what, e))?;
+    if plan.is_empty() {
+        Ok(())
+    } else {
+        Err(Failed::from(format!(
+            "{what} is not empty:\n{}",
+            plan.sql()
+        )))
+    }
+}
+
+fn golden(path: &Path, actual: &str) -> Result<(), Failed> {
+    if std::env::var_os("GEN_BLESS").is_some() {
+        std::fs::write(path, actual)
+            .map_err(|e| fail(&format!("writing {}", path.display()), e))?;
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(path).map_err(|e| {
+        fail(
+            &format!("reading golden {}", path.display()),
+            format!("{e} (run with GEN_BLESS=1 to write it)"),
+        )
+    })?;
+    if expected == actual {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(&expected, actual)
+        .unified_diff()
+        .header(&path.display().to_string(), "generated")
+        .to_string();
+    Err(Failed::from(format!(
+        "{} differs from what gen generates (GEN_BLESS=1 rewrites it):\n{diff}",
+        path.display()
+    )))
+}
+
+async fn dump(sandbox: &Sandbox, db: &Database) -> Result<String, Failed> {
+    let bin = sandbox
+        .bin_dir()
+        .ok_or_else(|| Failed::from("the local sandbox has no bin directory"))?;
+    let output = tokio::process::Command::new(bin.join("pg_dump"))
+        .arg("--schema-only")
+        .arg(format!("--dbname={}", db.conninfo()))
+        .output()
+        .await
+        .map_err(|e| fail("running pg_dump", e))?;
+    if !output.status.success() {
+        return Err(Failed::from(format!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    Ok(normalize(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// What of a dump is the schema: no comments, settings or blank lines;
+/// statements in a stable order (pg_dump breaks ties by creation order);
+/// table columns in a stable order, because a column added by a migration
+/// lands at the end of the table while the schema file may declare it
+/// earlier, and no migration can move it without rebuilding the table.
+fn normalize(dump: &str) -> String {
+    let mut statements = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in dump.lines() {
+        // psql meta-commands (pg_dump's random `\restrict` keys) are not schema.
+        if line.starts_with('\\') {
+            continue;
+        }
+        if current.is_empty()
+            && (line.is_empty()
+                || line.starts_with("--")
+                || line.starts_with("SET ")
+                || line.starts_with("SELECT pg_catalog.set_config"))
+        {
+            continue;
+        }
+        current.push(line.to_owned());
+        if line.ends_with(';') {
+            statements.push(statement(&current));
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        statements.push(statement(&current));
+    }
+    statements.sort();
+    statements.join("\n")
+}
+
+fn statement(lines: &[String]) -> String {
+    let is_table = lines.first().is_some_and(|l| {
+        (l.starts_with("CREATE TABLE ") || l.starts_with("CREATE UNLOGGED TABLE "))
+            && l.ends_with('(')
+    });
+    if !is_table || lines.len() < 3 {
+        return lines.join("\n");
+    }
+    let last = lines.len() - 1;
+    let mut body: Vec<&str> = lines[1..last]
+        .iter()
+        .map(|l| l.trim_end_matches(','))
+        .collect();
+    body.sort_unstable();
+    format!("{}\n{}\n{}", lines[0], body.join(",\n"), lines[last])
+}
+
+fn same_dump(expected: &str, actual: &str, what: &str, expected_name: &str) -> Result<(), Failed> {
+    if expected == actual {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header(expected_name, "actual")
+        .to_string();
+    Err(Failed::from(format!("{what} dumps differently:\n{diff}")))
+}
