@@ -5,6 +5,8 @@
 //! server's own `pg_get_*def` functions, so two catalogs read from the same
 //! server version compare as text.
 
+mod reconcile;
+
 use std::collections::{BTreeMap, HashMap};
 
 use gen_model::{
@@ -12,6 +14,8 @@ use gen_model::{
     QualifiedName, Schema, Sequence, SequenceOptions, Table,
 };
 use tokio_postgres::{Client, Row};
+
+pub use reconcile::reconcile;
 
 /// An error while reading a catalog.
 #[derive(Debug, thiserror::Error)]
@@ -275,6 +279,10 @@ impl Builder {
                     "" => None,
                     kind => Some(Identity {
                         always: kind == "a",
+                        sequence: QualifiedName::new(
+                            r.get::<_, String>("seq_schema"),
+                            r.get::<_, String>("seq_name"),
+                        ),
                         options: seq_options(r, "seq_type"),
                     }),
                 },
@@ -333,6 +341,7 @@ impl Builder {
                 references,
                 validated: r.get("convalidated"),
                 comment: r.get("comment"),
+                index_comment: r.get("index_comment"),
             };
             if let Some(table) = self.catalog.tables.get_mut(&table_name) {
                 table.constraints.insert(name, constraint);
@@ -385,6 +394,7 @@ impl Builder {
                 Sequence {
                     name,
                     options: seq_options(r, "data_type"),
+                    unlogged: r.get("unlogged"),
                     owned_by,
                     comment: r.get("comment"),
                 },

@@ -157,10 +157,20 @@ pub async fn catalogs(
     } else {
         None
     };
-    let result = tokio::try_join!(
-        side(sandbox.as_ref(), &a, from.label()),
-        side(sandbox.as_ref(), &b, to.label())
-    );
+    let result = async {
+        let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
+            side(sandbox.as_ref(), &a, from.label()),
+            side(sandbox.as_ref(), &b, to.label())
+        )?;
+        // Round trips run in a scratch database, never in a live one.
+        match (old_client, new_client) {
+            (_, Some(client)) => gen_catalog::reconcile(&client, &old, &mut new).await,
+            (Some(client), None) => gen_catalog::reconcile(&client, &new, &mut old).await,
+            (None, None) => {}
+        }
+        anyhow::Ok((old, new))
+    }
+    .await;
     // Stop the server whatever happened; a load error outranks a cleanup error.
     let stopped = match sandbox {
         Some(sandbox) => sandbox.shutdown().await,
@@ -171,13 +181,17 @@ pub async fn catalogs(
     Ok(catalogs)
 }
 
+/// Reads one side; returns the connection too when it is a scratch database.
 async fn side(
     sandbox: Option<&Sandbox>,
     prepared: &Prepared,
     label: &str,
-) -> anyhow::Result<Catalog> {
+) -> anyhow::Result<(Catalog, Option<Client>)> {
     let client = match prepared {
-        Prepared::Url(url) => gen_sandbox::connect_url(url).await?,
+        Prepared::Url(url) => {
+            let client = gen_sandbox::connect_url(url).await?;
+            return Ok((gen_catalog::introspect(&client).await?, None));
+        }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");
             load_schema(sandbox, label, source, None).await?.1
@@ -190,7 +204,7 @@ async fn side(
             client
         }
     };
-    Ok(gen_catalog::introspect(&client).await?)
+    Ok((gen_catalog::introspect(&client).await?, Some(client)))
 }
 
 /// Loads schema files into a new database. Everything goes in one batch,

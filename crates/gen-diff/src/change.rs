@@ -115,12 +115,29 @@ pub enum Change {
         /// Options after.
         to: SequenceOptions,
     },
+    /// `ALTER SEQUENCE name SET UNLOGGED;` or `SET LOGGED`
+    SetSequenceUnlogged {
+        /// Sequence.
+        name: QualifiedName,
+        /// Whether the sequence becomes unlogged.
+        unlogged: bool,
+    },
     /// `ALTER SEQUENCE name OWNED BY t.c;` or `OWNED BY NONE`
     SetSequenceOwner {
         /// Sequence.
         name: QualifiedName,
         /// The owning column, or none.
         owned_by: Option<(QualifiedName, String)>,
+    },
+    /// `COMMENT ON INDEX name IS '…';` for the index behind a constraint,
+    /// planned with the constraint.
+    ConstraintIndexComment {
+        /// Table.
+        table: QualifiedName,
+        /// Constraint (and index) name.
+        constraint: String,
+        /// The new comment; `None` removes it.
+        comment: Option<String>,
     },
     /// `COMMENT ON kind name IS '…';` or `IS NULL`
     Comment {
@@ -156,8 +173,11 @@ pub enum ColumnAction {
     DropNotNull,
     /// `ADD GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (…)`
     AddIdentity(Identity),
-    /// `DROP IDENTITY`
-    DropIdentity,
+    /// `DROP IDENTITY`, which drops the identity's sequence.
+    DropIdentity {
+        /// The identity's sequence.
+        sequence: QualifiedName,
+    },
     /// `SET GENERATED { ALWAYS | BY DEFAULT }`
     SetGeneration {
         /// `ALWAYS` rather than `BY DEFAULT`.
@@ -252,6 +272,26 @@ impl Change {
                 table: t,
                 column: c,
             } => (Drop, column(t, &c.name)),
+            // Adding or dropping an identity creates or drops its sequence,
+            // which must not collide with a sequence of the same name.
+            Change::AlterColumn {
+                action: ColumnAction::AddIdentity(identity),
+                ..
+            } => (
+                CreateOrAlter,
+                ObjectId::Sequence {
+                    name: identity.sequence.clone(),
+                },
+            ),
+            Change::AlterColumn {
+                action: ColumnAction::DropIdentity { sequence },
+                ..
+            } => (
+                Drop,
+                ObjectId::Sequence {
+                    name: sequence.clone(),
+                },
+            ),
             Change::AlterColumn {
                 table: t,
                 column: c,
@@ -290,7 +330,7 @@ impl Change {
                     name: s.name.clone(),
                 },
             ),
-            Change::AlterSequence { name, .. } => {
+            Change::AlterSequence { name, .. } | Change::SetSequenceUnlogged { name, .. } => {
                 (CreateOrAlter, ObjectId::Sequence { name: name.clone() })
             }
             Change::SetSequenceOwner { name, .. } => (
@@ -299,6 +339,11 @@ impl Change {
                     sequence: name.clone(),
                 },
             ),
+            Change::ConstraintIndexComment {
+                table: t,
+                constraint: c,
+                ..
+            } => (CreateOrAlter, constraint(t, c)),
             Change::Comment { target, .. } => (CreateOrAlter, target.clone()),
         }
     }

@@ -73,7 +73,7 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                         table: table.clone(),
                         constraint: n.clone(),
                     });
-                    comment(dependent.clone(), None, n.comment.as_ref(), out);
+                    table::constraint_comments(table, None, n, out);
                     true
                 }
                 ObjectId::Index { name } => {
@@ -203,6 +203,12 @@ fn sequences(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 comment(id, None, n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) => {
+                if o.unlogged != n.unlogged {
+                    out.push(Change::SetSequenceUnlogged {
+                        name: n.name.clone(),
+                        unlogged: n.unlogged,
+                    });
+                }
                 if o.options != n.options {
                     out.push(Change::AlterSequence {
                         name: n.name.clone(),

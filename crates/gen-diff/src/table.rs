@@ -136,7 +136,6 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, out: &mut Vec<Change>) {
                 );
             }
             (Some(oc), Some(nc)) => {
-                let id = constraint_id(&n.name, &nc.name);
                 let same_meaning = oc.kind == nc.kind
                     && oc.definition_without_validity() == nc.definition_without_validity();
                 if same_meaning && (oc.validated == nc.validated || nc.validated) {
@@ -146,7 +145,7 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, out: &mut Vec<Change>) {
                             name: nc.name.clone(),
                         });
                     }
-                    comment(id, oc.comment.as_ref(), nc.comment.as_ref(), out);
+                    constraint_comments(&n.name, Some(oc), nc, out);
                 } else {
                     // A constraint cannot be altered in place, nor made NOT VALID again.
                     out.push(Change::DropConstraint {
@@ -157,11 +156,34 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, out: &mut Vec<Change>) {
                         table: n.name.clone(),
                         constraint: nc.clone(),
                     });
-                    comment(id, None, nc.comment.as_ref(), out);
+                    constraint_comments(&n.name, None, nc, out);
                 }
             }
             (None, None) => {}
         }
+    }
+}
+
+/// The comments of a constraint and of the index behind it.
+pub(crate) fn constraint_comments(
+    table: &QualifiedName,
+    old: Option<&Constraint>,
+    new: &Constraint,
+    out: &mut Vec<Change>,
+) {
+    comment(
+        constraint_id(table, &new.name),
+        old.and_then(|c| c.comment.as_ref()),
+        new.comment.as_ref(),
+        out,
+    );
+    let old_index = old.and_then(|c| c.index_comment.as_ref());
+    if old_index != new.index_comment.as_ref() {
+        out.push(Change::ConstraintIndexComment {
+            table: table.clone(),
+            constraint: new.name.clone(),
+            comment: new.index_comment.clone(),
+        });
     }
 }
 
@@ -223,8 +245,10 @@ fn alter_column(
     if o.default.is_some() && (o.default != n.default || type_changes || identity_added) {
         actions.push(ColumnAction::DropDefault);
     }
-    if o.identity.is_some() && n.identity.is_none() {
-        actions.push(ColumnAction::DropIdentity);
+    if let (Some(oi), None) = (&o.identity, &n.identity) {
+        actions.push(ColumnAction::DropIdentity {
+            sequence: oi.sequence.clone(),
+        });
     }
     if o.generated.is_some() && n.generated.is_none() {
         actions.push(ColumnAction::DropExpression);

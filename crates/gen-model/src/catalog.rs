@@ -54,7 +54,9 @@ impl Catalog {
         match id {
             ObjectId::Schema { name } => self.schemas.contains_key(name),
             ObjectId::Extension { name } => self.extensions.contains_key(name),
-            ObjectId::Sequence { name } => self.sequences.contains_key(name),
+            ObjectId::Sequence { name } => {
+                self.sequences.contains_key(name) || self.identity_column(name).is_some()
+            }
             ObjectId::SequenceOwnership { sequence } => self
                 .sequences
                 .get(sequence)
@@ -70,6 +72,18 @@ impl Catalog {
                 .get(table)
                 .is_some_and(|t| t.constraints.contains_key(constraint)),
         }
+    }
+}
+
+impl Catalog {
+    /// The table and column whose identity uses the sequence `name`.
+    pub fn identity_column(&self, name: &QualifiedName) -> Option<(&Table, &Column)> {
+        self.tables.values().find_map(|t| {
+            t.columns
+                .iter()
+                .find(|c| c.identity.as_ref().is_some_and(|i| &i.sequence == name))
+                .map(|c| (t, c))
+        })
     }
 }
 
@@ -166,6 +180,8 @@ pub struct Column {
 pub struct Identity {
     /// `ALWAYS` rather than `BY DEFAULT`.
     pub always: bool,
+    /// The implicit sequence's name.
+    pub sequence: QualifiedName,
     /// The implicit sequence's options.
     pub options: SequenceOptions,
 }
@@ -235,6 +251,8 @@ pub struct Sequence {
     pub name: QualifiedName,
     /// Options.
     pub options: SequenceOptions,
+    /// `UNLOGGED` (as the sequences of unlogged tables are).
+    pub unlogged: bool,
     /// `OWNED BY table.column`: the sequence is dropped with the column.
     pub owned_by: Option<(QualifiedName, String)>,
     /// `COMMENT ON SEQUENCE`.
@@ -274,6 +292,9 @@ pub struct Constraint {
     pub validated: bool,
     /// `COMMENT ON CONSTRAINT`.
     pub comment: Option<String>,
+    /// `COMMENT ON INDEX` of the index behind a key or exclusion constraint
+    /// (which has the constraint's name).
+    pub index_comment: Option<String>,
 }
 
 impl Constraint {

@@ -71,13 +71,35 @@ impl<'a> Graph<'a> {
 
     /// The vertex that creates (or drops) `id`: its own, or that of the
     /// table created (or dropped) whole together with it.
+    ///
+    /// A vertex that only comments does not count: a column of a new table
+    /// may have a vertex for its comment, but `CREATE TABLE` makes it.
     fn resolve(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
-        if let Some(&i) = self.index.get(&(action, id.clone())) {
+        let exact = self.index.get(&(action, id.clone())).copied();
+        if let Some(i) = exact
+            && !self.only_comments(i)
+        {
             return Some(i);
         }
-        let owner = self.owner(action, id)?;
-        let &i = self.index.get(&(action, owner))?;
-        self.whole.contains_key(&i).then_some(i)
+        if let Some(owner) = self.owner(action, id)
+            && let Some(&i) = self.index.get(&(action, owner))
+            && self.whole.contains_key(&i)
+        {
+            return Some(i);
+        }
+        exact
+    }
+
+    /// Whether a vertex only comments on its object rather than making it.
+    fn only_comments(&self, i: NodeIndex) -> bool {
+        self.steps.get(&i).is_some_and(|steps| {
+            steps.iter().all(|c| {
+                matches!(
+                    c,
+                    Change::Comment { .. } | Change::ConstraintIndexComment { .. }
+                )
+            })
+        })
     }
 
     fn exact(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
@@ -115,7 +137,41 @@ pub(crate) fn order<'a>(
         }
     }
 
+    // An identity is added after the column's other alters (SET NOT NULL,
+    // DROP DEFAULT), which sit on the column's own vertex.
+    for change in changes {
+        if let Change::AlterColumn {
+            table,
+            column,
+            action: gen_diff::ColumnAction::AddIdentity(_),
+        } = change
+        {
+            let column = ObjectId::Column {
+                table: table.clone(),
+                column: column.clone(),
+            };
+            let (from, to) = (
+                g.exact(Action::CreateOrAlter, &column),
+                g.exact(Action::CreateOrAlter, &change.target().1),
+            );
+            g.edge(from, to);
+        }
+    }
+
     let vertices: Vec<Vertex> = g.index.keys().cloned().collect();
+    // Steps on a part of a table created (dropped) whole, such as a comment
+    // on a new column, run after (before) the table's own step.
+    for (action, id) in &vertices {
+        let part = g.exact(*action, id);
+        let whole = g
+            .owner(*action, id)
+            .and_then(|owner| g.exact(*action, &owner))
+            .filter(|i| g.whole.contains_key(i));
+        match action {
+            Action::CreateOrAlter => g.edge(whole, part),
+            Action::Drop => g.edge(part, whole),
+        }
+    }
     for (action, id) in &vertices {
         if *action == Action::Drop {
             let drop = g.exact(Action::Drop, id);
@@ -137,10 +193,11 @@ pub(crate) fn order<'a>(
         g.edge(from, to);
         // An object altered in place lets go of what it needed (a column
         // changing away from a type) before that goes.
+        // (Unless the new `a` needs the new `b`: then `b` comes back first.)
         let altered = g.exact(Action::CreateOrAlter, a);
         if altered.is_some()
             && g.resolve(Action::Drop, a).is_none()
-            && g.resolve(Action::CreateOrAlter, b).is_none()
+            && !new.depends.contains(&(a.clone(), b.clone()))
         {
             let dropped = g.resolve(Action::Drop, b);
             g.edge(altered, dropped);

@@ -50,7 +50,7 @@ pub(crate) fn render(change: &Change) -> String {
         Change::AddColumn { table, column } => {
             format!(
                 "ALTER TABLE {table} ADD COLUMN {};",
-                column_definition(column)
+                column_definition(&table.name, column)
             )
         }
         Change::DropColumn { table, column } => {
@@ -63,7 +63,7 @@ pub(crate) fn render(change: &Change) -> String {
         } => format!(
             "ALTER TABLE {table} ALTER COLUMN {} {};",
             Ident(column),
-            column_action(column, action)
+            column_action(&table.name, column, action)
         ),
         Change::AddConstraint { table, constraint } => format!(
             "ALTER TABLE {table} ADD CONSTRAINT {} {};",
@@ -80,7 +80,8 @@ pub(crate) fn render(change: &Change) -> String {
         Change::CreateIndex(i) => format!("{};", i.definition),
         Change::DropIndex(i) => format!("DROP INDEX {};", i.name),
         Change::CreateSequence(s) => {
-            let mut sql = format!("CREATE SEQUENCE {}", s.name);
+            let unlogged = if s.unlogged { "UNLOGGED " } else { "" };
+            let mut sql = format!("CREATE {unlogged}SEQUENCE {}", s.name);
             for option in create_sequence_options(&s.options) {
                 write!(sql, "\n    {option}").expect("writing to a String");
             }
@@ -88,9 +89,17 @@ pub(crate) fn render(change: &Change) -> String {
             sql
         }
         Change::DropSequence(s) => format!("DROP SEQUENCE {};", s.name),
+        Change::SetSequenceUnlogged { name, unlogged } => format!(
+            "ALTER SEQUENCE {name} SET {};",
+            if *unlogged { "UNLOGGED" } else { "LOGGED" }
+        ),
         Change::AlterSequence { name, from, to } => {
             let options = alter_sequence_options(to, from);
-            format!("ALTER SEQUENCE {name} {};", options.join(" "))
+            let alter = format!("ALTER SEQUENCE {name} {};", options.join(" "));
+            match bound_catch_up(name, from, to) {
+                Some(setval) => format!("{setval}\n{alter}"),
+                None => alter,
+            }
         }
         Change::SetSequenceOwner { name, owned_by } => match owned_by {
             Some((table, column)) => {
@@ -98,14 +107,51 @@ pub(crate) fn render(change: &Change) -> String {
             }
             None => format!("ALTER SEQUENCE {name} OWNED BY NONE;"),
         },
+        Change::ConstraintIndexComment {
+            table,
+            constraint,
+            comment,
+        } => format!(
+            "COMMENT ON INDEX {}.{} IS {};",
+            Ident(&table.schema),
+            Ident(constraint),
+            comment_literal(comment.as_deref())
+        ),
         Change::Comment { target, comment } => format!(
             "COMMENT ON {} IS {};",
             comment_target(target),
-            comment
-                .as_deref()
-                .map_or_else(|| "NULL".to_owned(), |c| Literal(c).to_string())
+            comment_literal(comment.as_deref())
         ),
     }
+}
+
+/// Narrowing a sequence's range fails while its current value lies outside
+/// the new range. Moving the value up to a raised MINVALUE (or down to a
+/// lowered MAXVALUE of a descending sequence) follows the direction the
+/// sequence counts in, so no value is handed out twice.
+fn bound_catch_up(
+    name: &gen_model::QualifiedName,
+    from: &SequenceOptions,
+    to: &SequenceOptions,
+) -> Option<String> {
+    let literal = Literal(&name.to_string()).to_string();
+    if to.increment > 0 && to.min_value > from.min_value {
+        Some(format!(
+            "SELECT pg_catalog.setval({literal}, {min}, false) FROM {name} WHERE last_value < {min};",
+            min = to.min_value
+        ))
+    } else if to.increment < 0 && to.max_value < from.max_value {
+        Some(format!(
+            "SELECT pg_catalog.setval({literal}, {max}, false) FROM {name} WHERE last_value > {max};",
+            max = to.max_value
+        ))
+    } else {
+        None
+    }
+}
+
+fn comment_literal(comment: Option<&str>) -> String {
+    comment.map_or_else(|| "NULL".to_owned(), |c| Literal(c).to_string())
 }
 
 fn comment_target(id: &ObjectId) -> String {
@@ -125,7 +171,11 @@ fn comment_target(id: &ObjectId) -> String {
 }
 
 fn create_table(t: &Table) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_definition).collect();
+    let mut lines: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| column_definition(&t.name.name, c))
+        .collect();
     for c in t.constraints.values() {
         lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
     }
@@ -147,7 +197,7 @@ fn create_table(t: &Table) -> String {
     sql
 }
 
-fn column_definition(c: &Column) -> String {
+fn column_definition(table: &str, c: &Column) -> String {
     let mut sql = format!("{} {}", Ident(&c.name), c.data_type);
     if let Some(collation) = &c.collation {
         write!(sql, " COLLATE {collation}").expect("writing to a String");
@@ -163,12 +213,14 @@ fn column_definition(c: &Column) -> String {
     }
     if let Some(identity) = &c.identity {
         sql.push(' ');
-        sql.push_str(&identity_clause(identity));
+        sql.push_str(&identity_clause(identity, table, &c.name));
     }
     sql
 }
 
-fn identity_clause(identity: &Identity) -> String {
+/// `GENERATED … AS IDENTITY (…)` for column `column` of table `table`
+/// (raw names, to tell the server's default sequence name).
+fn identity_clause(identity: &Identity, table: &str, column: &str) -> String {
     let mut sql = format!(
         "GENERATED {} AS IDENTITY",
         if identity.always {
@@ -179,14 +231,23 @@ fn identity_clause(identity: &Identity) -> String {
     );
     // The identity's sequence takes the column's type; only the rest is said.
     let o = &identity.options;
-    let options = differing_options(o, &creation_defaults(&o.data_type, o.increment));
+    let mut options = Vec::new();
+    if identity.sequence.name != format!("{table}_{column}_seq")
+        || identity.sequence.name.len() > 63
+    {
+        options.push(format!("SEQUENCE NAME {}", identity.sequence));
+    }
+    options.extend(differing_options(
+        o,
+        &creation_defaults(&o.data_type, o.increment),
+    ));
     if !options.is_empty() {
         write!(sql, " ({})", options.join(" ")).expect("writing to a String");
     }
     sql
 }
 
-fn column_action(column: &str, action: &ColumnAction) -> String {
+fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
     match action {
         ColumnAction::Type {
             to,
@@ -214,8 +275,10 @@ fn column_action(column: &str, action: &ColumnAction) -> String {
         ColumnAction::DropDefault => "DROP DEFAULT".to_owned(),
         ColumnAction::SetNotNull => "SET NOT NULL".to_owned(),
         ColumnAction::DropNotNull => "DROP NOT NULL".to_owned(),
-        ColumnAction::AddIdentity(identity) => format!("ADD {}", identity_clause(identity)),
-        ColumnAction::DropIdentity => "DROP IDENTITY".to_owned(),
+        ColumnAction::AddIdentity(identity) => {
+            format!("ADD {}", identity_clause(identity, table, column))
+        }
+        ColumnAction::DropIdentity { .. } => "DROP IDENTITY".to_owned(),
         ColumnAction::SetGeneration { always } => format!(
             "SET GENERATED {}",
             if *always { "ALWAYS" } else { "BY DEFAULT" }

@@ -12,6 +12,7 @@ SELECT a.attrelid, a.attnum, a.attname,
        a.attgenerated::text AS generated,
        col_description(a.attrelid, a.attnum) AS comment,
        format_type(s.seqtypid, NULL) AS seq_type,
+       sn.nspname AS seq_schema, sc.relname AS seq_name,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
@@ -24,6 +25,8 @@ LEFT JOIN pg_depend sd ON a.attidentity <> ''
      AND sd.refclassid = 'pg_class'::regclass AND sd.refobjid = a.attrelid
      AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'i'
 LEFT JOIN pg_sequence s ON s.seqrelid = sd.objid
+LEFT JOIN pg_class sc ON sc.oid = sd.objid
+LEFT JOIN pg_namespace sn ON sn.oid = sc.relnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped
   AND c.relkind = 'r'
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')

@@ -7,6 +7,8 @@ SELECT con.oid, con.conrelid, con.conname, con.contype::text AS kind,
        fn.nspname AS ref_schema, fc.relname AS ref_table,
        con.convalidated,
        obj_description(con.oid, 'pg_constraint') AS comment,
+       CASE WHEN con.contype IN ('p', 'u', 'x')
+            THEN obj_description(con.conindid, 'pg_class') END AS index_comment,
        con.conindid
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid

@@ -2,6 +2,7 @@
 -- their column) belong to the column and are read by columns.sql.
 SELECT c.oid, n.nspname, c.relname,
        format_type(s.seqtypid, NULL) AS data_type,
+       c.relpersistence = 'u' AS unlogged,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
        own_n.nspname AS owner_schema, own_c.relname AS owner_table, own_a.attname AS owner_column,
        obj_description(c.oid, 'pg_class') AS comment
