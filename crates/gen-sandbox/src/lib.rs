@@ -36,6 +36,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 mod conninfo;
 mod docker;
 mod error;
@@ -674,6 +676,14 @@ mod tests {
         );
         assert!(scratch_name("").starts_with("gen_scratch_db_"));
         assert!(scratch_name(&"x".repeat(100)).len() <= 63);
+    }
+
+    #[test]
+    fn handles_can_be_shared_across_tasks() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<Sandbox>();
+        shareable::<Database>();
+        shareable::<SandboxError>();
     }
 
     #[test]
