@@ -1,14 +1,195 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Finding, splitting, parsing and ordering declarative schema files.
+//!
+//! Everything here happens before any database starts: every file is parsed
+//! with Postgres's own parser (pg_query), so a syntax error is reported as
+//! `schema/users.sql:3:7: syntax error at or near "foo"` without paying for a
+//! server. Each statement keeps its exact text and position, plus the names
+//! it defines and references; [`load`] uses those names to order statements
+//! across files so that file order never matters, and collects the roles the
+//! files mention so a sandbox can create them first (roles are cluster-wide,
+//! so no schema file can be expected to create them).
+//!
+//! ```no_run
+//! let source = gen_source::load(std::path::Path::new("schema"))?;
+//! for statement in &source.statements {
+//!     println!("{}: {}", statement.location, statement.sql);
+//! }
+//! # Ok::<(), gen_source::SourceError>(())
+//! ```
+
+mod analyze;
+mod error;
+mod load;
+mod location;
+mod name;
+mod order;
+mod parse;
+mod walk;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+pub use error::SourceError;
+pub use load::load;
+pub use location::Location;
+pub use name::{Name, NameKind};
+pub use parse::split;
+
+/// Schema files read from disk, their statements in load order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Every file read, as display paths (the loaded path joined with the
+    /// file's path below it), in the order they were read: sorted bytewise
+    /// by relative path.
+    pub files: Vec<PathBuf>,
+    /// Every statement of every file, ordered so that each one comes after
+    /// the statements defining what it references. Where names impose no
+    /// order, file order and then position within the file decide.
+    pub statements: Vec<Statement>,
+    /// Roles the statements mention (grantees, owners, policy targets…)
+    /// that no `CREATE ROLE` in the files creates; see [`roles`].
+    pub roles: BTreeSet<String>,
+}
+
+/// One SQL statement, as written in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Where the statement's first token is.
+    pub location: Location,
+    /// Byte offset of [`Statement::sql`] within its file.
+    pub offset: usize,
+    /// The statement's exact text, from its first token to its last, without
+    /// the terminating semicolon and without surrounding comments, so it can
+    /// be joined to others with `";\n"`.
+    pub sql: String,
+    /// Names this statement creates (`CREATE TABLE`, `CREATE FUNCTION`…).
+    pub defines: Vec<Name>,
+    /// Names this statement uses and does not itself create: relations it
+    /// reads or points at, types of its columns, functions it calls, roles
+    /// it grants to. Names that live in `pg_catalog` or
+    /// `information_schema` are left out: no schema file can define them.
+    pub references: Vec<Name>,
+    /// Names this statement changes without creating (`ALTER TABLE`,
+    /// `ALTER TYPE`, `ALTER DOMAIN`, `ALTER SEQUENCE`). Statements that merely
+    /// reference an altered object load after the alteration, so a view can
+    /// use a column added by a later `ALTER TABLE`.
+    pub alters: Vec<Name>,
+    outside_transaction: bool,
+}
+
+impl Statement {
+    /// Whether Postgres refuses to run this statement inside a transaction
+    /// block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `CREATE DATABASE`…), so a
+    /// loader must send it on its own. `ALTER TYPE … ADD VALUE` is allowed in
+    /// a transaction block since Postgres 12 and is not flagged.
+    pub fn must_run_outside_transaction(&self) -> bool {
+        self.outside_transaction
+    }
+
+    /// Maps a server error position back to the file.
+    ///
+    /// `position` is what the server reports (`ErrorResponse` field `P`): a
+    /// 1-based character index into the text it received, which must be
+    /// exactly [`Statement::sql`]. `None`, or a position past the end, gives
+    /// the statement's start or end.
+    pub fn location_of(&self, position: Option<u32>) -> Location {
+        let (line, col) = self.line_col(position);
+        Location {
+            file: self.location.file.clone(),
+            line,
+            col,
+        }
+    }
+
+    /// The line of the statement that `position` points into (see
+    /// [`Statement::location_of`]), with a caret line under the column:
+    ///
+    /// ```text
+    /// CREATE VIEW v AS SELECT * FROM missing
+    ///                                ^
+    /// ```
+    pub fn excerpt(&self, position: Option<u32>) -> String {
+        let index = char_index(position);
+        let mut line_start = 0;
+        let mut caret = 0;
+        for (count, (at, c)) in self.sql.char_indices().enumerate() {
+            if count == index {
+                break;
+            }
+            if c == '\n' {
+                line_start = at + 1;
+                caret = 0;
+            } else {
+                caret += 1;
+            }
+        }
+        let rest = &self.sql[line_start..];
+        let line = rest
+            .split('\n')
+            .next()
+            .unwrap_or(rest)
+            .trim_end_matches('\r');
+        location::caret_excerpt(line, caret)
+    }
+
+    fn line_col(&self, position: Option<u32>) -> (u32, u32) {
+        let index = char_index(position);
+        let (mut line, mut col) = (self.location.line, self.location.col);
+        for c in self.sql.chars().take(index) {
+            if c == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        (line, col)
+    }
+}
+
+/// A server position (1-based, in characters) as a 0-based character index.
+fn char_index(position: Option<u32>) -> usize {
+    position.map_or(0, |p| p.saturating_sub(1) as usize)
+}
+
+/// Roles that `statements` mention and do not create, for a sandbox to
+/// create before loading them.
+///
+/// Mentions are grantees and grantors, owners (`OWNER TO`, `AUTHORIZATION`),
+/// policy targets, `ALTER DEFAULT PRIVILEGES FOR ROLE`, both sides of
+/// `GRANT role TO role`, and roles named in role options (`IN ROLE`).
+/// `PUBLIC`, `CURRENT_USER`, `SESSION_USER`, `CURRENT_ROLE` and predefined
+/// `pg_*` roles are never included. Roles that a `CREATE ROLE` among the
+/// statements creates are excluded rather than reported, so pre-creating the
+/// set never collides with the files; load order puts the `CREATE ROLE`
+/// before the statements that use the role.
+pub fn roles<'a>(statements: impl IntoIterator<Item = &'a Statement>) -> BTreeSet<String> {
+    let mut mentioned = BTreeSet::new();
+    let mut created = BTreeSet::new();
+    for statement in statements {
+        for name in &statement.defines {
+            if name.kind == NameKind::Role {
+                created.insert(name.name.clone());
+            }
+        }
+        for name in &statement.references {
+            if name.kind == NameKind::Role && !is_builtin_role(&name.name) {
+                mentioned.insert(name.name.clone());
+            }
+        }
+    }
+    mentioned.retain(|role| !created.contains(role));
+    mentioned
+}
+
+/// Roles that exist in every cluster, or are keywords rather than roles.
+fn is_builtin_role(role: &str) -> bool {
+    role.starts_with("pg_")
+        || matches!(
+            role,
+            "public" | "current_user" | "session_user" | "current_role"
+        )
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+mod tests;

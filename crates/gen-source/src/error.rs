@@ -1,0 +1,60 @@
+use std::path::PathBuf;
+
+use crate::Location;
+
+/// What can go wrong finding, reading and parsing schema files.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The path to load does not exist.
+    #[error("schema path {} does not exist", path.display())]
+    NotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// A file or directory could not be read (including a file that is not
+    /// UTF-8).
+    #[error("reading {}", path.display())]
+    Io {
+        /// The file or directory, as displayed.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Postgres's parser rejected a statement.
+    #[error("{location}: {message}")]
+    Syntax {
+        /// Where the parser stopped: the offending token.
+        location: Location,
+        /// The parser's message, e.g. `syntax error at or near "foo"`.
+        message: String,
+        /// The offending line with a caret line under the column.
+        excerpt: String,
+    },
+    /// The parser library failed in a way that is not about the SQL.
+    #[error("parsing {}", path.display())]
+    Parser {
+        /// The file being parsed, as displayed.
+        path: PathBuf,
+        /// The library's error.
+        #[source]
+        source: pg_query::Error,
+    },
+}
+
+impl SourceError {
+    /// A next step for the user, where there is one.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            SourceError::NotFound { .. } => Some(
+                "pass the directory holding your schema files (e.g. `schema`) or a single .sql file",
+            ),
+            SourceError::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
+                Some("schema files must be UTF-8 text")
+            }
+            SourceError::Io { .. } => None,
+            SourceError::Syntax { .. } => Some("fix the statement at that position"),
+            SourceError::Parser { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+use std::fmt;
+
+/// What kind of object a [`Name`] names. Kinds with their own namespace in
+/// Postgres are distinct; relations and types share one (every table, view
+/// and sequence also has a row type of the same name), which ordering takes
+/// into account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameKind {
+    /// A schema (`CREATE SCHEMA`).
+    Schema,
+    /// An extension (`CREATE EXTENSION`).
+    Extension,
+    /// A table, view, materialized view, sequence, index or foreign table.
+    Relation,
+    /// A type: enum, composite, range, domain or base type.
+    Type,
+    /// A function, procedure or aggregate, known by name alone: overloads
+    /// share a name here, which is enough to order statements.
+    Function,
+    /// A collation.
+    Collation,
+    /// A role. Roles are cluster-wide.
+    Role,
+}
+
+impl NameKind {
+    /// Whether names of this kind live in a schema.
+    pub fn is_schema_qualified(self) -> bool {
+        matches!(
+            self,
+            NameKind::Relation | NameKind::Type | NameKind::Function | NameKind::Collation
+        )
+    }
+}
+
+impl fmt::Display for NameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NameKind::Schema => "schema",
+            NameKind::Extension => "extension",
+            NameKind::Relation => "relation",
+            NameKind::Type => "type",
+            NameKind::Function => "function",
+            NameKind::Collation => "collation",
+            NameKind::Role => "role",
+        })
+    }
+}
+
+/// A name as written in a statement: raw (unquoted, case as Postgres folds
+/// it), with its schema only if the statement spelled one out.
+///
+/// An unqualified name resolves through the search path; for ordering,
+/// that is `public`, or the one schema among the files that defines the
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name {
+    /// What kind of object this names.
+    pub kind: NameKind,
+    /// The schema, if written. Always `None` for schemas, extensions and
+    /// roles.
+    pub schema: Option<String>,
+    /// The object's own name.
+    pub name: String,
+}
+
+impl Name {
+    /// A name of a kind that does not live in a schema.
+    pub fn global(kind: NameKind, name: impl Into<String>) -> Self {
+        Name {
+            kind,
+            schema: None,
+            name: name.into(),
+        }
+    }
+
+    /// A possibly schema-qualified name.
+    pub fn qualified(kind: NameKind, schema: Option<&str>, name: impl Into<String>) -> Self {
+        Name {
+            kind,
+            schema: schema.filter(|s| !s.is_empty()).map(str::to_owned),
+            name: name.into(),
+        }
+    }
+}
+
+/// `relation app.users`, `role reader`: raw names, for messages and tests.
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(schema) => write!(f, "{} {schema}.{}", self.kind, self.name),
+            None => write!(f, "{} {}", self.kind, self.name),
+        }
+    }
+}

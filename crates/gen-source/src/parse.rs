@@ -1,0 +1,254 @@
+//! Splitting a script into statements with pg_query, and pinpointing syntax
+//! errors.
+
+use std::path::Path;
+
+use pg_query::protobuf::{ScanToken, Token};
+
+use crate::analyze::{Analysis, analyze};
+use crate::location::LineIndex;
+use crate::{Location, SourceError, Statement};
+
+/// Parses one script into its statements, in file order, without
+/// reordering: for migration scripts, which run as written.
+///
+/// `display_path` only labels locations. A syntax error is reported with the
+/// exact line and column of the offending token.
+pub fn split(display_path: &Path, text: &str) -> Result<Vec<Statement>, SourceError> {
+    analyze_all(locate(display_path, text)?)
+}
+
+/// A statement found in a file, not yet analysed.
+#[derive(Debug)]
+pub(crate) struct Located {
+    location: Location,
+    offset: usize,
+    sql: String,
+}
+
+/// Finds the statements of a file, or its first syntax error.
+///
+/// This runs the parser without building a parse tree, which is cheap;
+/// building trees ([`analyze_all`]) is what costs, and can then be spread
+/// over threads.
+pub(crate) fn locate(display_path: &Path, text: &str) -> Result<Vec<Located>, SourceError> {
+    if let Some(at) = text.find('\0') {
+        return Err(syntax_error(
+            display_path,
+            text,
+            at,
+            "invalid byte sequence for encoding \"UTF8\": 0x00".to_owned(),
+        ));
+    }
+    let ranges = match pg_query::split_with_parser(text) {
+        Ok(ranges) => ranges,
+        Err(pg_query::Error::Split(message)) => {
+            let at = error_offset(text, &message);
+            return Err(syntax_error(display_path, text, at, message));
+        }
+        Err(source) => {
+            return Err(SourceError::Parser {
+                path: display_path.to_owned(),
+                source,
+            });
+        }
+    };
+    // The parser's statement ranges include the comments and blanks before
+    // a statement (and any comment before its semicolon); tokens tell where
+    // the SQL itself starts and ends.
+    let tokens = significant_tokens(text).unwrap_or_default();
+    let lines = LineIndex::new(text);
+    let base = text.as_ptr() as usize;
+    let mut located = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        // The ranges are slices of `text`; their addresses give their
+        // offsets.
+        let start = (range.as_ptr() as usize).saturating_sub(base);
+        let (start, end) = trim(&tokens, text, start, start + range.len());
+        if start >= end {
+            continue;
+        }
+        let (line, col) = lines.line_col(start);
+        located.push(Located {
+            location: Location {
+                file: display_path.to_owned(),
+                line,
+                col,
+            },
+            offset: start,
+            sql: text[start..end].to_owned(),
+        });
+    }
+    Ok(located)
+}
+
+/// Below this many statements per thread, threads cost more than they save.
+const STATEMENTS_PER_THREAD: usize = 256;
+
+/// Parses and analyses located statements, in order.
+///
+/// Building pg_query's parse tree (a protobuf message, decoded in Rust)
+/// costs about ten times what parsing does, so large schemas are spread
+/// over the available cores; libpg_query keeps its state per thread.
+pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<Statement>, SourceError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(located.len() / STATEMENTS_PER_THREAD)
+        .max(1);
+    let analyses: Vec<_> = if threads == 1 {
+        located.iter().map(|l| analyze_sql(&l.sql)).collect()
+    } else {
+        let chunk = located.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = located
+                .chunks(chunk)
+                .map(|part| {
+                    scope
+                        .spawn(move || part.iter().map(|l| analyze_sql(&l.sql)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+                })
+                .collect()
+        })
+    };
+    located
+        .into_iter()
+        .zip(analyses)
+        .map(|(l, analysis)| {
+            let analysis = analysis.map_err(|source| SourceError::Parser {
+                path: l.location.file.clone(),
+                source,
+            })?;
+            Ok(Statement {
+                location: l.location,
+                offset: l.offset,
+                sql: l.sql,
+                defines: analysis.defines,
+                references: analysis.references,
+                alters: analysis.alters,
+                outside_transaction: analysis.outside_transaction,
+            })
+        })
+        .collect()
+}
+
+/// Parses one statement's text and analyses it.
+fn analyze_sql(sql: &str) -> Result<Analysis, pg_query::Error> {
+    let parsed = pg_query::parse(sql, 0)?;
+    Ok(parsed
+        .protobuf
+        .stmts
+        .first()
+        .and_then(|raw| raw.stmt.as_ref())
+        .and_then(|stmt| stmt.node.as_ref())
+        .map(analyze)
+        .unwrap_or_default())
+}
+
+/// Tokens other than comments, in order.
+fn significant_tokens(text: &str) -> Option<Vec<ScanToken>> {
+    let sql_comment = Token::SqlComment as i32;
+    let c_comment = Token::CComment as i32;
+    let tokens = pg_query::scan_tokens(text).ok()?;
+    Some(
+        tokens
+            .into_iter()
+            .filter(|t| t.token != sql_comment && t.token != c_comment)
+            .collect(),
+    )
+}
+
+fn token_range(token: &ScanToken) -> (usize, usize) {
+    (
+        usize::try_from(token.start).unwrap_or(0),
+        usize::try_from(token.end).unwrap_or(0),
+    )
+}
+
+/// Narrows `start..end` to its first and last significant tokens.
+fn trim(tokens: &[ScanToken], text: &str, start: usize, end: usize) -> (usize, usize) {
+    let first = tokens.partition_point(|t| token_range(t).0 < start);
+    let last = tokens.partition_point(|t| token_range(t).1 <= end);
+    if first < last {
+        (
+            token_range(&tokens[first]).0,
+            token_range(&tokens[last - 1]).1,
+        )
+    } else {
+        // No tokens (the scanner disagreed with the parser, which should not
+        // happen): whitespace is all that can safely be trimmed.
+        let slice = &text[start..end];
+        let leading = slice.len() - slice.trim_start().len();
+        (start + leading, start + slice.trim_end().len())
+    }
+}
+
+fn syntax_error(path: &Path, text: &str, at: usize, message: String) -> SourceError {
+    let lines = LineIndex::new(text);
+    let (line, col) = lines.line_col(at);
+    SourceError::Syntax {
+        location: Location {
+            file: path.to_owned(),
+            line,
+            col,
+        },
+        message,
+        excerpt: lines.excerpt(at),
+    }
+}
+
+const AT_END: &str = "at end of input";
+
+/// The byte offset a parse error is about.
+///
+/// pg_query's Rust API reports the parser's message but not its cursor
+/// position, so the position is found again: every prefix of the input that
+/// ends before the offending token either parses or fails "at end of
+/// input", and every prefix that includes it fails at it. A binary search
+/// over token ends finds the first such prefix; each probe is a raw parse
+/// (no parse tree), so the search costs a few parses of the file.
+fn error_offset(text: &str, message: &str) -> usize {
+    let near = near_text(message);
+    let Some(tokens) = significant_tokens(text) else {
+        // The scanner itself fails (an unterminated quote or comment): its
+        // message quotes the input from the bad token to the end.
+        return near
+            .and_then(|near| {
+                let trimmed = text.trim_end();
+                match trimmed.strip_suffix(near) {
+                    Some(before) => Some(before.len()),
+                    None => text.find(near),
+                }
+            })
+            .unwrap_or(0);
+    };
+    let Some(last) = tokens.last() else {
+        return 0;
+    };
+    if message.ends_with(AT_END) {
+        return token_range(last).1;
+    }
+    let fails_here =
+        |token: &ScanToken| match pg_query::split_with_parser(&text[..token_range(token).1]) {
+            Err(pg_query::Error::Split(m)) => !m.ends_with(AT_END),
+            _ => false,
+        };
+    let first_failing = tokens.partition_point(|t| !fails_here(t));
+    match tokens.get(first_failing) {
+        Some(token) => token_range(token).0,
+        None => near.and_then(|near| text.find(near)).unwrap_or(0),
+    }
+}
+
+/// `foo` from `syntax error at or near "foo"`.
+fn near_text(message: &str) -> Option<&str> {
+    const NEAR: &str = " at or near \"";
+    let at = message.rfind(NEAR)?;
+    message[at + NEAR.len()..].strip_suffix('"')
+}

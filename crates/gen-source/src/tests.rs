@@ -1,0 +1,652 @@
+//! Behaviour of the whole crate, from SQL text (or files in a temporary
+//! directory) to statements, load order, roles and error locations.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::{Location, SourceError, Statement, load, roles, split};
+
+/// One line per statement (location and first line of SQL), then what it
+/// defines, alters and references.
+fn render(statements: &[Statement]) -> String {
+    let mut out = String::new();
+    for s in statements {
+        let first = s.sql.lines().next().unwrap_or("");
+        writeln!(out, "{} {first}", s.location).unwrap();
+        for d in &s.defines {
+            writeln!(out, "    defines {d}").unwrap();
+        }
+        for a in &s.alters {
+            writeln!(out, "    alters {a}").unwrap();
+        }
+        for r in &s.references {
+            writeln!(out, "    references {r}").unwrap();
+        }
+        if s.must_run_outside_transaction() {
+            writeln!(out, "    outside transaction").unwrap();
+        }
+    }
+    out
+}
+
+/// Just the load order: location and first line of each statement.
+fn order_of(statements: &[Statement]) -> String {
+    statements
+        .iter()
+        .map(|s| format!("{} {}\n", s.location, s.sql.lines().next().unwrap_or("")))
+        .collect()
+}
+
+/// A temporary directory holding `files`, and the `schema` path inside it
+/// to load.
+fn schema_dir(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema");
+    for (name, text) in files {
+        let path = schema.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    (dir, schema)
+}
+
+/// Loads files and returns the load order with paths relative to the
+/// temporary directory, so snapshots are stable.
+fn load_order(files: &[(&str, &str)]) -> String {
+    let (dir, schema) = schema_dir(files);
+    let source = load(&schema).unwrap();
+    order_of(&source.statements).replace(&format!("{}/", dir.path().display()), "")
+}
+
+fn syntax_error(text: &str) -> (Location, String, String) {
+    match split(Path::new("schema/x.sql"), text) {
+        Err(SourceError::Syntax {
+            location,
+            message,
+            excerpt,
+        }) => (location, message, excerpt),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+fn at(line: u32, col: u32) -> Location {
+    Location {
+        file: PathBuf::from("schema/x.sql"),
+        line,
+        col,
+    }
+}
+
+#[test]
+fn names_defined_and_referenced_by_each_kind_of_statement() {
+    let sql = include_str!("../tests/fixtures/kinds.sql");
+    let statements = split(Path::new("kinds.sql"), sql).unwrap();
+    insta::assert_snapshot!(render(&statements));
+}
+
+#[test]
+fn view_in_an_early_file_loads_after_the_table_it_reads() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE VIEW active AS SELECT * FROM users WHERE active;"),
+        ("m.sql", "CREATE TABLE audit (id int);"),
+        ("z.sql", "CREATE TABLE users (id int, active bool);"),
+    ]), @r"
+    schema/m.sql:1:1 CREATE TABLE audit (id int)
+    schema/z.sql:1:1 CREATE TABLE users (id int, active bool)
+    schema/a.sql:1:1 CREATE VIEW active AS SELECT * FROM users WHERE active
+    ");
+}
+
+#[test]
+fn foreign_key_to_a_table_in_a_later_file() {
+    insta::assert_snapshot!(load_order(&[
+        ("orders.sql", "CREATE TABLE orders (id int, user_id int REFERENCES users (id));"),
+        ("users.sql", "CREATE TABLE users (id int PRIMARY KEY);"),
+    ]), @r"
+    schema/users.sql:1:1 CREATE TABLE users (id int PRIMARY KEY)
+    schema/orders.sql:1:1 CREATE TABLE orders (id int, user_id int REFERENCES users (id))
+    ");
+}
+
+#[test]
+fn types_and_schemas_before_what_uses_them() {
+    insta::assert_snapshot!(load_order(&[
+        ("1_tables.sql", "CREATE TABLE app.users (id int, mood app.mood, home address);"),
+        ("2_types.sql", "CREATE TYPE app.mood AS ENUM ('ok');\nCREATE TYPE address AS (street text);"),
+        ("3_schemas.sql", "CREATE SCHEMA app;"),
+    ]), @r"
+    schema/2_types.sql:2:1 CREATE TYPE address AS (street text)
+    schema/3_schemas.sql:1:1 CREATE SCHEMA app
+    schema/2_types.sql:1:1 CREATE TYPE app.mood AS ENUM ('ok')
+    schema/1_tables.sql:1:1 CREATE TABLE app.users (id int, mood app.mood, home address)
+    ");
+}
+
+#[test]
+fn function_before_the_default_and_check_that_call_it() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE TABLE t (id text DEFAULT new_id() CHECK (valid(id)));"),
+        ("b.sql", "CREATE FUNCTION valid(text) RETURNS bool LANGUAGE sql AS $$ SELECT true $$;"),
+        ("c.sql", "CREATE FUNCTION new_id() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;"),
+    ]), @r"
+    schema/b.sql:1:1 CREATE FUNCTION valid(text) RETURNS bool LANGUAGE sql AS $$ SELECT true $$
+    schema/c.sql:1:1 CREATE FUNCTION new_id() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$
+    schema/a.sql:1:1 CREATE TABLE t (id text DEFAULT new_id() CHECK (valid(id)))
+    ");
+}
+
+#[test]
+fn sequence_named_in_a_default_loads_first() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE TABLE t (id bigint DEFAULT nextval('app.t_id'));\nALTER SEQUENCE app.t_id OWNED BY t.id;"),
+        ("b.sql", "CREATE SEQUENCE app.t_id;"),
+        ("c.sql", "CREATE SCHEMA app;"),
+    ]), @r"
+    schema/c.sql:1:1 CREATE SCHEMA app
+    schema/b.sql:1:1 CREATE SEQUENCE app.t_id
+    schema/a.sql:1:1 CREATE TABLE t (id bigint DEFAULT nextval('app.t_id'))
+    schema/a.sql:2:1 ALTER SEQUENCE app.t_id OWNED BY t.id
+    ");
+}
+
+#[test]
+fn unrelated_statements_keep_file_order() {
+    insta::assert_snapshot!(load_order(&[
+        ("b.sql", "CREATE TABLE b1 (id int);\nCREATE TABLE b2 (id int);"),
+        ("a.sql", "CREATE TABLE a1 (id int);\nCREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE a2 (id int);"),
+        ("c/d.sql", "CREATE TABLE cd (id int);"),
+        ("c.sql", "CREATE TABLE c (id int);"),
+    ]), @r"
+    schema/a.sql:1:1 CREATE TABLE a1 (id int)
+    schema/a.sql:2:1 CREATE EXTENSION IF NOT EXISTS citext
+    schema/a.sql:3:1 CREATE TABLE a2 (id int)
+    schema/b.sql:1:1 CREATE TABLE b1 (id int)
+    schema/b.sql:2:1 CREATE TABLE b2 (id int)
+    schema/c.sql:1:1 CREATE TABLE c (id int)
+    schema/c/d.sql:1:1 CREATE TABLE cd (id int)
+    ");
+}
+
+#[test]
+fn a_moved_statement_goes_right_after_its_last_dependency() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE VIEW v AS SELECT * FROM t;\nCREATE TABLE a (id int);"),
+        ("b.sql", "CREATE TABLE b (id int);\nCREATE TABLE t (id int);\nCREATE TABLE c (id int);"),
+    ]), @r"
+    schema/a.sql:2:1 CREATE TABLE a (id int)
+    schema/b.sql:1:1 CREATE TABLE b (id int)
+    schema/b.sql:2:1 CREATE TABLE t (id int)
+    schema/a.sql:1:1 CREATE VIEW v AS SELECT * FROM t
+    schema/b.sql:3:1 CREATE TABLE c (id int)
+    ");
+}
+
+#[test]
+fn cycles_fall_back_to_file_order() {
+    // Each table's foreign key points at the other: no order satisfies
+    // both, and the loader keeps the files' order for the cycle.
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE TABLE a (id int PRIMARY KEY, b_id int REFERENCES b);"),
+        ("b.sql", "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);"),
+        ("c.sql", "CREATE TABLE c (a_id int REFERENCES a);"),
+        ("0.sql", "CREATE VIEW vc AS SELECT * FROM c;"),
+    ]), @r"
+    schema/a.sql:1:1 CREATE TABLE a (id int PRIMARY KEY, b_id int REFERENCES b)
+    schema/b.sql:1:1 CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a)
+    schema/c.sql:1:1 CREATE TABLE c (a_id int REFERENCES a)
+    schema/0.sql:1:1 CREATE VIEW vc AS SELECT * FROM c
+    ");
+}
+
+#[test]
+fn mutual_foreign_keys_through_alter_table_are_not_a_cycle() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE TABLE a (id int PRIMARY KEY, b_id int);\nALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b;"),
+        ("b.sql", "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);"),
+    ]), @r"
+    schema/a.sql:1:1 CREATE TABLE a (id int PRIMARY KEY, b_id int)
+    schema/b.sql:1:1 CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a)
+    schema/a.sql:2:1 ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b
+    ");
+}
+
+#[test]
+fn a_view_waits_for_columns_added_by_alter_table() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE VIEW v AS SELECT extra FROM t;"),
+        ("b.sql", "CREATE TABLE t (id int);"),
+        ("c.sql", "ALTER TABLE t ADD COLUMN extra int;"),
+    ]), @r"
+    schema/b.sql:1:1 CREATE TABLE t (id int)
+    schema/c.sql:1:1 ALTER TABLE t ADD COLUMN extra int
+    schema/a.sql:1:1 CREATE VIEW v AS SELECT extra FROM t
+    ");
+}
+
+#[test]
+fn unqualified_names_resolve_to_public_or_the_one_schema_defining_them() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE VIEW v1 AS SELECT * FROM only_in_app;\nCREATE VIEW v2 AS SELECT * FROM shared;"),
+        ("b.sql", "CREATE TABLE app.only_in_app (id int);\nCREATE TABLE app.shared (id int);\nCREATE TABLE public.shared (id int);"),
+    ]), @r"
+    schema/b.sql:1:1 CREATE TABLE app.only_in_app (id int)
+    schema/a.sql:1:1 CREATE VIEW v1 AS SELECT * FROM only_in_app
+    schema/b.sql:2:1 CREATE TABLE app.shared (id int)
+    schema/b.sql:3:1 CREATE TABLE public.shared (id int)
+    schema/a.sql:2:1 CREATE VIEW v2 AS SELECT * FROM shared
+    ");
+}
+
+#[test]
+fn grants_comments_policies_and_triggers_follow_their_objects() {
+    insta::assert_snapshot!(load_order(&[
+        ("0_grants.sql", "GRANT SELECT ON t TO reader;\nCOMMENT ON COLUMN t.id IS 'key';\nCREATE POLICY p ON t TO writer USING (true);\nCREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();\nGRANT USAGE ON SCHEMA app TO reader;"),
+        ("1_t.sql", "CREATE TABLE t (id int);"),
+        ("2_f.sql", "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$;"),
+        ("3_app.sql", "CREATE SCHEMA app;"),
+    ]), @r"
+    schema/1_t.sql:1:1 CREATE TABLE t (id int)
+    schema/0_grants.sql:1:1 GRANT SELECT ON t TO reader
+    schema/0_grants.sql:2:1 COMMENT ON COLUMN t.id IS 'key'
+    schema/0_grants.sql:3:1 CREATE POLICY p ON t TO writer USING (true)
+    schema/2_f.sql:1:1 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$
+    schema/0_grants.sql:4:1 CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch()
+    schema/3_app.sql:1:1 CREATE SCHEMA app
+    schema/0_grants.sql:5:1 GRANT USAGE ON SCHEMA app TO reader
+    ");
+}
+
+#[test]
+fn roles_mentioned_exclude_builtin_and_created_roles() {
+    let sql = "\
+CREATE SCHEMA app AUTHORIZATION app_owner;
+CREATE TABLE app.t (id int);
+ALTER TABLE app.t OWNER TO table_owner;
+GRANT SELECT ON app.t TO reader, PUBLIC, CURRENT_USER;
+REVOKE ALL ON app.t FROM revoked, pg_read_all_data;
+CREATE POLICY p ON app.t TO policy_target USING (true);
+ALTER DEFAULT PRIVILEGES FOR ROLE default_owner IN SCHEMA app GRANT SELECT ON TABLES TO default_grantee;
+GRANT granted_role TO role_grantee;
+CREATE ROLE created IN ROLE parent_role;
+GRANT SELECT ON app.t TO created, SESSION_USER, CURRENT_ROLE;
+ALTER FUNCTION f() OWNER TO function_owner;
+";
+    let statements = split(Path::new("roles.sql"), sql).unwrap();
+    let roles: Vec<_> = roles(&statements).into_iter().collect();
+    assert_eq!(
+        roles,
+        [
+            "app_owner",
+            "default_grantee",
+            "default_owner",
+            "function_owner",
+            "granted_role",
+            "parent_role",
+            "policy_target",
+            "reader",
+            "revoked",
+            "role_grantee",
+            "table_owner",
+        ]
+    );
+}
+
+#[test]
+fn load_reports_roles_and_puts_create_role_first() {
+    let (_dir, schema) = schema_dir(&[
+        (
+            "a.sql",
+            "CREATE TABLE t (id int);\nGRANT SELECT ON t TO app_user, auditor;",
+        ),
+        ("roles.sql", "CREATE ROLE app_user;"),
+    ]);
+    let source = load(&schema).unwrap();
+    assert_eq!(source.roles.iter().collect::<Vec<_>>(), ["auditor"]);
+    let sql: Vec<_> = source.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE TABLE t (id int)",
+            "CREATE ROLE app_user",
+            "GRANT SELECT ON t TO app_user, auditor",
+        ]
+    );
+}
+
+#[test]
+fn syntax_error_points_at_the_offending_token() {
+    let (location, message, excerpt) =
+        syntax_error("CREATE TABLE a (id int);\n\nCREATE TABLE b (\n  id int,,\n  x int\n);\n");
+    assert_eq!(location, at(4, 10));
+    assert_eq!(message, "syntax error at or near \",\"");
+    assert_eq!(excerpt, "  id int,,\n         ^");
+    assert_eq!(
+        SourceError::Syntax {
+            location,
+            message,
+            excerpt
+        }
+        .to_string(),
+        "schema/x.sql:4:10: syntax error at or near \",\""
+    );
+}
+
+#[test]
+fn syntax_error_columns_count_characters_not_bytes() {
+    let (location, message, excerpt) =
+        syntax_error("-- données 🎉\nCREATE TABLE é (nom text DEFAULT 'ça', x int foo);");
+    assert_eq!(message, "syntax error at or near \"foo\"");
+    assert_eq!(location, at(2, 46));
+    assert_eq!(
+        excerpt,
+        "CREATE TABLE é (nom text DEFAULT 'ça', x int foo);\n                                             ^"
+    );
+}
+
+#[test]
+fn syntax_error_finds_the_failing_occurrence_of_a_repeated_token() {
+    // `foo` is a fine column name at first; only its third appearance is
+    // the error.
+    let (location, message, _) = syntax_error(
+        "CREATE TABLE foo (foo int);\nSELECT foo FROM foo;\nCREATE VIEW v AS SELECT 1 foo foo;",
+    );
+    assert_eq!(message, "syntax error at or near \"foo\"");
+    assert_eq!(location, at(3, 31));
+}
+
+#[test]
+fn syntax_error_after_a_function_body_with_semicolons() {
+    let (location, _, _) = syntax_error(
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\nCREATE TABLE t (id int) garbage;",
+    );
+    assert_eq!(location, at(6, 25));
+}
+
+#[test]
+fn syntax_error_at_end_of_input_points_after_the_last_token() {
+    let (location, message, excerpt) = syntax_error("CREATE TABLE t (id int\n  -- unfinished\n");
+    assert_eq!(message, "syntax error at end of input");
+    assert_eq!(location, at(1, 23));
+    assert_eq!(excerpt, "CREATE TABLE t (id int\n                      ^");
+}
+
+#[test]
+fn unterminated_string_points_at_its_opening_quote() {
+    let (location, message, _) = syntax_error("SELECT 1;\nSELECT 'abc\n");
+    assert!(
+        message.starts_with("unterminated quoted string"),
+        "{message}"
+    );
+    assert_eq!(location, at(2, 8));
+}
+
+#[test]
+fn statements_keep_exact_text_and_start_position() {
+    let text = "-- header\n\n  /* block\n comment */ CREATE TABLE t (\n  id int -- trailing\n) -- before semicolon\n;\nSELECT 1\n\n-- end";
+    let statements = split(Path::new("x.sql"), text).unwrap();
+    assert_eq!(statements.len(), 2);
+    assert_eq!(
+        statements[0].sql,
+        "CREATE TABLE t (\n  id int -- trailing\n)"
+    );
+    assert_eq!(statements[0].location.to_string(), "x.sql:4:13");
+    assert_eq!(statements[0].offset, text.find("CREATE").unwrap());
+    assert_eq!(statements[1].sql, "SELECT 1");
+    assert_eq!(statements[1].location.to_string(), "x.sql:8:1");
+    assert_eq!(
+        &text[statements[1].offset..statements[1].offset + 8],
+        "SELECT 1"
+    );
+}
+
+#[test]
+fn dollar_quoted_bodies_with_semicolons_stay_whole() {
+    let text = "\
+CREATE FUNCTION a() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1; PERFORM ';';
+END;
+$$;
+CREATE FUNCTION b() RETURNS text LANGUAGE sql AS $body$ SELECT $x$;$x$ $body$;
+DO $do$ BEGIN RAISE NOTICE ';'; END $do$;";
+    let statements = split(Path::new("x.sql"), text).unwrap();
+    let sql: Vec<_> = statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE FUNCTION a() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM 1; PERFORM ';';\nEND;\n$$",
+            "CREATE FUNCTION b() RETURNS text LANGUAGE sql AS $body$ SELECT $x$;$x$ $body$",
+            "DO $do$ BEGIN RAISE NOTICE ';'; END $do$",
+        ]
+    );
+    let lines: Vec<_> = statements.iter().map(|s| s.location.line).collect();
+    assert_eq!(lines, [1, 6, 7]);
+}
+
+#[test]
+fn server_positions_map_back_to_the_file() {
+    let text = "SELECT 1;\n  CREATE VIEW v AS\n    SELECT é, missing\n    FROM t;";
+    let statements = split(Path::new("schema/v.sql"), text).unwrap();
+    let view = &statements[1];
+    assert_eq!(view.location_of(None).to_string(), "schema/v.sql:2:3");
+    // The server counts characters from 1 within the statement text.
+    let position = view.sql.chars().position(|c| c == 'm').unwrap() as u32 + 1;
+    assert_eq!(
+        view.location_of(Some(position)).to_string(),
+        "schema/v.sql:3:15"
+    );
+    assert_eq!(view.location_of(Some(1)).to_string(), "schema/v.sql:2:3");
+    assert_eq!(view.location_of(Some(5)).to_string(), "schema/v.sql:2:7");
+    assert_eq!(
+        view.excerpt(Some(position)),
+        "    SELECT é, missing\n              ^"
+    );
+    assert_eq!(view.excerpt(None), "CREATE VIEW v AS\n^");
+    // A position past the end stays within the statement.
+    assert_eq!(
+        view.location_of(Some(10_000)).to_string(),
+        "schema/v.sql:4:11"
+    );
+}
+
+#[test]
+fn statements_that_cannot_run_in_a_transaction_block() {
+    let text = "\
+CREATE INDEX CONCURRENTLY i ON t (id);
+CREATE INDEX j ON t (id);
+VACUUM t;
+CREATE DATABASE other;
+DROP INDEX CONCURRENTLY i;
+REINDEX INDEX CONCURRENTLY j;
+ALTER TYPE mood ADD VALUE 'meh';
+ALTER TABLE p DETACH PARTITION c CONCURRENTLY;
+CREATE TABLE t2 (id int);";
+    let statements = split(Path::new("x.sql"), text).unwrap();
+    let outside: Vec<_> = statements
+        .iter()
+        .map(Statement::must_run_outside_transaction)
+        .collect();
+    assert_eq!(
+        outside,
+        [true, false, true, true, true, true, false, true, false]
+    );
+}
+
+#[test]
+fn directories_are_walked_recursively_for_sql_files_only() {
+    let (dir, schema) = schema_dir(&[
+        ("b.sql", "CREATE TABLE b (id int);"),
+        ("a/z.sql", "CREATE TABLE az (id int);"),
+        ("a/deep/er.sql", "CREATE TABLE deep (id int);"),
+        ("a.sql", "CREATE TABLE a (id int);"),
+        ("README.md", "not sql;"),
+        ("notes.sql.bak", "not sql either;"),
+        ("empty.sql", "-- nothing yet\n"),
+    ]);
+    let source = load(&schema).unwrap();
+    let files: Vec<_> = source
+        .files
+        .iter()
+        .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "schema/a.sql",
+            "schema/a/deep/er.sql",
+            "schema/a/z.sql",
+            "schema/b.sql",
+            "schema/empty.sql",
+        ]
+    );
+    assert_eq!(source.statements.len(), 4);
+    assert_eq!(
+        source.statements[1].location.file,
+        schema.join("a/deep/er.sql")
+    );
+}
+
+#[test]
+fn display_paths_are_the_given_path_joined_with_the_file() {
+    let (dir, _) = schema_dir(&[(
+        "users.sql",
+        "CREATE TABLE users (id int);\nCREATE TABLE x (id int) y;",
+    )]);
+    let previous = std::env::current_dir().unwrap();
+    // Only this test changes directory, and it restores it before asserting.
+    std::env::set_current_dir(dir.path()).unwrap();
+    let result = load(Path::new("schema"));
+    let single = load(Path::new("schema/users.sql"));
+    std::env::set_current_dir(previous).unwrap();
+    for result in [result, single] {
+        match result {
+            Err(e @ SourceError::Syntax { .. }) => {
+                assert_eq!(
+                    e.to_string(),
+                    "schema/users.sql:2:25: syntax error at or near \"y\""
+                );
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_single_file_can_be_loaded() {
+    let (_dir, schema) = schema_dir(&[(
+        "one.sql",
+        "CREATE VIEW v AS SELECT * FROM t;\nCREATE TABLE t (id int);",
+    )]);
+    let file = schema.join("one.sql");
+    let source = load(&file).unwrap();
+    assert_eq!(source.files, [file]);
+    let sql: Vec<_> = source.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE TABLE t (id int)",
+            "CREATE VIEW v AS SELECT * FROM t"
+        ]
+    );
+}
+
+#[test]
+fn a_missing_path_is_reported_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("schema");
+    let error = load(&missing).unwrap_err();
+    assert!(matches!(&error, SourceError::NotFound { path } if *path == missing));
+    assert_eq!(
+        error.to_string(),
+        format!("schema path {} does not exist", missing.display())
+    );
+    assert!(error.hint().is_some());
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.sql");
+    fs::write(&file, b"COMMENT ON TABLE t IS 'caf\xe9';").unwrap();
+    let error = load(&file).unwrap_err();
+    assert!(
+        matches!(&error, SourceError::Io { path, .. } if *path == file),
+        "{error:?}"
+    );
+    assert_eq!(error.hint(), Some("schema files must be UTF-8 text"));
+}
+
+#[test]
+fn regclass_literals_name_relations() {
+    let statements = split(
+        Path::new("x.sql"),
+        "CREATE TABLE t (a int DEFAULT nextval('App.\"My Seq\"'), b regclass DEFAULT 'Other'::regclass, c int DEFAULT setval('s2', 1))",
+    )
+    .unwrap();
+    let relations: Vec<_> = statements[0]
+        .references
+        .iter()
+        .filter(|n| n.kind == crate::NameKind::Relation)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        relations,
+        ["relation other", "relation s2", "relation app.My Seq"]
+    );
+}
+
+/// A schema the size of a large application: 1000 tables of ten columns,
+/// each with a foreign key, a check and an index, in one file. Each table
+/// points at the next one, the worst case for ordering: every table must
+/// move.
+fn thousand_tables() -> String {
+    let mut sql = String::new();
+    for i in 0..1000 {
+        let parent = (i + 1).min(999);
+        writeln!(
+            sql,
+            "CREATE TABLE t{i} (\n  id bigint PRIMARY KEY,\n  name text NOT NULL,\n  \
+             qty int DEFAULT 0 CHECK (qty >= 0),\n  created_at timestamptz DEFAULT now(),\n  \
+             price numeric(10, 2),\n  active boolean,\n  data jsonb,\n  tags text[],\n  \
+             uid uuid,\n  parent_id bigint REFERENCES t{parent} (id)\n);\n\
+             CREATE INDEX t{i}_name ON t{i} (lower(name));"
+        )
+        .unwrap();
+    }
+    sql
+}
+
+#[test]
+fn a_thousand_tables_parse_and_order_quickly() {
+    let (_dir, schema) = schema_dir(&[("big.sql", &thousand_tables())]);
+    let started = Instant::now();
+    let source = load(&schema).unwrap();
+    let elapsed = started.elapsed();
+    eprintln!("parse + order of 1000 tables: {elapsed:?}");
+    assert_eq!(source.statements.len(), 2000);
+    // Tables load last to first; each index is free as soon as its table
+    // is, but waits its turn behind the earlier-written tables.
+    let first_lines: Vec<_> = source
+        .statements
+        .iter()
+        .map(|s| s.sql.lines().next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        first_lines[..2],
+        ["CREATE TABLE t999 (", "CREATE TABLE t998 ("]
+    );
+    assert_eq!(first_lines[999], "CREATE TABLE t0 (");
+    assert_eq!(
+        first_lines[1000],
+        "CREATE INDEX t0_name ON t0 (lower(name))"
+    );
+    assert_eq!(
+        first_lines[1999],
+        "CREATE INDEX t999_name ON t999 (lower(name))"
+    );
+    // Generous for unoptimised test builds on a busy machine; release
+    // builds take a small fraction of this.
+    assert!(elapsed.as_secs_f64() < 5.0, "took {elapsed:?}");
+}
