@@ -650,3 +650,25 @@ fn a_thousand_tables_parse_and_order_quickly() {
     // builds take a small fraction of this.
     assert!(elapsed.as_secs_f64() < 5.0, "took {elapsed:?}");
 }
+
+#[test]
+fn syntax_errors_in_large_files_are_still_exact() {
+    let mut sql = thousand_tables();
+    sql.push_str(
+        "CREATE TABLE late (id int,\n  name text NOT NULL DEFAULT 'é' CHECK,\n  x int);\n",
+    );
+    sql.push_str(&thousand_tables());
+    let line = u32::try_from(sql.lines().position(|l| l.contains("CHECK,")).unwrap()).unwrap() + 1;
+    let started = Instant::now();
+    let (location, message, excerpt) = syntax_error(&sql);
+    eprintln!(
+        "locating a syntax error in a 2000-table file: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(message, "syntax error at or near \",\"");
+    assert_eq!(location, at(line, 39));
+    assert_eq!(
+        excerpt,
+        "  name text NOT NULL DEFAULT 'é' CHECK,\n                                      ^"
+    );
+}
