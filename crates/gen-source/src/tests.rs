@@ -672,3 +672,16 @@ fn syntax_errors_in_large_files_are_still_exact() {
         "  name text NOT NULL DEFAULT 'é' CHECK,\n                                      ^"
     );
 }
+
+#[test]
+fn a_constraint_using_an_index_waits_for_the_index() {
+    // Statements wait for ALTERs of what they reference; the ALTER that
+    // adopts an index must still come after that index.
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE TABLE c (cc int);\nCREATE UNIQUE INDEX c_pkey ON c (cc);\nALTER TABLE c ADD CONSTRAINT c_pkey PRIMARY KEY USING INDEX c_pkey;"),
+    ]), @r"
+    schema/a.sql:1:1 CREATE TABLE c (cc int)
+    schema/a.sql:2:1 CREATE UNIQUE INDEX c_pkey ON c (cc)
+    schema/a.sql:3:1 ALTER TABLE c ADD CONSTRAINT c_pkey PRIMARY KEY USING INDEX c_pkey
+    ");
+}

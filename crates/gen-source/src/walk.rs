@@ -50,6 +50,7 @@ enum Kind {
     RoleSpec,
     CommonTableExpr,
     CollateClause,
+    Constraint,
     Other,
 }
 
@@ -67,6 +68,7 @@ impl Kind {
             "RoleSpec" => Kind::RoleSpec,
             "CommonTableExpr" => Kind::CommonTableExpr,
             "CollateClause" => Kind::CollateClause,
+            "Constraint" => Kind::Constraint,
             _ => Kind::Other,
         }
     }
@@ -85,6 +87,7 @@ struct Frame {
     /// `TypeCast`.
     first: String,
     /// `RangeVar.relname`, `RoleSpec.rolename`, `CommonTableExpr.ctename`,
+    /// `Constraint.indexname`,
     /// the last name part of a `TypeCast`'s type.
     second: String,
     /// `RoleSpec.roletype`.
@@ -119,6 +122,8 @@ impl Walker<'_> {
             (Kind::RangeVar, "relname") => frame.second = value.to_owned(),
             (Kind::RoleSpec, "rolename") => frame.second = value.to_owned(),
             (Kind::CommonTableExpr, "ctename") => frame.second = value.to_owned(),
+            // `ADD CONSTRAINT … PRIMARY KEY USING INDEX name` needs that index.
+            (Kind::Constraint, "indexname") => frame.second = value.to_owned(),
             (Kind::String, "sval") => self.on_string_node(top, value),
             _ => {}
         }
@@ -180,6 +185,9 @@ impl Walker<'_> {
         };
         let names = &mut self.found.names;
         match frame.kind {
+            Kind::Constraint if !frame.second.is_empty() => {
+                names.push(Name::qualified(NameKind::Relation, None, frame.second));
+            }
             Kind::RangeVar if !frame.second.is_empty() => names.push(Name::qualified(
                 NameKind::Relation,
                 Some(&frame.first),
