@@ -14,7 +14,7 @@ pub(crate) fn tables(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         match (o, n) {
             (Some(o), None) => out.push(Change::DropTable(o.clone())),
             (None, Some(n)) => create_table(n, out),
-            (Some(o), Some(n)) => alter_table(o, n, old, out),
+            (Some(o), Some(n)) => alter_table(o, n, old, new, out),
             (None, None) => {}
         }
     }
@@ -72,7 +72,7 @@ fn create_table(t: &Table, out: &mut Vec<Change>) {
     }
 }
 
-fn alter_table(o: &Table, n: &Table, old: &Catalog, out: &mut Vec<Change>) {
+fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     if o.unlogged != n.unlogged {
         out.push(Change::SetUnlogged {
             table: n.name.clone(),
@@ -105,7 +105,7 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, out: &mut Vec<Change>) {
     for nc in &n.columns {
         match old_cols.get(nc.name.as_str()) {
             None => add_column(&n.name, nc, out),
-            Some(oc) => alter_column(&n.name, oc, nc, old, out),
+            Some(oc) => alter_column(&n.name, oc, nc, [old, new], out),
         }
     }
     for oc in &o.columns {
@@ -199,7 +199,10 @@ fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
 /// assignment cast leads from the old type to the new one: a bare type
 /// change keeps the server's assignment semantics (it refuses to truncate a
 /// `varchar`), which an explicit cast in `USING` would silently give up.
-fn conversion(old: &Column, new: &Column, catalog: &Catalog) -> Conversion {
+///
+/// Casts are looked up on both sides: a type an extension brings in exists
+/// only in the new catalog, and a type going away only in the old one.
+fn conversion(old: &Column, new: &Column, catalogs: [&Catalog; 2]) -> Conversion {
     let (from, to) = (old.base_type.as_str(), new.base_type.as_str());
     if from == to || matches!(to, "text" | "character varying" | "character") {
         // Same type with other modifiers, or any type to a string type by
@@ -214,9 +217,13 @@ fn conversion(old: &Column, new: &Column, catalog: &Catalog) -> Conversion {
     if from == to {
         return Conversion::Assignment;
     }
-    match catalog.casts.get(&(from.to_owned(), to.to_owned())) {
+    let key = (from.to_owned(), to.to_owned());
+    match catalogs.iter().find_map(|c| c.casts.get(&key)) {
         Some(CastContext::Assignment | CastContext::Implicit) => Conversion::Assignment,
         Some(CastContext::Explicit) => Conversion::Explicit,
+        // From a string type the server converts through the target's input
+        // function, which is what going through text would do anyway.
+        None if matches!(from, "text" | "character varying" | "character") => Conversion::Explicit,
         None => Conversion::ViaText,
     }
 }
@@ -225,7 +232,7 @@ fn alter_column(
     table: &QualifiedName,
     o: &Column,
     n: &Column,
-    old: &Catalog,
+    catalogs: [&Catalog; 2],
     out: &mut Vec<Change>,
 ) {
     let id = column_id(table, &n.name);
@@ -258,7 +265,7 @@ fn alter_column(
             from: o.data_type.clone(),
             to: n.data_type.clone(),
             collation: n.collation.clone(),
-            conversion: conversion(o, n, old),
+            conversion: conversion(o, n, catalogs),
         });
     }
     if let Some(d) = &n.default
