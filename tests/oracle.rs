@@ -166,10 +166,10 @@ fn main() -> ExitCode {
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    if let Ok(sandbox) = Arc::try_unwrap(sandbox) {
-        if let Err(e) = runtime.block_on(sandbox.shutdown()) {
-            eprintln!("warning: stopping the sandbox: {e}");
-        }
+    if let Ok(sandbox) = Arc::try_unwrap(sandbox)
+        && let Err(e) = runtime.block_on(sandbox.shutdown())
+    {
+        eprintln!("warning: stopping the sandbox: {e}");
     }
     conclusion.exit_code()
 }

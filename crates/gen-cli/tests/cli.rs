@@ -414,3 +414,115 @@ fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
         sandbox.shutdown().await.expect("shutdown");
     });
 }
+
+#[test]
+fn empty_change_writes_blank_scripts() {
+    let dir = project();
+    let o = run_gen(
+        dir.path(),
+        &[
+            "add",
+            "backfill",
+            "--empty",
+            "-n",
+            "hand-written data change",
+        ],
+    );
+    assert_exit(&o, 0);
+    let deploy =
+        std::fs::read_to_string(dir.path().join("migrations/deploy/backfill.sql")).expect("deploy");
+    assert!(
+        deploy.contains("BEGIN;") && deploy.contains("COMMIT;"),
+        "{deploy}"
+    );
+    assert!(dir.path().join("migrations/revert/backfill.sql").is_file());
+    assert!(dir.path().join("migrations/verify/backfill.sql").is_file());
+    let plan = std::fs::read_to_string(dir.path().join("migrations/sqitch.plan")).expect("plan");
+    assert!(plan.contains("backfill 2026-01-02T03:04:05Z"), "{plan}");
+}
+
+#[test]
+fn check_reports_json_and_config_moves_directories() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    assert_exit(&run_gen(p, &["init", "--project", "cfg"]), 0);
+    // Settings can live elsewhere and name other directories.
+    std::fs::rename(p.join("schema"), p.join("db")).expect("rename");
+    write(
+        p,
+        "conf/gen.toml",
+        "[project]\nschema = \"../db\"\nmigrations = \"../migrations\"\n",
+    );
+    write(p, "db/t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    let o = run_gen(
+        p,
+        &["check", "--config", "conf/gen.toml", "--format", "json"],
+    );
+    assert_exit(&o, 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["drift"][0]["object"]["kind"], "table");
+    assert_exit(&run_gen(p, &["add", "t", "--config", "conf/gen.toml"]), 0);
+    let o = run_gen(
+        p,
+        &["check", "--config", "conf/gen.toml", "--format", "json"],
+    );
+    assert_exit(&o, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(doc["ok"], true);
+    let o = run_gen(p, &["check", "--config", "conf/missing.toml"]);
+    assert_exit(&o, 2);
+}
+
+#[test]
+fn docker_image_flag_reaches_the_docker_backend() {
+    let dir = project();
+    let o = gen_cmd(dir.path())
+        .args([
+            "check",
+            "--sandbox",
+            "docker",
+            "--docker-image",
+            "postgres:16",
+        ])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .expect("gen");
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("Docker"), "{}", stderr(&o));
+}
+
+/// `--dev-url` uses an existing server: scratch databases are created there
+/// and dropped afterwards.
+#[test]
+fn dev_url_uses_an_existing_server_and_cleans_up() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TABLE t (id int PRIMARY KEY);\n",
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let server = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres to stand in for a dev server (install postgresql)");
+        let url = server.url();
+        let o = run_gen(dir.path(), &["add", "t", "--dev-url", &url]);
+        assert_exit(&o, 0);
+        let o = run_gen(dir.path(), &["check", "--dev-url", &url]);
+        assert_exit(&o, 0);
+        let client = gen_sandbox::connect_url(&url).await.expect("connect");
+        let left: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname LIKE 'gen_scratch_%'",
+                &[],
+            )
+            .await
+            .expect("query")
+            .get(0);
+        assert_eq!(left, 0, "scratch databases were left behind");
+        drop(client);
+        server.shutdown().await.expect("shutdown");
+    });
+}

@@ -55,6 +55,29 @@ SELECT kind, identity FROM (
   WHERE c.relacl IS NOT NULL
      OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL)
   UNION ALL
+  SELECT 'pg_class'::regclass, c.oid,
+         CASE WHEN a.attstattarget >= 0 THEN 'statistics target on column'
+              WHEN a.attstorage <> t.typstorage THEN 'storage setting on column'
+              ELSE 'compression setting on column' END,
+         c.oid::regclass::text || '.' || quote_ident(a.attname)
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid JOIN user_ns n ON n.oid = c.relnamespace
+  JOIN pg_type t ON t.oid = a.atttypid
+  WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+    AND (a.attstattarget >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> '')
+  UNION ALL
+  SELECT 'pg_class'::regclass, c.oid,
+         CASE WHEN c.relreplident NOT IN ('d', 'n') OR (c.relkind = 'r' AND c.relreplident = 'n')
+              THEN 'replica identity on' ELSE 'tablespace of' END,
+         c.oid::regclass::text
+  FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'i')
+    AND ((c.relkind = 'r' AND c.relreplident <> 'd') OR c.reltablespace <> 0)
+  UNION ALL
+  SELECT 'pg_class'::regclass, c.oid, 'CLUSTER ON index', c.oid::regclass::text
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN user_ns n ON n.oid = c.relnamespace
+  WHERE i.indisclustered
+  UNION ALL
   SELECT 'pg_namespace'::regclass, n.oid, 'privileges on schema', quote_ident(n.nspname)
   FROM pg_namespace n JOIN user_ns u ON u.oid = n.oid
   WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public'
