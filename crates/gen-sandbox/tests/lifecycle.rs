@@ -1,6 +1,10 @@
 //! Cleanup when gen is interrupted or killed, and template creation by many
 //! processes at once. Each case runs a copy of this test binary as the "gen"
 //! process (see `helper_process`), so signals hit a real separate process.
+//!
+//! The file has its own `main` (`harness = false`): started with
+//! `GEN_SANDBOX_TEST_HELPER` set it is that helper, otherwise it runs the
+//! tests, so no test has to stand by ignored to serve as the helper.
 
 mod common;
 
@@ -20,16 +24,45 @@ const MODE: &str = "GEN_SANDBOX_TEST_HELPER";
 /// sandbox with a busy database, prints `READY <pid> <data dir>` and waits
 /// for Ctrl-C the way the CLI does; `once` starts one, uses it and shuts it
 /// down.
-#[tokio::test]
-#[ignore = "run by the other tests in a child process"]
-async fn helper_process() {
-    let Ok(mode) = std::env::var(MODE) else {
-        return;
-    };
+fn main() -> std::process::ExitCode {
+    if let Ok(mode) = std::env::var(MODE) {
+        tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(helper_process(&mode));
+        return std::process::ExitCode::SUCCESS;
+    }
+    let args = libtest_mimic::Arguments::from_args();
+    let tests: [(&str, fn()); 3] = [
+        (
+            "ctrl_c_leaves_no_server_and_no_files",
+            ctrl_c_leaves_no_server_and_no_files,
+        ),
+        (
+            "a_killed_gen_takes_its_server_along_and_the_next_run_removes_the_files",
+            a_killed_gen_takes_its_server_along_and_the_next_run_removes_the_files,
+        ),
+        (
+            "concurrent_first_runs_build_one_template",
+            concurrent_first_runs_build_one_template,
+        ),
+    ];
+    let trials = tests
+        .into_iter()
+        .map(|(name, f)| {
+            libtest_mimic::Trial::test(name, move || {
+                f();
+                Ok(())
+            })
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+async fn helper_process(mode: &str) {
     // Installed before anything else so an early SIGINT is not fatal.
     let mut interrupt =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).expect("signal");
-    match mode.as_str() {
+    match mode {
         "hold" => {
             let work = async {
                 let sandbox = start_local().await;
@@ -79,18 +112,11 @@ async fn helper_process() {
 
 fn helper(mode: &str) -> Command {
     let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
-    cmd.args([
-        "helper_process",
-        "--exact",
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(MODE, mode)
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    // Its own process group, like a terminal's foreground job.
-    .process_group(0);
+    cmd.env(MODE, mode)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        // Its own process group, like a terminal's foreground job.
+        .process_group(0);
     cmd
 }
 
@@ -100,7 +126,6 @@ fn wait_ready(child: &mut Child) -> (u32, PathBuf) {
     let mut lines = BufReader::new(stdout).lines();
     while let Some(line) = lines.next() {
         let line = line.expect("read helper output");
-        // libtest prints `test helper_process ... ` on the same line.
         if let Some((_, rest)) = line.split_once("READY ") {
             let (pid, dir) = rest.split_once(' ').expect("pid and dir");
             // Keep reading so the helper can still print its results.
@@ -128,7 +153,6 @@ fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
     }
 }
 
-#[test]
 fn ctrl_c_leaves_no_server_and_no_files() {
     let mut child = helper("hold").spawn().expect("spawn helper");
     let (pid, data_dir) = wait_ready(&mut child);
@@ -142,7 +166,6 @@ fn ctrl_c_leaves_no_server_and_no_files() {
     assert_cleaned_up(pid, &kids, &data_dir);
 }
 
-#[test]
 fn a_killed_gen_takes_its_server_along_and_the_next_run_removes_the_files() {
     let mut child = helper("hold").spawn().expect("spawn helper");
     let (pid, data_dir) = wait_ready(&mut child);
@@ -175,7 +198,6 @@ fn a_killed_gen_takes_its_server_along_and_the_next_run_removes_the_files() {
     );
 }
 
-#[test]
 fn concurrent_first_runs_build_one_template() {
     let cache = tempfile::tempdir().expect("tempdir");
     let started = Instant::now();
