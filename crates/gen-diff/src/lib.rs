@@ -263,3 +263,6 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

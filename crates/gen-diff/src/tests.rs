@@ -1,0 +1,850 @@
+//! What `diff` finds between catalogs written in code: which changes, in
+//! which order, and what it leaves to the server (objects that go with
+//! their owner). Ordering and SQL are gen-plan's business and tested there.
+
+use gen_model::{
+    CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Ident, Identity, Index,
+    ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table,
+};
+use insta::assert_snapshot;
+
+use crate::{Change, ColumnAction, Conversion, diff};
+
+// ---------------------------------------------------------------------------
+// Builders
+// ---------------------------------------------------------------------------
+
+fn q(schema: &str, name: &str) -> QualifiedName {
+    QualifiedName::new(schema, name)
+}
+
+fn col(name: &str, data_type: &str) -> Column {
+    let base_type = match data_type.split_once('(') {
+        Some((base, _)) => base.trim_end().to_owned(),
+        None => data_type.to_owned(),
+    };
+    Column {
+        name: name.to_owned(),
+        data_type: data_type.to_owned(),
+        base_type,
+        collation: None,
+        not_null: false,
+        default: None,
+        identity: None,
+        generated: None,
+        comment: None,
+    }
+}
+
+trait ColumnExt {
+    fn not_null(self) -> Self;
+    fn default(self, expr: &str) -> Self;
+    fn generated(self, expr: &str) -> Self;
+    fn comment(self, text: &str) -> Self;
+}
+
+impl ColumnExt for Column {
+    fn not_null(mut self) -> Self {
+        self.not_null = true;
+        self
+    }
+    fn default(mut self, expr: &str) -> Self {
+        self.default = Some(expr.to_owned());
+        self
+    }
+    fn generated(mut self, expr: &str) -> Self {
+        self.generated = Some(expr.to_owned());
+        self
+    }
+    fn comment(mut self, text: &str) -> Self {
+        self.comment = Some(text.to_owned());
+        self
+    }
+}
+
+fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
+    Table {
+        name,
+        unlogged: false,
+        options: Vec::new(),
+        columns,
+        constraints: Default::default(),
+        comment: None,
+    }
+}
+
+fn column_list(columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| Ident(c).to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+trait TableExt {
+    fn constraint(
+        self,
+        name: &str,
+        kind: ConstraintKind,
+        definition: &str,
+        columns: &[&str],
+    ) -> Self;
+    fn pk(self, name: &str, columns: &[&str]) -> Self;
+    fn check(self, name: &str, expr: &str) -> Self;
+    fn fk(
+        self,
+        name: &str,
+        columns: &[&str],
+        target: &QualifiedName,
+        target_columns: &[&str],
+    ) -> Self;
+    fn not_valid(self, name: &str) -> Self;
+    fn constraint_comment(self, name: &str, text: &str) -> Self;
+    fn index_comment(self, name: &str, text: &str) -> Self;
+}
+
+impl TableExt for Table {
+    fn constraint(
+        mut self,
+        name: &str,
+        kind: ConstraintKind,
+        definition: &str,
+        columns: &[&str],
+    ) -> Self {
+        self.constraints.insert(
+            name.to_owned(),
+            Constraint {
+                name: name.to_owned(),
+                kind,
+                definition: definition.to_owned(),
+                columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+                references: None,
+                validated: true,
+                comment: None,
+                index_comment: None,
+            },
+        );
+        self
+    }
+    fn pk(self, name: &str, columns: &[&str]) -> Self {
+        let definition = format!("PRIMARY KEY ({})", column_list(columns));
+        self.constraint(name, ConstraintKind::PrimaryKey, &definition, columns)
+    }
+    fn check(self, name: &str, expr: &str) -> Self {
+        self.constraint(name, ConstraintKind::Check, &format!("CHECK ({expr})"), &[])
+    }
+    fn fk(
+        self,
+        name: &str,
+        columns: &[&str],
+        target: &QualifiedName,
+        target_columns: &[&str],
+    ) -> Self {
+        let definition = format!(
+            "FOREIGN KEY ({}) REFERENCES {target}({})",
+            column_list(columns),
+            column_list(target_columns)
+        );
+        let mut t = self.constraint(name, ConstraintKind::ForeignKey, &definition, columns);
+        t.constraints.get_mut(name).unwrap().references = Some(target.clone());
+        t
+    }
+    fn not_valid(mut self, name: &str) -> Self {
+        let c = self.constraints.get_mut(name).unwrap();
+        c.validated = false;
+        c.definition.push_str(" NOT VALID");
+        self
+    }
+    fn constraint_comment(mut self, name: &str, text: &str) -> Self {
+        self.constraints.get_mut(name).unwrap().comment = Some(text.to_owned());
+        self
+    }
+    fn index_comment(mut self, name: &str, text: &str) -> Self {
+        self.constraints.get_mut(name).unwrap().index_comment = Some(text.to_owned());
+        self
+    }
+}
+
+fn ascending(data_type: &str) -> SequenceOptions {
+    let (min_value, max_value) = SequenceOptions::default_bounds(data_type, 1);
+    SequenceOptions {
+        data_type: data_type.to_owned(),
+        start: min_value,
+        increment: 1,
+        min_value,
+        max_value,
+        cache: 1,
+        cycle: false,
+    }
+}
+
+fn sequence(name: QualifiedName, owned_by: Option<(&QualifiedName, &str)>) -> Sequence {
+    Sequence {
+        name,
+        options: ascending("integer"),
+        unlogged: false,
+        owned_by: owned_by.map(|(t, c)| (t.clone(), c.to_owned())),
+        comment: None,
+    }
+}
+
+fn index(name: &str, table: &QualifiedName, columns: &[&str]) -> Index {
+    Index {
+        name: q(&table.schema, name),
+        table: table.clone(),
+        definition: format!(
+            "CREATE INDEX {} ON {table} USING btree ({})",
+            Ident(name),
+            column_list(columns)
+        ),
+        comment: None,
+    }
+}
+
+fn column_id(table: &QualifiedName, column: &str) -> ObjectId {
+    ObjectId::Column {
+        table: table.clone(),
+        column: column.to_owned(),
+    }
+}
+
+fn constraint_id(table: &QualifiedName, constraint: &str) -> ObjectId {
+    ObjectId::Constraint {
+        table: table.clone(),
+        constraint: constraint.to_owned(),
+    }
+}
+
+fn index_id(schema: &str, name: &str) -> ObjectId {
+    ObjectId::Index {
+        name: q(schema, name),
+    }
+}
+
+/// A catalog under construction; `build` adds the edges a foreign key has
+/// on the referenced table's primary key, as `pg_depend` records them
+/// (through the key's index), and the ones given by hand.
+#[derive(Debug, Default)]
+struct Db {
+    catalog: Catalog,
+    extra: Vec<(ObjectId, ObjectId)>,
+}
+
+fn db() -> Db {
+    let mut d = Db::default();
+    d.catalog.schemas.insert(
+        "public".to_owned(),
+        Schema {
+            name: "public".to_owned(),
+            comment: None,
+        },
+    );
+    d
+}
+
+impl Db {
+    fn table(mut self, t: Table) -> Self {
+        self.catalog.tables.insert(t.name.clone(), t);
+        self
+    }
+    fn sequence(mut self, s: Sequence) -> Self {
+        self.catalog.sequences.insert(s.name.clone(), s);
+        self
+    }
+    fn index(mut self, i: Index) -> Self {
+        self.catalog.indexes.insert(i.name.clone(), i);
+        self
+    }
+    fn cast(mut self, from: &str, to: &str, context: CastContext) -> Self {
+        self.catalog
+            .casts
+            .insert((from.to_owned(), to.to_owned()), context);
+        self
+    }
+    fn dep(mut self, dependent: ObjectId, referenced: ObjectId) -> Self {
+        self.extra.push((dependent, referenced));
+        self
+    }
+    fn build(self) -> Catalog {
+        let Db { mut catalog, extra } = self;
+        let mut edges = extra;
+        for t in catalog.tables.values() {
+            for c in t.constraints.values() {
+                let Some(target) = c.references.as_ref().and_then(|r| catalog.tables.get(r)) else {
+                    continue;
+                };
+                if let Some(key) = target
+                    .constraints
+                    .values()
+                    .find(|k| k.kind == ConstraintKind::PrimaryKey)
+                {
+                    edges.push((
+                        constraint_id(&t.name, &c.name),
+                        constraint_id(&target.name, &key.name),
+                    ));
+                }
+            }
+        }
+        catalog.depends.extend(edges);
+        catalog
+    }
+}
+
+/// One line per change: what it is and what it acts on.
+fn lines(changes: &[Change]) -> String {
+    let mut out = String::new();
+    for c in changes {
+        let debug = format!("{c:?}");
+        let variant = debug.split([' ', '(']).next().unwrap_or_default();
+        let (_, id) = c.target();
+        let line = match c {
+            Change::AlterColumn {
+                table,
+                column,
+                action,
+            } => {
+                let what = match action {
+                    ColumnAction::Type {
+                        from,
+                        to,
+                        conversion,
+                        ..
+                    } => format!("Type {from} -> {to} ({conversion:?})"),
+                    other => {
+                        let debug = format!("{other:?}");
+                        debug
+                            .split([' ', '('])
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned()
+                    }
+                };
+                format!("AlterColumn {what} {}", column_id(table, column))
+            }
+            Change::Comment { target, comment } => format!("Comment {target} = {comment:?}"),
+            Change::ConstraintIndexComment {
+                table,
+                constraint,
+                comment,
+            } => format!(
+                "ConstraintIndexComment {} = {comment:?}",
+                constraint_id(table, constraint)
+            ),
+            _ => format!("{variant} {id}"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn diff_lines(old: &Catalog, new: &Catalog) -> String {
+    lines(&diff(old, new))
+}
+
+// ---------------------------------------------------------------------------
+// Nothing to do
+// ---------------------------------------------------------------------------
+
+/// A catalog with something of every kind gen models.
+fn everything() -> Catalog {
+    let (parent, child) = (q("app", "Parent"), q("app", "child"));
+    let mut c = db()
+        .table(
+            Table {
+                unlogged: true,
+                options: vec!["fillfactor=70".to_owned()],
+                comment: Some("Parents.".to_owned()),
+                ..table(
+                    parent.clone(),
+                    vec![
+                        Column {
+                            identity: Some(Identity {
+                                always: true,
+                                sequence: q("app", "Parent_id_seq"),
+                                options: ascending("bigint"),
+                            }),
+                            ..col("id", "bigint").not_null()
+                        },
+                        col("name", "text").comment("Shown to users."),
+                        Column {
+                            collation: Some("\"C\"".to_owned()),
+                            ..col("code", "character varying(20)")
+                        },
+                        col("n", "integer")
+                            .not_null()
+                            .default("nextval('app.parent_n_seq'::regclass)"),
+                        col("twice", "integer").generated("(n * 2)"),
+                    ],
+                )
+            }
+            .pk("Parent_pkey", &["id"])
+            .check("name_present", "(name <> ''::text)")
+            .not_valid("name_present")
+            .constraint_comment("Parent_pkey", "Key.")
+            .index_comment("Parent_pkey", "Key index."),
+        )
+        .table(table(child.clone(), vec![col("parent_id", "bigint")]).fk(
+            "child_parent_id_fkey",
+            &["parent_id"],
+            &parent,
+            &["id"],
+        ))
+        .sequence(sequence(q("app", "parent_n_seq"), Some((&parent, "n"))))
+        .index(Index {
+            comment: Some("Lookup.".to_owned()),
+            ..index("child_parent_idx", &child, &["parent_id"])
+        })
+        .cast("integer", "bigint", CastContext::Implicit)
+        .dep(
+            index_id("app", "child_parent_idx"),
+            column_id(&child, "parent_id"),
+        )
+        .build();
+    c.schemas.insert(
+        "app".to_owned(),
+        Schema {
+            name: "app".to_owned(),
+            comment: Some("The application.".to_owned()),
+        },
+    );
+    c.extensions.insert(
+        "citext".to_owned(),
+        Extension {
+            name: "citext".to_owned(),
+            schema: "public".to_owned(),
+            version: "1.6".to_owned(),
+            comment: None,
+        },
+    );
+    c
+}
+
+#[test]
+fn identical_catalogs_have_no_changes() {
+    let c = everything();
+    assert_eq!(diff(&c, &c), []);
+    assert_eq!(diff(&Catalog::default(), &Catalog::default()), []);
+}
+
+#[test]
+fn everything_from_nothing_and_back() {
+    let mut c = everything();
+    // The comment on a new key's index has a test of its own below.
+    for t in c.tables.values_mut() {
+        for k in t.constraints.values_mut() {
+            k.index_comment = None;
+        }
+    }
+    assert_snapshot!(diff_lines(&Catalog::default(), &c), @r#"
+        CreateSchema schema app
+        Comment schema app = Some("The application.")
+        CreateSchema schema public
+        CreateExtension extension citext
+        CreateSequence sequence app.parent_n_seq
+        SetSequenceOwner sequence ownership app.parent_n_seq
+        CreateTable table app."Parent"
+        Comment table app."Parent" = Some("Parents.")
+        Comment column app."Parent".name = Some("Shown to users.")
+        Comment constraint "Parent_pkey" on app."Parent" = Some("Key.")
+        AddConstraint constraint name_present on app."Parent"
+        CreateTable table app.child
+        AddConstraint constraint child_parent_id_fkey on app.child
+        CreateIndex index app.child_parent_idx
+        Comment index app.child_parent_idx = Some("Lookup.")
+        "#);
+    // Columns, constraints, indexes and owned sequences go with their table.
+    assert_snapshot!(diff_lines(&c, &Catalog::default()), @r#"
+        DropSchema schema app
+        DropSchema schema public
+        DropExtension extension citext
+        DropTable table app."Parent"
+        DropTable table app.child
+        "#);
+}
+
+// ---------------------------------------------------------------------------
+// Objects that go with their owner
+// ---------------------------------------------------------------------------
+
+#[test]
+fn owned_sequence_whose_column_is_dropped_is_not_dropped_separately() {
+    let t = q("public", "t");
+    let seq = q("public", "t_n_seq");
+    let old = db()
+        .table(table(
+            t.clone(),
+            vec![
+                col("id", "integer"),
+                col("n", "integer")
+                    .not_null()
+                    .default("nextval('public.t_n_seq'::regclass)"),
+            ],
+        ))
+        .sequence(sequence(seq.clone(), Some((&t, "n"))))
+        .build();
+    let without_column = db()
+        .table(table(t.clone(), vec![col("id", "integer")]))
+        .build();
+    assert_snapshot!(diff_lines(&old, &without_column), @"DropColumn column public.t.n");
+    // With the table, too.
+    assert_snapshot!(diff_lines(&old, &db().build()), @"DropTable table public.t");
+    // The column stays and only the sequence goes: that one is dropped.
+    let column_kept = db()
+        .table(table(
+            t.clone(),
+            vec![col("id", "integer"), col("n", "integer").not_null()],
+        ))
+        .build();
+    assert_snapshot!(diff_lines(&old, &column_kept), @r"
+        DropSequence sequence public.t_n_seq
+        AlterColumn DropDefault column public.t.n
+        ");
+}
+
+#[test]
+fn index_on_a_dropped_table_is_not_dropped_separately() {
+    let t = q("public", "t");
+    let with_index = |def: Option<&str>| {
+        let mut i = index("t_x_idx", &t, &["x"]);
+        if let Some(def) = def {
+            i.definition = def.to_owned();
+        }
+        db().table(table(t.clone(), vec![col("x", "integer")]))
+            .index(i)
+            .build()
+    };
+    let old = with_index(None);
+    assert_snapshot!(diff_lines(&old, &db().build()), @"DropTable table public.t");
+    // On a table that stays, the index is dropped, or dropped and created
+    // again when its definition changes.
+    let bare = db()
+        .table(table(t.clone(), vec![col("x", "integer")]))
+        .build();
+    assert_snapshot!(diff_lines(&old, &bare), @"DropIndex index public.t_x_idx");
+    let changed = with_index(Some(
+        "CREATE INDEX t_x_idx ON public.t USING btree (x DESC)",
+    ));
+    assert_snapshot!(diff_lines(&old, &changed), @r"
+        DropIndex index public.t_x_idx
+        CreateIndex index public.t_x_idx
+        ");
+}
+
+// ---------------------------------------------------------------------------
+// Constraints
+// ---------------------------------------------------------------------------
+
+fn with_check(valid: bool, expr: &str) -> Catalog {
+    let t = table(q("public", "t"), vec![col("n", "integer")]).check("t_n_check", expr);
+    let t = if valid { t } else { t.not_valid("t_n_check") };
+    db().table(t).build()
+}
+
+#[test]
+fn not_valid_to_valid_is_validated_in_place() {
+    let old = with_check(false, "(n > 0)");
+    let new = with_check(true, "(n > 0)");
+    assert_eq!(
+        diff(&old, &new),
+        [Change::ValidateConstraint {
+            table: q("public", "t"),
+            name: "t_n_check".to_owned(),
+        }]
+    );
+}
+
+#[test]
+fn valid_to_not_valid_is_dropped_and_added() {
+    let old = with_check(true, "(n > 0)");
+    let new = with_check(false, "(n > 0)");
+    assert_snapshot!(diff_lines(&old, &new), @r"
+        DropConstraint constraint t_n_check on public.t
+        AddConstraint constraint t_n_check on public.t
+        ");
+    let Change::AddConstraint { constraint, .. } = &diff(&old, &new)[1] else {
+        panic!("expected the constraint to be added again");
+    };
+    assert_eq!(constraint.definition, "CHECK ((n > 0)) NOT VALID");
+}
+
+#[test]
+fn not_valid_constraint_with_a_new_meaning_is_dropped_and_added() {
+    let old = with_check(false, "(n > 0)");
+    let new = with_check(true, "(n > 1)");
+    assert_snapshot!(diff_lines(&old, &new), @r"
+        DropConstraint constraint t_n_check on public.t
+        AddConstraint constraint t_n_check on public.t
+        ");
+}
+
+#[test]
+fn new_table_keeps_foreign_keys_and_not_valid_constraints_out_of_create_table() {
+    let (a, b) = (q("public", "a"), q("public", "b"));
+    let new = db()
+        .table(table(a.clone(), vec![col("id", "integer").not_null()]).pk("a_pkey", &["id"]))
+        .table(
+            table(b.clone(), vec![col("a_id", "integer")])
+                .fk("b_a_id_fkey", &["a_id"], &a, &["id"])
+                .check("b_a_id_check", "(a_id > 0)")
+                .not_valid("b_a_id_check"),
+        )
+        .build();
+    let changes = diff(&db().build(), &new);
+    assert_snapshot!(lines(&changes), @r"
+        CreateTable table public.a
+        CreateTable table public.b
+        AddConstraint constraint b_a_id_check on public.b
+        AddConstraint constraint b_a_id_fkey on public.b
+        ");
+    let Change::CreateTable(created) = &changes[1] else {
+        panic!("expected CREATE TABLE b");
+    };
+    assert!(created.constraints.is_empty(), "{created:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Columns
+// ---------------------------------------------------------------------------
+
+fn one_column(c: Column) -> Catalog {
+    db().table(table(q("public", "t"), vec![col("a", "integer"), c]))
+        .build()
+}
+
+#[test]
+fn generated_expression_change_is_drop_and_add() {
+    let old = one_column(col("g", "integer").generated("(a * 2)"));
+    let new = one_column(col("g", "integer").generated("(a * 3)"));
+    assert_snapshot!(diff_lines(&old, &new), @r"
+        DropColumn column public.t.g
+        AddColumn column public.t.g
+        ");
+}
+
+#[test]
+fn generated_to_plain_drops_the_expression_and_keeps_the_values() {
+    let old = one_column(col("g", "integer").generated("(a * 2)"));
+    let new = one_column(col("g", "integer"));
+    assert_snapshot!(diff_lines(&old, &new), @"AlterColumn DropExpression column public.t.g");
+}
+
+#[test]
+fn plain_to_generated_is_drop_and_add() {
+    let old = one_column(col("g", "integer"));
+    let new = one_column(col("g", "integer").generated("(a * 2)"));
+    assert_snapshot!(diff_lines(&old, &new), @r"
+        DropColumn column public.t.g
+        AddColumn column public.t.g
+        ");
+}
+
+#[test]
+fn column_actions_come_in_the_order_postgres_accepts() {
+    let old = one_column(col("c", "text").default("'1'::text").comment("old"));
+    let new = one_column(col("c", "bigint").not_null().default("2").comment("new"));
+    assert_snapshot!(diff_lines(&old, &new), @r#"
+        AlterColumn DropDefault column public.t.c
+        AlterColumn Type text -> bigint (Explicit) column public.t.c
+        AlterColumn SetDefault column public.t.c
+        AlterColumn SetNotNull column public.t.c
+        Comment column public.t.c = Some("new")
+        "#);
+}
+
+#[test]
+fn conversion_follows_the_casts_of_either_catalog() {
+    let conversion = |from: &str,
+                      to: &str,
+                      casts: &[(&str, &str, CastContext)],
+                      new_casts: &[(&str, &str, CastContext)]| {
+        let mut old = db();
+        for (f, t, c) in casts {
+            old = old.cast(f, t, *c);
+        }
+        let mut new = db();
+        for (f, t, c) in new_casts {
+            new = new.cast(f, t, *c);
+        }
+        let old = old
+            .table(table(q("public", "t"), vec![col("c", from)]))
+            .build();
+        let new = new
+            .table(table(q("public", "t"), vec![col("c", to)]))
+            .build();
+        match diff(&old, &new).as_slice() {
+            [
+                Change::AlterColumn {
+                    action: ColumnAction::Type { conversion, .. },
+                    ..
+                },
+            ] => *conversion,
+            other => panic!("{other:?}"),
+        }
+    };
+    use CastContext::{Assignment as A, Explicit as E, Implicit as I};
+    use Conversion::{Assignment, Explicit, ViaText};
+    assert_eq!(
+        conversion("integer", "bigint", &[("integer", "bigint", I)], &[]),
+        Assignment
+    );
+    assert_eq!(
+        conversion("bigint", "integer", &[("bigint", "integer", A)], &[]),
+        Assignment
+    );
+    assert_eq!(
+        conversion("integer", "boolean", &[("integer", "boolean", E)], &[]),
+        Explicit
+    );
+    // A cast only the new catalog knows (an extension arriving) counts.
+    assert_eq!(
+        conversion("text", "citext", &[], &[("text", "citext", A)]),
+        Assignment
+    );
+    assert_eq!(conversion("integer", "interval", &[], &[]), ViaText);
+    // Any type goes to a string type by assignment; from one, by input.
+    assert_eq!(conversion("interval", "text", &[], &[]), Assignment);
+    assert_eq!(
+        conversion("uuid", "character varying(36)", &[], &[]),
+        Assignment
+    );
+    assert_eq!(conversion("text", "uuid", &[], &[]), Explicit);
+    // Arrays convert element by element.
+    assert_eq!(
+        conversion("integer[]", "bigint[]", &[("integer", "bigint", I)], &[]),
+        Assignment
+    );
+    assert_eq!(conversion("integer[]", "interval[]", &[], &[]), ViaText);
+    // Same type, other modifiers.
+    assert_eq!(
+        conversion("numeric(5,2)", "numeric(10,2)", &[], &[]),
+        Assignment
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Dependents dropped and created again
+// ---------------------------------------------------------------------------
+
+#[test]
+fn recreated_key_takes_its_dependents_along_transitively_and_nothing_else() {
+    let parent = q("public", "parent");
+    let child = q("public", "child");
+    let gone_child = q("public", "gone_child");
+    let other = q("public", "other");
+    let build = |pk: &str, gone: bool, child2_fk: bool| {
+        let mut d = db()
+            .table(
+                table(
+                    parent.clone(),
+                    vec![col("id", "integer").not_null(), col("code", "text")],
+                )
+                .constraint("parent_pkey", ConstraintKind::PrimaryKey, pk, &["id"]),
+            )
+            .table(
+                table(child.clone(), vec![col("parent_id", "integer")])
+                    .fk("child_parent_id_fkey", &["parent_id"], &parent, &["id"])
+                    .constraint_comment("child_parent_id_fkey", "Owner."),
+            )
+            .table(
+                table(other.clone(), vec![col("x", "integer").not_null()]).pk("other_pkey", &["x"]),
+            )
+            .index(index("child_parent_idx", &child, &["parent_id"]))
+            // Not what the server records for such an index; it stands for
+            // anything that hangs off the foreign key, to show the closure
+            // is transitive.
+            .dep(
+                index_id("public", "child_parent_idx"),
+                constraint_id(&child, "child_parent_id_fkey"),
+            );
+        let mut child2 = table(q("public", "child2"), vec![col("parent_id", "integer")]);
+        if child2_fk {
+            child2 = child2.fk("child2_parent_id_fkey", &["parent_id"], &parent, &["id"]);
+        }
+        d = d.table(child2);
+        if !gone {
+            d = d.table(
+                table(gone_child.clone(), vec![col("parent_id", "integer")]).fk(
+                    "gone_child_parent_id_fkey",
+                    &["parent_id"],
+                    &parent,
+                    &["id"],
+                ),
+            );
+        }
+        d.build()
+    };
+    let old = build("PRIMARY KEY (id)", false, true);
+    let new = build("PRIMARY KEY (id) INCLUDE (code)", true, false);
+    assert_snapshot!(diff_lines(&old, &new), @r#"
+        DropConstraint constraint child2_parent_id_fkey on public.child2
+        DropTable table public.gone_child
+        DropConstraint constraint parent_pkey on public.parent
+        AddConstraint constraint parent_pkey on public.parent
+        DropConstraint constraint child_parent_id_fkey on public.child
+        AddConstraint constraint child_parent_id_fkey on public.child
+        Comment constraint child_parent_id_fkey on public.child = Some("Owner.")
+        DropIndex index public.child_parent_idx
+        CreateIndex index public.child_parent_idx
+        "#);
+}
+
+#[test]
+fn dependent_changed_in_its_own_right_is_recreated_once() {
+    let (parent, child) = (q("public", "parent"), q("public", "child"));
+    let build = |pk: &str, fk_suffix: &str| {
+        let mut child_table = table(child.clone(), vec![col("parent_id", "integer")]).fk(
+            "child_parent_id_fkey",
+            &["parent_id"],
+            &parent,
+            &["id"],
+        );
+        child_table
+            .constraints
+            .get_mut("child_parent_id_fkey")
+            .unwrap()
+            .definition
+            .push_str(fk_suffix);
+        db().table(
+            table(
+                parent.clone(),
+                vec![col("id", "integer").not_null(), col("code", "text")],
+            )
+            .constraint("parent_pkey", ConstraintKind::PrimaryKey, pk, &["id"]),
+        )
+        .table(child_table)
+        .build()
+    };
+    let old = build("PRIMARY KEY (id)", "");
+    let new = build("PRIMARY KEY (id) INCLUDE (code)", " ON DELETE CASCADE");
+    assert_snapshot!(diff_lines(&old, &new), @r"
+        DropConstraint constraint child_parent_id_fkey on public.child
+        AddConstraint constraint child_parent_id_fkey on public.child
+        DropConstraint constraint parent_pkey on public.parent
+        AddConstraint constraint parent_pkey on public.parent
+        ");
+}
+
+#[test]
+fn index_on_a_column_dropped_and_added_again_is_recreated() {
+    let t = q("public", "t");
+    let build = |expr: &str| {
+        db().table(table(
+            t.clone(),
+            vec![col("a", "integer"), col("g", "integer").generated(expr)],
+        ))
+        .index(Index {
+            comment: Some("Find by g.".to_owned()),
+            ..index("t_g_idx", &t, &["g"])
+        })
+        .dep(index_id("public", "t_g_idx"), column_id(&t, "g"))
+        .build()
+    };
+    assert_snapshot!(diff_lines(&build("(a * 2)"), &build("(a * 3)")), @r#"
+        DropColumn column public.t.g
+        AddColumn column public.t.g
+        DropIndex index public.t_g_idx
+        CreateIndex index public.t_g_idx
+        Comment index public.t_g_idx = Some("Find by g.")
+        "#);
+}
