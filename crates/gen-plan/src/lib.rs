@@ -100,3 +100,6 @@ pub fn plan(old: &Catalog, new: &Catalog) -> Result<Plan, CycleError> {
 pub fn changes(old: &Catalog, new: &Catalog) -> Vec<Change> {
     gen_diff::diff(old, new)
 }
+
+#[cfg(test)]
+mod tests;
