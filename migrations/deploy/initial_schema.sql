@@ -1,17 +1,5 @@
 -- Deploy tracker:initial_schema to pg
 -- Organisations, users, projects, tasks, comments, invoices and the audit log
---
--- Hazards:
---   validates-existing-rows on constraint comments_author_id_fkey on app.comments: adding constraint comments_author_id_fkey checks every row of app.comments while writes are blocked
---   validates-existing-rows on constraint comments_task_id_fkey on app.comments: adding constraint comments_task_id_fkey checks every row of app.comments while writes are blocked
---   validates-existing-rows on constraint projects_organisation_id_fkey on app.projects: adding constraint projects_organisation_id_fkey checks every row of app.projects while writes are blocked
---   validates-existing-rows on constraint projects_owner_id_fkey on app.projects: adding constraint projects_owner_id_fkey checks every row of app.projects while writes are blocked
---   validates-existing-rows on constraint tasks_assignee_id_fkey on app.tasks: adding constraint tasks_assignee_id_fkey checks every row of app.tasks while writes are blocked
---   validates-existing-rows on constraint tasks_project_id_fkey on app.tasks: adding constraint tasks_project_id_fkey checks every row of app.tasks while writes are blocked
---   validates-existing-rows on constraint users_organisation_id_fkey on app.users: adding constraint users_organisation_id_fkey checks every row of app.users while writes are blocked
---   validates-existing-rows on constraint events_actor_id_fkey on audit.events: adding constraint events_actor_id_fkey checks every row of audit.events while writes are blocked
---   validates-existing-rows on constraint invoice_lines_invoice_id_fkey on billing.invoice_lines: adding constraint invoice_lines_invoice_id_fkey checks every row of billing.invoice_lines while writes are blocked
---   validates-existing-rows on constraint invoices_organisation_id_fkey on billing.invoices: adding constraint invoices_organisation_id_fkey checks every row of billing.invoices while writes are blocked
 
 BEGIN;
 

@@ -2,9 +2,6 @@
 -- Task priority, labels and the board index
 --
 -- Hazards:
---   validates-existing-rows on constraint labels_organisation_id_fkey on app.labels: adding constraint labels_organisation_id_fkey checks every row of app.labels while writes are blocked
---   validates-existing-rows on constraint task_labels_label_id_fkey on app.task_labels: adding constraint task_labels_label_id_fkey checks every row of app.task_labels while writes are blocked
---   validates-existing-rows on constraint task_labels_task_id_fkey on app.task_labels: adding constraint task_labels_task_id_fkey checks every row of app.task_labels while writes are blocked
 --   validates-existing-rows on constraint tasks_priority_check on app.tasks: adding constraint tasks_priority_check checks every row of app.tasks while writes are blocked
 --   blocks-writes on index app.tasks_open_by_priority_idx: building index app.tasks_open_by_priority_idx blocks writes to app.tasks
 

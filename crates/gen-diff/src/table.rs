@@ -63,12 +63,7 @@ fn create_table(t: &Table, out: &mut Vec<Change>) {
                 constraint: c.clone(),
             });
         }
-        comment(
-            constraint_id(&t.name, &c.name),
-            None,
-            c.comment.as_ref(),
-            out,
-        );
+        constraint_comments(&t.name, None, c, out);
     }
 }
 
@@ -128,12 +123,7 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
                     table: n.name.clone(),
                     constraint: nc.clone(),
                 });
-                comment(
-                    constraint_id(&n.name, &nc.name),
-                    None,
-                    nc.comment.as_ref(),
-                    out,
-                );
+                constraint_comments(&n.name, None, nc, out);
             }
             (Some(oc), Some(nc)) => {
                 let same_meaning = oc.kind == nc.kind

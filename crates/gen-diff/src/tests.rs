@@ -429,13 +429,7 @@ fn identical_catalogs_have_no_changes() {
 
 #[test]
 fn everything_from_nothing_and_back() {
-    let mut c = everything();
-    // The comment on a new key's index has a test of its own below.
-    for t in c.tables.values_mut() {
-        for k in t.constraints.values_mut() {
-            k.index_comment = None;
-        }
-    }
+    let c = everything();
     assert_snapshot!(diff_lines(&Catalog::default(), &c), @r#"
         CreateSchema schema app
         Comment schema app = Some("The application.")
@@ -447,6 +441,7 @@ fn everything_from_nothing_and_back() {
         Comment table app."Parent" = Some("Parents.")
         Comment column app."Parent".name = Some("Shown to users.")
         Comment constraint "Parent_pkey" on app."Parent" = Some("Key.")
+        ConstraintIndexComment constraint "Parent_pkey" on app."Parent" = Some("Key index.")
         AddConstraint constraint name_present on app."Parent"
         CreateTable table app.child
         AddConstraint constraint child_parent_id_fkey on app.child
@@ -847,4 +842,49 @@ fn index_on_a_column_dropped_and_added_again_is_recreated() {
         CreateIndex index public.t_g_idx
         Comment index public.t_g_idx = Some("Find by g.")
         "#);
+}
+
+#[test]
+fn new_table_keeps_the_comment_on_its_key_index() {
+    let t = q("public", "t");
+    let new = db()
+        .table(
+            table(t.clone(), vec![col("id", "integer").not_null()])
+                .pk("t_pkey", &["id"])
+                .index_comment("t_pkey", "Backs the key."),
+        )
+        .build();
+    let changes = diff(&db().build(), &new);
+    assert!(
+        changes.contains(&Change::ConstraintIndexComment {
+            table: t.clone(),
+            constraint: "t_pkey".to_owned(),
+            comment: Some("Backs the key.".to_owned()),
+        }),
+        "{}",
+        lines(&changes)
+    );
+}
+
+#[test]
+fn new_key_on_an_existing_table_keeps_the_comment_on_its_index() {
+    let t = q("public", "t");
+    let bare = table(t.clone(), vec![col("id", "integer").not_null()]);
+    let old = db().table(bare.clone()).build();
+    let new = db()
+        .table(
+            bare.pk("t_pkey", &["id"])
+                .index_comment("t_pkey", "Backs the key."),
+        )
+        .build();
+    let changes = diff(&old, &new);
+    assert!(
+        changes.contains(&Change::ConstraintIndexComment {
+            table: t.clone(),
+            constraint: "t_pkey".to_owned(),
+            comment: Some("Backs the key.".to_owned()),
+        }),
+        "{}",
+        lines(&changes)
+    );
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use gen_diff::{Change, ColumnAction, Conversion};
-use gen_model::{Catalog, ConstraintKind};
+use gen_model::{Catalog, ConstraintKind, Ident};
 use serde::Serialize;
 
 /// The kinds of danger a step can carry.
@@ -76,7 +76,10 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
         )],
         Change::DropColumn { table, column } if column.generated.is_none() => vec![hazard(
             DeletesData,
-            format!("drops column {} of {table} and its values", column.name),
+            format!(
+                "drops column {} of {table} and its values",
+                Ident(&column.name)
+            ),
         )],
         Change::DropSequence(s) => vec![hazard(
             DeletesData,
@@ -98,6 +101,7 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                     ..
                 },
         } => {
+            let column = Ident(column);
             let mut out = vec![hazard(
                 RewritesTable,
                 format!(
@@ -118,20 +122,29 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             action: ColumnAction::SetNotNull,
         } => vec![hazard(
             ValidatesExistingRows,
-            format!("SET NOT NULL scans {table} to check {column} under an ACCESS EXCLUSIVE lock"),
+            format!(
+                "SET NOT NULL scans {table} to check {} under an ACCESS EXCLUSIVE lock",
+                Ident(column)
+            ),
         )],
         Change::AddColumn { table, column } if column.generated.is_some() => vec![hazard(
             RewritesTable,
-            format!("adding generated column {} rewrites {table}", column.name),
+            format!(
+                "adding generated column {} rewrites {table}",
+                Ident(&column.name)
+            ),
         )],
+        // A table created in the same plan is empty: nothing to check.
         Change::AddConstraint { table, constraint }
-            if constraint.validated && constraint.kind != ConstraintKind::Exclusion =>
+            if constraint.validated
+                && constraint.kind != ConstraintKind::Exclusion
+                && old.tables.contains_key(table) =>
         {
             vec![hazard(
                 ValidatesExistingRows,
                 format!(
                     "adding constraint {} checks every row of {table} while writes are blocked",
-                    constraint.name
+                    Ident(&constraint.name)
                 ),
             )]
         }

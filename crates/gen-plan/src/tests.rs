@@ -1379,3 +1379,59 @@ fn steps_know_their_object_and_action() {
         ]
     );
 }
+
+#[test]
+fn new_table_keeps_the_comment_on_its_primary_key_index() {
+    let t = q("Sales", "Order");
+    let new = Db::default()
+        .schema("Sales")
+        .table(
+            table(t.clone(), vec![col("Id", "integer").not_null()])
+                .pk("Order_pkey", &["Id"])
+                .index_comment("Order_pkey", "Backs the key."),
+        )
+        .build();
+    let sql = deploy(&Db::default().schema("Sales").build(), &new);
+    assert!(
+        sql.contains("COMMENT ON INDEX \"Sales\".\"Order_pkey\" IS 'Backs the key.';"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn new_key_on_an_existing_table_keeps_the_comment_on_its_index() {
+    let t = q("public", "t");
+    let build = |t: Table| db().table(t).build();
+    let bare = table(t.clone(), vec![col("id", "integer").not_null()]);
+    let old = build(bare.clone());
+    let new = build(
+        bare.pk("t_pkey", &["id"])
+            .index_comment("t_pkey", "Backs the key."),
+    );
+    let sql = deploy(&old, &new);
+    assert!(
+        sql.contains("COMMENT ON INDEX public.t_pkey IS 'Backs the key.';"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn constraints_born_with_their_table_validate_no_existing_rows() {
+    // A new table is empty: its foreign keys, added after CREATE TABLE,
+    // have nothing to check (as an index built on a new table blocks no one).
+    let (a, b) = (q("public", "a"), q("public", "b"));
+    let old = db()
+        .table(table(a.clone(), vec![col("id", "integer").not_null()]).pk("a_pkey", &["id"]))
+        .build();
+    let new = db()
+        .table(table(a.clone(), vec![col("id", "integer").not_null()]).pk("a_pkey", &["id"]))
+        .table(table(b.clone(), vec![col("a_id", "integer")]).fk(
+            "b_a_id_fkey",
+            &["a_id"],
+            &a,
+            &["id"],
+        ))
+        .build();
+    let p = planned(&old, &new);
+    assert_eq!(hazard_lines(&p), "");
+}
