@@ -63,6 +63,9 @@ pub enum Command {
     /// Fail when the schema files and the migrations disagree, or a
     /// committed migration script was edited.
     Check(CheckArgs),
+    /// Rewrite migrations/gen.sum from the scripts as they are now, after a
+    /// deliberate edit or after merging two branches that both added changes.
+    Rehash,
 }
 
 #[derive(Debug, Args)]

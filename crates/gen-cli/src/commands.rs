@@ -206,3 +206,14 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
     }
     Ok(if ok { 0 } else { 1 })
 }
+
+pub fn rehash(config: &Config) -> anyhow::Result<i32> {
+    let dir = load::open_migrations(&config.migrations)?;
+    dir.rehash()?;
+    eprintln!(
+        "rewrote {} from the scripts in {}",
+        dir.root().join(gen_migrations::SUM_FILE).display(),
+        dir.root().display()
+    );
+    Ok(0)
+}

@@ -53,6 +53,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 Command::Add(args) => commands::add(&config, args).await?,
                 Command::Diff(args) => commands::diff(&config, args).await?,
                 Command::Check(args) => commands::check(&config, args).await?,
+                Command::Rehash => commands::rehash(&config)?,
                 Command::Init(_) => unreachable!("handled above"),
             }
         }

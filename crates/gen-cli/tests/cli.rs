@@ -526,3 +526,20 @@ fn dev_url_uses_an_existing_server_and_cleans_up() {
         server.shutdown().await.expect("shutdown");
     });
 }
+
+#[test]
+fn edited_script_fails_check_until_rehashed() {
+    let dir = project();
+    let p = dir.path();
+    write(p, "schema/t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    assert_exit(&run_gen(p, &["add", "t"]), 0);
+    assert_exit(&run_gen(p, &["check"]), 0);
+    let deploy = p.join("migrations/deploy/t.sql");
+    let text = std::fs::read_to_string(&deploy).expect("deploy");
+    std::fs::write(&deploy, text.replace("COMMIT;", "-- reviewed\nCOMMIT;")).expect("edit");
+    let o = run_gen(p, &["check"]);
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("deploy/t.sql"), "{}", stderr(&o));
+    assert_exit(&run_gen(p, &["rehash"]), 0);
+    assert_exit(&run_gen(p, &["check"]), 0);
+}
