@@ -173,12 +173,19 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
     .await?;
     let plan = gen_plan::plan(&old, &new)?;
     let ok = problems.is_empty() && plan.is_empty();
+    let drift = object_diffs(&plan, &old, &new, config);
     match args.format {
         CheckFormat::Json => {
             let doc = json!({
                 "ok": ok,
                 "integrity": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "drift": plan.steps,
+                "drift": drift.iter().map(|d| json!({
+                    "object": d.object,
+                    "migrations": d.old,
+                    "schema": d.new,
+                    "diff": d.diff,
+                })).collect::<Vec<_>>(),
+                "plan": plan.steps,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
@@ -186,14 +193,20 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
             for p in &problems {
                 eprintln!("integrity: {p}");
             }
+            if !problems.is_empty() {
+                eprintln!("hint: if the edit was deliberate, run `gen rehash`");
+            }
             if !plan.is_empty() {
                 eprintln!(
-                    "{} and {} disagree; this migration would reconcile them:\n",
+                    "{} and {} disagree about {} object(s):\n",
+                    config.migrations.display(),
                     config.schema.display(),
-                    config.migrations.display()
+                    drift.len()
                 );
-                print!("{}", plan.sql());
-                eprintln!("\nhint: run `gen add <name>` to write it as a change");
+                for d in &drift {
+                    print!("{}", d.diff);
+                }
+                eprintln!("\nhint: run `gen add <name>` to write a change that reconciles them");
             }
             if ok {
                 eprintln!(
@@ -216,4 +229,47 @@ pub fn rehash(config: &Config) -> anyhow::Result<i32> {
         dir.root().display()
     );
     Ok(0)
+}
+
+/// One object on which two catalogs disagree, shown as a unified diff of
+/// its whole definition on each side.
+struct ObjectDiff {
+    object: gen_model::ObjectId,
+    old: String,
+    new: String,
+    diff: String,
+}
+
+fn object_diffs(
+    plan: &gen_plan::Plan,
+    old: &gen_model::Catalog,
+    new: &gen_model::Catalog,
+    config: &Config,
+) -> Vec<ObjectDiff> {
+    use gen_plan::describe::{definition, top_level};
+    let objects: std::collections::BTreeSet<_> = plan
+        .steps
+        .iter()
+        .map(|s| top_level(&s.object, [old, new]))
+        .collect();
+    objects
+        .into_iter()
+        .map(|object| {
+            let (before, after) = (definition(old, &object), definition(new, &object));
+            let diff = similar::TextDiff::from_lines(&before, &after)
+                .unified_diff()
+                .context_radius(3)
+                .header(
+                    &format!("{} ({object})", config.migrations.display()),
+                    &format!("{} ({object})", config.schema.display()),
+                )
+                .to_string();
+            ObjectDiff {
+                object,
+                old: before,
+                new: after,
+                diff,
+            }
+        })
+        .collect()
 }

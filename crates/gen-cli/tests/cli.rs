@@ -168,6 +168,14 @@ fn add_check_diff_loop() {
     );
     let o = run_gen(p, &["check"]);
     assert_exit(&o, 1);
+    // Per object, a unified diff of its whole definition on each side.
+    let out = stdout(&o);
+    assert!(
+        out.contains("--- migrations (table app.customers)\n+++ schema (table app.customers)\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n+    name text,\n"), "{out}");
+    assert!(out.contains("\n     email text NOT NULL,\n"), "{out}");
     let o = run_gen(p, &["diff"]);
     assert_exit(&o, 0);
     assert_eq!(

@@ -1,0 +1,119 @@
+//! Whole-object definitions for people: what `gen check` shows side by side
+//! when two catalogs disagree about an object.
+
+use gen_diff::Change;
+use gen_model::{Catalog, ObjectId};
+
+use crate::render::render;
+
+/// The object a reader thinks of when `id` changes: a column or constraint
+/// belongs to its table, an identity's sequence to its table, an
+/// ownership to its sequence.
+pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
+    match id {
+        ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => ObjectId::Table {
+            name: table.clone(),
+        },
+        ObjectId::SequenceOwnership { sequence } => ObjectId::Sequence {
+            name: sequence.clone(),
+        },
+        ObjectId::Sequence { name } => catalogs
+            .iter()
+            .find_map(|c| c.identity_column(name))
+            .map_or_else(
+                || id.clone(),
+                |(t, _)| ObjectId::Table {
+                    name: t.name.clone(),
+                },
+            ),
+        _ => id.clone(),
+    }
+}
+
+/// The full definition of a top-level object as SQL that would create it,
+/// comments included; empty when the catalog does not hold it.
+pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
+    let mut changes = Vec::new();
+    let comment = |target: ObjectId, comment: &Option<String>, out: &mut Vec<Change>| {
+        if comment.is_some() {
+            out.push(Change::Comment {
+                target,
+                comment: comment.clone(),
+            });
+        }
+    };
+    match id {
+        ObjectId::Schema { name } => {
+            if let Some(s) = catalog.schemas.get(name) {
+                changes.push(Change::CreateSchema(s.clone()));
+                comment(id.clone(), &s.comment, &mut changes);
+            }
+        }
+        ObjectId::Extension { name } => {
+            if let Some(e) = catalog.extensions.get(name) {
+                changes.push(Change::CreateExtension(e.clone()));
+                changes.push(Change::UpdateExtension {
+                    name: e.name.clone(),
+                    version: e.version.clone(),
+                });
+                comment(id.clone(), &e.comment, &mut changes);
+            }
+        }
+        ObjectId::Table { name } => {
+            if let Some(t) = catalog.tables.get(name) {
+                changes.push(Change::CreateTable(t.clone()));
+                comment(id.clone(), &t.comment, &mut changes);
+                for c in &t.columns {
+                    let target = ObjectId::Column {
+                        table: name.clone(),
+                        column: c.name.clone(),
+                    };
+                    comment(target, &c.comment, &mut changes);
+                }
+                for c in t.constraints.values() {
+                    let target = ObjectId::Constraint {
+                        table: name.clone(),
+                        constraint: c.name.clone(),
+                    };
+                    comment(target, &c.comment, &mut changes);
+                    if c.index_comment.is_some() {
+                        changes.push(Change::ConstraintIndexComment {
+                            table: name.clone(),
+                            constraint: c.name.clone(),
+                            comment: c.index_comment.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        ObjectId::Sequence { name } => {
+            if let Some(s) = catalog.sequences.get(name) {
+                changes.push(Change::CreateSequence(s.clone()));
+                if s.owned_by.is_some() {
+                    changes.push(Change::SetSequenceOwner {
+                        name: name.clone(),
+                        owned_by: s.owned_by.clone(),
+                    });
+                }
+                comment(id.clone(), &s.comment, &mut changes);
+            }
+        }
+        ObjectId::Index { name } => {
+            if let Some(i) = catalog.indexes.get(name) {
+                changes.push(Change::CreateIndex(i.clone()));
+                comment(id.clone(), &i.comment, &mut changes);
+            }
+        }
+        ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::SequenceOwnership { .. } => {
+            return definition(catalog, &top_level(id, [catalog, catalog]));
+        }
+    }
+    let mut out = String::new();
+    for change in &changes {
+        out.push_str(&render(change));
+        out.push('\n');
+    }
+    out
+}
