@@ -5,9 +5,9 @@
 //! as an array cast that `pg_get_constraintdef()` prints one way, and when
 //! that text is replayed the server stores, and prints, another. Comparing
 //! text alone would report such a constraint as changed forever. So where
-//! two definitions differ, each is read back once through the server, in a
-//! transaction that is rolled back, and they count as equal when one side's
-//! round trip meets the other.
+//! two definitions (checks, defaults, indexes) differ, each is read back
+//! once through the server, in a transaction that is rolled back, and they
+//! count as equal when one side's round trip meets the other.
 
 use gen_model::{Catalog, ConstraintKind, Ident, QualifiedName};
 use tokio_postgres::Client;
@@ -45,6 +45,26 @@ pub async fn reconcile(client: &Client, old: &Catalog, new: &mut Catalog) {
             {
                 defaults.push((name.clone(), nc.name.clone(), od.clone(), nd.clone()));
             }
+        }
+    }
+    let indexes: Vec<(QualifiedName, String, String)> = new
+        .indexes
+        .values()
+        .filter_map(|n| {
+            let o = old.indexes.get(&n.name)?;
+            (o.table == n.table && o.definition != n.definition)
+                .then(|| (n.name.clone(), o.definition.clone(), n.definition.clone()))
+        })
+        .collect();
+    for (name, old_def, new_def) in indexes {
+        let round = |def: String| {
+            let name = name.clone();
+            async move { round_trip_index(client, &name, &def).await }
+        };
+        if same(&old_def, &new_def, round).await
+            && let Some(i) = new.indexes.get_mut(&name)
+        {
+            i.definition = old_def;
         }
     }
     for (table, constraint, old_def, new_def) in checks {
@@ -140,6 +160,21 @@ async fn round_trip_default(
          WHERE d.adrelid = '{}'::regclass AND a.attname = '{}'",
         table.to_string().replace('\'', "''"),
         column.replace('\'', "''")
+    );
+    in_rollback(client, &sql, &query).await
+}
+
+/// An index definition (`CREATE INDEX name ON …`, as `pg_get_indexdef()`
+/// prints it) built in place of the index of that name.
+async fn round_trip_index(
+    client: &Client,
+    name: &QualifiedName,
+    definition: &str,
+) -> Option<String> {
+    let sql = format!("DROP INDEX {name}; {definition}");
+    let query = format!(
+        "SELECT pg_catalog.pg_get_indexdef('{}'::regclass)",
+        name.to_string().replace('\'', "''")
     );
     in_rollback(client, &sql, &query).await
 }
