@@ -202,9 +202,16 @@ pub(crate) fn run_base() -> PathBuf {
     std::env::temp_dir()
 }
 
-/// `<cache>/gen/pg<version>-template`.
+/// Names what `ensure_template` makes beyond the server version: the initdb
+/// options that shape the files. Change it with those options, or templates
+/// made by an earlier gen (with 16 MB WAL segments, say) are reused forever.
+const TEMPLATE_LAYOUT: &str = "w1";
+
+/// `<cache>/gen/pg<version>-<layout>-template`.
 pub(crate) fn template_path(cache_root: &Path, version: &str) -> PathBuf {
-    cache_root.join("gen").join(format!("pg{version}-template"))
+    cache_root
+        .join("gen")
+        .join(format!("pg{version}-{TEMPLATE_LAYOUT}-template"))
 }
 
 /// Returns the template data directory for this installation, running
@@ -258,7 +265,8 @@ pub(crate) fn ensure_template(
             "--locale=C",
             "--no-sync",
             // 1 MB instead of 16 MB of preallocated WAL: the template is
-            // copied on every run and the WAL was 40% of it.
+            // copied on every run and the WAL was 40% of it (see
+            // TEMPLATE_LAYOUT when changing these options).
             "--wal-segsize=1",
         ])
         .env("TZ", "UTC")
@@ -528,6 +536,7 @@ impl LocalServer {
         }
         if let Some(run_dir) = self.run_dir.take() {
             let path = run_dir.path().to_owned();
+            remove_databases_in_parallel(&self.data_dir);
             if let Err(e) = run_dir.close() {
                 problems.push(format!("removing {}: {e}", path.display()));
             }
@@ -544,6 +553,45 @@ impl Drop for LocalServer {
     fn drop(&mut self) {
         let _ = self.stop();
     }
+}
+
+/// Removes the database directories of a stopped cluster on as many threads
+/// as there are cores. After a big schema they hold tens of thousands of
+/// relation files, and unlinking them one thread at a time was most of the
+/// time shutdown took (0.22 s of 0.3 s for two databases of 1000 tables);
+/// unlinks in different directories run in parallel. Best effort: whatever
+/// is left is removed, and reported, with the rest of the run directory.
+fn remove_databases_in_parallel(data_dir: &Path) {
+    let Ok(entries) = fs::read_dir(data_dir.join("base")) else {
+        return;
+    };
+    let mut dirs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    // Scratch databases have the highest oids and the most files: first.
+    dirs.sort_by_key(|d| {
+        std::cmp::Reverse(
+            d.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.parse::<u32>().ok()),
+        )
+    });
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(dirs.len());
+    if threads < 2 {
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some(dir) =
+                    dirs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let _ = fs::remove_dir_all(dir);
+                }
+            });
+        }
+    });
 }
 
 fn prepare(pg_bin: Option<&Path>) -> Result<Prepared, SandboxError> {
@@ -626,6 +674,14 @@ fn spawn_postgres(prepared: Prepared) -> Result<LocalServer, SandboxError> {
         "full_page_writes=off".to_owned(),
         "shared_buffers=32MB".to_owned(),
         "max_connections=50".to_owned(),
+        // Schema files load as one transaction, which holds a lock on every
+        // relation it creates (about 15 per table with its indexes, TOAST
+        // table and identity sequence) until it commits, and both sides load
+        // at once. The default lock table (64 per connection slot) runs out
+        // of shared memory at about 1000 tables; this holds about 2400
+        // tables a side, for 27 MB more shared memory and some 8 ms more
+        // startup.
+        "max_locks_per_transaction=1024".to_owned(),
         "autovacuum=off".to_owned(),
         "jit=off".to_owned(),
         // Dynamic shared memory as files in the data directory instead of
