@@ -7,7 +7,7 @@
 
 mod reconcile;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use gen_model::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
@@ -153,6 +153,10 @@ struct Builder {
     tables: HashMap<u32, QualifiedName>,
     /// Column names by (table oid, attnum), for `pg_depend` sub-ids.
     attnames: HashMap<(u32, i32), String>,
+    /// Dependency edges as found, duplicates included; sorted into
+    /// `catalog.depends` at once by `structural_depends`, which is much
+    /// cheaper than inserting tens of thousands of pairs one by one.
+    edges: Vec<(ObjectId, ObjectId)>,
 }
 
 fn class_key(class: &str) -> Option<&'static str> {
@@ -245,9 +249,20 @@ impl Builder {
     }
 
     fn columns(&mut self, rows: &[Row]) {
+        // Rows come ordered by table: each table's columns are gathered and
+        // attached with one lookup of the table rather than one per column.
+        let mut current: Option<(u32, QualifiedName)> = None;
+        let mut gathered: Vec<Column> = Vec::new();
         for r in rows {
             let relid: u32 = r.get("attrelid");
-            let Some(table_name) = self.tables.get(&relid).cloned() else {
+            if current.as_ref().map(|(oid, _)| *oid) != Some(relid) {
+                self.attach_columns(current.take().map(|(_, name)| name), &mut gathered);
+                let Some(table_name) = self.tables.get(&relid) else {
+                    continue;
+                };
+                current = Some((relid, table_name.clone()));
+            }
+            let Some((_, table_name)) = &current else {
                 continue;
             };
             let name: String = r.get("attname");
@@ -261,14 +276,14 @@ impl Builder {
             } else {
                 (None, expr)
             };
-            let id = ObjectId::Column {
-                table: table_name.clone(),
-                column: name.clone(),
-            };
             if let Some(def_oid) = r.get::<_, Option<u32>>("default_oid") {
-                self.ids.insert(("pg_attrdef", def_oid, 0), id.clone());
+                let id = ObjectId::Column {
+                    table: table_name.clone(),
+                    column: name.clone(),
+                };
+                self.ids.insert(("pg_attrdef", def_oid, 0), id);
             }
-            let column = Column {
+            gathered.push(Column {
                 name,
                 data_type: r.get("data_type"),
                 base_type: r.get("base_type"),
@@ -288,14 +303,22 @@ impl Builder {
                 },
                 generated,
                 comment: r.get("comment"),
-            };
-            let table = self
-                .catalog
-                .tables
-                .get_mut(&table_name)
-                .expect("tables are read before their columns");
-            table.columns.push(column);
+            });
         }
+        self.attach_columns(current.map(|(_, name)| name), &mut gathered);
+    }
+
+    /// Appends the columns gathered for one table, in the order read.
+    fn attach_columns(&mut self, table: Option<QualifiedName>, gathered: &mut Vec<Column>) {
+        let Some(table) = table else {
+            return;
+        };
+        self.catalog
+            .tables
+            .get_mut(&table)
+            .expect("tables are read before their columns")
+            .columns
+            .append(gathered);
     }
 
     fn constraints(&mut self, rows: &[Row]) {
@@ -441,10 +464,11 @@ impl Builder {
 
     fn depends(&mut self, rows: &[Row]) {
         for r in rows {
-            let dependent = self.resolve(r.get("class"), r.get("objid"), r.get("objsubid"));
-            let referenced =
-                self.resolve(r.get("refclass"), r.get("refobjid"), r.get("refobjsubid"));
-            let (Some(a), Some(b)) = (dependent, referenced) else {
+            let Some(b) = self.resolve(r.get("refclass"), r.get("refobjid"), r.get("refobjsubid"))
+            else {
+                continue;
+            };
+            let Some(a) = self.resolve(r.get("class"), r.get("objid"), r.get("objsubid")) else {
                 continue;
             };
             // A sequence's automatic dependency on a column is OWNED BY, which
@@ -456,13 +480,14 @@ impl Builder {
                 (a, _) => a,
             };
             if a != b {
-                self.catalog.depends.insert((a, b));
+                self.edges.push((a, b));
             }
         }
     }
 
     /// Edges the server does not record for our identities: every object on
     /// its schema and table, and an owned sequence's ownership on the column.
+    /// Comes last: it also moves every edge found into `catalog.depends`.
     fn structural_depends(&mut self) {
         let mut edges = Vec::new();
         for e in self.catalog.extensions.values() {
@@ -542,8 +567,14 @@ impl Builder {
         // may have been dropped, and then nothing can depend on it.
         for (a, b) in edges {
             if self.catalog.contains(&b) {
-                self.catalog.depends.insert((a, b));
+                self.edges.push((a, b));
             }
         }
+        let mut edges = std::mem::take(&mut self.edges);
+        edges.sort_unstable();
+        edges.dedup();
+        // Collecting sorted, distinct pairs builds the set in one pass.
+        let mut found: BTreeSet<(ObjectId, ObjectId)> = edges.into_iter().collect();
+        self.catalog.depends.append(&mut found);
     }
 }

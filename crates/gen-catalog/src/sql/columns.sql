@@ -1,5 +1,7 @@
 -- One row per live column of the tables read by tables.sql. The identity
 -- sequence is found through its internal dependency on the column.
+-- Comments are joined from pg_description: obj_description() and
+-- col_description() are SQL functions that run a query per row.
 SELECT a.attrelid, a.attnum, a.attname,
        format_type(a.atttypid, a.atttypmod) AS data_type,
        format_type(a.atttypid, NULL) AS base_type,
@@ -10,7 +12,7 @@ SELECT a.attrelid, a.attnum, a.attname,
        ad.oid AS default_oid,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       col_description(a.attrelid, a.attnum) AS comment,
+       d.description AS comment,
        format_type(s.seqtypid, NULL) AS seq_type,
        sn.nspname AS seq_schema, sc.relname AS seq_name,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
@@ -19,6 +21,8 @@ JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
+     AND d.objsubid = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN pg_depend sd ON a.attidentity <> ''

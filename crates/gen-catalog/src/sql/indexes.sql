@@ -1,13 +1,17 @@
 -- Indexes that implement a primary key, unique or exclusion constraint are
 -- part of the constraint and are left out here.
+-- Comments are joined from pg_description: obj_description() and
+-- col_description() are SQL functions that run a query per row.
 SELECT i.indexrelid, n.nspname, ic.relname, tn.nspname AS table_schema, tc.relname AS table_name,
        pg_get_indexdef(i.indexrelid) AS definition,
-       obj_description(i.indexrelid, 'pg_class') AS comment
+       d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_namespace n ON n.oid = ic.relnamespace
 JOIN pg_class tc ON tc.oid = i.indrelid
 JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass
+     AND d.objsubid = 0
 WHERE tc.relkind = 'r'
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'

@@ -1,6 +1,10 @@
 -- Application schemas: not the system ones, not created by an extension.
-SELECT n.oid, n.nspname, obj_description(n.oid, 'pg_namespace') AS comment
+-- Comments are joined from pg_description: obj_description() and
+-- col_description() are SQL functions that run a query per row.
+SELECT n.oid, n.nspname, d.description AS comment
 FROM pg_namespace n
+LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass
+     AND d.objsubid = 0
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (

@@ -1,14 +1,17 @@
 -- Free-standing sequences. Identity sequences (an internal dependency on
 -- their column) belong to the column and are read by columns.sql.
+-- Comments are joined from pg_description: obj_description() and
+-- col_description() are SQL functions that run a query per row.
 SELECT c.oid, n.nspname, c.relname,
        format_type(s.seqtypid, NULL) AS data_type,
        c.relpersistence = 'u' AS unlogged,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
        own_n.nspname AS owner_schema, own_c.relname AS owner_table, own_a.attname AS owner_column,
-       obj_description(c.oid, 'pg_class') AS comment
+       d.description AS comment
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 LEFT JOIN pg_depend od ON od.classid = 'pg_class'::regclass AND od.objid = c.oid
      AND od.refclassid = 'pg_class'::regclass AND od.refobjsubid > 0 AND od.deptype = 'a'
 LEFT JOIN pg_class own_c ON own_c.oid = od.refobjid
