@@ -1,37 +1,66 @@
 #!/usr/bin/env python3
 """End-to-end benchmark of `gen diff` against the Postgres floor.
 
-Builds synthetic schemas of N tables (about ten columns each, a primary
-key, a foreign key, a check, a few indexes, a sequence now and then) plus
-a perturbed copy, then measures in the same run:
+Builds synthetic schemas of N tables (ten columns each, an identity primary
+key, a foreign key, a check, three more indexes, a comment, a sequence every
+tenth table) plus a perturbed copy (added columns, a widened type, dropped
+indexes), checks that the loaded schema really has that shape and that the
+perturbed copy gives a plan of the expected size, then measures in the same
+run:
 
   floor      psql loading old.sql and new.sql into two databases in parallel
-             on an already running local server (the least any tool that
-             loads both sides into Postgres can take);
-  gen        `gen diff --from old.sql --to new.sql`, end to end: sandbox
-             start, loading both sides, introspection, planning;
+             on an already running local server with the sandbox's settings
+             (the least any tool that loads both sides into Postgres takes);
+  1tx s      the same two loads, each sent the way gen sends schema files:
+             one multi-statement query, so one transaction (diagnostic: how
+             much of gen's time is the server loading that way);
+  gen        `gen diff --from old.sql --to new.sql`, end to end: parsing,
+             sandbox start, loading both sides, introspection, planning,
+             sandbox stop;
   introspect `gen diff --from URL --to URL` on a loaded database (two
-             introspections at once, no sandbox) against
+             introspections at once and a plan, no sandbox) against
   pg_dump    `pg_dump --schema-only` of the same database;
-  memory     peak resident memory of the gen process.
+  memory     peak resident memory of the gen process itself (VmHWM): the
+             servers it starts are other processes and are not counted.
 
-Figures are medians over several runs and are reported as ratios, since
-this machine is small and noisy. Usage: scripts/bench.py [--runs N] [SIZES...]
+Figures are medians over several runs and are reported as ratios too, since
+this machine is small and shared. The load average is printed with them.
+Usage: scripts/bench.py [--runs N] [SIZES...]
 """
 
 import argparse
 import os
 import pwd
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The settings gen's local sandbox starts its server with
+# (crates/gen-sandbox/src/local.rs), so that the floor is loaded by the same
+# kind of server that gen loads into.
+SANDBOX_SETTINGS = [
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+    "shared_buffers=32MB",
+    "max_connections=50",
+    "max_locks_per_transaction=1024",
+    "autovacuum=off",
+    "jit=off",
+    "dynamic_shared_memory_type=mmap",
+    "TimeZone=UTC",
+    "DateStyle=ISO, MDY",
+    "lc_messages=C",
+]
 
 
 def schema(tables: int, perturbed: bool, seed: int = 7) -> str:
@@ -52,14 +81,17 @@ def schema(tables: int, perturbed: bool, seed: int = 7) -> str:
             "active boolean DEFAULT true NOT NULL",
             "payload jsonb",
         ]
-        if perturbed and rng.random() < 0.1:
+        # Draw every number in both copies, so that each table's fate does
+        # not depend on what happened to the tables before it.
+        add_note, widen, drop_key = rng.random(), rng.random(), rng.random()
+        if perturbed and add_note < 0.1:
             cols.append("note text DEFAULT '' NOT NULL")
-        if perturbed and rng.random() < 0.05:
+        if perturbed and widen < 0.05:
             cols[3] = "email varchar(320)"
         out.append(f"CREATE TABLE {name} (\n    " + ",\n    ".join(cols) + "\n);")
         out.append(f"CREATE INDEX t{i}_name_idx ON {name} (name);")
         out.append(f"CREATE INDEX t{i}_created_idx ON {name} (created_at DESC) WHERE active;")
-        if not (perturbed and rng.random() < 0.05):
+        if not (perturbed and drop_key < 0.05):
             out.append(f"CREATE UNIQUE INDEX t{i}_email_key ON {name} (lower(email));")
         out.append(f"COMMENT ON TABLE {name} IS 'table {i}';")
         if i % 10 == 0:
@@ -67,8 +99,19 @@ def schema(tables: int, perturbed: bool, seed: int = 7) -> str:
     return "\n".join(out) + "\n"
 
 
+def expected_changes(tables: int, seed: int = 7) -> int:
+    """How many objects the perturbation touches: added columns, widened
+    columns and dropped indexes."""
+    rng = random.Random(seed)
+    n = 0
+    for _ in range(tables):
+        add_note, widen, drop_key = rng.random(), rng.random(), rng.random()
+        n += (add_note < 0.1) + (widen < 0.05) + (drop_key < 0.05)
+    return n
+
+
 def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+    return subprocess.run([str(c) for c in cmd], check=True, capture_output=True, text=True, **kw)
 
 
 def timed(cmd, **kw):
@@ -77,15 +120,33 @@ def timed(cmd, **kw):
     return time.perf_counter() - start
 
 
-def timed_with_memory(cmd):
-    """Wall time and peak resident memory (MB) of one command, from wait4."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"error: {cmd[0]} failed: {proc.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+def timed_with_memory(cmd, cwd):
+    """Wall time and peak resident memory (MB) of the command's own process.
+
+    wait4's ru_maxrss cannot be used for gen: it also covers the children
+    the process reaped, and gen reaps its postgres server, whose own maxrss
+    covers the backends (shared buffers included). So VmHWM, the process's
+    own high-water mark, is sampled until it exits; the mark only grows, so
+    the last sample misses at most what grew in the last millisecond.
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        peak_kb = 0
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                m = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.M)
+                if m:
+                    peak_kb = max(peak_kb, int(m.group(1)))
+            except OSError:
+                pass
+            time.sleep(0.001)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"error: {cmd[0]} failed: {err.read().decode()}")
+    return elapsed, peak_kb / 1024
 
 
 class Server:
@@ -102,12 +163,18 @@ class Server:
             self.user = pwd.getpwnam("postgres")
             for p in (self.dir, self.sock):
                 os.chown(p, self.user.pw_uid, self.user.pw_gid)
+        # The same initdb options as gen's sandbox template.
         self._as_user([bindir / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
-                       "-E", "UTF8", "--locale=C", "--no-sync"])
+                       "-E", "UTF8", "--locale=C", "--no-sync", "--wal-segsize=1"])
+        settings = [a for s in ["listen_addresses=", f"unix_socket_directories={self.sock}", *SANDBOX_SETTINGS]
+                    for a in ("-c", s)]
+        # Started directly (not through runuser), so that terminate() reaches
+        # the postmaster itself.
         self.proc = subprocess.Popen(
-            self._prefix() + [str(bindir / "postgres"), "-D", str(self.data), "-k", str(self.sock),
-                              "-c", "listen_addresses=", "-c", "fsync=off",
-                              "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+            [str(bindir / "postgres"), "-D", str(self.data), *settings],
+            user=self.user.pw_uid if self.user else None,
+            group=self.user.pw_gid if self.user else None,
+            env={**os.environ, "TZ": "UTC"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             if subprocess.run([bindir / "pg_isready", "-q", "-h", self.sock]).returncode == 0:
@@ -125,6 +192,9 @@ class Server:
         return [str(self.bindir / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
                 "-h", str(self.sock), "-U", "postgres", "-d", db, *args]
 
+    def query(self, db, sql):
+        return run(self.psql(db, "-At", "-F", " ", "-c", sql)).stdout.strip()
+
     def url(self, db):
         return f"postgres://postgres@{str(self.sock).replace('/', '%2F')}/{db}"
 
@@ -135,9 +205,63 @@ class Server:
 
 
 def pg_bindir() -> Path:
-    for cand in sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name)):
-        best = cand
-    return best
+    """The newest installed server, which is also the one gen finds."""
+    cands = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not cands:
+        raise SystemExit("error: no PostgreSQL server under /usr/lib/postgresql")
+    return cands[-1]
+
+
+def as_one_query(sql: str) -> str:
+    """The script as psql sends one multi-statement query: every statement
+    separator but the last escaped. The synthetic schemas have no semicolon
+    inside a statement."""
+    stmts = [s for s in sql.split(";\n") if s.strip()]
+    return "\\;\n".join(stmts) + ";\n"
+
+
+def check_shape(server: Server, db: str, n: int):
+    """Fails unless the loaded schema has the shape the benchmark claims."""
+    row = server.query(db, """
+        SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND s.nspname IN ('app', 'billing')),
+               (SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                JOIN pg_namespace s ON s.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND s.nspname IN ('app', 'billing') AND a.attnum > 0),
+               (SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname IN ('app', 'billing')),
+               (SELECT count(*) FILTER (WHERE contype = 'f') FROM pg_constraint WHERE connamespace = ANY (ns.oids)),
+               (SELECT count(*) FILTER (WHERE contype = 'c') FROM pg_constraint WHERE connamespace = ANY (ns.oids)),
+               (SELECT count(*) FILTER (WHERE contype = 'p') FROM pg_constraint WHERE connamespace = ANY (ns.oids)),
+               (SELECT count(*) FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+                WHERE c.relnamespace = ANY (ns.oids))
+        FROM (SELECT array_agg(oid) AS oids FROM pg_namespace
+              WHERE nspname IN ('app', 'billing')) ns""")
+    tables, cols, idx, fks, checks, pks, seqs = map(int, row.split())
+    print(f"# {n} tables: {cols / tables:.1f} columns, {idx / tables:.1f} indexes (PK included), "
+          f"{fks} FKs, {checks} checks, {pks} PKs, {seqs} sequences (identity included)", flush=True)
+    ok = (tables == n and cols == 10 * n and idx == 4 * n and fks == n - 1 and checks == n
+          and pks == n and seqs == n + (n + 9) // 10)
+    if not ok:
+        raise SystemExit(f"error: the synthetic schema of {n} tables does not have the expected shape")
+
+
+def check_plan(gen: Path, old: Path, new: Path, n: int, cwd: Path):
+    """Fails unless the perturbed copy gives a plan touching every perturbed object."""
+    plan = run([gen, "diff", "--from", old, "--to", new], cwd=cwd).stdout
+    stmts = [line for line in plan.splitlines() if line.endswith(";") and not line.startswith("--")]
+    adds = plan.count("ADD COLUMN note")
+    types = plan.count("TYPE character varying(320)")
+    drops = len(re.findall(r"DROP INDEX \S+_email_key", plan))
+    expected = expected_changes(n)
+    print(f"# {n} tables: plan of {len(stmts)} statements: {adds} columns added, {types} retyped, "
+          f"{drops} indexes dropped ({expected} perturbations)", flush=True)
+    if adds + types + drops != expected:
+        raise SystemExit(f"error: the plan for {n} tables does not cover the perturbation:\n{plan[:2000]}")
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main():
@@ -154,43 +278,64 @@ def main():
     try:
         # Warm the sandbox template so that first-run initdb is not measured.
         (work / "empty.sql").write_text("")
-        run([gen, "diff", "--from", work / "empty.sql", "--to", work / "empty.sql"])
-        print(f"{'tables':>6}  {'floor s':>8}  {'gen s':>7}  {'gen/floor':>9}  "
-              f"{'introspect s':>12}  {'pg_dump s':>9}  {'ratio':>6}  {'peak MB':>7}")
+        run([gen, "diff", "--from", work / "empty.sql", "--to", work / "empty.sql"], cwd=work)
+        print(f"# load average before: {loadavg()}", flush=True)
+        rows = []
         for n in args.sizes:
             old, new = work / f"old{n}.sql", work / f"new{n}.sql"
             old.write_text(schema(n, False))
             new.write_text(schema(n, True))
-            floors, gens, intro, dumps = [], [], [], []
-            peak = 0
+            old1, new1 = work / f"old{n}.1tx.sql", work / f"new{n}.1tx.sql"
+            old1.write_text(as_one_query(old.read_text()))
+            new1.write_text(as_one_query(new.read_text()))
+            check_plan(gen, old, new, n, work)
+            floors, onetx, gens, intro, dumps = [], [], [], [], []
+            peak = 0.0
             for r in range(args.runs):
-                dbs = [f"f{n}_{r}_a", f"f{n}_{r}_b"]
+                dbs = [f"f{n}_{r}_a", f"f{n}_{r}_b", f"f{n}_{r}_c", f"f{n}_{r}_d"]
                 for db in dbs:
                     run(server.psql("postgres", "-c", f"CREATE DATABASE {db}"))
-                start = time.perf_counter()
-                procs = [subprocess.Popen(server.psql(db, "-f", str(f)), stdout=subprocess.DEVNULL)
-                         for db, f in zip(dbs, (old, new))]
-                if any(p.wait() for p in procs):
-                    raise SystemExit("error: psql failed to load the synthetic schema")
-                floors.append(time.perf_counter() - start)
+                for mode, files, out in (("floor", (old, new), floors), ("1tx", (old1, new1), onetx)):
+                    targets = dbs[:2] if mode == "floor" else dbs[2:]
+                    start = time.perf_counter()
+                    procs = [subprocess.Popen(server.psql(db, "-f", str(f)), stdout=subprocess.DEVNULL)
+                             for db, f in zip(targets, files)]
+                    if any(p.wait() for p in procs):
+                        raise SystemExit("error: psql failed to load the synthetic schema")
+                    out.append(time.perf_counter() - start)
+                if r == 0:
+                    check_shape(server, dbs[0], n)
 
-                elapsed, mem = timed_with_memory([gen, "diff", "--from", old, "--to", new])
+                elapsed, mem = timed_with_memory([gen, "diff", "--from", old, "--to", new], work)
                 gens.append(elapsed)
                 peak = max(peak, mem)
 
                 url = server.url(dbs[0])
-                intro.append(timed([gen, "diff", "--from", url, "--to", url]))
+                elapsed, mem = timed_with_memory([gen, "diff", "--from", url, "--to", url], work)
+                intro.append(elapsed)
+                peak = max(peak, mem)
                 dumps.append(timed([bindir / "pg_dump", "--schema-only", "-h", server.sock,
                                     "-U", "postgres", "-f", os.devnull, dbs[0]]))
                 for db in dbs:
                     run(server.psql("postgres", "-c", f"DROP DATABASE {db}"))
-            f, g = statistics.median(floors), statistics.median(gens)
+            f, o, g = statistics.median(floors), statistics.median(onetx), statistics.median(gens)
             i, d = statistics.median(intro), statistics.median(dumps)
-            print(f"{n:>6}  {f:>8.3f}  {g:>7.3f}  {g / f:>9.2f}  {i:>12.3f}  {d:>9.3f}  "
-                  f"{i / d:>6.2f}  {peak:>7.1f}", flush=True)
+            rows.append(f"{n:>6}  {f:>7.3f}  {o:>6.3f}  {g:>6.3f}  {g / f:>9.2f}  {i:>12.3f}  "
+                        f"{d:>9.3f}  {i / d:>6.2f}  {peak:>7.1f}")
+            print(f"# {n} tables, all runs: floor {fmt(floors)}  1tx {fmt(onetx)}  gen {fmt(gens)}  "
+                  f"introspect {fmt(intro)}  pg_dump {fmt(dumps)}", flush=True)
+        print(f"# load average after: {loadavg()}")
+        print(f"{'tables':>6}  {'floor s':>7}  {'1tx s':>6}  {'gen s':>6}  {'gen/floor':>9}  "
+              f"{'introspect s':>12}  {'pg_dump s':>9}  {'ratio':>6}  {'peak MB':>7}")
+        for row in rows:
+            print(row)
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def fmt(xs):
+    return "[" + " ".join(f"{x:.2f}" for x in xs) + "]"
 
 
 if __name__ == "__main__":
