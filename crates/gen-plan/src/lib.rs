@@ -13,7 +13,7 @@ mod order;
 mod render;
 pub mod verify;
 
-use gen_diff::{Action, Change};
+use gen_diff::Action;
 use gen_model::{Catalog, ObjectId};
 use serde::Serialize;
 
@@ -95,11 +95,6 @@ pub fn plan(old: &Catalog, new: &Catalog) -> Result<Plan, CycleError> {
         })
         .collect();
     Ok(Plan { steps })
-}
-
-/// The changes `plan` would order, for callers that want the raw list.
-pub fn changes(old: &Catalog, new: &Catalog) -> Vec<Change> {
-    gen_diff::diff(old, new)
 }
 
 #[cfg(test)]

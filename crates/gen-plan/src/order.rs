@@ -1,7 +1,7 @@
 //! Ordering changes on a graph with two vertices per object.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use gen_diff::{Action, Change};
 use gen_model::{Catalog, ObjectId};
@@ -35,7 +35,7 @@ struct Graph<'a> {
     index: BTreeMap<Vertex, NodeIndex>,
     steps: BTreeMap<NodeIndex, Vec<&'a Change>>,
     /// Vertices that create or drop a whole table, standing for its parts.
-    whole: BTreeMap<NodeIndex, ()>,
+    whole: BTreeSet<NodeIndex>,
     old: &'a Catalog,
     new: &'a Catalog,
 }
@@ -83,7 +83,7 @@ impl<'a> Graph<'a> {
         }
         if let Some(owner) = self.owner(action, id)
             && let Some(&i) = self.index.get(&(action, owner))
-            && self.whole.contains_key(&i)
+            && self.whole.contains(&i)
         {
             return Some(i);
         }
@@ -125,7 +125,7 @@ pub(crate) fn order<'a>(
         graph: DiGraph::new(),
         index: BTreeMap::new(),
         steps: BTreeMap::new(),
-        whole: BTreeMap::new(),
+        whole: BTreeSet::new(),
         old,
         new,
     };
@@ -133,7 +133,7 @@ pub(crate) fn order<'a>(
         let v = g.vertex(change.target());
         g.steps.entry(v).or_default().push(change);
         if matches!(change, Change::CreateTable(_) | Change::DropTable(_)) {
-            g.whole.insert(v, ());
+            g.whole.insert(v);
         }
     }
 
@@ -166,7 +166,7 @@ pub(crate) fn order<'a>(
         let whole = g
             .owner(*action, id)
             .and_then(|owner| g.exact(*action, &owner))
-            .filter(|i| g.whole.contains_key(i));
+            .filter(|i| g.whole.contains(i));
         match action {
             Action::CreateOrAlter => g.edge(whole, part),
             Action::Drop => g.edge(part, whole),
