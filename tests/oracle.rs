@@ -72,7 +72,15 @@ fn fixture_cases(root: &Path) -> Vec<Case> {
 fn corpus_cases(root: &Path) -> Vec<Case> {
     let corpus = root.join("../shared/corpus");
     let mut cases = Vec::new();
-    for list in ["corpus-foundation.txt"] {
+    // Each object group keeps its own list, so lists grow without conflicts.
+    let mut lists: Vec<String> = std::fs::read_dir(root.join("fixtures"))
+        .expect("reading fixtures/")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("corpus-") && n.ends_with(".txt"))
+        .collect();
+    lists.sort();
+    for list in &lists {
         let text = std::fs::read_to_string(root.join("fixtures").join(list))
             .unwrap_or_else(|e| panic!("reading fixtures/{list}: {e}"));
         for line in text
