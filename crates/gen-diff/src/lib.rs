@@ -29,7 +29,9 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
 /// An object that is dropped and created again takes down everything that
 /// depends on it (`DROP CONSTRAINT` of a primary key fails while a foreign
 /// key uses it), so each such dependent is dropped and created again too —
-/// transitively, and nothing outside that closure.
+/// transitively, and nothing outside that closure. A column whose type
+/// changes is a root as well: the server rebuilds indexes and constraints
+/// on it by itself, but refuses while views, policies or triggers use it.
 fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     let mut dependents: BTreeMap<&ObjectId, Vec<&ObjectId>> = BTreeMap::new();
     for (a, b) in &old.depends {
@@ -42,15 +44,36 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             _ => None,
         })
         .collect();
+    let retyped = out.iter().filter_map(|c| match c {
+        Change::AlterColumn {
+            table,
+            column,
+            action: ColumnAction::Type { .. },
+        } => Some(ObjectId::Column {
+            table: table.clone(),
+            column: column.clone(),
+        }),
+        _ => None,
+    });
     let mut queue: Vec<ObjectId> = dropped
         .iter()
         .filter(|id| new.contains(id))
         .cloned()
+        .chain(retyped)
         .collect();
     let mut done = dropped.clone();
     while let Some(id) = queue.pop() {
+        let retyped_column = matches!(id, ObjectId::Column { .. }) && !dropped.contains(&id);
         for &dependent in dependents.get(&id).into_iter().flatten() {
             if done.contains(dependent) || !new.contains(dependent) {
+                continue;
+            }
+            if retyped_column
+                && matches!(
+                    dependent,
+                    ObjectId::Constraint { .. } | ObjectId::Index { .. }
+                )
+            {
                 continue;
             }
             // Whatever goes with a dropped table is not recreated on its own.
@@ -61,35 +84,45 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             {
                 continue;
             }
-            let recreated = match dependent {
-                ObjectId::Constraint { table, constraint } => {
-                    let o = &old.tables[table].constraints[constraint];
-                    let n = &new.tables[table].constraints[constraint];
-                    out.push(Change::DropConstraint {
-                        table: table.clone(),
-                        constraint: o.clone(),
-                    });
-                    out.push(Change::AddConstraint {
-                        table: table.clone(),
-                        constraint: n.clone(),
-                    });
-                    table::constraint_comments(table, None, n, out);
-                    true
-                }
-                ObjectId::Index { name } => {
-                    let n = &new.indexes[name];
-                    out.push(Change::DropIndex(old.indexes[name].clone()));
-                    out.push(Change::CreateIndex(n.clone()));
-                    comment(dependent.clone(), None, n.comment.as_ref(), out);
-                    true
-                }
-                _ => false,
-            };
-            if recreated {
+            let mut changes = Vec::new();
+            if recreate(dependent, old, new, &mut changes) {
+                // What was planned for it in place gives way to the rebuild.
+                out.retain(|c| &c.target().1 != dependent);
+                out.append(&mut changes);
                 done.insert(dependent.clone());
                 queue.push(dependent.clone());
             }
         }
+    }
+}
+
+/// The changes that drop `id` as it is in `old` and create it as it is in
+/// `new`, with everything that goes with it (comments, …). False for kinds
+/// that are never rebuilt this way.
+fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) -> bool {
+    match id {
+        ObjectId::Constraint { table, constraint } => {
+            let o = &old.tables[table].constraints[constraint];
+            let n = &new.tables[table].constraints[constraint];
+            out.push(Change::DropConstraint {
+                table: table.clone(),
+                constraint: o.clone(),
+            });
+            out.push(Change::AddConstraint {
+                table: table.clone(),
+                constraint: n.clone(),
+            });
+            table::constraint_comments(table, None, n, out);
+            true
+        }
+        ObjectId::Index { name } => {
+            let n = &new.indexes[name];
+            out.push(Change::DropIndex(old.indexes[name].clone()));
+            out.push(Change::CreateIndex(n.clone()));
+            comment(id.clone(), None, n.comment.as_ref(), out);
+            true
+        }
+        _ => false,
     }
 }
 
