@@ -6,6 +6,7 @@
 //! server version compare as text.
 
 mod reconcile;
+mod security;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -103,6 +104,16 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
         q("casts", include_str!("sql/casts.sql")),
         q("unsupported objects", include_str!("sql/unsupported.sql")),
     )?;
+    let (row_security, policies, privileges, default_privileges, owners) = tokio::try_join!(
+        q("row-level security", include_str!("sql/row_security.sql")),
+        q("policies", include_str!("sql/policies.sql")),
+        q("privileges", include_str!("sql/privileges.sql")),
+        q(
+            "default privileges",
+            include_str!("sql/default_privileges.sql")
+        ),
+        q("owners", include_str!("sql/owners.sql")),
+    )?;
 
     if !unsupported.is_empty() {
         return Err(CatalogError::Unsupported(
@@ -124,7 +135,12 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
     b.constraints(&constraints);
     b.indexes(&indexes);
     b.sequences(&sequences);
+    b.row_security(&row_security);
+    b.policies(&policies);
+    b.default_privileges(&default_privileges);
     b.extension_members(&members);
+    b.privileges(&privileges);
+    b.owners(&owners);
     b.depends(&depends);
     b.structural_depends();
     b.catalog.casts = casts
@@ -173,6 +189,8 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_opclass" => "pg_opclass",
         "pg_collation" => "pg_collation",
         "pg_operator" => "pg_operator",
+        "pg_policy" => "pg_policy",
+        "pg_default_acl" => "pg_default_acl",
         _ => return None,
     })
 }
@@ -565,6 +583,7 @@ impl Builder {
                 ));
             }
         }
+        edges.extend(self.policy_edges());
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.
         for (a, b) in edges {

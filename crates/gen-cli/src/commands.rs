@@ -88,6 +88,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             &config.backend,
             &Src::Migrations(config.migrations.clone()),
             &Src::Schema(config.schema.clone()),
+            config.owners,
         )
         .await?;
         if gen_plan::plan(&old, &new)?.is_empty() {
@@ -133,7 +134,7 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .to
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
-    let (old, new) = load::catalogs(&config.backend, &from, &to).await?;
+    let (old, new) = load::catalogs(&config.backend, &from, &to, config.owners).await?;
     let plan = gen_plan::plan(&old, &new)?;
     match args.format {
         Format::Sql => {
@@ -169,6 +170,7 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
         &config.backend,
         &Src::Migrations(config.migrations.clone()),
         &Src::Schema(config.schema.clone()),
+        config.owners,
     )
     .await?;
     let plan = gen_plan::plan(&old, &new)?;

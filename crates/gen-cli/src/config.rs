@@ -20,6 +20,15 @@ struct File {
     project: ProjectSection,
     #[serde(default)]
     sandbox: SandboxSection,
+    #[serde(default)]
+    plan: PlanSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanSection {
+    /// Compare and plan `ALTER … OWNER TO`.
+    owners: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +60,8 @@ pub struct Config {
     pub migrations: PathBuf,
     /// Where the throwaway Postgres comes from.
     pub backend: Backend,
+    /// Whether owners are compared and planned (`--owners`, `[plan] owners`).
+    pub owners: bool,
 }
 
 impl Config {
@@ -126,6 +137,7 @@ impl Config {
             schema,
             migrations,
             backend,
+            owners: global.owners || file.plan.owners.unwrap_or(false),
         })
     }
 }

@@ -143,10 +143,13 @@ impl Prepared {
 }
 
 /// Reads the catalogs of two sources with one sandbox, both sides at once.
+/// Owners are compared only with `owners`: otherwise they are left out,
+/// since they depend on who runs the migration.
 pub async fn catalogs(
     backend: &Backend,
     from: &Src,
     to: &Src,
+    owners: bool,
 ) -> anyhow::Result<(Catalog, Catalog)> {
     let (a, b) = (prepare(from)?, prepare(to)?);
     let sandbox = if a.needs_sandbox() || b.needs_sandbox() {
@@ -176,9 +179,13 @@ pub async fn catalogs(
         Some(sandbox) => sandbox.shutdown().await,
         None => Ok(()),
     };
-    let catalogs = result?;
+    let (old, new) = result?;
     stopped?;
-    Ok(catalogs)
+    if owners {
+        Ok((old, new))
+    } else {
+        Ok((old.without_owners(), new.without_owners()))
+    }
 }
 
 /// Reads one side; returns the connection too when it is a scratch database.

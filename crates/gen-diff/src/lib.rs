@@ -7,12 +7,14 @@
 //! null before adding identity, …).
 
 mod change;
+mod security;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use change::{Action, Change, ColumnAction, Conversion};
+pub use change::{Action, Change, ColumnAction, Conversion, PrivilegeAction};
 use gen_model::{Catalog, ObjectId, QualifiedName};
+pub use security::privilege_changes;
 
 /// Everything that must change to turn `old` into `new`.
 pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
@@ -22,7 +24,13 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     sequences(old, new, &mut out);
     table::tables(old, new, &mut out);
     indexes(old, new, &mut out);
+    security::row_security(old, new, &mut out);
+    security::policies(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
+    // Last: whatever was created or rebuilt above gets its grants again.
+    security::default_privileges(old, new, &mut out);
+    security::owners(old, new, &mut out);
+    security::privileges(old, new, &mut out);
     out
 }
 
@@ -120,6 +128,10 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             out.push(Change::DropIndex(old.indexes[name].clone()));
             out.push(Change::CreateIndex(n.clone()));
             comment(id.clone(), None, n.comment.as_ref(), out);
+            true
+        }
+        ObjectId::Policy { table, name } => {
+            security::recreate_policy(table, name, old, new, out);
             true
         }
         _ => false,

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::{ObjectId, QualifiedName};
+use crate::{Acl, DefaultPrivileges, ObjectId, Policy, QualifiedName, RowSecurity};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -29,6 +29,18 @@ pub struct Catalog {
     /// context they apply in: `ALTER COLUMN … TYPE` needs `USING` unless an
     /// assignment cast exists.
     pub casts: BTreeMap<(String, String), CastContext>,
+    /// Tables with row-level security enabled or forced.
+    pub row_security: BTreeMap<QualifiedName, RowSecurity>,
+    /// Row-level security policies by table and name.
+    pub policies: BTreeMap<(QualifiedName, String), Policy>,
+    /// Privileges of every object that has any besides its owner's, or
+    /// would get any on creation, by the object's identity.
+    pub privileges: BTreeMap<ObjectId, Acl>,
+    /// `ALTER DEFAULT PRIVILEGES` in force, by role, schema and kind.
+    pub default_privileges: BTreeMap<ObjectId, DefaultPrivileges>,
+    /// The owner of every object that has one. Always read; compared only
+    /// when ownership is managed (see [`Catalog::without_owners`]).
+    pub owners: BTreeMap<ObjectId, String>,
 }
 
 impl Catalog {
@@ -39,6 +51,15 @@ impl Catalog {
             && self.tables.is_empty()
             && self.sequences.is_empty()
             && self.indexes.is_empty()
+            && self.policies.is_empty()
+            && self.default_privileges.is_empty()
+    }
+
+    /// The catalog with ownership left out: who owns what depends on who
+    /// runs the migration, so it is compared only on request.
+    pub fn without_owners(mut self) -> Catalog {
+        self.owners.clear();
+        self
     }
 
     /// The objects `id` depends on directly.
@@ -71,6 +92,10 @@ impl Catalog {
                 .tables
                 .get(table)
                 .is_some_and(|t| t.constraints.contains_key(constraint)),
+            ObjectId::Policy { table, name } => {
+                self.policies.contains_key(&(table.clone(), name.clone()))
+            }
+            ObjectId::DefaultPrivileges { .. } => self.default_privileges.contains_key(id),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::Ident;
+use crate::security::DefaultObjects;
 
 /// A schema-qualified name, stored raw. Displays quoted: `app."User"`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -83,6 +84,22 @@ pub enum ObjectId {
         /// The owned sequence.
         sequence: QualifiedName,
     },
+    /// `CREATE POLICY name ON table`
+    Policy {
+        /// The table the policy is on.
+        table: QualifiedName,
+        /// Policy name.
+        name: String,
+    },
+    /// `ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema] … ON objects`
+    DefaultPrivileges {
+        /// The role whose new objects get the privileges.
+        role: String,
+        /// The schema, or `None` for the whole database.
+        schema: Option<String>,
+        /// Which kind of object.
+        objects: DefaultObjects,
+    },
 }
 
 impl ObjectId {
@@ -97,13 +114,17 @@ impl ObjectId {
             ObjectId::Constraint { .. } => "constraint",
             ObjectId::Index { .. } => "index",
             ObjectId::SequenceOwnership { .. } => "sequence ownership",
+            ObjectId::Policy { .. } => "policy",
+            ObjectId::DefaultPrivileges { .. } => "default privileges",
         }
     }
 
     /// The table an object belongs to, for columns and constraints.
     pub fn table(&self) -> Option<&QualifiedName> {
         match self {
-            ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => Some(table),
+            ObjectId::Column { table, .. }
+            | ObjectId::Constraint { table, .. }
+            | ObjectId::Policy { table, .. } => Some(table),
             _ => None,
         }
     }
@@ -120,6 +141,8 @@ impl ObjectId {
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
+            ObjectId::Policy { table, .. } => Some(&table.schema),
+            ObjectId::DefaultPrivileges { schema, .. } => schema.as_deref(),
         }
     }
 }
@@ -143,6 +166,20 @@ impl fmt::Display for ObjectId {
             }
             ObjectId::Constraint { table, constraint } => {
                 write!(f, "constraint {} on {}", Ident(constraint), table)
+            }
+            ObjectId::Policy { table, name } => {
+                write!(f, "policy {} on {}", Ident(name), table)
+            }
+            ObjectId::DefaultPrivileges {
+                role,
+                schema,
+                objects,
+            } => {
+                write!(f, "default privileges for role {} ", Ident(role))?;
+                if let Some(schema) = schema {
+                    write!(f, "in schema {} ", Ident(schema))?;
+                }
+                write!(f, "on {}", objects.keyword().to_lowercase())
             }
         }
     }

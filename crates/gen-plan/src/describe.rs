@@ -109,7 +109,9 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::SequenceOwnership { .. } => {
             return definition(catalog, &top_level(id, [catalog, catalog]));
         }
+        ObjectId::Policy { .. } | ObjectId::DefaultPrivileges { .. } => {}
     }
+    crate::security::describe(catalog, id, &mut changes);
     let mut out = String::new();
     for change in &changes {
         out.push_str(&render(change));

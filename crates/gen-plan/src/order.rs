@@ -23,9 +23,12 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
+        ObjectId::Policy { .. } => 8,
+        // Early: objects take the defaults in force when they are created.
+        ObjectId::DefaultPrivileges { .. } => 1,
     };
     match action {
-        Action::Drop => 7 - create,
+        Action::Drop => 9 - create,
         Action::CreateOrAlter => create,
     }
 }
@@ -57,11 +60,11 @@ impl<'a> Graph<'a> {
             Action::CreateOrAlter => self.new,
         };
         match id {
-            ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
-                Some(ObjectId::Table {
-                    name: table.clone(),
-                })
-            }
+            ObjectId::Column { table, .. }
+            | ObjectId::Constraint { table, .. }
+            | ObjectId::Policy { table, .. } => Some(ObjectId::Table {
+                name: table.clone(),
+            }),
             ObjectId::Index { name } => catalog.indexes.get(name).map(|i| ObjectId::Table {
                 name: i.table.clone(),
             }),
@@ -90,13 +93,17 @@ impl<'a> Graph<'a> {
         exact
     }
 
-    /// Whether a vertex only comments on its object rather than making it.
+    /// Whether a vertex only comments on its object (or grants on it, or
+    /// hands it to an owner) rather than making it.
     fn only_comments(&self, i: NodeIndex) -> bool {
         self.steps.get(&i).is_some_and(|steps| {
             steps.iter().all(|c| {
                 matches!(
                     c,
-                    Change::Comment { .. } | Change::ConstraintIndexComment { .. }
+                    Change::Comment { .. }
+                        | Change::ConstraintIndexComment { .. }
+                        | Change::Privileges { .. }
+                        | Change::SetOwner { .. }
                 )
             })
         })
@@ -170,6 +177,26 @@ pub(crate) fn order<'a>(
         match action {
             Action::CreateOrAlter => g.edge(whole, part),
             Action::Drop => g.edge(part, whole),
+        }
+    }
+    // The plan gives a created object the grants the new defaults give it
+    // on creation, so default privileges change before anything is created
+    // (except the schema they are scoped to).
+    for (action, d) in &vertices {
+        let ObjectId::DefaultPrivileges { schema, .. } = d else {
+            continue;
+        };
+        let from = g.exact(*action, d);
+        for (action, id) in &vertices {
+            let skip = match id {
+                ObjectId::DefaultPrivileges { .. } => true,
+                ObjectId::Schema { .. } => schema.is_some(),
+                _ => false,
+            };
+            if *action == Action::CreateOrAlter && !skip {
+                let to = g.exact(Action::CreateOrAlter, id);
+                g.edge(from, to);
+            }
         }
     }
     for (action, id) in &vertices {

@@ -122,6 +122,13 @@ pub(crate) fn render(change: &Change) -> String {
             comment_target(target),
             comment_literal(comment.as_deref())
         ),
+        Change::SetRowSecurity { .. }
+        | Change::ForceRowSecurity { .. }
+        | Change::CreatePolicy(_)
+        | Change::DropPolicy(_)
+        | Change::AlterPolicy { .. }
+        | Change::Privileges { .. }
+        | Change::SetOwner { .. } => crate::security::render(change),
     }
 }
 
@@ -167,6 +174,8 @@ fn comment_target(id: &ObjectId) -> String {
         ObjectId::Constraint { table, constraint } => {
             format!("CONSTRAINT {} ON {table}", Ident(constraint))
         }
+        ObjectId::Policy { table, name } => format!("POLICY {} ON {table}", Ident(name)),
+        ObjectId::DefaultPrivileges { .. } => unreachable!("default privileges have no comment"),
     }
 }
 
