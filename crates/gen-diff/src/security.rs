@@ -263,3 +263,306 @@ pub(crate) fn owners(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     }
     out.append(&mut changes);
 }
+
+#[cfg(test)]
+mod tests {
+    use gen_model::{
+        Acl, Catalog, Column, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
+        PolicyCommand, QualifiedName, RowSecurity, Table,
+    };
+
+    use crate::{Change, PrivilegeAction, diff};
+
+    fn name() -> QualifiedName {
+        QualifiedName::new("app", "t")
+    }
+
+    fn table() -> Table {
+        Table {
+            name: name(),
+            unlogged: false,
+            options: Vec::new(),
+            columns: vec![Column {
+                name: "id".into(),
+                data_type: "integer".into(),
+                base_type: "integer".into(),
+                collation: None,
+                not_null: false,
+                default: None,
+                identity: None,
+                generated: None,
+                comment: None,
+            }],
+            constraints: Default::default(),
+            comment: None,
+        }
+    }
+
+    fn with_table() -> Catalog {
+        let mut c = Catalog::default();
+        c.tables.insert(name(), table());
+        c
+    }
+
+    fn policy(command: PolicyCommand, using: Option<&str>, check: Option<&str>) -> Policy {
+        Policy {
+            table: name(),
+            name: "p".into(),
+            permissive: true,
+            command,
+            roles: vec![Grantee::Public],
+            using: using.map(Into::into),
+            check: check.map(Into::into),
+            comment: None,
+        }
+    }
+
+    fn with_policy(p: Policy) -> Catalog {
+        let mut c = with_table();
+        c.policies.insert((p.table.clone(), p.name.clone()), p);
+        c
+    }
+
+    fn kinds(changes: &[Change]) -> Vec<&'static str> {
+        changes
+            .iter()
+            .map(|c| match c {
+                Change::CreatePolicy(_) => "create policy",
+                Change::DropPolicy(_) => "drop policy",
+                Change::AlterPolicy { .. } => "alter policy",
+                Change::SetRowSecurity { .. } => "set rls",
+                Change::ForceRowSecurity { .. } => "force rls",
+                Change::Privileges { .. } => "privileges",
+                Change::SetOwner { .. } => "owner",
+                Change::Comment { .. } => "comment",
+                _ => "other",
+            })
+            .collect()
+    }
+
+    fn grant(role: &str, privilege: &str, grantable: bool) -> Grant {
+        Grant {
+            grantee: Grantee::Role(role.into()),
+            privilege: privilege.into(),
+            grantable,
+        }
+    }
+
+    #[test]
+    fn policy_expression_and_roles_change_in_place() {
+        let old = with_policy(policy(PolicyCommand::All, Some("a"), None));
+        let mut p = policy(PolicyCommand::All, Some("b"), Some("c"));
+        p.roles = vec![Grantee::Role("r".into())];
+        let changes = diff(&old, &with_policy(p));
+        assert_eq!(
+            changes,
+            [Change::AlterPolicy {
+                table: name(),
+                name: "p".into(),
+                roles: Some(vec![Grantee::Role("r".into())]),
+                using: Some("b".into()),
+                check: Some("c".into()),
+            }]
+        );
+    }
+
+    #[test]
+    fn policy_command_permissiveness_or_lost_clause_rebuilds_it() {
+        let base = policy(PolicyCommand::All, Some("a"), Some("b"));
+        let mut restrictive = base.clone();
+        restrictive.permissive = false;
+        for new in [
+            policy(PolicyCommand::Select, Some("a"), None),
+            restrictive,
+            policy(PolicyCommand::All, Some("a"), None),
+            policy(PolicyCommand::All, None, Some("b")),
+        ] {
+            let changes = diff(&with_policy(base.clone()), &with_policy(new));
+            assert_eq!(kinds(&changes), ["drop policy", "create policy"]);
+        }
+    }
+
+    #[test]
+    fn policy_goes_with_its_table() {
+        let old = with_policy(policy(PolicyCommand::All, Some("a"), None));
+        let changes = diff(&old, &Catalog::default());
+        assert_eq!(kinds(&changes), ["other"], "{changes:?}");
+    }
+
+    #[test]
+    fn row_security_of_a_new_table_is_set_after_it() {
+        let mut new = with_table();
+        new.row_security.insert(
+            name(),
+            RowSecurity {
+                enabled: true,
+                forced: true,
+            },
+        );
+        let changes = diff(&Catalog::default(), &new);
+        assert_eq!(kinds(&changes), ["other", "set rls", "force rls"]);
+        let back = diff(&new, &with_table());
+        assert_eq!(
+            back,
+            [
+                Change::SetRowSecurity {
+                    table: name(),
+                    enabled: false
+                },
+                Change::ForceRowSecurity {
+                    table: name(),
+                    forced: false
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn privileges_revoke_then_grant_and_grant_options_move_alone() {
+        let id = ObjectId::Table { name: name() };
+        let mut old = with_table();
+        old.privileges.insert(
+            id.clone(),
+            Acl {
+                grants: vec![
+                    grant("a", "SELECT", true),
+                    grant("b", "INSERT", false),
+                    grant("c", "SELECT", false),
+                ],
+                initial: Vec::new(),
+            },
+        );
+        let mut new = with_table();
+        new.privileges.insert(
+            id.clone(),
+            Acl {
+                grants: vec![grant("a", "SELECT", false), grant("c", "SELECT", true)],
+                initial: Vec::new(),
+            },
+        );
+        let got: Vec<(PrivilegeAction, Grantee)> = diff(&old, &new)
+            .into_iter()
+            .filter_map(|c| match c {
+                Change::Privileges {
+                    grantee, action, ..
+                } => Some((action, grantee)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (PrivilegeAction::Revoke, Grantee::Role("b".into())),
+                (
+                    PrivilegeAction::RevokeGrantOption,
+                    Grantee::Role("a".into())
+                ),
+                (PrivilegeAction::GrantWithOption, Grantee::Role("c".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_created_object_starts_from_what_creation_gives_it() {
+        let id = ObjectId::Table { name: name() };
+        let mut new = with_table();
+        // Default privileges give SELECT to `a`; the schema says only `b`.
+        new.privileges.insert(
+            id.clone(),
+            Acl {
+                grants: vec![grant("b", "SELECT", false)],
+                initial: vec![grant("a", "SELECT", false)],
+            },
+        );
+        let changes = diff(&Catalog::default(), &new);
+        let privileges: Vec<_> = changes
+            .iter()
+            .filter(|c| matches!(c, Change::Privileges { .. }))
+            .cloned()
+            .collect();
+        assert_eq!(
+            privileges,
+            [
+                Change::Privileges {
+                    target: id.clone(),
+                    grantee: Grantee::Role("a".into()),
+                    privileges: vec!["SELECT".into()],
+                    action: PrivilegeAction::Revoke,
+                },
+                Change::Privileges {
+                    target: id,
+                    grantee: Grantee::Role("b".into()),
+                    privileges: vec!["SELECT".into()],
+                    action: PrivilegeAction::Grant,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rebuilt_object_counts_as_created() {
+        let old = with_table();
+        let out = vec![Change::DropTable(table()), Change::CreateTable(table())];
+        let created = super::created(&old, &out);
+        assert!(created(&ObjectId::Table { name: name() }));
+        assert!(created(&ObjectId::Column {
+            table: name(),
+            column: "id".into()
+        }));
+        let untouched = super::created(&old, &[]);
+        assert!(!untouched(&ObjectId::Table { name: name() }));
+    }
+
+    #[test]
+    fn default_privileges_start_from_the_built_in_ones() {
+        let id = ObjectId::DefaultPrivileges {
+            role: "owner".into(),
+            schema: None,
+            objects: DefaultObjects::Functions,
+        };
+        let public = Grant {
+            grantee: Grantee::Public,
+            privilege: "EXECUTE".into(),
+            grantable: false,
+        };
+        let mut new = Catalog::default();
+        new.default_privileges.insert(
+            id.clone(),
+            DefaultPrivileges {
+                role: "owner".into(),
+                schema: None,
+                objects: DefaultObjects::Functions,
+                grants: Vec::new(),
+                initial: vec![public],
+            },
+        );
+        let changes = diff(&Catalog::default(), &new);
+        assert_eq!(
+            changes,
+            [Change::Privileges {
+                target: id,
+                grantee: Grantee::Public,
+                privileges: vec!["EXECUTE".into()],
+                action: PrivilegeAction::Revoke,
+            }]
+        );
+        assert_eq!(diff(&new, &Catalog::default()).len(), 1);
+    }
+
+    #[test]
+    fn owners_are_compared_only_when_read() {
+        let id = ObjectId::Table { name: name() };
+        let mut old = with_table();
+        old.owners.insert(id.clone(), "a".into());
+        let mut new = with_table();
+        new.owners.insert(id.clone(), "b".into());
+        assert_eq!(
+            diff(&old, &new),
+            [Change::SetOwner {
+                target: id,
+                owner: "b".into()
+            }]
+        );
+        assert!(diff(&old.without_owners(), &new.without_owners()).is_empty());
+    }
+}

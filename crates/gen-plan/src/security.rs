@@ -342,3 +342,215 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use gen_model::{
+        Acl, Catalog, Column, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
+        PolicyCommand, QualifiedName, Schema, Table,
+    };
+
+    use crate::{HazardKind, plan};
+
+    fn name() -> QualifiedName {
+        QualifiedName::new("app", "T")
+    }
+
+    /// Schema `app` and, when `with_table`, table `app."T"` (id integer)
+    /// with the edges gen-catalog gives them.
+    fn catalog(with_table: bool) -> Catalog {
+        let mut c = Catalog::default();
+        c.schemas.insert(
+            "app".into(),
+            Schema {
+                name: "app".into(),
+                comment: None,
+            },
+        );
+        if with_table {
+            c.tables.insert(
+                name(),
+                Table {
+                    name: name(),
+                    unlogged: false,
+                    options: Vec::new(),
+                    columns: vec![Column {
+                        name: "id".into(),
+                        data_type: "integer".into(),
+                        base_type: "integer".into(),
+                        collation: None,
+                        not_null: false,
+                        default: None,
+                        identity: None,
+                        generated: None,
+                        comment: None,
+                    }],
+                    constraints: Default::default(),
+                    comment: None,
+                },
+            );
+            let table = ObjectId::Table { name: name() };
+            c.depends
+                .insert((table.clone(), ObjectId::Schema { name: "app".into() }));
+            c.depends.insert((
+                ObjectId::Column {
+                    table: name(),
+                    column: "id".into(),
+                },
+                table,
+            ));
+        }
+        c
+    }
+
+    fn add_policy(c: &mut Catalog, p: Policy) {
+        c.depends.insert((
+            ObjectId::Policy {
+                table: p.table.clone(),
+                name: p.name.clone(),
+            },
+            ObjectId::Table {
+                name: p.table.clone(),
+            },
+        ));
+        c.policies.insert((p.table.clone(), p.name.clone()), p);
+    }
+
+    fn role(r: &str) -> Grantee {
+        Grantee::Role(r.into())
+    }
+
+    #[test]
+    fn policies_follow_their_new_table_and_quote_names() {
+        let mut new = catalog(true);
+        add_policy(
+            &mut new,
+            Policy {
+                table: name(),
+                name: "Read Own".into(),
+                permissive: false,
+                command: PolicyCommand::Select,
+                roles: vec![role("Reader"), role("app")],
+                using: Some("(id = 1)".into()),
+                check: None,
+                comment: None,
+            },
+        );
+        let p = plan(&catalog(false), &new).unwrap();
+        assert_eq!(
+            p.sql(),
+            "CREATE TABLE app.\"T\" (\n    id integer\n);\n\n\
+             CREATE POLICY \"Read Own\" ON app.\"T\"\n    AS RESTRICTIVE\n    FOR SELECT\n    TO \"Reader\", app\n    USING ((id = 1));\n"
+        );
+        assert!(
+            p.hazards()
+                .any(|(_, h)| h.kind == HazardKind::AuthorizationChange)
+        );
+    }
+
+    #[test]
+    fn grants_render_per_kind_with_columns_and_options() {
+        let mut old = catalog(true);
+        let mut new = catalog(true);
+        let table = ObjectId::Table { name: name() };
+        let column = ObjectId::Column {
+            table: name(),
+            column: "id".into(),
+        };
+        let g = |grantee: Grantee, privilege: &str, grantable: bool| Grant {
+            grantee,
+            privilege: privilege.into(),
+            grantable,
+        };
+        old.privileges.insert(
+            table.clone(),
+            Acl {
+                grants: vec![
+                    g(Grantee::Public, "SELECT", false),
+                    g(role("w"), "INSERT", true),
+                ],
+                initial: Vec::new(),
+            },
+        );
+        new.privileges.insert(
+            table,
+            Acl {
+                grants: vec![g(role("w"), "INSERT", false)],
+                initial: Vec::new(),
+            },
+        );
+        new.privileges.insert(
+            column,
+            Acl {
+                grants: vec![g(role("r"), "UPDATE", true)],
+                initial: Vec::new(),
+            },
+        );
+        new.privileges.insert(
+            ObjectId::Schema { name: "app".into() },
+            Acl {
+                grants: vec![g(Grantee::Public, "USAGE", false)],
+                initial: Vec::new(),
+            },
+        );
+        let p = plan(&old, &new).unwrap();
+        assert_eq!(
+            p.sql(),
+            "GRANT USAGE ON SCHEMA app TO PUBLIC;\n\n\
+             REVOKE SELECT ON TABLE app.\"T\" FROM PUBLIC;\n\n\
+             REVOKE GRANT OPTION FOR INSERT ON TABLE app.\"T\" FROM w;\n\n\
+             GRANT UPDATE (id) ON TABLE app.\"T\" TO r WITH GRANT OPTION;\n"
+        );
+        assert!(p.steps.iter().all(|s| {
+            s.hazards
+                .iter()
+                .any(|h| h.kind == HazardKind::AuthorizationChange)
+        }));
+    }
+
+    #[test]
+    fn default_privileges_change_before_objects_are_created() {
+        let mut new = catalog(true);
+        let id = ObjectId::DefaultPrivileges {
+            role: "owner".into(),
+            schema: Some("app".into()),
+            objects: DefaultObjects::Tables,
+        };
+        new.default_privileges.insert(
+            id.clone(),
+            DefaultPrivileges {
+                role: "owner".into(),
+                schema: Some("app".into()),
+                objects: DefaultObjects::Tables,
+                grants: vec![Grant {
+                    grantee: role("r"),
+                    privilege: "SELECT".into(),
+                    grantable: false,
+                }],
+                initial: Vec::new(),
+            },
+        );
+        new.depends
+            .insert((id, ObjectId::Schema { name: "app".into() }));
+        let p = plan(&Catalog::default(), &new).unwrap();
+        assert_eq!(
+            p.sql(),
+            "CREATE SCHEMA app;\n\n\
+             ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA app GRANT SELECT ON TABLES TO r;\n\n\
+             CREATE TABLE app.\"T\" (\n    id integer\n);\n"
+        );
+    }
+
+    #[test]
+    fn owners_are_set_after_creation() {
+        let mut new = catalog(true);
+        new.owners
+            .insert(ObjectId::Table { name: name() }, "Owner".into());
+        let p = plan(&catalog(false), &new).unwrap();
+        assert_eq!(
+            p.sql(),
+            "CREATE TABLE app.\"T\" (\n    id integer\n);\n\n\
+             ALTER TABLE app.\"T\" OWNER TO \"Owner\";\n"
+        );
+    }
+}
