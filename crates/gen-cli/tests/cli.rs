@@ -330,11 +330,15 @@ fn unsupported_object_is_named() {
     write(
         dir.path(),
         "schema/t.sql",
-        "CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;\n",
+        "CREATE TABLE t (id int);\nCREATE TEXT SEARCH CONFIGURATION public.plain (COPY = pg_catalog.simple);\n",
     );
     let o = run_gen(dir.path(), &["add", "x"]);
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains("view public.v"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("text search configuration public.plain"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// The real sqitch deploys, verifies and reverts what gen wrote.

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::{ObjectId, QualifiedName};
+use crate::{ObjectId, QualifiedName, View};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -22,6 +22,8 @@ pub struct Catalog {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Indexes that do not implement a constraint.
     pub indexes: BTreeMap<QualifiedName, Index>,
+    /// Views and materialized views.
+    pub views: BTreeMap<QualifiedName, View>,
     /// Dependency edges `(dependent, referenced)`: the first needs the second.
     /// Read from `pg_depend` plus the structural ones (column on table).
     pub depends: BTreeSet<(ObjectId, ObjectId)>,
@@ -39,6 +41,7 @@ impl Catalog {
             && self.tables.is_empty()
             && self.sequences.is_empty()
             && self.indexes.is_empty()
+            && self.views.is_empty()
     }
 
     /// The objects `id` depends on directly.
@@ -63,6 +66,10 @@ impl Catalog {
                 .is_some_and(|s| s.owned_by.is_some()),
             ObjectId::Table { name } => self.tables.contains_key(name),
             ObjectId::Index { name } => self.indexes.contains_key(name),
+            ObjectId::View { name } => self.views.get(name).is_some_and(|v| !v.materialized),
+            ObjectId::MaterializedView { name } => {
+                self.views.get(name).is_some_and(|v| v.materialized)
+            }
             ObjectId::Column { table, column } => self
                 .tables
                 .get(table)

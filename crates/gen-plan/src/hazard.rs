@@ -152,6 +152,24 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             BlocksWrites,
             format!("building index {} blocks writes to {}", i.name, i.table),
         )],
+        Change::DropView(v) if v.materialized => vec![hazard(
+            AccessExclusiveLock,
+            format!(
+                "drops materialized view {}: its stored rows are not kept, and come back only by running its query again",
+                v.name
+            ),
+        )],
+        Change::CreateView(v) if v.materialized && v.populated => vec![hazard(
+            BlocksWrites,
+            format!(
+                "creating materialized view {} runs its query inside the deploy, holding locks on what it reads",
+                v.name
+            ),
+        )],
+        Change::RefreshMaterializedView { name, .. } => vec![hazard(
+            AccessExclusiveLock,
+            format!("REFRESH MATERIALIZED VIEW {name} blocks reads of it while its query runs"),
+        )],
         Change::SetUnlogged { table, .. } => vec![hazard(
             RewritesTable,
             format!("changing the logging of {table} rewrites it"),

@@ -23,9 +23,11 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
+        ObjectId::View { .. } => 8,
+        ObjectId::MaterializedView { .. } => 9,
     };
     match action {
-        Action::Drop => 7 - create,
+        Action::Drop => 9 - create,
         Action::CreateOrAlter => create,
     }
 }
@@ -96,7 +98,9 @@ impl<'a> Graph<'a> {
             steps.iter().all(|c| {
                 matches!(
                     c,
-                    Change::Comment { .. } | Change::ConstraintIndexComment { .. }
+                    Change::Comment { .. }
+                        | Change::ConstraintIndexComment { .. }
+                        | Change::ViewColumnComment { .. }
                 )
             })
         })
