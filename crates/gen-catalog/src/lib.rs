@@ -5,6 +5,7 @@
 //! server's own `pg_get_*def` functions, so two catalogs read from the same
 //! server version compare as text.
 
+mod ignore;
 mod reconcile;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -15,6 +16,7 @@ use gen_model::{
 };
 use tokio_postgres::{Client, Row};
 
+pub use ignore::{Ignore, IgnoreError};
 pub use reconcile::reconcile;
 
 /// An error while reading a catalog.
@@ -39,7 +41,7 @@ impl CatalogError {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             CatalogError::Unsupported(_) => Some(
-                "gen cannot plan these objects yet; remove them from the schema or manage them by hand",
+                "gen cannot plan these objects; remove them from the schema, or list them under [ignore] objects in gen.toml to manage them by hand",
             ),
             CatalogError::Query { .. } => None,
         }
@@ -68,6 +70,12 @@ fn unsupported_message(objects: &[UnsupportedObject]) -> String {
 /// Fails with [`CatalogError::Unsupported`] when the database holds objects
 /// outside the model, naming each of them.
 pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
+    introspect_with(client, &Ignore::default()).await
+}
+
+/// [`introspect`], except that unsupported objects matched by `ignore` are
+/// left out instead of being an error.
+pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog, CatalogError> {
     // With an empty search path the server qualifies every name it prints,
     // so definitions mean the same wherever they are replayed. JIT, on by
     // default in a live server, spent 178 of the 252 ms the unsupported-
@@ -108,16 +116,16 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
         q("unsupported objects", include_str!("sql/unsupported.sql")),
     )?;
 
+    let unsupported: Vec<UnsupportedObject> = unsupported
+        .iter()
+        .map(|r| UnsupportedObject {
+            kind: r.get("kind"),
+            identity: r.get("identity"),
+        })
+        .filter(|o| !ignore.matches(&o.kind, &o.identity))
+        .collect();
     if !unsupported.is_empty() {
-        return Err(CatalogError::Unsupported(
-            unsupported
-                .iter()
-                .map(|r| UnsupportedObject {
-                    kind: r.get("kind"),
-                    identity: r.get("identity"),
-                })
-                .collect(),
-        ));
+        return Err(CatalogError::Unsupported(unsupported));
     }
 
     let mut b = Builder::default();

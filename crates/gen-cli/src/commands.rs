@@ -50,7 +50,12 @@ pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
          backend = \"local\"\n\
          # pg_bin = \"/usr/lib/postgresql/15/bin\"\n\
          # url = \"postgres://user@localhost/postgres\"\n\
-         # image = \"postgres:15\"\n",
+         # image = \"postgres:15\"\n\
+         \n\
+         # Objects gen does not model, managed by hand instead: \"kind name\" as\n\
+         # gen's errors name them, * matches anything.\n\
+         # [ignore]\n\
+         # objects = [\"text search configuration public.*\"]\n",
     )?;
     eprintln!("initialised project {project}: {CONFIG_FILE}, schema/, migrations/");
     eprintln!("next: write CREATE statements in schema/*.sql, then run `gen add <name>`");
@@ -86,6 +91,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
     } else {
         let (old, new) = load::catalogs(
             &config.backend,
+            &config.ignore,
             &Src::Migrations(config.migrations.clone()),
             &Src::Schema(config.schema.clone()),
         )
@@ -133,7 +139,7 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .to
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
-    let (old, new) = load::catalogs(&config.backend, &from, &to).await?;
+    let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
     let plan = gen_plan::plan(&old, &new)?;
     match args.format {
         Format::Sql => {
@@ -167,6 +173,7 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
     let problems = dir.check_sum()?;
     let (old, new) = load::catalogs(
         &config.backend,
+        &config.ignore,
         &Src::Migrations(config.migrations.clone()),
         &Src::Schema(config.schema.clone()),
     )

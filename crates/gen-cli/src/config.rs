@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use gen_catalog::Ignore;
 use gen_sandbox::Backend;
 use serde::Deserialize;
 
@@ -20,6 +21,15 @@ struct File {
     project: ProjectSection,
     #[serde(default)]
     sandbox: SandboxSection,
+    #[serde(default)]
+    ignore: IgnoreSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreSection {
+    #[serde(default)]
+    objects: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +61,8 @@ pub struct Config {
     pub migrations: PathBuf,
     /// Where the throwaway Postgres comes from.
     pub backend: Backend,
+    /// Unsupported objects the project manages by hand.
+    pub ignore: Ignore,
 }
 
 impl Config {
@@ -120,7 +132,12 @@ impl Config {
                 })?,
             },
         };
+        let ignore = Ignore::new(file.ignore.objects).map_err(|e| {
+            UserError::new(format!("{}: {e}", CONFIG_FILE))
+                .hint("patterns name objects as gen's errors do: kind, a space, the name; * matches anything")
+        })?;
         Ok(Config {
+            ignore,
             root,
             found: path.is_some(),
             schema,

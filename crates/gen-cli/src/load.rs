@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use gen_catalog::Ignore;
 use gen_migrations::MigrationDir;
 use gen_model::Catalog;
 use gen_sandbox::{Backend, Database, Sandbox};
@@ -145,6 +146,7 @@ impl Prepared {
 /// Reads the catalogs of two sources with one sandbox, both sides at once.
 pub async fn catalogs(
     backend: &Backend,
+    ignore: &Ignore,
     from: &Src,
     to: &Src,
 ) -> anyhow::Result<(Catalog, Catalog)> {
@@ -159,8 +161,8 @@ pub async fn catalogs(
     };
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
-            side(sandbox.as_ref(), &a, from.label()),
-            side(sandbox.as_ref(), &b, to.label())
+            side(sandbox.as_ref(), &a, from.label(), ignore),
+            side(sandbox.as_ref(), &b, to.label(), ignore)
         )?;
         // Round trips run in a scratch database, never in a live one.
         match (old_client, new_client) {
@@ -186,11 +188,12 @@ async fn side(
     sandbox: Option<&Sandbox>,
     prepared: &Prepared,
     label: &str,
+    ignore: &Ignore,
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
     let client = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
-            return Ok((gen_catalog::introspect(&client).await?, None));
+            return Ok((gen_catalog::introspect_with(&client, ignore).await?, None));
         }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");
@@ -204,7 +207,10 @@ async fn side(
             client
         }
     };
-    Ok((gen_catalog::introspect(&client).await?, Some(client)))
+    Ok((
+        gen_catalog::introspect_with(&client, ignore).await?,
+        Some(client),
+    ))
 }
 
 /// Loads schema files into a new database. Everything goes in one batch,

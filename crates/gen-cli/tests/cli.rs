@@ -341,6 +341,45 @@ fn unsupported_object_is_named() {
     );
 }
 
+#[test]
+fn ignored_objects_are_neither_planned_nor_an_error() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TABLE t (id int);\nCREATE TEXT SEARCH CONFIGURATION public.plain (COPY = pg_catalog.simple);\n",
+    );
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[ignore]\nobjects = [\"text search configuration public.*\"]\n"),
+    );
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 0);
+    let deploy =
+        std::fs::read_to_string(dir.path().join("migrations/deploy/x.sql")).expect("deploy");
+    assert!(deploy.contains("CREATE TABLE public.t"), "{deploy}");
+    assert!(!deploy.contains("plain"), "{deploy}");
+}
+
+#[test]
+fn ignore_pattern_without_identity_is_trouble() {
+    let dir = project();
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[ignore]\nobjects = [\"rules\"]\n"),
+    );
+    let before = snapshot(dir.path());
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("kind identity"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+    assert_eq!(before, snapshot(dir.path()));
+}
+
 /// The real sqitch deploys, verifies and reverts what gen wrote.
 #[test]
 fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
