@@ -11,6 +11,7 @@ use crate::cli::{AddArgs, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::load::{self, Src};
+use crate::report;
 use crate::scripts::{self, ChangeScripts};
 
 pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
@@ -96,13 +97,20 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             &Src::Schema(config.schema.clone()),
         )
         .await?;
-        if gen_plan::plan(&old, &new)?.is_empty() {
+        let plan = gen_plan::plan(&old, &new)?;
+        if plan.is_empty() {
             eprintln!(
                 "no changes: {} already matches {}; nothing written",
                 config.migrations.display(),
                 config.schema.display()
             );
             return Ok(0);
+        }
+        let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
+        if !refused.is_empty() {
+            eprintln!("{}", report::refusal(&refused));
+            eprintln!("nothing written");
+            return Ok(1);
         }
         ChangeScripts::generate(&project, &args.name, &args.note, &old, &new)?
     };
@@ -141,6 +149,7 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
     let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
     let plan = gen_plan::plan(&old, &new)?;
+    let revert = gen_plan::plan(&new, &old)?;
     match args.format {
         Format::Sql => {
             let hazards = scripts::hazard_comments(&plan);
@@ -151,21 +160,29 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
             print!("{}", plan.sql());
         }
         Format::Json => {
-            let revert = gen_plan::plan(&new, &old)?;
-            let doc = json!({
-                "steps": plan.steps,
-                "hazards": plan.hazards().map(|(s, h)| json!({
-                    "kind": h.kind, "object": s.object, "message": h.message,
-                })).collect::<Vec<_>>(),
-                "revert": revert.steps,
-            });
+            let doc = report::json(&plan, &revert, &old, &new);
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
+        Format::Markdown => print!("{}", report::markdown(&plan, &revert, &old, &new)),
     }
     if plan.is_empty() {
         eprintln!("no differences");
     }
-    Ok(0)
+    let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
+    if !refused.is_empty() {
+        eprintln!("{}", report::refusal(&refused));
+        return Ok(1);
+    }
+    Ok(if args.exit_code && !plan.is_empty() {
+        1
+    } else {
+        0
+    })
+}
+
+/// Hazards allowed by flags and by gen.toml together.
+fn allowed(config: &Config, flags: &[gen_plan::HazardKind]) -> Vec<gen_plan::HazardKind> {
+    config.allow_hazards.iter().chain(flags).copied().collect()
 }
 
 pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {

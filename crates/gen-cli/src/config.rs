@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use gen_catalog::Ignore;
+use gen_plan::HazardKind;
 use gen_sandbox::Backend;
 use serde::Deserialize;
 
@@ -23,6 +24,15 @@ struct File {
     sandbox: SandboxSection,
     #[serde(default)]
     ignore: IgnoreSection,
+    #[serde(default)]
+    plan: PlanSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanSection {
+    #[serde(default)]
+    allow_hazards: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,6 +73,8 @@ pub struct Config {
     pub backend: Backend,
     /// Unsupported objects the project manages by hand.
     pub ignore: Ignore,
+    /// Hazards the project accepts in every plan.
+    pub allow_hazards: Vec<HazardKind>,
 }
 
 impl Config {
@@ -136,8 +148,23 @@ impl Config {
             UserError::new(format!("{}: {e}", CONFIG_FILE))
                 .hint("patterns name objects as gen's errors do: kind, a space, the name; * matches anything")
         })?;
+        let allow_hazards = file
+            .plan
+            .allow_hazards
+            .iter()
+            .map(|name| {
+                HazardKind::from_name(name).ok_or_else(|| {
+                    let names: Vec<&str> = HazardKind::ALL.iter().map(|k| k.name()).collect();
+                    UserError::new(format!(
+                        "{CONFIG_FILE}: plan.allow_hazards: unknown hazard {name:?}"
+                    ))
+                    .hint(format!("hazards are: {}", names.join(", ")))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
             ignore,
+            allow_hazards,
             root,
             found: path.is_some(),
             schema,

@@ -380,6 +380,150 @@ fn ignore_pattern_without_identity_is_trouble() {
     assert_eq!(before, snapshot(dir.path()));
 }
 
+/// A plan that drops a table and a column: deletes data.
+fn hazardous_project() -> tempfile::TempDir {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TABLE t (id int, gone text);\n",
+    );
+    assert_exit(&run_gen(dir.path(), &["add", "first"]), 0);
+    write(dir.path(), "schema/t.sql", "CREATE TABLE t (id int);\n");
+    dir
+}
+
+#[test]
+fn data_deleting_plan_is_refused_unless_allowed() {
+    let dir = hazardous_project();
+    let before = snapshot(dir.path());
+    let o = run_gen(dir.path(), &["add", "second"]);
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("deletes-data on column public.t.gone"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-hazard deletes-data"), "{err}");
+    assert_eq!(
+        before,
+        snapshot(dir.path()),
+        "a refused plan writes nothing"
+    );
+
+    // gen diff prints the plan for review, then refuses the same way.
+    let o = run_gen(dir.path(), &["diff"]);
+    assert_exit(&o, 1);
+    assert!(stdout(&o).contains("DROP COLUMN gone"), "{}", stdout(&o));
+    let o = run_gen(dir.path(), &["diff", "--allow-hazard", "deletes-data"]);
+    assert_exit(&o, 0);
+
+    let o = run_gen(
+        dir.path(),
+        &["add", "second", "--allow-hazard", "deletes-data"],
+    );
+    assert_exit(&o, 0);
+    let deploy =
+        std::fs::read_to_string(dir.path().join("migrations/deploy/second.sql")).expect("deploy");
+    assert!(
+        deploy.starts_with("-- Deploy shop:second to pg\n--\n-- Hazards:\n--   deletes-data on column public.t.gone"),
+        "{deploy}"
+    );
+}
+
+#[test]
+fn gen_toml_can_allow_a_hazard() {
+    let dir = hazardous_project();
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[plan]\nallow_hazards = [\"deletes-data\"]\n"),
+    );
+    assert_exit(&run_gen(dir.path(), &["add", "second"]), 0);
+}
+
+#[test]
+fn unknown_hazard_name_is_trouble() {
+    let dir = hazardous_project();
+    let before = snapshot(dir.path());
+    let o = run_gen(
+        dir.path(),
+        &["add", "second", "--allow-hazard", "drops-data"],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("deletes-data, rewrites-table"),
+        "{}",
+        stderr(&o)
+    );
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[plan]\nallow_hazards = [\"everything\"]\n"),
+    );
+    let o = run_gen(dir.path(), &["add", "second"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("unknown hazard \"everything\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+    write(dir.path(), "gen.toml", &toml);
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+#[test]
+fn diff_exit_code_says_whether_anything_differs() {
+    let dir = project();
+    write(dir.path(), "schema/t.sql", "CREATE TABLE t (id int);\n");
+    let o = run_gen(dir.path(), &["diff", "--exit-code"]);
+    assert_exit(&o, 1);
+    assert_exit(&run_gen(dir.path(), &["diff"]), 0);
+    assert_exit(&run_gen(dir.path(), &["add", "first"]), 0);
+    assert_exit(&run_gen(dir.path(), &["diff", "--exit-code"]), 0);
+}
+
+/// `gen diff --format markdown|json` on a fixed pair, compared with the
+/// files under tests/review/ (GEN_BLESS=1 rewrites them).
+#[test]
+fn review_formats_match_their_snapshots() {
+    let review = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/review");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (format, file) in [("markdown", "diff.md"), ("json", "diff.json")] {
+        let o = run_gen(
+            dir.path(),
+            &[
+                "diff",
+                "--from",
+                review.join("old.sql").to_str().expect("utf-8 path"),
+                "--to",
+                review.join("new.sql").to_str().expect("utf-8 path"),
+                "--format",
+                format,
+                "--allow-hazard",
+                "deletes-data",
+            ],
+        );
+        assert_exit(&o, 0);
+        let actual = stdout(&o);
+        let path = review.join(file);
+        if std::env::var_os("GEN_BLESS").is_some() {
+            std::fs::write(&path, &actual).expect("writing snapshot");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).expect("snapshot (GEN_BLESS=1 writes it)");
+        assert_eq!(
+            expected,
+            actual,
+            "{} differs from gen's output",
+            path.display()
+        );
+    }
+}
+
 /// The real sqitch deploys, verifies and reverts what gen wrote.
 #[test]
 fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
