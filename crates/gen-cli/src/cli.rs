@@ -93,6 +93,12 @@ pub struct AddArgs {
     /// is refused without `--allow-hazard deletes-data`.
     #[arg(long = "allow-hazard", value_name = "HAZARD", value_parser = parse_hazard)]
     pub allow_hazard: Vec<HazardKind>,
+
+    /// Online mode: indexes CONCURRENTLY, constraints NOT VALID then
+    /// VALIDATE, SET NOT NULL through a check, a lock timeout; the scripts
+    /// then run in several transactions (also `[plan] online` in gen.toml).
+    #[arg(long)]
+    pub online: bool,
 }
 
 /// A hazard name as the command line gives it.
@@ -127,6 +133,10 @@ pub struct DiffArgs {
     /// Exit 1 when there are differences, like `git diff --exit-code`.
     #[arg(long)]
     pub exit_code: bool,
+
+    /// Plan in online mode, as `gen add --online` would.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]

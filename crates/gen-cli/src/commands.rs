@@ -97,7 +97,8 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             &Src::Schema(config.schema.clone()),
         )
         .await?;
-        let plan = gen_plan::plan(&old, &new)?;
+        let settings = settings(config, args.online);
+        let plan = gen_plan::plan_with(&old, &new, settings.options())?;
         if plan.is_empty() {
             eprintln!(
                 "no changes: {} already matches {}; nothing written",
@@ -112,7 +113,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             eprintln!("nothing written");
             return Ok(1);
         }
-        ChangeScripts::generate(&project, &args.name, &args.note, &old, &new)?
+        ChangeScripts::generate(&project, &args.name, &args.note, &old, &new, &settings)?
     };
     let change = dir.add_change(NewChange {
         name: args.name.clone(),
@@ -148,8 +149,9 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
     let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
-    let plan = gen_plan::plan(&old, &new)?;
-    let revert = gen_plan::plan(&new, &old)?;
+    let options = settings(config, args.online).options();
+    let plan = gen_plan::plan_with(&old, &new, options)?;
+    let revert = gen_plan::plan_with(&new, &old, options)?;
     match args.format {
         Format::Sql => {
             let hazards = scripts::hazard_comments(&plan);
@@ -178,6 +180,13 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// Script settings from gen.toml, with `--online` switching online mode on.
+fn settings(config: &Config, online: bool) -> scripts::Settings {
+    let mut settings = config.scripts.clone();
+    settings.online |= online;
+    settings
 }
 
 /// Hazards allowed by flags and by gen.toml together.

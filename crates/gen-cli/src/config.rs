@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::cli::{Global, SandboxKind};
 use crate::error::UserError;
+use crate::scripts::Settings;
 
 pub const CONFIG_FILE: &str = "gen.toml";
 
@@ -33,6 +34,10 @@ struct File {
 struct PlanSection {
     #[serde(default)]
     allow_hazards: Vec<String>,
+    #[serde(default)]
+    online: bool,
+    lock_timeout: Option<String>,
+    statement_timeout: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,6 +80,8 @@ pub struct Config {
     pub ignore: Ignore,
     /// Hazards the project accepts in every plan.
     pub allow_hazards: Vec<HazardKind>,
+    /// How scripts are written: online mode and timeouts.
+    pub scripts: Settings,
 }
 
 impl Config {
@@ -162,9 +169,15 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let scripts = Settings {
+            online: file.plan.online,
+            lock_timeout: file.plan.lock_timeout,
+            statement_timeout: file.plan.statement_timeout,
+        };
         Ok(Config {
             ignore,
             allow_hazards,
+            scripts,
             root,
             found: path.is_some(),
             schema,

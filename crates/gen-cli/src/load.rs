@@ -183,6 +183,9 @@ pub async fn catalogs(
     Ok(catalogs)
 }
 
+/// The schema sqitch keeps its registry in (its `registry` setting's default).
+const SQITCH_REGISTRY: &str = "sqitch";
+
 /// Reads one side; returns the connection too when it is a scratch database.
 async fn side(
     sandbox: Option<&Sandbox>,
@@ -193,7 +196,11 @@ async fn side(
     let client = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
-            return Ok((gen_catalog::introspect_with(&client, ignore).await?, None));
+            let mut catalog = gen_catalog::introspect_with(&client, ignore).await?;
+            // A deployed database holds sqitch's registry, which is not the
+            // application's schema.
+            catalog.remove_schema(SQITCH_REGISTRY);
+            return Ok((catalog, None));
         }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");

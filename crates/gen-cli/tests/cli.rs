@@ -525,8 +525,7 @@ fn review_formats_match_their_snapshots() {
 }
 
 /// The real sqitch deploys, verifies and reverts what gen wrote.
-#[test]
-fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
+fn require_sqitch() {
     assert!(
         Command::new("sqitch")
             .arg("--version")
@@ -534,6 +533,98 @@ fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
             .is_ok_and(|o| o.status.success()),
         "sqitch is not installed: run scripts/install-deps (Debian package sqitch, libdbd-pg-perl)"
     );
+}
+
+/// A sqitch target for a scratch database of the local sandbox.
+fn sqitch_target(db: &gen_sandbox::Database) -> String {
+    let conninfo = db.conninfo();
+    let host = conninfo
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("host="))
+        .expect("socket directory in conninfo")
+        .trim_matches('\'')
+        .to_owned();
+    format!("db:pg://postgres@/{}?host={host}", db.name())
+}
+
+/// Runs sqitch on the project's migrations against `target`; must succeed.
+fn run_sqitch(p: &Path, target: &str, args: &[&str]) -> String {
+    let o = Command::new("sqitch")
+        .arg("--chdir")
+        .arg(p.join("migrations"))
+        .args(args)
+        .arg(target)
+        .env("SQITCH_FULLNAME", "Test")
+        .env("SQITCH_EMAIL", "test@example.com")
+        .output()
+        .expect("sqitch");
+    assert!(
+        o.status.success(),
+        "sqitch {args:?} failed:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Online mode's scripts, partly outside transactions, deploy, verify and
+/// revert with the real sqitch, and the result is what the schema says.
+#[test]
+fn sqitch_deploys_online_migrations() {
+    require_sqitch();
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total int);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "tables"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customer (id), total int CHECK (total >= 0));\nCREATE INDEX orders_customer_id ON orders (customer_id);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "online", "--online"]), 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/online.sql")).expect("deploy");
+    assert!(deploy.contains("CREATE INDEX CONCURRENTLY"), "{deploy}");
+    assert!(deploy.contains("-- gen: not transactional"), "{deploy}");
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres for sqitch (install postgresql)");
+        let db = sandbox.create_database("sqitch").await.expect("database");
+        let target = sqitch_target(&db);
+        let sqitch = |args: &[&str]| run_sqitch(p, &target, args);
+        sqitch(&["deploy"]);
+        sqitch(&["verify"]);
+        let client = db.connect().await.expect("connect");
+        client
+            .batch_execute("INSERT INTO public.customer VALUES (1, 'a@example.com'); INSERT INTO public.orders VALUES (1, 1, 10);")
+            .await
+            .expect("rows fit the new constraints");
+        drop(client);
+        // The deployed database plans to nothing against the schema files.
+        let url = format!(
+            "postgres://postgres@/{}?host={}",
+            db.name(),
+            target.rsplit_once("host=").expect("host").1
+        );
+        let o = run_gen(p, &["diff", "--from", &url, "--to", "schema", "--exit-code"]);
+        assert_exit(&o, 0);
+        sqitch(&["revert", "-y", "--to", "tables"]);
+        sqitch(&["verify"]);
+        sqitch(&["deploy"]);
+        sqitch(&["verify"]);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+}
+
+#[test]
+fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
+    require_sqitch();
     let dir = project();
     let p = dir.path();
     write(
@@ -555,32 +646,8 @@ fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
             .await
             .expect("a local Postgres for sqitch (install postgresql)");
         let db = sandbox.create_database("sqitch").await.expect("database");
-        let conninfo = db.conninfo();
-        let host = conninfo
-            .split_whitespace()
-            .find_map(|kv| kv.strip_prefix("host="))
-            .expect("socket directory in conninfo")
-            .trim_matches('\'')
-            .to_owned();
-        let target = format!("db:pg://postgres@/{}?host={host}", db.name());
-        let sqitch = |args: &[&str]| {
-            let o = Command::new("sqitch")
-                .arg("--chdir")
-                .arg(p.join("migrations"))
-                .args(args)
-                .arg(&target)
-                .env("SQITCH_FULLNAME", "Test")
-                .env("SQITCH_EMAIL", "test@example.com")
-                .output()
-                .expect("sqitch");
-            assert!(
-                o.status.success(),
-                "sqitch {args:?} failed:\n{}\n{}",
-                stdout(&o),
-                stderr(&o)
-            );
-            stdout(&o)
-        };
+        let target = sqitch_target(&db);
+        let sqitch = |args: &[&str]| run_sqitch(p, &target, args);
         sqitch(&["deploy"]);
         sqitch(&["verify"]);
         let client = db.connect().await.expect("connect");

@@ -83,6 +83,19 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Forgets schema `name` and everything in it, as if it were not there:
+    /// for schemas a database holds that are not the application's, such
+    /// as a deploy tool's registry.
+    pub fn remove_schema(&mut self, name: &str) {
+        self.schemas.remove(name);
+        self.tables.retain(|n, _| n.schema != name);
+        self.sequences.retain(|n, _| n.schema != name);
+        self.indexes.retain(|n, _| n.schema != name);
+        self.views.retain(|n, _| n.schema != name);
+        self.depends
+            .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
+    }
+
     /// The table and column whose identity uses the sequence `name`.
     pub fn identity_column(&self, name: &QualifiedName) -> Option<(&Table, &Column)> {
         self.tables.values().find_map(|t| {

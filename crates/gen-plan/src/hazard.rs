@@ -87,9 +87,11 @@ impl HazardKind {
             HazardKind::AccessExclusiveLock => Some(
                 "set lock_timeout so the deploy gives up instead of queueing every query behind it",
             ),
-            HazardKind::BlocksWrites => Some("build the index with CREATE INDEX CONCURRENTLY"),
+            HazardKind::BlocksWrites => {
+                Some("build the index with CREATE INDEX CONCURRENTLY (gen add --online)")
+            }
             HazardKind::ValidatesExistingRows => Some(
-                "add the constraint NOT VALID and VALIDATE it in a later step, which only blocks schema changes",
+                "add the constraint NOT VALID and VALIDATE it in a later step, which only blocks schema changes (gen add --online)",
             ),
             HazardKind::NotTransactional
             | HazardKind::Irreversible
@@ -127,7 +129,7 @@ pub struct Hazard {
     pub message: String,
 }
 
-fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
+pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
     Hazard {
         kind,
         message: message.into(),
