@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gen_plan::HazardKind;
 
 /// Declarative PostgreSQL schemas in, ordered and reversible Sqitch migrations out.
 #[derive(Debug, Parser)]
@@ -93,6 +94,25 @@ pub struct AddArgs {
     /// Write empty scripts, for a hand-written data change.
     #[arg(long)]
     pub empty: bool,
+
+    /// Accept steps with this hazard (repeatable): a plan that deletes data
+    /// is refused without `--allow-hazard deletes-data`.
+    #[arg(long = "allow-hazard", value_name = "HAZARD", value_parser = parse_hazard)]
+    pub allow_hazard: Vec<HazardKind>,
+
+    /// Online mode: indexes CONCURRENTLY, constraints NOT VALID then
+    /// VALIDATE, SET NOT NULL through a check, a lock timeout; the scripts
+    /// then run in several transactions (also `[plan] online` in gen.toml).
+    #[arg(long)]
+    pub online: bool,
+}
+
+/// A hazard name as the command line gives it.
+fn parse_hazard(name: &str) -> Result<HazardKind, String> {
+    HazardKind::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = HazardKind::ALL.iter().map(|k| k.name()).collect();
+        format!("unknown hazard; one of: {}", names.join(", "))
+    })
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +130,19 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Sql)]
     pub format: Format,
+
+    /// Accept steps with this hazard (repeatable); without it a plan that
+    /// deletes data is printed and then refused with exit 1.
+    #[arg(long = "allow-hazard", value_name = "HAZARD", value_parser = parse_hazard)]
+    pub allow_hazard: Vec<HazardKind>,
+
+    /// Exit 1 when there are differences, like `git diff --exit-code`.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Plan in online mode, as `gen add --online` would.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]
@@ -123,8 +156,11 @@ pub struct CheckArgs {
 pub enum Format {
     /// The plan's SQL, hazards as comments.
     Sql,
-    /// Steps, objects and hazards as JSON.
+    /// Steps, objects, hazards and the revert as JSON.
     Json,
+    /// A summary for a pull request: hazards first, then the changes by
+    /// object with their SQL, then the revert.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,7 @@ use crate::cli::{AddArgs, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::load::{self, Src};
+use crate::report;
 use crate::scripts::{self, ChangeScripts};
 
 pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
@@ -50,7 +51,12 @@ pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
          backend = \"local\"\n\
          # pg_bin = \"/usr/lib/postgresql/15/bin\"\n\
          # url = \"postgres://user@localhost/postgres\"\n\
-         # image = \"postgres:15\"\n",
+         # image = \"postgres:15\"\n\
+         \n\
+         # Objects gen does not model, managed by hand instead: \"kind name\" as\n\
+         # gen's errors name them, * matches anything.\n\
+         # [ignore]\n\
+         # objects = [\"text search configuration public.*\"]\n",
     )?;
     eprintln!("initialised project {project}: {CONFIG_FILE}, schema/, migrations/");
     eprintln!("next: write CREATE statements in schema/*.sql, then run `gen add <name>`");
@@ -86,12 +92,15 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
     } else {
         let (old, new) = load::catalogs(
             &config.backend,
+            &config.ignore,
             &Src::Migrations(config.migrations.clone()),
             &Src::Schema(config.schema.clone()),
             config.owners,
         )
         .await?;
-        if gen_plan::plan(&old, &new)?.is_empty() {
+        let settings = settings(config, args.online);
+        let plan = gen_plan::plan_with(&old, &new, settings.options())?;
+        if plan.is_empty() {
             eprintln!(
                 "no changes: {} already matches {}; nothing written",
                 config.migrations.display(),
@@ -99,7 +108,13 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             );
             return Ok(0);
         }
-        ChangeScripts::generate(&project, &args.name, &args.note, &old, &new)?
+        let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
+        if !refused.is_empty() {
+            eprintln!("{}", report::refusal(&refused));
+            eprintln!("nothing written");
+            return Ok(1);
+        }
+        ChangeScripts::generate(&project, &args.name, &args.note, &old, &new, &settings)?
     };
     let change = dir.add_change(NewChange {
         name: args.name.clone(),
@@ -134,8 +149,11 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .to
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
-    let (old, new) = load::catalogs(&config.backend, &from, &to, config.owners).await?;
-    let plan = gen_plan::plan(&old, &new)?;
+    let (old, new) =
+        load::catalogs(&config.backend, &config.ignore, &from, &to, config.owners).await?;
+    let options = settings(config, args.online).options();
+    let plan = gen_plan::plan_with(&old, &new, options)?;
+    let revert = gen_plan::plan_with(&new, &old, options)?;
     match args.format {
         Format::Sql => {
             let hazards = scripts::hazard_comments(&plan);
@@ -146,21 +164,36 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
             print!("{}", plan.sql());
         }
         Format::Json => {
-            let revert = gen_plan::plan(&new, &old)?;
-            let doc = json!({
-                "steps": plan.steps,
-                "hazards": plan.hazards().map(|(s, h)| json!({
-                    "kind": h.kind, "object": s.object, "message": h.message,
-                })).collect::<Vec<_>>(),
-                "revert": revert.steps,
-            });
+            let doc = report::json(&plan, &revert, &old, &new);
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
+        Format::Markdown => print!("{}", report::markdown(&plan, &revert, &old, &new)),
     }
     if plan.is_empty() {
         eprintln!("no differences");
     }
-    Ok(0)
+    let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
+    if !refused.is_empty() {
+        eprintln!("{}", report::refusal(&refused));
+        return Ok(1);
+    }
+    Ok(if args.exit_code && !plan.is_empty() {
+        1
+    } else {
+        0
+    })
+}
+
+/// Script settings from gen.toml, with `--online` switching online mode on.
+fn settings(config: &Config, online: bool) -> scripts::Settings {
+    let mut settings = config.scripts.clone();
+    settings.online |= online;
+    settings
+}
+
+/// Hazards allowed by flags and by gen.toml together.
+fn allowed(config: &Config, flags: &[gen_plan::HazardKind]) -> Vec<gen_plan::HazardKind> {
+    config.allow_hazards.iter().chain(flags).copied().collect()
 }
 
 pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
@@ -168,6 +201,7 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
     let problems = dir.check_sum()?;
     let (old, new) = load::catalogs(
         &config.backend,
+        &config.ignore,
         &Src::Migrations(config.migrations.clone()),
         &Src::Schema(config.schema.clone()),
         config.owners,

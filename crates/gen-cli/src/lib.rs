@@ -6,4 +6,5 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod load;
+pub mod report;
 pub mod scripts;

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use gen_catalog::Ignore;
 use gen_migrations::MigrationDir;
 use gen_model::Catalog;
 use gen_sandbox::{Backend, Database, Sandbox};
@@ -147,6 +148,7 @@ impl Prepared {
 /// since they depend on who runs the migration.
 pub async fn catalogs(
     backend: &Backend,
+    ignore: &Ignore,
     from: &Src,
     to: &Src,
     owners: bool,
@@ -162,8 +164,8 @@ pub async fn catalogs(
     };
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
-            side(sandbox.as_ref(), &a, from.label()),
-            side(sandbox.as_ref(), &b, to.label())
+            side(sandbox.as_ref(), &a, from.label(), ignore),
+            side(sandbox.as_ref(), &b, to.label(), ignore)
         )?;
         // Round trips run in a scratch database, never in a live one.
         match (old_client, new_client) {
@@ -188,16 +190,24 @@ pub async fn catalogs(
     }
 }
 
+/// The schema sqitch keeps its registry in (its `registry` setting's default).
+const SQITCH_REGISTRY: &str = "sqitch";
+
 /// Reads one side; returns the connection too when it is a scratch database.
 async fn side(
     sandbox: Option<&Sandbox>,
     prepared: &Prepared,
     label: &str,
+    ignore: &Ignore,
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
     let client = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
-            return Ok((gen_catalog::introspect(&client).await?, None));
+            let mut catalog = gen_catalog::introspect_with(&client, ignore).await?;
+            // A deployed database holds sqitch's registry, which is not the
+            // application's schema.
+            catalog.remove_schema(SQITCH_REGISTRY);
+            return Ok((catalog, None));
         }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");
@@ -211,7 +221,10 @@ async fn side(
             client
         }
     };
-    Ok((gen_catalog::introspect(&client).await?, Some(client)))
+    Ok((
+        gen_catalog::introspect_with(&client, ignore).await?,
+        Some(client),
+    ))
 }
 
 /// Loads schema files into a new database. Everything goes in one batch,

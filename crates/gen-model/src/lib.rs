@@ -7,6 +7,7 @@ mod ident;
 mod keywords;
 mod object;
 mod security;
+mod view;
 
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
@@ -17,3 +18,4 @@ pub use object::{ObjectId, QualifiedName};
 pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
+pub use view::{View, ViewColumn};

@@ -84,6 +84,16 @@ pub enum ObjectId {
         /// The owned sequence.
         sequence: QualifiedName,
     },
+    /// `CREATE VIEW schema.name`
+    View {
+        /// View name.
+        name: QualifiedName,
+    },
+    /// `CREATE MATERIALIZED VIEW schema.name`
+    MaterializedView {
+        /// Materialized view name.
+        name: QualifiedName,
+    },
     /// `CREATE POLICY name ON table`
     Policy {
         /// The table the policy is on.
@@ -114,6 +124,8 @@ impl ObjectId {
             ObjectId::Constraint { .. } => "constraint",
             ObjectId::Index { .. } => "index",
             ObjectId::SequenceOwnership { .. } => "sequence ownership",
+            ObjectId::View { .. } => "view",
+            ObjectId::MaterializedView { .. } => "materialized view",
             ObjectId::Policy { .. } => "policy",
             ObjectId::DefaultPrivileges { .. } => "default privileges",
         }
@@ -137,7 +149,9 @@ impl ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => Some(&name.schema),
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => Some(&name.schema),
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
@@ -158,7 +172,9 @@ impl fmt::Display for ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => {
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => {
                 write!(f, "{} {}", self.kind(), name)
             }
             ObjectId::Column { table, column } => {

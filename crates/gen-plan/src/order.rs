@@ -23,12 +23,14 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
-        ObjectId::Policy { .. } => 8,
+        ObjectId::View { .. } => 8,
+        ObjectId::MaterializedView { .. } => 9,
+        ObjectId::Policy { .. } => 10,
         // Early: objects take the defaults in force when they are created.
         ObjectId::DefaultPrivileges { .. } => 1,
     };
     match action {
-        Action::Drop => 9 - create,
+        Action::Drop => 10 - create,
         Action::CreateOrAlter => create,
     }
 }
@@ -102,6 +104,7 @@ impl<'a> Graph<'a> {
                     c,
                     Change::Comment { .. }
                         | Change::ConstraintIndexComment { .. }
+                        | Change::ViewColumnComment { .. }
                         | Change::Privileges { .. }
                         | Change::SetOwner { .. }
                 )

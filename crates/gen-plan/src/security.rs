@@ -88,6 +88,8 @@ fn owned(id: &ObjectId) -> String {
         ObjectId::Schema { name } => format!("SCHEMA {}", Ident(name)),
         ObjectId::Sequence { name } => format!("SEQUENCE {name}"),
         ObjectId::Table { name } => format!("TABLE {name}"),
+        ObjectId::View { name } => format!("VIEW {name}"),
+        ObjectId::MaterializedView { name } => format!("MATERIALIZED VIEW {name}"),
         // gen-catalog reads owners of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Column { .. }
@@ -105,7 +107,10 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
     match id {
         ObjectId::Schema { name } => (String::new(), format!("SCHEMA {}", Ident(name))),
         ObjectId::Sequence { name } => (String::new(), format!("SEQUENCE {name}")),
-        ObjectId::Table { name } => (String::new(), format!("TABLE {name}")),
+        // `TABLE` covers views and materialized views too.
+        ObjectId::Table { name }
+        | ObjectId::View { name }
+        | ObjectId::MaterializedView { name } => (String::new(), format!("TABLE {name}")),
         ObjectId::Column { table, column } => {
             (format!(" ({})", Ident(column)), format!("TABLE {table}"))
         }
@@ -305,7 +310,10 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
             "SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) e WHERE n.oid = to_regnamespace({}) AND e.grantee <> n.nspowner",
             Literal(&Ident(name).to_string())
         ),
-        ObjectId::Table { name } | ObjectId::Sequence { name } => format!(
+        ObjectId::Table { name }
+        | ObjectId::Sequence { name }
+        | ObjectId::View { name }
+        | ObjectId::MaterializedView { name } => format!(
             "SELECT e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.pg_class c, pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))) e WHERE c.oid = {} AND e.grantee <> c.relowner",
             regclass(name)
         ),
