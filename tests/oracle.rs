@@ -266,7 +266,7 @@ async fn converge(
         online: case.online,
         ..Settings::default()
     };
-    let scripts = ChangeScripts::generate("fixtures", &name, "", &old, &new, &settings)
+    let scripts = ChangeScripts::generate("fixtures", &name, "", &old, &new, &settings, &[])
         .map_err(|e| fail("planning", e))?;
     if case.golden {
         golden(&case.dir.join("deploy.sql"), &scripts.deploy)?;

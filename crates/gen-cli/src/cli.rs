@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gen_plan::HazardKind;
 
+use crate::rename::Rename;
+
 /// Declarative PostgreSQL schemas in, ordered and reversible Sqitch migrations out.
 #[derive(Debug, Parser)]
 #[command(name = "gen", version, about, max_term_width = 100)]
@@ -100,6 +102,13 @@ pub struct AddArgs {
     #[arg(long = "allow-hazard", value_name = "HAZARD", value_parser = parse_hazard)]
     pub allow_hazard: Vec<HazardKind>,
 
+    /// Rename instead of drop and create, keeping the data (repeatable):
+    /// `table:public.customers=clients`, `column:public.users.mail=email`;
+    /// kinds: schema, table, column, view, materialized-view, index,
+    /// constraint, sequence.
+    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = crate::rename::parse)]
+    pub rename: Vec<Rename>,
+
     /// Online mode: indexes CONCURRENTLY, constraints NOT VALID then
     /// VALIDATE, SET NOT NULL through a check, a lock timeout; the scripts
     /// then run in several transactions (also `[plan] online` in gen.toml).
@@ -139,6 +148,10 @@ pub struct DiffArgs {
     /// Exit 1 when there are differences, like `git diff --exit-code`.
     #[arg(long)]
     pub exit_code: bool,
+
+    /// Rename instead of drop and create, as `gen add --rename` does.
+    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = crate::rename::parse)]
+    pub rename: Vec<Rename>,
 
     /// Plan in online mode, as `gen add --online` would.
     #[arg(long)]

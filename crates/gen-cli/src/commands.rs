@@ -11,6 +11,7 @@ use crate::cli::{AddArgs, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::load::{self, Src};
+use crate::rename;
 use crate::report;
 use crate::scripts::{self, ChangeScripts};
 
@@ -90,16 +91,25 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
     let scripts = if args.empty {
         ChangeScripts::empty(&project, &args.name)
     } else {
-        let (old, new) = load::catalogs(
+        let (from, to) = (
+            Src::Migrations(config.migrations.clone()),
+            Src::Schema(config.schema.clone()),
+        );
+        let (old, new) = load::catalogs_renamed(
             &config.backend,
             &config.ignore,
-            &Src::Migrations(config.migrations.clone()),
-            &Src::Schema(config.schema.clone()),
+            &from,
+            &to,
+            &args.rename,
             config.owners,
         )
         .await?;
+        for r in &args.rename {
+            r.check(&old, &new, &from.describe(), &to.describe())?;
+        }
         let settings = settings(config, args.online);
-        let plan = gen_plan::plan_with(&old, &new, settings.options())?;
+        let mut plan = gen_plan::plan_with(&old, &new, settings.options())?;
+        rename::wrap(&args.rename, &mut plan, &mut gen_plan::Plan::default());
         if plan.is_empty() {
             eprintln!(
                 "no changes: {} already matches {}; nothing written",
@@ -111,10 +121,20 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
         let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
         if !refused.is_empty() {
             eprintln!("{}", report::refusal(&refused));
+            suggest_renames(&old, &new);
             eprintln!("nothing written");
             return Ok(1);
         }
-        ChangeScripts::generate(&project, &args.name, &args.note, &old, &new, &settings)?
+        suggest_renames(&old, &new);
+        ChangeScripts::generate(
+            &project,
+            &args.name,
+            &args.note,
+            &old,
+            &new,
+            &settings,
+            &args.rename,
+        )?
     };
     let change = dir.add_change(NewChange {
         name: args.name.clone(),
@@ -149,11 +169,22 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .to
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
-    let (old, new) =
-        load::catalogs(&config.backend, &config.ignore, &from, &to, config.owners).await?;
+    let (old, new) = load::catalogs_renamed(
+        &config.backend,
+        &config.ignore,
+        &from,
+        &to,
+        &args.rename,
+        config.owners,
+    )
+    .await?;
+    for r in &args.rename {
+        r.check(&old, &new, &from.describe(), &to.describe())?;
+    }
     let options = settings(config, args.online).options();
-    let plan = gen_plan::plan_with(&old, &new, options)?;
-    let revert = gen_plan::plan_with(&new, &old, options)?;
+    let mut plan = gen_plan::plan_with(&old, &new, options)?;
+    let mut revert = gen_plan::plan_with(&new, &old, options)?;
+    rename::wrap(&args.rename, &mut plan, &mut revert);
     match args.format {
         Format::Sql => {
             let hazards = scripts::hazard_comments(&plan);
@@ -172,6 +203,7 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
     if plan.is_empty() {
         eprintln!("no differences");
     }
+    suggest_renames(&old, &new);
     let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
     if !refused.is_empty() {
         eprintln!("{}", report::refusal(&refused));
@@ -182,6 +214,19 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
     } else {
         0
     })
+}
+
+/// Prints the `--rename` flags that would keep data a plan drops.
+fn suggest_renames(old: &gen_model::Catalog, new: &gen_model::Catalog) {
+    let flags = rename::suggestions(old, new);
+    if !flags.is_empty() {
+        eprintln!(
+            "hint: a drop and a create of the same shape may be a rename; to keep the data, pass:"
+        );
+        for f in flags {
+            eprintln!("  {f}");
+        }
+    }
 }
 
 /// Script settings from gen.toml, with `--online` switching online mode on.

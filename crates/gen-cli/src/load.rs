@@ -13,6 +13,7 @@ use gen_source::{Source, Statement};
 use tokio_postgres::Client;
 
 use crate::error::UserError;
+use crate::rename::{self, Rename};
 
 /// Where one side of a comparison comes from.
 #[derive(Debug, Clone)]
@@ -36,6 +37,15 @@ impl Src {
             Src::Migrations(path)
         } else {
             Src::Schema(path)
+        }
+    }
+
+    /// The source as messages name it; never a connection string, which
+    /// may hold a password.
+    pub fn describe(&self) -> String {
+        match self {
+            Src::Schema(p) | Src::Migrations(p) => p.display().to_string(),
+            Src::Url(_) => "the database".to_owned(),
         }
     }
 
@@ -153,6 +163,20 @@ pub async fn catalogs(
     to: &Src,
     owners: bool,
 ) -> anyhow::Result<(Catalog, Catalog)> {
+    catalogs_renamed(backend, ignore, from, to, &[], owners).await
+}
+
+/// [`catalogs`], with `renames` applied to the `from` side before it is
+/// read (in a transaction rolled back afterwards when `from` is a live
+/// database). Each rename is checked against both sides.
+pub async fn catalogs_renamed(
+    backend: &Backend,
+    ignore: &Ignore,
+    from: &Src,
+    to: &Src,
+    renames: &[Rename],
+    owners: bool,
+) -> anyhow::Result<(Catalog, Catalog)> {
     let (a, b) = (prepare(from)?, prepare(to)?);
     let sandbox = if a.needs_sandbox() || b.needs_sandbox() {
         let sandbox = Sandbox::start(backend).await?;
@@ -164,8 +188,8 @@ pub async fn catalogs(
     };
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
-            side(sandbox.as_ref(), &a, from.label(), ignore),
-            side(sandbox.as_ref(), &b, to.label(), ignore)
+            side(sandbox.as_ref(), &a, from.label(), ignore, renames),
+            side(sandbox.as_ref(), &b, to.label(), ignore, &[])
         )?;
         // Round trips run in a scratch database, never in a live one.
         match (old_client, new_client) {
@@ -199,11 +223,22 @@ async fn side(
     prepared: &Prepared,
     label: &str,
     ignore: &Ignore,
+    renames: &[Rename],
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
     let client = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
-            let mut catalog = gen_catalog::introspect_with(&client, ignore).await?;
+            if !renames.is_empty() {
+                // A live database is only ever read: renames happen in a
+                // transaction that is rolled back.
+                client.batch_execute("BEGIN").await?;
+                rename::apply(&client, renames).await?;
+            }
+            let catalog = gen_catalog::introspect_with(&client, ignore).await;
+            if !renames.is_empty() {
+                client.batch_execute("ROLLBACK").await?;
+            }
+            let mut catalog = catalog?;
             // A deployed database holds sqitch's registry, which is not the
             // application's schema.
             catalog.remove_schema(SQITCH_REGISTRY);
@@ -221,6 +256,7 @@ async fn side(
             client
         }
     };
+    rename::apply(&client, renames).await?;
     Ok((
         gen_catalog::introspect_with(&client, ignore).await?,
         Some(client),

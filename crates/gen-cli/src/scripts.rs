@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use gen_model::Catalog;
 use gen_plan::Plan;
 
+use crate::rename::Rename;
+
 /// Comment lines listing each hazard with the object it touches, or nothing.
 pub fn hazard_comments(plan: &Plan) -> String {
     let mut out = String::new();
@@ -129,9 +131,11 @@ impl ChangeScripts {
         old: &Catalog,
         new: &Catalog,
         settings: &Settings,
+        renames: &[Rename],
     ) -> anyhow::Result<Self> {
-        let deploy = gen_plan::plan_with(old, new, settings.options())?;
-        let revert = gen_plan::plan_with(new, old, settings.options())?;
+        let mut deploy = gen_plan::plan_with(old, new, settings.options())?;
+        let mut revert = gen_plan::plan_with(new, old, settings.options())?;
+        crate::rename::wrap(renames, &mut deploy, &mut revert);
         let note_line = if note.is_empty() {
             String::new()
         } else {

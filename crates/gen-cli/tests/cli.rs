@@ -622,6 +622,180 @@ fn sqitch_deploys_online_migrations() {
     });
 }
 
+const RENAME_OLD: &str = "CREATE SCHEMA legacy;
+CREATE SEQUENCE legacy.ticket_no;
+CREATE TABLE legacy.customers (
+    id bigint PRIMARY KEY,
+    mail text NOT NULL CONSTRAINT customers_mail_check CHECK (mail LIKE '%@%'),
+    ticket bigint DEFAULT nextval('legacy.ticket_no')
+);
+CREATE INDEX customers_mail_idx ON legacy.customers (mail);
+CREATE VIEW legacy.customer_mails AS SELECT id, mail FROM legacy.customers;
+CREATE MATERIALIZED VIEW legacy.customer_count AS SELECT count(*) AS n FROM legacy.customers;
+";
+
+const RENAME_NEW: &str = "CREATE SCHEMA crm;
+CREATE SEQUENCE crm.ticket_number;
+CREATE TABLE crm.clients (
+    id bigint PRIMARY KEY,
+    email text NOT NULL CONSTRAINT clients_email_check CHECK (email LIKE '%@%'),
+    ticket bigint DEFAULT nextval('crm.ticket_number')
+);
+CREATE INDEX clients_email_idx ON crm.clients (email);
+CREATE VIEW crm.client_emails AS SELECT id, email FROM crm.clients;
+CREATE MATERIALIZED VIEW crm.client_count AS SELECT count(*) AS n FROM crm.clients;
+";
+
+const RENAMES: [&str; 9] = [
+    "schema:legacy=crm",
+    "table:crm.customers=clients",
+    "constraint:crm.clients.customers_pkey=clients_pkey",
+    "column:crm.clients.mail=email",
+    "constraint:crm.clients.customers_mail_check=clients_email_check",
+    "index:crm.customers_mail_idx=clients_email_idx",
+    "sequence:crm.ticket_no=ticket_number",
+    "view:crm.customer_mails=client_emails",
+    "materialized-view:crm.customer_count=client_count",
+];
+
+/// Every rename kind keeps its data through a real sqitch deploy and
+/// revert, and the deployed database matches the schema files.
+#[test]
+fn renames_keep_data() {
+    require_sqitch();
+    let dir = project();
+    let p = dir.path();
+    write(p, "schema/app.sql", RENAME_OLD);
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    write(p, "schema/app.sql", RENAME_NEW);
+    // Without the flags the plan drops data and is refused.
+    assert_exit(&run_gen(p, &["add", "second"]), 1);
+    let mut args = vec!["add", "second"];
+    for r in RENAMES {
+        args.extend(["--rename", r]);
+    }
+    let o = run_gen(p, &args);
+    assert_exit(&o, 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/second.sql")).expect("deploy");
+    // The view is rebuilt, since its output column is renamed too; nothing
+    // that holds data is dropped.
+    assert!(!deploy.contains("deletes-data"), "{deploy}");
+    assert!(deploy.contains("DROP VIEW crm.client_emails;"), "{deploy}");
+    assert!(
+        deploy.contains("ALTER SCHEMA legacy RENAME TO crm;"),
+        "{deploy}"
+    );
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres for sqitch (install postgresql)");
+        let db = sandbox.create_database("renames").await.expect("database");
+        let target = sqitch_target(&db);
+        let sqitch = |args: &[&str]| run_sqitch(p, &target, args);
+        sqitch(&["deploy", "--to", "first"]);
+        let client = db.connect().await.expect("connect");
+        client
+            .batch_execute(
+                "INSERT INTO legacy.customers (id, mail) VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x');
+                 REFRESH MATERIALIZED VIEW legacy.customer_count;",
+            )
+            .await
+            .expect("rows");
+        sqitch(&["deploy"]);
+        // Earlier changes' verify scripts check the names they created.
+        sqitch(&["verify", "--from", "second"]);
+        let count = |sql: &'static str| {
+            let client = &client;
+            async move {
+                client
+                    .query_one(sql, &[])
+                    .await
+                    .expect(sql)
+                    .get::<_, i64>(0)
+            }
+        };
+        assert_eq!(
+            count("SELECT count(*) FROM crm.clients WHERE email LIKE '%@x'").await,
+            3
+        );
+        assert_eq!(count("SELECT count(*) FROM crm.client_emails").await, 3);
+        assert_eq!(count("SELECT n FROM crm.client_count").await, 3);
+        assert_eq!(count("SELECT max(ticket) FROM crm.clients").await, 3);
+        let url = format!(
+            "postgres://postgres@/{}?host={}",
+            db.name(),
+            target.rsplit_once("host=").expect("host").1
+        );
+        let o = run_gen(
+            p,
+            &["diff", "--from", &url, "--to", "schema", "--exit-code"],
+        );
+        assert_exit(&o, 0);
+        sqitch(&["revert", "-y", "--to", "first"]);
+        sqitch(&["verify"]);
+        assert_eq!(
+            count("SELECT count(*) FROM legacy.customers WHERE mail LIKE '%@x'").await,
+            3
+        );
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+}
+
+#[test]
+fn drop_and_create_of_one_shape_suggests_a_rename() {
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE a (id int, note text);\nCREATE TABLE t (id int, mail text);\nCREATE INDEX t_mail ON t (mail);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE b (id int, note text);\nCREATE TABLE t (id int, email text);\nCREATE INDEX t_mail ON t (id);\nCREATE INDEX t_id ON t (id);\n",
+    );
+    let o = run_gen(p, &["diff"]);
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("--rename table:public.a=b"), "{err}");
+    assert!(err.contains("--rename column:public.t.mail=email"), "{err}");
+}
+
+#[test]
+fn bad_renames_are_trouble() {
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE a (id int);\nCREATE VIEW v AS SELECT 1 AS x;\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE b (id int);\nCREATE VIEW w AS SELECT 1 AS x;\n",
+    );
+    let before = snapshot(p);
+    for (flag, expected) in [
+        ("tabel:public.a=b", "unknown kind"),
+        ("table:public.nope=b", "does not exist"),
+        ("table:public.a=nope", "has no table public.nope"),
+        ("table:public.v=w", "has no table public.v to rename"),
+        ("column:public.a=b", "with 3 part(s)"),
+    ] {
+        let o = run_gen(p, &["add", "second", "--rename", flag]);
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(expected), "{flag}: {}", stderr(&o));
+        assert_eq!(before, snapshot(p), "{flag}: nothing written");
+    }
+}
+
 #[test]
 fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
     require_sqitch();
