@@ -1175,7 +1175,9 @@ fn hazards_name_lost_data_rewrites_and_validation() {
         kinds,
         [
             ("column public.t.legacy".to_owned(), HazardKind::DeletesData),
+            ("column public.t.legacy".to_owned(), HazardKind::Irreversible),
             ("table public.gone".to_owned(), HazardKind::DeletesData),
+            ("table public.gone".to_owned(), HazardKind::Irreversible),
             (
                 "column public.t.amount".to_owned(),
                 HazardKind::RewritesTable
@@ -1190,7 +1192,9 @@ fn hazards_name_lost_data_rewrites_and_validation() {
     );
     assert_snapshot!(hazard_lines(&p), @r"
         deletes-data on column public.t.legacy: drops column legacy of public.t and its values
+        irreversible on column public.t.legacy: the revert adds public.t.legacy again, with no values
         deletes-data on table public.gone: drops table public.gone and every row in it
+        irreversible on table public.gone: the revert creates public.gone again, empty
         rewrites-table on column public.t.amount: changing public.t.amount from integer to bigint may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
         rewrites-table on column public.t.code: changing public.t.code from text to integer may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
         deletes-data on column public.t.code: converting public.t.code from text to integer needs an explicit cast, which fails or loses precision on values that do not fit
@@ -1475,3 +1479,5 @@ fn definitions_gather_a_table_with_its_parts_and_comments() {
         ""
     );
 }
+
+mod online;
