@@ -1175,7 +1175,10 @@ fn hazards_name_lost_data_rewrites_and_validation() {
         kinds,
         [
             ("column public.t.legacy".to_owned(), HazardKind::DeletesData),
-            ("column public.t.legacy".to_owned(), HazardKind::Irreversible),
+            (
+                "column public.t.legacy".to_owned(),
+                HazardKind::Irreversible
+            ),
             ("table public.gone".to_owned(), HazardKind::DeletesData),
             ("table public.gone".to_owned(), HazardKind::Irreversible),
             (
