@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Acl, DefaultPrivileges, ObjectId, Policy, QualifiedName, RowSecurity, View};
 
@@ -10,19 +10,23 @@ use crate::{Acl, DefaultPrivileges, ObjectId, Policy, QualifiedName, RowSecurity
 ///
 /// Maps are keyed by raw names so that two catalogs can be walked side by
 /// side in a stable order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Application schemas (system schemas and extension members are left out).
     pub schemas: BTreeMap<String, Schema>,
     /// Installed extensions, except `plpgsql`, which every database has.
     pub extensions: BTreeMap<String, Extension>,
     /// Ordinary tables.
+    #[serde(with = "crate::pairs")]
     pub tables: BTreeMap<QualifiedName, Table>,
     /// Free-standing sequences (identity sequences belong to their column).
+    #[serde(with = "crate::pairs")]
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Indexes that do not implement a constraint.
+    #[serde(with = "crate::pairs")]
     pub indexes: BTreeMap<QualifiedName, Index>,
     /// Views and materialized views.
+    #[serde(with = "crate::pairs")]
     pub views: BTreeMap<QualifiedName, View>,
     /// Dependency edges `(dependent, referenced)`: the first needs the second.
     /// Read from `pg_depend` plus the structural ones (column on table).
@@ -30,18 +34,24 @@ pub struct Catalog {
     /// Casts between types, as `(source, target)` type names, with the
     /// context they apply in: `ALTER COLUMN … TYPE` needs `USING` unless an
     /// assignment cast exists.
+    #[serde(with = "crate::pairs")]
     pub casts: BTreeMap<(String, String), CastContext>,
     /// Tables with row-level security enabled or forced.
+    #[serde(with = "crate::pairs")]
     pub row_security: BTreeMap<QualifiedName, RowSecurity>,
     /// Row-level security policies by table and name.
+    #[serde(with = "crate::pairs")]
     pub policies: BTreeMap<(QualifiedName, String), Policy>,
     /// Privileges of every object that has any besides its owner's, or
     /// would get any on creation, by the object's identity.
+    #[serde(with = "crate::pairs")]
     pub privileges: BTreeMap<ObjectId, Acl>,
     /// `ALTER DEFAULT PRIVILEGES` in force, by role, schema and kind.
+    #[serde(with = "crate::pairs")]
     pub default_privileges: BTreeMap<ObjectId, DefaultPrivileges>,
     /// The owner of every object that has one. Always read; compared only
     /// when ownership is managed (see [`Catalog::without_owners`]).
+    #[serde(with = "crate::pairs")]
     pub owners: BTreeMap<ObjectId, String>,
 }
 
@@ -140,7 +150,7 @@ fn min_id() -> ObjectId {
 }
 
 /// Where a cast applies, from `pg_cast.castcontext`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CastContext {
     /// Only when written: `x::type`.
@@ -152,7 +162,7 @@ pub enum CastContext {
 }
 
 /// `CREATE SCHEMA name`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
     /// Raw schema name.
     pub name: String,
@@ -161,7 +171,7 @@ pub struct Schema {
 }
 
 /// `CREATE EXTENSION name WITH SCHEMA schema VERSION version`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     /// Raw extension name.
     pub name: String,
@@ -174,7 +184,7 @@ pub struct Extension {
 }
 
 /// `CREATE [UNLOGGED] TABLE name (…) WITH (options)`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     /// Qualified table name.
     pub name: QualifiedName,
@@ -198,7 +208,7 @@ impl Table {
 }
 
 /// One column of a table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// Raw column name.
     pub name: String,
@@ -221,7 +231,7 @@ pub struct Column {
 }
 
 /// An identity column's generation and sequence options.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// `ALWAYS` rather than `BY DEFAULT`.
     pub always: bool,
@@ -232,7 +242,7 @@ pub struct Identity {
 }
 
 /// Options shared by sequences and identity columns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SequenceOptions {
     /// `AS type`: `smallint`, `integer` or `bigint`.
     pub data_type: String,
@@ -290,7 +300,7 @@ impl SequenceOptions {
 }
 
 /// `CREATE SEQUENCE name AS … OWNED BY table.column`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequence {
     /// Qualified sequence name.
     pub name: QualifiedName,
@@ -305,7 +315,7 @@ pub struct Sequence {
 }
 
 /// The kind of a table constraint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintKind {
     /// `PRIMARY KEY`
@@ -321,7 +331,7 @@ pub enum ConstraintKind {
 }
 
 /// `ALTER TABLE t ADD CONSTRAINT name definition`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Constraint {
     /// Raw constraint name.
     pub name: String,
@@ -353,7 +363,7 @@ impl Constraint {
 }
 
 /// `CREATE INDEX name ON table …`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     /// Qualified index name (same schema as its table).
     pub name: QualifiedName,

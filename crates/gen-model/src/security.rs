@@ -1,12 +1,12 @@
 //! Row-level security, policies, privileges, default privileges and owners.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::QualifiedName;
 
 /// `ALTER TABLE t ENABLE ROW LEVEL SECURITY` and `FORCE ROW LEVEL SECURITY`.
 /// A table with neither is left out of [`crate::Catalog::row_security`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowSecurity {
     /// `ENABLE ROW LEVEL SECURITY`.
     pub enabled: bool,
@@ -15,7 +15,7 @@ pub struct RowSecurity {
 }
 
 /// The command a policy applies to, from `pg_policy.polcmd`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyCommand {
     /// `FOR ALL`
@@ -45,7 +45,7 @@ impl PolicyCommand {
 
 /// `CREATE POLICY name ON table AS {PERMISSIVE|RESTRICTIVE} FOR cmd TO roles
 /// USING (…) WITH CHECK (…)`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     /// The table the policy is on.
     pub table: QualifiedName,
@@ -66,7 +66,7 @@ pub struct Policy {
 }
 
 /// Who a privilege is granted to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grantee {
     /// `PUBLIC`: every role.
@@ -76,7 +76,7 @@ pub enum Grantee {
 }
 
 /// One privilege held by one grantee: `GRANT SELECT ON … TO r [WITH GRANT OPTION]`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Grant {
     /// Who holds it.
     pub grantee: Grantee,
@@ -88,7 +88,7 @@ pub struct Grant {
 
 /// The privileges of one object held by roles other than its owner (whose
 /// own privileges are implicit). Both lists are sorted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acl {
     /// What the object grants now.
     pub grants: Vec<Grant>,
@@ -101,7 +101,7 @@ pub struct Acl {
 
 /// The kind of object `ALTER DEFAULT PRIVILEGES … ON …` is about, from
 /// `pg_default_acl.defaclobjtype`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DefaultObjects {
     /// `ON TABLES` (views and materialized views too).
@@ -131,7 +131,7 @@ impl DefaultObjects {
 
 /// `ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema] GRANT … ON kind TO …`:
 /// the privileges objects of one kind get when `role` creates them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefaultPrivileges {
     /// The role whose new objects are meant.
     pub role: String,
