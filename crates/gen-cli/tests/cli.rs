@@ -593,6 +593,13 @@ fn sqitch_deploys_online_migrations() {
     let deploy = std::fs::read_to_string(p.join("migrations/deploy/online.sql")).expect("deploy");
     assert!(deploy.contains("CREATE INDEX CONCURRENTLY"), "{deploy}");
     assert!(deploy.contains("-- gen: not transactional"), "{deploy}");
+    // Replaying it (statement by statement) matches the schema files.
+    assert_exit(&run_gen(p, &["check", "--no-cache"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customer (id), total int CHECK (total >= 0));\nCREATE INDEX orders_customer_id ON orders (customer_id);\n",
+    );
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
