@@ -5,6 +5,7 @@
 //! server's own `pg_get_*def` functions, so two catalogs read from the same
 //! server version compare as text.
 
+mod partitions;
 mod reconcile;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -245,6 +246,8 @@ impl Builder {
                     columns: Vec::new(),
                     constraints: BTreeMap::new(),
                     comment: r.get("comment"),
+                    inheritance: partitions::inheritance(r),
+                    replica_identity: partitions::replica_identity(r),
                 },
             );
         }
@@ -305,6 +308,8 @@ impl Builder {
                 },
                 generated,
                 comment: r.get("comment"),
+                inherited: partitions::inherited(r, "attislocal", "attinhcount"),
+                storage: partitions::column_storage(r),
             });
         }
         self.attach_columns(current.map(|(_, name)| name), &mut gathered);
@@ -367,6 +372,7 @@ impl Builder {
                 validated: r.get("convalidated"),
                 comment: r.get("comment"),
                 index_comment: r.get("index_comment"),
+                inherited: partitions::inherited(r, "conislocal", "coninhcount"),
             };
             if let Some(table) = self.catalog.tables.get_mut(&table_name) {
                 table.constraints.insert(name, constraint);
@@ -393,6 +399,13 @@ impl Builder {
                     table,
                     definition: r.get("definition"),
                     comment: r.get("comment"),
+                    parent: match (
+                        r.get::<_, Option<String>>("parent_schema"),
+                        r.get::<_, Option<String>>("parent_name"),
+                    ) {
+                        (Some(s), Some(n)) => Some(QualifiedName::new(s, n)),
+                        _ => None,
+                    },
                 },
             );
         }
@@ -565,6 +578,7 @@ impl Builder {
                 ));
             }
         }
+        partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.
         for (a, b) in edges {

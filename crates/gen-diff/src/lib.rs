@@ -7,6 +7,7 @@
 //! null before adding identity, …).
 
 mod change;
+mod partitions;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +23,7 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     sequences(old, new, &mut out);
     table::tables(old, new, &mut out);
     indexes(old, new, &mut out);
+    partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     out
 }
@@ -115,12 +117,18 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             table::constraint_comments(table, None, n, out);
             true
         }
+        // The index of a partition comes and goes with its parent's.
+        ObjectId::Index { name } if new.indexes[name].parent.is_some() => false,
         ObjectId::Index { name } => {
             let n = &new.indexes[name];
             out.push(Change::DropIndex(old.indexes[name].clone()));
             out.push(Change::CreateIndex(n.clone()));
             comment(id.clone(), None, n.comment.as_ref(), out);
             true
+        }
+        ObjectId::Table { name } => partitions::recreate_table(name, old, new, out),
+        ObjectId::ReplicaIdentity { table } => {
+            partitions::recreate_replica_identity(table, new, out)
         }
         _ => false,
     }
@@ -270,6 +278,9 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         let id = |i: &gen_model::Index| ObjectId::Index {
             name: i.name.clone(),
         };
+        if partitions::partition_index(o, n, old, new, out) {
+            continue;
+        }
         match (o, n) {
             (Some(o), None) => {
                 // An index goes with its table.

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::{ObjectId, QualifiedName};
+use crate::{ColumnStorage, Inheritance, Inherited, ObjectId, QualifiedName, ReplicaIdentity};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -71,6 +71,14 @@ impl Catalog {
                 .tables
                 .get(table)
                 .is_some_and(|t| t.constraints.contains_key(constraint)),
+            ObjectId::Inheritance { table, parent } => self
+                .tables
+                .get(table)
+                .is_some_and(|t| t.inheritance.parents.contains(parent)),
+            ObjectId::ReplicaIdentity { table } => self
+                .tables
+                .get(table)
+                .is_some_and(|t| t.replica_identity != ReplicaIdentity::Default),
         }
     }
 }
@@ -143,6 +151,10 @@ pub struct Table {
     pub constraints: BTreeMap<String, Constraint>,
     /// `COMMENT ON TABLE`.
     pub comment: Option<String>,
+    /// Partition key, parents and partition bound.
+    pub inheritance: Inheritance,
+    /// `REPLICA IDENTITY`.
+    pub replica_identity: ReplicaIdentity,
 }
 
 impl Table {
@@ -173,6 +185,10 @@ pub struct Column {
     pub generated: Option<String>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
+    /// Whether the column is declared locally and how many parents give it.
+    pub inherited: Inherited,
+    /// Statistics target, storage and compression.
+    pub storage: ColumnStorage,
 }
 
 /// An identity column's generation and sequence options.
@@ -295,6 +311,8 @@ pub struct Constraint {
     /// `COMMENT ON INDEX` of the index behind a key or exclusion constraint
     /// (which has the constraint's name).
     pub index_comment: Option<String>,
+    /// Whether the constraint is declared locally and how many parents give it.
+    pub inherited: Inherited,
 }
 
 impl Constraint {
@@ -318,4 +336,7 @@ pub struct Index {
     pub definition: String,
     /// `COMMENT ON INDEX`.
     pub comment: Option<String>,
+    /// The index of the parent table this index is attached to, for the
+    /// index of a partition: it is created and dropped with that one.
+    pub parent: Option<QualifiedName>,
 }

@@ -83,6 +83,20 @@ pub enum ObjectId {
         /// The owned sequence.
         sequence: QualifiedName,
     },
+    /// The link of a partition to its partitioned table (`ATTACH
+    /// PARTITION`) or of a child table to a parent (`INHERIT`).
+    Inheritance {
+        /// The partition or child table.
+        table: QualifiedName,
+        /// The partitioned or parent table.
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE … REPLICA IDENTITY …`, apart from the table so that it
+    /// can follow the index it names.
+    ReplicaIdentity {
+        /// The table.
+        table: QualifiedName,
+    },
 }
 
 impl ObjectId {
@@ -97,6 +111,8 @@ impl ObjectId {
             ObjectId::Constraint { .. } => "constraint",
             ObjectId::Index { .. } => "index",
             ObjectId::SequenceOwnership { .. } => "sequence ownership",
+            ObjectId::Inheritance { .. } => "inheritance",
+            ObjectId::ReplicaIdentity { .. } => "replica identity",
         }
     }
 
@@ -104,6 +120,9 @@ impl ObjectId {
     pub fn table(&self) -> Option<&QualifiedName> {
         match self {
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => Some(table),
+            ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
+                Some(table)
+            }
             _ => None,
         }
     }
@@ -118,6 +137,9 @@ impl ObjectId {
             | ObjectId::Index { name }
             | ObjectId::SequenceOwnership { sequence: name } => Some(&name.schema),
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
+                Some(&table.schema)
+            }
+            ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
                 Some(&table.schema)
             }
         }
@@ -144,6 +166,10 @@ impl fmt::Display for ObjectId {
             ObjectId::Constraint { table, constraint } => {
                 write!(f, "constraint {} on {}", Ident(constraint), table)
             }
+            ObjectId::Inheritance { table, parent } => {
+                write!(f, "inheritance of {table} from {parent}")
+            }
+            ObjectId::ReplicaIdentity { table } => write!(f, "replica identity of {table}"),
         }
     }
 }

@@ -10,6 +10,7 @@
 pub mod describe;
 mod hazard;
 mod order;
+mod partitions;
 mod render;
 pub mod verify;
 

@@ -23,14 +23,16 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
+        ObjectId::Inheritance { .. } => 8,
+        ObjectId::ReplicaIdentity { .. } => 9,
     };
     match action {
-        Action::Drop => 7 - create,
+        Action::Drop => 9 - create,
         Action::CreateOrAlter => create,
     }
 }
 
-struct Graph<'a> {
+pub(crate) struct Graph<'a> {
     graph: DiGraph<Vertex, ()>,
     index: BTreeMap<Vertex, NodeIndex>,
     steps: BTreeMap<NodeIndex, Vec<&'a Change>>,
@@ -65,6 +67,11 @@ impl<'a> Graph<'a> {
             ObjectId::Index { name } => catalog.indexes.get(name).map(|i| ObjectId::Table {
                 name: i.table.clone(),
             }),
+            ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
+                Some(ObjectId::Table {
+                    name: table.clone(),
+                })
+            }
             _ => None,
         }
     }
@@ -74,7 +81,7 @@ impl<'a> Graph<'a> {
     ///
     /// A vertex that only comments does not count: a column of a new table
     /// may have a vertex for its comment, but `CREATE TABLE` makes it.
-    fn resolve(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
+    pub(crate) fn resolve(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
         let exact = self.index.get(&(action, id.clone())).copied();
         if let Some(i) = exact
             && !self.only_comments(i)
@@ -102,11 +109,21 @@ impl<'a> Graph<'a> {
         })
     }
 
-    fn exact(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
+    pub(crate) fn exact(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
         self.index.get(&(action, id.clone())).copied()
     }
 
-    fn edge(&mut self, from: Option<NodeIndex>, to: Option<NodeIndex>) {
+    /// Every vertex, in identity order.
+    pub(crate) fn vertices(&self) -> Vec<Vertex> {
+        self.index.keys().cloned().collect()
+    }
+
+    /// The catalog the plan leads to.
+    pub(crate) fn new_catalog(&self) -> &'a Catalog {
+        self.new
+    }
+
+    pub(crate) fn edge(&mut self, from: Option<NodeIndex>, to: Option<NodeIndex>) {
         if let (Some(a), Some(b)) = (from, to)
             && a != b
         {
@@ -203,6 +220,8 @@ pub(crate) fn order<'a>(
             g.edge(altered, dropped);
         }
     }
+
+    crate::partitions::edges(&mut g);
 
     // Kahn's algorithm, taking the smallest ready vertex each time.
     let key = |g: &Graph, i: NodeIndex| {

@@ -1,0 +1,353 @@
+//! Partitions, table inheritance, replica identity and per-column storage.
+//!
+//! A child table (a partition, or a table that `INHERITS`) shares columns and
+//! constraints with its parents, and most changes to a parent recurse into
+//! it: `ADD COLUMN`, `ALTER COLUMN … TYPE`, `SET DEFAULT`, `SET NOT NULL`,
+//! `ADD CONSTRAINT`. So a child is compared not as it was, but as the
+//! server leaves it once its parents' own changes have reached it; what
+//! differs then is the child's own business.
+
+use gen_model::{
+    Catalog, Column, ColumnStorage, ConstraintKind, Index, ObjectId, QualifiedName,
+    ReplicaIdentity, Table,
+};
+
+use crate::table::{alter_column, create_table};
+use crate::{Change, ColumnAction, comment};
+
+/// Whether the table is dropped and created again: being partitioned, and
+/// the partition key, cannot change in place, and a child goes down with a
+/// rebuilt parent (`DROP TABLE` takes partitions with it and refuses while
+/// inheriting tables exist).
+pub(crate) fn rebuilt(name: &QualifiedName, old: &Catalog, new: &Catalog) -> bool {
+    let (Some(o), Some(n)) = (old.tables.get(name), new.tables.get(name)) else {
+        return false;
+    };
+    if o.inheritance.partition_key != n.inheritance.partition_key {
+        return true;
+    }
+    o.inheritance
+        .parents
+        .iter()
+        .filter(|p| *p != name && n.inheritance.parents.contains(p))
+        .any(|p| rebuilt(p, old, new))
+}
+
+/// The link between `t` and `parent`, as the change that makes it.
+fn link(t: &Table, parent: &QualifiedName) -> Change {
+    match &t.inheritance.partition_bound {
+        Some(bound) => Change::AttachPartition {
+            table: t.name.clone(),
+            parent: parent.clone(),
+            bound: bound.clone(),
+        },
+        None => Change::Inherit {
+            table: t.name.clone(),
+            parent: parent.clone(),
+        },
+    }
+}
+
+/// The change that undoes the link between `t` and `parent`.
+fn unlink(t: &Table, parent: &QualifiedName) -> Change {
+    if t.inheritance.partition_bound.is_some() {
+        Change::DetachPartition {
+            table: t.name.clone(),
+            parent: parent.clone(),
+        }
+    } else {
+        Change::NoInherit {
+            table: t.name.clone(),
+            parent: parent.clone(),
+        }
+    }
+}
+
+/// Whether `parent` is a parent of both `o` and `n` in the same way (the
+/// same partition bound, or both by plain inheritance).
+fn kept(parent: &QualifiedName, o: &Table, n: &Table) -> bool {
+    o.inheritance.parents.contains(parent)
+        && n.inheritance.parents.contains(parent)
+        && o.inheritance.partition_bound == n.inheritance.partition_bound
+}
+
+/// Emits the links `o` loses and gains on its way to `n` and its replica
+/// identity, and returns the pair of tables whose remaining differences are
+/// the table's own: `o` as its kept parents' changes leave it, and `n`
+/// without what those parents give it.
+pub(crate) fn prepare(
+    o: &Table,
+    n: &Table,
+    old: &Catalog,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> (Table, Table) {
+    let kept_parents: Vec<&QualifiedName> = n
+        .inheritance
+        .parents
+        .iter()
+        .filter(|p| kept(p, o, n))
+        .collect();
+    for parent in &o.inheritance.parents {
+        if !kept(parent, o, n) {
+            out.push(unlink(o, parent));
+        }
+    }
+    let mut linked = false;
+    for parent in &n.inheritance.parents {
+        if !kept(parent, o, n) {
+            out.push(link(n, parent));
+            linked = true;
+        }
+    }
+    if o.replica_identity != n.replica_identity {
+        out.push(Change::SetReplicaIdentity {
+            table: n.name.clone(),
+            identity: n.replica_identity.clone(),
+        });
+    }
+
+    let mut base = o.clone();
+    let mut target = n.clone();
+    for parent in &kept_parents {
+        let (Some(po), Some(pn)) = (old.tables.get(*parent), new.tables.get(*parent)) else {
+            continue;
+        };
+        let mut i = 0;
+        while i < base.columns.len() {
+            let c = &mut base.columns[i];
+            let from_parent = c.inherited.count > 0 && po.column(&c.name).is_some();
+            match (from_parent, po.column(&c.name), pn.column(&c.name)) {
+                (true, Some(_), None) if c.inherited.only_inherited() => {
+                    // The parent's DROP COLUMN takes the child's copy along.
+                    base.columns.remove(i);
+                    continue;
+                }
+                (true, Some(_), None) => c.inherited.count -= 1,
+                (true, Some(pc_old), Some(pc_new)) => recurse(pc_old, pc_new, c),
+                _ => {}
+            }
+            i += 1;
+        }
+        for pc in &pn.columns {
+            if po.column(&pc.name).is_none() && base.column(&pc.name).is_none() {
+                // The parent's ADD COLUMN adds it here too.
+                base.columns.push(inherited_copy(pc, None));
+            }
+        }
+    }
+    if !kept_parents.is_empty() {
+        // Constraints a parent gives are added and dropped through the parent.
+        base.constraints
+            .retain(|_, c| !c.inherited.only_inherited());
+    }
+    target.constraints.retain(|name, c| {
+        !c.inherited.only_inherited()
+            || o.constraints.contains_key(name)
+            // A table being attached must have the parent's checks already.
+            || (linked && kept_parents.is_empty() && c.kind == ConstraintKind::Check)
+    });
+    if !kept_parents.is_empty() {
+        target
+            .constraints
+            .retain(|_, c| !c.inherited.only_inherited());
+    }
+    (base, target)
+}
+
+/// Carries into a child's column what a parent's change to the same column
+/// does to it.
+fn recurse(parent_old: &Column, parent_new: &Column, child: &mut Column) {
+    if parent_old.data_type != parent_new.data_type || parent_old.collation != parent_new.collation
+    {
+        child.data_type = parent_new.data_type.clone();
+        child.base_type = parent_new.base_type.clone();
+        child.collation = parent_new.collation.clone();
+    }
+    if parent_old.not_null != parent_new.not_null {
+        child.not_null = parent_new.not_null;
+    }
+    if parent_old.default != parent_new.default {
+        child.default = parent_new.default.clone();
+    }
+    let (so, sn) = (&parent_old.storage, &parent_new.storage);
+    if so.statistics != sn.statistics {
+        child.storage.statistics = sn.statistics;
+    }
+    if so.storage != sn.storage {
+        child.storage.storage = sn.storage.clone();
+    }
+    if so.compression != sn.compression {
+        child.storage.compression = sn.compression.clone();
+    }
+}
+
+/// A parent's column as a child gets it without declaring it.
+fn inherited_copy(parent: &Column, comment: Option<&String>) -> Column {
+    let mut c = parent.clone();
+    c.inherited = gen_model::Inherited {
+        local: false,
+        count: 1,
+    };
+    c.identity = None;
+    c.comment = comment.cloned();
+    c.storage.statistics = None;
+    c
+}
+
+/// What follows `CREATE TABLE` of `n`: the settings of the columns a child
+/// gets from its parents but holds differently (its own default, `NOT
+/// NULL`, …), storage settings `CREATE TABLE` cannot say, and the replica
+/// identity.
+pub(crate) fn after_create(n: &Table, new: &Catalog, out: &mut Vec<Change>) {
+    for c in &n.columns {
+        let parent_column = n
+            .inheritance
+            .parents
+            .iter()
+            .filter_map(|p| new.tables.get(p)?.column(&c.name))
+            .next();
+        match parent_column {
+            Some(pc) if c.inherited.only_inherited() => {
+                let base = inherited_copy(pc, c.comment.as_ref());
+                alter_column(&n.name, &base, c, [new, new], out);
+            }
+            _ => {
+                let base = ColumnStorage {
+                    type_storage: c.storage.type_storage.clone(),
+                    ..ColumnStorage::default()
+                };
+                storage_changes(&n.name, &c.name, &base, &c.storage, out);
+            }
+        }
+    }
+    if n.replica_identity != ReplicaIdentity::Default {
+        out.push(Change::SetReplicaIdentity {
+            table: n.name.clone(),
+            identity: n.replica_identity.clone(),
+        });
+    }
+}
+
+/// `SET STATISTICS`, `SET STORAGE` and `SET COMPRESSION` for one column.
+pub(crate) fn storage_changes(
+    table: &QualifiedName,
+    column: &str,
+    o: &ColumnStorage,
+    n: &ColumnStorage,
+    out: &mut Vec<Change>,
+) {
+    let mut push = |action| {
+        out.push(Change::AlterColumn {
+            table: table.clone(),
+            column: column.to_owned(),
+            action,
+        })
+    };
+    if o.statistics != n.statistics {
+        push(ColumnAction::SetStatistics(n.statistics));
+    }
+    if o.storage != n.storage {
+        push(ColumnAction::SetStorage(
+            n.storage.clone().unwrap_or_else(|| n.type_storage.clone()),
+        ));
+    }
+    if o.compression != n.compression {
+        push(ColumnAction::SetCompression(n.compression.clone()));
+    }
+}
+
+/// Drops `o` and creates `n` again, for a table rebuilt because of a
+/// change it cannot take in place.
+pub(crate) fn rebuild(o: &Table, n: &Table, new: &Catalog, out: &mut Vec<Change>) {
+    out.push(Change::DropTable(o.clone()));
+    create_table(n, new, out);
+}
+
+/// Drops and creates a table that depends on an object rebuilt in the plan
+/// (a partition whose partitioned table is rebuilt). Its indexes follow by
+/// the same closure, being dependents of the table.
+pub(crate) fn recreate_table(
+    name: &QualifiedName,
+    old: &Catalog,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> bool {
+    let (Some(o), Some(n)) = (old.tables.get(name), new.tables.get(name)) else {
+        return false;
+    };
+    rebuild(o, n, new, out);
+    true
+}
+
+/// `ALTER INDEX parent ATTACH PARTITION index` for an index that exists on
+/// both sides and is attached only in `new`.
+pub(crate) fn attach_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for n in new.indexes.values() {
+        let Some(parent) = &n.parent else { continue };
+        if let Some(o) = old.indexes.get(&n.name)
+            && o.parent.is_none()
+            && o.table == n.table
+            && !rebuilt(&n.table, old, new)
+        {
+            out.push(Change::AttachIndex {
+                parent: parent.clone(),
+                index: n.name.clone(),
+            });
+        }
+    }
+}
+
+/// A replica identity rebuilt with the index it names.
+pub(crate) fn recreate_replica_identity(
+    table: &QualifiedName,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> bool {
+    let Some(n) = new.tables.get(table) else {
+        return false;
+    };
+    out.push(Change::SetReplicaIdentity {
+        table: table.clone(),
+        identity: n.replica_identity.clone(),
+    });
+    true
+}
+
+/// The index of a partition attached to its parent's index is made and
+/// dropped with that one; only its comment is its own. True when `o`/`n`
+/// is such an index and has been dealt with here.
+pub(crate) fn partition_index(
+    o: Option<&Index>,
+    n: Option<&Index>,
+    old: &Catalog,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> bool {
+    let still_attached = |i: &Index| {
+        let Some(parent_index) = i.parent.as_ref().and_then(|p| old.indexes.get(p)) else {
+            return false;
+        };
+        new.tables
+            .get(&i.table)
+            .is_some_and(|t| t.inheritance.parents.contains(&parent_index.table))
+    };
+    match (o, n) {
+        (_, Some(n)) if n.parent.is_some() => {
+            let old_comment = o.and_then(|o| o.comment.as_ref());
+            comment(
+                ObjectId::Index {
+                    name: n.name.clone(),
+                },
+                old_comment,
+                n.comment.as_ref(),
+                out,
+            );
+            true
+        }
+        // Dropped with the parent's index, or detached with its table and
+        // then dropped on its own.
+        (Some(o), None) => o.parent.is_some() && (still_attached(o) || rebuilt(&o.table, old, new)),
+        _ => false,
+    }
+}
