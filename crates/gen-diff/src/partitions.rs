@@ -130,9 +130,25 @@ pub(crate) fn prepare(
             i += 1;
         }
         for pc in &pn.columns {
-            if po.column(&pc.name).is_none() && base.column(&pc.name).is_none() {
+            if po.column(&pc.name).is_some() {
+                continue;
+            }
+            let inherited_only = n
+                .column(&pc.name)
+                .is_some_and(|c| c.inherited.only_inherited());
+            match base.columns.iter().position(|c| c.name == pc.name) {
                 // The parent's ADD COLUMN adds it here too.
-                base.columns.push(inherited_copy(pc, None));
+                None => base.columns.push(inherited_copy(pc, None)),
+                // It would merge with the child's own column and stay
+                // declared here: the child's goes first.
+                Some(i) if inherited_only && base.columns[i].inherited.count == 0 => {
+                    out.push(Change::DropColumn {
+                        table: n.name.clone(),
+                        column: base.columns[i].clone(),
+                    });
+                    base.columns[i] = inherited_copy(pc, None);
+                }
+                Some(_) => {}
             }
         }
     }

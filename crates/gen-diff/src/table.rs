@@ -190,6 +190,7 @@ fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
         table: table.clone(),
         column: c.clone(),
     });
+    partitions::storage_changes(table, &c.name, &Default::default(), &c.storage, out);
     comment(column_id(table, &c.name), None, c.comment.as_ref(), out);
 }
 

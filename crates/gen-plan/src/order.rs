@@ -118,6 +118,11 @@ impl<'a> Graph<'a> {
         self.index.keys().cloned().collect()
     }
 
+    /// The catalog the plan starts from.
+    pub(crate) fn old_catalog(&self) -> &'a Catalog {
+        self.old
+    }
+
     /// The catalog the plan leads to.
     pub(crate) fn new_catalog(&self) -> &'a Catalog {
         self.new

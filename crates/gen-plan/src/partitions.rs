@@ -164,11 +164,36 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
             }
         }
     }
+    // A column a child inherited goes with the parent's before the child
+    // declares one of that name itself.
+    let old = g.old_catalog();
+    for t in old.tables.values() {
+        for parent in &t.inheritance.parents {
+            for c in t.columns.iter().filter(|c| c.inherited.count > 0) {
+                let parent_column = ObjectId::Column {
+                    table: parent.clone(),
+                    column: c.name.clone(),
+                };
+                let child_column = ObjectId::Column {
+                    table: t.name.clone(),
+                    column: c.name.clone(),
+                };
+                let (from, to) = (
+                    g.exact(Action::Drop, &parent_column),
+                    g.exact(Action::CreateOrAlter, &child_column),
+                );
+                g.edge(from, to);
+            }
+        }
+    }
     for (parent_column, child_column) in pairs {
         let (from, to) = (
             g.exact(Action::CreateOrAlter, &parent_column),
             g.exact(Action::CreateOrAlter, &child_column),
         );
         g.edge(from, to);
+        // A child's own column of that name goes before the parent's comes.
+        let dropped = g.exact(Action::Drop, &child_column);
+        g.edge(dropped, from);
     }
 }
