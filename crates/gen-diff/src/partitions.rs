@@ -367,3 +367,210 @@ pub(crate) fn partition_index(
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use gen_model::{Catalog, Column, Constraint, Inherited, QualifiedName, Table};
+
+    use crate::{Change, ColumnAction, diff};
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn col(name: &str) -> Column {
+        Column {
+            name: name.to_owned(),
+            data_type: "integer".to_owned(),
+            base_type: "integer".to_owned(),
+            collation: None,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+            inherited: Inherited::default(),
+            storage: Default::default(),
+        }
+    }
+
+    fn inherited(mut c: Column) -> Column {
+        c.inherited = Inherited {
+            local: false,
+            count: 1,
+        };
+        c
+    }
+
+    fn table(name: &str, columns: Vec<Column>) -> Table {
+        Table {
+            name: q(name),
+            unlogged: false,
+            options: Vec::new(),
+            columns,
+            constraints: Default::default(),
+            comment: None,
+            inheritance: Default::default(),
+            replica_identity: Default::default(),
+        }
+    }
+
+    fn partitioned(name: &str, key: &str, columns: Vec<Column>) -> Table {
+        let mut t = table(name, columns);
+        t.inheritance.partition_key = Some(key.to_owned());
+        t
+    }
+
+    fn partition(name: &str, parent: &Table, bound: &str) -> Table {
+        let mut t = table(
+            name,
+            parent.columns.iter().cloned().map(inherited).collect(),
+        );
+        t.inheritance.parents = vec![parent.name.clone()];
+        t.inheritance.partition_bound = Some(bound.to_owned());
+        t
+    }
+
+    fn catalog(tables: Vec<Table>) -> Catalog {
+        let mut c = Catalog::default();
+        for t in tables {
+            c.tables.insert(t.name.clone(), t);
+        }
+        c
+    }
+
+    fn kinds(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| {
+                let (action, id) = c.target();
+                let debug = format!("{c:?}");
+                let variant = debug
+                    .split([' ', '('])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                format!("{variant} {action:?} {id}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_column_added_to_a_partitioned_table_is_added_once() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let old = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        let parent = partitioned("m", "RANGE (a)", vec![col("a"), col("b")]);
+        let new = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            ["AddColumn CreateOrAlter column public.m.b"]
+        );
+        assert_eq!(
+            kinds(&diff(&new, &old)),
+            ["DropColumn Drop column public.m.b"]
+        );
+    }
+
+    #[test]
+    fn a_partition_of_its_own_default_sets_it_after_the_parent_change_reaches_it() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let old = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        let mut b = col("b");
+        b.default = Some("1".to_owned());
+        let parent = partitioned("m", "RANGE (a)", vec![col("a"), b]);
+        let mut child = partition("m1", &parent, "DEFAULT");
+        child.columns[1].default = Some("2".to_owned());
+        let new = catalog(vec![parent, child]);
+        let changes = diff(&old, &new);
+        assert!(changes.contains(&Change::AlterColumn {
+            table: q("m1"),
+            column: "b".to_owned(),
+            action: ColumnAction::SetDefault("2".to_owned()),
+        }));
+        assert!(
+            !changes
+                .iter()
+                .any(|c| matches!(c, Change::AddColumn { table, .. } if table == &q("m1")))
+        );
+    }
+
+    #[test]
+    fn a_table_that_gains_a_parent_is_attached_after_taking_its_checks() {
+        let mut parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        parent.constraints.insert(
+            "m_a_check".to_owned(),
+            Constraint {
+                name: "m_a_check".to_owned(),
+                kind: gen_model::ConstraintKind::Check,
+                definition: "CHECK ((a > 0))".to_owned(),
+                columns: vec!["a".to_owned()],
+                references: None,
+                validated: true,
+                comment: None,
+                index_comment: None,
+                inherited: Inherited::default(),
+            },
+        );
+        let old = catalog(vec![parent.clone(), table("m1", vec![col("a")])]);
+        let mut child = partition("m1", &parent, "DEFAULT");
+        let mut check = parent.constraints["m_a_check"].clone();
+        check.inherited = Inherited {
+            local: false,
+            count: 1,
+        };
+        child.constraints.insert(check.name.clone(), check);
+        let new = catalog(vec![parent, child]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "AttachPartition CreateOrAlter inheritance of public.m1 from public.m",
+                "AddConstraint CreateOrAlter constraint m_a_check on public.m1",
+            ]
+        );
+        // Detached, the table keeps the check as its own; the old side lacks it.
+        assert_eq!(
+            kinds(&diff(&new, &old)),
+            [
+                "DetachPartition Drop inheritance of public.m1 from public.m",
+                "DropConstraint Drop constraint m_a_check on public.m1",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_partition_key_rebuilds_the_table_and_its_partitions() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let old = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        let parent = partitioned("m", "LIST (a)", vec![col("a")]);
+        let new = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "DropTable Drop table public.m",
+                "CreateTable CreateOrAlter table public.m",
+                "DropTable Drop table public.m1",
+                "CreateTable CreateOrAlter table public.m1",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_bound_detaches_and_attaches_again() {
+        let parent = partitioned("m", "LIST (a)", vec![col("a")]);
+        let old = catalog(vec![
+            parent.clone(),
+            partition("m1", &parent, "FOR VALUES IN (1)"),
+        ]);
+        let new = catalog(vec![
+            parent.clone(),
+            partition("m1", &parent, "FOR VALUES IN (2)"),
+        ]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "DetachPartition Drop inheritance of public.m1 from public.m",
+                "AttachPartition CreateOrAlter inheritance of public.m1 from public.m",
+            ]
+        );
+    }
+}

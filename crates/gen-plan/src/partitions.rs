@@ -197,3 +197,165 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
         g.edge(dropped, from);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use gen_model::{
+        Catalog, Column, Index, Inherited, ObjectId, QualifiedName, ReplicaIdentity, Table,
+    };
+
+    use crate::plan;
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn col(name: &str) -> Column {
+        Column {
+            name: name.to_owned(),
+            data_type: "integer".to_owned(),
+            base_type: "integer".to_owned(),
+            collation: None,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+            inherited: Inherited::default(),
+            storage: Default::default(),
+        }
+    }
+
+    fn table(name: &str, columns: Vec<Column>) -> Table {
+        Table {
+            name: q(name),
+            unlogged: false,
+            options: Vec::new(),
+            columns,
+            constraints: Default::default(),
+            comment: None,
+            inheritance: Default::default(),
+            replica_identity: Default::default(),
+        }
+    }
+
+    fn partitioned(name: &str) -> Table {
+        let mut t = table(name, vec![col("a")]);
+        t.inheritance.partition_key = Some("LIST (a)".to_owned());
+        t
+    }
+
+    fn partition(name: &str, parent: &str, bound: &str) -> Table {
+        let mut c = col("a");
+        c.inherited = Inherited {
+            local: false,
+            count: 1,
+        };
+        let mut t = table(name, vec![c]);
+        t.inheritance.parents = vec![q(parent)];
+        t.inheritance.partition_bound = Some(bound.to_owned());
+        t
+    }
+
+    /// A catalog with the dependency edges introspection would find: each
+    /// link on both tables, a partition on its parent (`pg_depend`).
+    fn catalog(tables: Vec<Table>) -> Catalog {
+        let mut c = Catalog::default();
+        for t in tables {
+            let id = ObjectId::Table {
+                name: t.name.clone(),
+            };
+            for parent in &t.inheritance.parents {
+                let link = ObjectId::Inheritance {
+                    table: t.name.clone(),
+                    parent: parent.clone(),
+                };
+                let parent = ObjectId::Table {
+                    name: parent.clone(),
+                };
+                c.depends.insert((link.clone(), id.clone()));
+                c.depends.insert((link, parent.clone()));
+                c.depends.insert((id.clone(), parent));
+            }
+            for col in &t.columns {
+                c.depends.insert((
+                    ObjectId::Column {
+                        table: t.name.clone(),
+                        column: col.name.clone(),
+                    },
+                    id.clone(),
+                ));
+            }
+            c.tables.insert(t.name.clone(), t);
+        }
+        c
+    }
+
+    fn sql(old: &Catalog, new: &Catalog) -> String {
+        plan(old, new).expect("plans order").sql()
+    }
+
+    #[test]
+    fn a_partition_is_created_after_its_parent_and_declares_no_columns() {
+        let new = catalog(vec![
+            partition("m1", "m", "FOR VALUES IN (1)"),
+            partitioned("m"),
+        ]);
+        assert_eq!(
+            sql(&Catalog::default(), &new),
+            "CREATE TABLE public.m (\n    a integer\n) PARTITION BY LIST (a);\n\n\
+             CREATE TABLE public.m1 PARTITION OF public.m FOR VALUES IN (1);\n"
+        );
+    }
+
+    #[test]
+    fn a_surviving_partition_is_detached_before_its_parent_is_dropped() {
+        let old = catalog(vec![
+            partitioned("m"),
+            partition("m1", "m", "FOR VALUES IN (1)"),
+        ]);
+        let new = catalog(vec![table("m1", vec![col("a")])]);
+        assert_eq!(
+            sql(&old, &new),
+            "ALTER TABLE public.m DETACH PARTITION public.m1;\n\nDROP TABLE public.m;\n"
+        );
+    }
+
+    #[test]
+    fn attaching_follows_the_columns_the_table_gains() {
+        let old = catalog(vec![partitioned("m"), table("m1", Vec::new())]);
+        let new = catalog(vec![partitioned("m"), partition("m1", "m", "DEFAULT")]);
+        assert_eq!(
+            sql(&old, &new),
+            "ALTER TABLE public.m1 ADD COLUMN a integer;\n\n\
+             ALTER TABLE public.m ATTACH PARTITION public.m1 DEFAULT;\n"
+        );
+    }
+
+    #[test]
+    fn replica_identity_follows_the_index_it_names() {
+        let old = catalog(vec![table("t", vec![col("a")])]);
+        let mut t = table("t", vec![col("a")]);
+        t.replica_identity = ReplicaIdentity::Index("t_a".to_owned());
+        let mut new = catalog(vec![t]);
+        new.indexes.insert(
+            q("t_a"),
+            Index {
+                name: q("t_a"),
+                table: q("t"),
+                definition: "CREATE UNIQUE INDEX t_a ON public.t USING btree (a)".to_owned(),
+                comment: None,
+                parent: None,
+            },
+        );
+        new.depends.insert((
+            ObjectId::ReplicaIdentity { table: q("t") },
+            ObjectId::Index { name: q("t_a") },
+        ));
+        assert_eq!(
+            sql(&old, &new),
+            "CREATE UNIQUE INDEX t_a ON public.t USING btree (a);\n\n\
+             ALTER TABLE public.t REPLICA IDENTITY USING INDEX t_a;\n"
+        );
+    }
+}
