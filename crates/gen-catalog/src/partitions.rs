@@ -98,14 +98,25 @@ pub(crate) fn structural_depends(catalog: &Catalog, edges: &mut Vec<(ObjectId, O
     }
     for i in catalog.indexes.values() {
         if let Some(parent) = &i.parent {
+            let index = ObjectId::Index {
+                name: i.name.clone(),
+            };
             edges.push((
-                ObjectId::Index {
-                    name: i.name.clone(),
-                },
+                index.clone(),
                 ObjectId::Index {
                     name: parent.clone(),
                 },
             ));
+            // Attached only once its table is.
+            if let Some(p) = catalog.indexes.get(parent) {
+                edges.push((
+                    index,
+                    ObjectId::Inheritance {
+                        table: i.table.clone(),
+                        parent: p.table.clone(),
+                    },
+                ));
+            }
         }
     }
 }

@@ -26,6 +26,25 @@ pub(crate) fn rebuilt(name: &QualifiedName, old: &Catalog, new: &Catalog) -> boo
     if o.inheritance.partition_key != n.inheritance.partition_key {
         return true;
     }
+    // `INHERIT` leaves the child's own columns and checks declared on the
+    // child (`attislocal`); nothing turns them into inherited-only ones as
+    // a child created with `INHERITS` has them, so such a child is built anew.
+    let gains_parent = n.inheritance.partition_bound.is_none()
+        && n.inheritance
+            .parents
+            .iter()
+            .any(|p| !o.inheritance.parents.contains(p));
+    if gains_parent
+        && (n
+            .columns
+            .iter()
+            .any(|c| c.inherited.only_inherited() && o.column(&c.name).is_some())
+            || n.constraints
+                .iter()
+                .any(|(k, c)| c.inherited.only_inherited() && o.constraints.contains_key(k)))
+    {
+        return true;
+    }
     o.inheritance
         .parents
         .iter()
@@ -356,6 +375,29 @@ pub(crate) fn partition_index(
                     name: n.name.clone(),
                 },
                 old_comment,
+                n.comment.as_ref(),
+                out,
+            );
+            true
+        }
+        // Still attached to a parent's index that goes away: it goes too,
+        // and comes back on its own.
+        (Some(o), Some(n))
+            if o.parent.is_some()
+                && still_attached(o)
+                && o.parent.as_ref().is_some_and(|p| {
+                    !new.indexes.contains_key(p)
+                        || out
+                            .iter()
+                            .any(|c| matches!(c, Change::DropIndex(d) if &d.name == p))
+                }) =>
+        {
+            out.push(Change::CreateIndex(n.clone()));
+            comment(
+                ObjectId::Index {
+                    name: n.name.clone(),
+                },
+                None,
                 n.comment.as_ref(),
                 out,
             );

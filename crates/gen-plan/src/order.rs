@@ -118,6 +118,21 @@ impl<'a> Graph<'a> {
         self.index.keys().cloned().collect()
     }
 
+    /// Whether vertex `i` creates or drops a whole table.
+    pub(crate) fn is_whole(&self, i: NodeIndex) -> bool {
+        self.whole.contains(&i)
+    }
+
+    /// Turns the edge `from → to`, if there is one, into `to → from`.
+    pub(crate) fn reverse(&mut self, from: Option<NodeIndex>, to: Option<NodeIndex>) {
+        if let (Some(a), Some(b)) = (from, to)
+            && let Some(e) = self.graph.find_edge(a, b)
+        {
+            self.graph.remove_edge(e);
+            self.graph.update_edge(b, a, ());
+        }
+    }
+
     /// The catalog the plan starts from.
     pub(crate) fn old_catalog(&self) -> &'a Catalog {
         self.old

@@ -186,12 +186,41 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
             }
         }
     }
+    // The index of a partition that its parent's dropped index takes along
+    // is created again after that drop, not before.
+    for n in g.new_catalog().indexes.values() {
+        let Some(o) = g.old_catalog().indexes.get(&n.name) else {
+            continue;
+        };
+        if let Some(parent) = &o.parent
+            && n.parent.is_none()
+        {
+            let create = g.exact(
+                Action::CreateOrAlter,
+                &ObjectId::Index {
+                    name: n.name.clone(),
+                },
+            );
+            let drop = g.resolve(
+                Action::Drop,
+                &ObjectId::Index {
+                    name: parent.clone(),
+                },
+            );
+            g.reverse(create, drop);
+        }
+    }
     for (parent_column, child_column) in pairs {
-        let (from, to) = (
-            g.exact(Action::CreateOrAlter, &parent_column),
-            g.exact(Action::CreateOrAlter, &child_column),
-        );
+        // A new child is created after the parent's columns change, which
+        // then need not reach it.
+        let from = g.exact(Action::CreateOrAlter, &parent_column);
+        let to = g.resolve(Action::CreateOrAlter, &child_column);
         g.edge(from, to);
+        let child_table = child_column
+            .table()
+            .and_then(|t| g.exact(Action::CreateOrAlter, &ObjectId::Table { name: t.clone() }))
+            .filter(|&i| g.is_whole(i));
+        g.edge(from, child_table);
         // A child's own column of that name goes before the parent's comes.
         let dropped = g.exact(Action::Drop, &child_column);
         g.edge(dropped, from);
