@@ -83,6 +83,16 @@ pub enum ObjectId {
         /// The owned sequence.
         sequence: QualifiedName,
     },
+    /// `CREATE VIEW schema.name`
+    View {
+        /// View name.
+        name: QualifiedName,
+    },
+    /// `CREATE MATERIALIZED VIEW schema.name`
+    MaterializedView {
+        /// Materialized view name.
+        name: QualifiedName,
+    },
     /// The link of a partition to its partitioned table (`ATTACH
     /// PARTITION`) or of a child table to a parent (`INHERIT`).
     Inheritance {
@@ -111,6 +121,8 @@ impl ObjectId {
             ObjectId::Constraint { .. } => "constraint",
             ObjectId::Index { .. } => "index",
             ObjectId::SequenceOwnership { .. } => "sequence ownership",
+            ObjectId::View { .. } => "view",
+            ObjectId::MaterializedView { .. } => "materialized view",
             ObjectId::Inheritance { .. } => "inheritance",
             ObjectId::ReplicaIdentity { .. } => "replica identity",
         }
@@ -135,7 +147,9 @@ impl ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => Some(&name.schema),
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => Some(&name.schema),
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
@@ -157,7 +171,9 @@ impl fmt::Display for ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => {
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => {
                 write!(f, "{} {}", self.kind(), name)
             }
             ObjectId::Column { table, column } => {

@@ -23,11 +23,13 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
-        ObjectId::Inheritance { .. } => 8,
-        ObjectId::ReplicaIdentity { .. } => 9,
+        ObjectId::View { .. } => 8,
+        ObjectId::MaterializedView { .. } => 9,
+        ObjectId::Inheritance { .. } => 10,
+        ObjectId::ReplicaIdentity { .. } => 11,
     };
     match action {
-        Action::Drop => 9 - create,
+        Action::Drop => 11 - create,
         Action::CreateOrAlter => create,
     }
 }
@@ -103,7 +105,9 @@ impl<'a> Graph<'a> {
             steps.iter().all(|c| {
                 matches!(
                     c,
-                    Change::Comment { .. } | Change::ConstraintIndexComment { .. }
+                    Change::Comment { .. }
+                        | Change::ConstraintIndexComment { .. }
+                        | Change::ViewColumnComment { .. }
                 )
             })
         })

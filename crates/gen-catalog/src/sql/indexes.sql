@@ -21,7 +21,7 @@ LEFT JOIN pg_class pc ON pc.oid = ih.inhparent
 LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
 LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass
      AND d.objsubid = 0
-WHERE tc.relkind IN ('r', 'p')
+WHERE tc.relkind IN ('r', 'm', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (

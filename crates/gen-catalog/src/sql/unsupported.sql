@@ -11,12 +11,11 @@ WITH ext AS (
 )
 SELECT kind, identity FROM (
   SELECT 'pg_class'::regclass AS classid, c.oid AS objid,
-         CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-              WHEN 'f' THEN 'foreign table'
+         CASE c.relkind WHEN 'f' THEN 'foreign table'
               WHEN 'c' THEN 'composite type' END AS kind,
          quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('v', 'm', 'f', 'c')
+  WHERE c.relkind IN ('f', 'c')
   UNION ALL
   SELECT 'pg_proc'::regclass, p.oid,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
