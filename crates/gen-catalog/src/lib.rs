@@ -6,6 +6,7 @@
 //! server version compare as text.
 
 mod ignore;
+mod partitions;
 mod reconcile;
 mod security;
 
@@ -277,6 +278,8 @@ impl Builder {
                     columns: Vec::new(),
                     constraints: BTreeMap::new(),
                     comment: r.get("comment"),
+                    inheritance: partitions::inheritance(r),
+                    replica_identity: partitions::replica_identity(r),
                 },
             );
         }
@@ -337,6 +340,8 @@ impl Builder {
                 },
                 generated,
                 comment: r.get("comment"),
+                inherited: partitions::inherited(r, "attislocal", "attinhcount"),
+                storage: partitions::column_storage(r),
             });
         }
         self.attach_columns(current.map(|(_, name)| name), &mut gathered);
@@ -399,6 +404,7 @@ impl Builder {
                 validated: r.get("convalidated"),
                 comment: r.get("comment"),
                 index_comment: r.get("index_comment"),
+                inherited: partitions::inherited(r, "conislocal", "coninhcount"),
             };
             if let Some(table) = self.catalog.tables.get_mut(&table_name) {
                 table.constraints.insert(name, constraint);
@@ -425,6 +431,13 @@ impl Builder {
                     table,
                     definition: r.get("definition"),
                     comment: r.get("comment"),
+                    parent: match (
+                        r.get::<_, Option<String>>("parent_schema"),
+                        r.get::<_, Option<String>>("parent_name"),
+                    ) {
+                        (Some(s), Some(n)) => Some(QualifiedName::new(s, n)),
+                        _ => None,
+                    },
                 },
             );
         }
@@ -645,6 +658,7 @@ impl Builder {
             }
         }
         edges.extend(self.policy_edges());
+        partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.
         for (a, b) in edges {

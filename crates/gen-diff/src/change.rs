@@ -3,6 +3,7 @@
 
 use gen_model::{
     Column, Constraint, Extension, Grantee, Identity, Index, ObjectId, Policy, QualifiedName,
+    ReplicaIdentity,
     Schema, Sequence, SequenceOptions, Table, View,
 };
 use serde::Serialize;
@@ -232,6 +233,51 @@ pub enum Change {
         /// The new owner.
         owner: String,
     },
+    /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …;`
+    AttachPartition {
+        /// The partition.
+        table: QualifiedName,
+        /// The partitioned table.
+        parent: QualifiedName,
+        /// `FOR VALUES …` or `DEFAULT`.
+        bound: String,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION table;`
+    DetachPartition {
+        /// The partition.
+        table: QualifiedName,
+        /// The partitioned table.
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table INHERIT parent;`
+    Inherit {
+        /// The child table.
+        table: QualifiedName,
+        /// The parent table.
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table NO INHERIT parent;`
+    NoInherit {
+        /// The child table.
+        table: QualifiedName,
+        /// The parent table.
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table REPLICA IDENTITY { DEFAULT | FULL | NOTHING | USING INDEX i };`
+    SetReplicaIdentity {
+        /// The table.
+        table: QualifiedName,
+        /// The new replica identity.
+        identity: ReplicaIdentity,
+    },
+    /// `ALTER INDEX parent ATTACH PARTITION index;` (does nothing when the
+    /// index is attached already, as attaching its table may have done).
+    AttachIndex {
+        /// The index of the partitioned table.
+        parent: QualifiedName,
+        /// The index of the partition.
+        index: QualifiedName,
+    },
 }
 
 /// What a [`Change::Privileges`] does.
@@ -292,6 +338,12 @@ pub enum ColumnAction {
     },
     /// `DROP EXPRESSION`: a generated column becomes a plain one, keeping its values.
     DropExpression,
+    /// `SET STATISTICS n`; `None` resets it (`-1`).
+    SetStatistics(Option<i32>),
+    /// `SET STORAGE { PLAIN | EXTERNAL | EXTENDED | MAIN }`
+    SetStorage(String),
+    /// `SET COMPRESSION method`; `None` is `DEFAULT`.
+    SetCompression(Option<String>),
 }
 
 /// How `ALTER COLUMN … TYPE` converts existing values.
@@ -480,6 +532,32 @@ impl Change {
             Change::Privileges { target, .. } | Change::SetOwner { target, .. } => {
                 (CreateOrAlter, target.clone())
             }
+            Change::AttachPartition { table, parent, .. } | Change::Inherit { table, parent } => (
+                CreateOrAlter,
+                ObjectId::Inheritance {
+                    table: table.clone(),
+                    parent: parent.clone(),
+                },
+            ),
+            Change::DetachPartition { table, parent } | Change::NoInherit { table, parent } => (
+                Drop,
+                ObjectId::Inheritance {
+                    table: table.clone(),
+                    parent: parent.clone(),
+                },
+            ),
+            Change::SetReplicaIdentity { table, .. } => (
+                CreateOrAlter,
+                ObjectId::ReplicaIdentity {
+                    table: table.clone(),
+                },
+            ),
+            Change::AttachIndex { index, .. } => (
+                CreateOrAlter,
+                ObjectId::Index {
+                    name: index.clone(),
+                },
+            ),
         }
     }
 }

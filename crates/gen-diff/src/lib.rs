@@ -8,6 +8,7 @@
 
 mod change;
 mod security;
+mod partitions;
 mod table;
 mod view;
 
@@ -28,6 +29,7 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     view::views(old, new, &mut out);
     security::row_security(old, new, &mut out);
     security::policies(old, new, &mut out);
+    partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     // Last: whatever was created or rebuilt above gets its grants again.
     security::default_privileges(old, new, &mut out);
@@ -160,6 +162,8 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             table::constraint_comments(table, None, n, out);
             true
         }
+        // The index of a partition comes and goes with its parent's.
+        ObjectId::Index { name } if new.indexes[name].parent.is_some() => false,
         ObjectId::Index { name } => {
             let n = &new.indexes[name];
             out.push(Change::DropIndex(old.indexes[name].clone()));
@@ -174,6 +178,10 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::Policy { table, name } => {
             security::recreate_policy(table, name, old, new, out);
             true
+        }
+        ObjectId::Table { name } => partitions::recreate_table(name, old, new, out),
+        ObjectId::ReplicaIdentity { table } => {
+            partitions::recreate_replica_identity(table, new, out)
         }
         _ => false,
     }
@@ -336,6 +344,9 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         let id = |i: &gen_model::Index| ObjectId::Index {
             name: i.name.clone(),
         };
+        if partitions::partition_index(o, n, old, new, out) {
+            continue;
+        }
         match (o, n) {
             (Some(o), None) => {
                 // An index goes with its table.

@@ -292,9 +292,13 @@ mod tests {
                 identity: None,
                 generated: None,
                 comment: None,
+                inherited: Default::default(),
+                storage: Default::default(),
             }],
             constraints: Default::default(),
             comment: None,
+            inheritance: Default::default(),
+            replica_identity: Default::default(),
         }
     }
 

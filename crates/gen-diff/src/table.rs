@@ -7,14 +7,20 @@ use gen_model::{
 };
 use petgraph::graphmap::DiGraphMap;
 
-use crate::{Change, ColumnAction, Conversion, comment, pairs};
+use crate::{Change, ColumnAction, Conversion, comment, pairs, partitions};
 
 pub(crate) fn tables(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.tables, &new.tables) {
         match (o, n) {
             (Some(o), None) => out.push(Change::DropTable(o.clone())),
-            (None, Some(n)) => create_table(n, out),
-            (Some(o), Some(n)) => alter_table(o, n, old, new, out),
+            (None, Some(n)) => create_table(n, new, out),
+            (Some(o), Some(n)) if partitions::rebuilt(&n.name, old, new) => {
+                partitions::rebuild(o, n, new, out);
+            }
+            (Some(o), Some(n)) => {
+                let (o, n) = partitions::prepare(o, n, old, new, out);
+                alter_table(&o, &n, old, new, out);
+            }
             (None, None) => {}
         }
     }
@@ -48,7 +54,7 @@ fn is_inline(c: &Constraint) -> bool {
     c.kind != ConstraintKind::ForeignKey && c.validated
 }
 
-fn create_table(t: &Table, out: &mut Vec<Change>) {
+pub(crate) fn create_table(t: &Table, new: &Catalog, out: &mut Vec<Change>) {
     let mut inline = t.clone();
     inline.constraints.retain(|_, c| is_inline(c));
     out.push(Change::CreateTable(inline));
@@ -57,7 +63,8 @@ fn create_table(t: &Table, out: &mut Vec<Change>) {
         comment(column_id(&t.name, &c.name), None, c.comment.as_ref(), out);
     }
     for c in t.constraints.values() {
-        if !is_inline(c) {
+        // What a parent gives comes with the parent.
+        if !is_inline(c) && !c.inherited.only_inherited() {
             out.push(Change::AddConstraint {
                 table: t.name.clone(),
                 constraint: c.clone(),
@@ -65,6 +72,7 @@ fn create_table(t: &Table, out: &mut Vec<Change>) {
         }
         constraint_comments(&t.name, None, c, out);
     }
+    partitions::after_create(t, new, out);
 }
 
 fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
@@ -171,6 +179,7 @@ fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
         table: table.clone(),
         column: c.clone(),
     });
+    partitions::storage_changes(table, &c.name, &Default::default(), &c.storage, out);
     comment(column_id(table, &c.name), None, c.comment.as_ref(), out);
 }
 
@@ -207,7 +216,7 @@ fn conversion(old: &Column, new: &Column, catalogs: [&Catalog; 2]) -> Conversion
     }
 }
 
-fn alter_column(
+pub(crate) fn alter_column(
     table: &QualifiedName,
     o: &Column,
     n: &Column,
@@ -288,6 +297,7 @@ fn alter_column(
             action,
         });
     }
+    partitions::storage_changes(table, &n.name, &o.storage, &n.storage, out);
     comment(id, o.comment.as_ref(), n.comment.as_ref(), out);
 }
 

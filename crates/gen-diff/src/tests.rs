@@ -33,6 +33,8 @@ fn col(name: &str, data_type: &str) -> Column {
         identity: None,
         generated: None,
         comment: None,
+        inherited: Default::default(),
+        storage: Default::default(),
     }
 }
 
@@ -70,6 +72,8 @@ fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         columns,
         constraints: Default::default(),
         comment: None,
+        inheritance: Default::default(),
+        replica_identity: Default::default(),
     }
 }
 
@@ -122,6 +126,7 @@ impl TableExt for Table {
                 validated: true,
                 comment: None,
                 index_comment: None,
+                inherited: Default::default(),
             },
         );
         self
@@ -198,6 +203,7 @@ fn index(name: &str, table: &QualifiedName, columns: &[&str]) -> Index {
             column_list(columns)
         ),
         comment: None,
+        parent: None,
     }
 }
 

@@ -4,7 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Acl, DefaultPrivileges, ObjectId, Policy, QualifiedName, RowSecurity, View};
+use crate::{
+    Acl, ColumnStorage, DefaultPrivileges, Inheritance, Inherited, ObjectId, Policy, QualifiedName,
+    ReplicaIdentity, RowSecurity, View,
+};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -113,6 +116,14 @@ impl Catalog {
                 self.policies.contains_key(&(table.clone(), name.clone()))
             }
             ObjectId::DefaultPrivileges { .. } => self.default_privileges.contains_key(id),
+            ObjectId::Inheritance { table, parent } => self
+                .tables
+                .get(table)
+                .is_some_and(|t| t.inheritance.parents.contains(parent)),
+            ObjectId::ReplicaIdentity { table } => self
+                .tables
+                .get(table)
+                .is_some_and(|t| t.replica_identity != ReplicaIdentity::Default),
         }
     }
 }
@@ -127,6 +138,11 @@ impl Catalog {
         self.sequences.retain(|n, _| n.schema != name);
         self.indexes.retain(|n, _| n.schema != name);
         self.views.retain(|n, _| n.schema != name);
+        self.row_security.retain(|n, _| n.schema != name);
+        self.policies.retain(|(t, _), _| t.schema != name);
+        self.privileges.retain(|id, _| id.schema() != Some(name));
+        self.default_privileges.retain(|id, _| id.schema() != Some(name));
+        self.owners.retain(|id, _| id.schema() != Some(name));
         self.depends
             .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
     }
@@ -198,6 +214,10 @@ pub struct Table {
     pub constraints: BTreeMap<String, Constraint>,
     /// `COMMENT ON TABLE`.
     pub comment: Option<String>,
+    /// Partition key, parents and partition bound.
+    pub inheritance: Inheritance,
+    /// `REPLICA IDENTITY`.
+    pub replica_identity: ReplicaIdentity,
 }
 
 impl Table {
@@ -228,6 +248,10 @@ pub struct Column {
     pub generated: Option<String>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
+    /// Whether the column is declared locally and how many parents give it.
+    pub inherited: Inherited,
+    /// Statistics target, storage and compression.
+    pub storage: ColumnStorage,
 }
 
 /// An identity column's generation and sequence options.
@@ -350,6 +374,8 @@ pub struct Constraint {
     /// `COMMENT ON INDEX` of the index behind a key or exclusion constraint
     /// (which has the constraint's name).
     pub index_comment: Option<String>,
+    /// Whether the constraint is declared locally and how many parents give it.
+    pub inherited: Inherited,
 }
 
 impl Constraint {
@@ -373,4 +399,7 @@ pub struct Index {
     pub definition: String,
     /// `COMMENT ON INDEX`.
     pub comment: Option<String>,
+    /// The index of the parent table this index is attached to, for the
+    /// index of a partition: it is created and dropped with that one.
+    pub parent: Option<QualifiedName>,
 }

@@ -8,6 +8,7 @@ mod keywords;
 mod object;
 pub mod pairs;
 mod security;
+mod partitions;
 mod view;
 
 pub use catalog::{
@@ -19,4 +20,5 @@ pub use object::{ObjectId, QualifiedName};
 pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
+pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
 pub use view::{View, ViewColumn};

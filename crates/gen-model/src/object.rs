@@ -110,6 +110,20 @@ pub enum ObjectId {
         /// Which kind of object.
         objects: DefaultObjects,
     },
+    /// The link of a partition to its partitioned table (`ATTACH
+    /// PARTITION`) or of a child table to a parent (`INHERIT`).
+    Inheritance {
+        /// The partition or child table.
+        table: QualifiedName,
+        /// The partitioned or parent table.
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE … REPLICA IDENTITY …`, apart from the table so that it
+    /// can follow the index it names.
+    ReplicaIdentity {
+        /// The table.
+        table: QualifiedName,
+    },
 }
 
 impl ObjectId {
@@ -128,6 +142,8 @@ impl ObjectId {
             ObjectId::MaterializedView { .. } => "materialized view",
             ObjectId::Policy { .. } => "policy",
             ObjectId::DefaultPrivileges { .. } => "default privileges",
+            ObjectId::Inheritance { .. } => "inheritance",
+            ObjectId::ReplicaIdentity { .. } => "replica identity",
         }
     }
 
@@ -137,6 +153,9 @@ impl ObjectId {
             ObjectId::Column { table, .. }
             | ObjectId::Constraint { table, .. }
             | ObjectId::Policy { table, .. } => Some(table),
+            ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
+                Some(table)
+            }
             _ => None,
         }
     }
@@ -157,6 +176,9 @@ impl ObjectId {
             }
             ObjectId::Policy { table, .. } => Some(&table.schema),
             ObjectId::DefaultPrivileges { schema, .. } => schema.as_deref(),
+            ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
+                Some(&table.schema)
+            }
         }
     }
 }
@@ -197,6 +219,10 @@ impl fmt::Display for ObjectId {
                 }
                 write!(f, "on {}", objects.keyword().to_lowercase())
             }
+            ObjectId::Inheritance { table, parent } => {
+                write!(f, "inheritance of {table} from {parent}")
+            }
+            ObjectId::ReplicaIdentity { table } => write!(f, "replica identity of {table}"),
         }
     }
 }

@@ -17,6 +17,11 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         ObjectId::SequenceOwnership { sequence } => ObjectId::Sequence {
             name: sequence.clone(),
         },
+        ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
+            ObjectId::Table {
+                name: table.clone(),
+            }
+        }
         ObjectId::Sequence { name } => catalogs
             .iter()
             .find_map(|c| c.identity_column(name))
@@ -84,6 +89,12 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
                         });
                     }
                 }
+                if t.replica_identity != gen_model::ReplicaIdentity::Default {
+                    changes.push(Change::SetReplicaIdentity {
+                        table: name.clone(),
+                        identity: t.replica_identity.clone(),
+                    });
+                }
             }
         }
         ObjectId::Sequence { name } => {
@@ -119,7 +130,9 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         }
         ObjectId::Column { .. }
         | ObjectId::Constraint { .. }
-        | ObjectId::SequenceOwnership { .. } => {
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => {
             return definition(catalog, &top_level(id, [catalog, catalog]));
         }
         ObjectId::Policy { .. } | ObjectId::DefaultPrivileges { .. } => {}

@@ -340,6 +340,36 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             AuthorizationChange,
             format!("{target} passes to owner {}", Ident(owner)),
         )],
+        Change::AttachPartition { table, parent, .. } => vec![
+            hazard(
+                ValidatesExistingRows,
+                format!(
+                    "attaching {table} to {parent} scans it to check the partition bound, unless a CHECK constraint implies the bound"
+                ),
+            ),
+            hazard(
+                AccessExclusiveLock,
+                format!(
+                    "attaching {table} locks it against reads and writes, and {parent} against writes"
+                ),
+            ),
+        ],
+        Change::DetachPartition { table, parent } => vec![hazard(
+            AccessExclusiveLock,
+            format!("detaching {table} from {parent} locks both against reads and writes"),
+        )],
+        Change::Inherit { table, parent } | Change::NoInherit { table, parent } => vec![hazard(
+            AccessExclusiveLock,
+            format!(
+                "changing whether {table} inherits from {parent} locks both against reads and writes"
+            ),
+        )],
+        Change::SetReplicaIdentity { table, .. } => vec![hazard(
+            AccessExclusiveLock,
+            format!(
+                "changing the replica identity of {table} locks it against reads and writes, briefly"
+            ),
+        )],
         _ => Vec::new(),
     }
 }

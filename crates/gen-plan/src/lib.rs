@@ -11,6 +11,7 @@ pub mod describe;
 mod hazard;
 mod online;
 mod order;
+mod partitions;
 mod render;
 mod security;
 pub mod verify;

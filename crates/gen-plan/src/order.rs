@@ -28,14 +28,16 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Policy { .. } => 10,
         // Early: objects take the defaults in force when they are created.
         ObjectId::DefaultPrivileges { .. } => 1,
+        ObjectId::Inheritance { .. } => 11,
+        ObjectId::ReplicaIdentity { .. } => 12,
     };
     match action {
-        Action::Drop => 10 - create,
+        Action::Drop => 12 - create,
         Action::CreateOrAlter => create,
     }
 }
 
-struct Graph<'a> {
+pub(crate) struct Graph<'a> {
     graph: DiGraph<Vertex, ()>,
     index: BTreeMap<Vertex, NodeIndex>,
     steps: BTreeMap<NodeIndex, Vec<&'a Change>>,
@@ -70,6 +72,11 @@ impl<'a> Graph<'a> {
             ObjectId::Index { name } => catalog.indexes.get(name).map(|i| ObjectId::Table {
                 name: i.table.clone(),
             }),
+            ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
+                Some(ObjectId::Table {
+                    name: table.clone(),
+                })
+            }
             _ => None,
         }
     }
@@ -79,7 +86,7 @@ impl<'a> Graph<'a> {
     ///
     /// A vertex that only comments does not count: a column of a new table
     /// may have a vertex for its comment, but `CREATE TABLE` makes it.
-    fn resolve(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
+    pub(crate) fn resolve(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
         let exact = self.index.get(&(action, id.clone())).copied();
         if let Some(i) = exact
             && !self.only_comments(i)
@@ -112,11 +119,41 @@ impl<'a> Graph<'a> {
         })
     }
 
-    fn exact(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
+    pub(crate) fn exact(&self, action: Action, id: &ObjectId) -> Option<NodeIndex> {
         self.index.get(&(action, id.clone())).copied()
     }
 
-    fn edge(&mut self, from: Option<NodeIndex>, to: Option<NodeIndex>) {
+    /// Every vertex, in identity order.
+    pub(crate) fn vertices(&self) -> Vec<Vertex> {
+        self.index.keys().cloned().collect()
+    }
+
+    /// Whether vertex `i` creates or drops a whole table.
+    pub(crate) fn is_whole(&self, i: NodeIndex) -> bool {
+        self.whole.contains(&i)
+    }
+
+    /// Turns the edge `from → to`, if there is one, into `to → from`.
+    pub(crate) fn reverse(&mut self, from: Option<NodeIndex>, to: Option<NodeIndex>) {
+        if let (Some(a), Some(b)) = (from, to)
+            && let Some(e) = self.graph.find_edge(a, b)
+        {
+            self.graph.remove_edge(e);
+            self.graph.update_edge(b, a, ());
+        }
+    }
+
+    /// The catalog the plan starts from.
+    pub(crate) fn old_catalog(&self) -> &'a Catalog {
+        self.old
+    }
+
+    /// The catalog the plan leads to.
+    pub(crate) fn new_catalog(&self) -> &'a Catalog {
+        self.new
+    }
+
+    pub(crate) fn edge(&mut self, from: Option<NodeIndex>, to: Option<NodeIndex>) {
         if let (Some(a), Some(b)) = (from, to)
             && a != b
         {
@@ -233,6 +270,8 @@ pub(crate) fn order<'a>(
             g.edge(altered, dropped);
         }
     }
+
+    crate::partitions::edges(&mut g);
 
     // Kahn's algorithm, taking the smallest ready vertex each time.
     let key = |g: &Graph, i: NodeIndex| {

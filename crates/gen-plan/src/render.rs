@@ -156,6 +156,14 @@ pub(crate) fn render(change: &Change) -> String {
         | Change::AlterPolicy { .. }
         | Change::Privileges { .. }
         | Change::SetOwner { .. } => crate::security::render(change),
+        Change::AttachPartition { .. }
+        | Change::DetachPartition { .. }
+        | Change::Inherit { .. }
+        | Change::NoInherit { .. }
+        | Change::SetReplicaIdentity { .. }
+        | Change::AttachIndex { .. } => {
+            crate::partitions::render(change).expect("partitions renders its own changes")
+        }
     }
 }
 
@@ -205,6 +213,9 @@ fn comment_target(id: &ObjectId) -> String {
         ObjectId::MaterializedView { name } => format!("MATERIALIZED VIEW {name}"),
         ObjectId::Policy { table, name } => format!("POLICY {} ON {table}", Ident(name)),
         ObjectId::DefaultPrivileges { .. } => unreachable!("default privileges have no comment"),
+        ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
+            format!("TABLE {table}")
+        }
     }
 }
 
@@ -240,22 +251,15 @@ fn create_table(t: &Table) -> String {
     let mut lines: Vec<String> = t
         .columns
         .iter()
+        .filter(|c| crate::partitions::declares_column(t, c))
         .map(|c| column_definition(&t.name.name, c))
         .collect();
     for c in t.constraints.values() {
-        lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
+        if !c.inherited.only_inherited() {
+            lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
+        }
     }
-    let mut sql = format!(
-        "CREATE {}TABLE {} (",
-        if t.unlogged { "UNLOGGED " } else { "" },
-        t.name
-    );
-    if !lines.is_empty() {
-        sql.push_str("\n    ");
-        sql.push_str(&lines.join(",\n    "));
-        sql.push('\n');
-    }
-    sql.push(')');
+    let mut sql = crate::partitions::create_table(t, lines);
     if !t.options.is_empty() {
         write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
     }
@@ -355,6 +359,11 @@ fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
             .collect::<Vec<_>>()
             .join(" "),
         ColumnAction::DropExpression => "DROP EXPRESSION".to_owned(),
+        ColumnAction::SetStatistics(n) => format!("SET STATISTICS {}", n.unwrap_or(-1)),
+        ColumnAction::SetStorage(s) => format!("SET STORAGE {}", s.to_uppercase()),
+        ColumnAction::SetCompression(c) => {
+            format!("SET COMPRESSION {}", c.as_deref().unwrap_or("DEFAULT"))
+        }
     }
 }
 

@@ -97,7 +97,9 @@ fn owned(id: &ObjectId) -> String {
         | ObjectId::Index { .. }
         | ObjectId::SequenceOwnership { .. }
         | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. } => unreachable!("{id} has no owner of its own"),
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => unreachable!("{id} has no owner of its own"),
     }
 }
 
@@ -122,7 +124,9 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::Constraint { .. }
         | ObjectId::Index { .. }
         | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Policy { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::Policy { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => unreachable!("{id} has no privileges"),
     }
 }
 
@@ -392,9 +396,13 @@ mod tests {
                         identity: None,
                         generated: None,
                         comment: None,
+                        inherited: Default::default(),
+                        storage: Default::default(),
                     }],
                     constraints: Default::default(),
                     comment: None,
+                    inheritance: Default::default(),
+                    replica_identity: Default::default(),
                 },
             );
             let table = ObjectId::Table { name: name() };

@@ -36,6 +36,8 @@ fn col(name: &str, data_type: &str) -> Column {
         identity: None,
         generated: None,
         comment: None,
+        inherited: Default::default(),
+        storage: Default::default(),
     }
 }
 
@@ -88,6 +90,8 @@ fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         columns,
         constraints: Default::default(),
         comment: None,
+        inheritance: Default::default(),
+        replica_identity: Default::default(),
     }
 }
 
@@ -141,6 +145,7 @@ impl TableExt for Table {
                 validated: true,
                 comment: None,
                 index_comment: None,
+                inherited: Default::default(),
             },
         );
         self
@@ -236,6 +241,7 @@ fn index(schema: &str, name: &str, table: &QualifiedName, columns: &[&str]) -> I
             column_list(columns)
         ),
         comment: None,
+        parent: None,
     }
 }
 

@@ -128,6 +128,15 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             schema,
             objects,
         } => crate::security::default_privileges_exist(role, schema.as_deref(), *objects),
+        ObjectId::Inheritance { table, parent } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = {} AND inhparent = {})",
+            regclass(table),
+            regclass(parent)
+        ),
+        ObjectId::ReplicaIdentity { table } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident <> 'd')",
+            regclass(table)
+        ),
     })
 }
 
@@ -176,6 +185,30 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         ObjectId::Policy { table, name } => {
             let p = target.policies.get(&(table.clone(), name.clone()))?;
             crate::security::policy_present(id, p)
+        }
+        ObjectId::ReplicaIdentity { table } => {
+            let t = target.tables.get(table)?;
+            let (code, index) = match &t.replica_identity {
+                gen_model::ReplicaIdentity::Default => ("d", None),
+                gen_model::ReplicaIdentity::Full => ("f", None),
+                gen_model::ReplicaIdentity::Nothing => ("n", None),
+                gen_model::ReplicaIdentity::Index(i) => ("i", Some(i)),
+            };
+            let mut condition = format!(
+                "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident = {})",
+                regclass(table),
+                Literal(code)
+            );
+            if let Some(i) = index {
+                write!(
+                    condition,
+                    " OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indrelid = {} AND indexrelid = {} AND indisreplident)",
+                    regclass(table),
+                    regclass(&gen_model::QualifiedName::new(table.schema.clone(), i.clone()))
+                )
+                .expect("writing to a String");
+            }
+            raise_if(&condition, &missing("set otherwise"))
         }
         _ => raise_if(
             &format!("NOT ({})", exists_condition(id)?),

@@ -169,6 +169,21 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             if let Some(r) = &s.relation {
                 out.alters
                     .push(Name::qualified(kind, Some(&r.schemaname), &r.relname));
+                // `REPLICA IDENTITY USING INDEX i` needs the index, which
+                // lives in the table's schema.
+                for cmd in &s.cmds {
+                    if let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node
+                        && let Some(NodeEnum::ReplicaIdentityStmt(ri)) =
+                            cmd.def.as_ref().and_then(|d| d.node.as_ref())
+                        && !ri.name.is_empty()
+                    {
+                        out.references.push(Name::qualified(
+                            NameKind::Relation,
+                            Some(&r.schemaname),
+                            &ri.name,
+                        ));
+                    }
+                }
             }
             out.outside_transaction = s.cmds.iter().any(|cmd| match &cmd.node {
                 Some(NodeEnum::AlterTableCmd(cmd)) => matches!(

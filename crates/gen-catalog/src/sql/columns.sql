@@ -15,7 +15,15 @@ SELECT a.attrelid, a.attnum, a.attname,
        d.description AS comment,
        format_type(s.seqtypid, NULL) AS seq_type,
        sn.nspname AS seq_schema, sc.relname AS seq_name,
-       s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+       s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+       a.attislocal, a.attinhcount,
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
+       CASE WHEN a.attstorage <> t.typstorage THEN
+         CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
+                           WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage,
+       CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
+                         WHEN 'm' THEN 'main' ELSE 'extended' END AS type_storage,
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -32,7 +40,7 @@ LEFT JOIN pg_sequence s ON s.seqrelid = sd.objid
 LEFT JOIN pg_class sc ON sc.oid = sd.objid
 LEFT JOIN pg_namespace sn ON sn.oid = sc.relnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped
-  AND c.relkind = 'r'
+  AND c.relkind IN ('r', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
 ORDER BY a.attrelid, a.attnum

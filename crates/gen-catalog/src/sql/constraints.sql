@@ -10,7 +10,8 @@ SELECT con.oid, con.conrelid, con.conname, con.contype::text AS kind,
        con.convalidated,
        d.description AS comment,
        id.description AS index_comment,
-       con.conindid
+       con.conindid,
+       con.conislocal, con.coninhcount
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -21,7 +22,7 @@ LEFT JOIN pg_description id ON con.contype IN ('p', 'u', 'x') AND id.objoid = co
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
-  AND c.relkind = 'r'
+  AND c.relkind IN ('r', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
 ORDER BY con.conrelid, con.conname

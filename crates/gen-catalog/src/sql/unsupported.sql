@@ -11,11 +11,11 @@ WITH ext AS (
 )
 SELECT kind, identity FROM (
   SELECT 'pg_class'::regclass AS classid, c.oid AS objid,
-         CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
+         CASE c.relkind WHEN 'f' THEN 'foreign table'
               WHEN 'c' THEN 'composite type' END AS kind,
          quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('p', 'f', 'c')
+  WHERE c.relkind IN ('f', 'c')
   UNION ALL
   SELECT 'pg_proc'::regclass, p.oid,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
@@ -38,33 +38,15 @@ SELECT kind, identity FROM (
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN user_ns n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
   UNION ALL
-  SELECT 'pg_class'::regclass, c.oid, 'table inheritance', c.oid::regclass::text
-  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN user_ns n ON n.oid = c.relnamespace
-  UNION ALL
   SELECT 'pg_class'::regclass, c.oid, 'privileges on identity sequence', c.oid::regclass::text
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
   WHERE c.relkind = 'S' AND c.relacl IS NOT NULL
     AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                 AND d.objid = c.oid AND d.deptype = 'i')
   UNION ALL
-  SELECT 'pg_class'::regclass, c.oid,
-         CASE WHEN a.attstattarget >= 0 THEN 'statistics target on column'
-              WHEN a.attstorage <> t.typstorage THEN 'storage setting on column'
-              ELSE 'compression setting on column' END,
-         c.oid::regclass::text || '.' || quote_ident(a.attname)
-  FROM pg_attribute a
-  JOIN pg_class c ON c.oid = a.attrelid JOIN user_ns n ON n.oid = c.relnamespace
-  JOIN pg_type t ON t.oid = a.atttypid
-  WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-    AND (a.attstattarget >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> '')
-  UNION ALL
-  SELECT 'pg_class'::regclass, c.oid,
-         CASE WHEN c.relreplident NOT IN ('d', 'n') OR (c.relkind = 'r' AND c.relreplident = 'n')
-              THEN 'replica identity on' ELSE 'tablespace of' END,
-         c.oid::regclass::text
+  SELECT 'pg_class'::regclass, c.oid, 'tablespace of', c.oid::regclass::text
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'i')
-    AND ((c.relkind = 'r' AND c.relreplident <> 'd') OR c.reltablespace <> 0)
+  WHERE c.relkind IN ('r', 'i') AND c.reltablespace <> 0
   UNION ALL
   SELECT 'pg_class'::regclass, c.oid, 'CLUSTER ON index', c.oid::regclass::text
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN user_ns n ON n.oid = c.relnamespace

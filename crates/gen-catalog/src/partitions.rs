@@ -1,0 +1,122 @@
+//! Reading partitioning, inheritance, replica identity and column storage
+//! settings out of catalog rows.
+
+use gen_model::{
+    Catalog, ColumnStorage, Inheritance, Inherited, ObjectId, QualifiedName, ReplicaIdentity,
+};
+use tokio_postgres::Row;
+
+/// Partition key, parents and bound of a row of tables.sql.
+pub(crate) fn inheritance(r: &Row) -> Inheritance {
+    let schemas: Vec<String> = r.get("parent_schemas");
+    let names: Vec<String> = r.get("parent_names");
+    Inheritance {
+        partition_key: r
+            .get::<_, Option<String>>("partition_key")
+            .filter(|k| !k.is_empty()),
+        parents: schemas
+            .into_iter()
+            .zip(names)
+            .map(|(s, n)| QualifiedName::new(s, n))
+            .collect(),
+        partition_bound: r.get("partition_bound"),
+    }
+}
+
+/// Replica identity of a row of tables.sql.
+pub(crate) fn replica_identity(r: &Row) -> ReplicaIdentity {
+    match r.get::<_, String>("replica_identity").as_str() {
+        "f" => ReplicaIdentity::Full,
+        "n" => ReplicaIdentity::Nothing,
+        "i" => match r.get::<_, Option<String>>("replica_index") {
+            Some(index) => ReplicaIdentity::Index(index),
+            // The index was dropped: the server then logs no old row at all.
+            None => ReplicaIdentity::Nothing,
+        },
+        _ => ReplicaIdentity::Default,
+    }
+}
+
+/// `attislocal`/`attinhcount` or `conislocal`/`coninhcount`.
+pub(crate) fn inherited(r: &Row, local: &str, count: &str) -> Inherited {
+    Inherited {
+        local: r.get(local),
+        count: r.get(count),
+    }
+}
+
+/// Statistics target, storage and compression of a row of columns.sql.
+pub(crate) fn column_storage(r: &Row) -> ColumnStorage {
+    ColumnStorage {
+        statistics: r.get("statistics"),
+        storage: r.get("storage"),
+        compression: r.get("compression"),
+        type_storage: r.get("type_storage"),
+    }
+}
+
+/// The edges these kinds add to the structural ones: a link between tables
+/// needs both tables, a replica identity the index it names, a partition's
+/// index the index it is attached to.
+pub(crate) fn structural_depends(catalog: &Catalog, edges: &mut Vec<(ObjectId, ObjectId)>) {
+    for t in catalog.tables.values() {
+        let table = ObjectId::Table {
+            name: t.name.clone(),
+        };
+        for parent in &t.inheritance.parents {
+            let link = ObjectId::Inheritance {
+                table: t.name.clone(),
+                parent: parent.clone(),
+            };
+            edges.push((link.clone(), table.clone()));
+            edges.push((
+                link,
+                ObjectId::Table {
+                    name: parent.clone(),
+                },
+            ));
+        }
+        if t.replica_identity != ReplicaIdentity::Default {
+            let identity = ObjectId::ReplicaIdentity {
+                table: t.name.clone(),
+            };
+            edges.push((identity.clone(), table.clone()));
+            if let ReplicaIdentity::Index(index) = &t.replica_identity {
+                let target = if t.constraints.contains_key(index) {
+                    ObjectId::Constraint {
+                        table: t.name.clone(),
+                        constraint: index.clone(),
+                    }
+                } else {
+                    ObjectId::Index {
+                        name: QualifiedName::new(t.name.schema.clone(), index.clone()),
+                    }
+                };
+                edges.push((identity, target));
+            }
+        }
+    }
+    for i in catalog.indexes.values() {
+        if let Some(parent) = &i.parent {
+            let index = ObjectId::Index {
+                name: i.name.clone(),
+            };
+            edges.push((
+                index.clone(),
+                ObjectId::Index {
+                    name: parent.clone(),
+                },
+            ));
+            // Attached only once its table is.
+            if let Some(p) = catalog.indexes.get(parent) {
+                edges.push((
+                    index,
+                    ObjectId::Inheritance {
+                        table: i.table.clone(),
+                        parent: p.table.clone(),
+                    },
+                ));
+            }
+        }
+    }
+}

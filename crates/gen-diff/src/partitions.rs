@@ -1,0 +1,618 @@
+//! Partitions, table inheritance, replica identity and per-column storage.
+//!
+//! A child table (a partition, or a table that `INHERITS`) shares columns and
+//! constraints with its parents, and most changes to a parent recurse into
+//! it: `ADD COLUMN`, `ALTER COLUMN … TYPE`, `SET DEFAULT`, `SET NOT NULL`,
+//! `ADD CONSTRAINT`. So a child is compared not as it was, but as the
+//! server leaves it once its parents' own changes have reached it; what
+//! differs then is the child's own business.
+
+use gen_model::{
+    Catalog, Column, ColumnStorage, ConstraintKind, Index, ObjectId, QualifiedName,
+    ReplicaIdentity, Table,
+};
+
+use crate::table::{alter_column, create_table};
+use crate::{Change, ColumnAction, comment};
+
+/// Whether the table is dropped and created again: being partitioned, and
+/// the partition key, cannot change in place, and a child goes down with a
+/// rebuilt parent (`DROP TABLE` takes partitions with it and refuses while
+/// inheriting tables exist).
+pub(crate) fn rebuilt(name: &QualifiedName, old: &Catalog, new: &Catalog) -> bool {
+    let (Some(o), Some(n)) = (old.tables.get(name), new.tables.get(name)) else {
+        return false;
+    };
+    if o.inheritance.partition_key != n.inheritance.partition_key {
+        return true;
+    }
+    // `INHERIT` leaves the child's own columns and checks declared on the
+    // child (`attislocal`); nothing turns them into inherited-only ones as
+    // a child created with `INHERITS` has them, so such a child is built anew.
+    let gains_parent = n.inheritance.partition_bound.is_none()
+        && n.inheritance
+            .parents
+            .iter()
+            .any(|p| !o.inheritance.parents.contains(p));
+    if gains_parent
+        && (n
+            .columns
+            .iter()
+            .any(|c| c.inherited.only_inherited() && o.column(&c.name).is_some())
+            || n.constraints
+                .iter()
+                .any(|(k, c)| c.inherited.only_inherited() && o.constraints.contains_key(k)))
+    {
+        return true;
+    }
+    o.inheritance
+        .parents
+        .iter()
+        .filter(|p| *p != name && n.inheritance.parents.contains(p))
+        .any(|p| rebuilt(p, old, new))
+}
+
+/// The link between `t` and `parent`, as the change that makes it.
+fn link(t: &Table, parent: &QualifiedName) -> Change {
+    match &t.inheritance.partition_bound {
+        Some(bound) => Change::AttachPartition {
+            table: t.name.clone(),
+            parent: parent.clone(),
+            bound: bound.clone(),
+        },
+        None => Change::Inherit {
+            table: t.name.clone(),
+            parent: parent.clone(),
+        },
+    }
+}
+
+/// The change that undoes the link between `t` and `parent`.
+fn unlink(t: &Table, parent: &QualifiedName) -> Change {
+    if t.inheritance.partition_bound.is_some() {
+        Change::DetachPartition {
+            table: t.name.clone(),
+            parent: parent.clone(),
+        }
+    } else {
+        Change::NoInherit {
+            table: t.name.clone(),
+            parent: parent.clone(),
+        }
+    }
+}
+
+/// Whether `parent` is a parent of both `o` and `n` in the same way (the
+/// same partition bound, or both by plain inheritance).
+fn kept(parent: &QualifiedName, o: &Table, n: &Table) -> bool {
+    o.inheritance.parents.contains(parent)
+        && n.inheritance.parents.contains(parent)
+        && o.inheritance.partition_bound == n.inheritance.partition_bound
+}
+
+/// Emits the links `o` loses and gains on its way to `n` and its replica
+/// identity, and returns the pair of tables whose remaining differences are
+/// the table's own: `o` as its kept parents' changes leave it, and `n`
+/// without what those parents give it.
+pub(crate) fn prepare(
+    o: &Table,
+    n: &Table,
+    old: &Catalog,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> (Table, Table) {
+    let kept_parents: Vec<&QualifiedName> = n
+        .inheritance
+        .parents
+        .iter()
+        .filter(|p| kept(p, o, n))
+        .collect();
+    for parent in &o.inheritance.parents {
+        if !kept(parent, o, n) {
+            out.push(unlink(o, parent));
+        }
+    }
+    let mut linked = false;
+    for parent in &n.inheritance.parents {
+        if !kept(parent, o, n) {
+            out.push(link(n, parent));
+            linked = true;
+        }
+    }
+    if o.replica_identity != n.replica_identity {
+        out.push(Change::SetReplicaIdentity {
+            table: n.name.clone(),
+            identity: n.replica_identity.clone(),
+        });
+    }
+
+    let mut base = o.clone();
+    let mut target = n.clone();
+    for parent in &kept_parents {
+        let (Some(po), Some(pn)) = (old.tables.get(*parent), new.tables.get(*parent)) else {
+            continue;
+        };
+        let mut i = 0;
+        while i < base.columns.len() {
+            let c = &mut base.columns[i];
+            let from_parent = c.inherited.count > 0 && po.column(&c.name).is_some();
+            match (from_parent, po.column(&c.name), pn.column(&c.name)) {
+                (true, Some(_), None) if c.inherited.only_inherited() => {
+                    // The parent's DROP COLUMN takes the child's copy along.
+                    base.columns.remove(i);
+                    continue;
+                }
+                (true, Some(_), None) => c.inherited.count -= 1,
+                (true, Some(pc_old), Some(pc_new)) => recurse(pc_old, pc_new, c),
+                _ => {}
+            }
+            i += 1;
+        }
+        for pc in &pn.columns {
+            if po.column(&pc.name).is_some() {
+                continue;
+            }
+            let inherited_only = n
+                .column(&pc.name)
+                .is_some_and(|c| c.inherited.only_inherited());
+            match base.columns.iter().position(|c| c.name == pc.name) {
+                // The parent's ADD COLUMN adds it here too.
+                None => base.columns.push(inherited_copy(pc, None)),
+                // It would merge with the child's own column and stay
+                // declared here: the child's goes first.
+                Some(i) if inherited_only && base.columns[i].inherited.count == 0 => {
+                    out.push(Change::DropColumn {
+                        table: n.name.clone(),
+                        column: base.columns[i].clone(),
+                    });
+                    base.columns[i] = inherited_copy(pc, None);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    if !kept_parents.is_empty() {
+        // Constraints a parent gives are added and dropped through the parent.
+        base.constraints
+            .retain(|_, c| !c.inherited.only_inherited());
+    }
+    target.constraints.retain(|name, c| {
+        !c.inherited.only_inherited()
+            || o.constraints.contains_key(name)
+            // A table being attached must have the parent's checks already.
+            || (linked && kept_parents.is_empty() && c.kind == ConstraintKind::Check)
+    });
+    if !kept_parents.is_empty() {
+        target
+            .constraints
+            .retain(|_, c| !c.inherited.only_inherited());
+    }
+    (base, target)
+}
+
+/// Carries into a child's column what a parent's change to the same column
+/// does to it.
+fn recurse(parent_old: &Column, parent_new: &Column, child: &mut Column) {
+    if parent_old.data_type != parent_new.data_type || parent_old.collation != parent_new.collation
+    {
+        child.data_type = parent_new.data_type.clone();
+        child.base_type = parent_new.base_type.clone();
+        child.collation = parent_new.collation.clone();
+    }
+    if parent_old.not_null != parent_new.not_null {
+        child.not_null = parent_new.not_null;
+    }
+    if parent_old.default != parent_new.default {
+        child.default = parent_new.default.clone();
+    }
+    let (so, sn) = (&parent_old.storage, &parent_new.storage);
+    if so.statistics != sn.statistics {
+        child.storage.statistics = sn.statistics;
+    }
+    if so.storage != sn.storage {
+        child.storage.storage = sn.storage.clone();
+    }
+    if so.compression != sn.compression {
+        child.storage.compression = sn.compression.clone();
+    }
+}
+
+/// A parent's column as a child gets it without declaring it.
+fn inherited_copy(parent: &Column, comment: Option<&String>) -> Column {
+    let mut c = parent.clone();
+    c.inherited = gen_model::Inherited {
+        local: false,
+        count: 1,
+    };
+    c.identity = None;
+    c.comment = comment.cloned();
+    c.storage.statistics = None;
+    c
+}
+
+/// What follows `CREATE TABLE` of `n`: the settings of the columns a child
+/// gets from its parents but holds differently (its own default, `NOT
+/// NULL`, …), storage settings `CREATE TABLE` cannot say, and the replica
+/// identity.
+pub(crate) fn after_create(n: &Table, new: &Catalog, out: &mut Vec<Change>) {
+    for c in &n.columns {
+        let parent_column = n
+            .inheritance
+            .parents
+            .iter()
+            .filter_map(|p| new.tables.get(p)?.column(&c.name))
+            .next();
+        match parent_column {
+            Some(pc) if c.inherited.only_inherited() => {
+                let base = inherited_copy(pc, c.comment.as_ref());
+                alter_column(&n.name, &base, c, [new, new], out);
+            }
+            _ => {
+                let base = ColumnStorage {
+                    type_storage: c.storage.type_storage.clone(),
+                    ..ColumnStorage::default()
+                };
+                storage_changes(&n.name, &c.name, &base, &c.storage, out);
+            }
+        }
+    }
+    if n.replica_identity != ReplicaIdentity::Default {
+        out.push(Change::SetReplicaIdentity {
+            table: n.name.clone(),
+            identity: n.replica_identity.clone(),
+        });
+    }
+}
+
+/// `SET STATISTICS`, `SET STORAGE` and `SET COMPRESSION` for one column.
+pub(crate) fn storage_changes(
+    table: &QualifiedName,
+    column: &str,
+    o: &ColumnStorage,
+    n: &ColumnStorage,
+    out: &mut Vec<Change>,
+) {
+    let mut push = |action| {
+        out.push(Change::AlterColumn {
+            table: table.clone(),
+            column: column.to_owned(),
+            action,
+        })
+    };
+    if o.statistics != n.statistics {
+        push(ColumnAction::SetStatistics(n.statistics));
+    }
+    if o.storage != n.storage {
+        push(ColumnAction::SetStorage(
+            n.storage.clone().unwrap_or_else(|| n.type_storage.clone()),
+        ));
+    }
+    if o.compression != n.compression {
+        push(ColumnAction::SetCompression(n.compression.clone()));
+    }
+}
+
+/// Drops `o` and creates `n` again, for a table rebuilt because of a
+/// change it cannot take in place.
+pub(crate) fn rebuild(o: &Table, n: &Table, new: &Catalog, out: &mut Vec<Change>) {
+    out.push(Change::DropTable(o.clone()));
+    create_table(n, new, out);
+}
+
+/// Drops and creates a table that depends on an object rebuilt in the plan
+/// (a partition whose partitioned table is rebuilt). Its indexes follow by
+/// the same closure, being dependents of the table.
+pub(crate) fn recreate_table(
+    name: &QualifiedName,
+    old: &Catalog,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> bool {
+    let (Some(o), Some(n)) = (old.tables.get(name), new.tables.get(name)) else {
+        return false;
+    };
+    rebuild(o, n, new, out);
+    true
+}
+
+/// `ALTER INDEX parent ATTACH PARTITION index` for an index that exists on
+/// both sides and is attached only in `new`.
+pub(crate) fn attach_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for n in new.indexes.values() {
+        let Some(parent) = &n.parent else { continue };
+        if let Some(o) = old.indexes.get(&n.name)
+            && o.parent.is_none()
+            && o.table == n.table
+            && !rebuilt(&n.table, old, new)
+        {
+            out.push(Change::AttachIndex {
+                parent: parent.clone(),
+                index: n.name.clone(),
+            });
+        }
+    }
+}
+
+/// A replica identity rebuilt with the index it names.
+pub(crate) fn recreate_replica_identity(
+    table: &QualifiedName,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> bool {
+    let Some(n) = new.tables.get(table) else {
+        return false;
+    };
+    out.push(Change::SetReplicaIdentity {
+        table: table.clone(),
+        identity: n.replica_identity.clone(),
+    });
+    true
+}
+
+/// The index of a partition attached to its parent's index is made and
+/// dropped with that one; only its comment is its own. True when `o`/`n`
+/// is such an index and has been dealt with here.
+pub(crate) fn partition_index(
+    o: Option<&Index>,
+    n: Option<&Index>,
+    old: &Catalog,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> bool {
+    let still_attached = |i: &Index| {
+        let Some(parent_index) = i.parent.as_ref().and_then(|p| old.indexes.get(p)) else {
+            return false;
+        };
+        new.tables
+            .get(&i.table)
+            .is_some_and(|t| t.inheritance.parents.contains(&parent_index.table))
+    };
+    match (o, n) {
+        (_, Some(n)) if n.parent.is_some() => {
+            let old_comment = o.and_then(|o| o.comment.as_ref());
+            comment(
+                ObjectId::Index {
+                    name: n.name.clone(),
+                },
+                old_comment,
+                n.comment.as_ref(),
+                out,
+            );
+            true
+        }
+        // Still attached to a parent's index that goes away: it goes too,
+        // and comes back on its own.
+        (Some(o), Some(n))
+            if o.parent.is_some()
+                && still_attached(o)
+                && o.parent.as_ref().is_some_and(|p| {
+                    !new.indexes.contains_key(p)
+                        || out
+                            .iter()
+                            .any(|c| matches!(c, Change::DropIndex(d) if &d.name == p))
+                }) =>
+        {
+            out.push(Change::CreateIndex(n.clone()));
+            comment(
+                ObjectId::Index {
+                    name: n.name.clone(),
+                },
+                None,
+                n.comment.as_ref(),
+                out,
+            );
+            true
+        }
+        // Dropped with the parent's index, or detached with its table and
+        // then dropped on its own.
+        (Some(o), None) => o.parent.is_some() && (still_attached(o) || rebuilt(&o.table, old, new)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gen_model::{Catalog, Column, Constraint, Inherited, QualifiedName, Table};
+
+    use crate::{Change, ColumnAction, diff};
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn col(name: &str) -> Column {
+        Column {
+            name: name.to_owned(),
+            data_type: "integer".to_owned(),
+            base_type: "integer".to_owned(),
+            collation: None,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+            inherited: Inherited::default(),
+            storage: Default::default(),
+        }
+    }
+
+    fn inherited(mut c: Column) -> Column {
+        c.inherited = Inherited {
+            local: false,
+            count: 1,
+        };
+        c
+    }
+
+    fn table(name: &str, columns: Vec<Column>) -> Table {
+        Table {
+            name: q(name),
+            unlogged: false,
+            options: Vec::new(),
+            columns,
+            constraints: Default::default(),
+            comment: None,
+            inheritance: Default::default(),
+            replica_identity: Default::default(),
+        }
+    }
+
+    fn partitioned(name: &str, key: &str, columns: Vec<Column>) -> Table {
+        let mut t = table(name, columns);
+        t.inheritance.partition_key = Some(key.to_owned());
+        t
+    }
+
+    fn partition(name: &str, parent: &Table, bound: &str) -> Table {
+        let mut t = table(
+            name,
+            parent.columns.iter().cloned().map(inherited).collect(),
+        );
+        t.inheritance.parents = vec![parent.name.clone()];
+        t.inheritance.partition_bound = Some(bound.to_owned());
+        t
+    }
+
+    fn catalog(tables: Vec<Table>) -> Catalog {
+        let mut c = Catalog::default();
+        for t in tables {
+            c.tables.insert(t.name.clone(), t);
+        }
+        c
+    }
+
+    fn kinds(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| {
+                let (action, id) = c.target();
+                let debug = format!("{c:?}");
+                let variant = debug
+                    .split([' ', '('])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                format!("{variant} {action:?} {id}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_column_added_to_a_partitioned_table_is_added_once() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let old = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        let parent = partitioned("m", "RANGE (a)", vec![col("a"), col("b")]);
+        let new = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            ["AddColumn CreateOrAlter column public.m.b"]
+        );
+        assert_eq!(
+            kinds(&diff(&new, &old)),
+            ["DropColumn Drop column public.m.b"]
+        );
+    }
+
+    #[test]
+    fn a_partition_of_its_own_default_sets_it_after_the_parent_change_reaches_it() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let old = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        let mut b = col("b");
+        b.default = Some("1".to_owned());
+        let parent = partitioned("m", "RANGE (a)", vec![col("a"), b]);
+        let mut child = partition("m1", &parent, "DEFAULT");
+        child.columns[1].default = Some("2".to_owned());
+        let new = catalog(vec![parent, child]);
+        let changes = diff(&old, &new);
+        assert!(changes.contains(&Change::AlterColumn {
+            table: q("m1"),
+            column: "b".to_owned(),
+            action: ColumnAction::SetDefault("2".to_owned()),
+        }));
+        assert!(
+            !changes
+                .iter()
+                .any(|c| matches!(c, Change::AddColumn { table, .. } if table == &q("m1")))
+        );
+    }
+
+    #[test]
+    fn a_table_that_gains_a_parent_is_attached_after_taking_its_checks() {
+        let mut parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        parent.constraints.insert(
+            "m_a_check".to_owned(),
+            Constraint {
+                name: "m_a_check".to_owned(),
+                kind: gen_model::ConstraintKind::Check,
+                definition: "CHECK ((a > 0))".to_owned(),
+                columns: vec!["a".to_owned()],
+                references: None,
+                validated: true,
+                comment: None,
+                index_comment: None,
+                inherited: Inherited::default(),
+            },
+        );
+        let old = catalog(vec![parent.clone(), table("m1", vec![col("a")])]);
+        let mut child = partition("m1", &parent, "DEFAULT");
+        let mut check = parent.constraints["m_a_check"].clone();
+        check.inherited = Inherited {
+            local: false,
+            count: 1,
+        };
+        child.constraints.insert(check.name.clone(), check);
+        let new = catalog(vec![parent, child]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "AttachPartition CreateOrAlter inheritance of public.m1 from public.m",
+                "AddConstraint CreateOrAlter constraint m_a_check on public.m1",
+            ]
+        );
+        // Detached, the table keeps the check as its own; the old side lacks it.
+        assert_eq!(
+            kinds(&diff(&new, &old)),
+            [
+                "DetachPartition Drop inheritance of public.m1 from public.m",
+                "DropConstraint Drop constraint m_a_check on public.m1",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_partition_key_rebuilds_the_table_and_its_partitions() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let old = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        let parent = partitioned("m", "LIST (a)", vec![col("a")]);
+        let new = catalog(vec![parent.clone(), partition("m1", &parent, "DEFAULT")]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "DropTable Drop table public.m",
+                "CreateTable CreateOrAlter table public.m",
+                "DropTable Drop table public.m1",
+                "CreateTable CreateOrAlter table public.m1",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_bound_detaches_and_attaches_again() {
+        let parent = partitioned("m", "LIST (a)", vec![col("a")]);
+        let old = catalog(vec![
+            parent.clone(),
+            partition("m1", &parent, "FOR VALUES IN (1)"),
+        ]);
+        let new = catalog(vec![
+            parent.clone(),
+            partition("m1", &parent, "FOR VALUES IN (2)"),
+        ]);
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "DetachPartition Drop inheritance of public.m1 from public.m",
+                "AttachPartition CreateOrAlter inheritance of public.m1 from public.m",
+            ]
+        );
+    }
+}
