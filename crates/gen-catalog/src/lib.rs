@@ -6,6 +6,7 @@
 //! server version compare as text.
 
 mod reconcile;
+mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -94,6 +95,16 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
         q("indexes", include_str!("sql/indexes.sql")),
         q("sequences", include_str!("sql/sequences.sql")),
     )?;
+    let (types, type_attributes, domains, domain_constraints, collations) = tokio::try_join!(
+        q("types", include_str!("sql/types.sql")),
+        q("type attributes", include_str!("sql/type_attributes.sql")),
+        q("domains", include_str!("sql/domains.sql")),
+        q(
+            "domain constraints",
+            include_str!("sql/domain_constraints.sql")
+        ),
+        q("collations", include_str!("sql/collations.sql")),
+    )?;
     let (depends, members, casts, unsupported) = tokio::try_join!(
         q("dependencies", include_str!("sql/depends.sql")),
         q(
@@ -124,6 +135,9 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
     b.constraints(&constraints);
     b.indexes(&indexes);
     b.sequences(&sequences);
+    b.types(&types, &type_attributes);
+    b.domains(&domains, &domain_constraints);
+    b.collations(&collations);
     b.extension_members(&members);
     b.depends(&depends);
     b.structural_depends();
@@ -565,6 +579,7 @@ impl Builder {
                 ));
             }
         }
+        self.type_structural_edges(&mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.
         for (a, b) in edges {

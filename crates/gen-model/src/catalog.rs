@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::{ObjectId, QualifiedName};
+use crate::{Collation, Domain, ObjectId, QualifiedName, TypeKind, UserType};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -29,6 +29,13 @@ pub struct Catalog {
     /// context they apply in: `ALTER COLUMN … TYPE` needs `USING` unless an
     /// assignment cast exists.
     pub casts: BTreeMap<(String, String), CastContext>,
+    /// Enum, composite and range types (not the row types of relations,
+    /// not array types, not extension members).
+    pub types: BTreeMap<QualifiedName, UserType>,
+    /// Domains.
+    pub domains: BTreeMap<QualifiedName, Domain>,
+    /// Collations.
+    pub collations: BTreeMap<QualifiedName, Collation>,
 }
 
 impl Catalog {
@@ -39,6 +46,9 @@ impl Catalog {
             && self.tables.is_empty()
             && self.sequences.is_empty()
             && self.indexes.is_empty()
+            && self.types.is_empty()
+            && self.domains.is_empty()
+            && self.collations.is_empty()
     }
 
     /// The objects `id` depends on directly.
@@ -71,6 +81,22 @@ impl Catalog {
                 .tables
                 .get(table)
                 .is_some_and(|t| t.constraints.contains_key(constraint)),
+            ObjectId::Type { name } => self.types.contains_key(name),
+            ObjectId::Domain { name } => self.domains.contains_key(name),
+            ObjectId::DomainConstraint { domain, constraint } => self
+                .domains
+                .get(domain)
+                .is_some_and(|d| d.constraints.contains_key(constraint)),
+            ObjectId::Collation { name } => self.collations.contains_key(name),
+            ObjectId::TypeAttribute {
+                type_name,
+                attribute,
+            } => self.types.get(type_name).is_some_and(|t| match &t.kind {
+                TypeKind::Composite { attributes } => {
+                    attributes.iter().any(|a| &a.name == attribute)
+                }
+                _ => false,
+            }),
         }
     }
 }

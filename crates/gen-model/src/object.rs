@@ -83,6 +83,35 @@ pub enum ObjectId {
         /// The owned sequence.
         sequence: QualifiedName,
     },
+    /// `CREATE TYPE schema.name AS ENUM | AS (…) | AS RANGE`
+    Type {
+        /// Type name.
+        name: QualifiedName,
+    },
+    /// `CREATE DOMAIN schema.name`
+    Domain {
+        /// Domain name.
+        name: QualifiedName,
+    },
+    /// A named check constraint of a domain.
+    DomainConstraint {
+        /// Owning domain.
+        domain: QualifiedName,
+        /// Constraint name.
+        constraint: String,
+    },
+    /// `CREATE COLLATION schema.name`
+    Collation {
+        /// Collation name.
+        name: QualifiedName,
+    },
+    /// An attribute of a composite type.
+    TypeAttribute {
+        /// Owning composite type.
+        type_name: QualifiedName,
+        /// Attribute name.
+        attribute: String,
+    },
 }
 
 impl ObjectId {
@@ -97,6 +126,11 @@ impl ObjectId {
             ObjectId::Constraint { .. } => "constraint",
             ObjectId::Index { .. } => "index",
             ObjectId::SequenceOwnership { .. } => "sequence ownership",
+            ObjectId::Type { .. } => "type",
+            ObjectId::Domain { .. } => "domain",
+            ObjectId::DomainConstraint { .. } => "domain constraint",
+            ObjectId::Collation { .. } => "collation",
+            ObjectId::TypeAttribute { .. } => "attribute",
         }
     }
 
@@ -120,6 +154,13 @@ impl ObjectId {
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
+            ObjectId::Type { name }
+            | ObjectId::Domain { name }
+            | ObjectId::Collation { name }
+            | ObjectId::DomainConstraint { domain: name, .. }
+            | ObjectId::TypeAttribute {
+                type_name: name, ..
+            } => Some(&name.schema),
         }
     }
 }
@@ -144,6 +185,16 @@ impl fmt::Display for ObjectId {
             ObjectId::Constraint { table, constraint } => {
                 write!(f, "constraint {} on {}", Ident(constraint), table)
             }
+            ObjectId::Type { name } | ObjectId::Domain { name } | ObjectId::Collation { name } => {
+                write!(f, "{} {}", self.kind(), name)
+            }
+            ObjectId::DomainConstraint { domain, constraint } => {
+                write!(f, "constraint {} on domain {}", Ident(constraint), domain)
+            }
+            ObjectId::TypeAttribute {
+                type_name,
+                attribute,
+            } => write!(f, "attribute {}.{}", type_name, Ident(attribute)),
         }
     }
 }

@@ -26,7 +26,7 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
                     name: t.name.clone(),
                 },
             ),
-        _ => id.clone(),
+        other => crate::types::top_level(other).unwrap_or_else(|| id.clone()),
     }
 }
 
@@ -106,9 +106,12 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         }
         ObjectId::Column { .. }
         | ObjectId::Constraint { .. }
-        | ObjectId::SequenceOwnership { .. } => {
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::TypeAttribute { .. } => {
             return definition(catalog, &top_level(id, [catalog, catalog]));
         }
+        other => changes.extend(crate::types::definition(catalog, other).unwrap_or_default()),
     }
     let mut out = String::new();
     for change in &changes {

@@ -23,9 +23,14 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
+        ObjectId::Collation { .. } => 8,
+        ObjectId::Type { .. } => 9,
+        ObjectId::Domain { .. } => 10,
+        ObjectId::DomainConstraint { .. } => 11,
+        ObjectId::TypeAttribute { .. } => 12,
     };
     match action {
-        Action::Drop => 7 - create,
+        Action::Drop => 40 - create,
         Action::CreateOrAlter => create,
     }
 }
@@ -155,6 +160,18 @@ pub(crate) fn order<'a>(
                 g.exact(Action::CreateOrAlter, &change.target().1),
             );
             g.edge(from, to);
+        }
+    }
+
+    // A type rebuilt under its own name goes, under its parked name, after
+    // every column and type moved off it.
+    for change in changes {
+        if let Change::DropRetiredType { after, .. } = change {
+            let to = g.exact(Action::Drop, &change.target().1);
+            for (action, id) in after {
+                let from = g.exact(*action, id);
+                g.edge(from, to);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 //! SQL for each change. Names go through `Ident`/`QualifiedName` display,
 //! definitions come verbatim from the server's `pg_get_*def` functions.
 
+mod types;
+
 use std::fmt::Write as _;
 
 use gen_diff::{Change, ColumnAction, Conversion};
@@ -122,6 +124,7 @@ pub(crate) fn render(change: &Change) -> String {
             comment_target(target),
             comment_literal(comment.as_deref())
         ),
+        other => types::render(other).unwrap_or_default(),
     }
 }
 
@@ -167,6 +170,7 @@ fn comment_target(id: &ObjectId) -> String {
         ObjectId::Constraint { table, constraint } => {
             format!("CONSTRAINT {} ON {table}", Ident(constraint))
         }
+        other => types::comment_target(other).unwrap_or_default(),
     }
 }
 

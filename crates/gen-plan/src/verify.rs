@@ -96,6 +96,7 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             Literal(constraint)
         ),
         ObjectId::SequenceOwnership { .. } => return None,
+        other => return crate::types::exists_condition(other),
     })
 }
 
@@ -140,6 +141,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
                 c.validated
             );
             raise_if(&condition, &missing("of another kind"))
+        }
+        ObjectId::Type { .. } | ObjectId::TypeAttribute { .. }
+            if crate::types::shape_mismatch(id, target).is_some() =>
+        {
+            let (condition, what) = crate::types::shape_mismatch(id, target)?;
+            let exists = exists_condition(id)?;
+            raise_if(&format!("NOT ({exists}) OR {condition}"), &missing(&what))
         }
         _ => raise_if(
             &format!("NOT ({})", exists_condition(id)?),
