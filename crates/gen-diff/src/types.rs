@@ -590,3 +590,270 @@ pub(crate) fn goes_with(dependent: &ObjectId, dropped: &BTreeSet<ObjectId>) -> b
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Which changes types, domains and collations produce; SQL and order
+    //! are gen-plan's and tested there.
+
+    use std::collections::BTreeMap;
+
+    use gen_model::{Column, Table};
+
+    use super::*;
+    use crate::diff;
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn labels(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    fn enum_type(name: &str, values: &[&str]) -> UserType {
+        UserType {
+            name: q(name),
+            kind: TypeKind::Enum {
+                values: labels(values),
+            },
+            comment: None,
+        }
+    }
+
+    fn column(name: &str, data_type: &str, default: Option<&str>) -> Column {
+        Column {
+            name: name.to_owned(),
+            data_type: data_type.to_owned(),
+            base_type: data_type.to_owned(),
+            collation: None,
+            not_null: false,
+            default: default.map(str::to_owned),
+            identity: None,
+            generated: None,
+            comment: None,
+        }
+    }
+
+    /// A catalog with enum `mood` and table `t` whose column `m` uses it,
+    /// with the edge the server records.
+    fn with_mood(values: &[&str], default: Option<&str>) -> Catalog {
+        let mut c = Catalog::default();
+        c.types.insert(q("mood"), enum_type("mood", values));
+        c.tables.insert(
+            q("t"),
+            Table {
+                name: q("t"),
+                unlogged: false,
+                options: Vec::new(),
+                columns: vec![column("m", "public.mood", default)],
+                constraints: BTreeMap::new(),
+                comment: None,
+            },
+        );
+        c.depends.insert((
+            ObjectId::Column {
+                table: q("t"),
+                column: "m".to_owned(),
+            },
+            type_id(&q("mood")),
+        ));
+        c
+    }
+
+    fn kinds(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| {
+                let debug = format!("{c:?}");
+                debug
+                    .split([' ', '(', '{'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn added_labels_take_their_place_after_their_predecessor() {
+        let added = added_values(&labels(&["b", "d"]), &labels(&["a", "b", "c", "d", "e"]));
+        assert_eq!(
+            added,
+            Some(vec![
+                ("a".to_owned(), Some(EnumPosition::Before("b".to_owned()))),
+                ("c".to_owned(), Some(EnumPosition::After("b".to_owned()))),
+                ("e".to_owned(), Some(EnumPosition::After("d".to_owned()))),
+            ])
+        );
+        assert_eq!(
+            added_values(&[], &labels(&["a"])),
+            Some(vec![("a".to_owned(), None)])
+        );
+    }
+
+    #[test]
+    fn a_removed_or_moved_label_cannot_be_added_in_place() {
+        assert_eq!(added_values(&labels(&["a", "b"]), &labels(&["a"])), None);
+        assert_eq!(
+            added_values(&labels(&["a", "b"]), &labels(&["b", "a"])),
+            None
+        );
+    }
+
+    #[test]
+    fn an_unused_new_label_is_added_in_place() {
+        let old = with_mood(&["a"], None);
+        let new = with_mood(&["a", "b"], None);
+        assert_eq!(kinds(&diff(&old, &new)), ["AddEnumValue"]);
+    }
+
+    #[test]
+    fn a_new_label_used_by_a_default_rebuilds_the_type_around_the_column() {
+        let old = with_mood(&["a"], None);
+        let new = with_mood(&["a", "b"], Some("'b'::public.mood"));
+        let changes = diff(&old, &new);
+        assert_eq!(
+            kinds(&changes),
+            [
+                "RenameTypeAway",
+                "CreateType",
+                "AlterColumn",
+                "AlterColumn",
+                "DropRetiredType"
+            ]
+        );
+        assert!(matches!(
+            &changes[2],
+            Change::AlterColumn {
+                action: ColumnAction::Type {
+                    conversion: Conversion::ViaText,
+                    ..
+                },
+                ..
+            }
+        ));
+        let Change::DropRetiredType { id, after } = &changes[4] else {
+            panic!("the rebuild ends by dropping the parked type");
+        };
+        assert_eq!(id, &type_id(&q("mood_old")));
+        assert!(after.contains(&(
+            Action::CreateOrAlter,
+            ObjectId::Column {
+                table: q("t"),
+                column: "m".to_owned()
+            }
+        )));
+    }
+
+    #[test]
+    fn a_removed_label_is_named_in_the_rebuild() {
+        let old = with_mood(&["a", "b"], Some("'a'::public.mood"));
+        let new = with_mood(&["a"], Some("'a'::public.mood"));
+        let changes = diff(&old, &new);
+        assert!(changes.iter().any(|c| matches!(c,
+            Change::RenameTypeAway { removed_values, .. } if removed_values == &labels(&["b"]))));
+        // The default is dropped before the type change and restored after.
+        let column_actions: Vec<&ColumnAction> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::AlterColumn { action, .. } => Some(action),
+                _ => None,
+            })
+            .collect();
+        assert!(matches!(
+            column_actions[..],
+            [
+                ColumnAction::DropDefault,
+                ColumnAction::Type { .. },
+                ColumnAction::SetDefault(_)
+            ]
+        ));
+    }
+
+    fn domain(constraints: &[(&str, &str)]) -> Domain {
+        Domain {
+            name: q("d"),
+            base_type: "integer".to_owned(),
+            collation: None,
+            default: None,
+            not_null: false,
+            constraints: constraints
+                .iter()
+                .map(|(n, def)| {
+                    (
+                        (*n).to_owned(),
+                        DomainConstraint {
+                            name: (*n).to_owned(),
+                            definition: (*def).to_owned(),
+                            validated: true,
+                            comment: None,
+                        },
+                    )
+                })
+                .collect(),
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn a_domain_constraint_with_only_a_new_name_is_renamed() {
+        let mut old = Catalog::default();
+        old.domains
+            .insert(q("d"), domain(&[("a", "CHECK ((VALUE > 0))")]));
+        let mut new = Catalog::default();
+        new.domains
+            .insert(q("d"), domain(&[("b", "CHECK ((VALUE > 0))")]));
+        assert_eq!(
+            diff(&old, &new),
+            [Change::RenameDomainConstraint {
+                domain: q("d"),
+                from: "a".to_owned(),
+                to: "b".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_changed_domain_constraint_is_dropped_and_added() {
+        let mut old = Catalog::default();
+        old.domains
+            .insert(q("d"), domain(&[("a", "CHECK ((VALUE > 0))")]));
+        let mut new = Catalog::default();
+        new.domains
+            .insert(q("d"), domain(&[("a", "CHECK ((VALUE > 1))")]));
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            ["DropDomainConstraint", "AddDomainConstraint"]
+        );
+    }
+
+    fn composite(attrs: &[&str]) -> UserType {
+        UserType {
+            name: q("c"),
+            kind: TypeKind::Composite {
+                attributes: attrs
+                    .iter()
+                    .map(|a| Attribute {
+                        name: (*a).to_owned(),
+                        data_type: "integer".to_owned(),
+                        collation: None,
+                        comment: None,
+                    })
+                    .collect(),
+            },
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn composite_attributes_change_in_place_unless_reordered() {
+        let mut old = Catalog::default();
+        old.types.insert(q("c"), composite(&["a", "b"]));
+        let mut new = Catalog::default();
+        new.types.insert(q("c"), composite(&["a", "c"]));
+        assert_eq!(kinds(&diff(&old, &new)), ["DropAttribute", "AddAttribute"]);
+        new.types.insert(q("c"), composite(&["b", "a"]));
+        assert_eq!(kinds(&diff(&old, &new)), ["DropType", "CreateType"]);
+    }
+}

@@ -124,7 +124,7 @@ pub(crate) fn shape_mismatch(id: &ObjectId, target: &Catalog) -> Option<(String,
                     regtype(name),
                     labels.join(", ")
                 ),
-                format!("without the labels {}", labels.join(", ")),
+                format!("not labelled exactly {} in this order", labels.join(", ")),
             ))
         }
         ObjectId::TypeAttribute {
@@ -212,5 +212,164 @@ pub(crate) fn top_level(id: &ObjectId) -> Option<ObjectId> {
             name: type_name.clone(),
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Order, SQL, hazards and verify checks of types, domains and
+    //! collations, from catalogs written in code.
+
+    use std::collections::BTreeMap;
+
+    use gen_model::{Collation, Column, Domain, Table, UserType};
+
+    use super::*;
+    use crate::{plan, verify};
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn mood(values: &[&str]) -> UserType {
+        UserType {
+            name: q("mood"),
+            kind: TypeKind::Enum {
+                values: values.iter().map(|v| (*v).to_owned()).collect(),
+            },
+            comment: None,
+        }
+    }
+
+    /// Enum `mood`, a domain `happy` over it, and table `t` with a column
+    /// of each, with the edges the server records.
+    fn catalog(values: &[&str]) -> Catalog {
+        let mut c = Catalog::default();
+        c.types.insert(q("mood"), mood(values));
+        c.domains.insert(
+            q("happy"),
+            Domain {
+                name: q("happy"),
+                base_type: "public.mood".to_owned(),
+                collation: None,
+                default: None,
+                not_null: false,
+                constraints: BTreeMap::new(),
+                comment: None,
+            },
+        );
+        let column = |name: &str, data_type: &str| Column {
+            name: name.to_owned(),
+            data_type: data_type.to_owned(),
+            base_type: data_type.to_owned(),
+            collation: None,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+        };
+        c.tables.insert(
+            q("t"),
+            Table {
+                name: q("t"),
+                unlogged: false,
+                options: Vec::new(),
+                columns: vec![column("m", "public.mood"), column("h", "public.happy")],
+                constraints: BTreeMap::new(),
+                comment: None,
+            },
+        );
+        let mood_id = ObjectId::Type { name: q("mood") };
+        let happy_id = ObjectId::Domain { name: q("happy") };
+        let col = |c: &str| ObjectId::Column {
+            table: q("t"),
+            column: c.to_owned(),
+        };
+        c.depends.insert((col("m"), mood_id.clone()));
+        c.depends.insert((col("h"), happy_id.clone()));
+        c.depends.insert((happy_id, mood_id));
+        for name in ["m", "h"] {
+            c.depends
+                .insert((col(name), ObjectId::Table { name: q("t") }));
+        }
+        c
+    }
+
+    #[test]
+    fn a_removed_label_rebuilds_enum_and_domain_and_drops_the_old_ones_last() {
+        let old = catalog(&["a", "b"]);
+        let new = catalog(&["a"]);
+        let p = plan(&old, &new).expect("orderable");
+        insta::assert_snapshot!(p.sql(), @r"
+        ALTER DOMAIN public.happy RENAME TO happy_old;
+
+        ALTER TYPE public.mood RENAME TO mood_old;
+
+        CREATE TYPE public.mood AS ENUM (
+            'a'
+        );
+
+        ALTER TABLE public.t ALTER COLUMN m TYPE public.mood USING m::text::public.mood;
+
+        CREATE DOMAIN public.happy AS public.mood;
+
+        ALTER TABLE public.t ALTER COLUMN h TYPE public.happy USING h::text::public.happy;
+
+        DROP DOMAIN public.happy_old;
+
+        DROP TYPE public.mood_old;
+        ");
+        let deletes: Vec<&str> = p
+            .hazards()
+            .filter(|(_, h)| h.kind == HazardKind::DeletesData)
+            .map(|(_, h)| h.message.as_str())
+            .collect();
+        assert_eq!(
+            deletes,
+            [
+                "type public.mood loses 'b': moving a column that holds one to the new type fails, and the label cannot come back with its rows' meaning"
+            ]
+        );
+    }
+
+    #[test]
+    fn verify_checks_enum_labels_in_order_and_parked_types_gone() {
+        let old = catalog(&["a", "b"]);
+        let new = catalog(&["a"]);
+        let p = plan(&old, &new).expect("orderable");
+        let checks = verify::checks(&p, &new).join("\n");
+        assert!(checks.contains("IS DISTINCT FROM ARRAY['a']::text[]"));
+        assert!(checks.contains("to_regtype('public.mood_old')"));
+        assert!(checks.contains("type public.mood_old should be gone"));
+    }
+
+    #[test]
+    fn collations_render_by_provider() {
+        let mut new = Catalog::default();
+        let collation = |name: &str, provider: &str, libc: Option<(&str, &str)>| Collation {
+            name: q(name),
+            provider: provider.to_owned(),
+            lc_collate: libc.map(|l| l.0.to_owned()),
+            lc_ctype: libc.map(|l| l.1.to_owned()),
+            icu_locale: (provider == "icu").then(|| "und-u-ks-level2".to_owned()),
+            deterministic: provider != "icu",
+            comment: None,
+        };
+        for c in [
+            collation("ci", "icu", None),
+            collation("same", "libc", Some(("C", "C"))),
+            collation("split", "libc", Some(("C", "POSIX"))),
+        ] {
+            new.collations.insert(c.name.clone(), c);
+        }
+        let p = plan(&Catalog::default(), &new).expect("orderable");
+        insta::assert_snapshot!(p.sql(), @r"
+        CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
+        CREATE COLLATION public.same (provider = libc, locale = 'C');
+
+        CREATE COLLATION public.split (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX');
+        ");
     }
 }
