@@ -171,11 +171,8 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             comment(id.clone(), None, n.comment.as_ref(), out);
             true
         }
-        ObjectId::Collation { name } => {
-            let n = &new.collations[name];
-            out.push(Change::DropCollation(old.collations[name].clone()));
-            out.push(Change::CreateCollation(n.clone()));
-            comment(id.clone(), None, n.comment.as_ref(), out);
+        ObjectId::Collation { .. } => {
+            types::rebuild(id, old, new, &mut BTreeSet::new(), out);
             true
         }
         _ => false,

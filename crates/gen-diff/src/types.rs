@@ -94,11 +94,9 @@ fn collations(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 if oc == nc {
                     comment(id(n), o.comment.as_ref(), n.comment.as_ref(), out);
                 } else {
-                    // No ALTER COLLATION changes a definition: what uses the
-                    // collation is rebuilt around it by the closure.
-                    out.push(Change::DropCollation(o.clone()));
-                    out.push(Change::CreateCollation(n.clone()));
-                    comment(id(n), None, n.comment.as_ref(), out);
+                    // No ALTER COLLATION changes a definition: a new one is
+                    // made and the columns using the old one move over.
+                    rebuild(&id(n), old, new, &mut BTreeSet::new(), out);
                 }
             }
             (None, None) => {}
@@ -428,12 +426,15 @@ fn with_name(id: &ObjectId, name: String) -> ObjectId {
         ObjectId::Type { name: n } => ObjectId::Type {
             name: QualifiedName::new(n.schema.clone(), name),
         },
+        ObjectId::Collation { name: n } => ObjectId::Collation {
+            name: QualifiedName::new(n.schema.clone(), name),
+        },
         other => other.clone(),
     }
 }
 
-/// Rebuilds the enum or domain `id` without dropping what uses it (see the
-/// module documentation). Domains over it are rebuilt too.
+/// Rebuilds the enum, domain or collation `id` without dropping what uses
+/// it (see the module documentation). Domains over it are rebuilt too.
 pub(crate) fn rebuild(
     id: &ObjectId,
     old: &Catalog,
@@ -443,7 +444,9 @@ pub(crate) fn rebuild(
 ) {
     rebuilt.insert(id.clone());
     let (schema_name, name) = match id {
-        ObjectId::Type { name } | ObjectId::Domain { name } => (name.clone(), name.name.clone()),
+        ObjectId::Type { name } | ObjectId::Domain { name } | ObjectId::Collation { name } => {
+            (name.clone(), name.name.clone())
+        }
         _ => return,
     };
     let temp = parked_name(&name);
@@ -466,6 +469,11 @@ pub(crate) fn rebuild(
     });
     match id {
         ObjectId::Type { name } => create_type(&new.types[name], out),
+        ObjectId::Collation { name } => {
+            let n = &new.collations[name];
+            out.push(Change::CreateCollation(n.clone()));
+            comment(id.clone(), None, n.comment.as_ref(), out);
+        }
         _ => create_domain(&new.domains[&schema_name], out),
     }
     let mut after = vec![(Action::Drop, id.clone())];
@@ -506,11 +514,17 @@ pub(crate) fn rebuild(
                 if oc.default.is_some() {
                     actions.push(ColumnAction::DropDefault);
                 }
+                // A collation changes no value: the type stays, only the
+                // collation is said again.
+                let conversion = match id {
+                    ObjectId::Collation { .. } => Conversion::Assignment,
+                    _ => Conversion::ViaText,
+                };
                 actions.push(ColumnAction::Type {
                     from: oc.data_type.clone(),
                     to: nc.data_type.clone(),
                     collation: nc.collation.clone(),
-                    conversion: Conversion::ViaText,
+                    conversion,
                 });
                 if let Some(d) = &nc.default {
                     actions.push(ColumnAction::SetDefault(d.clone()));

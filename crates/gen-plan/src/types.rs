@@ -31,7 +31,9 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
         }
         Change::RenameTypeAway { id, .. } => vec![hazard(
             AccessExclusiveLock,
-            format!("{id} is rebuilt: every column using it is rewritten with the new type"),
+            format!(
+                "{id} is rebuilt: every column using it is altered to the new one under an ACCESS EXCLUSIVE lock"
+            ),
         )],
         Change::AddDomainConstraint { domain, constraint }
             if constraint.validated && old.domains.contains_key(domain) =>

@@ -91,11 +91,15 @@ pub(crate) fn render(change: &Change) -> Option<String> {
         Change::RenameTypeAway { id, temp, .. } => match id {
             ObjectId::Domain { name } => format!("ALTER DOMAIN {name} RENAME TO {};", Ident(temp)),
             ObjectId::Type { name } => format!("ALTER TYPE {name} RENAME TO {};", Ident(temp)),
+            ObjectId::Collation { name } => {
+                format!("ALTER COLLATION {name} RENAME TO {};", Ident(temp))
+            }
             _ => return None,
         },
         Change::DropRetiredType { id, .. } => match id {
             ObjectId::Domain { name } => format!("DROP DOMAIN {name};"),
             ObjectId::Type { name } => format!("DROP TYPE {name};"),
+            ObjectId::Collation { name } => format!("DROP COLLATION {name};"),
             _ => return None,
         },
         _ => return None,
