@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use gen_catalog::Ignore;
 use gen_migrations::MigrationDir;
 use gen_model::Catalog;
 use gen_sandbox::{Backend, Database, Sandbox};
@@ -12,6 +13,7 @@ use gen_source::{Source, Statement};
 use tokio_postgres::Client;
 
 use crate::error::UserError;
+use crate::rename::{self, Rename};
 
 /// Where one side of a comparison comes from.
 #[derive(Debug, Clone)]
@@ -35,6 +37,15 @@ impl Src {
             Src::Migrations(path)
         } else {
             Src::Schema(path)
+        }
+    }
+
+    /// The source as messages name it; never a connection string, which
+    /// may hold a password.
+    pub fn describe(&self) -> String {
+        match self {
+            Src::Schema(p) | Src::Migrations(p) => p.display().to_string(),
+            Src::Url(_) => "the database".to_owned(),
         }
     }
 
@@ -145,8 +156,22 @@ impl Prepared {
 /// Reads the catalogs of two sources with one sandbox, both sides at once.
 pub async fn catalogs(
     backend: &Backend,
+    ignore: &Ignore,
     from: &Src,
     to: &Src,
+) -> anyhow::Result<(Catalog, Catalog)> {
+    catalogs_renamed(backend, ignore, from, to, &[]).await
+}
+
+/// [`catalogs`], with `renames` applied to the `from` side before it is
+/// read (in a transaction rolled back afterwards when `from` is a live
+/// database). Each rename is checked against both sides.
+pub async fn catalogs_renamed(
+    backend: &Backend,
+    ignore: &Ignore,
+    from: &Src,
+    to: &Src,
+    renames: &[Rename],
 ) -> anyhow::Result<(Catalog, Catalog)> {
     let (a, b) = (prepare(from)?, prepare(to)?);
     let sandbox = if a.needs_sandbox() || b.needs_sandbox() {
@@ -159,8 +184,8 @@ pub async fn catalogs(
     };
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
-            side(sandbox.as_ref(), &a, from.label()),
-            side(sandbox.as_ref(), &b, to.label())
+            side(sandbox.as_ref(), &a, from.label(), ignore, renames),
+            side(sandbox.as_ref(), &b, to.label(), ignore, &[])
         )?;
         // Round trips run in a scratch database, never in a live one.
         match (old_client, new_client) {
@@ -181,16 +206,35 @@ pub async fn catalogs(
     Ok(catalogs)
 }
 
+/// The schema sqitch keeps its registry in (its `registry` setting's default).
+const SQITCH_REGISTRY: &str = "sqitch";
+
 /// Reads one side; returns the connection too when it is a scratch database.
 async fn side(
     sandbox: Option<&Sandbox>,
     prepared: &Prepared,
     label: &str,
+    ignore: &Ignore,
+    renames: &[Rename],
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
     let client = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
-            return Ok((gen_catalog::introspect(&client).await?, None));
+            if !renames.is_empty() {
+                // A live database is only ever read: renames happen in a
+                // transaction that is rolled back.
+                client.batch_execute("BEGIN").await?;
+                rename::apply(&client, renames).await?;
+            }
+            let catalog = gen_catalog::introspect_with(&client, ignore).await;
+            if !renames.is_empty() {
+                client.batch_execute("ROLLBACK").await?;
+            }
+            let mut catalog = catalog?;
+            // A deployed database holds sqitch's registry, which is not the
+            // application's schema.
+            catalog.remove_schema(SQITCH_REGISTRY);
+            return Ok((catalog, None));
         }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");
@@ -204,7 +248,11 @@ async fn side(
             client
         }
     };
-    Ok((gen_catalog::introspect(&client).await?, Some(client)))
+    rename::apply(&client, renames).await?;
+    Ok((
+        gen_catalog::introspect_with(&client, ignore).await?,
+        Some(client),
+    ))
 }
 
 /// Loads schema files into a new database. Everything goes in one batch,

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::{Collation, Domain, ObjectId, QualifiedName, TypeKind, UserType};
+use crate::{Collation, Domain, ObjectId, QualifiedName, TypeKind, UserType, View};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -22,6 +22,8 @@ pub struct Catalog {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Indexes that do not implement a constraint.
     pub indexes: BTreeMap<QualifiedName, Index>,
+    /// Views and materialized views.
+    pub views: BTreeMap<QualifiedName, View>,
     /// Dependency edges `(dependent, referenced)`: the first needs the second.
     /// Read from `pg_depend` plus the structural ones (column on table).
     pub depends: BTreeSet<(ObjectId, ObjectId)>,
@@ -49,6 +51,7 @@ impl Catalog {
             && self.types.is_empty()
             && self.domains.is_empty()
             && self.collations.is_empty()
+            && self.views.is_empty()
     }
 
     /// The objects `id` depends on directly.
@@ -73,6 +76,10 @@ impl Catalog {
                 .is_some_and(|s| s.owned_by.is_some()),
             ObjectId::Table { name } => self.tables.contains_key(name),
             ObjectId::Index { name } => self.indexes.contains_key(name),
+            ObjectId::View { name } => self.views.get(name).is_some_and(|v| !v.materialized),
+            ObjectId::MaterializedView { name } => {
+                self.views.get(name).is_some_and(|v| v.materialized)
+            }
             ObjectId::Column { table, column } => self
                 .tables
                 .get(table)
@@ -102,6 +109,19 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Forgets schema `name` and everything in it, as if it were not there:
+    /// for schemas a database holds that are not the application's, such
+    /// as a deploy tool's registry.
+    pub fn remove_schema(&mut self, name: &str) {
+        self.schemas.remove(name);
+        self.tables.retain(|n, _| n.schema != name);
+        self.sequences.retain(|n, _| n.schema != name);
+        self.indexes.retain(|n, _| n.schema != name);
+        self.views.retain(|n, _| n.schema != name);
+        self.depends
+            .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
+    }
+
     /// The table and column whose identity uses the sequence `name`.
     pub fn identity_column(&self, name: &QualifiedName) -> Option<(&Table, &Column)> {
         self.tables.values().find_map(|t| {

@@ -7,6 +7,7 @@ mod ident;
 mod keywords;
 mod object;
 mod types;
+mod view;
 
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
@@ -15,3 +16,4 @@ pub use catalog::{
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};
 pub use types::{Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, UserType};
+pub use view::{View, ViewColumn};

@@ -112,6 +112,16 @@ pub enum ObjectId {
         /// Attribute name.
         attribute: String,
     },
+    /// `CREATE VIEW schema.name`
+    View {
+        /// View name.
+        name: QualifiedName,
+    },
+    /// `CREATE MATERIALIZED VIEW schema.name`
+    MaterializedView {
+        /// Materialized view name.
+        name: QualifiedName,
+    },
 }
 
 impl ObjectId {
@@ -131,6 +141,8 @@ impl ObjectId {
             ObjectId::DomainConstraint { .. } => "domain constraint",
             ObjectId::Collation { .. } => "collation",
             ObjectId::TypeAttribute { .. } => "attribute",
+            ObjectId::View { .. } => "view",
+            ObjectId::MaterializedView { .. } => "materialized view",
         }
     }
 
@@ -150,7 +162,9 @@ impl ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => Some(&name.schema),
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => Some(&name.schema),
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
@@ -176,7 +190,9 @@ impl fmt::Display for ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => {
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => {
                 write!(f, "{} {}", self.kind(), name)
             }
             ObjectId::Column { table, column } => {

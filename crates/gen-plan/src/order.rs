@@ -23,11 +23,13 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
-        ObjectId::Collation { .. } => 8,
-        ObjectId::Type { .. } => 9,
-        ObjectId::Domain { .. } => 10,
-        ObjectId::DomainConstraint { .. } => 11,
-        ObjectId::TypeAttribute { .. } => 12,
+        ObjectId::View { .. } => 8,
+        ObjectId::MaterializedView { .. } => 9,
+        ObjectId::Collation { .. } => 10,
+        ObjectId::Type { .. } => 11,
+        ObjectId::Domain { .. } => 12,
+        ObjectId::DomainConstraint { .. } => 13,
+        ObjectId::TypeAttribute { .. } => 14,
     };
     match action {
         Action::Drop => 40 - create,
@@ -101,7 +103,9 @@ impl<'a> Graph<'a> {
             steps.iter().all(|c| {
                 matches!(
                     c,
-                    Change::Comment { .. } | Change::ConstraintIndexComment { .. }
+                    Change::Comment { .. }
+                        | Change::ConstraintIndexComment { .. }
+                        | Change::ViewColumnComment { .. }
                 )
             })
         })

@@ -11,11 +11,10 @@ WITH ext AS (
 )
 SELECT kind, identity FROM (
   SELECT 'pg_class'::regclass AS classid, c.oid AS objid,
-         CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-              WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' END AS kind,
+         CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table' END AS kind,
          quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('v', 'm', 'p', 'f')
+  WHERE c.relkind IN ('p', 'f')
   UNION ALL
   SELECT 'pg_proc'::regclass, p.oid,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
