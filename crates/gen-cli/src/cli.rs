@@ -157,6 +157,24 @@ pub struct CheckArgs {
     /// Output format for what differs.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+
+    /// Check a live database for drift instead of the migrations: it is
+    /// read, never changed. The URL is never printed.
+    #[arg(long, value_name = "URL", env = "GEN_CHECK_DB", hide_env_values = true)]
+    pub db: Option<String>,
+
+    /// What the database (--db) should match: the schema files, or the
+    /// migrations up to what its sqitch registry says it has deployed.
+    #[arg(long, value_enum, default_value_t = Against::Schema, requires = "db")]
+    pub against: Against,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Against {
+    /// The schema files.
+    Schema,
+    /// The migrations the database has deployed.
+    Deployed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use gen_migrations::{MigrationDir, NewChange, Planner};
 use serde_json::json;
 
-use crate::cli::{AddArgs, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
+use crate::cli::{AddArgs, Against, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::load::{self, Src};
@@ -229,27 +229,51 @@ fn allowed(config: &Config, flags: &[gen_plan::HazardKind]) -> Vec<gen_plan::Haz
 }
 
 pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
-    let dir = load::open_migrations(&config.migrations)?;
-    let problems = dir.check_sum()?;
-    let (old, new) = load::catalogs(
-        &config.backend,
-        &config.ignore,
-        &Src::Migrations(config.migrations.clone()),
-        &Src::Schema(config.schema.clone()),
-    )
-    .await?;
+    let (from, to, problems) = match (&args.db, args.against) {
+        (None, _) => {
+            let dir = load::open_migrations(&config.migrations)?;
+            (
+                Src::Migrations(config.migrations.clone()),
+                Src::Schema(config.schema.clone()),
+                dir.check_sum()?,
+            )
+        }
+        (Some(url), Against::Schema) => (
+            Src::Url(url.clone()),
+            Src::Schema(config.schema.clone()),
+            Vec::new(),
+        ),
+        (Some(url), Against::Deployed) => {
+            let dir = load::open_migrations(&config.migrations)?;
+            let client = gen_sandbox::connect_url(url).await?;
+            let changes = load::deployed_changes(&client, &dir).await?;
+            drop(client);
+            (
+                Src::Url(url.clone()),
+                Src::Deployed {
+                    migrations: config.migrations.clone(),
+                    changes,
+                },
+                dir.check_sum()?,
+            )
+        }
+    };
+    let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
+    let (from, to) = (from.describe(), to.describe());
     let plan = gen_plan::plan(&old, &new)?;
     let ok = problems.is_empty() && plan.is_empty();
-    let drift = object_diffs(&plan, &old, &new, config);
+    let drift = object_diffs(&plan, &old, &new, &from, &to);
     match args.format {
         CheckFormat::Json => {
             let doc = json!({
                 "ok": ok,
+                "from": from,
+                "to": to,
                 "integrity": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "drift": drift.iter().map(|d| json!({
                     "object": d.object,
-                    "migrations": d.old,
-                    "schema": d.new,
+                    "from": d.old,
+                    "to": d.new,
                     "diff": d.diff,
                 })).collect::<Vec<_>>(),
                 "plan": plan.steps,
@@ -265,22 +289,24 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
             }
             if !plan.is_empty() {
                 eprintln!(
-                    "{} and {} disagree about {} object(s):\n",
-                    config.migrations.display(),
-                    config.schema.display(),
+                    "{from} and {to} disagree about {} object(s):\n",
                     drift.len()
                 );
                 for d in &drift {
                     print!("{}", d.diff);
                 }
-                eprintln!("\nhint: run `gen add <name>` to write a change that reconciles them");
+                if args.db.is_none() {
+                    eprintln!(
+                        "\nhint: run `gen add <name>` to write a change that reconciles them"
+                    );
+                } else {
+                    eprintln!(
+                        "\nhint: the database has drifted; deploy the pending changes, or capture a hand-made change with `gen add`"
+                    );
+                }
             }
             if ok {
-                eprintln!(
-                    "ok: {} matches {}",
-                    config.migrations.display(),
-                    config.schema.display()
-                );
+                eprintln!("ok: {from} matches {to}");
             }
         }
     }
@@ -311,7 +337,8 @@ fn object_diffs(
     plan: &gen_plan::Plan,
     old: &gen_model::Catalog,
     new: &gen_model::Catalog,
-    config: &Config,
+    from: &str,
+    to: &str,
 ) -> Vec<ObjectDiff> {
     use gen_plan::describe::{definition, top_level};
     let objects: std::collections::BTreeSet<_> = plan
@@ -326,10 +353,7 @@ fn object_diffs(
             let diff = similar::TextDiff::from_lines(&before, &after)
                 .unified_diff()
                 .context_radius(3)
-                .header(
-                    &format!("{} ({object})", config.migrations.display()),
-                    &format!("{} ({object})", config.schema.display()),
-                )
+                .header(&format!("{from} ({object})"), &format!("{to} ({object})"))
                 .to_string();
             ObjectDiff {
                 object,

@@ -24,6 +24,14 @@ pub enum Src {
     Migrations(PathBuf),
     /// A live database, read directly.
     Url(String),
+    /// The first `changes` changes of a migrations directory: what a
+    /// database's registry says it has deployed.
+    Deployed {
+        /// The migrations directory.
+        migrations: PathBuf,
+        /// How many changes, in plan order.
+        changes: usize,
+    },
 }
 
 impl Src {
@@ -46,13 +54,20 @@ impl Src {
         match self {
             Src::Schema(p) | Src::Migrations(p) => p.display().to_string(),
             Src::Url(_) => "the database".to_owned(),
+            Src::Deployed {
+                migrations,
+                changes,
+            } => format!(
+                "{} (the {changes} deployed change(s))",
+                migrations.display()
+            ),
         }
     }
 
     fn label(&self) -> &'static str {
         match self {
             Src::Schema(_) => "schema",
-            Src::Migrations(_) => "migrations",
+            Src::Migrations(_) | Src::Deployed { .. } => "migrations",
             Src::Url(_) => "url",
         }
     }
@@ -87,8 +102,57 @@ fn prepare(src: &Src) -> anyhow::Result<Prepared> {
             Prepared::Schema(gen_source::load(path).map_err(source_error)?)
         }
         Src::Migrations(path) => Prepared::Migrations(read_migrations(path)?),
+        Src::Deployed {
+            migrations,
+            changes,
+        } => {
+            let mut scripts = read_migrations(migrations)?;
+            scripts.truncate(*changes);
+            Prepared::Migrations(scripts)
+        }
         Src::Url(url) => Prepared::Url(url.clone()),
     })
+}
+
+/// The changes of `dir`'s project that the database behind `client` has
+/// deployed, by sqitch's registry; they must be the plan's first changes.
+pub async fn deployed_changes(client: &Client, dir: &MigrationDir) -> anyhow::Result<usize> {
+    let has_registry: bool = client
+        .query_one(
+            "SELECT to_regclass($1) IS NOT NULL",
+            &[&format!("{SQITCH_REGISTRY}.changes")],
+        )
+        .await?
+        .get(0);
+    if !has_registry {
+        return Ok(0);
+    }
+    let project = &dir.plan().project;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT change_id, change FROM {SQITCH_REGISTRY}.changes WHERE project = $1 ORDER BY committed_at, change_id"
+            ),
+            &[project],
+        )
+        .await?;
+    let planned = dir.plan().change_ids();
+    for (i, row) in rows.iter().enumerate() {
+        let (id, name): (String, String) = (row.get(0), row.get(1));
+        let matches = planned
+            .get(i)
+            .is_some_and(|(c, planned_id)| c.name == name && *planned_id == id);
+        if !matches {
+            return Err(UserError::new(format!(
+                "the database has deployed change {name} ({id}) as number {} of project {project}, which the plan in {} does not have there",
+                i + 1,
+                dir.root().display()
+            ))
+            .hint("the database was deployed from another version of the migrations; check out that version, or compare with --against schema")
+            .into());
+        }
+    }
+    Ok(rows.len())
 }
 
 /// Opens a migrations directory and reads its deploy scripts in plan order.

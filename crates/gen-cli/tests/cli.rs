@@ -766,6 +766,199 @@ fn drop_and_create_of_one_shape_suggests_a_rename() {
     assert!(err.contains("--rename column:public.t.mail=email"), "{err}");
 }
 
+/// `gen check --db` reads a live database: drift against the schema files
+/// or against what it has deployed, exit 1; trouble exit 2; the URL is
+/// never printed.
+#[test]
+fn check_db_finds_drift_in_a_live_database() {
+    require_sqitch();
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE t (id int PRIMARY KEY);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres (install postgresql)");
+        let db = sandbox.create_database("live").await.expect("database");
+        let target = sqitch_target(&db);
+        run_sqitch(p, &target, &["deploy"]);
+        let url = format!(
+            "postgres://postgres@/{}?host={}",
+            db.name(),
+            target.rsplit_once("host=").expect("host").1
+        );
+        let check = |extra: &[&str]| {
+            let mut args = vec!["check", "--db", url.as_str()];
+            args.extend(extra);
+            let o = run_gen(p, &args);
+            assert!(!stdout(&o).contains(&url) && !stderr(&o).contains(&url));
+            o
+        };
+        assert_exit(&check(&[]), 0);
+        assert_exit(&check(&["--against", "deployed"]), 0);
+
+        let client = db.connect().await.expect("connect");
+        client
+            .batch_execute("ALTER TABLE public.t ADD COLUMN hotfix text")
+            .await
+            .expect("hand edit");
+        let o = check(&[]);
+        assert_exit(&o, 1);
+        assert!(
+            stdout(&o).contains("+    hotfix text") || stdout(&o).contains("-    hotfix text"),
+            "{}",
+            stdout(&o)
+        );
+        let o = check(&["--format", "json"]);
+        assert_exit(&o, 1);
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        assert_eq!(doc["ok"], false);
+        assert_eq!(doc["drift"][0]["object"]["kind"], "table");
+        client
+            .batch_execute("ALTER TABLE public.t DROP COLUMN hotfix")
+            .await
+            .expect("undo");
+
+        // A change written but not deployed: drift against the schema files,
+        // none against what the database says it has deployed.
+        write(
+            p,
+            "schema/app.sql",
+            "CREATE TABLE t (id int PRIMARY KEY, n int);\n",
+        );
+        assert_exit(&run_gen(p, &["add", "second"]), 0);
+        assert_exit(&check(&[]), 1);
+        assert_exit(&check(&["--against", "deployed"]), 0);
+        run_sqitch(p, &target, &["deploy"]);
+        assert_exit(&check(&["--against", "deployed"]), 0);
+        assert_exit(&check(&[]), 0);
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+
+    let secret = "postgres://gen:s3cret-pw@127.0.0.1:1/app";
+    let o = run_gen(p, &["check", "--db", secret]);
+    assert_exit(&o, 2);
+    assert!(!stderr(&o).contains("s3cret-pw"), "{}", stderr(&o));
+    let o = run_gen(p, &["check", "--against", "deployed"]);
+    assert_exit(&o, 2);
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GEN", env!("CARGO_BIN_EXE_gen"))
+        .env_remove("GEN_CONFIG")
+        .output()
+        .expect("git (run scripts/install-deps)")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("repository root")
+        .to_path_buf()
+}
+
+/// A project in a fresh git repository with one change committed.
+fn git_project() -> tempfile::TempDir {
+    let dir = project();
+    let p = dir.path();
+    assert_exit(&git(p, &["init", "-q"]), 0);
+    write(p, "schema/app.sql", "CREATE TABLE t (id int);\n");
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    assert_exit(&git(p, &["add", "-A"]), 0);
+    assert_exit(&git(p, &["commit", "-q", "-m", "first"]), 0);
+    dir
+}
+
+#[test]
+fn git_hook_refuses_a_commit_whose_schema_and_migrations_disagree() {
+    let dir = git_project();
+    let p = dir.path();
+    std::fs::copy(
+        repo_root().join("hooks/pre-commit"),
+        p.join(".git/hooks/pre-commit"),
+    )
+    .expect("installing the hook");
+    // Staged schema edit without a migration: refused.
+    write(p, "schema/app.sql", "CREATE TABLE t (id int, n int);\n");
+    assert_exit(&git(p, &["add", "schema"]), 0);
+    let o = git(p, &["commit", "-q", "-m", "drift"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gen check failed"), "{}", stderr(&o));
+    // With the change added it goes through.
+    assert_exit(&run_gen(p, &["add", "second"]), 0);
+    assert_exit(&git(p, &["add", "-A"]), 0);
+    assert_exit(&git(p, &["commit", "-q", "-m", "second"]), 0);
+    // What is staged counts, not the working tree: an unstaged edit does not
+    // block an unrelated commit.
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE t (id int, n int, m int);\n",
+    );
+    write(p, "notes.txt", "unrelated\n");
+    assert_exit(&git(p, &["add", "notes.txt"]), 0);
+    assert_exit(&git(p, &["commit", "-q", "-m", "notes"]), 0);
+    // An edited committed script is refused too.
+    write(p, "schema/app.sql", "CREATE TABLE t (id int, n int);\n");
+    let deploy = p.join("migrations/deploy/first.sql");
+    let text = std::fs::read_to_string(&deploy).expect("deploy");
+    std::fs::write(&deploy, format!("{text}-- edited\n")).expect("edit");
+    assert_exit(&git(p, &["add", "-A"]), 0);
+    assert_ne!(
+        git(p, &["commit", "-q", "-m", "edit"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn pre_commit_framework_runs_the_gen_check_hook() {
+    let dir = git_project();
+    let p = dir.path();
+    let home = tempfile::tempdir().expect("pre-commit home");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_gen"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = || {
+        Command::new("pre-commit")
+            .current_dir(p)
+            .args(["try-repo"])
+            .arg(repo_root())
+            .args(["gen-check", "--all-files"])
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("PATH", &path)
+            .env_remove("GEN_CONFIG")
+            .output()
+            .expect("pre-commit is not installed: run scripts/install-deps")
+    };
+    let o = run();
+    assert_exit(&o, 0);
+    write(p, "schema/app.sql", "CREATE TABLE t (id int, n int);\n");
+    let o = run();
+    assert_exit(&o, 1);
+    assert!(stdout(&o).contains("gen check"), "{}", stdout(&o));
+}
+
 #[test]
 fn bad_renames_are_trouble() {
     let dir = project();

@@ -140,21 +140,45 @@ pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
 pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     use HazardKind::*;
     match change {
-        Change::DropTable(t) => vec![hazard(
-            DeletesData,
-            format!("drops table {} and every row in it", t.name),
-        )],
-        Change::DropColumn { table, column } if column.generated.is_none() => vec![hazard(
-            DeletesData,
-            format!(
-                "drops column {} of {table} and its values",
-                Ident(&column.name)
+        Change::DropTable(t) => vec![
+            hazard(
+                DeletesData,
+                format!("drops table {} and every row in it", t.name),
             ),
-        )],
-        Change::DropSequence(s) => vec![hazard(
-            DeletesData,
-            format!("drops sequence {} and its current value", s.name),
-        )],
+            hazard(
+                Irreversible,
+                format!("the revert creates {} again, empty", t.name),
+            ),
+        ],
+        Change::DropColumn { table, column } if column.generated.is_none() => vec![
+            hazard(
+                DeletesData,
+                format!(
+                    "drops column {} of {table} and its values",
+                    Ident(&column.name)
+                ),
+            ),
+            hazard(
+                Irreversible,
+                format!(
+                    "the revert adds {table}.{} again, with no values",
+                    Ident(&column.name)
+                ),
+            ),
+        ],
+        Change::DropSequence(s) => vec![
+            hazard(
+                DeletesData,
+                format!("drops sequence {} and its current value", s.name),
+            ),
+            hazard(
+                Irreversible,
+                format!(
+                    "the revert creates {} again at its start value, which may hand out numbers already used",
+                    s.name
+                ),
+            ),
+        ],
         Change::DropSchema(s) => vec![hazard(DeletesData, format!("drops schema {}", s.name))],
         Change::DropExtension(e) => vec![hazard(
             DeletesData,
