@@ -25,7 +25,11 @@ run:
 
 Figures are medians over several runs and are reported as ratios too, since
 this machine is small and shared. The load average is printed with them.
-Usage: scripts/bench.py [--runs N] [SIZES...]
+It also measures `gen check` on the bundled example (schema/ and
+migrations/): uncached (`--no-cache`) against the floor of replaying the
+migrations and loading the schema files with psql in parallel, and cached.
+
+Usage: scripts/bench.py [--runs N] [--check-only] [SIZES...]
 """
 
 import argparse
@@ -260,6 +264,72 @@ def check_plan(gen: Path, old: Path, new: Path, n: int, cwd: Path):
         raise SystemExit(f"error: the plan for {n} tables does not cover the perturbation:\n{plan[:2000]}")
 
 
+def load_order(server: Server, files):
+    """An order in which psql loads the files, found by trial (untimed):
+    schema files reference each other across files, which gen orders by
+    the names they define and use."""
+    run(server.psql("postgres", "-c", "CREATE DATABASE order_probe"))
+    order, left = [], list(files)
+    try:
+        while left:
+            for f in left:
+                probe = subprocess.run(server.psql("order_probe", "-1", "-f", str(f)),
+                                       capture_output=True)
+                if probe.returncode == 0:
+                    order.append(f)
+                    left.remove(f)
+                    break
+            else:
+                raise SystemExit(f"error: no load order for the example's schema files: {left}")
+    finally:
+        run(server.psql("postgres", "-c", "DROP DATABASE order_probe"))
+    return order
+
+
+def bench_check(gen: Path, server: Server, runs: int):
+    """`gen check` on the bundled example: cached, uncached, and the floor.
+
+    The floor is psql replaying the migrations into one database and
+    loading the schema files into another, in parallel, on the same kind of
+    server: what any check that loads both sides into Postgres must take.
+    """
+    work = Path(tempfile.mkdtemp(prefix="gen-bench-check-"))
+    try:
+        for part in ("gen.toml", "schema", "migrations"):
+            src = ROOT / part
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, work / part)
+        env = {**os.environ, "GEN_CACHE_DIR": str(work / "cache")}
+        plan = [line.split()[0] for line in (work / "migrations/sqitch.plan").read_text().splitlines()
+                if line and not line.startswith(("%", "#", "@"))]
+        deploys = [work / "migrations/deploy" / f"{name}.sql" for name in plan]
+        schema_files = load_order(server, sorted((work / "schema").rglob("*.sql")))
+        floors, uncached, cached = [], [], []
+        for r in range(runs):
+            dbs = [f"check_{r}_a", f"check_{r}_b"]
+            for db in dbs:
+                run(server.psql("postgres", "-c", f"CREATE DATABASE {db}"))
+            start = time.perf_counter()
+            procs = [subprocess.Popen(server.psql(db, *[a for f in files for a in ("-f", str(f))]),
+                                      stdout=subprocess.DEVNULL)
+                     for db, files in zip(dbs, (deploys, schema_files))]
+            if any(p.wait() for p in procs):
+                raise SystemExit("error: psql failed to load the example")
+            floors.append(time.perf_counter() - start)
+            for db in dbs:
+                run(server.psql("postgres", "-c", f"DROP DATABASE {db}"))
+            uncached.append(timed([gen, "check", "--no-cache"], cwd=work, env=env))
+        run([gen, "check"], cwd=work, env=env)
+        for _ in range(runs):
+            cached.append(timed([gen, "check"], cwd=work, env=env))
+        f, u, c = statistics.median(floors), statistics.median(uncached), statistics.median(cached)
+        print(f"# gen check on the example, all runs: floor {fmt(floors)}  uncached {fmt(uncached)}  "
+              f"cached {fmt(cached)}", flush=True)
+        print(f"{'check':>6}  {'floor s':>7}  {'uncached s':>10}  {'uncached/floor':>14}  {'cached ms':>9}")
+        print(f"{'':>6}  {f:>7.3f}  {u:>10.3f}  {u / f:>14.2f}  {c * 1000:>9.1f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -267,6 +337,8 @@ def loadavg() -> str:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--check-only", action="store_true",
+                    help="only measure `gen check` on the bundled example")
     ap.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
     args = ap.parse_args()
 
@@ -280,6 +352,9 @@ def main():
         (work / "empty.sql").write_text("")
         run([gen, "diff", "--from", work / "empty.sql", "--to", work / "empty.sql"], cwd=work)
         print(f"# load average before: {loadavg()}", flush=True)
+        bench_check(gen, server, args.runs)
+        if args.check_only:
+            return
         rows = []
         for n in args.sizes:
             old, new = work / f"old{n}.sql", work / f"new{n}.sql"

@@ -167,6 +167,11 @@ pub struct CheckArgs {
     /// migrations up to what its sqitch registry says it has deployed.
     #[arg(long, value_enum, default_value_t = Against::Schema, requires = "db")]
     pub against: Against,
+
+    /// Read both sides again even when a snapshot of exactly these inputs
+    /// is cached.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

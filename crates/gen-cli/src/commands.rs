@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use gen_migrations::{MigrationDir, NewChange, Planner};
 use serde_json::json;
 
+use crate::cache;
 use crate::cli::{AddArgs, Against, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
@@ -258,7 +259,27 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
             )
         }
     };
-    let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
+    // Only the repository's own check is cached: a live database changes
+    // without its files changing.
+    let key = match (&args.db, args.no_cache) {
+        (None, false) => cache::key(config)?,
+        _ => None,
+    };
+    let cached = key.as_deref().and_then(cache::load);
+    let hit = cached.is_some();
+    let (old, new) = match cached {
+        Some(snapshot) => (snapshot.old, snapshot.new),
+        None => {
+            let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
+            if let Some(key) = &key {
+                let snapshot = cache::Snapshot { old, new };
+                cache::store(key, &snapshot);
+                (snapshot.old, snapshot.new)
+            } else {
+                (old, new)
+            }
+        }
+    };
     let (from, to) = (from.describe(), to.describe());
     let plan = gen_plan::plan(&old, &new)?;
     let ok = problems.is_empty() && plan.is_empty();
@@ -267,6 +288,7 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
         CheckFormat::Json => {
             let doc = json!({
                 "ok": ok,
+                "cached": hit,
                 "from": from,
                 "to": to,
                 "integrity": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -306,7 +328,8 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
                 }
             }
             if ok {
-                eprintln!("ok: {from} matches {to}");
+                let cached = if hit { " (cached)" } else { "" };
+                eprintln!("ok: {from} matches {to}{cached}");
             }
         }
     }

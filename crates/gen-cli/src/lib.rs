@@ -1,6 +1,7 @@
 //! The `gen` command line, as a library so that the end-to-end tests drive
 //! exactly the code the binary runs.
 
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

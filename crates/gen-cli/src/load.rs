@@ -437,7 +437,16 @@ fn statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::
 /// Replays deploy scripts in plan order, each as written.
 async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
     for script in scripts {
-        if let Err(e) = client.batch_execute(&script.text).await {
+        if script.text.contains(crate::scripts::NOT_TRANSACTIONAL_MARK) {
+            // One query would be one implicit transaction, which
+            // CREATE INDEX CONCURRENTLY refuses: statement by statement, as
+            // psql runs it.
+            for statement in &script.statements {
+                if let Err(e) = client.batch_execute(&statement.sql).await {
+                    return Err(statement_error(statement, &e));
+                }
+            }
+        } else if let Err(e) = client.batch_execute(&script.text).await {
             return Err(script_error(script, &e));
         }
     }

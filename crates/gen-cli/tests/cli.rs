@@ -16,7 +16,11 @@ fn gen_cmd(dir: &Path) -> Command {
         .env("SQITCH_FULLNAME", "Test Planner")
         .env("SQITCH_EMAIL", "planner@example.com")
         .env("GEN_PLANNED_AT", "2026-01-02T03:04:05Z")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env(
+            "GEN_CACHE_DIR",
+            std::env::temp_dir().join("gen-cli-tests-cache"),
+        );
     cmd
 }
 
@@ -589,6 +593,13 @@ fn sqitch_deploys_online_migrations() {
     let deploy = std::fs::read_to_string(p.join("migrations/deploy/online.sql")).expect("deploy");
     assert!(deploy.contains("CREATE INDEX CONCURRENTLY"), "{deploy}");
     assert!(deploy.contains("-- gen: not transactional"), "{deploy}");
+    // Replaying it (statement by statement) matches the schema files.
+    assert_exit(&run_gen(p, &["check", "--no-cache"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customer (id), total int CHECK (total >= 0));\nCREATE INDEX orders_customer_id ON orders (customer_id);\n",
+    );
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
@@ -957,6 +968,63 @@ fn pre_commit_framework_runs_the_gen_check_hook() {
     let o = run();
     assert_exit(&o, 1);
     assert!(stdout(&o).contains("gen check"), "{}", stdout(&o));
+}
+
+/// A cached check starts no server; any edit to any input is a new key,
+/// so a stale snapshot never hides drift.
+#[test]
+fn cached_check_never_hides_drift() {
+    let dir = project();
+    let p = dir.path();
+    write(p, "schema/app.sql", "CREATE TABLE t (id int);\n");
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    let check = |args: &[&str]| {
+        let mut all = vec!["check"];
+        all.extend(args);
+        let o = run_gen(p, &all);
+        (o.status.code(), stderr(&o).contains("(cached)"))
+    };
+    assert_eq!(check(&[]), (Some(0), false));
+    assert_eq!(check(&[]), (Some(0), true));
+    assert_eq!(check(&["--no-cache"]), (Some(0), false));
+
+    // A schema edit: drift found, whatever was cached.
+    write(p, "schema/app.sql", "CREATE TABLE t (id int, n int);\n");
+    assert_eq!(check(&[]).0, Some(1));
+    assert_eq!(check(&[]).0, Some(1), "drift is found again from the cache");
+    // A new file in the schema directory is an input too.
+    write(p, "schema/app.sql", "CREATE TABLE t (id int);\n");
+    assert_eq!(check(&[]), (Some(0), true));
+    write(p, "schema/more.sql", "CREATE TABLE u (id int);\n");
+    assert_eq!(check(&[]).0, Some(1));
+    std::fs::remove_file(p.join("schema/more.sql")).expect("remove");
+    assert_eq!(check(&[]), (Some(0), true));
+
+    // An edited migration script fails the check (integrity) and is a new key.
+    let deploy = p.join("migrations/deploy/first.sql");
+    let original = std::fs::read_to_string(&deploy).expect("deploy");
+    std::fs::write(
+        &deploy,
+        original.replace(
+            "CREATE TABLE public.t (\n    id integer\n);",
+            "CREATE TABLE public.t (\n    id bigint\n);",
+        ),
+    )
+    .expect("edit");
+    let o = run_gen(p, &["check"]);
+    assert_exit(&o, 1);
+    assert!(!stderr(&o).contains("(cached)"));
+    std::fs::write(&deploy, &original).expect("restore");
+    assert_eq!(check(&[]), (Some(0), true));
+
+    // Settings are inputs: a changed gen.toml is a new key.
+    let toml = std::fs::read_to_string(p.join("gen.toml")).expect("gen.toml");
+    write(
+        p,
+        "gen.toml",
+        &format!("{toml}\n[ignore]\nobjects = [\"rule *\"]\n"),
+    );
+    assert_eq!(check(&[]), (Some(0), false));
 }
 
 #[test]

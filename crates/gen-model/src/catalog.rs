@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Collation, Domain, ObjectId, QualifiedName, TypeKind, UserType, View};
 
@@ -10,19 +10,23 @@ use crate::{Collation, Domain, ObjectId, QualifiedName, TypeKind, UserType, View
 ///
 /// Maps are keyed by raw names so that two catalogs can be walked side by
 /// side in a stable order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Application schemas (system schemas and extension members are left out).
     pub schemas: BTreeMap<String, Schema>,
     /// Installed extensions, except `plpgsql`, which every database has.
     pub extensions: BTreeMap<String, Extension>,
     /// Ordinary tables.
+    #[serde(with = "crate::pairs")]
     pub tables: BTreeMap<QualifiedName, Table>,
     /// Free-standing sequences (identity sequences belong to their column).
+    #[serde(with = "crate::pairs")]
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Indexes that do not implement a constraint.
+    #[serde(with = "crate::pairs")]
     pub indexes: BTreeMap<QualifiedName, Index>,
     /// Views and materialized views.
+    #[serde(with = "crate::pairs")]
     pub views: BTreeMap<QualifiedName, View>,
     /// Dependency edges `(dependent, referenced)`: the first needs the second.
     /// Read from `pg_depend` plus the structural ones (column on table).
@@ -30,13 +34,17 @@ pub struct Catalog {
     /// Casts between types, as `(source, target)` type names, with the
     /// context they apply in: `ALTER COLUMN … TYPE` needs `USING` unless an
     /// assignment cast exists.
+    #[serde(with = "crate::pairs")]
     pub casts: BTreeMap<(String, String), CastContext>,
     /// Enum, composite and range types (not the row types of relations,
     /// not array types, not extension members).
+    #[serde(with = "crate::pairs")]
     pub types: BTreeMap<QualifiedName, UserType>,
     /// Domains.
+    #[serde(with = "crate::pairs")]
     pub domains: BTreeMap<QualifiedName, Domain>,
     /// Collations.
+    #[serde(with = "crate::pairs")]
     pub collations: BTreeMap<QualifiedName, Collation>,
 }
 
@@ -141,7 +149,7 @@ fn min_id() -> ObjectId {
 }
 
 /// Where a cast applies, from `pg_cast.castcontext`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CastContext {
     /// Only when written: `x::type`.
@@ -153,7 +161,7 @@ pub enum CastContext {
 }
 
 /// `CREATE SCHEMA name`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
     /// Raw schema name.
     pub name: String,
@@ -162,7 +170,7 @@ pub struct Schema {
 }
 
 /// `CREATE EXTENSION name WITH SCHEMA schema VERSION version`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     /// Raw extension name.
     pub name: String,
@@ -175,7 +183,7 @@ pub struct Extension {
 }
 
 /// `CREATE [UNLOGGED] TABLE name (…) WITH (options)`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     /// Qualified table name.
     pub name: QualifiedName,
@@ -199,7 +207,7 @@ impl Table {
 }
 
 /// One column of a table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// Raw column name.
     pub name: String,
@@ -222,7 +230,7 @@ pub struct Column {
 }
 
 /// An identity column's generation and sequence options.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// `ALWAYS` rather than `BY DEFAULT`.
     pub always: bool,
@@ -233,7 +241,7 @@ pub struct Identity {
 }
 
 /// Options shared by sequences and identity columns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SequenceOptions {
     /// `AS type`: `smallint`, `integer` or `bigint`.
     pub data_type: String,
@@ -291,7 +299,7 @@ impl SequenceOptions {
 }
 
 /// `CREATE SEQUENCE name AS … OWNED BY table.column`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequence {
     /// Qualified sequence name.
     pub name: QualifiedName,
@@ -306,7 +314,7 @@ pub struct Sequence {
 }
 
 /// The kind of a table constraint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintKind {
     /// `PRIMARY KEY`
@@ -322,7 +330,7 @@ pub enum ConstraintKind {
 }
 
 /// `ALTER TABLE t ADD CONSTRAINT name definition`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Constraint {
     /// Raw constraint name.
     pub name: String,
@@ -354,7 +362,7 @@ impl Constraint {
 }
 
 /// `CREATE INDEX name ON table …`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     /// Qualified index name (same schema as its table).
     pub name: QualifiedName,

@@ -6,6 +6,7 @@ mod catalog;
 mod ident;
 mod keywords;
 mod object;
+pub mod pairs;
 mod types;
 mod view;
 

@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Ident;
 
 /// A schema-qualified name, stored raw. Displays quoted: `app."User"`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct QualifiedName {
     /// The schema (namespace) name.
     pub schema: String,
@@ -34,7 +34,7 @@ impl fmt::Display for QualifiedName {
 /// The identity of one object in a catalog: kind plus name, qualified as far as
 /// the kind needs. Ordering is by kind, then name, and is what makes plans
 /// deterministic when nothing else decides.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ObjectId {
     /// `CREATE SCHEMA name`

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::QualifiedName;
 
 /// `CREATE TYPE name AS ENUM (…)`, `AS (…)` or `AS RANGE (…)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserType {
     /// Qualified type name.
     pub name: QualifiedName,
@@ -19,7 +19,7 @@ pub struct UserType {
 }
 
 /// The definition of a user type, by kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type_kind", rename_all = "snake_case")]
 pub enum TypeKind {
     /// `AS ENUM ('a', 'b')`: labels in sort order.
@@ -37,7 +37,7 @@ pub enum TypeKind {
 }
 
 /// One attribute of a composite type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribute {
     /// Raw attribute name.
     pub name: String,
@@ -50,7 +50,7 @@ pub struct Attribute {
 }
 
 /// The options of a range type, as the server prints them (qualified).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RangeType {
     /// `SUBTYPE`, as `format_type()` writes it.
     pub subtype: String,
@@ -67,7 +67,7 @@ pub struct RangeType {
 }
 
 /// `CREATE DOMAIN name AS type [COLLATE c] [DEFAULT e] [NOT NULL] [CONSTRAINT c CHECK (…)]`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Domain {
     /// Qualified domain name.
     pub name: QualifiedName,
@@ -86,7 +86,7 @@ pub struct Domain {
 }
 
 /// `ALTER DOMAIN d ADD CONSTRAINT name CHECK (…) [NOT VALID]`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainConstraint {
     /// Raw constraint name.
     pub name: String,
@@ -108,7 +108,7 @@ impl DomainConstraint {
 }
 
 /// `CREATE COLLATION name (provider = …, locale = …, deterministic = …)`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Collation {
     /// Qualified collation name.
     pub name: QualifiedName,
@@ -124,4 +124,85 @@ pub struct Collation {
     pub deterministic: bool,
     /// `COMMENT ON COLLATION`.
     pub comment: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Catalog;
+
+    /// Catalog snapshots are cached as JSON: every kind of type must come
+    /// back as it went in.
+    #[test]
+    fn types_round_trip_through_json() {
+        let q = |n: &str| QualifiedName::new("app", n);
+        let mut c = Catalog::default();
+        let kinds = [
+            TypeKind::Enum {
+                values: vec!["a".to_owned()],
+            },
+            TypeKind::Composite {
+                attributes: vec![Attribute {
+                    name: "x".to_owned(),
+                    data_type: "integer".to_owned(),
+                    collation: None,
+                    comment: Some("across".to_owned()),
+                }],
+            },
+            TypeKind::Range(RangeType {
+                subtype: "double precision".to_owned(),
+                subtype_opclass: None,
+                collation: None,
+                canonical: None,
+                subtype_diff: Some("float8mi".to_owned()),
+                multirange: q("r_multi"),
+            }),
+        ];
+        for (i, kind) in kinds.into_iter().enumerate() {
+            let name = q(&format!("t{i}"));
+            c.types.insert(
+                name.clone(),
+                UserType {
+                    name,
+                    kind,
+                    comment: None,
+                },
+            );
+        }
+        c.domains.insert(
+            q("d"),
+            Domain {
+                name: q("d"),
+                base_type: "text".to_owned(),
+                collation: Some("pg_catalog.\"C\"".to_owned()),
+                default: None,
+                not_null: true,
+                constraints: BTreeMap::from([(
+                    "c".to_owned(),
+                    DomainConstraint {
+                        name: "c".to_owned(),
+                        definition: "CHECK ((VALUE <> ''::text))".to_owned(),
+                        validated: false,
+                        comment: None,
+                    },
+                )]),
+                comment: None,
+            },
+        );
+        c.collations.insert(
+            q("ci"),
+            Collation {
+                name: q("ci"),
+                provider: "icu".to_owned(),
+                lc_collate: None,
+                lc_ctype: None,
+                icu_locale: Some("und".to_owned()),
+                deterministic: false,
+                comment: None,
+            },
+        );
+        let json = serde_json::to_string(&c).expect("serializes");
+        let back: Catalog = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, c);
+    }
 }

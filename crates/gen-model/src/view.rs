@@ -1,11 +1,11 @@
 //! Views and materialized views.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{ObjectId, QualifiedName};
 
 /// `CREATE [MATERIALIZED] VIEW name WITH (options) AS query`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct View {
     /// Qualified view name.
     pub name: QualifiedName,
@@ -25,7 +25,7 @@ pub struct View {
 }
 
 /// One output column of a view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewColumn {
     /// Raw column name.
     pub name: String,

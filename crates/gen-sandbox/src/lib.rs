@@ -144,6 +144,23 @@ impl fmt::Debug for Sandbox {
     }
 }
 
+/// What identifies the server `backend` would run, found without starting
+/// it: the local binaries' version and place, or the Docker image. `None`
+/// for a server URL, whose version can change behind the same address, and
+/// when the local binaries cannot be found.
+pub fn fingerprint(backend: &Backend) -> Option<String> {
+    match backend {
+        Backend::Local { pg_bin } => {
+            local::binaries_fingerprint(pg_bin.as_deref()).map(|f| format!("local {f}"))
+        }
+        Backend::Docker { image } => Some(format!(
+            "docker {}",
+            image.as_deref().unwrap_or(docker::DEFAULT_IMAGE)
+        )),
+        Backend::Url { .. } => None,
+    }
+}
+
 impl Sandbox {
     /// Starts (or connects to) a server for this run.
     pub async fn start(backend: &Backend) -> Result<Sandbox, SandboxError> {

@@ -47,9 +47,9 @@ pub(crate) struct Binaries {
     pub(crate) version: String,
 }
 
-/// Finds the server binaries: the explicit directory, then `pg_config
-/// --bindir`, then `initdb` on `PATH`, then the newest
-/// `/usr/lib/postgresql/*/bin`.
+/// Finds the server binaries: the explicit directory, then `initdb` on
+/// `PATH`, then the newest `/usr/lib/postgresql/*/bin`, then `pg_config
+/// --bindir`.
 pub(crate) fn find_binaries(explicit: Option<&Path>) -> Result<Binaries, SandboxError> {
     let dir = match explicit {
         Some(dir) => {
@@ -69,25 +69,26 @@ pub(crate) fn find_binaries(explicit: Option<&Path>) -> Result<Binaries, Sandbox
     Ok(Binaries { dir, version })
 }
 
+/// Where [`find_binaries`] would find the server, and what identifies the
+/// `postgres` binary there (size and modification time), without running
+/// anything: cheap enough for a cache key.
+pub(crate) fn binaries_fingerprint(explicit: Option<&Path>) -> Option<String> {
+    let dir = match explicit {
+        Some(dir) => dir.to_owned(),
+        None => search_binaries().ok()?,
+    };
+    let meta = fs::metadata(dir.join("postgres")).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(format!("{} {} {modified}", dir.display(), meta.len()))
+}
+
 fn search_binaries() -> Result<PathBuf, SandboxError> {
     let mut looked_in = Vec::new();
-
-    // On Debian `pg_config` may belong to the client-only package and point
-    // at /usr/bin, so its answer counts only if the server is really there.
-    match Command::new("pg_config")
-        .arg("--bindir")
-        .stderr(Stdio::null())
-        .output()
-    {
-        Ok(out) if out.status.success() => {
-            let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-            if has_server(&dir) {
-                return Ok(dir);
-            }
-            looked_in.push(format!("{} (from pg_config --bindir)", dir.display()));
-        }
-        _ => looked_in.push("pg_config --bindir (not available)".to_owned()),
-    }
 
     if let Some(path) = std::env::var_os("PATH") {
         for entry in std::env::split_paths(&path) {
@@ -128,6 +129,23 @@ fn search_binaries() -> Result<PathBuf, SandboxError> {
         return Ok(bin);
     }
     looked_in.push("/usr/lib/postgresql/*/bin".to_owned());
+
+    // Last, as it costs a process (a shell script on Debian). It may belong to the client-only package and point
+    // at /usr/bin, so its answer counts only if the server is really there.
+    match Command::new("pg_config")
+        .arg("--bindir")
+        .stderr(Stdio::null())
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            if has_server(&dir) {
+                return Ok(dir);
+            }
+            looked_in.push(format!("{} (from pg_config --bindir)", dir.display()));
+        }
+        _ => looked_in.push("pg_config --bindir (not available)".to_owned()),
+    }
 
     Err(SandboxError::NoBinaries { looked_in })
 }

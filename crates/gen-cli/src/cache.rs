@@ -1,0 +1,132 @@
+//! Catalog snapshots of `gen check`, cached under a hash of every input.
+//!
+//! The key covers the contents of every file under the schema and
+//! migrations directories, the server that would read them (local binaries'
+//! version and place, or the Docker image), this gen executable (its path,
+//! size and modification time: a rebuild is a new key) and the settings
+//! that shape a catalog. Any edit to any of them is a different key, so a
+//! stale snapshot can never hide drift; an unchanged repository's check
+//! starts no server at all. A URL sandbox is never cached: the server
+//! behind an address can change without gen seeing it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use gen_model::Catalog;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::config::Config;
+
+/// Bumped whenever what is stored changes shape.
+const FORMAT: &str = "gen-catalog-cache 1";
+
+/// The two sides of a check, as read and reconciled.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The migrations, replayed.
+    pub old: Catalog,
+    /// The schema files, loaded.
+    pub new: Catalog,
+}
+
+/// Where snapshots live: `$GEN_CACHE_DIR`, else the user's cache directory.
+fn dir() -> Option<PathBuf> {
+    std::env::var_os("GEN_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::cache_dir().map(|d| d.join("gen").join("catalogs")))
+}
+
+/// The key for `gen check` on this project, or `None` when it cannot be
+/// cached.
+pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
+    let Some(server) = gen_sandbox::fingerprint(&config.backend) else {
+        return Ok(None);
+    };
+    let mut h = Sha256::new();
+    let mut field = |label: &str, bytes: &[u8]| {
+        h.update(label.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field("format", FORMAT.as_bytes());
+    field("gen", env!("CARGO_PKG_VERSION").as_bytes());
+    let exe = std::env::current_exe().context("locating the gen executable")?;
+    let meta = std::fs::metadata(&exe).with_context(|| format!("reading {}", exe.display()))?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    field(
+        "exe",
+        format!("{} {} {modified}", exe.display(), meta.len()).as_bytes(),
+    );
+    field("server", server.as_bytes());
+    field("ignore", format!("{:?}", config.ignore).as_bytes());
+    for (label, root) in [
+        ("schema", &config.schema),
+        ("migrations", &config.migrations),
+    ] {
+        let mut files = Vec::new();
+        collect(root, &mut files)?;
+        files.sort();
+        field(label, root.display().to_string().as_bytes());
+        for path in files {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            field("path", path.display().to_string().as_bytes());
+            field("contents", &bytes);
+        }
+    }
+    let digest = h.finalize();
+    Ok(Some(digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// Every file below `root` (or `root` itself when it is a file).
+fn collect(root: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    if root.is_file() {
+        out.push(root.to_path_buf());
+        return Ok(());
+    }
+    let Ok(entries) = std::fs::read_dir(root) else {
+        // A missing directory is reported by the load itself.
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("listing {}", root.display()))?
+            .path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The snapshot stored under `key`, if any. A damaged file counts as none.
+pub fn load(key: &str) -> Option<Snapshot> {
+    let path = dir()?.join(format!("{key}.json"));
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Stores a snapshot under `key`, atomically; failing to cache is not an
+/// error worth failing a check for.
+pub fn store(key: &str, snapshot: &Snapshot) {
+    let Some(dir) = dir() else {
+        return;
+    };
+    let write = || -> anyhow::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        serde_json::to_writer(&mut tmp, snapshot)?;
+        tmp.persist(dir.join(format!("{key}.json")))?;
+        Ok(())
+    };
+    if let Err(e) = write() {
+        eprintln!("warning: caching the catalogs in {}: {e:#}", dir.display());
+    }
+}
