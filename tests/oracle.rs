@@ -205,15 +205,31 @@ async fn load(
         .map_err(|e| fail(&format!("loading {}", path.display()), format!("{e:#}")))
 }
 
-async fn introspect(client: &Client, what: &str) -> Result<Catalog, Failed> {
-    gen_catalog::introspect(client)
+/// Owners are compared only in cases that ask for it with an `owners`
+/// file, as gen compares them only when configured to.
+async fn introspect(client: &Client, what: &str, owners: bool) -> Result<Catalog, Failed> {
+    let catalog = gen_catalog::introspect(client)
         .await
-        .map_err(|e| fail(&format!("introspecting {what}"), e))
+        .map_err(|e| fail(&format!("introspecting {what}"), e))?;
+    Ok(if owners {
+        catalog
+    } else {
+        catalog.without_owners()
+    })
 }
 
 async fn run_case(sandbox: &Sandbox, case: &Case) -> Result<(), Failed> {
+    // As gen does: the roles the schema files mention exist before loading.
+    let mut roles = case.roles.clone();
+    for path in [&case.old, &case.new] {
+        if let Ok(source) = gen_source::load(path) {
+            roles.extend(source.roles);
+        }
+    }
+    roles.sort();
+    roles.dedup();
     sandbox
-        .create_roles(&case.roles)
+        .create_roles(&roles)
         .await
         .map_err(|e| fail("creating roles", e))?;
     let setup = match &case.setup {
@@ -241,8 +257,9 @@ async fn converge(
     b_db: &Database,
     b: &Client,
 ) -> Result<(), Failed> {
-    let old = introspect(a, "old").await?;
-    let mut new = introspect(b, "new").await?;
+    let owners = case.dir.join("owners").is_file();
+    let old = introspect(a, "old", owners).await?;
+    let mut new = introspect(b, "new", owners).await?;
     gen_catalog::reconcile(b, &old, &mut new).await;
     let name = file_name(&case.dir);
     let settings = Settings {
@@ -269,7 +286,7 @@ async fn converge(
         "new",
     )
     .await?;
-    let deployed = introspect(a, "old after deploy").await?;
+    let deployed = introspect(a, "old after deploy", owners).await?;
     let mut target = new.clone();
     gen_catalog::reconcile(b, &deployed, &mut target).await;
     empty_plan(&deployed, &target, "planning again after deploy")?;
@@ -285,7 +302,7 @@ async fn converge(
         "reverted",
     )
     .await?;
-    let mut reverted = introspect(a, "old after revert").await?;
+    let mut reverted = introspect(a, "old after revert", owners).await?;
     gen_catalog::reconcile(a, &old, &mut reverted).await;
     empty_plan(&reverted, &old, "planning again after revert")?;
     let back = gen_plan::plan(&new, &old).map_err(|e| fail("planning the revert", e))?;

@@ -7,6 +7,7 @@
 
 mod ignore;
 mod reconcile;
+mod security;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -126,6 +127,16 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         q("casts", include_str!("sql/casts.sql")),
         q("unsupported objects", include_str!("sql/unsupported.sql")),
     )?;
+    let (row_security, policies, privileges, default_privileges, owners) = tokio::try_join!(
+        q("row-level security", include_str!("sql/row_security.sql")),
+        q("policies", include_str!("sql/policies.sql")),
+        q("privileges", include_str!("sql/privileges.sql")),
+        q(
+            "default privileges",
+            include_str!("sql/default_privileges.sql")
+        ),
+        q("owners", include_str!("sql/owners.sql")),
+    )?;
 
     let unsupported: Vec<UnsupportedObject> = unsupported
         .iter()
@@ -151,7 +162,12 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.domains(&domains, &domain_constraints);
     b.collations(&collations);
     b.views(&views, &view_columns);
+    b.row_security(&row_security);
+    b.policies(&policies);
+    b.default_privileges(&default_privileges);
     b.extension_members(&members);
+    b.privileges(&privileges);
+    b.owners(&owners);
     b.depends(&depends);
     b.structural_depends();
     b.catalog.casts = casts
@@ -201,6 +217,8 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_collation" => "pg_collation",
         "pg_operator" => "pg_operator",
         "pg_rewrite" => "pg_rewrite",
+        "pg_policy" => "pg_policy",
+        "pg_default_acl" => "pg_default_acl",
         _ => return None,
     })
 }
@@ -641,6 +659,7 @@ impl Builder {
             }
         }
         self.type_structural_edges(&mut edges);
+        edges.extend(self.policy_edges());
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.
         for (a, b) in edges {

@@ -64,6 +64,8 @@ pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
     );
     field("server", server.as_bytes());
     field("ignore", format!("{:?}", config.ignore).as_bytes());
+    // Owners are left out of both catalogs unless they are compared.
+    field("owners", if config.owners { b"1" } else { b"0" });
     for (label, root) in [
         ("schema", &config.schema),
         ("migrations", &config.migrations),
@@ -128,5 +130,81 @@ pub fn store(key: &str, snapshot: &Snapshot) {
     };
     if let Err(e) = write() {
         eprintln!("warning: caching the catalogs in {}: {e:#}", dir.display());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gen_model::{
+        Acl, Catalog, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
+        PolicyCommand, QualifiedName, RowSecurity,
+    };
+
+    use super::Snapshot;
+
+    /// Security maps are keyed by identities, not strings: they must come
+    /// back from JSON as they went in.
+    #[test]
+    fn security_catalog_round_trips() {
+        let table = QualifiedName::new("app", "t");
+        let mut c = Catalog::default();
+        c.row_security.insert(
+            table.clone(),
+            RowSecurity {
+                enabled: true,
+                forced: false,
+            },
+        );
+        c.policies.insert(
+            (table.clone(), "p".into()),
+            Policy {
+                table: table.clone(),
+                name: "p".into(),
+                permissive: false,
+                command: PolicyCommand::Update,
+                roles: vec![Grantee::Public, Grantee::Role("r".into())],
+                using: Some("true".into()),
+                check: None,
+                comment: Some("c".into()),
+            },
+        );
+        let grant = Grant {
+            grantee: Grantee::Role("r".into()),
+            privilege: "SELECT".into(),
+            grantable: true,
+        };
+        c.privileges.insert(
+            ObjectId::Column {
+                table: table.clone(),
+                column: "id".into(),
+            },
+            Acl {
+                grants: vec![grant.clone()],
+                initial: Vec::new(),
+            },
+        );
+        let defaults = ObjectId::DefaultPrivileges {
+            role: "o".into(),
+            schema: Some("app".into()),
+            objects: DefaultObjects::Sequences,
+        };
+        c.default_privileges.insert(
+            defaults,
+            DefaultPrivileges {
+                role: "o".into(),
+                schema: Some("app".into()),
+                objects: DefaultObjects::Sequences,
+                grants: vec![grant],
+                initial: Vec::new(),
+            },
+        );
+        c.owners.insert(ObjectId::Table { name: table }, "o".into());
+        let snapshot = Snapshot {
+            old: c.clone(),
+            new: Catalog::default(),
+        };
+        let json = serde_json::to_string(&snapshot).expect("serializing");
+        let back: Snapshot = serde_json::from_str(&json).expect("deserializing");
+        assert_eq!(back.old, c);
     }
 }

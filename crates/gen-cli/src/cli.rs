@@ -44,6 +44,12 @@ pub struct Global {
     /// Docker image for `--sandbox docker` (default `postgres:15`).
     #[arg(long, global = true, env = "GEN_DOCKER_IMAGE", value_name = "IMAGE")]
     pub docker_image: Option<String>,
+
+    /// Compare and plan owners (`ALTER … OWNER TO`). Off by default: who
+    /// owns a new object depends on who runs the migration. Also
+    /// `[plan] owners = true` in gen.toml.
+    #[arg(long, global = true, env = "GEN_OWNERS")]
+    pub owners: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]

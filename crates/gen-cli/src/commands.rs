@@ -96,9 +96,15 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             Src::Migrations(config.migrations.clone()),
             Src::Schema(config.schema.clone()),
         );
-        let (old, new) =
-            load::catalogs_renamed(&config.backend, &config.ignore, &from, &to, &args.rename)
-                .await?;
+        let (old, new) = load::catalogs_renamed(
+            &config.backend,
+            &config.ignore,
+            &from,
+            &to,
+            &args.rename,
+            config.owners,
+        )
+        .await?;
         for r in &args.rename {
             r.check(&old, &new, &from.describe(), &to.describe())?;
         }
@@ -164,8 +170,15 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .to
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
-    let (old, new) =
-        load::catalogs_renamed(&config.backend, &config.ignore, &from, &to, &args.rename).await?;
+    let (old, new) = load::catalogs_renamed(
+        &config.backend,
+        &config.ignore,
+        &from,
+        &to,
+        &args.rename,
+        config.owners,
+    )
+    .await?;
     for r in &args.rename {
         r.check(&old, &new, &from.describe(), &to.describe())?;
     }
@@ -270,7 +283,8 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
     let (old, new) = match cached {
         Some(snapshot) => (snapshot.old, snapshot.new),
         None => {
-            let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
+            let (old, new) =
+                load::catalogs(&config.backend, &config.ignore, &from, &to, config.owners).await?;
             if let Some(key) = &key {
                 let snapshot = cache::Snapshot { old, new };
                 cache::store(key, &snapshot);

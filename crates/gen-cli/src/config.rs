@@ -38,6 +38,8 @@ struct PlanSection {
     online: bool,
     lock_timeout: Option<String>,
     statement_timeout: Option<String>,
+    /// Compare and plan `ALTER … OWNER TO`.
+    owners: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,6 +84,8 @@ pub struct Config {
     pub allow_hazards: Vec<HazardKind>,
     /// How scripts are written: online mode and timeouts.
     pub scripts: Settings,
+    /// Whether owners are compared and planned (`--owners`, `[plan] owners`).
+    pub owners: bool,
 }
 
 impl Config {
@@ -183,6 +187,7 @@ impl Config {
             schema,
             migrations,
             backend,
+            owners: global.owners || file.plan.owners.unwrap_or(false),
         })
     }
 }

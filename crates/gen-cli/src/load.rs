@@ -218,13 +218,16 @@ impl Prepared {
 }
 
 /// Reads the catalogs of two sources with one sandbox, both sides at once.
+/// Owners are compared only with `owners`: otherwise they are left out,
+/// since they depend on who runs the migration.
 pub async fn catalogs(
     backend: &Backend,
     ignore: &Ignore,
     from: &Src,
     to: &Src,
+    owners: bool,
 ) -> anyhow::Result<(Catalog, Catalog)> {
-    catalogs_renamed(backend, ignore, from, to, &[]).await
+    catalogs_renamed(backend, ignore, from, to, &[], owners).await
 }
 
 /// [`catalogs`], with `renames` applied to the `from` side before it is
@@ -236,6 +239,7 @@ pub async fn catalogs_renamed(
     from: &Src,
     to: &Src,
     renames: &[Rename],
+    owners: bool,
 ) -> anyhow::Result<(Catalog, Catalog)> {
     let (a, b) = (prepare(from)?, prepare(to)?);
     let sandbox = if a.needs_sandbox() || b.needs_sandbox() {
@@ -265,9 +269,13 @@ pub async fn catalogs_renamed(
         Some(sandbox) => sandbox.shutdown().await,
         None => Ok(()),
     };
-    let catalogs = result?;
+    let (old, new) = result?;
     stopped?;
-    Ok(catalogs)
+    if owners {
+        Ok((old, new))
+    } else {
+        Ok((old.without_owners(), new.without_owners()))
+    }
 }
 
 /// The schema sqitch keeps its registry in (its `registry` setting's default).

@@ -1240,3 +1240,43 @@ fn edited_script_fails_check_until_rehashed() {
     assert_exit(&run_gen(p, &["rehash"]), 0);
     assert_exit(&run_gen(p, &["check"]), 0);
 }
+
+/// Grants are always planned; owners only with `--owners` or
+/// `[plan] owners = true`, since a new object belongs to whoever runs the
+/// migration.
+#[test]
+fn owners_are_planned_only_on_request() {
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/t.sql",
+        "CREATE TABLE t (id int);\nALTER TABLE t OWNER TO app_owner;\nGRANT SELECT ON t TO app_reader;\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/first.sql")).expect("deploy");
+    assert!(
+        deploy.contains("GRANT SELECT ON TABLE public.t TO app_reader;"),
+        "{deploy}"
+    );
+    assert!(!deploy.contains("OWNER TO"), "{deploy}");
+    assert_exit(&run_gen(p, &["check"]), 0);
+
+    let o = run_gen(p, &["check", "--owners"]);
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains("ALTER TABLE public.t OWNER TO app_owner;"),
+        "{}",
+        stdout(&o)
+    );
+
+    let config = std::fs::read_to_string(p.join("gen.toml")).expect("gen.toml");
+    write(p, "gen.toml", &format!("{config}\n[plan]\nowners = true\n"));
+    assert_exit(&run_gen(p, &["add", "owners"]), 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/owners.sql")).expect("deploy");
+    assert!(
+        deploy.contains("ALTER TABLE public.t OWNER TO app_owner;"),
+        "{deploy}"
+    );
+    assert_exit(&run_gen(p, &["check"]), 0);
+}

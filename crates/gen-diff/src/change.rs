@@ -2,8 +2,9 @@
 //! gen-plan; each variant's doc shows the statement it becomes.
 
 use gen_model::{
-    Attribute, Collation, Column, Constraint, Domain, DomainConstraint, Extension, Identity, Index,
-    ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table, UserType, View,
+    Attribute, Collation, Column, Constraint, Domain, DomainConstraint, Extension, Grantee,
+    Identity, Index, ObjectId, Policy, QualifiedName, Schema, Sequence, SequenceOptions, Table,
+    UserType, View,
 };
 use serde::Serialize;
 
@@ -178,6 +179,60 @@ pub enum Change {
         /// The new comment; `None` removes it.
         comment: Option<String>,
     },
+    /// `ALTER TABLE t ENABLE ROW LEVEL SECURITY;` or `DISABLE`
+    SetRowSecurity {
+        /// Table.
+        table: QualifiedName,
+        /// Whether row-level security becomes enabled.
+        enabled: bool,
+    },
+    /// `ALTER TABLE t FORCE ROW LEVEL SECURITY;` or `NO FORCE`
+    ForceRowSecurity {
+        /// Table.
+        table: QualifiedName,
+        /// Whether row-level security becomes forced on the owner too.
+        forced: bool,
+    },
+    /// `CREATE POLICY name ON t AS … FOR … TO … USING (…) WITH CHECK (…);`
+    CreatePolicy(Policy),
+    /// `DROP POLICY name ON t;`
+    DropPolicy(Policy),
+    /// `ALTER POLICY name ON t TO … USING (…) WITH CHECK (…);` with the
+    /// clauses that change (a clause can be replaced, never removed).
+    AlterPolicy {
+        /// Table.
+        table: QualifiedName,
+        /// Policy name.
+        name: String,
+        /// New roles, if they change.
+        roles: Option<Vec<Grantee>>,
+        /// New `USING` expression, if it changes.
+        using: Option<String>,
+        /// New `WITH CHECK` expression, if it changes.
+        check: Option<String>,
+    },
+    /// `GRANT privileges ON kind name TO grantee [WITH GRANT OPTION];`,
+    /// `REVOKE [GRANT OPTION FOR] privileges ON kind name FROM grantee;`,
+    /// `GRANT SELECT (column) ON TABLE t TO …;` for a column, and
+    /// `ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s] GRANT … ON TABLES TO …;`
+    /// for default privileges.
+    Privileges {
+        /// The object (or default privileges) the privileges are on.
+        target: ObjectId,
+        /// Who gains or loses them.
+        grantee: Grantee,
+        /// Privilege keywords, sorted: `SELECT`, `USAGE`, …
+        privileges: Vec<String>,
+        /// Granted or revoked, with or without grant option.
+        action: PrivilegeAction,
+    },
+    /// `ALTER kind name OWNER TO role;`
+    SetOwner {
+        /// The owned object.
+        target: ObjectId,
+        /// The new owner.
+        owner: String,
+    },
     /// `CREATE TYPE name AS ENUM (…);`, `AS (…)` or `AS RANGE (…)`
     CreateType(UserType),
     /// `DROP TYPE name;`
@@ -306,6 +361,20 @@ pub enum EnumPosition {
     Before(String),
     /// `AFTER 'label'`
     After(String),
+}
+
+/// What a [`Change::Privileges`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivilegeAction {
+    /// `REVOKE …`, grant option included.
+    Revoke,
+    /// `REVOKE GRANT OPTION FOR …`: the privilege stays.
+    RevokeGrantOption,
+    /// `GRANT …`
+    Grant,
+    /// `GRANT … WITH GRANT OPTION`
+    GrantWithOption,
 }
 
 /// One `ALTER COLUMN` action.
@@ -595,6 +664,33 @@ impl Change {
                 ObjectId::MaterializedView { name: name.clone() },
             ),
             Change::ViewColumnComment { view, .. } => (CreateOrAlter, view.clone()),
+            Change::SetRowSecurity { table: t, .. } | Change::ForceRowSecurity { table: t, .. } => {
+                (CreateOrAlter, table(t))
+            }
+            Change::CreatePolicy(p) => (
+                CreateOrAlter,
+                ObjectId::Policy {
+                    table: p.table.clone(),
+                    name: p.name.clone(),
+                },
+            ),
+            Change::DropPolicy(p) => (
+                Drop,
+                ObjectId::Policy {
+                    table: p.table.clone(),
+                    name: p.name.clone(),
+                },
+            ),
+            Change::AlterPolicy { table: t, name, .. } => (
+                CreateOrAlter,
+                ObjectId::Policy {
+                    table: t.clone(),
+                    name: name.clone(),
+                },
+            ),
+            Change::Privileges { target, .. } | Change::SetOwner { target, .. } => {
+                (CreateOrAlter, target.clone())
+            }
         }
     }
 }

@@ -7,14 +7,16 @@
 //! null before adding identity, …).
 
 mod change;
+mod security;
 mod table;
 mod types;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use change::{Action, Change, ColumnAction, Conversion, EnumPosition};
+pub use change::{Action, Change, ColumnAction, Conversion, EnumPosition, PrivilegeAction};
 use gen_model::{Catalog, ObjectId, QualifiedName};
+pub use security::privilege_changes;
 
 /// Everything that must change to turn `old` into `new`.
 pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
@@ -40,7 +42,13 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     indexes(old, new, &mut out);
     types::types(old, new, forced, &mut out);
     view::views(old, new, &mut out);
+    security::row_security(old, new, &mut out);
+    security::policies(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
+    // Last: whatever was created or rebuilt above gets its grants again.
+    security::default_privileges(old, new, &mut out);
+    security::owners(old, new, &mut out);
+    security::privileges(old, new, &mut out);
     out
 }
 
@@ -214,6 +222,10 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         }
         ObjectId::View { name } | ObjectId::MaterializedView { name } => {
             view::recreate(&old.views[name], &new.views[name], out);
+            true
+        }
+        ObjectId::Policy { table, name } => {
+            security::recreate_policy(table, name, old, new, out);
             true
         }
         _ => false,

@@ -4,7 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Collation, Domain, ObjectId, QualifiedName, TypeKind, UserType, View};
+use crate::{
+    Acl, Collation, DefaultPrivileges, Domain, ObjectId, Policy, QualifiedName, RowSecurity,
+    TypeKind, UserType, View,
+};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -46,6 +49,23 @@ pub struct Catalog {
     /// Collations.
     #[serde(with = "crate::pairs")]
     pub collations: BTreeMap<QualifiedName, Collation>,
+    /// Tables with row-level security enabled or forced.
+    #[serde(with = "crate::pairs")]
+    pub row_security: BTreeMap<QualifiedName, RowSecurity>,
+    /// Row-level security policies by table and name.
+    #[serde(with = "crate::pairs")]
+    pub policies: BTreeMap<(QualifiedName, String), Policy>,
+    /// Privileges of every object that has any besides its owner's, or
+    /// would get any on creation, by the object's identity.
+    #[serde(with = "crate::pairs")]
+    pub privileges: BTreeMap<ObjectId, Acl>,
+    /// `ALTER DEFAULT PRIVILEGES` in force, by role, schema and kind.
+    #[serde(with = "crate::pairs")]
+    pub default_privileges: BTreeMap<ObjectId, DefaultPrivileges>,
+    /// The owner of every object that has one. Always read; compared only
+    /// when ownership is managed (see [`Catalog::without_owners`]).
+    #[serde(with = "crate::pairs")]
+    pub owners: BTreeMap<ObjectId, String>,
 }
 
 impl Catalog {
@@ -60,6 +80,15 @@ impl Catalog {
             && self.domains.is_empty()
             && self.collations.is_empty()
             && self.views.is_empty()
+            && self.policies.is_empty()
+            && self.default_privileges.is_empty()
+    }
+
+    /// The catalog with ownership left out: who owns what depends on who
+    /// runs the migration, so it is compared only on request.
+    pub fn without_owners(mut self) -> Catalog {
+        self.owners.clear();
+        self
     }
 
     /// The objects `id` depends on directly.
@@ -112,6 +141,10 @@ impl Catalog {
                 }
                 _ => false,
             }),
+            ObjectId::Policy { table, name } => {
+                self.policies.contains_key(&(table.clone(), name.clone()))
+            }
+            ObjectId::DefaultPrivileges { .. } => self.default_privileges.contains_key(id),
         }
     }
 }

@@ -7,6 +7,7 @@ mod ident;
 mod keywords;
 mod object;
 pub mod pairs;
+mod security;
 mod types;
 mod view;
 
@@ -16,5 +17,8 @@ pub use catalog::{
 };
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};
+pub use security::{
+    Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
+};
 pub use types::{Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, UserType};
 pub use view::{View, ViewColumn};

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::Ident;
+use crate::security::DefaultObjects;
 
 /// A schema-qualified name, stored raw. Displays quoted: `app."User"`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -122,6 +123,22 @@ pub enum ObjectId {
         /// Materialized view name.
         name: QualifiedName,
     },
+    /// `CREATE POLICY name ON table`
+    Policy {
+        /// The table the policy is on.
+        table: QualifiedName,
+        /// Policy name.
+        name: String,
+    },
+    /// `ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema] … ON objects`
+    DefaultPrivileges {
+        /// The role whose new objects get the privileges.
+        role: String,
+        /// The schema, or `None` for the whole database.
+        schema: Option<String>,
+        /// Which kind of object.
+        objects: DefaultObjects,
+    },
 }
 
 impl ObjectId {
@@ -143,13 +160,17 @@ impl ObjectId {
             ObjectId::TypeAttribute { .. } => "attribute",
             ObjectId::View { .. } => "view",
             ObjectId::MaterializedView { .. } => "materialized view",
+            ObjectId::Policy { .. } => "policy",
+            ObjectId::DefaultPrivileges { .. } => "default privileges",
         }
     }
 
     /// The table an object belongs to, for columns and constraints.
     pub fn table(&self) -> Option<&QualifiedName> {
         match self {
-            ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => Some(table),
+            ObjectId::Column { table, .. }
+            | ObjectId::Constraint { table, .. }
+            | ObjectId::Policy { table, .. } => Some(table),
             _ => None,
         }
     }
@@ -175,6 +196,8 @@ impl ObjectId {
             | ObjectId::TypeAttribute {
                 type_name: name, ..
             } => Some(&name.schema),
+            ObjectId::Policy { table, .. } => Some(&table.schema),
+            ObjectId::DefaultPrivileges { schema, .. } => schema.as_deref(),
         }
     }
 }
@@ -211,6 +234,20 @@ impl fmt::Display for ObjectId {
                 type_name,
                 attribute,
             } => write!(f, "attribute {}.{}", type_name, Ident(attribute)),
+            ObjectId::Policy { table, name } => {
+                write!(f, "policy {} on {}", Ident(name), table)
+            }
+            ObjectId::DefaultPrivileges {
+                role,
+                schema,
+                objects,
+            } => {
+                write!(f, "default privileges for role {} ", Ident(role))?;
+                if let Some(schema) = schema {
+                    write!(f, "in schema {} ", Ident(schema))?;
+                }
+                write!(f, "on {}", objects.keyword().to_lowercase())
+            }
         }
     }
 }

@@ -124,8 +124,10 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::TypeAttribute { .. } => {
             return definition(catalog, &top_level(id, [catalog, catalog]));
         }
+        ObjectId::Policy { .. } | ObjectId::DefaultPrivileges { .. } => {}
         other => changes.extend(crate::types::definition(catalog, other).unwrap_or_default()),
     }
+    crate::security::describe(catalog, id, &mut changes);
     let mut out = String::new();
     for change in &changes {
         out.push_str(&render(change));

@@ -270,6 +270,78 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             RewritesTable,
             format!("changing the logging of {table} rewrites it"),
         )],
+        Change::SetRowSecurity { table, enabled } => {
+            let mut out = vec![hazard(
+                AuthorizationChange,
+                if *enabled {
+                    format!(
+                        "enabling row-level security on {table} hides every row no policy allows"
+                    )
+                } else {
+                    format!(
+                        "disabling row-level security on {table} shows every row to whoever may read it"
+                    )
+                },
+            )];
+            if old.tables.contains_key(table) {
+                out.push(hazard(
+                    AccessExclusiveLock,
+                    format!("changing row-level security locks {table} against reads and writes"),
+                ));
+            }
+            out
+        }
+        Change::ForceRowSecurity { table, forced } => vec![hazard(
+            AuthorizationChange,
+            format!(
+                "the owner of {table} {} subject to its policies",
+                if *forced { "becomes" } else { "is no longer" }
+            ),
+        )],
+        Change::CreatePolicy(p) => vec![hazard(
+            AuthorizationChange,
+            format!(
+                "policy {} changes which rows of {} are visible",
+                Ident(&p.name),
+                p.table
+            ),
+        )],
+        Change::DropPolicy(p) => vec![hazard(
+            AuthorizationChange,
+            format!(
+                "dropping policy {} changes which rows of {} are visible",
+                Ident(&p.name),
+                p.table
+            ),
+        )],
+        Change::AlterPolicy { table, name, .. } => vec![hazard(
+            AuthorizationChange,
+            format!(
+                "policy {} changes which rows of {table} are visible",
+                Ident(name)
+            ),
+        )],
+        Change::Privileges {
+            target,
+            grantee,
+            privileges,
+            action,
+        } => {
+            let verb = match action {
+                gen_diff::PrivilegeAction::Grant => "gains",
+                gen_diff::PrivilegeAction::GrantWithOption => "gains, and may grant,",
+                gen_diff::PrivilegeAction::Revoke => "loses",
+                gen_diff::PrivilegeAction::RevokeGrantOption => "may no longer grant",
+            };
+            vec![hazard(
+                AuthorizationChange,
+                format!("{grantee} {verb} {} on {target}", privileges.join(", ")),
+            )]
+        }
+        Change::SetOwner { target, owner } => vec![hazard(
+            AuthorizationChange,
+            format!("{target} passes to owner {}", Ident(owner)),
+        )],
         other => crate::types::hazards(other, old),
     }
 }

@@ -12,6 +12,7 @@ mod hazard;
 mod online;
 mod order;
 mod render;
+mod security;
 mod types;
 pub mod verify;
 

@@ -25,11 +25,14 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::SequenceOwnership { .. } => 7,
         ObjectId::View { .. } => 8,
         ObjectId::MaterializedView { .. } => 9,
-        ObjectId::Collation { .. } => 10,
-        ObjectId::Type { .. } => 11,
-        ObjectId::Domain { .. } => 12,
-        ObjectId::DomainConstraint { .. } => 13,
-        ObjectId::TypeAttribute { .. } => 14,
+        ObjectId::Policy { .. } => 10,
+        // Early: objects take the defaults in force when they are created.
+        ObjectId::DefaultPrivileges { .. } => 1,
+        ObjectId::Collation { .. } => 11,
+        ObjectId::Type { .. } => 12,
+        ObjectId::Domain { .. } => 13,
+        ObjectId::DomainConstraint { .. } => 14,
+        ObjectId::TypeAttribute { .. } => 15,
     };
     match action {
         Action::Drop => 40 - create,
@@ -64,11 +67,11 @@ impl<'a> Graph<'a> {
             Action::CreateOrAlter => self.new,
         };
         match id {
-            ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
-                Some(ObjectId::Table {
-                    name: table.clone(),
-                })
-            }
+            ObjectId::Column { table, .. }
+            | ObjectId::Constraint { table, .. }
+            | ObjectId::Policy { table, .. } => Some(ObjectId::Table {
+                name: table.clone(),
+            }),
             ObjectId::Index { name } => catalog.indexes.get(name).map(|i| ObjectId::Table {
                 name: i.table.clone(),
             }),
@@ -97,7 +100,8 @@ impl<'a> Graph<'a> {
         exact
     }
 
-    /// Whether a vertex only comments on its object rather than making it.
+    /// Whether a vertex only comments on its object (or grants on it, or
+    /// hands it to an owner) rather than making it.
     fn only_comments(&self, i: NodeIndex) -> bool {
         self.steps.get(&i).is_some_and(|steps| {
             steps.iter().all(|c| {
@@ -106,6 +110,8 @@ impl<'a> Graph<'a> {
                     Change::Comment { .. }
                         | Change::ConstraintIndexComment { .. }
                         | Change::ViewColumnComment { .. }
+                        | Change::Privileges { .. }
+                        | Change::SetOwner { .. }
                 )
             })
         })
@@ -191,6 +197,26 @@ pub(crate) fn order<'a>(
         match action {
             Action::CreateOrAlter => g.edge(whole, part),
             Action::Drop => g.edge(part, whole),
+        }
+    }
+    // The plan gives a created object the grants the new defaults give it
+    // on creation, so default privileges change before anything is created
+    // (except the schema they are scoped to).
+    for (action, d) in &vertices {
+        let ObjectId::DefaultPrivileges { schema, .. } = d else {
+            continue;
+        };
+        let from = g.exact(*action, d);
+        for (action, id) in &vertices {
+            let skip = match id {
+                ObjectId::DefaultPrivileges { .. } => true,
+                ObjectId::Schema { .. } => schema.is_some(),
+                _ => false,
+            };
+            if *action == Action::CreateOrAlter && !skip {
+                let to = g.exact(Action::CreateOrAlter, id);
+                g.edge(from, to);
+            }
         }
     }
     for (action, id) in &vertices {

@@ -151,6 +151,13 @@ pub(crate) fn render(change: &Change) -> String {
             comment_target(target),
             comment_literal(comment.as_deref())
         ),
+        Change::SetRowSecurity { .. }
+        | Change::ForceRowSecurity { .. }
+        | Change::CreatePolicy(_)
+        | Change::DropPolicy(_)
+        | Change::AlterPolicy { .. }
+        | Change::Privileges { .. }
+        | Change::SetOwner { .. } => crate::security::render(change),
         other => types::render(other).unwrap_or_default(),
     }
 }
@@ -199,6 +206,8 @@ fn comment_target(id: &ObjectId) -> String {
         }
         ObjectId::View { name } => format!("VIEW {name}"),
         ObjectId::MaterializedView { name } => format!("MATERIALIZED VIEW {name}"),
+        ObjectId::Policy { table, name } => format!("POLICY {} ON {table}", Ident(name)),
+        ObjectId::DefaultPrivileges { .. } => unreachable!("default privileges have no comment"),
         other => types::comment_target(other).unwrap_or_default(),
     }
 }

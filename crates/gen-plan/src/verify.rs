@@ -18,11 +18,21 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
         .iter()
         .map(|s| (&s.object, target.contains(&s.object)))
         .collect();
+    let authorization: BTreeSet<&ObjectId> = plan
+        .hazards()
+        .filter(|(_, h)| h.kind == crate::HazardKind::AuthorizationChange)
+        .map(|(s, _)| &s.object)
+        .collect();
     let mut out = Vec::new();
     for (id, exists) in touched {
         if exists {
             if let Some(check) = present(id, target) {
                 out.push(check);
+            }
+            // Row-level security and privileges are checked where a step
+            // changed who may do what.
+            if authorization.contains(id) {
+                out.extend(crate::security::checks(id, target));
             }
         } else if let Some(condition) = exists_condition(id) {
             // An index may give its name to a constraint's index in the same change.
@@ -60,14 +70,14 @@ pub fn script(header: &str, plan: &Plan, target: &Catalog) -> String {
     out
 }
 
-fn raise_if(condition: &str, message: &str) -> String {
+pub(crate) fn raise_if(condition: &str, message: &str) -> String {
     format!(
         "    IF {condition} THEN\n        RAISE EXCEPTION USING MESSAGE = {};\n    END IF;",
         Literal(message)
     )
 }
 
-fn regclass(name: &impl ToString) -> String {
+pub(crate) fn regclass(name: &impl ToString) -> String {
     format!("to_regclass({})", Literal(&name.to_string()))
 }
 
@@ -108,6 +118,16 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ObjectId::SequenceOwnership { .. } => return None,
         ObjectId::View { name } => relation_of_kind(name, "'v'"),
         ObjectId::MaterializedView { name } => relation_of_kind(name, "'m'"),
+        ObjectId::Policy { table, name } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = {} AND polname = {})",
+            regclass(table),
+            Literal(name)
+        ),
+        ObjectId::DefaultPrivileges {
+            role,
+            schema,
+            objects,
+        } => crate::security::default_privileges_exist(role, schema.as_deref(), *objects),
         other => return crate::types::exists_condition(other),
     })
 }
@@ -153,6 +173,10 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
                 c.validated
             );
             raise_if(&condition, &missing("of another kind"))
+        }
+        ObjectId::Policy { table, name } => {
+            let p = target.policies.get(&(table.clone(), name.clone()))?;
+            crate::security::policy_present(id, p)
         }
         ObjectId::Type { .. } | ObjectId::TypeAttribute { .. }
             if crate::types::shape_mismatch(id, target).is_some() =>

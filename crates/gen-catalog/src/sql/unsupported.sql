@@ -26,26 +26,19 @@ SELECT kind, identity FROM (
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN user_ns n ON n.oid = c.relnamespace
   WHERE NOT tg.tgisinternal
   UNION ALL
-  SELECT 'pg_policy'::regclass, po.oid, 'policy',
-         quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
-  FROM pg_policy po
-  UNION ALL
   SELECT 'pg_rewrite'::regclass, r.oid, 'rule',
          quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN user_ns n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
   UNION ALL
-  SELECT 'pg_class'::regclass, c.oid, 'row-level security', c.oid::regclass::text
-  FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relrowsecurity OR c.relforcerowsecurity
-  UNION ALL
   SELECT 'pg_class'::regclass, c.oid, 'table inheritance', c.oid::regclass::text
   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN user_ns n ON n.oid = c.relnamespace
   UNION ALL
-  SELECT 'pg_class'::regclass, c.oid, 'privileges on', c.oid::regclass::text
+  SELECT 'pg_class'::regclass, c.oid, 'privileges on identity sequence', c.oid::regclass::text
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relacl IS NOT NULL
-     OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL)
+  WHERE c.relkind = 'S' AND c.relacl IS NOT NULL
+    AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                AND d.objid = c.oid AND d.deptype = 'i')
   UNION ALL
   SELECT 'pg_class'::regclass, c.oid,
          CASE WHEN a.attstattarget >= 0 THEN 'statistics target on column'
@@ -69,13 +62,6 @@ SELECT kind, identity FROM (
   SELECT 'pg_class'::regclass, c.oid, 'CLUSTER ON index', c.oid::regclass::text
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN user_ns n ON n.oid = c.relnamespace
   WHERE i.indisclustered
-  UNION ALL
-  SELECT 'pg_namespace'::regclass, n.oid, 'privileges on schema', quote_ident(n.nspname)
-  FROM pg_namespace n JOIN user_ns u ON u.oid = n.oid
-  WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public'
-  UNION ALL
-  SELECT 'pg_default_acl'::regclass, d.oid, 'default privileges', coalesce(d.defaclnamespace::regnamespace::text, 'database')
-  FROM pg_default_acl d
   UNION ALL
   SELECT 'pg_operator'::regclass, o.oid, 'operator', o.oid::regoperator::text
   FROM pg_operator o JOIN user_ns n ON n.oid = o.oprnamespace
