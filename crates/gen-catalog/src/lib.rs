@@ -9,6 +9,7 @@ mod ignore;
 mod partitions;
 mod reconcile;
 mod security;
+mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -104,6 +105,16 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         q("indexes", include_str!("sql/indexes.sql")),
         q("sequences", include_str!("sql/sequences.sql")),
     )?;
+    let (types, type_attributes, domains, domain_constraints, collations) = tokio::try_join!(
+        q("types", include_str!("sql/types.sql")),
+        q("type attributes", include_str!("sql/type_attributes.sql")),
+        q("domains", include_str!("sql/domains.sql")),
+        q(
+            "domain constraints",
+            include_str!("sql/domain_constraints.sql")
+        ),
+        q("collations", include_str!("sql/collations.sql")),
+    )?;
     let (views, view_columns) = tokio::try_join!(
         q("views", include_str!("sql/views.sql")),
         q("view columns", include_str!("sql/view_columns.sql")),
@@ -148,6 +159,9 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.constraints(&constraints);
     b.indexes(&indexes);
     b.sequences(&sequences);
+    b.types(&types, &type_attributes);
+    b.domains(&domains, &domain_constraints);
+    b.collations(&collations);
     b.views(&views, &view_columns);
     b.row_security(&row_security);
     b.policies(&policies);
@@ -657,6 +671,7 @@ impl Builder {
                 ));
             }
         }
+        self.type_structural_edges(&mut edges);
         edges.extend(self.policy_edges());
         partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`

@@ -2,9 +2,9 @@
 //! gen-plan; each variant's doc shows the statement it becomes.
 
 use gen_model::{
-    Column, Constraint, Extension, Grantee, Identity, Index, ObjectId, Policy, QualifiedName,
-    ReplicaIdentity,
-    Schema, Sequence, SequenceOptions, Table, View,
+    Attribute, Collation, Column, Constraint, Domain, DomainConstraint, Extension, Grantee,
+    Identity, Index, ObjectId, Policy, QualifiedName, ReplicaIdentity, Schema, Sequence,
+    SequenceOptions, Table, UserType, View,
 };
 use serde::Serialize;
 
@@ -278,6 +278,134 @@ pub enum Change {
         /// The index of the partition.
         index: QualifiedName,
     },
+    /// `CREATE TYPE name AS ENUM (…);`, `AS (…)` or `AS RANGE (…)`
+    CreateType(UserType),
+    /// `DROP TYPE name;`
+    DropType(UserType),
+    /// `ALTER TYPE name ADD VALUE 'v' [BEFORE | AFTER 'w'];`
+    AddEnumValue {
+        /// Enum type.
+        name: QualifiedName,
+        /// The new label.
+        value: String,
+        /// Where it goes; `None` appends.
+        position: Option<EnumPosition>,
+    },
+    /// `ALTER TYPE name RENAME VALUE 'from' TO 'to';` — never guessed by
+    /// `diff`, for renames given explicitly.
+    RenameEnumValue {
+        /// Enum type.
+        name: QualifiedName,
+        /// Label before.
+        from: String,
+        /// Label after.
+        to: String,
+    },
+    /// `ALTER TYPE name ADD ATTRIBUTE a type [COLLATE c];`
+    AddAttribute {
+        /// Composite type.
+        type_name: QualifiedName,
+        /// The new attribute.
+        attribute: Attribute,
+    },
+    /// `ALTER TYPE name DROP ATTRIBUTE a;`
+    DropAttribute {
+        /// Composite type.
+        type_name: QualifiedName,
+        /// The dropped attribute.
+        attribute: Attribute,
+    },
+    /// `ALTER TYPE name ALTER ATTRIBUTE a TYPE type [COLLATE c];`
+    AlterAttributeType {
+        /// Composite type.
+        type_name: QualifiedName,
+        /// The attribute as it becomes.
+        attribute: Attribute,
+    },
+    /// `CREATE DOMAIN name AS type … CONSTRAINT c CHECK (…);`
+    CreateDomain(Domain),
+    /// `DROP DOMAIN name;`
+    DropDomain(Domain),
+    /// `ALTER DOMAIN name SET DEFAULT expr;` or `DROP DEFAULT`
+    SetDomainDefault {
+        /// Domain.
+        name: QualifiedName,
+        /// The new default; `None` drops it.
+        default: Option<String>,
+    },
+    /// `ALTER DOMAIN name SET NOT NULL;` or `DROP NOT NULL`
+    SetDomainNotNull {
+        /// Domain.
+        name: QualifiedName,
+        /// Whether the domain becomes NOT NULL.
+        not_null: bool,
+    },
+    /// `ALTER DOMAIN d ADD CONSTRAINT name CHECK (…) [NOT VALID];`
+    AddDomainConstraint {
+        /// Domain.
+        domain: QualifiedName,
+        /// The constraint.
+        constraint: DomainConstraint,
+    },
+    /// `ALTER DOMAIN d DROP CONSTRAINT name;`
+    DropDomainConstraint {
+        /// Domain.
+        domain: QualifiedName,
+        /// The constraint.
+        constraint: DomainConstraint,
+    },
+    /// `ALTER DOMAIN d VALIDATE CONSTRAINT name;`
+    ValidateDomainConstraint {
+        /// Domain.
+        domain: QualifiedName,
+        /// Constraint name.
+        name: String,
+    },
+    /// `ALTER DOMAIN d RENAME CONSTRAINT from TO to;` — for a constraint
+    /// whose definition is unchanged and only its name differs.
+    RenameDomainConstraint {
+        /// Domain.
+        domain: QualifiedName,
+        /// Name before.
+        from: String,
+        /// Name after.
+        to: String,
+    },
+    /// `CREATE COLLATION name (provider = …, locale = …);`
+    CreateCollation(Collation),
+    /// `DROP COLLATION name;`
+    DropCollation(Collation),
+    /// `ALTER TYPE name RENAME TO temp;` or `ALTER DOMAIN …`: the first step
+    /// of rebuilding a type that cannot change in place. The new type is
+    /// created under the name, columns move over, then the old one goes
+    /// ([`Change::DropRetiredType`]).
+    RenameTypeAway {
+        /// The type or domain, under its own name.
+        id: ObjectId,
+        /// The name it is parked under.
+        temp: String,
+        /// Enum labels the new type no longer has: values holding them
+        /// cannot move over.
+        removed_values: Vec<String>,
+    },
+    /// `DROP TYPE temp;` or `DROP DOMAIN temp;`: the last step of a rebuild.
+    DropRetiredType {
+        /// The type or domain under its parked name.
+        id: ObjectId,
+        /// Steps that must run first: the columns moving off it and the
+        /// types rebuilt over it.
+        after: Vec<(Action, ObjectId)>,
+    },
+}
+
+/// Where `ALTER TYPE … ADD VALUE` puts a label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumPosition {
+    /// `BEFORE 'label'`
+    Before(String),
+    /// `AFTER 'label'`
+    After(String),
 }
 
 /// What a [`Change::Privileges`] does.
@@ -497,6 +625,88 @@ impl Change {
                 ..
             } => (CreateOrAlter, constraint(t, c)),
             Change::Comment { target, .. } => (CreateOrAlter, target.clone()),
+            Change::CreateType(t) => (
+                CreateOrAlter,
+                ObjectId::Type {
+                    name: t.name.clone(),
+                },
+            ),
+            Change::DropType(t) => (
+                Drop,
+                ObjectId::Type {
+                    name: t.name.clone(),
+                },
+            ),
+            Change::AddEnumValue { name, .. }
+            | Change::RenameEnumValue { name, .. }
+            | Change::AddAttribute {
+                type_name: name, ..
+            }
+            | Change::DropAttribute {
+                type_name: name, ..
+            }
+            | Change::AlterAttributeType {
+                type_name: name, ..
+            } => (CreateOrAlter, ObjectId::Type { name: name.clone() }),
+            Change::CreateDomain(d) => (
+                CreateOrAlter,
+                ObjectId::Domain {
+                    name: d.name.clone(),
+                },
+            ),
+            Change::DropDomain(d) => (
+                Drop,
+                ObjectId::Domain {
+                    name: d.name.clone(),
+                },
+            ),
+            Change::SetDomainDefault { name, .. } | Change::SetDomainNotNull { name, .. } => {
+                (CreateOrAlter, ObjectId::Domain { name: name.clone() })
+            }
+            Change::AddDomainConstraint { domain, constraint } => (
+                CreateOrAlter,
+                ObjectId::DomainConstraint {
+                    domain: domain.clone(),
+                    constraint: constraint.name.clone(),
+                },
+            ),
+            Change::DropDomainConstraint { domain, constraint } => (
+                Drop,
+                ObjectId::DomainConstraint {
+                    domain: domain.clone(),
+                    constraint: constraint.name.clone(),
+                },
+            ),
+            Change::ValidateDomainConstraint { domain, name } => (
+                CreateOrAlter,
+                ObjectId::DomainConstraint {
+                    domain: domain.clone(),
+                    constraint: name.clone(),
+                },
+            ),
+            // A rename is the new name's creation: it must wait for the old
+            // name to be gone, and whatever uses the constraint follows it.
+            Change::RenameDomainConstraint { domain, to, .. } => (
+                CreateOrAlter,
+                ObjectId::DomainConstraint {
+                    domain: domain.clone(),
+                    constraint: to.clone(),
+                },
+            ),
+            Change::CreateCollation(c) => (
+                CreateOrAlter,
+                ObjectId::Collation {
+                    name: c.name.clone(),
+                },
+            ),
+            Change::DropCollation(c) => (
+                Drop,
+                ObjectId::Collation {
+                    name: c.name.clone(),
+                },
+            ),
+            Change::RenameTypeAway { id, .. } => (Drop, id.clone()),
+            Change::DropRetiredType { id, .. } => (Drop, id.clone()),
             Change::CreateView(v) | Change::ReplaceView(v) => (CreateOrAlter, v.id()),
             Change::DropView(v) => (Drop, v.id()),
             Change::SetMaterializedViewOptions { name, .. }

@@ -10,22 +10,38 @@ mod change;
 mod security;
 mod partitions;
 mod table;
+mod types;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use change::{Action, Change, ColumnAction, Conversion, PrivilegeAction};
+pub use change::{Action, Change, ColumnAction, Conversion, EnumPosition, PrivilegeAction};
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
 
 /// Everything that must change to turn `old` into `new`.
 pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
+    // An enum whose new labels the plan uses is rebuilt rather than
+    // extended, which can bring in more changes: repeat until stable.
+    let mut forced = BTreeSet::new();
+    loop {
+        let out = diff_forcing(old, new, &forced);
+        let more = types::enums_needing_rebuild(&out);
+        if more.is_subset(&forced) {
+            return out;
+        }
+        forced.extend(more);
+    }
+}
+
+fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) -> Vec<Change> {
     let mut out = Vec::new();
     schemas(old, new, &mut out);
     extensions(old, new, &mut out);
     sequences(old, new, &mut out);
     table::tables(old, new, &mut out);
     indexes(old, new, &mut out);
+    types::types(old, new, forced, &mut out);
     view::views(old, new, &mut out);
     security::row_security(old, new, &mut out);
     security::policies(old, new, &mut out);
@@ -131,6 +147,9 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             {
                 continue;
             }
+            if types::goes_with(dependent, &done) {
+                continue;
+            }
             let mut changes = Vec::new();
             if recreate(dependent, old, new, &mut changes) {
                 // What was planned for it in place gives way to the rebuild.
@@ -169,6 +188,40 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             out.push(Change::DropIndex(old.indexes[name].clone()));
             out.push(Change::CreateIndex(n.clone()));
             comment(id.clone(), None, n.comment.as_ref(), out);
+            true
+        }
+        // An enum may be used by columns, which a drop would take along.
+        ObjectId::Type { name }
+            if matches!(old.types[name].kind, gen_model::TypeKind::Enum { .. }) =>
+        {
+            types::rebuild(id, old, new, &mut BTreeSet::new(), out);
+            true
+        }
+        ObjectId::Type { name } => {
+            out.push(Change::DropType(old.types[name].clone()));
+            types::create_type(&new.types[name], out);
+            true
+        }
+        ObjectId::Domain { .. } => {
+            types::rebuild(id, old, new, &mut BTreeSet::new(), out);
+            true
+        }
+        ObjectId::DomainConstraint { domain, constraint } => {
+            let o = &old.domains[domain].constraints[constraint];
+            let n = &new.domains[domain].constraints[constraint];
+            out.push(Change::DropDomainConstraint {
+                domain: domain.clone(),
+                constraint: o.clone(),
+            });
+            out.push(Change::AddDomainConstraint {
+                domain: domain.clone(),
+                constraint: n.clone(),
+            });
+            comment(id.clone(), None, n.comment.as_ref(), out);
+            true
+        }
+        ObjectId::Collation { .. } => {
+            types::rebuild(id, old, new, &mut BTreeSet::new(), out);
             true
         }
         ObjectId::View { name } | ObjectId::MaterializedView { name } => {

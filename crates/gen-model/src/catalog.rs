@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Acl, ColumnStorage, DefaultPrivileges, Inheritance, Inherited, ObjectId, Policy, QualifiedName,
-    ReplicaIdentity, RowSecurity, View,
+    Acl, Collation, ColumnStorage, DefaultPrivileges, Domain, Inheritance, Inherited, ObjectId,
+    Policy, QualifiedName, ReplicaIdentity, RowSecurity, TypeKind, UserType, View,
 };
 
 /// Everything gen knows about one database's application schemas.
@@ -39,6 +39,16 @@ pub struct Catalog {
     /// assignment cast exists.
     #[serde(with = "crate::pairs")]
     pub casts: BTreeMap<(String, String), CastContext>,
+    /// Enum, composite and range types (not the row types of relations,
+    /// not array types, not extension members).
+    #[serde(with = "crate::pairs")]
+    pub types: BTreeMap<QualifiedName, UserType>,
+    /// Domains.
+    #[serde(with = "crate::pairs")]
+    pub domains: BTreeMap<QualifiedName, Domain>,
+    /// Collations.
+    #[serde(with = "crate::pairs")]
+    pub collations: BTreeMap<QualifiedName, Collation>,
     /// Tables with row-level security enabled or forced.
     #[serde(with = "crate::pairs")]
     pub row_security: BTreeMap<QualifiedName, RowSecurity>,
@@ -66,6 +76,9 @@ impl Catalog {
             && self.tables.is_empty()
             && self.sequences.is_empty()
             && self.indexes.is_empty()
+            && self.types.is_empty()
+            && self.domains.is_empty()
+            && self.collations.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -112,6 +125,22 @@ impl Catalog {
                 .tables
                 .get(table)
                 .is_some_and(|t| t.constraints.contains_key(constraint)),
+            ObjectId::Type { name } => self.types.contains_key(name),
+            ObjectId::Domain { name } => self.domains.contains_key(name),
+            ObjectId::DomainConstraint { domain, constraint } => self
+                .domains
+                .get(domain)
+                .is_some_and(|d| d.constraints.contains_key(constraint)),
+            ObjectId::Collation { name } => self.collations.contains_key(name),
+            ObjectId::TypeAttribute {
+                type_name,
+                attribute,
+            } => self.types.get(type_name).is_some_and(|t| match &t.kind {
+                TypeKind::Composite { attributes } => {
+                    attributes.iter().any(|a| &a.name == attribute)
+                }
+                _ => false,
+            }),
             ObjectId::Policy { table, name } => {
                 self.policies.contains_key(&(table.clone(), name.clone()))
             }
@@ -138,6 +167,9 @@ impl Catalog {
         self.sequences.retain(|n, _| n.schema != name);
         self.indexes.retain(|n, _| n.schema != name);
         self.views.retain(|n, _| n.schema != name);
+        self.types.retain(|n, _| n.schema != name);
+        self.domains.retain(|n, _| n.schema != name);
+        self.collations.retain(|n, _| n.schema != name);
         self.row_security.retain(|n, _| n.schema != name);
         self.policies.retain(|(t, _), _| t.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));

@@ -9,6 +9,7 @@ mod object;
 pub mod pairs;
 mod security;
 mod partitions;
+mod types;
 mod view;
 
 pub use catalog::{
@@ -21,4 +22,5 @@ pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
 pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
+pub use types::{Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, UserType};
 pub use view::{View, ViewColumn};

@@ -84,6 +84,35 @@ pub enum ObjectId {
         /// The owned sequence.
         sequence: QualifiedName,
     },
+    /// `CREATE TYPE schema.name AS ENUM | AS (…) | AS RANGE`
+    Type {
+        /// Type name.
+        name: QualifiedName,
+    },
+    /// `CREATE DOMAIN schema.name`
+    Domain {
+        /// Domain name.
+        name: QualifiedName,
+    },
+    /// A named check constraint of a domain.
+    DomainConstraint {
+        /// Owning domain.
+        domain: QualifiedName,
+        /// Constraint name.
+        constraint: String,
+    },
+    /// `CREATE COLLATION schema.name`
+    Collation {
+        /// Collation name.
+        name: QualifiedName,
+    },
+    /// An attribute of a composite type.
+    TypeAttribute {
+        /// Owning composite type.
+        type_name: QualifiedName,
+        /// Attribute name.
+        attribute: String,
+    },
     /// `CREATE VIEW schema.name`
     View {
         /// View name.
@@ -138,6 +167,11 @@ impl ObjectId {
             ObjectId::Constraint { .. } => "constraint",
             ObjectId::Index { .. } => "index",
             ObjectId::SequenceOwnership { .. } => "sequence ownership",
+            ObjectId::Type { .. } => "type",
+            ObjectId::Domain { .. } => "domain",
+            ObjectId::DomainConstraint { .. } => "domain constraint",
+            ObjectId::Collation { .. } => "collation",
+            ObjectId::TypeAttribute { .. } => "attribute",
             ObjectId::View { .. } => "view",
             ObjectId::MaterializedView { .. } => "materialized view",
             ObjectId::Policy { .. } => "policy",
@@ -174,6 +208,13 @@ impl ObjectId {
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
+            ObjectId::Type { name }
+            | ObjectId::Domain { name }
+            | ObjectId::Collation { name }
+            | ObjectId::DomainConstraint { domain: name, .. }
+            | ObjectId::TypeAttribute {
+                type_name: name, ..
+            } => Some(&name.schema),
             ObjectId::Policy { table, .. } => Some(&table.schema),
             ObjectId::DefaultPrivileges { schema, .. } => schema.as_deref(),
             ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
@@ -205,6 +246,16 @@ impl fmt::Display for ObjectId {
             ObjectId::Constraint { table, constraint } => {
                 write!(f, "constraint {} on {}", Ident(constraint), table)
             }
+            ObjectId::Type { name } | ObjectId::Domain { name } | ObjectId::Collation { name } => {
+                write!(f, "{} {}", self.kind(), name)
+            }
+            ObjectId::DomainConstraint { domain, constraint } => {
+                write!(f, "constraint {} on domain {}", Ident(constraint), domain)
+            }
+            ObjectId::TypeAttribute {
+                type_name,
+                attribute,
+            } => write!(f, "attribute {}.{}", type_name, Ident(attribute)),
             ObjectId::Policy { table, name } => {
                 write!(f, "policy {} on {}", Ident(name), table)
             }

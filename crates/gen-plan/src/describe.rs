@@ -31,7 +31,7 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
                     name: t.name.clone(),
                 },
             ),
-        _ => id.clone(),
+        other => crate::types::top_level(other).unwrap_or_else(|| id.clone()),
     }
 }
 
@@ -132,10 +132,13 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::Constraint { .. }
         | ObjectId::SequenceOwnership { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => {
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::TypeAttribute { .. } => {
             return definition(catalog, &top_level(id, [catalog, catalog]));
         }
         ObjectId::Policy { .. } | ObjectId::DefaultPrivileges { .. } => {}
+        other => changes.extend(crate::types::definition(catalog, other).unwrap_or_default()),
     }
     crate::security::describe(catalog, id, &mut changes);
     let mut out = String::new();

@@ -202,7 +202,9 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                     "changing {table}.{column} from {from} to {to} may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock"
                 ),
             )];
-            if *conversion != Conversion::Assignment {
+            // The same type name on both sides is a rebuilt enum or domain,
+            // whose own step says what its values lose.
+            if *conversion != Conversion::Assignment && from != to {
                 out.push(hazard(
                     DeletesData,
                     format!("converting {table}.{column} from {from} to {to} needs an explicit cast, which fails or loses precision on values that do not fit"),
@@ -370,6 +372,6 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 "changing the replica identity of {table} locks it against reads and writes, briefly"
             ),
         )],
-        _ => Vec::new(),
+        other => crate::types::hazards(other, old),
     }
 }

@@ -14,6 +14,7 @@ mod order;
 mod partitions;
 mod render;
 mod security;
+mod types;
 pub mod verify;
 
 use gen_diff::Action;

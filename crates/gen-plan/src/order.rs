@@ -30,9 +30,14 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::DefaultPrivileges { .. } => 1,
         ObjectId::Inheritance { .. } => 11,
         ObjectId::ReplicaIdentity { .. } => 12,
+        ObjectId::Collation { .. } => 13,
+        ObjectId::Type { .. } => 14,
+        ObjectId::Domain { .. } => 15,
+        ObjectId::DomainConstraint { .. } => 16,
+        ObjectId::TypeAttribute { .. } => 17,
     };
     match action {
-        Action::Drop => 12 - create,
+        Action::Drop => 40 - create,
         Action::CreateOrAlter => create,
     }
 }
@@ -202,6 +207,18 @@ pub(crate) fn order<'a>(
                 g.exact(Action::CreateOrAlter, &change.target().1),
             );
             g.edge(from, to);
+        }
+    }
+
+    // A type rebuilt under its own name goes, under its parked name, after
+    // every column and type moved off it.
+    for change in changes {
+        if let Change::DropRetiredType { after, .. } = change {
+            let to = g.exact(Action::Drop, &change.target().1);
+            for (action, id) in after {
+                let from = g.exact(*action, id);
+                g.edge(from, to);
+            }
         }
     }
 

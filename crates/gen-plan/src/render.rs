@@ -1,6 +1,8 @@
 //! SQL for each change. Names go through `Ident`/`QualifiedName` display,
 //! definitions come verbatim from the server's `pg_get_*def` functions.
 
+mod types;
+
 use std::fmt::Write as _;
 
 use gen_diff::{Change, ColumnAction, Conversion};
@@ -164,6 +166,7 @@ pub(crate) fn render(change: &Change) -> String {
         | Change::AttachIndex { .. } => {
             crate::partitions::render(change).expect("partitions renders its own changes")
         }
+        other => types::render(other).unwrap_or_default(),
     }
 }
 
@@ -216,6 +219,7 @@ fn comment_target(id: &ObjectId) -> String {
         ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
             format!("TABLE {table}")
         }
+        other => types::comment_target(other).unwrap_or_default(),
     }
 }
 

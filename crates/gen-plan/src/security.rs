@@ -90,6 +90,12 @@ fn owned(id: &ObjectId) -> String {
         ObjectId::Table { name } => format!("TABLE {name}"),
         ObjectId::View { name } => format!("VIEW {name}"),
         ObjectId::MaterializedView { name } => format!("MATERIALIZED VIEW {name}"),
+        ObjectId::Type { name } => format!("TYPE {name}"),
+        ObjectId::Domain { name } => format!("DOMAIN {name}"),
+        ObjectId::Collation { name } => format!("COLLATION {name}"),
+        ObjectId::DomainConstraint { .. } | ObjectId::TypeAttribute { .. } => {
+            unreachable!("{id} has no owner of its own")
+        }
         // gen-catalog reads owners of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Column { .. }
@@ -119,6 +125,11 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         ObjectId::DefaultPrivileges { objects, .. } => {
             (String::new(), objects.keyword().to_owned())
         }
+        ObjectId::Type { name } => (String::new(), format!("TYPE {name}")),
+        ObjectId::Domain { name } => (String::new(), format!("DOMAIN {name}")),
+        ObjectId::Collation { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::TypeAttribute { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }

@@ -137,6 +137,7 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident <> 'd')",
             regclass(table)
         ),
+        other => return crate::types::exists_condition(other),
     })
 }
 
@@ -209,6 +210,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
                 .expect("writing to a String");
             }
             raise_if(&condition, &missing("set otherwise"))
+        }
+        ObjectId::Type { .. } | ObjectId::TypeAttribute { .. }
+            if crate::types::shape_mismatch(id, target).is_some() =>
+        {
+            let (condition, what) = crate::types::shape_mismatch(id, target)?;
+            let exists = exists_condition(id)?;
+            raise_if(&format!("NOT ({exists}) OR {condition}"), &missing(&what))
         }
         _ => raise_if(
             &format!("NOT ({})", exists_condition(id)?),

@@ -155,6 +155,11 @@ fn analyze_sql(sql: &str) -> Result<Analysis, pg_query::Error> {
 fn significant_tokens(text: &str) -> Option<Vec<ScanToken>> {
     let sql_comment = Token::SqlComment as i32;
     let c_comment = Token::CComment as i32;
+    // The scanner hands back a null token list for empty input, which
+    // pg_query turns into a slice from a null pointer.
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
     let tokens = pg_query::scan_tokens(text).ok()?;
     Some(
         tokens

@@ -11,22 +11,15 @@ WITH ext AS (
 )
 SELECT kind, identity FROM (
   SELECT 'pg_class'::regclass AS classid, c.oid AS objid,
-         CASE c.relkind WHEN 'f' THEN 'foreign table'
-              WHEN 'c' THEN 'composite type' END AS kind,
+         CASE c.relkind WHEN 'f' THEN 'foreign table' END AS kind,
          quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('f', 'c')
+  WHERE c.relkind IN ('f')
   UNION ALL
   SELECT 'pg_proc'::regclass, p.oid,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
          p.oid::regprocedure::text
   FROM pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
-  UNION ALL
-  SELECT 'pg_type'::regclass, t.oid,
-         CASE t.typtype WHEN 'e' THEN 'enum type' WHEN 'd' THEN 'domain' ELSE 'range type' END,
-         quote_ident(n.nspname) || '.' || quote_ident(t.typname)
-  FROM pg_type t JOIN user_ns n ON n.oid = t.typnamespace
-  WHERE t.typtype IN ('e', 'd', 'r')
   UNION ALL
   SELECT 'pg_trigger'::regclass, tg.oid, 'trigger',
          quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
@@ -52,9 +45,6 @@ SELECT kind, identity FROM (
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN user_ns n ON n.oid = c.relnamespace
   WHERE i.indisclustered
   UNION ALL
-  SELECT 'pg_collation'::regclass, co.oid, 'collation', quote_ident(n.nspname) || '.' || quote_ident(co.collname)
-  FROM pg_collation co JOIN user_ns n ON n.oid = co.collnamespace
-  UNION ALL
   SELECT 'pg_operator'::regclass, o.oid, 'operator', o.oid::regoperator::text
   FROM pg_operator o JOIN user_ns n ON n.oid = o.oprnamespace
   UNION ALL
@@ -76,4 +66,7 @@ SELECT kind, identity FROM (
   SELECT 'pg_event_trigger'::regclass, e.oid, 'event trigger', quote_ident(e.evtname) FROM pg_event_trigger e
 ) o
 WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = o.classid AND ext.objid = o.objid)
+  -- A range type's constructors and multirange casts are part of the type.
+  AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = o.classid AND i.objid = o.objid
+                  AND i.deptype = 'i' AND i.refclassid = 'pg_type'::regclass)
 ORDER BY kind, identity

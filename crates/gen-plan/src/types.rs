@@ -1,0 +1,381 @@
+//! Hazards, verify checks and definitions for types, domains and
+//! collations.
+
+use gen_diff::Change;
+use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind};
+
+use crate::hazard::{Hazard, HazardKind};
+
+fn hazard(kind: HazardKind, message: String) -> Hazard {
+    Hazard { kind, message }
+}
+
+/// The hazards of a change of this group, judged against `old`.
+pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
+    use HazardKind::*;
+    match change {
+        Change::RenameTypeAway {
+            id, removed_values, ..
+        } if !removed_values.is_empty() => {
+            let labels: Vec<String> = removed_values
+                .iter()
+                .map(|v| Literal(v).to_string())
+                .collect();
+            vec![hazard(
+                DeletesData,
+                format!(
+                    "{id} loses {}: moving a column that holds one to the new type fails, and the label cannot come back with its rows' meaning",
+                    labels.join(", ")
+                ),
+            )]
+        }
+        Change::RenameTypeAway { id, .. } => vec![hazard(
+            AccessExclusiveLock,
+            format!(
+                "{id} is rebuilt: every column using it is altered to the new one under an ACCESS EXCLUSIVE lock"
+            ),
+        )],
+        Change::AddDomainConstraint { domain, constraint }
+            if constraint.validated && old.domains.contains_key(domain) =>
+        {
+            vec![hazard(
+                ValidatesExistingRows,
+                format!(
+                    "adding constraint {} checks every value of domain {domain} in every table using it",
+                    Ident(&constraint.name)
+                ),
+            )]
+        }
+        Change::ValidateDomainConstraint { domain, name } => vec![hazard(
+            ValidatesExistingRows,
+            format!(
+                "validating constraint {} checks every value of domain {domain}",
+                Ident(name)
+            ),
+        )],
+        Change::SetDomainNotNull {
+            name,
+            not_null: true,
+        } => vec![hazard(
+            ValidatesExistingRows,
+            format!("SET NOT NULL checks every value of domain {name}"),
+        )],
+        Change::DropAttribute {
+            type_name,
+            attribute,
+        } => vec![hazard(
+            DeletesData,
+            format!(
+                "drops attribute {} of type {type_name} and its values",
+                Ident(&attribute.name)
+            ),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+fn regtype(name: &QualifiedName) -> String {
+    format!("to_regtype({})", Literal(&name.to_string()))
+}
+
+/// A condition true when an object of this group exists at all.
+pub(crate) fn exists_condition(id: &ObjectId) -> Option<String> {
+    Some(match id {
+        ObjectId::Type { name } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid = {} AND typtype <> 'd')",
+            regtype(name)
+        ),
+        ObjectId::Domain { name } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid = {} AND typtype = 'd')",
+            regtype(name)
+        ),
+        ObjectId::DomainConstraint { domain, constraint } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contypid = {} AND conname = {})",
+            regtype(domain),
+            Literal(constraint)
+        ),
+        ObjectId::Collation { name } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = {} AND c.collname = {})",
+            Literal(&name.schema),
+            Literal(&name.name)
+        ),
+        ObjectId::TypeAttribute {
+            type_name,
+            attribute,
+        } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.typrelid = a.attrelid WHERE t.oid = {} AND a.attname = {} AND NOT a.attisdropped)",
+            regtype(type_name),
+            Literal(attribute)
+        ),
+        _ => return None,
+    })
+}
+
+/// For enums, a condition true unless the labels are exactly those of
+/// `target`, in order; for composite attributes, unless the type matches.
+pub(crate) fn shape_mismatch(id: &ObjectId, target: &Catalog) -> Option<(String, String)> {
+    match id {
+        ObjectId::Type { name } => {
+            let TypeKind::Enum { values } = &target.types.get(name)?.kind else {
+                return None;
+            };
+            let labels: Vec<String> = values.iter().map(|v| Literal(v).to_string()).collect();
+            Some((
+                format!(
+                    "(SELECT coalesce(array_agg(enumlabel::text ORDER BY enumsortorder), '{{}}') FROM pg_catalog.pg_enum WHERE enumtypid = {}) IS DISTINCT FROM ARRAY[{}]::text[]",
+                    regtype(name),
+                    labels.join(", ")
+                ),
+                format!("not labelled exactly {} in this order", labels.join(", ")),
+            ))
+        }
+        ObjectId::TypeAttribute {
+            type_name,
+            attribute,
+        } => {
+            let TypeKind::Composite { attributes } = &target.types.get(type_name)?.kind else {
+                return None;
+            };
+            let a = attributes.iter().find(|a| &a.name == attribute)?;
+            Some((
+                format!(
+                    "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.typrelid = a.attrelid WHERE t.oid = {} AND a.attname = {} AND NOT a.attisdropped AND pg_catalog.format_type(a.atttypid, a.atttypmod) = {})",
+                    regtype(type_name),
+                    Literal(attribute),
+                    Literal(&a.data_type)
+                ),
+                format!("not {}", a.data_type),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The changes that create a top-level object of this group, comments
+/// included, or `None` for other kinds.
+pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>> {
+    let mut out = Vec::new();
+    let comment = |target: ObjectId, comment: &Option<String>, out: &mut Vec<Change>| {
+        if comment.is_some() {
+            out.push(Change::Comment {
+                target,
+                comment: comment.clone(),
+            });
+        }
+    };
+    match id {
+        ObjectId::Type { name } => {
+            if let Some(t) = catalog.types.get(name) {
+                out.push(Change::CreateType(t.clone()));
+                comment(id.clone(), &t.comment, &mut out);
+                if let TypeKind::Composite { attributes } = &t.kind {
+                    for a in attributes {
+                        let target = ObjectId::TypeAttribute {
+                            type_name: name.clone(),
+                            attribute: a.name.clone(),
+                        };
+                        comment(target, &a.comment, &mut out);
+                    }
+                }
+            }
+        }
+        ObjectId::Domain { name } => {
+            if let Some(d) = catalog.domains.get(name) {
+                out.push(Change::CreateDomain(d.clone()));
+                comment(id.clone(), &d.comment, &mut out);
+                for c in d.constraints.values() {
+                    let target = ObjectId::DomainConstraint {
+                        domain: name.clone(),
+                        constraint: c.name.clone(),
+                    };
+                    comment(target, &c.comment, &mut out);
+                }
+            }
+        }
+        ObjectId::Collation { name } => {
+            if let Some(c) = catalog.collations.get(name) {
+                out.push(Change::CreateCollation(c.clone()));
+                comment(id.clone(), &c.comment, &mut out);
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+/// The object a reader thinks of for a part: a domain constraint's
+/// domain, an attribute's type.
+pub(crate) fn top_level(id: &ObjectId) -> Option<ObjectId> {
+    match id {
+        ObjectId::DomainConstraint { domain, .. } => Some(ObjectId::Domain {
+            name: domain.clone(),
+        }),
+        ObjectId::TypeAttribute { type_name, .. } => Some(ObjectId::Type {
+            name: type_name.clone(),
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Order, SQL, hazards and verify checks of types, domains and
+    //! collations, from catalogs written in code.
+
+    use std::collections::BTreeMap;
+
+    use gen_model::{Collation, Column, Domain, Table, UserType};
+
+    use super::*;
+    use crate::{plan, verify};
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn mood(values: &[&str]) -> UserType {
+        UserType {
+            name: q("mood"),
+            kind: TypeKind::Enum {
+                values: values.iter().map(|v| (*v).to_owned()).collect(),
+            },
+            comment: None,
+        }
+    }
+
+    /// Enum `mood`, a domain `happy` over it, and table `t` with a column
+    /// of each, with the edges the server records.
+    fn catalog(values: &[&str]) -> Catalog {
+        let mut c = Catalog::default();
+        c.types.insert(q("mood"), mood(values));
+        c.domains.insert(
+            q("happy"),
+            Domain {
+                name: q("happy"),
+                base_type: "public.mood".to_owned(),
+                collation: None,
+                default: None,
+                not_null: false,
+                constraints: BTreeMap::new(),
+                comment: None,
+            },
+        );
+        let column = |name: &str, data_type: &str| Column {
+            name: name.to_owned(),
+            data_type: data_type.to_owned(),
+            base_type: data_type.to_owned(),
+            collation: None,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+            inherited: Default::default(),
+            storage: Default::default(),
+        };
+        c.tables.insert(
+            q("t"),
+            Table {
+                name: q("t"),
+                unlogged: false,
+                options: Vec::new(),
+                columns: vec![column("m", "public.mood"), column("h", "public.happy")],
+                constraints: BTreeMap::new(),
+                comment: None,
+                inheritance: Default::default(),
+                replica_identity: Default::default(),
+            },
+        );
+        let mood_id = ObjectId::Type { name: q("mood") };
+        let happy_id = ObjectId::Domain { name: q("happy") };
+        let col = |c: &str| ObjectId::Column {
+            table: q("t"),
+            column: c.to_owned(),
+        };
+        c.depends.insert((col("m"), mood_id.clone()));
+        c.depends.insert((col("h"), happy_id.clone()));
+        c.depends.insert((happy_id, mood_id));
+        for name in ["m", "h"] {
+            c.depends
+                .insert((col(name), ObjectId::Table { name: q("t") }));
+        }
+        c
+    }
+
+    #[test]
+    fn a_removed_label_rebuilds_enum_and_domain_and_drops_the_old_ones_last() {
+        let old = catalog(&["a", "b"]);
+        let new = catalog(&["a"]);
+        let p = plan(&old, &new).expect("orderable");
+        insta::assert_snapshot!(p.sql(), @r"
+        ALTER DOMAIN public.happy RENAME TO happy_old;
+
+        ALTER TYPE public.mood RENAME TO mood_old;
+
+        CREATE TYPE public.mood AS ENUM (
+            'a'
+        );
+
+        ALTER TABLE public.t ALTER COLUMN m TYPE public.mood USING m::text::public.mood;
+
+        CREATE DOMAIN public.happy AS public.mood;
+
+        ALTER TABLE public.t ALTER COLUMN h TYPE public.happy USING h::text::public.happy;
+
+        DROP DOMAIN public.happy_old;
+
+        DROP TYPE public.mood_old;
+        ");
+        let deletes: Vec<&str> = p
+            .hazards()
+            .filter(|(_, h)| h.kind == HazardKind::DeletesData)
+            .map(|(_, h)| h.message.as_str())
+            .collect();
+        assert_eq!(
+            deletes,
+            [
+                "type public.mood loses 'b': moving a column that holds one to the new type fails, and the label cannot come back with its rows' meaning"
+            ]
+        );
+    }
+
+    #[test]
+    fn verify_checks_enum_labels_in_order_and_parked_types_gone() {
+        let old = catalog(&["a", "b"]);
+        let new = catalog(&["a"]);
+        let p = plan(&old, &new).expect("orderable");
+        let checks = verify::checks(&p, &new).join("\n");
+        assert!(checks.contains("IS DISTINCT FROM ARRAY['a']::text[]"));
+        assert!(checks.contains("to_regtype('public.mood_old')"));
+        assert!(checks.contains("type public.mood_old should be gone"));
+    }
+
+    #[test]
+    fn collations_render_by_provider() {
+        let mut new = Catalog::default();
+        let collation = |name: &str, provider: &str, libc: Option<(&str, &str)>| Collation {
+            name: q(name),
+            provider: provider.to_owned(),
+            lc_collate: libc.map(|l| l.0.to_owned()),
+            lc_ctype: libc.map(|l| l.1.to_owned()),
+            icu_locale: (provider == "icu").then(|| "und-u-ks-level2".to_owned()),
+            deterministic: provider != "icu",
+            comment: None,
+        };
+        for c in [
+            collation("ci", "icu", None),
+            collation("same", "libc", Some(("C", "C"))),
+            collation("split", "libc", Some(("C", "POSIX"))),
+        ] {
+            new.collations.insert(c.name.clone(), c);
+        }
+        let p = plan(&Catalog::default(), &new).expect("orderable");
+        insta::assert_snapshot!(p.sql(), @r"
+        CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
+        CREATE COLLATION public.same (provider = libc, locale = 'C');
+
+        CREATE COLLATION public.split (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX');
+        ");
+    }
+}
