@@ -6,6 +6,7 @@
 //! server version compare as text.
 
 mod reconcile;
+mod routines;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -103,6 +104,13 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
         q("casts", include_str!("sql/casts.sql")),
         q("unsupported objects", include_str!("sql/unsupported.sql")),
     )?;
+    let (functions, aggregates, triggers, event_triggers, row_types) = tokio::try_join!(
+        q("functions", include_str!("sql/functions.sql")),
+        q("aggregates", include_str!("sql/aggregates.sql")),
+        q("triggers", include_str!("sql/triggers.sql")),
+        q("event triggers", include_str!("sql/event_triggers.sql")),
+        q("table row types", include_str!("sql/rowtypes.sql")),
+    )?;
 
     if !unsupported.is_empty() {
         return Err(CatalogError::Unsupported(
@@ -124,8 +132,14 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
     b.constraints(&constraints);
     b.indexes(&indexes);
     b.sequences(&sequences);
+    b.functions(&functions);
+    b.aggregates(&aggregates);
+    b.triggers(&triggers);
+    b.event_triggers(&event_triggers);
+    b.row_types(&row_types);
     b.extension_members(&members);
     b.depends(&depends);
+    b.routine_structural_depends();
     b.structural_depends();
     b.catalog.casts = casts
         .iter()
@@ -173,6 +187,8 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_opclass" => "pg_opclass",
         "pg_collation" => "pg_collation",
         "pg_operator" => "pg_operator",
+        "pg_trigger" => "pg_trigger",
+        "pg_event_trigger" => "pg_event_trigger",
         _ => return None,
     })
 }

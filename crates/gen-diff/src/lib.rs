@@ -7,6 +7,7 @@
 //! null before adding identity, …).
 
 mod change;
+mod routines;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +23,7 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     sequences(old, new, &mut out);
     table::tables(old, new, &mut out);
     indexes(old, new, &mut out);
+    routines::routines(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     out
 }
@@ -122,6 +124,10 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             comment(id.clone(), None, n.comment.as_ref(), out);
             true
         }
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => routines::recreate(id, old, new, out),
         _ => false,
     }
 }

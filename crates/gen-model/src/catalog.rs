@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::{ObjectId, QualifiedName};
 
 /// Everything gen knows about one database's application schemas.
@@ -29,6 +30,14 @@ pub struct Catalog {
     /// context they apply in: `ALTER COLUMN … TYPE` needs `USING` unless an
     /// assignment cast exists.
     pub casts: BTreeMap<(String, String), CastContext>,
+    /// Functions and procedures by name and identity argument types.
+    pub functions: BTreeMap<RoutineKey, Function>,
+    /// Aggregates by name and identity arguments.
+    pub aggregates: BTreeMap<RoutineKey, Aggregate>,
+    /// Triggers by table and name (internal and cloned ones left out).
+    pub triggers: BTreeMap<(QualifiedName, String), Trigger>,
+    /// Event triggers by name.
+    pub event_triggers: BTreeMap<String, EventTrigger>,
 }
 
 impl Catalog {
@@ -39,6 +48,10 @@ impl Catalog {
             && self.tables.is_empty()
             && self.sequences.is_empty()
             && self.indexes.is_empty()
+            && self.functions.is_empty()
+            && self.aggregates.is_empty()
+            && self.triggers.is_empty()
+            && self.event_triggers.is_empty()
     }
 
     /// The objects `id` depends on directly.
@@ -71,6 +84,16 @@ impl Catalog {
                 .tables
                 .get(table)
                 .is_some_and(|t| t.constraints.contains_key(constraint)),
+            ObjectId::Function { name, args } => {
+                self.functions.contains_key(&(name.clone(), args.clone()))
+            }
+            ObjectId::Aggregate { name, args } => {
+                self.aggregates.contains_key(&(name.clone(), args.clone()))
+            }
+            ObjectId::Trigger { table, name } => {
+                self.triggers.contains_key(&(table.clone(), name.clone()))
+            }
+            ObjectId::EventTrigger { name } => self.event_triggers.contains_key(name),
         }
     }
 }

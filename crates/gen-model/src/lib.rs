@@ -6,6 +6,7 @@ mod catalog;
 mod ident;
 mod keywords;
 mod object;
+mod routines;
 
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
@@ -13,3 +14,6 @@ pub use catalog::{
 };
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};
+pub use routines::{
+    Aggregate, EventTrigger, Function, RoutineKey, RoutineKind, Trigger, TriggerEnabled,
+};

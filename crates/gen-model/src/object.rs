@@ -83,6 +83,32 @@ pub enum ObjectId {
         /// The owned sequence.
         sequence: QualifiedName,
     },
+    /// `CREATE FUNCTION` or `CREATE PROCEDURE schema.name(args)`
+    Function {
+        /// Routine name.
+        name: QualifiedName,
+        /// Identity argument types: `integer, text`.
+        args: String,
+    },
+    /// `CREATE AGGREGATE schema.name(args)`
+    Aggregate {
+        /// Aggregate name.
+        name: QualifiedName,
+        /// Identity arguments, `ORDER BY` included; empty for `(*)`.
+        args: String,
+    },
+    /// `CREATE TRIGGER name ON table`
+    Trigger {
+        /// The table the trigger is on.
+        table: QualifiedName,
+        /// Trigger name.
+        name: String,
+    },
+    /// `CREATE EVENT TRIGGER name`
+    EventTrigger {
+        /// Event trigger name.
+        name: String,
+    },
 }
 
 impl ObjectId {
@@ -97,6 +123,10 @@ impl ObjectId {
             ObjectId::Constraint { .. } => "constraint",
             ObjectId::Index { .. } => "index",
             ObjectId::SequenceOwnership { .. } => "sequence ownership",
+            ObjectId::Function { .. } => "function",
+            ObjectId::Aggregate { .. } => "aggregate",
+            ObjectId::Trigger { .. } => "trigger",
+            ObjectId::EventTrigger { .. } => "event trigger",
         }
     }
 
@@ -104,6 +134,7 @@ impl ObjectId {
     pub fn table(&self) -> Option<&QualifiedName> {
         match self {
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => Some(table),
+            ObjectId::Trigger { table, .. } => Some(table),
             _ => None,
         }
     }
@@ -120,6 +151,11 @@ impl ObjectId {
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
+            ObjectId::Function { name, .. } | ObjectId::Aggregate { name, .. } => {
+                Some(&name.schema)
+            }
+            ObjectId::Trigger { table, .. } => Some(&table.schema),
+            ObjectId::EventTrigger { .. } => None,
         }
     }
 }
@@ -144,6 +180,13 @@ impl fmt::Display for ObjectId {
             ObjectId::Constraint { table, constraint } => {
                 write!(f, "constraint {} on {}", Ident(constraint), table)
             }
+            ObjectId::Function { name, args } | ObjectId::Aggregate { name, args } => {
+                write!(f, "{} {}({})", self.kind(), name, args)
+            }
+            ObjectId::Trigger { table, name } => {
+                write!(f, "trigger {} on {}", Ident(name), table)
+            }
+            ObjectId::EventTrigger { name } => write!(f, "event trigger {}", Ident(name)),
         }
     }
 }

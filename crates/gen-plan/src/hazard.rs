@@ -59,7 +59,7 @@ pub struct Hazard {
     pub message: String,
 }
 
-fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
+pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
     Hazard {
         kind,
         message: message.into(),
@@ -156,6 +156,10 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             RewritesTable,
             format!("changing the logging of {table} rewrites it"),
         )],
+        Change::CreateFunction(_)
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger(_)
+        | Change::SetTriggerEnabled { .. } => crate::routines::hazards(change, old),
         _ => Vec::new(),
     }
 }

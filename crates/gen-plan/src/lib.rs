@@ -11,6 +11,7 @@ pub mod describe;
 mod hazard;
 mod order;
 mod render;
+mod routines;
 pub mod verify;
 
 use gen_diff::Action;

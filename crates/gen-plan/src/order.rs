@@ -23,9 +23,13 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Constraint { .. } => 5,
         ObjectId::Index { .. } => 6,
         ObjectId::SequenceOwnership { .. } => 7,
+        ObjectId::Function { .. } => 8,
+        ObjectId::Aggregate { .. } => 9,
+        ObjectId::Trigger { .. } => 10,
+        ObjectId::EventTrigger { .. } => 11,
     };
     match action {
-        Action::Drop => 7 - create,
+        Action::Drop => u8::MAX - create,
         Action::CreateOrAlter => create,
     }
 }
@@ -64,6 +68,9 @@ impl<'a> Graph<'a> {
             }
             ObjectId::Index { name } => catalog.indexes.get(name).map(|i| ObjectId::Table {
                 name: i.table.clone(),
+            }),
+            ObjectId::Trigger { table, .. } => Some(ObjectId::Table {
+                name: table.clone(),
             }),
             _ => None,
         }

@@ -122,6 +122,16 @@ pub(crate) fn render(change: &Change) -> String {
             comment_target(target),
             comment_literal(comment.as_deref())
         ),
+        Change::CreateFunction(_)
+        | Change::DropFunction(_)
+        | Change::CreateAggregate(_)
+        | Change::DropAggregate(_)
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger(_)
+        | Change::SetTriggerEnabled { .. }
+        | Change::CreateEventTrigger(_)
+        | Change::DropEventTrigger(_)
+        | Change::SetEventTriggerEnabled { .. } => crate::routines::render(change),
     }
 }
 
@@ -167,6 +177,10 @@ fn comment_target(id: &ObjectId) -> String {
         ObjectId::Constraint { table, constraint } => {
             format!("CONSTRAINT {} ON {table}", Ident(constraint))
         }
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => crate::routines::comment_target(id),
     }
 }
 

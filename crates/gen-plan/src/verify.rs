@@ -96,6 +96,10 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             Literal(constraint)
         ),
         ObjectId::SequenceOwnership { .. } => return None,
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => crate::routines::exists_condition(id),
     })
 }
 
@@ -140,6 +144,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
                 c.validated
             );
             raise_if(&condition, &missing("of another kind"))
+        }
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => {
+            let (condition, message) = crate::routines::present(id, target)?;
+            raise_if(&condition, &message)
         }
         _ => raise_if(
             &format!("NOT ({})", exists_condition(id)?),

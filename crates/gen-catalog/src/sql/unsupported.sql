@@ -18,21 +18,11 @@ SELECT kind, identity FROM (
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('v', 'm', 'p', 'f', 'c')
   UNION ALL
-  SELECT 'pg_proc'::regclass, p.oid,
-         CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-         p.oid::regprocedure::text
-  FROM pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
-  UNION ALL
   SELECT 'pg_type'::regclass, t.oid,
          CASE t.typtype WHEN 'e' THEN 'enum type' WHEN 'd' THEN 'domain' ELSE 'range type' END,
          quote_ident(n.nspname) || '.' || quote_ident(t.typname)
   FROM pg_type t JOIN user_ns n ON n.oid = t.typnamespace
   WHERE t.typtype IN ('e', 'd', 'r')
-  UNION ALL
-  SELECT 'pg_trigger'::regclass, tg.oid, 'trigger',
-         quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
-  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE NOT tg.tgisinternal
   UNION ALL
   SELECT 'pg_policy'::regclass, po.oid, 'policy',
          quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
@@ -105,8 +95,6 @@ SELECT kind, identity FROM (
   SELECT 'pg_foreign_server'::regclass, s.oid, 'foreign server', quote_ident(s.srvname) FROM pg_foreign_server s
   UNION ALL
   SELECT 'pg_publication'::regclass, p.oid, 'publication', quote_ident(p.pubname) FROM pg_publication p
-  UNION ALL
-  SELECT 'pg_event_trigger'::regclass, e.oid, 'event trigger', quote_ident(e.evtname) FROM pg_event_trigger e
 ) o
 WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = o.classid AND ext.objid = o.objid)
 ORDER BY kind, identity
