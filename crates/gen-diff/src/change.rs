@@ -184,6 +184,15 @@ pub enum Change {
         /// When it fires from now on.
         enabled: TriggerEnabled,
     },
+    /// `ALTER TABLE t ALTER COLUMN c DROP DEFAULT;` in the drop phase, so
+    /// that what the default uses (a function being rebuilt) can go; the
+    /// column's own changes set the default again afterwards.
+    ReleaseDefault {
+        /// Table.
+        table: QualifiedName,
+        /// Column name.
+        column: String,
+    },
 }
 
 /// One `ALTER COLUMN` action.
@@ -401,6 +410,10 @@ impl Change {
             Change::SetEventTriggerEnabled { name, .. } => {
                 (CreateOrAlter, ObjectId::EventTrigger { name: name.clone() })
             }
+            Change::ReleaseDefault {
+                table: t,
+                column: c,
+            } => (Drop, column(t, c)),
         }
     }
 }

@@ -128,6 +128,9 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         | ObjectId::Aggregate { .. }
         | ObjectId::Trigger { .. }
         | ObjectId::EventTrigger { .. } => routines::recreate(id, old, new, out),
+        ObjectId::Column { table, column } => {
+            routines::rebuild_default(table, column, old, new, out)
+        }
         _ => false,
     }
 }

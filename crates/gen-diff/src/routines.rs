@@ -1,8 +1,8 @@
 //! Functions, procedures, aggregates, triggers and event triggers.
 
-use gen_model::{Catalog, EventTrigger, ObjectId, Trigger, TriggerEnabled};
+use gen_model::{Catalog, EventTrigger, ObjectId, QualifiedName, Trigger, TriggerEnabled};
 
-use crate::{Change, comment, pairs};
+use crate::{Change, ColumnAction, comment, pairs};
 
 pub(crate) fn routines(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     functions(old, new, out);
@@ -192,6 +192,51 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             create_event_trigger(n, out);
         }
         _ => return false,
+    }
+    true
+}
+
+/// A column whose default uses something being rebuilt (a function whose
+/// return type changes): the default is dropped before and set again after,
+/// with the column's other changes planned as before. False for columns
+/// without a default in both catalogs, which this cannot help.
+pub(crate) fn rebuild_default(
+    table: &QualifiedName,
+    column: &str,
+    old: &Catalog,
+    new: &Catalog,
+    out: &mut Vec<Change>,
+) -> bool {
+    let (Some(o), Some(n)) = (
+        old.tables.get(table).and_then(|t| t.column(column)),
+        new.tables.get(table).and_then(|t| t.column(column)),
+    ) else {
+        return false;
+    };
+    if o.default.is_none() || o.generated.is_some() || n.generated.is_some() {
+        return false;
+    }
+    out.push(Change::ReleaseDefault {
+        table: table.clone(),
+        column: column.to_owned(),
+    });
+    let start = out.len();
+    crate::table::alter_column(table, o, n, [old, new], out);
+    let sets_default = out[start..].iter().any(|c| {
+        matches!(
+            c,
+            Change::AlterColumn {
+                action: ColumnAction::SetDefault(_),
+                ..
+            }
+        )
+    });
+    if let (Some(default), false) = (&n.default, sets_default) {
+        out.push(Change::AlterColumn {
+            table: table.clone(),
+            column: column.to_owned(),
+            action: ColumnAction::SetDefault(default.clone()),
+        });
     }
     true
 }

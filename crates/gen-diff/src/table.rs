@@ -218,7 +218,7 @@ fn conversion(old: &Column, new: &Column, catalogs: [&Catalog; 2]) -> Conversion
     }
 }
 
-fn alter_column(
+pub(crate) fn alter_column(
     table: &QualifiedName,
     o: &Column,
     n: &Column,

@@ -132,6 +132,12 @@ pub(crate) fn render(change: &Change) -> String {
         | Change::CreateEventTrigger(_)
         | Change::DropEventTrigger(_)
         | Change::SetEventTriggerEnabled { .. } => crate::routines::render(change),
+        Change::ReleaseDefault { table, column } => {
+            format!(
+                "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT;",
+                Ident(column)
+            )
+        }
     }
 }
 

@@ -146,9 +146,12 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
 /// A condition true when an object of one of these kinds exists.
 pub(crate) fn exists_condition(id: &ObjectId) -> String {
     match id {
+        // Not to_regprocedure: it raises when an argument type is gone.
         ObjectId::Function { name, args } => format!(
-            "to_regprocedure({}) IS NOT NULL",
-            Literal(&format!("{name}({args})"))
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE pronamespace = to_regnamespace({}) AND proname = {} AND prokind <> 'a' AND coalesce((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i) FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY AS a(t, i)), '') = {})",
+            Literal(&Ident(&name.schema).to_string()),
+            Literal(&name.name),
+            Literal(args)
         ),
         // Ordered-set signatures are beyond regprocedure's grammar.
         ObjectId::Aggregate { name, args } => format!(
