@@ -199,7 +199,7 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
 /// A column whose default uses something being rebuilt (a function whose
 /// return type changes): the default is dropped before and set again after,
 /// with the column's other changes planned as before. False for columns
-/// without a default in both catalogs, which this cannot help.
+/// without a default on both sides, identities and generated columns.
 pub(crate) fn rebuild_default(
     table: &QualifiedName,
     column: &str,
@@ -213,7 +213,10 @@ pub(crate) fn rebuild_default(
     ) else {
         return false;
     };
-    if o.default.is_none() || o.generated.is_some() || n.generated.is_some() {
+    // Without a default in `new` the column's own DROP DEFAULT already lets
+    // go first; identities and generated columns are planned elsewhere.
+    let plain = |c: &gen_model::Column| c.identity.is_none() && c.generated.is_none();
+    if o.default.is_none() || n.default.is_none() || !plain(o) || !plain(n) {
         return false;
     }
     out.push(Change::ReleaseDefault {

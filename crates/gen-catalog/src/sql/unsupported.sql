@@ -90,6 +90,10 @@ SELECT kind, identity FROM (
   SELECT 'pg_cast'::regclass, c.oid, 'cast', format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL)
   FROM pg_cast c WHERE c.oid >= 16384
   UNION ALL
+  SELECT 'pg_proc'::regclass, p.oid, 'privileges on routine', p.oid::regprocedure::text
+  FROM pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
+  WHERE p.proacl IS NOT NULL
+  UNION ALL
   SELECT 'pg_foreign_data_wrapper'::regclass, w.oid, 'foreign data wrapper', quote_ident(w.fdwname) FROM pg_foreign_data_wrapper w
   UNION ALL
   SELECT 'pg_foreign_server'::regclass, s.oid, 'foreign server', quote_ident(s.srvname) FROM pg_foreign_server s
