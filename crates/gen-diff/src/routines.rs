@@ -243,3 +243,6 @@ pub(crate) fn rebuild_default(
     }
     true
 }
+
+#[cfg(test)]
+mod tests;

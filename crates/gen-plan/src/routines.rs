@@ -205,3 +205,6 @@ pub(crate) fn present(id: &ObjectId, target: &Catalog) -> Option<(String, String
         _ => (format!("NOT ({exists})"), format!("{id} is missing")),
     })
 }
+
+#[cfg(test)]
+mod tests;
