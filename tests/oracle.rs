@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use gen_cli::load::load_schema;
-use gen_cli::scripts::ChangeScripts;
+use gen_cli::scripts::{ChangeScripts, Settings};
 use gen_model::Catalog;
 use gen_sandbox::{Backend, Database, Sandbox};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -31,6 +31,8 @@ struct Case {
     roles: Vec<String>,
     /// Fixtures have golden scripts; corpus cases are held to the oracle only.
     golden: bool,
+    /// Planned in online mode.
+    online: bool,
 }
 
 fn repo_root() -> PathBuf {
@@ -61,6 +63,9 @@ fn fixture_cases(root: &Path) -> Vec<Case> {
                 setup: None,
                 roles: Vec::new(),
                 golden: true,
+                // Online mode is held to the same oracle, run as sqitch runs
+                // scripts: through psql, statement by statement.
+                online: file_name(&kind) == "online",
                 dir,
             });
         }
@@ -114,6 +119,7 @@ fn corpus_cases(root: &Path) -> Vec<Case> {
                 setup: setup.is_file().then_some(setup),
                 roles,
                 golden: false,
+                online: false,
                 dir,
             });
         }
@@ -239,7 +245,11 @@ async fn converge(
     let mut new = introspect(b, "new").await?;
     gen_catalog::reconcile(b, &old, &mut new).await;
     let name = file_name(&case.dir);
-    let scripts = ChangeScripts::generate("fixtures", &name, "", &old, &new)
+    let settings = Settings {
+        online: case.online,
+        ..Settings::default()
+    };
+    let scripts = ChangeScripts::generate("fixtures", &name, "", &old, &new, &settings, &[])
         .map_err(|e| fail("planning", e))?;
     if case.golden {
         golden(&case.dir.join("deploy.sql"), &scripts.deploy)?;
@@ -249,7 +259,7 @@ async fn converge(
 
     let old_dump = dump(sandbox, a_db).await?;
     let new_dump = dump(sandbox, b_db).await?;
-    execute(a, &scripts.deploy, "deploy").await?;
+    run_script(sandbox, case, a_db, a, &scripts.deploy, "deploy").await?;
     let deployed_dump = dump(sandbox, a_db).await?;
     same_schema(
         sandbox,
@@ -265,7 +275,7 @@ async fn converge(
     empty_plan(&deployed, &target, "planning again after deploy")?;
     execute(a, &scripts.verify, "verify after deploy").await?;
 
-    execute(a, &scripts.revert, "revert").await?;
+    run_script(sandbox, case, a_db, a, &scripts.revert, "revert").await?;
     let reverted_dump = dump(sandbox, a_db).await?;
     same_schema(
         sandbox,
@@ -282,6 +292,24 @@ async fn converge(
     let revert_verify = gen_plan::verify::script("-- verify revert", &back, &old);
     execute(a, &revert_verify, "verify after revert").await?;
     Ok(())
+}
+
+/// Runs a deploy or revert script: in one call, or for online mode through
+/// psql, where statements outside a transaction block run on their own.
+async fn run_script(
+    sandbox: &Sandbox,
+    case: &Case,
+    db: &Database,
+    client: &Client,
+    sql: &str,
+    what: &str,
+) -> Result<(), Failed> {
+    if !case.online {
+        return execute(client, sql, what).await;
+    }
+    psql(sandbox, db, sql)
+        .await
+        .map_err(|e| Failed::from(format!("{what} failed: {e}\n--- script ---\n{sql}")))
 }
 
 async fn execute(client: &Client, sql: &str, what: &str) -> Result<(), Failed> {
@@ -375,12 +403,9 @@ async fn same_schema(
     same_dump(&e, &a, what, expected_name)
 }
 
-async fn round_trip(sandbox: &Sandbox, raw: &str) -> Result<String, Failed> {
+/// Feeds `sql` to psql on `db`, stopping at the first error.
+async fn psql(sandbox: &Sandbox, db: &Database, sql: &str) -> Result<(), String> {
     use tokio::io::AsyncWriteExt as _;
-    let db = sandbox
-        .create_database("oracle_restore")
-        .await
-        .map_err(|e| fail("creating a restore database", e))?;
     let bin = sandbox.bin_dir().expect("local sandbox");
     let mut child = tokio::process::Command::new(bin.join("psql"))
         .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
@@ -389,23 +414,32 @@ async fn round_trip(sandbox: &Sandbox, raw: &str) -> Result<String, Failed> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .map_err(|e| fail("running psql", e))?;
+        .map_err(|e| format!("running psql: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     stdin
-        .write_all(raw.as_bytes())
+        .write_all(sql.as_bytes())
         .await
-        .map_err(|e| fail("feeding psql", e))?;
+        .map_err(|e| format!("feeding psql: {e}"))?;
     drop(stdin);
     let output = child
         .wait_with_output()
         .await
-        .map_err(|e| fail("running psql", e))?;
-    if !output.status.success() {
-        return Err(Failed::from(format!(
-            "restoring a dump failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )));
+        .map_err(|e| format!("running psql: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
+}
+
+async fn round_trip(sandbox: &Sandbox, raw: &str) -> Result<String, Failed> {
+    let db = sandbox
+        .create_database("oracle_restore")
+        .await
+        .map_err(|e| fail("creating a restore database", e))?;
+    psql(sandbox, &db, raw)
+        .await
+        .map_err(|e| Failed::from(format!("restoring a dump failed: {e}")))?;
     let dumped = dump(sandbox, &db).await;
     sandbox
         .drop_database(&db)

@@ -5,6 +5,7 @@
 //! server's own `pg_get_*def` functions, so two catalogs read from the same
 //! server version compare as text.
 
+mod ignore;
 mod reconcile;
 mod routines;
 
@@ -12,10 +13,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use gen_model::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
-    QualifiedName, Schema, Sequence, SequenceOptions, Table,
+    QualifiedName, Schema, Sequence, SequenceOptions, Table, View, ViewColumn,
 };
 use tokio_postgres::{Client, Row};
 
+pub use ignore::{Ignore, IgnoreError};
 pub use reconcile::reconcile;
 
 /// An error while reading a catalog.
@@ -40,7 +42,7 @@ impl CatalogError {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             CatalogError::Unsupported(_) => Some(
-                "gen cannot plan these objects yet; remove them from the schema or manage them by hand",
+                "gen cannot plan these objects; remove them from the schema, or list them under [ignore] objects in gen.toml to manage them by hand",
             ),
             CatalogError::Query { .. } => None,
         }
@@ -69,6 +71,12 @@ fn unsupported_message(objects: &[UnsupportedObject]) -> String {
 /// Fails with [`CatalogError::Unsupported`] when the database holds objects
 /// outside the model, naming each of them.
 pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
+    introspect_with(client, &Ignore::default()).await
+}
+
+/// [`introspect`], except that unsupported objects matched by `ignore` are
+/// left out instead of being an error.
+pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog, CatalogError> {
     // With an empty search path the server qualifies every name it prints,
     // so definitions mean the same wherever they are replayed. JIT, on by
     // default in a live server, spent 178 of the 252 ms the unsupported-
@@ -95,6 +103,10 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
         q("indexes", include_str!("sql/indexes.sql")),
         q("sequences", include_str!("sql/sequences.sql")),
     )?;
+    let (views, view_columns) = tokio::try_join!(
+        q("views", include_str!("sql/views.sql")),
+        q("view columns", include_str!("sql/view_columns.sql")),
+    )?;
     let (depends, members, casts, unsupported) = tokio::try_join!(
         q("dependencies", include_str!("sql/depends.sql")),
         q(
@@ -112,16 +124,16 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
         q("table row types", include_str!("sql/rowtypes.sql")),
     )?;
 
+    let unsupported: Vec<UnsupportedObject> = unsupported
+        .iter()
+        .map(|r| UnsupportedObject {
+            kind: r.get("kind"),
+            identity: r.get("identity"),
+        })
+        .filter(|o| !ignore.matches(&o.kind, &o.identity))
+        .collect();
     if !unsupported.is_empty() {
-        return Err(CatalogError::Unsupported(
-            unsupported
-                .iter()
-                .map(|r| UnsupportedObject {
-                    kind: r.get("kind"),
-                    identity: r.get("identity"),
-                })
-                .collect(),
-        ));
+        return Err(CatalogError::Unsupported(unsupported));
     }
 
     let mut b = Builder::default();
@@ -136,6 +148,7 @@ pub async fn introspect(client: &Client) -> Result<Catalog, CatalogError> {
     b.aggregates(&aggregates);
     b.triggers(&triggers);
     b.event_triggers(&event_triggers);
+    b.views(&views, &view_columns);
     b.row_types(&row_types);
     b.extension_members(&members);
     b.depends(&depends);
@@ -189,6 +202,7 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_operator" => "pg_operator",
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
+        "pg_rewrite" => "pg_rewrite",
         _ => return None,
     })
 }
@@ -443,6 +457,45 @@ impl Builder {
         }
     }
 
+    fn views(&mut self, rows: &[Row], columns: &[Row]) {
+        let mut by_oid: HashMap<u32, Vec<ViewColumn>> = HashMap::new();
+        for r in columns {
+            by_oid
+                .entry(r.get("attrelid"))
+                .or_default()
+                .push(ViewColumn {
+                    name: r.get("attname"),
+                    data_type: r.get("data_type"),
+                    collation: r.get("collation"),
+                    comment: r.get("comment"),
+                });
+        }
+        for r in rows {
+            let oid: u32 = r.get("oid");
+            let name =
+                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
+            let mut options: Vec<String> = r.get("options");
+            options.sort();
+            let definition: String = r.get("definition");
+            let view = View {
+                name: name.clone(),
+                materialized: r.get("materialized"),
+                definition: definition.trim_end().trim_end_matches(';').to_owned(),
+                columns: by_oid.remove(&oid).unwrap_or_default(),
+                options,
+                populated: r.get("populated"),
+                comment: r.get("comment"),
+            };
+            let id = view.id();
+            // What the query uses is recorded against the view's rewrite rule.
+            if let Some(rule) = r.get::<_, Option<u32>>("rule_oid") {
+                self.ids.insert(("pg_rewrite", rule, 0), id.clone());
+            }
+            self.ids.insert(("pg_class", oid, 0), id);
+            self.catalog.views.insert(name, view);
+        }
+    }
+
     /// Objects that belong to an extension stand for the extension itself:
     /// a column of type `citext` depends on extension `citext`.
     fn extension_members(&mut self, rows: &[Row]) {
@@ -554,6 +607,14 @@ impl Builder {
                 },
                 ObjectId::Table {
                     name: i.table.clone(),
+                },
+            ));
+        }
+        for v in self.catalog.views.values() {
+            edges.push((
+                v.id(),
+                ObjectId::Schema {
+                    name: v.name.schema.clone(),
                 },
             ));
         }

@@ -94,17 +94,15 @@ impl Builder {
         }
     }
 
-    /// A table's row type stands for the table: a routine over `app.users`
-    /// rows needs the table first.
+    /// A relation's row type stands for the relation: a routine over
+    /// `app.users` rows needs the table (or view) first.
     pub(crate) fn row_types(&mut self, rows: &[Row]) {
         for r in rows {
-            if let Some(table @ ObjectId::Table { .. }) =
-                self.ids.get(&("pg_class", r.get("oid"), 0))
-            {
-                let table = table.clone();
+            if let Some(relation) = self.ids.get(&("pg_class", r.get("oid"), 0)) {
+                let relation = relation.clone();
                 self.ids
                     .entry(("pg_type", r.get("reltype"), 0))
-                    .or_insert(table);
+                    .or_insert(relation);
             }
         }
     }

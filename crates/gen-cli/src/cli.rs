@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gen_plan::HazardKind;
+
+use crate::rename::Rename;
 
 /// Declarative PostgreSQL schemas in, ordered and reversible Sqitch migrations out.
 #[derive(Debug, Parser)]
@@ -87,6 +90,32 @@ pub struct AddArgs {
     /// Write empty scripts, for a hand-written data change.
     #[arg(long)]
     pub empty: bool,
+
+    /// Accept steps with this hazard (repeatable): a plan that deletes data
+    /// is refused without `--allow-hazard deletes-data`.
+    #[arg(long = "allow-hazard", value_name = "HAZARD", value_parser = parse_hazard)]
+    pub allow_hazard: Vec<HazardKind>,
+
+    /// Rename instead of drop and create, keeping the data (repeatable):
+    /// `table:public.customers=clients`, `column:public.users.mail=email`;
+    /// kinds: schema, table, column, view, materialized-view, index,
+    /// constraint, sequence.
+    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = crate::rename::parse)]
+    pub rename: Vec<Rename>,
+
+    /// Online mode: indexes CONCURRENTLY, constraints NOT VALID then
+    /// VALIDATE, SET NOT NULL through a check, a lock timeout; the scripts
+    /// then run in several transactions (also `[plan] online` in gen.toml).
+    #[arg(long)]
+    pub online: bool,
+}
+
+/// A hazard name as the command line gives it.
+fn parse_hazard(name: &str) -> Result<HazardKind, String> {
+    HazardKind::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = HazardKind::ALL.iter().map(|k| k.name()).collect();
+        format!("unknown hazard; one of: {}", names.join(", "))
+    })
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +133,23 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Sql)]
     pub format: Format,
+
+    /// Accept steps with this hazard (repeatable); without it a plan that
+    /// deletes data is printed and then refused with exit 1.
+    #[arg(long = "allow-hazard", value_name = "HAZARD", value_parser = parse_hazard)]
+    pub allow_hazard: Vec<HazardKind>,
+
+    /// Exit 1 when there are differences, like `git diff --exit-code`.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Rename instead of drop and create, as `gen add --rename` does.
+    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = crate::rename::parse)]
+    pub rename: Vec<Rename>,
+
+    /// Plan in online mode, as `gen add --online` would.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]
@@ -111,14 +157,35 @@ pub struct CheckArgs {
     /// Output format for what differs.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+
+    /// Check a live database for drift instead of the migrations: it is
+    /// read, never changed. The URL is never printed.
+    #[arg(long, value_name = "URL", env = "GEN_CHECK_DB", hide_env_values = true)]
+    pub db: Option<String>,
+
+    /// What the database (--db) should match: the schema files, or the
+    /// migrations up to what its sqitch registry says it has deployed.
+    #[arg(long, value_enum, default_value_t = Against::Schema, requires = "db")]
+    pub against: Against,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Against {
+    /// The schema files.
+    Schema,
+    /// The migrations the database has deployed.
+    Deployed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// The plan's SQL, hazards as comments.
     Sql,
-    /// Steps, objects and hazards as JSON.
+    /// Steps, objects, hazards and the revert as JSON.
     Json,
+    /// A summary for a pull request: hazards first, then the changes by
+    /// object with their SQL, then the revert.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

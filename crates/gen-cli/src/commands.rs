@@ -7,10 +7,12 @@ use anyhow::Context as _;
 use gen_migrations::{MigrationDir, NewChange, Planner};
 use serde_json::json;
 
-use crate::cli::{AddArgs, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
+use crate::cli::{AddArgs, Against, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::load::{self, Src};
+use crate::rename;
+use crate::report;
 use crate::scripts::{self, ChangeScripts};
 
 pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
@@ -50,7 +52,12 @@ pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
          backend = \"local\"\n\
          # pg_bin = \"/usr/lib/postgresql/15/bin\"\n\
          # url = \"postgres://user@localhost/postgres\"\n\
-         # image = \"postgres:15\"\n",
+         # image = \"postgres:15\"\n\
+         \n\
+         # Objects gen does not model, managed by hand instead: \"kind name\" as\n\
+         # gen's errors name them, * matches anything.\n\
+         # [ignore]\n\
+         # objects = [\"text search configuration public.*\"]\n",
     )?;
     eprintln!("initialised project {project}: {CONFIG_FILE}, schema/, migrations/");
     eprintln!("next: write CREATE statements in schema/*.sql, then run `gen add <name>`");
@@ -84,13 +91,20 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
     let scripts = if args.empty {
         ChangeScripts::empty(&project, &args.name)
     } else {
-        let (old, new) = load::catalogs(
-            &config.backend,
-            &Src::Migrations(config.migrations.clone()),
-            &Src::Schema(config.schema.clone()),
-        )
-        .await?;
-        if gen_plan::plan(&old, &new)?.is_empty() {
+        let (from, to) = (
+            Src::Migrations(config.migrations.clone()),
+            Src::Schema(config.schema.clone()),
+        );
+        let (old, new) =
+            load::catalogs_renamed(&config.backend, &config.ignore, &from, &to, &args.rename)
+                .await?;
+        for r in &args.rename {
+            r.check(&old, &new, &from.describe(), &to.describe())?;
+        }
+        let settings = settings(config, args.online);
+        let mut plan = gen_plan::plan_with(&old, &new, settings.options())?;
+        rename::wrap(&args.rename, &mut plan, &mut gen_plan::Plan::default());
+        if plan.is_empty() {
             eprintln!(
                 "no changes: {} already matches {}; nothing written",
                 config.migrations.display(),
@@ -98,7 +112,23 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             );
             return Ok(0);
         }
-        ChangeScripts::generate(&project, &args.name, &args.note, &old, &new)?
+        let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
+        if !refused.is_empty() {
+            eprintln!("{}", report::refusal(&refused));
+            suggest_renames(&old, &new);
+            eprintln!("nothing written");
+            return Ok(1);
+        }
+        suggest_renames(&old, &new);
+        ChangeScripts::generate(
+            &project,
+            &args.name,
+            &args.note,
+            &old,
+            &new,
+            &settings,
+            &args.rename,
+        )?
     };
     let change = dir.add_change(NewChange {
         name: args.name.clone(),
@@ -133,8 +163,15 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .to
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
-    let (old, new) = load::catalogs(&config.backend, &from, &to).await?;
-    let plan = gen_plan::plan(&old, &new)?;
+    let (old, new) =
+        load::catalogs_renamed(&config.backend, &config.ignore, &from, &to, &args.rename).await?;
+    for r in &args.rename {
+        r.check(&old, &new, &from.describe(), &to.describe())?;
+    }
+    let options = settings(config, args.online).options();
+    let mut plan = gen_plan::plan_with(&old, &new, options)?;
+    let mut revert = gen_plan::plan_with(&new, &old, options)?;
+    rename::wrap(&args.rename, &mut plan, &mut revert);
     match args.format {
         Format::Sql => {
             let hazards = scripts::hazard_comments(&plan);
@@ -145,44 +182,98 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
             print!("{}", plan.sql());
         }
         Format::Json => {
-            let revert = gen_plan::plan(&new, &old)?;
-            let doc = json!({
-                "steps": plan.steps,
-                "hazards": plan.hazards().map(|(s, h)| json!({
-                    "kind": h.kind, "object": s.object, "message": h.message,
-                })).collect::<Vec<_>>(),
-                "revert": revert.steps,
-            });
+            let doc = report::json(&plan, &revert, &old, &new);
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
+        Format::Markdown => print!("{}", report::markdown(&plan, &revert, &old, &new)),
     }
     if plan.is_empty() {
         eprintln!("no differences");
     }
-    Ok(0)
+    suggest_renames(&old, &new);
+    let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
+    if !refused.is_empty() {
+        eprintln!("{}", report::refusal(&refused));
+        return Ok(1);
+    }
+    Ok(if args.exit_code && !plan.is_empty() {
+        1
+    } else {
+        0
+    })
+}
+
+/// Prints the `--rename` flags that would keep data a plan drops.
+fn suggest_renames(old: &gen_model::Catalog, new: &gen_model::Catalog) {
+    let flags = rename::suggestions(old, new);
+    if !flags.is_empty() {
+        eprintln!(
+            "hint: a drop and a create of the same shape may be a rename; to keep the data, pass:"
+        );
+        for f in flags {
+            eprintln!("  {f}");
+        }
+    }
+}
+
+/// Script settings from gen.toml, with `--online` switching online mode on.
+fn settings(config: &Config, online: bool) -> scripts::Settings {
+    let mut settings = config.scripts.clone();
+    settings.online |= online;
+    settings
+}
+
+/// Hazards allowed by flags and by gen.toml together.
+fn allowed(config: &Config, flags: &[gen_plan::HazardKind]) -> Vec<gen_plan::HazardKind> {
+    config.allow_hazards.iter().chain(flags).copied().collect()
 }
 
 pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
-    let dir = load::open_migrations(&config.migrations)?;
-    let problems = dir.check_sum()?;
-    let (old, new) = load::catalogs(
-        &config.backend,
-        &Src::Migrations(config.migrations.clone()),
-        &Src::Schema(config.schema.clone()),
-    )
-    .await?;
+    let (from, to, problems) = match (&args.db, args.against) {
+        (None, _) => {
+            let dir = load::open_migrations(&config.migrations)?;
+            (
+                Src::Migrations(config.migrations.clone()),
+                Src::Schema(config.schema.clone()),
+                dir.check_sum()?,
+            )
+        }
+        (Some(url), Against::Schema) => (
+            Src::Url(url.clone()),
+            Src::Schema(config.schema.clone()),
+            Vec::new(),
+        ),
+        (Some(url), Against::Deployed) => {
+            let dir = load::open_migrations(&config.migrations)?;
+            let client = gen_sandbox::connect_url(url).await?;
+            let changes = load::deployed_changes(&client, &dir).await?;
+            drop(client);
+            (
+                Src::Url(url.clone()),
+                Src::Deployed {
+                    migrations: config.migrations.clone(),
+                    changes,
+                },
+                dir.check_sum()?,
+            )
+        }
+    };
+    let (old, new) = load::catalogs(&config.backend, &config.ignore, &from, &to).await?;
+    let (from, to) = (from.describe(), to.describe());
     let plan = gen_plan::plan(&old, &new)?;
     let ok = problems.is_empty() && plan.is_empty();
-    let drift = object_diffs(&plan, &old, &new, config);
+    let drift = object_diffs(&plan, &old, &new, &from, &to);
     match args.format {
         CheckFormat::Json => {
             let doc = json!({
                 "ok": ok,
+                "from": from,
+                "to": to,
                 "integrity": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "drift": drift.iter().map(|d| json!({
                     "object": d.object,
-                    "migrations": d.old,
-                    "schema": d.new,
+                    "from": d.old,
+                    "to": d.new,
                     "diff": d.diff,
                 })).collect::<Vec<_>>(),
                 "plan": plan.steps,
@@ -198,22 +289,24 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
             }
             if !plan.is_empty() {
                 eprintln!(
-                    "{} and {} disagree about {} object(s):\n",
-                    config.migrations.display(),
-                    config.schema.display(),
+                    "{from} and {to} disagree about {} object(s):\n",
                     drift.len()
                 );
                 for d in &drift {
                     print!("{}", d.diff);
                 }
-                eprintln!("\nhint: run `gen add <name>` to write a change that reconciles them");
+                if args.db.is_none() {
+                    eprintln!(
+                        "\nhint: run `gen add <name>` to write a change that reconciles them"
+                    );
+                } else {
+                    eprintln!(
+                        "\nhint: the database has drifted; deploy the pending changes, or capture a hand-made change with `gen add`"
+                    );
+                }
             }
             if ok {
-                eprintln!(
-                    "ok: {} matches {}",
-                    config.migrations.display(),
-                    config.schema.display()
-                );
+                eprintln!("ok: {from} matches {to}");
             }
         }
     }
@@ -244,7 +337,8 @@ fn object_diffs(
     plan: &gen_plan::Plan,
     old: &gen_model::Catalog,
     new: &gen_model::Catalog,
-    config: &Config,
+    from: &str,
+    to: &str,
 ) -> Vec<ObjectDiff> {
     use gen_plan::describe::{definition, top_level};
     let objects: std::collections::BTreeSet<_> = plan
@@ -259,10 +353,7 @@ fn object_diffs(
             let diff = similar::TextDiff::from_lines(&before, &after)
                 .unified_diff()
                 .context_radius(3)
-                .header(
-                    &format!("{} ({object})", config.migrations.display()),
-                    &format!("{} ({object})", config.schema.display()),
-                )
+                .header(&format!("{from} ({object})"), &format!("{to} ({object})"))
                 .to_string();
             ObjectDiff {
                 object,

@@ -4,11 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use gen_catalog::Ignore;
+use gen_plan::HazardKind;
 use gen_sandbox::Backend;
 use serde::Deserialize;
 
 use crate::cli::{Global, SandboxKind};
 use crate::error::UserError;
+use crate::scripts::Settings;
 
 pub const CONFIG_FILE: &str = "gen.toml";
 
@@ -20,6 +23,28 @@ struct File {
     project: ProjectSection,
     #[serde(default)]
     sandbox: SandboxSection,
+    #[serde(default)]
+    ignore: IgnoreSection,
+    #[serde(default)]
+    plan: PlanSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanSection {
+    #[serde(default)]
+    allow_hazards: Vec<String>,
+    #[serde(default)]
+    online: bool,
+    lock_timeout: Option<String>,
+    statement_timeout: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreSection {
+    #[serde(default)]
+    objects: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +76,12 @@ pub struct Config {
     pub migrations: PathBuf,
     /// Where the throwaway Postgres comes from.
     pub backend: Backend,
+    /// Unsupported objects the project manages by hand.
+    pub ignore: Ignore,
+    /// Hazards the project accepts in every plan.
+    pub allow_hazards: Vec<HazardKind>,
+    /// How scripts are written: online mode and timeouts.
+    pub scripts: Settings,
 }
 
 impl Config {
@@ -120,7 +151,33 @@ impl Config {
                 })?,
             },
         };
+        let ignore = Ignore::new(file.ignore.objects).map_err(|e| {
+            UserError::new(format!("{}: {e}", CONFIG_FILE))
+                .hint("patterns name objects as gen's errors do: kind, a space, the name; * matches anything")
+        })?;
+        let allow_hazards = file
+            .plan
+            .allow_hazards
+            .iter()
+            .map(|name| {
+                HazardKind::from_name(name).ok_or_else(|| {
+                    let names: Vec<&str> = HazardKind::ALL.iter().map(|k| k.name()).collect();
+                    UserError::new(format!(
+                        "{CONFIG_FILE}: plan.allow_hazards: unknown hazard {name:?}"
+                    ))
+                    .hint(format!("hazards are: {}", names.join(", ")))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let scripts = Settings {
+            online: file.plan.online,
+            lock_timeout: file.plan.lock_timeout,
+            statement_timeout: file.plan.statement_timeout,
+        };
         Ok(Config {
+            ignore,
+            allow_hazards,
+            scripts,
             root,
             found: path.is_some(),
             schema,

@@ -6,4 +6,6 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod load;
+pub mod rename;
+pub mod report;
 pub mod scripts;

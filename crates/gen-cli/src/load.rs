@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use gen_catalog::Ignore;
 use gen_migrations::MigrationDir;
 use gen_model::Catalog;
 use gen_sandbox::{Backend, Database, Sandbox};
@@ -12,6 +13,7 @@ use gen_source::{Source, Statement};
 use tokio_postgres::Client;
 
 use crate::error::UserError;
+use crate::rename::{self, Rename};
 
 /// Where one side of a comparison comes from.
 #[derive(Debug, Clone)]
@@ -22,6 +24,14 @@ pub enum Src {
     Migrations(PathBuf),
     /// A live database, read directly.
     Url(String),
+    /// The first `changes` changes of a migrations directory: what a
+    /// database's registry says it has deployed.
+    Deployed {
+        /// The migrations directory.
+        migrations: PathBuf,
+        /// How many changes, in plan order.
+        changes: usize,
+    },
 }
 
 impl Src {
@@ -38,10 +48,26 @@ impl Src {
         }
     }
 
+    /// The source as messages name it; never a connection string, which
+    /// may hold a password.
+    pub fn describe(&self) -> String {
+        match self {
+            Src::Schema(p) | Src::Migrations(p) => p.display().to_string(),
+            Src::Url(_) => "the database".to_owned(),
+            Src::Deployed {
+                migrations,
+                changes,
+            } => format!(
+                "{} (the {changes} deployed change(s))",
+                migrations.display()
+            ),
+        }
+    }
+
     fn label(&self) -> &'static str {
         match self {
             Src::Schema(_) => "schema",
-            Src::Migrations(_) => "migrations",
+            Src::Migrations(_) | Src::Deployed { .. } => "migrations",
             Src::Url(_) => "url",
         }
     }
@@ -76,8 +102,57 @@ fn prepare(src: &Src) -> anyhow::Result<Prepared> {
             Prepared::Schema(gen_source::load(path).map_err(source_error)?)
         }
         Src::Migrations(path) => Prepared::Migrations(read_migrations(path)?),
+        Src::Deployed {
+            migrations,
+            changes,
+        } => {
+            let mut scripts = read_migrations(migrations)?;
+            scripts.truncate(*changes);
+            Prepared::Migrations(scripts)
+        }
         Src::Url(url) => Prepared::Url(url.clone()),
     })
+}
+
+/// The changes of `dir`'s project that the database behind `client` has
+/// deployed, by sqitch's registry; they must be the plan's first changes.
+pub async fn deployed_changes(client: &Client, dir: &MigrationDir) -> anyhow::Result<usize> {
+    let has_registry: bool = client
+        .query_one(
+            "SELECT to_regclass($1) IS NOT NULL",
+            &[&format!("{SQITCH_REGISTRY}.changes")],
+        )
+        .await?
+        .get(0);
+    if !has_registry {
+        return Ok(0);
+    }
+    let project = &dir.plan().project;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT change_id, change FROM {SQITCH_REGISTRY}.changes WHERE project = $1 ORDER BY committed_at, change_id"
+            ),
+            &[project],
+        )
+        .await?;
+    let planned = dir.plan().change_ids();
+    for (i, row) in rows.iter().enumerate() {
+        let (id, name): (String, String) = (row.get(0), row.get(1));
+        let matches = planned
+            .get(i)
+            .is_some_and(|(c, planned_id)| c.name == name && *planned_id == id);
+        if !matches {
+            return Err(UserError::new(format!(
+                "the database has deployed change {name} ({id}) as number {} of project {project}, which the plan in {} does not have there",
+                i + 1,
+                dir.root().display()
+            ))
+            .hint("the database was deployed from another version of the migrations; check out that version, or compare with --against schema")
+            .into());
+        }
+    }
+    Ok(rows.len())
 }
 
 /// Opens a migrations directory and reads its deploy scripts in plan order.
@@ -145,8 +220,22 @@ impl Prepared {
 /// Reads the catalogs of two sources with one sandbox, both sides at once.
 pub async fn catalogs(
     backend: &Backend,
+    ignore: &Ignore,
     from: &Src,
     to: &Src,
+) -> anyhow::Result<(Catalog, Catalog)> {
+    catalogs_renamed(backend, ignore, from, to, &[]).await
+}
+
+/// [`catalogs`], with `renames` applied to the `from` side before it is
+/// read (in a transaction rolled back afterwards when `from` is a live
+/// database). Each rename is checked against both sides.
+pub async fn catalogs_renamed(
+    backend: &Backend,
+    ignore: &Ignore,
+    from: &Src,
+    to: &Src,
+    renames: &[Rename],
 ) -> anyhow::Result<(Catalog, Catalog)> {
     let (a, b) = (prepare(from)?, prepare(to)?);
     let sandbox = if a.needs_sandbox() || b.needs_sandbox() {
@@ -159,8 +248,8 @@ pub async fn catalogs(
     };
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
-            side(sandbox.as_ref(), &a, from.label()),
-            side(sandbox.as_ref(), &b, to.label())
+            side(sandbox.as_ref(), &a, from.label(), ignore, renames),
+            side(sandbox.as_ref(), &b, to.label(), ignore, &[])
         )?;
         // Round trips run in a scratch database, never in a live one.
         match (old_client, new_client) {
@@ -181,16 +270,35 @@ pub async fn catalogs(
     Ok(catalogs)
 }
 
+/// The schema sqitch keeps its registry in (its `registry` setting's default).
+const SQITCH_REGISTRY: &str = "sqitch";
+
 /// Reads one side; returns the connection too when it is a scratch database.
 async fn side(
     sandbox: Option<&Sandbox>,
     prepared: &Prepared,
     label: &str,
+    ignore: &Ignore,
+    renames: &[Rename],
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
     let client = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
-            return Ok((gen_catalog::introspect(&client).await?, None));
+            if !renames.is_empty() {
+                // A live database is only ever read: renames happen in a
+                // transaction that is rolled back.
+                client.batch_execute("BEGIN").await?;
+                rename::apply(&client, renames).await?;
+            }
+            let catalog = gen_catalog::introspect_with(&client, ignore).await;
+            if !renames.is_empty() {
+                client.batch_execute("ROLLBACK").await?;
+            }
+            let mut catalog = catalog?;
+            // A deployed database holds sqitch's registry, which is not the
+            // application's schema.
+            catalog.remove_schema(SQITCH_REGISTRY);
+            return Ok((catalog, None));
         }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");
@@ -204,7 +312,11 @@ async fn side(
             client
         }
     };
-    Ok((gen_catalog::introspect(&client).await?, Some(client)))
+    rename::apply(&client, renames).await?;
+    Ok((
+        gen_catalog::introspect_with(&client, ignore).await?,
+        Some(client),
+    ))
 }
 
 /// Loads schema files into a new database. Everything goes in one batch,

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use gen_model::Catalog;
 use gen_plan::Plan;
 
+use crate::rename::Rename;
+
 /// Comment lines listing each hazard with the object it touches, or nothing.
 pub fn hazard_comments(plan: &Plan) -> String {
     let mut out = String::new();
@@ -24,17 +26,92 @@ pub fn hazard_comments(plan: &Plan) -> String {
     out
 }
 
-/// A deploy or revert script: header, hazards, then the steps in one transaction.
-pub fn change_script(header: &str, plan: &Plan) -> String {
-    let mut out = format!("{header}\n");
-    out.push_str(&hazard_comments(plan));
-    out.push_str("\nBEGIN;\n\n");
-    if plan.is_empty() {
-        out.push_str("-- Nothing to do.\n");
-    } else {
-        out.push_str(&plan.sql());
+/// How deploy and revert scripts are written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Online mode (see `gen_plan::Options::online`).
+    pub online: bool,
+    /// `SET lock_timeout` at the top of each script, e.g. `5s`.
+    pub lock_timeout: Option<String>,
+    /// `SET statement_timeout` at the top of each script.
+    pub statement_timeout: Option<String>,
+}
+
+impl Settings {
+    /// The plan options these settings ask for.
+    pub fn options(&self) -> gen_plan::Options {
+        gen_plan::Options {
+            online: self.online,
+        }
     }
-    out.push_str("\nCOMMIT;\n");
+
+    /// The lock timeout to write: the one configured, else 5s in online
+    /// mode, where a queued lock would stall every query behind it.
+    fn lock_timeout(&self) -> Option<&str> {
+        self.lock_timeout.as_deref().or(self.online.then_some("5s"))
+    }
+}
+
+/// Marks a script that does not run as one transaction, for readers and
+/// for deploy tools.
+pub const NOT_TRANSACTIONAL_MARK: &str = "-- gen: not transactional";
+
+/// A deploy or revert script: header, hazards, settings, then the steps —
+/// in one transaction, or, when some steps cannot run inside one, in
+/// transactions around them.
+pub fn change_script(header: &str, plan: &Plan, settings: &Settings) -> String {
+    let mut out = format!("{header}\n");
+    let split = plan.steps.iter().any(|s| !s.transactional);
+    if split {
+        writeln!(
+            out,
+            "{NOT_TRANSACTIONAL_MARK} (online mode): the steps marked \"outside a transaction\"\n\
+             -- commit on their own, and so do the blocks between them; if a step fails,\n\
+             -- what ran before it stays applied."
+        )
+        .expect("writing to a String");
+    }
+    out.push_str(&hazard_comments(plan));
+    out.push('\n');
+    let literal = |v: &str| gen_model::Literal(v).to_string();
+    if let Some(t) = settings.lock_timeout() {
+        writeln!(out, "SET lock_timeout = {};", literal(t)).expect("writing to a String");
+    }
+    if let Some(t) = &settings.statement_timeout {
+        writeln!(out, "SET statement_timeout = {};", literal(t)).expect("writing to a String");
+    }
+    if settings.lock_timeout().is_some() || settings.statement_timeout.is_some() {
+        out.push('\n');
+    }
+    if plan.is_empty() {
+        out.push_str("BEGIN;\n\n-- Nothing to do.\n\nCOMMIT;\n");
+        return out;
+    }
+    let mut open = false;
+    for step in &plan.steps {
+        match (step.transactional, open) {
+            (true, false) => {
+                out.push_str("BEGIN;\n\n");
+                open = true;
+            }
+            (false, true) => {
+                out.push_str("COMMIT;\n\n");
+                open = false;
+            }
+            _ => {}
+        }
+        if !step.transactional {
+            out.push_str("-- outside a transaction:\n");
+        }
+        out.push_str(&step.sql);
+        out.push_str("\n\n");
+    }
+    if open {
+        out.push_str("COMMIT;\n");
+    } else {
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+    }
     out
 }
 
@@ -53,9 +130,12 @@ impl ChangeScripts {
         note: &str,
         old: &Catalog,
         new: &Catalog,
+        settings: &Settings,
+        renames: &[Rename],
     ) -> anyhow::Result<Self> {
-        let deploy = gen_plan::plan(old, new)?;
-        let revert = gen_plan::plan(new, old)?;
+        let mut deploy = gen_plan::plan_with(old, new, settings.options())?;
+        let mut revert = gen_plan::plan_with(new, old, settings.options())?;
+        crate::rename::wrap(renames, &mut deploy, &mut revert);
         let note_line = if note.is_empty() {
             String::new()
         } else {
@@ -74,8 +154,9 @@ impl ChangeScripts {
             deploy: change_script(
                 &format!("-- Deploy {project}:{name} to pg{note_line}"),
                 &deploy,
+                settings,
             ),
-            revert: change_script(&revert_header, &revert),
+            revert: change_script(&revert_header, &revert, settings),
             verify: gen_plan::verify::script(
                 &format!("-- Verify {project}:{name} on pg"),
                 &deploy,

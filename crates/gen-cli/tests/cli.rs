@@ -330,16 +330,202 @@ fn unsupported_object_is_named() {
     write(
         dir.path(),
         "schema/t.sql",
-        "CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;\n",
+        "CREATE TABLE t (id int);\nCREATE TEXT SEARCH CONFIGURATION public.plain (COPY = pg_catalog.simple);\n",
     );
     let o = run_gen(dir.path(), &["add", "x"]);
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains("view public.v"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("text search configuration public.plain"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn ignored_objects_are_neither_planned_nor_an_error() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TABLE t (id int);\nCREATE TEXT SEARCH CONFIGURATION public.plain (COPY = pg_catalog.simple);\n",
+    );
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[ignore]\nobjects = [\"text search configuration public.*\"]\n"),
+    );
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 0);
+    let deploy =
+        std::fs::read_to_string(dir.path().join("migrations/deploy/x.sql")).expect("deploy");
+    assert!(deploy.contains("CREATE TABLE public.t"), "{deploy}");
+    assert!(!deploy.contains("plain"), "{deploy}");
+}
+
+#[test]
+fn ignore_pattern_without_identity_is_trouble() {
+    let dir = project();
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[ignore]\nobjects = [\"rules\"]\n"),
+    );
+    let before = snapshot(dir.path());
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("kind identity"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+/// A plan that drops a table and a column: deletes data.
+fn hazardous_project() -> tempfile::TempDir {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TABLE t (id int, gone text);\n",
+    );
+    assert_exit(&run_gen(dir.path(), &["add", "first"]), 0);
+    write(dir.path(), "schema/t.sql", "CREATE TABLE t (id int);\n");
+    dir
+}
+
+#[test]
+fn data_deleting_plan_is_refused_unless_allowed() {
+    let dir = hazardous_project();
+    let before = snapshot(dir.path());
+    let o = run_gen(dir.path(), &["add", "second"]);
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("deletes-data on column public.t.gone"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-hazard deletes-data"), "{err}");
+    assert_eq!(
+        before,
+        snapshot(dir.path()),
+        "a refused plan writes nothing"
+    );
+
+    // gen diff prints the plan for review, then refuses the same way.
+    let o = run_gen(dir.path(), &["diff"]);
+    assert_exit(&o, 1);
+    assert!(stdout(&o).contains("DROP COLUMN gone"), "{}", stdout(&o));
+    let o = run_gen(dir.path(), &["diff", "--allow-hazard", "deletes-data"]);
+    assert_exit(&o, 0);
+
+    let o = run_gen(
+        dir.path(),
+        &["add", "second", "--allow-hazard", "deletes-data"],
+    );
+    assert_exit(&o, 0);
+    let deploy =
+        std::fs::read_to_string(dir.path().join("migrations/deploy/second.sql")).expect("deploy");
+    assert!(
+        deploy.starts_with("-- Deploy shop:second to pg\n--\n-- Hazards:\n--   deletes-data on column public.t.gone"),
+        "{deploy}"
+    );
+}
+
+#[test]
+fn gen_toml_can_allow_a_hazard() {
+    let dir = hazardous_project();
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[plan]\nallow_hazards = [\"deletes-data\"]\n"),
+    );
+    assert_exit(&run_gen(dir.path(), &["add", "second"]), 0);
+}
+
+#[test]
+fn unknown_hazard_name_is_trouble() {
+    let dir = hazardous_project();
+    let before = snapshot(dir.path());
+    let o = run_gen(
+        dir.path(),
+        &["add", "second", "--allow-hazard", "drops-data"],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("deletes-data, rewrites-table"),
+        "{}",
+        stderr(&o)
+    );
+    let toml = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    write(
+        dir.path(),
+        "gen.toml",
+        &format!("{toml}\n[plan]\nallow_hazards = [\"everything\"]\n"),
+    );
+    let o = run_gen(dir.path(), &["add", "second"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("unknown hazard \"everything\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+    write(dir.path(), "gen.toml", &toml);
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+#[test]
+fn diff_exit_code_says_whether_anything_differs() {
+    let dir = project();
+    write(dir.path(), "schema/t.sql", "CREATE TABLE t (id int);\n");
+    let o = run_gen(dir.path(), &["diff", "--exit-code"]);
+    assert_exit(&o, 1);
+    assert_exit(&run_gen(dir.path(), &["diff"]), 0);
+    assert_exit(&run_gen(dir.path(), &["add", "first"]), 0);
+    assert_exit(&run_gen(dir.path(), &["diff", "--exit-code"]), 0);
+}
+
+/// `gen diff --format markdown|json` on a fixed pair, compared with the
+/// files under tests/review/ (GEN_BLESS=1 rewrites them).
+#[test]
+fn review_formats_match_their_snapshots() {
+    let review = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/review");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (format, file) in [("markdown", "diff.md"), ("json", "diff.json")] {
+        let o = run_gen(
+            dir.path(),
+            &[
+                "diff",
+                "--from",
+                review.join("old.sql").to_str().expect("utf-8 path"),
+                "--to",
+                review.join("new.sql").to_str().expect("utf-8 path"),
+                "--format",
+                format,
+                "--allow-hazard",
+                "deletes-data",
+            ],
+        );
+        assert_exit(&o, 0);
+        let actual = stdout(&o);
+        let path = review.join(file);
+        if std::env::var_os("GEN_BLESS").is_some() {
+            std::fs::write(&path, &actual).expect("writing snapshot");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).expect("snapshot (GEN_BLESS=1 writes it)");
+        assert_eq!(
+            expected,
+            actual,
+            "{} differs from gen's output",
+            path.display()
+        );
+    }
 }
 
 /// The real sqitch deploys, verifies and reverts what gen wrote.
-#[test]
-fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
+fn require_sqitch() {
     assert!(
         Command::new("sqitch")
             .arg("--version")
@@ -347,6 +533,465 @@ fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
             .is_ok_and(|o| o.status.success()),
         "sqitch is not installed: run scripts/install-deps (Debian package sqitch, libdbd-pg-perl)"
     );
+}
+
+/// A sqitch target for a scratch database of the local sandbox.
+fn sqitch_target(db: &gen_sandbox::Database) -> String {
+    let conninfo = db.conninfo();
+    let host = conninfo
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("host="))
+        .expect("socket directory in conninfo")
+        .trim_matches('\'')
+        .to_owned();
+    format!("db:pg://postgres@/{}?host={host}", db.name())
+}
+
+/// Runs sqitch on the project's migrations against `target`; must succeed.
+fn run_sqitch(p: &Path, target: &str, args: &[&str]) -> String {
+    let o = Command::new("sqitch")
+        .arg("--chdir")
+        .arg(p.join("migrations"))
+        .args(args)
+        .arg(target)
+        .env("SQITCH_FULLNAME", "Test")
+        .env("SQITCH_EMAIL", "test@example.com")
+        .output()
+        .expect("sqitch");
+    assert!(
+        o.status.success(),
+        "sqitch {args:?} failed:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Online mode's scripts, partly outside transactions, deploy, verify and
+/// revert with the real sqitch, and the result is what the schema says.
+#[test]
+fn sqitch_deploys_online_migrations() {
+    require_sqitch();
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total int);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "tables"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customer (id), total int CHECK (total >= 0));\nCREATE INDEX orders_customer_id ON orders (customer_id);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "online", "--online"]), 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/online.sql")).expect("deploy");
+    assert!(deploy.contains("CREATE INDEX CONCURRENTLY"), "{deploy}");
+    assert!(deploy.contains("-- gen: not transactional"), "{deploy}");
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres for sqitch (install postgresql)");
+        let db = sandbox.create_database("sqitch").await.expect("database");
+        let target = sqitch_target(&db);
+        let sqitch = |args: &[&str]| run_sqitch(p, &target, args);
+        sqitch(&["deploy"]);
+        sqitch(&["verify"]);
+        let client = db.connect().await.expect("connect");
+        client
+            .batch_execute("INSERT INTO public.customer VALUES (1, 'a@example.com'); INSERT INTO public.orders VALUES (1, 1, 10);")
+            .await
+            .expect("rows fit the new constraints");
+        drop(client);
+        // The deployed database plans to nothing against the schema files.
+        let url = format!(
+            "postgres://postgres@/{}?host={}",
+            db.name(),
+            target.rsplit_once("host=").expect("host").1
+        );
+        let o = run_gen(p, &["diff", "--from", &url, "--to", "schema", "--exit-code"]);
+        assert_exit(&o, 0);
+        sqitch(&["revert", "-y", "--to", "tables"]);
+        sqitch(&["verify"]);
+        sqitch(&["deploy"]);
+        sqitch(&["verify"]);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+}
+
+const RENAME_OLD: &str = "CREATE SCHEMA legacy;
+CREATE SEQUENCE legacy.ticket_no;
+CREATE TABLE legacy.customers (
+    id bigint PRIMARY KEY,
+    mail text NOT NULL CONSTRAINT customers_mail_check CHECK (mail LIKE '%@%'),
+    ticket bigint DEFAULT nextval('legacy.ticket_no')
+);
+CREATE INDEX customers_mail_idx ON legacy.customers (mail);
+CREATE VIEW legacy.customer_mails AS SELECT id, mail FROM legacy.customers;
+CREATE MATERIALIZED VIEW legacy.customer_count AS SELECT count(*) AS n FROM legacy.customers;
+";
+
+const RENAME_NEW: &str = "CREATE SCHEMA crm;
+CREATE SEQUENCE crm.ticket_number;
+CREATE TABLE crm.clients (
+    id bigint PRIMARY KEY,
+    email text NOT NULL CONSTRAINT clients_email_check CHECK (email LIKE '%@%'),
+    ticket bigint DEFAULT nextval('crm.ticket_number')
+);
+CREATE INDEX clients_email_idx ON crm.clients (email);
+CREATE VIEW crm.client_emails AS SELECT id, email FROM crm.clients;
+CREATE MATERIALIZED VIEW crm.client_count AS SELECT count(*) AS n FROM crm.clients;
+";
+
+const RENAMES: [&str; 9] = [
+    "schema:legacy=crm",
+    "table:crm.customers=clients",
+    "constraint:crm.clients.customers_pkey=clients_pkey",
+    "column:crm.clients.mail=email",
+    "constraint:crm.clients.customers_mail_check=clients_email_check",
+    "index:crm.customers_mail_idx=clients_email_idx",
+    "sequence:crm.ticket_no=ticket_number",
+    "view:crm.customer_mails=client_emails",
+    "materialized-view:crm.customer_count=client_count",
+];
+
+/// Every rename kind keeps its data through a real sqitch deploy and
+/// revert, and the deployed database matches the schema files.
+#[test]
+fn renames_keep_data() {
+    require_sqitch();
+    let dir = project();
+    let p = dir.path();
+    write(p, "schema/app.sql", RENAME_OLD);
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    write(p, "schema/app.sql", RENAME_NEW);
+    // Without the flags the plan drops data and is refused.
+    assert_exit(&run_gen(p, &["add", "second"]), 1);
+    let mut args = vec!["add", "second"];
+    for r in RENAMES {
+        args.extend(["--rename", r]);
+    }
+    let o = run_gen(p, &args);
+    assert_exit(&o, 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/second.sql")).expect("deploy");
+    // The view is rebuilt, since its output column is renamed too; nothing
+    // that holds data is dropped.
+    assert!(!deploy.contains("deletes-data"), "{deploy}");
+    assert!(deploy.contains("DROP VIEW crm.client_emails;"), "{deploy}");
+    assert!(
+        deploy.contains("ALTER SCHEMA legacy RENAME TO crm;"),
+        "{deploy}"
+    );
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres for sqitch (install postgresql)");
+        let db = sandbox.create_database("renames").await.expect("database");
+        let target = sqitch_target(&db);
+        let sqitch = |args: &[&str]| run_sqitch(p, &target, args);
+        sqitch(&["deploy", "--to", "first"]);
+        let client = db.connect().await.expect("connect");
+        client
+            .batch_execute(
+                "INSERT INTO legacy.customers (id, mail) VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x');
+                 REFRESH MATERIALIZED VIEW legacy.customer_count;",
+            )
+            .await
+            .expect("rows");
+        sqitch(&["deploy"]);
+        // Earlier changes' verify scripts check the names they created.
+        sqitch(&["verify", "--from", "second"]);
+        let count = |sql: &'static str| {
+            let client = &client;
+            async move {
+                client
+                    .query_one(sql, &[])
+                    .await
+                    .expect(sql)
+                    .get::<_, i64>(0)
+            }
+        };
+        assert_eq!(
+            count("SELECT count(*) FROM crm.clients WHERE email LIKE '%@x'").await,
+            3
+        );
+        assert_eq!(count("SELECT count(*) FROM crm.client_emails").await, 3);
+        assert_eq!(count("SELECT n FROM crm.client_count").await, 3);
+        assert_eq!(count("SELECT max(ticket) FROM crm.clients").await, 3);
+        let url = format!(
+            "postgres://postgres@/{}?host={}",
+            db.name(),
+            target.rsplit_once("host=").expect("host").1
+        );
+        let o = run_gen(
+            p,
+            &["diff", "--from", &url, "--to", "schema", "--exit-code"],
+        );
+        assert_exit(&o, 0);
+        sqitch(&["revert", "-y", "--to", "first"]);
+        sqitch(&["verify"]);
+        assert_eq!(
+            count("SELECT count(*) FROM legacy.customers WHERE mail LIKE '%@x'").await,
+            3
+        );
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+}
+
+#[test]
+fn drop_and_create_of_one_shape_suggests_a_rename() {
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE a (id int, note text);\nCREATE TABLE t (id int, mail text);\nCREATE INDEX t_mail ON t (mail);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE b (id int, note text);\nCREATE TABLE t (id int, email text);\nCREATE INDEX t_mail ON t (id);\nCREATE INDEX t_id ON t (id);\n",
+    );
+    let o = run_gen(p, &["diff"]);
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("--rename table:public.a=b"), "{err}");
+    assert!(err.contains("--rename column:public.t.mail=email"), "{err}");
+}
+
+/// `gen check --db` reads a live database: drift against the schema files
+/// or against what it has deployed, exit 1; trouble exit 2; the URL is
+/// never printed.
+#[test]
+fn check_db_finds_drift_in_a_live_database() {
+    require_sqitch();
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE t (id int PRIMARY KEY);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres (install postgresql)");
+        let db = sandbox.create_database("live").await.expect("database");
+        let target = sqitch_target(&db);
+        run_sqitch(p, &target, &["deploy"]);
+        let url = format!(
+            "postgres://postgres@/{}?host={}",
+            db.name(),
+            target.rsplit_once("host=").expect("host").1
+        );
+        let check = |extra: &[&str]| {
+            let mut args = vec!["check", "--db", url.as_str()];
+            args.extend(extra);
+            let o = run_gen(p, &args);
+            assert!(!stdout(&o).contains(&url) && !stderr(&o).contains(&url));
+            o
+        };
+        assert_exit(&check(&[]), 0);
+        assert_exit(&check(&["--against", "deployed"]), 0);
+
+        let client = db.connect().await.expect("connect");
+        client
+            .batch_execute("ALTER TABLE public.t ADD COLUMN hotfix text")
+            .await
+            .expect("hand edit");
+        let o = check(&[]);
+        assert_exit(&o, 1);
+        assert!(
+            stdout(&o).contains("+    hotfix text") || stdout(&o).contains("-    hotfix text"),
+            "{}",
+            stdout(&o)
+        );
+        let o = check(&["--format", "json"]);
+        assert_exit(&o, 1);
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        assert_eq!(doc["ok"], false);
+        assert_eq!(doc["drift"][0]["object"]["kind"], "table");
+        client
+            .batch_execute("ALTER TABLE public.t DROP COLUMN hotfix")
+            .await
+            .expect("undo");
+
+        // A change written but not deployed: drift against the schema files,
+        // none against what the database says it has deployed.
+        write(
+            p,
+            "schema/app.sql",
+            "CREATE TABLE t (id int PRIMARY KEY, n int);\n",
+        );
+        assert_exit(&run_gen(p, &["add", "second"]), 0);
+        assert_exit(&check(&[]), 1);
+        assert_exit(&check(&["--against", "deployed"]), 0);
+        run_sqitch(p, &target, &["deploy"]);
+        assert_exit(&check(&["--against", "deployed"]), 0);
+        assert_exit(&check(&[]), 0);
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+
+    let secret = "postgres://gen:s3cret-pw@127.0.0.1:1/app";
+    let o = run_gen(p, &["check", "--db", secret]);
+    assert_exit(&o, 2);
+    assert!(!stderr(&o).contains("s3cret-pw"), "{}", stderr(&o));
+    let o = run_gen(p, &["check", "--against", "deployed"]);
+    assert_exit(&o, 2);
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GEN", env!("CARGO_BIN_EXE_gen"))
+        .env_remove("GEN_CONFIG")
+        .output()
+        .expect("git (run scripts/install-deps)")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("repository root")
+        .to_path_buf()
+}
+
+/// A project in a fresh git repository with one change committed.
+fn git_project() -> tempfile::TempDir {
+    let dir = project();
+    let p = dir.path();
+    assert_exit(&git(p, &["init", "-q"]), 0);
+    write(p, "schema/app.sql", "CREATE TABLE t (id int);\n");
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    assert_exit(&git(p, &["add", "-A"]), 0);
+    assert_exit(&git(p, &["commit", "-q", "-m", "first"]), 0);
+    dir
+}
+
+#[test]
+fn git_hook_refuses_a_commit_whose_schema_and_migrations_disagree() {
+    let dir = git_project();
+    let p = dir.path();
+    std::fs::copy(
+        repo_root().join("hooks/pre-commit"),
+        p.join(".git/hooks/pre-commit"),
+    )
+    .expect("installing the hook");
+    // Staged schema edit without a migration: refused.
+    write(p, "schema/app.sql", "CREATE TABLE t (id int, n int);\n");
+    assert_exit(&git(p, &["add", "schema"]), 0);
+    let o = git(p, &["commit", "-q", "-m", "drift"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gen check failed"), "{}", stderr(&o));
+    // With the change added it goes through.
+    assert_exit(&run_gen(p, &["add", "second"]), 0);
+    assert_exit(&git(p, &["add", "-A"]), 0);
+    assert_exit(&git(p, &["commit", "-q", "-m", "second"]), 0);
+    // What is staged counts, not the working tree: an unstaged edit does not
+    // block an unrelated commit.
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE t (id int, n int, m int);\n",
+    );
+    write(p, "notes.txt", "unrelated\n");
+    assert_exit(&git(p, &["add", "notes.txt"]), 0);
+    assert_exit(&git(p, &["commit", "-q", "-m", "notes"]), 0);
+    // An edited committed script is refused too.
+    write(p, "schema/app.sql", "CREATE TABLE t (id int, n int);\n");
+    let deploy = p.join("migrations/deploy/first.sql");
+    let text = std::fs::read_to_string(&deploy).expect("deploy");
+    std::fs::write(&deploy, format!("{text}-- edited\n")).expect("edit");
+    assert_exit(&git(p, &["add", "-A"]), 0);
+    assert_ne!(
+        git(p, &["commit", "-q", "-m", "edit"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn pre_commit_framework_runs_the_gen_check_hook() {
+    let dir = git_project();
+    let p = dir.path();
+    let home = tempfile::tempdir().expect("pre-commit home");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_gen"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = || {
+        Command::new("pre-commit")
+            .current_dir(p)
+            .args(["try-repo"])
+            .arg(repo_root())
+            .args(["gen-check", "--all-files"])
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("PATH", &path)
+            .env_remove("GEN_CONFIG")
+            .output()
+            .expect("pre-commit is not installed: run scripts/install-deps")
+    };
+    let o = run();
+    assert_exit(&o, 0);
+    write(p, "schema/app.sql", "CREATE TABLE t (id int, n int);\n");
+    let o = run();
+    assert_exit(&o, 1);
+    assert!(stdout(&o).contains("gen check"), "{}", stdout(&o));
+}
+
+#[test]
+fn bad_renames_are_trouble() {
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE a (id int);\nCREATE VIEW v AS SELECT 1 AS x;\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE b (id int);\nCREATE VIEW w AS SELECT 1 AS x;\n",
+    );
+    let before = snapshot(p);
+    for (flag, expected) in [
+        ("tabel:public.a=b", "unknown kind"),
+        ("table:public.nope=b", "does not exist"),
+        ("table:public.a=nope", "has no table public.nope"),
+        ("table:public.v=w", "has no table public.v to rename"),
+        ("column:public.a=b", "with 3 part(s)"),
+    ] {
+        let o = run_gen(p, &["add", "second", "--rename", flag]);
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(expected), "{flag}: {}", stderr(&o));
+        assert_eq!(before, snapshot(p), "{flag}: nothing written");
+    }
+}
+
+#[test]
+fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
+    require_sqitch();
     let dir = project();
     let p = dir.path();
     write(
@@ -368,32 +1013,8 @@ fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
             .await
             .expect("a local Postgres for sqitch (install postgresql)");
         let db = sandbox.create_database("sqitch").await.expect("database");
-        let conninfo = db.conninfo();
-        let host = conninfo
-            .split_whitespace()
-            .find_map(|kv| kv.strip_prefix("host="))
-            .expect("socket directory in conninfo")
-            .trim_matches('\'')
-            .to_owned();
-        let target = format!("db:pg://postgres@/{}?host={host}", db.name());
-        let sqitch = |args: &[&str]| {
-            let o = Command::new("sqitch")
-                .arg("--chdir")
-                .arg(p.join("migrations"))
-                .args(args)
-                .arg(&target)
-                .env("SQITCH_FULLNAME", "Test")
-                .env("SQITCH_EMAIL", "test@example.com")
-                .output()
-                .expect("sqitch");
-            assert!(
-                o.status.success(),
-                "sqitch {args:?} failed:\n{}\n{}",
-                stdout(&o),
-                stderr(&o)
-            );
-            stdout(&o)
-        };
+        let target = sqitch_target(&db);
+        let sqitch = |args: &[&str]| run_sqitch(p, &target, args);
         sqitch(&["deploy"]);
         sqitch(&["verify"]);
         let client = db.connect().await.expect("connect");

@@ -3,7 +3,7 @@
 
 use gen_model::{
     Aggregate, Column, Constraint, EventTrigger, Extension, Function, Identity, Index, ObjectId,
-    QualifiedName, Schema, Sequence, SequenceOptions, Table, Trigger, TriggerEnabled,
+    QualifiedName, Schema, Sequence, SequenceOptions, Table, Trigger, TriggerEnabled, View,
 };
 use serde::Serialize;
 
@@ -192,6 +192,38 @@ pub enum Change {
         table: QualifiedName,
         /// Column name.
         column: String,
+    },
+    /// `CREATE [MATERIALIZED] VIEW name WITH (…) AS query [WITH NO DATA];`
+    CreateView(View),
+    /// `DROP [MATERIALIZED] VIEW name;`
+    DropView(View),
+    /// `CREATE OR REPLACE VIEW name WITH (…) AS query;`: same leading
+    /// columns, options replaced as a whole.
+    ReplaceView(View),
+    /// `ALTER MATERIALIZED VIEW name SET (k=v, …);` and `RESET (k, …)`
+    SetMaterializedViewOptions {
+        /// Materialized view.
+        name: QualifiedName,
+        /// `key=value` pairs to set.
+        set: Vec<String>,
+        /// Keys to reset.
+        reset: Vec<String>,
+    },
+    /// `REFRESH MATERIALIZED VIEW name [WITH NO DATA];`
+    RefreshMaterializedView {
+        /// Materialized view.
+        name: QualifiedName,
+        /// Whether it ends up populated.
+        populated: bool,
+    },
+    /// `COMMENT ON COLUMN view.column IS '…';`, planned with the view.
+    ViewColumnComment {
+        /// The view or materialized view.
+        view: ObjectId,
+        /// Column name.
+        column: String,
+        /// The new comment; `None` removes it.
+        comment: Option<String>,
     },
 }
 
@@ -414,6 +446,14 @@ impl Change {
                 table: t,
                 column: c,
             } => (Drop, column(t, c)),
+            Change::CreateView(v) | Change::ReplaceView(v) => (CreateOrAlter, v.id()),
+            Change::DropView(v) => (Drop, v.id()),
+            Change::SetMaterializedViewOptions { name, .. }
+            | Change::RefreshMaterializedView { name, .. } => (
+                CreateOrAlter,
+                ObjectId::MaterializedView { name: name.clone() },
+            ),
+            Change::ViewColumnComment { view, .. } => (CreateOrAlter, view.clone()),
         }
     }
 }

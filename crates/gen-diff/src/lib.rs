@@ -9,6 +9,7 @@
 mod change;
 mod routines;
 mod table;
+mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +25,7 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     table::tables(old, new, &mut out);
     indexes(old, new, &mut out);
     routines::routines(old, new, &mut out);
+    view::views(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     out
 }
@@ -57,10 +59,45 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         }),
         _ => None,
     });
+    // Roots: what is dropped and comes back, and columns dropped for good (a
+    // view that stays but no longer uses the column has to let go of it
+    // first), and views dropped for good (a view of the same text may stay
+    // on a table that takes the dropped view's name). Other objects dropped
+    // for good take nothing along that stays:
+    // what used them changed and is planned on its own.
+    // A dropped table's columns and constraints go with it; what depends on
+    // them (a view on its columns) depends on the table going.
+    let parts: Vec<ObjectId> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(t),
+            _ => None,
+        })
+        .flat_map(|t| {
+            let columns = t.columns.iter().map(|c| ObjectId::Column {
+                table: t.name.clone(),
+                column: c.name.clone(),
+            });
+            let constraints = t.constraints.keys().map(|c| ObjectId::Constraint {
+                table: t.name.clone(),
+                constraint: c.clone(),
+            });
+            columns.chain(constraints).collect::<Vec<_>>()
+        })
+        .collect();
     let mut queue: Vec<ObjectId> = dropped
         .iter()
-        .filter(|id| new.contains(id))
+        .filter(|id| {
+            new.contains(id)
+                || matches!(
+                    id,
+                    ObjectId::Column { .. }
+                        | ObjectId::View { .. }
+                        | ObjectId::MaterializedView { .. }
+                )
+        })
         .cloned()
+        .chain(parts)
         .chain(retyped)
         .collect();
     let mut done = dropped.clone();
@@ -131,8 +168,25 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::Column { table, column } => {
             routines::rebuild_default(table, column, old, new, out)
         }
+        ObjectId::View { name } | ObjectId::MaterializedView { name } => {
+            view::recreate(&old.views[name], &new.views[name], out);
+            true
+        }
         _ => false,
     }
+}
+
+/// `key=value` options to set and keys to reset, sorted.
+pub(crate) fn option_changes(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
+    let key = |o: &String| o.split_once('=').map_or(o.clone(), |(k, _)| k.to_owned());
+    let set = new.iter().filter(|o| !old.contains(o)).cloned().collect();
+    let new_keys: Vec<String> = new.iter().map(key).collect();
+    let reset = old
+        .iter()
+        .map(key)
+        .filter(|k| !new_keys.contains(k))
+        .collect();
+    (set, reset)
 }
 
 /// Walks two maps side by side: `f(old, new)` for every key in either.
@@ -282,7 +336,7 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         match (o, n) {
             (Some(o), None) => {
                 // An index goes with its table.
-                if new.tables.contains_key(&o.table) {
+                if new.tables.contains_key(&o.table) || new.views.contains_key(&o.table) {
                     out.push(Change::DropIndex(o.clone()));
                 }
             }
@@ -292,7 +346,7 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             }
             (Some(o), Some(n)) => {
                 if o.definition != n.definition {
-                    if new.tables.contains_key(&o.table) {
+                    if new.tables.contains_key(&o.table) || new.views.contains_key(&o.table) {
                         out.push(Change::DropIndex(o.clone()));
                     }
                     out.push(Change::CreateIndex(n.clone()));

@@ -75,22 +75,11 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
         });
     }
     if o.options != n.options {
-        let key = |kv: &String| kv.split('=').next().unwrap_or_default().to_owned();
-        let new_keys: Vec<String> = n.options.iter().map(key).collect();
+        let (set, reset) = crate::option_changes(&o.options, &n.options);
         out.push(Change::SetTableOptions {
             table: n.name.clone(),
-            set: n
-                .options
-                .iter()
-                .filter(|kv| !o.options.contains(kv))
-                .cloned()
-                .collect(),
-            reset: o
-                .options
-                .iter()
-                .map(key)
-                .filter(|k| !new_keys.contains(k))
-                .collect(),
+            set,
+            reset,
         });
     }
     comment(table_id(n), o.comment.as_ref(), n.comment.as_ref(), out);

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
-use crate::{ObjectId, QualifiedName};
+use crate::{ObjectId, QualifiedName, View};
 
 /// Everything gen knows about one database's application schemas.
 ///
@@ -23,6 +23,8 @@ pub struct Catalog {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Indexes that do not implement a constraint.
     pub indexes: BTreeMap<QualifiedName, Index>,
+    /// Views and materialized views.
+    pub views: BTreeMap<QualifiedName, View>,
     /// Dependency edges `(dependent, referenced)`: the first needs the second.
     /// Read from `pg_depend` plus the structural ones (column on table).
     pub depends: BTreeSet<(ObjectId, ObjectId)>,
@@ -52,6 +54,7 @@ impl Catalog {
             && self.aggregates.is_empty()
             && self.triggers.is_empty()
             && self.event_triggers.is_empty()
+            && self.views.is_empty()
     }
 
     /// The objects `id` depends on directly.
@@ -76,6 +79,10 @@ impl Catalog {
                 .is_some_and(|s| s.owned_by.is_some()),
             ObjectId::Table { name } => self.tables.contains_key(name),
             ObjectId::Index { name } => self.indexes.contains_key(name),
+            ObjectId::View { name } => self.views.get(name).is_some_and(|v| !v.materialized),
+            ObjectId::MaterializedView { name } => {
+                self.views.get(name).is_some_and(|v| v.materialized)
+            }
             ObjectId::Column { table, column } => self
                 .tables
                 .get(table)
@@ -99,6 +106,19 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Forgets schema `name` and everything in it, as if it were not there:
+    /// for schemas a database holds that are not the application's, such
+    /// as a deploy tool's registry.
+    pub fn remove_schema(&mut self, name: &str) {
+        self.schemas.remove(name);
+        self.tables.retain(|n, _| n.schema != name);
+        self.sequences.retain(|n, _| n.schema != name);
+        self.indexes.retain(|n, _| n.schema != name);
+        self.views.retain(|n, _| n.schema != name);
+        self.depends
+            .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
+    }
+
     /// The table and column whose identity uses the sequence `name`.
     pub fn identity_column(&self, name: &QualifiedName) -> Option<(&Table, &Column)> {
         self.tables.values().find_map(|t| {

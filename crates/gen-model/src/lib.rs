@@ -7,6 +7,7 @@ mod ident;
 mod keywords;
 mod object;
 mod routines;
+mod view;
 
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
@@ -17,3 +18,4 @@ pub use object::{ObjectId, QualifiedName};
 pub use routines::{
     Aggregate, EventTrigger, Function, RoutineKey, RoutineKind, Trigger, TriggerEnabled,
 };
+pub use view::{View, ViewColumn};

@@ -109,6 +109,16 @@ pub enum ObjectId {
         /// Event trigger name.
         name: String,
     },
+    /// `CREATE VIEW schema.name`
+    View {
+        /// View name.
+        name: QualifiedName,
+    },
+    /// `CREATE MATERIALIZED VIEW schema.name`
+    MaterializedView {
+        /// Materialized view name.
+        name: QualifiedName,
+    },
 }
 
 impl ObjectId {
@@ -127,6 +137,8 @@ impl ObjectId {
             ObjectId::Aggregate { .. } => "aggregate",
             ObjectId::Trigger { .. } => "trigger",
             ObjectId::EventTrigger { .. } => "event trigger",
+            ObjectId::View { .. } => "view",
+            ObjectId::MaterializedView { .. } => "materialized view",
         }
     }
 
@@ -147,7 +159,9 @@ impl ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => Some(&name.schema),
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => Some(&name.schema),
             ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => {
                 Some(&table.schema)
             }
@@ -171,7 +185,9 @@ impl fmt::Display for ObjectId {
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }
-            | ObjectId::SequenceOwnership { sequence: name } => {
+            | ObjectId::SequenceOwnership { sequence: name }
+            | ObjectId::View { name }
+            | ObjectId::MaterializedView { name } => {
                 write!(f, "{} {}", self.kind(), name)
             }
             ObjectId::Column { table, column } => {

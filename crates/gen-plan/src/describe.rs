@@ -144,6 +144,19 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
                 comment(id.clone(), &e.comment, &mut changes);
             }
         }
+        ObjectId::View { name } | ObjectId::MaterializedView { name } => {
+            if let Some(v) = catalog.views.get(name) {
+                changes.push(Change::CreateView(v.clone()));
+                comment(id.clone(), &v.comment, &mut changes);
+                for c in v.columns.iter().filter(|c| c.comment.is_some()) {
+                    changes.push(Change::ViewColumnComment {
+                        view: id.clone(),
+                        column: c.name.clone(),
+                        comment: c.comment.clone(),
+                    });
+                }
+            }
+        }
         ObjectId::Column { .. }
         | ObjectId::Constraint { .. }
         | ObjectId::SequenceOwnership { .. } => {

@@ -29,6 +29,76 @@ pub enum HazardKind {
 }
 
 impl HazardKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [HazardKind; 8] = [
+        HazardKind::DeletesData,
+        HazardKind::RewritesTable,
+        HazardKind::AccessExclusiveLock,
+        HazardKind::BlocksWrites,
+        HazardKind::ValidatesExistingRows,
+        HazardKind::NotTransactional,
+        HazardKind::Irreversible,
+        HazardKind::AuthorizationChange,
+    ];
+
+    /// The kind with this name (`deletes-data`), if there is one.
+    pub fn from_name(name: &str) -> Option<HazardKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether a plan with this hazard is refused unless it is allowed.
+    pub fn refused_by_default(self) -> bool {
+        self == HazardKind::DeletesData
+    }
+
+    /// What the kind means, in a sentence.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            HazardKind::DeletesData => {
+                "rows, values or objects holding data are removed; the revert cannot bring them back"
+            }
+            HazardKind::RewritesTable => {
+                "the table and its indexes are rewritten while an ACCESS EXCLUSIVE lock blocks all access"
+            }
+            HazardKind::AccessExclusiveLock => {
+                "the object is locked against reads and writes until the transaction ends"
+            }
+            HazardKind::BlocksWrites => "writes to the table wait until the index is built",
+            HazardKind::ValidatesExistingRows => {
+                "every existing row is checked while writes to the table wait"
+            }
+            HazardKind::NotTransactional => {
+                "the step runs outside a transaction: if it fails, earlier steps stay applied"
+            }
+            HazardKind::Irreversible => "the revert restores the structure but not the data",
+            HazardKind::AuthorizationChange => "who may read, write or run something changes",
+        }
+    }
+
+    /// The safer way to get the same result, where there is one.
+    pub fn safer_alternative(self) -> Option<&'static str> {
+        match self {
+            HazardKind::DeletesData => Some(
+                "if the object was renamed, write the rename by hand (ALTER … RENAME) so its data is kept; otherwise copy the data out first",
+            ),
+            HazardKind::RewritesTable => {
+                Some("add a new column, backfill it in batches, then swap it in with a rename")
+            }
+            HazardKind::AccessExclusiveLock => Some(
+                "set lock_timeout so the deploy gives up instead of queueing every query behind it",
+            ),
+            HazardKind::BlocksWrites => {
+                Some("build the index with CREATE INDEX CONCURRENTLY (gen add --online)")
+            }
+            HazardKind::ValidatesExistingRows => Some(
+                "add the constraint NOT VALID and VALIDATE it in a later step, which only blocks schema changes (gen add --online)",
+            ),
+            HazardKind::NotTransactional
+            | HazardKind::Irreversible
+            | HazardKind::AuthorizationChange => None,
+        }
+    }
+
     /// The name used on the command line and in JSON: `deletes-data`.
     pub fn name(self) -> &'static str {
         match self {
@@ -70,21 +140,45 @@ pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
 pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     use HazardKind::*;
     match change {
-        Change::DropTable(t) => vec![hazard(
-            DeletesData,
-            format!("drops table {} and every row in it", t.name),
-        )],
-        Change::DropColumn { table, column } if column.generated.is_none() => vec![hazard(
-            DeletesData,
-            format!(
-                "drops column {} of {table} and its values",
-                Ident(&column.name)
+        Change::DropTable(t) => vec![
+            hazard(
+                DeletesData,
+                format!("drops table {} and every row in it", t.name),
             ),
-        )],
-        Change::DropSequence(s) => vec![hazard(
-            DeletesData,
-            format!("drops sequence {} and its current value", s.name),
-        )],
+            hazard(
+                Irreversible,
+                format!("the revert creates {} again, empty", t.name),
+            ),
+        ],
+        Change::DropColumn { table, column } if column.generated.is_none() => vec![
+            hazard(
+                DeletesData,
+                format!(
+                    "drops column {} of {table} and its values",
+                    Ident(&column.name)
+                ),
+            ),
+            hazard(
+                Irreversible,
+                format!(
+                    "the revert adds {table}.{} again, with no values",
+                    Ident(&column.name)
+                ),
+            ),
+        ],
+        Change::DropSequence(s) => vec![
+            hazard(
+                DeletesData,
+                format!("drops sequence {} and its current value", s.name),
+            ),
+            hazard(
+                Irreversible,
+                format!(
+                    "the revert creates {} again at its start value, which may hand out numbers already used",
+                    s.name
+                ),
+            ),
+        ],
         Change::DropSchema(s) => vec![hazard(DeletesData, format!("drops schema {}", s.name))],
         Change::DropExtension(e) => vec![hazard(
             DeletesData,
@@ -151,6 +245,24 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
         Change::CreateIndex(i) if old.tables.contains_key(&i.table) => vec![hazard(
             BlocksWrites,
             format!("building index {} blocks writes to {}", i.name, i.table),
+        )],
+        Change::DropView(v) if v.materialized => vec![hazard(
+            AccessExclusiveLock,
+            format!(
+                "drops materialized view {}: its stored rows are not kept, and come back only by running its query again",
+                v.name
+            ),
+        )],
+        Change::CreateView(v) if v.materialized && v.populated => vec![hazard(
+            BlocksWrites,
+            format!(
+                "creating materialized view {} runs its query inside the deploy, holding locks on what it reads",
+                v.name
+            ),
+        )],
+        Change::RefreshMaterializedView { name, .. } => vec![hazard(
+            AccessExclusiveLock,
+            format!("REFRESH MATERIALIZED VIEW {name} blocks reads of it while its query runs"),
         )],
         Change::SetUnlogged { table, .. } => vec![hazard(
             RewritesTable,

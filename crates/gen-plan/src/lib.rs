@@ -9,6 +9,7 @@
 
 pub mod describe;
 mod hazard;
+mod online;
 mod order;
 mod render;
 mod routines;
@@ -78,21 +79,39 @@ impl Plan {
     }
 }
 
+/// How a plan is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Keep busy tables available rather than run everything in one
+    /// transaction: indexes built and dropped `CONCURRENTLY`, constraints
+    /// added `NOT VALID` and validated apart, `SET NOT NULL` through a
+    /// validated check. Such plans have steps that are not transactional.
+    pub online: bool,
+}
+
 /// Plans the way from `old` to `new`.
 pub fn plan(old: &Catalog, new: &Catalog) -> Result<Plan, CycleError> {
+    plan_with(old, new, Options::default())
+}
+
+/// Plans the way from `old` to `new`, written as `options` say.
+pub fn plan_with(old: &Catalog, new: &Catalog, options: Options) -> Result<Plan, CycleError> {
     let changes = gen_diff::diff(old, new);
     let ordered = order::order(&changes, old, new)?;
     let steps = ordered
         .into_iter()
-        .map(|change| {
+        .flat_map(|change| {
+            if options.online {
+                return online::steps(change, old, new);
+            }
             let (action, object) = change.target();
-            Step {
+            vec![Step {
                 sql: render::render(change),
                 hazards: hazard::hazards(change, old),
                 object,
                 action,
                 transactional: true,
-            }
+            }]
         })
         .collect();
     Ok(Plan { steps })

@@ -25,8 +25,10 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::SequenceOwnership { .. } => 7,
         ObjectId::Function { .. } => 8,
         ObjectId::Aggregate { .. } => 9,
-        ObjectId::Trigger { .. } => 10,
-        ObjectId::EventTrigger { .. } => 11,
+        ObjectId::View { .. } => 10,
+        ObjectId::MaterializedView { .. } => 11,
+        ObjectId::Trigger { .. } => 12,
+        ObjectId::EventTrigger { .. } => 13,
     };
     match action {
         Action::Drop => u8::MAX - create,
@@ -103,7 +105,9 @@ impl<'a> Graph<'a> {
             steps.iter().all(|c| {
                 matches!(
                     c,
-                    Change::Comment { .. } | Change::ConstraintIndexComment { .. }
+                    Change::Comment { .. }
+                        | Change::ConstraintIndexComment { .. }
+                        | Change::ViewColumnComment { .. }
                 )
             })
         })

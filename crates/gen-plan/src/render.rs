@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use gen_diff::{Change, ColumnAction, Conversion};
-use gen_model::{Column, Ident, Identity, Literal, ObjectId, SequenceOptions, Table};
+use gen_model::{Column, Ident, Identity, Literal, ObjectId, SequenceOptions, Table, View};
 
 /// The statement (or statements) for one change, each ending in `;`.
 pub(crate) fn render(change: &Change) -> String {
@@ -117,6 +117,33 @@ pub(crate) fn render(change: &Change) -> String {
             Ident(constraint),
             comment_literal(comment.as_deref())
         ),
+        Change::CreateView(v) => create_view("CREATE", v),
+        Change::ReplaceView(v) => create_view("CREATE OR REPLACE", v),
+        Change::DropView(v) => format!("DROP {};", comment_target(&v.id())),
+        Change::SetMaterializedViewOptions { name, set, reset } => {
+            let mut parts = Vec::new();
+            if !set.is_empty() {
+                parts.push(format!("SET ({})", set.join(", ")));
+            }
+            if !reset.is_empty() {
+                parts.push(format!("RESET ({})", reset.join(", ")));
+            }
+            format!("ALTER MATERIALIZED VIEW {name} {};", parts.join(", "))
+        }
+        Change::RefreshMaterializedView { name, populated } => format!(
+            "REFRESH MATERIALIZED VIEW {name}{};",
+            if *populated { "" } else { " WITH NO DATA" }
+        ),
+        Change::ViewColumnComment {
+            view,
+            column,
+            comment,
+        } => format!(
+            "COMMENT ON COLUMN {}.{} IS {};",
+            view_name(view),
+            Ident(column),
+            comment_literal(comment.as_deref())
+        ),
         Change::Comment { target, comment } => format!(
             "COMMENT ON {} IS {};",
             comment_target(target),
@@ -187,7 +214,37 @@ fn comment_target(id: &ObjectId) -> String {
         | ObjectId::Aggregate { .. }
         | ObjectId::Trigger { .. }
         | ObjectId::EventTrigger { .. } => crate::routines::comment_target(id),
+        ObjectId::View { name } => format!("VIEW {name}"),
+        ObjectId::MaterializedView { name } => format!("MATERIALIZED VIEW {name}"),
     }
+}
+
+/// The name of a view or materialized view.
+fn view_name(id: &ObjectId) -> String {
+    match id {
+        ObjectId::View { name } | ObjectId::MaterializedView { name } => name.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [WITH (…)] AS query`, the
+/// query as `pg_get_viewdef()` prints it.
+fn create_view(verb: &str, v: &View) -> String {
+    let mut sql = format!(
+        "{verb} {}{} {}",
+        if v.materialized { "MATERIALIZED " } else { "" },
+        "VIEW",
+        v.name
+    );
+    if !v.options.is_empty() {
+        write!(sql, " WITH ({})", v.options.join(", ")).expect("writing to a String");
+    }
+    write!(sql, " AS\n{}", v.definition).expect("writing to a String");
+    if v.materialized && !v.populated {
+        sql.push_str("\nWITH NO DATA");
+    }
+    sql.push(';');
+    sql
 }
 
 fn create_table(t: &Table) -> String {

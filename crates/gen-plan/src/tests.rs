@@ -1175,7 +1175,12 @@ fn hazards_name_lost_data_rewrites_and_validation() {
         kinds,
         [
             ("column public.t.legacy".to_owned(), HazardKind::DeletesData),
+            (
+                "column public.t.legacy".to_owned(),
+                HazardKind::Irreversible
+            ),
             ("table public.gone".to_owned(), HazardKind::DeletesData),
+            ("table public.gone".to_owned(), HazardKind::Irreversible),
             (
                 "column public.t.amount".to_owned(),
                 HazardKind::RewritesTable
@@ -1190,7 +1195,9 @@ fn hazards_name_lost_data_rewrites_and_validation() {
     );
     assert_snapshot!(hazard_lines(&p), @r"
         deletes-data on column public.t.legacy: drops column legacy of public.t and its values
+        irreversible on column public.t.legacy: the revert adds public.t.legacy again, with no values
         deletes-data on table public.gone: drops table public.gone and every row in it
+        irreversible on table public.gone: the revert creates public.gone again, empty
         rewrites-table on column public.t.amount: changing public.t.amount from integer to bigint may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
         rewrites-table on column public.t.code: changing public.t.code from text to integer may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
         deletes-data on column public.t.code: converting public.t.code from text to integer needs an explicit cast, which fails or loses precision on values that do not fit
@@ -1258,10 +1265,10 @@ fn verify_checks_what_was_created_altered_and_dropped() {
 
         DO $verify$
         BEGIN
-            IF NOT (to_regclass('public.n') IS NOT NULL) THEN
+            IF NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('public.n') AND relkind IN ('r', 'p'))) THEN
                 RAISE EXCEPTION USING MESSAGE = 'table public.n is missing';
             END IF;
-            IF to_regclass('public.old_t') IS NOT NULL THEN
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('public.old_t') AND relkind IN ('r', 'p')) THEN
                 RAISE EXCEPTION USING MESSAGE = 'table public.old_t should be gone';
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('public.t') AND attname = 'id' AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = 'bigint' AND attnotnull = true) THEN
@@ -1279,7 +1286,7 @@ fn verify_checks_what_was_created_altered_and_dropped() {
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass('public.t') AND conname = 't_id_small' AND contype = 'c' AND convalidated = false) THEN
                 RAISE EXCEPTION USING MESSAGE = 'constraint t_id_small on public.t is missing or of another kind';
             END IF;
-            IF to_regclass('public.t_legacy_idx') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = to_regclass('public.t_legacy_idx')) THEN
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('public.t_legacy_idx') AND relkind IN ('i', 'I')) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = to_regclass('public.t_legacy_idx')) THEN
                 RAISE EXCEPTION USING MESSAGE = 'index public.t_legacy_idx should be gone';
             END IF;
         END
@@ -1305,7 +1312,7 @@ fn verify_quotes_names_inside_literals() {
             IF NOT (to_regnamespace('"Sales"') IS NOT NULL) THEN
                 RAISE EXCEPTION USING MESSAGE = 'schema "Sales" is missing';
             END IF;
-            IF NOT (to_regclass('"Sales"."Order"') IS NOT NULL) THEN
+            IF NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('"Sales"."Order"') AND relkind IN ('r', 'p'))) THEN
                 RAISE EXCEPTION USING MESSAGE = 'table "Sales"."Order" is missing';
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"Sales"."Order"') AND attname = 'données' AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = 'text' AND attnotnull = false) THEN
@@ -1314,7 +1321,7 @@ fn verify_quotes_names_inside_literals() {
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass('"Sales"."Order"') AND conname = 'Order_pkey' AND contype = 'p' AND convalidated = true) THEN
                 RAISE EXCEPTION USING MESSAGE = 'constraint "Order_pkey" on "Sales"."Order" is missing or of another kind';
             END IF;
-            IF NOT (to_regclass('"Sales"."Order user idx"') IS NOT NULL) THEN
+            IF NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('"Sales"."Order user idx"') AND relkind IN ('i', 'I'))) THEN
                 RAISE EXCEPTION USING MESSAGE = 'index "Sales"."Order user idx" is missing';
             END IF;
         END
@@ -1475,3 +1482,5 @@ fn definitions_gather_a_table_with_its_parts_and_comments() {
         ""
     );
 }
+
+mod online;

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use gen_model::{Catalog, ConstraintKind, Ident, Literal, ObjectId};
+use gen_model::{Catalog, ConstraintKind, Ident, Literal, ObjectId, QualifiedName};
 
 use crate::Plan;
 
@@ -71,6 +71,15 @@ fn regclass(name: &impl ToString) -> String {
     format!("to_regclass({})", Literal(&name.to_string()))
 }
 
+/// A condition true when relation `name` exists with one of `relkinds`
+/// (a list of SQL literals).
+fn relation_of_kind(name: &QualifiedName, relkinds: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relkind IN ({relkinds}))",
+        regclass(name)
+    )
+}
+
 /// A condition true when an object with this identity exists at all.
 fn exists_condition(id: &ObjectId) -> Option<String> {
     Some(match id {
@@ -82,9 +91,10 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             "EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = {})",
             Literal(name)
         ),
-        ObjectId::Table { name } | ObjectId::Sequence { name } | ObjectId::Index { name } => {
-            format!("{} IS NOT NULL", regclass(name))
-        }
+        // Kinds share one namespace: a view may take a dropped table's name.
+        ObjectId::Table { name } => relation_of_kind(name, "'r', 'p'"),
+        ObjectId::Sequence { name } => relation_of_kind(name, "'S'"),
+        ObjectId::Index { name } => relation_of_kind(name, "'i', 'I'"),
         ObjectId::Column { table, column } => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped)",
             regclass(table),
@@ -100,6 +110,8 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         | ObjectId::Aggregate { .. }
         | ObjectId::Trigger { .. }
         | ObjectId::EventTrigger { .. } => crate::routines::exists_condition(id),
+        ObjectId::View { name } => relation_of_kind(name, "'v'"),
+        ObjectId::MaterializedView { name } => relation_of_kind(name, "'m'"),
     })
 }
 

@@ -11,12 +11,11 @@ WITH ext AS (
 )
 SELECT kind, identity FROM (
   SELECT 'pg_class'::regclass AS classid, c.oid AS objid,
-         CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-              WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
+         CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
               WHEN 'c' THEN 'composite type' END AS kind,
          quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('v', 'm', 'p', 'f', 'c')
+  WHERE c.relkind IN ('p', 'f', 'c')
   UNION ALL
   SELECT 'pg_type'::regclass, t.oid,
          CASE t.typtype WHEN 'e' THEN 'enum type' WHEN 'd' THEN 'domain' ELSE 'range type' END,

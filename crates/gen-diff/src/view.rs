@@ -1,0 +1,94 @@
+//! Views and materialized views.
+//!
+//! A plain view changes in place with `CREATE OR REPLACE VIEW` while it
+//! keeps its leading columns; anything else — a column renamed, retyped or
+//! removed, any change to a materialized view's query — drops and creates it,
+//! and the closure in `lib.rs` rebuilds whatever depends on it.
+
+use gen_model::{Catalog, View};
+
+use crate::{Change, comment, option_changes, pairs};
+
+pub(crate) fn views(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for (o, n) in pairs(&old.views, &new.views) {
+        match (o, n) {
+            (Some(o), None) => out.push(Change::DropView(o.clone())),
+            (None, Some(n)) => create(n, out),
+            (Some(o), Some(n)) => alter(o, n, out),
+            (None, None) => {}
+        }
+    }
+}
+
+/// `CREATE VIEW` with its comments.
+pub(crate) fn create(view: &View, out: &mut Vec<Change>) {
+    out.push(Change::CreateView(view.clone()));
+    comments(None, view, out);
+}
+
+/// Drop and create again, for a view whose shape changes or that goes down
+/// with something it depends on.
+pub(crate) fn recreate(old: &View, new: &View, out: &mut Vec<Change>) {
+    out.push(Change::DropView(old.clone()));
+    create(new, out);
+}
+
+fn alter(o: &View, n: &View, out: &mut Vec<Change>) {
+    if o.materialized != n.materialized || o.definition != n.definition {
+        if o.replaceable_by(n) {
+            out.push(Change::ReplaceView(n.clone()));
+            comments(Some(o), n, out);
+        } else {
+            recreate(o, n, out);
+        }
+        return;
+    }
+    if o.options != n.options {
+        if n.materialized {
+            let (set, reset) = option_changes(&o.options, &n.options);
+            out.push(Change::SetMaterializedViewOptions {
+                name: n.name.clone(),
+                set,
+                reset,
+            });
+        } else {
+            // Replacing a view sets its options as a whole.
+            out.push(Change::ReplaceView(n.clone()));
+        }
+    }
+    if o.columns != n.columns && !o.replaceable_by(n) {
+        // Same query, different columns: only collations or types that print
+        // alike; rebuilding is the only way to get there.
+        recreate(o, n, out);
+        return;
+    }
+    if n.materialized && o.populated != n.populated {
+        out.push(Change::RefreshMaterializedView {
+            name: n.name.clone(),
+            populated: n.populated,
+        });
+    }
+    comments(Some(o), n, out);
+}
+
+/// Comment changes on the view and its columns.
+fn comments(old: Option<&View>, new: &View, out: &mut Vec<Change>) {
+    comment(
+        new.id(),
+        old.and_then(|o| o.comment.as_ref()),
+        new.comment.as_ref(),
+        out,
+    );
+    for column in &new.columns {
+        let before = old
+            .and_then(|o| o.columns.iter().find(|c| c.name == column.name))
+            .and_then(|c| c.comment.as_ref());
+        if before != column.comment.as_ref() {
+            out.push(Change::ViewColumnComment {
+                view: new.id(),
+                column: column.name.clone(),
+                comment: column.comment.clone(),
+            });
+        }
+    }
+}
