@@ -8,6 +8,7 @@
 mod ignore;
 mod partitions;
 mod reconcile;
+mod routines;
 mod security;
 mod types;
 
@@ -138,6 +139,13 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         ),
         q("owners", include_str!("sql/owners.sql")),
     )?;
+    let (functions, aggregates, triggers, event_triggers, row_types) = tokio::try_join!(
+        q("functions", include_str!("sql/functions.sql")),
+        q("aggregates", include_str!("sql/aggregates.sql")),
+        q("triggers", include_str!("sql/triggers.sql")),
+        q("event triggers", include_str!("sql/event_triggers.sql")),
+        q("table row types", include_str!("sql/rowtypes.sql")),
+    )?;
 
     let unsupported: Vec<UnsupportedObject> = unsupported
         .iter()
@@ -162,7 +170,12 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.types(&types, &type_attributes);
     b.domains(&domains, &domain_constraints);
     b.collations(&collations);
+    b.functions(&functions);
+    b.aggregates(&aggregates);
+    b.triggers(&triggers);
+    b.event_triggers(&event_triggers);
     b.views(&views, &view_columns);
+    b.row_types(&row_types);
     b.row_security(&row_security);
     b.policies(&policies);
     b.default_privileges(&default_privileges);
@@ -170,6 +183,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.privileges(&privileges);
     b.owners(&owners);
     b.depends(&depends);
+    b.routine_structural_depends();
     b.structural_depends();
     b.catalog.casts = casts
         .iter()
@@ -217,6 +231,8 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_opclass" => "pg_opclass",
         "pg_collation" => "pg_collation",
         "pg_operator" => "pg_operator",
+        "pg_trigger" => "pg_trigger",
+        "pg_event_trigger" => "pg_event_trigger",
         "pg_rewrite" => "pg_rewrite",
         "pg_policy" => "pg_policy",
         "pg_default_acl" => "pg_default_acl",

@@ -2,9 +2,10 @@
 //! gen-plan; each variant's doc shows the statement it becomes.
 
 use gen_model::{
-    Attribute, Collation, Column, Constraint, Domain, DomainConstraint, Extension, Grantee,
-    Identity, Index, ObjectId, Policy, QualifiedName, ReplicaIdentity, Schema, Sequence,
-    SequenceOptions, Table, UserType, View,
+    Aggregate, Attribute, Collation, Column, Constraint, Domain, DomainConstraint, EventTrigger,
+    Extension, Function, Grantee, Identity, Index, ObjectId, Policy, QualifiedName,
+    ReplicaIdentity, Schema, Sequence, SequenceOptions, Table, Trigger, TriggerEnabled, UserType,
+    View,
 };
 use serde::Serialize;
 
@@ -146,6 +147,53 @@ pub enum Change {
         target: ObjectId,
         /// The new comment; `None` removes it.
         comment: Option<String>,
+    },
+    /// `CREATE OR REPLACE FUNCTION name(args) …;` as `pg_get_functiondef()`
+    /// wrote it: creates the routine, or replaces it in place.
+    CreateFunction(Function),
+    /// `DROP FUNCTION name(args);` or `DROP PROCEDURE name(args);`
+    DropFunction(Function),
+    /// `CREATE AGGREGATE name(args) (SFUNC = …, STYPE = …);`
+    CreateAggregate(Aggregate),
+    /// `DROP AGGREGATE name(args);`
+    DropAggregate(Aggregate),
+    /// `CREATE [OR REPLACE] TRIGGER name … ON table …;`
+    CreateTrigger {
+        /// The trigger.
+        trigger: Trigger,
+        /// `CREATE OR REPLACE`: an existing trigger is redefined in place.
+        replace: bool,
+    },
+    /// `DROP TRIGGER name ON table;`
+    DropTrigger(Trigger),
+    /// `ALTER TABLE table {ENABLE | DISABLE} [REPLICA | ALWAYS] TRIGGER name;`
+    SetTriggerEnabled {
+        /// The trigger's table.
+        table: QualifiedName,
+        /// Trigger name.
+        name: String,
+        /// When it fires from now on.
+        enabled: TriggerEnabled,
+    },
+    /// `CREATE EVENT TRIGGER name ON event WHEN TAG IN (…) EXECUTE FUNCTION f();`
+    CreateEventTrigger(EventTrigger),
+    /// `DROP EVENT TRIGGER name;`
+    DropEventTrigger(EventTrigger),
+    /// `ALTER EVENT TRIGGER name {ENABLE | DISABLE} [REPLICA | ALWAYS];`
+    SetEventTriggerEnabled {
+        /// Event trigger name.
+        name: String,
+        /// When it fires from now on.
+        enabled: TriggerEnabled,
+    },
+    /// `ALTER TABLE t ALTER COLUMN c DROP DEFAULT;` in the drop phase, so
+    /// that what the default uses (a function being rebuilt) can go; the
+    /// column's own changes set the default again afterwards.
+    ReleaseDefault {
+        /// Table.
+        table: QualifiedName,
+        /// Column name.
+        column: String,
     },
     /// `CREATE [MATERIALIZED] VIEW name WITH (…) AS query [WITH NO DATA];`
     CreateView(View),
@@ -707,6 +755,28 @@ impl Change {
             ),
             Change::RenameTypeAway { id, .. } => (Drop, id.clone()),
             Change::DropRetiredType { id, .. } => (Drop, id.clone()),
+            Change::CreateFunction(f) => (CreateOrAlter, f.id()),
+            Change::DropFunction(f) => (Drop, f.id()),
+            Change::CreateAggregate(a) => (CreateOrAlter, a.id()),
+            Change::DropAggregate(a) => (Drop, a.id()),
+            Change::CreateTrigger { trigger, .. } => (CreateOrAlter, trigger.id()),
+            Change::DropTrigger(t) => (Drop, t.id()),
+            Change::SetTriggerEnabled { table, name, .. } => (
+                CreateOrAlter,
+                ObjectId::Trigger {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+            ),
+            Change::CreateEventTrigger(e) => (CreateOrAlter, e.id()),
+            Change::DropEventTrigger(e) => (Drop, e.id()),
+            Change::SetEventTriggerEnabled { name, .. } => {
+                (CreateOrAlter, ObjectId::EventTrigger { name: name.clone() })
+            }
+            Change::ReleaseDefault {
+                table: t,
+                column: c,
+            } => (Drop, column(t, c)),
             Change::CreateView(v) | Change::ReplaceView(v) => (CreateOrAlter, v.id()),
             Change::DropView(v) => (Drop, v.id()),
             Change::SetMaterializedViewOptions { name, .. }

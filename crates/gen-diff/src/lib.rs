@@ -7,8 +7,9 @@
 //! null before adding identity, …).
 
 mod change;
-mod security;
 mod partitions;
+mod routines;
+mod security;
 mod table;
 mod types;
 mod view;
@@ -42,6 +43,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     table::tables(old, new, &mut out);
     indexes(old, new, &mut out);
     types::types(old, new, forced, &mut out);
+    routines::routines(old, new, &mut out);
     view::views(old, new, &mut out);
     security::row_security(old, new, &mut out);
     security::policies(old, new, &mut out);
@@ -223,6 +225,13 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::Collation { .. } => {
             types::rebuild(id, old, new, &mut BTreeSet::new(), out);
             true
+        }
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => routines::recreate(id, old, new, out),
+        ObjectId::Column { table, column } => {
+            routines::rebuild_default(table, column, old, new, out)
         }
         ObjectId::View { name } | ObjectId::MaterializedView { name } => {
             view::recreate(&old.views[name], &new.views[name], out);

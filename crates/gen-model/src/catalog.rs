@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::{
     Acl, Collation, ColumnStorage, DefaultPrivileges, Domain, Inheritance, Inherited, ObjectId,
     Policy, QualifiedName, ReplicaIdentity, RowSecurity, TypeKind, UserType, View,
@@ -66,6 +67,17 @@ pub struct Catalog {
     /// when ownership is managed (see [`Catalog::without_owners`]).
     #[serde(with = "crate::pairs")]
     pub owners: BTreeMap<ObjectId, String>,
+    /// Functions and procedures by name and identity argument types.
+    #[serde(with = "crate::pairs")]
+    pub functions: BTreeMap<RoutineKey, Function>,
+    /// Aggregates by name and identity arguments.
+    #[serde(with = "crate::pairs")]
+    pub aggregates: BTreeMap<RoutineKey, Aggregate>,
+    /// Triggers by table and name (internal and cloned ones left out).
+    #[serde(with = "crate::pairs")]
+    pub triggers: BTreeMap<(QualifiedName, String), Trigger>,
+    /// Event triggers by name.
+    pub event_triggers: BTreeMap<String, EventTrigger>,
 }
 
 impl Catalog {
@@ -79,6 +91,10 @@ impl Catalog {
             && self.types.is_empty()
             && self.domains.is_empty()
             && self.collations.is_empty()
+            && self.functions.is_empty()
+            && self.aggregates.is_empty()
+            && self.triggers.is_empty()
+            && self.event_triggers.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -153,6 +169,16 @@ impl Catalog {
                 .tables
                 .get(table)
                 .is_some_and(|t| t.replica_identity != ReplicaIdentity::Default),
+            ObjectId::Function { name, args } => {
+                self.functions.contains_key(&(name.clone(), args.clone()))
+            }
+            ObjectId::Aggregate { name, args } => {
+                self.aggregates.contains_key(&(name.clone(), args.clone()))
+            }
+            ObjectId::Trigger { table, name } => {
+                self.triggers.contains_key(&(table.clone(), name.clone()))
+            }
+            ObjectId::EventTrigger { name } => self.event_triggers.contains_key(name),
         }
     }
 }
@@ -167,13 +193,17 @@ impl Catalog {
         self.sequences.retain(|n, _| n.schema != name);
         self.indexes.retain(|n, _| n.schema != name);
         self.views.retain(|n, _| n.schema != name);
+        self.functions.retain(|(n, _), _| n.schema != name);
+        self.aggregates.retain(|(n, _), _| n.schema != name);
+        self.triggers.retain(|(t, _), _| t.schema != name);
         self.types.retain(|n, _| n.schema != name);
         self.domains.retain(|n, _| n.schema != name);
         self.collations.retain(|n, _| n.schema != name);
         self.row_security.retain(|n, _| n.schema != name);
         self.policies.retain(|(t, _), _| t.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));
-        self.default_privileges.retain(|id, _| id.schema() != Some(name));
+        self.default_privileges
+            .retain(|id, _| id.schema() != Some(name));
         self.owners.retain(|id, _| id.schema() != Some(name));
         self.depends
             .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));

@@ -7,8 +7,9 @@ mod ident;
 mod keywords;
 mod object;
 pub mod pairs;
-mod security;
 mod partitions;
+mod routines;
+mod security;
 mod types;
 mod view;
 
@@ -18,9 +19,12 @@ pub use catalog::{
 };
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};
+pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
+pub use routines::{
+    Aggregate, EventTrigger, Function, RoutineKey, RoutineKind, Trigger, TriggerEnabled,
+};
 pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
-pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
 pub use types::{Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, UserType};
 pub use view::{View, ViewColumn};

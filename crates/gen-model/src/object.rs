@@ -113,6 +113,32 @@ pub enum ObjectId {
         /// Attribute name.
         attribute: String,
     },
+    /// `CREATE FUNCTION` or `CREATE PROCEDURE schema.name(args)`
+    Function {
+        /// Routine name.
+        name: QualifiedName,
+        /// Identity argument types: `integer, text`.
+        args: String,
+    },
+    /// `CREATE AGGREGATE schema.name(args)`
+    Aggregate {
+        /// Aggregate name.
+        name: QualifiedName,
+        /// Identity arguments, `ORDER BY` included; empty for `(*)`.
+        args: String,
+    },
+    /// `CREATE TRIGGER name ON table`
+    Trigger {
+        /// The table the trigger is on.
+        table: QualifiedName,
+        /// Trigger name.
+        name: String,
+    },
+    /// `CREATE EVENT TRIGGER name`
+    EventTrigger {
+        /// Event trigger name.
+        name: String,
+    },
     /// `CREATE VIEW schema.name`
     View {
         /// View name.
@@ -172,6 +198,10 @@ impl ObjectId {
             ObjectId::DomainConstraint { .. } => "domain constraint",
             ObjectId::Collation { .. } => "collation",
             ObjectId::TypeAttribute { .. } => "attribute",
+            ObjectId::Function { .. } => "function",
+            ObjectId::Aggregate { .. } => "aggregate",
+            ObjectId::Trigger { .. } => "trigger",
+            ObjectId::EventTrigger { .. } => "event trigger",
             ObjectId::View { .. } => "view",
             ObjectId::MaterializedView { .. } => "materialized view",
             ObjectId::Policy { .. } => "policy",
@@ -190,6 +220,7 @@ impl ObjectId {
             ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
                 Some(table)
             }
+            ObjectId::Trigger { table, .. } => Some(table),
             _ => None,
         }
     }
@@ -220,6 +251,11 @@ impl ObjectId {
             ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
                 Some(&table.schema)
             }
+            ObjectId::Function { name, .. } | ObjectId::Aggregate { name, .. } => {
+                Some(&name.schema)
+            }
+            ObjectId::Trigger { table, .. } => Some(&table.schema),
+            ObjectId::EventTrigger { .. } => None,
         }
     }
 }
@@ -274,6 +310,13 @@ impl fmt::Display for ObjectId {
                 write!(f, "inheritance of {table} from {parent}")
             }
             ObjectId::ReplicaIdentity { table } => write!(f, "replica identity of {table}"),
+            ObjectId::Function { name, args } | ObjectId::Aggregate { name, args } => {
+                write!(f, "{} {}({})", self.kind(), name, args)
+            }
+            ObjectId::Trigger { table, name } => {
+                write!(f, "trigger {} on {}", Ident(name), table)
+            }
+            ObjectId::EventTrigger { name } => write!(f, "event trigger {}", Ident(name)),
         }
     }
 }

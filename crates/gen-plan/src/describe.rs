@@ -115,6 +115,46 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
                 comment(id.clone(), &i.comment, &mut changes);
             }
         }
+        ObjectId::Function { name, args } => {
+            if let Some(f) = catalog.functions.get(&(name.clone(), args.clone())) {
+                changes.push(Change::CreateFunction(f.clone()));
+                comment(id.clone(), &f.comment, &mut changes);
+            }
+        }
+        ObjectId::Aggregate { name, args } => {
+            if let Some(a) = catalog.aggregates.get(&(name.clone(), args.clone())) {
+                changes.push(Change::CreateAggregate(a.clone()));
+                comment(id.clone(), &a.comment, &mut changes);
+            }
+        }
+        ObjectId::Trigger { table, name } => {
+            if let Some(t) = catalog.triggers.get(&(table.clone(), name.clone())) {
+                changes.push(Change::CreateTrigger {
+                    trigger: t.clone(),
+                    replace: false,
+                });
+                if t.enabled != gen_model::TriggerEnabled::Origin {
+                    changes.push(Change::SetTriggerEnabled {
+                        table: table.clone(),
+                        name: name.clone(),
+                        enabled: t.enabled,
+                    });
+                }
+                comment(id.clone(), &t.comment, &mut changes);
+            }
+        }
+        ObjectId::EventTrigger { name } => {
+            if let Some(e) = catalog.event_triggers.get(name) {
+                changes.push(Change::CreateEventTrigger(e.clone()));
+                if e.enabled != gen_model::TriggerEnabled::Origin {
+                    changes.push(Change::SetEventTriggerEnabled {
+                        name: name.clone(),
+                        enabled: e.enabled,
+                    });
+                }
+                comment(id.clone(), &e.comment, &mut changes);
+            }
+        }
         ObjectId::View { name } | ObjectId::MaterializedView { name } => {
             if let Some(v) = catalog.views.get(name) {
                 changes.push(Change::CreateView(v.clone()));

@@ -372,6 +372,10 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 "changing the replica identity of {table} locks it against reads and writes, briefly"
             ),
         )],
+        Change::CreateFunction(_)
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger(_)
+        | Change::SetTriggerEnabled { .. } => crate::routines::hazards(change, old),
         other => crate::types::hazards(other, old),
     }
 }

@@ -13,6 +13,7 @@ mod online;
 mod order;
 mod partitions;
 mod render;
+mod routines;
 mod security;
 mod types;
 pub mod verify;

@@ -35,6 +35,10 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Domain { .. } => 15,
         ObjectId::DomainConstraint { .. } => 16,
         ObjectId::TypeAttribute { .. } => 17,
+        ObjectId::Function { .. } => 18,
+        ObjectId::Aggregate { .. } => 19,
+        ObjectId::Trigger { .. } => 20,
+        ObjectId::EventTrigger { .. } => 21,
     };
     match action {
         Action::Drop => 40 - create,
@@ -82,6 +86,9 @@ impl<'a> Graph<'a> {
                     name: table.clone(),
                 })
             }
+            ObjectId::Trigger { table, .. } => Some(ObjectId::Table {
+                name: table.clone(),
+            }),
             _ => None,
         }
     }

@@ -166,6 +166,22 @@ pub(crate) fn render(change: &Change) -> String {
         | Change::AttachIndex { .. } => {
             crate::partitions::render(change).expect("partitions renders its own changes")
         }
+        Change::CreateFunction(_)
+        | Change::DropFunction(_)
+        | Change::CreateAggregate(_)
+        | Change::DropAggregate(_)
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger(_)
+        | Change::SetTriggerEnabled { .. }
+        | Change::CreateEventTrigger(_)
+        | Change::DropEventTrigger(_)
+        | Change::SetEventTriggerEnabled { .. } => crate::routines::render(change),
+        Change::ReleaseDefault { table, column } => {
+            format!(
+                "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT;",
+                Ident(column)
+            )
+        }
         other => types::render(other).unwrap_or_default(),
     }
 }
@@ -212,6 +228,10 @@ fn comment_target(id: &ObjectId) -> String {
         ObjectId::Constraint { table, constraint } => {
             format!("CONSTRAINT {} ON {table}", Ident(constraint))
         }
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => crate::routines::comment_target(id),
         ObjectId::View { name } => format!("VIEW {name}"),
         ObjectId::MaterializedView { name } => format!("MATERIALIZED VIEW {name}"),
         ObjectId::Policy { table, name } => format!("POLICY {} ON {table}", Ident(name)),

@@ -82,6 +82,12 @@ fn create_policy(p: &Policy) -> String {
     sql
 }
 
+/// An aggregate's identity arguments as `ALTER AGGREGATE` takes them: `*`
+/// for an aggregate over all rows.
+fn aggregate_args(args: &str) -> &str {
+    if args.is_empty() { "*" } else { args }
+}
+
 /// `kind name` after `ALTER` for objects that have owners.
 fn owned(id: &ObjectId) -> String {
     match id {
@@ -93,7 +99,13 @@ fn owned(id: &ObjectId) -> String {
         ObjectId::Type { name } => format!("TYPE {name}"),
         ObjectId::Domain { name } => format!("DOMAIN {name}"),
         ObjectId::Collation { name } => format!("COLLATION {name}"),
-        ObjectId::DomainConstraint { .. } | ObjectId::TypeAttribute { .. } => {
+        // ROUTINE covers functions and procedures alike.
+        ObjectId::Function { name, args } => format!("ROUTINE {name}({args})"),
+        ObjectId::Aggregate { name, args } => format!("AGGREGATE {name}({})", aggregate_args(args)),
+        ObjectId::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
+        ObjectId::DomainConstraint { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Trigger { .. } => {
             unreachable!("{id} has no owner of its own")
         }
         // gen-catalog reads owners of nothing else.
@@ -127,9 +139,17 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         }
         ObjectId::Type { name } => (String::new(), format!("TYPE {name}")),
         ObjectId::Domain { name } => (String::new(), format!("DOMAIN {name}")),
+        // ROUTINE covers functions, procedures and aggregates alike.
+        ObjectId::Function { name, args } => (String::new(), format!("ROUTINE {name}({args})")),
+        ObjectId::Aggregate { name, args } => (
+            String::new(),
+            format!("ROUTINE {name}({})", aggregate_args(args)),
+        ),
         ObjectId::Collation { .. }
         | ObjectId::DomainConstraint { .. }
-        | ObjectId::TypeAttribute { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }

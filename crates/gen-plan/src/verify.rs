@@ -116,6 +116,10 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             Literal(constraint)
         ),
         ObjectId::SequenceOwnership { .. } => return None,
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => crate::routines::exists_condition(id),
         ObjectId::View { name } => relation_of_kind(name, "'v'"),
         ObjectId::MaterializedView { name } => relation_of_kind(name, "'m'"),
         ObjectId::Policy { table, name } => format!(
@@ -217,6 +221,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             let (condition, what) = crate::types::shape_mismatch(id, target)?;
             let exists = exists_condition(id)?;
             raise_if(&format!("NOT ({exists}) OR {condition}"), &missing(&what))
+        }
+        ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. } => {
+            let (condition, message) = crate::routines::present(id, target)?;
+            raise_if(&condition, &message)
         }
         _ => raise_if(
             &format!("NOT ({})", exists_condition(id)?),

@@ -184,6 +184,15 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                         ));
                     }
                 }
+                // `ENABLE/DISABLE [REPLICA | ALWAYS] TRIGGER name` needs the trigger.
+                for cmd in &s.cmds {
+                    if let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node
+                        && is_trigger_state(cmd.subtype)
+                        && !cmd.name.is_empty()
+                    {
+                        out.references.push(trigger_name(r, &cmd.name));
+                    }
+                }
             }
             out.outside_transaction = s.cmds.iter().any(|cmd| match &cmd.node {
                 Some(NodeEnum::AlterTableCmd(cmd)) => matches!(
@@ -222,9 +231,13 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         NodeEnum::AlterDomainStmt(s) => out
             .alters
             .extend(qualified(NameKind::Type, &strings(&s.type_name))),
-        NodeEnum::CreateTrigStmt(s) => out
-            .references
-            .extend(qualified(NameKind::Function, &strings(&s.funcname))),
+        NodeEnum::CreateTrigStmt(s) => {
+            out.references
+                .extend(qualified(NameKind::Function, &strings(&s.funcname)));
+            if let Some(r) = &s.relation {
+                out.defines.push(trigger_name(r, &s.trigname));
+            }
+        }
         NodeEnum::CreateEventTrigStmt(s) => out
             .references
             .extend(qualified(NameKind::Function, &strings(&s.funcname))),
@@ -376,6 +389,19 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         return Vec::new();
     };
     let parts = name_parts(object);
+    if objtype == ObjectType::ObjectTrigger
+        && let Some((trigger, table)) = parts.split_last()
+        && let Some(table) = qualified(NameKind::Relation, table)
+    {
+        return vec![
+            Name::qualified(
+                NameKind::Trigger,
+                table.schema.as_deref(),
+                format!("{}.{trigger}", table.name),
+            ),
+            table,
+        ];
+    }
     let name = match objtype {
         ObjectType::ObjectTable
         | ObjectType::ObjectView
@@ -398,6 +424,28 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         _ => None,
     };
     name.into_iter().collect()
+}
+
+/// A trigger's name for ordering: `table.trigger` in the table's schema.
+fn trigger_name(table: &protobuf::RangeVar, trigger: &str) -> Name {
+    Name::qualified(
+        NameKind::Trigger,
+        Some(&table.schemaname),
+        format!("{}.{trigger}", table.relname),
+    )
+}
+
+/// Whether an `ALTER TABLE` subcommand sets one trigger's enabled state.
+fn is_trigger_state(subtype: i32) -> bool {
+    use protobuf::AlterTableType as T;
+    [
+        T::AtEnableTrig,
+        T::AtEnableAlwaysTrig,
+        T::AtEnableReplicaTrig,
+        T::AtDisableTrig,
+    ]
+    .iter()
+    .any(|t| *t as i32 == subtype)
 }
 
 /// The relation of a sequence's `OWNED BY [schema.]table.column`.

@@ -21,6 +21,10 @@ pub enum NameKind {
     Collation,
     /// A role. Roles are cluster-wide.
     Role,
+    /// A trigger, named `table.trigger` in its table's schema: triggers are
+    /// known per table, and `ALTER TABLE … DISABLE TRIGGER` needs the
+    /// trigger created first.
+    Trigger,
 }
 
 impl NameKind {
@@ -28,7 +32,11 @@ impl NameKind {
     pub fn is_schema_qualified(self) -> bool {
         matches!(
             self,
-            NameKind::Relation | NameKind::Type | NameKind::Function | NameKind::Collation
+            NameKind::Relation
+                | NameKind::Type
+                | NameKind::Function
+                | NameKind::Collation
+                | NameKind::Trigger
         )
     }
 }
@@ -43,6 +51,7 @@ impl fmt::Display for NameKind {
             NameKind::Function => "function",
             NameKind::Collation => "collation",
             NameKind::Role => "role",
+            NameKind::Trigger => "trigger",
         })
     }
 }

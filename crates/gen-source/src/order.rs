@@ -25,6 +25,7 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Function => 3,
         NameKind::Collation => 4,
         NameKind::Role => 5,
+        NameKind::Trigger => 6,
     }
 }
 

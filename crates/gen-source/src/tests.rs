@@ -685,3 +685,26 @@ fn a_constraint_using_an_index_waits_for_the_index() {
     schema/a.sql:3:1 ALTER TABLE c ADD CONSTRAINT c_pkey PRIMARY KEY USING INDEX c_pkey
     ");
 }
+
+#[test]
+fn trigger_state_and_comment_load_after_the_trigger() {
+    let order = load_order(&[
+        (
+            "a.sql",
+            "ALTER TABLE t DISABLE TRIGGER tr;\nCOMMENT ON TRIGGER tr ON t IS 'x';",
+        ),
+        (
+            "b.sql",
+            "CREATE TABLE t (id int);\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();",
+        ),
+    ]);
+    let position = |needle: &str| order.find(needle).expect(needle);
+    assert!(
+        position("CREATE TRIGGER") < position("ALTER TABLE t DISABLE"),
+        "{order}"
+    );
+    assert!(
+        position("CREATE TRIGGER") < position("COMMENT ON TRIGGER"),
+        "{order}"
+    );
+}

@@ -16,15 +16,6 @@ SELECT kind, identity FROM (
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('f')
   UNION ALL
-  SELECT 'pg_proc'::regclass, p.oid,
-         CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-         p.oid::regprocedure::text
-  FROM pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
-  UNION ALL
-  SELECT 'pg_trigger'::regclass, tg.oid, 'trigger',
-         quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
-  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE NOT tg.tgisinternal
   UNION ALL
   SELECT 'pg_rewrite'::regclass, r.oid, 'rule',
          quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text
@@ -62,8 +53,6 @@ SELECT kind, identity FROM (
   SELECT 'pg_foreign_server'::regclass, s.oid, 'foreign server', quote_ident(s.srvname) FROM pg_foreign_server s
   UNION ALL
   SELECT 'pg_publication'::regclass, p.oid, 'publication', quote_ident(p.pubname) FROM pg_publication p
-  UNION ALL
-  SELECT 'pg_event_trigger'::regclass, e.oid, 'event trigger', quote_ident(e.evtname) FROM pg_event_trigger e
 ) o
 WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = o.classid AND ext.objid = o.objid)
   -- A range type's constructors and multirange casts are part of the type.
