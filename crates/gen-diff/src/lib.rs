@@ -152,6 +152,16 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             if types::goes_with(dependent, &done) {
                 continue;
             }
+            // A column is rebuilt around a routine its default calls; a type
+            // rebuilt under a column moves the column over itself.
+            if matches!(dependent, ObjectId::Column { .. })
+                && !matches!(
+                    id,
+                    ObjectId::Function { .. } | ObjectId::Aggregate { .. }
+                )
+            {
+                continue;
+            }
             let mut changes = Vec::new();
             if recreate(dependent, old, new, &mut changes) {
                 // What was planned for it in place gives way to the rebuild.
