@@ -105,7 +105,7 @@ impl Builder {
             };
             // An extension's members stand for the extension in `ids`;
             // their privileges are the extension script's business.
-            if matches!(id, ObjectId::Extension { .. }) {
+            if !of_its_own(r.get("class"), &id) {
                 continue;
             }
             let acl = acls.entry(id).or_default();
@@ -166,7 +166,7 @@ impl Builder {
             let Some(id) = self.resolve(r.get("class"), r.get("oid"), 0) else {
                 continue;
             };
-            if matches!(id, ObjectId::Extension { .. }) {
+            if !of_its_own(r.get("class"), &id) {
                 continue;
             }
             self.catalog.owners.insert(id, r.get("owner"));
@@ -198,5 +198,27 @@ impl Builder {
             }
         }
         edges
+    }
+}
+
+/// Whether a row read from catalog `class` is about `id` itself. Several
+/// oids stand for one object in `ids` so that dependencies land on it: an
+/// extension's members, a relation's row type, an array type, a range
+/// type's constructors. Their privileges and owners are not the object's,
+/// and must not overwrite what the object's own row says.
+fn of_its_own(class: &str, id: &ObjectId) -> bool {
+    match class {
+        "pg_class" => matches!(
+            id,
+            ObjectId::Table { .. }
+                | ObjectId::View { .. }
+                | ObjectId::MaterializedView { .. }
+                | ObjectId::Sequence { .. }
+                | ObjectId::Column { .. }
+        ),
+        "pg_type" => matches!(id, ObjectId::Type { .. } | ObjectId::Domain { .. }),
+        "pg_proc" => matches!(id, ObjectId::Function { .. } | ObjectId::Aggregate { .. }),
+        "pg_namespace" => matches!(id, ObjectId::Schema { .. }),
+        _ => !matches!(id, ObjectId::Extension { .. }),
     }
 }

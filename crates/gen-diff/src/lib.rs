@@ -155,10 +155,7 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             // A column is rebuilt around a routine its default calls; a type
             // rebuilt under a column moves the column over itself.
             if matches!(dependent, ObjectId::Column { .. })
-                && !matches!(
-                    id,
-                    ObjectId::Function { .. } | ObjectId::Aggregate { .. }
-                )
+                && !matches!(id, ObjectId::Function { .. } | ObjectId::Aggregate { .. })
             {
                 continue;
             }
@@ -325,6 +322,16 @@ fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 // A fresh extension carries its own comment; only a different one is news.
                 comment(id, None, n.comment.as_ref(), out);
             }
+            // Extension scripts only go forward: an older version is had
+            // by dropping and creating, which rebuilds what depends on it.
+            (Some(o), Some(n)) if is_downgrade(&o.version, &n.version) => {
+                out.push(Change::DropExtension(o.clone()));
+                out.push(Change::CreateExtension(n.clone()));
+                let id = ObjectId::Extension {
+                    name: n.name.clone(),
+                };
+                comment(id, None, n.comment.as_ref(), out);
+            }
             (Some(o), Some(n)) => {
                 if o.schema != n.schema {
                     out.push(Change::MoveExtension {
@@ -345,6 +352,17 @@ fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             }
             (None, None) => {}
         }
+    }
+}
+
+/// Whether `to` is an older version than `from`, for versions made of
+/// numbers and dots (`1.3` < `1.4` < `1.10`); other spellings never count
+/// as older, and `ALTER EXTENSION … UPDATE` says whether a path exists.
+fn is_downgrade(from: &str, to: &str) -> bool {
+    let parse = |v: &str| -> Option<Vec<u64>> { v.split('.').map(|p| p.parse().ok()).collect() };
+    match (parse(from), parse(to)) {
+        (Some(from), Some(to)) => to < from,
+        _ => false,
     }
 }
 

@@ -894,3 +894,12 @@ fn new_key_on_an_existing_table_keeps_the_comment_on_its_index() {
         lines(&changes)
     );
 }
+
+#[test]
+fn extension_versions_compare_as_numbers() {
+    assert!(super::is_downgrade("1.4", "1.3"));
+    assert!(super::is_downgrade("1.10", "1.9"));
+    assert!(!super::is_downgrade("1.9", "1.10"));
+    assert!(!super::is_downgrade("1.3", "1.3"));
+    assert!(!super::is_downgrade("2.0beta", "1.0"));
+}

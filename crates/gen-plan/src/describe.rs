@@ -57,10 +57,6 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         ObjectId::Extension { name } => {
             if let Some(e) = catalog.extensions.get(name) {
                 changes.push(Change::CreateExtension(e.clone()));
-                changes.push(Change::UpdateExtension {
-                    name: e.name.clone(),
-                    version: e.version.clone(),
-                });
                 comment(id.clone(), &e.comment, &mut changes);
             }
         }

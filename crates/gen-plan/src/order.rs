@@ -89,6 +89,10 @@ impl<'a> Graph<'a> {
             ObjectId::Trigger { table, .. } => Some(ObjectId::Table {
                 name: table.clone(),
             }),
+            // A checked constraint is written into CREATE DOMAIN.
+            ObjectId::DomainConstraint { domain, .. } => Some(ObjectId::Domain {
+                name: domain.clone(),
+            }),
             _ => None,
         }
     }
@@ -191,7 +195,13 @@ pub(crate) fn order<'a>(
     for change in changes {
         let v = g.vertex(change.target());
         g.steps.entry(v).or_default().push(change);
-        if matches!(change, Change::CreateTable(_) | Change::DropTable(_)) {
+        if matches!(
+            change,
+            Change::CreateTable(_)
+                | Change::DropTable(_)
+                | Change::CreateDomain(_)
+                | Change::DropDomain(_)
+        ) {
             g.whole.insert(v);
         }
     }

@@ -13,10 +13,13 @@ pub(crate) fn render(change: &Change) -> String {
     match change {
         Change::CreateSchema(s) => format!("CREATE SCHEMA {};", Ident(&s.name)),
         Change::DropSchema(s) => format!("DROP SCHEMA {};", Ident(&s.name)),
+        // The version is pinned: without it the server installs its
+        // default, which need not be the one the schema files load.
         Change::CreateExtension(e) => format!(
-            "CREATE EXTENSION {} WITH SCHEMA {};",
+            "CREATE EXTENSION {} WITH SCHEMA {} VERSION {};",
             Ident(&e.name),
-            Ident(&e.schema)
+            Ident(&e.schema),
+            Literal(&e.version)
         ),
         Change::DropExtension(e) => format!("DROP EXTENSION {};", Ident(&e.name)),
         Change::UpdateExtension { name, version } => {

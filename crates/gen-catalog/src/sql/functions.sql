@@ -26,4 +26,9 @@ WHERE p.prokind IN ('f', 'p', 'w')
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend e
     WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+  -- A range type's constructors belong to the type, made and dropped with it.
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend i
+    WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i'
+      AND i.refclassid = 'pg_type'::regclass)
 ORDER BY n.nspname, p.proname, args
