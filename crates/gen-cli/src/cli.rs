@@ -103,9 +103,11 @@ pub struct AddArgs {
     pub allow_hazard: Vec<HazardKind>,
 
     /// Rename instead of drop and create, keeping the data (repeatable):
-    /// `table:public.customers=clients`, `column:public.users.mail=email`;
-    /// kinds: schema, table, column, view, materialized-view, index,
-    /// constraint, sequence.
+    /// `table:public.customers=clients`, `column:public.users.mail=email`,
+    /// `enum-value:public.status.canceled=cancelled`,
+    /// `function:public.total(integer)=order_total`; kinds: schema, table,
+    /// column, view, materialized-view, index, constraint, sequence, type,
+    /// domain, enum-value, function.
     #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = crate::rename::parse)]
     pub rename: Vec<Rename>,
 

@@ -9,7 +9,7 @@
 use std::fmt;
 
 use gen_diff::Action;
-use gen_model::{Catalog, Ident, ObjectId, QualifiedName};
+use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind};
 use gen_plan::{Plan, Step};
 
 use crate::error::UserError;
@@ -25,10 +25,14 @@ pub enum RenameKind {
     Index,
     Constraint,
     Sequence,
+    Type,
+    Domain,
+    EnumValue,
+    Function,
 }
 
 impl RenameKind {
-    const ALL: [(&'static str, RenameKind); 8] = [
+    const ALL: [(&'static str, RenameKind); 12] = [
         ("schema", RenameKind::Schema),
         ("table", RenameKind::Table),
         ("column", RenameKind::Column),
@@ -37,6 +41,10 @@ impl RenameKind {
         ("index", RenameKind::Index),
         ("constraint", RenameKind::Constraint),
         ("sequence", RenameKind::Sequence),
+        ("type", RenameKind::Type),
+        ("domain", RenameKind::Domain),
+        ("enum-value", RenameKind::EnumValue),
+        ("function", RenameKind::Function),
     ];
 
     fn name(self) -> &'static str {
@@ -50,7 +58,7 @@ impl RenameKind {
     fn parts(self) -> usize {
         match self {
             RenameKind::Schema => 1,
-            RenameKind::Column | RenameKind::Constraint => 3,
+            RenameKind::Column | RenameKind::Constraint | RenameKind::EnumValue => 3,
             _ => 2,
         }
     }
@@ -60,6 +68,8 @@ impl RenameKind {
             RenameKind::Schema => "schema:old_name=new_name",
             RenameKind::Column => "column:public.users.mail=email",
             RenameKind::Constraint => "constraint:public.users.users_mail_key=users_email_key",
+            RenameKind::EnumValue => "enum-value:public.status.canceled=cancelled",
+            RenameKind::Function => "function:public.total(integer, text)=order_total",
             _ => "table:public.customers=clients",
         }
     }
@@ -71,6 +81,8 @@ pub struct Rename {
     pub kind: RenameKind,
     /// Raw name parts of the old object, outermost first.
     pub old: Vec<String>,
+    /// A function's argument types, as given.
+    pub args: Option<String>,
     /// The new raw name of the last part.
     pub new: String,
 }
@@ -78,9 +90,13 @@ pub struct Rename {
 impl fmt::Display for Rename {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let old: Vec<String> = self.old.iter().map(|p| Ident(p).to_string()).collect();
+        let args = self
+            .args
+            .as_ref()
+            .map_or(String::new(), |a| format!("({a})"));
         write!(
             f,
-            "{}:{}={}",
+            "{}:{}{args}={}",
             self.kind.name(),
             old.join("."),
             Ident(&self.new)
@@ -100,8 +116,24 @@ pub fn parse(text: &str) -> Result<Rename, String> {
         .map(|(_, k)| *k)
         .ok_or_else(|| format!("unknown kind {kind:?}; one of: {}", kinds.join(", ")))?;
     let (old, new) = rest
-        .split_once('=')
+        .rsplit_once('=')
         .ok_or_else(|| format!("expected {}", kind.example()))?;
+    // A function is named with its argument types: `public.f(integer, text)`.
+    let (old, args) = match (kind, old.split_once('(')) {
+        (RenameKind::Function, Some((name, args))) => {
+            let args = args
+                .strip_suffix(')')
+                .ok_or_else(|| format!("expected {}", kind.example()))?;
+            (name, Some(args.trim().to_owned()))
+        }
+        (RenameKind::Function, None) => {
+            return Err(format!(
+                "name the function with its argument types: {}",
+                kind.example()
+            ));
+        }
+        _ => (old, None),
+    };
     let old = split_name(old)?;
     let new = split_name(new)?;
     if old.len() != kind.parts() || new.len() != 1 {
@@ -115,6 +147,7 @@ pub fn parse(text: &str) -> Result<Rename, String> {
     Ok(Rename {
         kind,
         old,
+        args,
         new: new.into_iter().next().unwrap_or_default(),
     })
 }
@@ -200,6 +233,19 @@ impl Rename {
                 rel(),
                 Ident(&from[2])
             ),
+            RenameKind::Type => format!("ALTER TYPE {} RENAME TO {to};", rel()),
+            RenameKind::Domain => format!("ALTER DOMAIN {} RENAME TO {to};", rel()),
+            RenameKind::EnumValue => format!(
+                "ALTER TYPE {} RENAME VALUE {} TO {};",
+                rel(),
+                Literal(&from[2]),
+                Literal(to.0)
+            ),
+            RenameKind::Function => format!(
+                "ALTER ROUTINE {}({}) RENAME TO {to};",
+                rel(),
+                self.args.as_deref().unwrap_or_default()
+            ),
         }
     }
 
@@ -235,6 +281,62 @@ impl Rename {
                 table: QualifiedName::new(self.old[0].clone(), self.old[1].clone()),
                 constraint: last,
             },
+            RenameKind::Type => ObjectId::Type {
+                name: self.qualified(&last),
+            },
+            RenameKind::Domain => ObjectId::Domain {
+                name: self.qualified(&last),
+            },
+            // The type holding the label; `has` looks for the label itself.
+            RenameKind::EnumValue => ObjectId::Type {
+                name: QualifiedName::new(self.old[0].clone(), self.old[1].clone()),
+            },
+            RenameKind::Function => ObjectId::Function {
+                name: self.qualified(&last),
+                args: self.args.clone().unwrap_or_default(),
+            },
+        }
+    }
+
+    /// The object under `label` as messages name it.
+    fn describe(&self, label: &str, before: bool) -> String {
+        match self.kind {
+            RenameKind::EnumValue => format!(
+                "label {} in enum {}",
+                Literal(label),
+                QualifiedName::new(self.old[0].clone(), self.old[1].clone())
+            ),
+            RenameKind::Function => format!(
+                "function {}",
+                QualifiedName::new(self.old[0].clone(), label)
+            ),
+            _ => self.id(before).to_string(),
+        }
+    }
+
+    /// Whether `catalog` holds the renamed object under `label` (its last
+    /// name part): functions are matched by name, whatever spelling of the
+    /// argument types was given; enum labels within their type.
+    fn has(&self, catalog: &Catalog, label: &str) -> bool {
+        match self.kind {
+            RenameKind::EnumValue => {
+                let name = QualifiedName::new(self.old[0].clone(), self.old[1].clone());
+                catalog.types.get(&name).is_some_and(|t| {
+                    matches!(&t.kind, TypeKind::Enum { values } if values.iter().any(|v| v == label))
+                })
+            }
+            RenameKind::Function => catalog
+                .functions
+                .keys()
+                .any(|(n, _)| n.schema == self.old[0] && n.name == label),
+            _ => {
+                let id = if label == self.new {
+                    self.id(false)
+                } else {
+                    self.id(true)
+                };
+                catalog.contains(&id)
+            }
         }
     }
 
@@ -248,19 +350,20 @@ impl Rename {
         from: &str,
         to: &str,
     ) -> Result<(), UserError> {
-        let target = self.id(false);
-        if !renamed.contains(&target) {
+        let (old_label, new_label) = (&self.old[self.old.len() - 1], &self.new);
+        if !self.has(renamed, new_label) {
             return Err(UserError::new(format!(
                 "--rename {self}: {from} has no {} to rename",
-                self.id(true)
+                self.describe(old_label, true)
             ))
             .hint("the old name must exist where the plan starts, as the kind given"));
         }
-        if !new.contains(&target) {
-            return Err(
-                UserError::new(format!("--rename {self}: {to} has no {target}"))
-                    .hint("the new name must exist in the schema files as the same kind of object"),
-            );
+        if !self.has(new, new_label) {
+            return Err(UserError::new(format!(
+                "--rename {self}: {to} has no {}",
+                self.describe(new_label, false)
+            ))
+            .hint("the new name must exist in the schema files as the same kind of object"));
         }
         Ok(())
     }

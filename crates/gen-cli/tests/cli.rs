@@ -635,10 +635,15 @@ fn sqitch_deploys_online_migrations() {
 
 const RENAME_OLD: &str = "CREATE SCHEMA legacy;
 CREATE SEQUENCE legacy.ticket_no;
+CREATE TYPE legacy.mood AS ENUM ('ok', 'meh');
+CREATE DOMAIN legacy.mail_text AS text CHECK (VALUE LIKE '%@%');
+CREATE FUNCTION legacy.shout(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(t) $$;
 CREATE TABLE legacy.customers (
     id bigint PRIMARY KEY,
     mail text NOT NULL CONSTRAINT customers_mail_check CHECK (mail LIKE '%@%'),
-    ticket bigint DEFAULT nextval('legacy.ticket_no')
+    ticket bigint DEFAULT nextval('legacy.ticket_no'),
+    mood legacy.mood DEFAULT 'meh',
+    backup legacy.mail_text
 );
 CREATE INDEX customers_mail_idx ON legacy.customers (mail);
 CREATE VIEW legacy.customer_mails AS SELECT id, mail FROM legacy.customers;
@@ -647,17 +652,22 @@ CREATE MATERIALIZED VIEW legacy.customer_count AS SELECT count(*) AS n FROM lega
 
 const RENAME_NEW: &str = "CREATE SCHEMA crm;
 CREATE SEQUENCE crm.ticket_number;
+CREATE TYPE crm.feeling AS ENUM ('ok', 'so-so');
+CREATE DOMAIN crm.email_text AS text CHECK (VALUE LIKE '%@%');
+CREATE FUNCTION crm.yell(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(t) $$;
 CREATE TABLE crm.clients (
     id bigint PRIMARY KEY,
     email text NOT NULL CONSTRAINT clients_email_check CHECK (email LIKE '%@%'),
-    ticket bigint DEFAULT nextval('crm.ticket_number')
+    ticket bigint DEFAULT nextval('crm.ticket_number'),
+    mood crm.feeling DEFAULT 'so-so',
+    backup crm.email_text
 );
 CREATE INDEX clients_email_idx ON crm.clients (email);
 CREATE VIEW crm.client_emails AS SELECT id, email FROM crm.clients;
 CREATE MATERIALIZED VIEW crm.client_count AS SELECT count(*) AS n FROM crm.clients;
 ";
 
-const RENAMES: [&str; 9] = [
+const RENAMES: [&str; 13] = [
     "schema:legacy=crm",
     "table:crm.customers=clients",
     "constraint:crm.clients.customers_pkey=clients_pkey",
@@ -667,6 +677,10 @@ const RENAMES: [&str; 9] = [
     "sequence:crm.ticket_no=ticket_number",
     "view:crm.customer_mails=client_emails",
     "materialized-view:crm.customer_count=client_count",
+    "type:crm.mood=feeling",
+    "enum-value:crm.feeling.meh=so-so",
+    "domain:crm.mail_text=email_text",
+    "function:crm.shout(text)=yell",
 ];
 
 /// Every rename kind keeps its data through a real sqitch deploy and
@@ -709,7 +723,7 @@ fn renames_keep_data() {
         let client = db.connect().await.expect("connect");
         client
             .batch_execute(
-                "INSERT INTO legacy.customers (id, mail) VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x');
+                "INSERT INTO legacy.customers (id, mail, backup) VALUES (1, 'a@x', 'a@y'), (2, 'b@x', 'b@y'), (3, 'c@x', 'c@y');
                  REFRESH MATERIALIZED VIEW legacy.customer_count;",
             )
             .await
@@ -734,6 +748,7 @@ fn renames_keep_data() {
         assert_eq!(count("SELECT count(*) FROM crm.client_emails").await, 3);
         assert_eq!(count("SELECT n FROM crm.client_count").await, 3);
         assert_eq!(count("SELECT max(ticket) FROM crm.clients").await, 3);
+        assert_eq!(count("SELECT count(*) FROM crm.clients WHERE mood = 'so-so' AND backup LIKE '%@y' AND crm.yell(email) LIKE '%@X'").await, 3);
         let url = format!(
             "postgres://postgres@/{}?host={}",
             db.name(),
@@ -1049,6 +1064,7 @@ fn bad_renames_are_trouble() {
         ("table:public.a=nope", "has no table public.nope"),
         ("table:public.v=w", "has no table public.v to rename"),
         ("column:public.a=b", "with 3 part(s)"),
+        ("function:public.f=g", "argument types"),
     ] {
         let o = run_gen(p, &["add", "second", "--rename", flag]);
         assert_exit(&o, 2);
