@@ -1042,6 +1042,57 @@ fn cached_check_never_hides_drift() {
     assert_eq!(check(&[]), (Some(0), false));
 }
 
+/// Trouble in the migrations directory is exit 2 with the place named,
+/// never confused with drift (exit 1).
+#[test]
+fn broken_migrations_are_trouble_not_drift() {
+    let dir = project();
+    let p = dir.path();
+    write(p, "schema/app.sql", "CREATE TABLE t (id int);\n");
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "--no-cache"];
+        all.extend(args);
+        run_gen(p, &all)
+    };
+
+    // A script that no longer replays: its file, line and the server's message.
+    let deploy = p.join("migrations/deploy/first.sql");
+    let original = std::fs::read_to_string(&deploy).expect("deploy");
+    std::fs::write(
+        &deploy,
+        original.replace("CREATE TABLE public.t", "CREATE TABLE public.missing.t"),
+    )
+    .expect("edit");
+    assert_exit(&run_gen(p, &["rehash"]), 0);
+    let o = check(&[]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("deploy/first.sql:"), "{}", stderr(&o));
+    std::fs::write(&deploy, &original).expect("restore");
+    assert_exit(&run_gen(p, &["rehash"]), 0);
+    assert_exit(&check(&[]), 0);
+
+    // A corrupt plan file.
+    let plan = p.join("migrations/sqitch.plan");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    std::fs::write(&plan, format!("{text}this is not a plan line @@@\n")).expect("corrupt");
+    let o = check(&[]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("sqitch.plan"), "{}", stderr(&o));
+    std::fs::write(&plan, &text).expect("restore");
+
+    // A corrupt sum file.
+    let sum = p.join("migrations/gen.sum");
+    std::fs::write(&sum, "garbage\n").expect("corrupt");
+    let o = check(&[]);
+    assert!(
+        matches!(o.status.code(), Some(1) | Some(2)),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("gen.sum"), "{}", stderr(&o));
+}
+
 #[test]
 fn bad_renames_are_trouble() {
     let dir = project();
