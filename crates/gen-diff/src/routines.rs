@@ -213,8 +213,30 @@ pub(crate) fn rebuild_default(
     ) else {
         return false;
     };
+    // A stored generated column cannot let go of its expression and take
+    // it back: it is dropped and added again, its values computed anew.
+    if o.generated.is_some() && n.generated.is_some() {
+        out.push(Change::DropColumn {
+            table: table.clone(),
+            column: o.clone(),
+        });
+        out.push(Change::AddColumn {
+            table: table.clone(),
+            column: n.clone(),
+        });
+        crate::comment(
+            ObjectId::Column {
+                table: table.clone(),
+                column: column.to_owned(),
+            },
+            None,
+            n.comment.as_ref(),
+            out,
+        );
+        return true;
+    }
     // Without a default in `new` the column's own DROP DEFAULT already lets
-    // go first; identities and generated columns are planned elsewhere.
+    // go first; identities are planned elsewhere.
     let plain = |c: &gen_model::Column| c.identity.is_none() && c.generated.is_none();
     if o.default.is_none() || n.default.is_none() || !plain(o) || !plain(n) {
         return false;
