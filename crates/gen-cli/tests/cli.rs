@@ -955,6 +955,17 @@ fn git_hook_refuses_a_commit_whose_schema_and_migrations_disagree() {
 fn pre_commit_framework_runs_the_gen_check_hook() {
     let dir = git_project();
     let p = dir.path();
+    // The hook repository: this project's hook definition, committed in a
+    // repository of its own (this checkout need not be a git repository).
+    let hooks = tempfile::tempdir().expect("hook repository");
+    std::fs::copy(
+        repo_root().join(".pre-commit-hooks.yaml"),
+        hooks.path().join(".pre-commit-hooks.yaml"),
+    )
+    .expect("copying .pre-commit-hooks.yaml");
+    assert_exit(&git(hooks.path(), &["init", "-q"]), 0);
+    assert_exit(&git(hooks.path(), &["add", "-A"]), 0);
+    assert_exit(&git(hooks.path(), &["commit", "-q", "-m", "hooks"]), 0);
     let home = tempfile::tempdir().expect("pre-commit home");
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_gen"))
         .parent()
@@ -969,7 +980,7 @@ fn pre_commit_framework_runs_the_gen_check_hook() {
         Command::new("pre-commit")
             .current_dir(p)
             .args(["try-repo"])
-            .arg(repo_root())
+            .arg(hooks.path())
             .args(["gen-check", "--all-files"])
             .env("PRE_COMMIT_HOME", home.path())
             .env("PATH", &path)
