@@ -109,8 +109,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             r.check(&old, &new, &from.describe(), &to.describe())?;
         }
         let settings = settings(config, args.online);
-        let mut plan = gen_plan::plan_with(&old, &new, settings.options())?;
-        rename::wrap(&args.rename, &mut plan, &mut gen_plan::Plan::default());
+        let (plan, revert) = scripts::plans(&old, &new, &settings, &args.rename)?;
         if plan.is_empty() {
             eprintln!(
                 "no changes: {} already matches {}; nothing written",
@@ -127,15 +126,9 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             return Ok(1);
         }
         suggest_renames(&old, &new);
-        ChangeScripts::generate(
-            &project,
-            &args.name,
-            &args.note,
-            &old,
-            &new,
-            &settings,
-            &args.rename,
-        )?
+        ChangeScripts::from_plans(
+            &project, &args.name, &args.note, &plan, &revert, &new, &settings,
+        )
     };
     let change = dir.add_change(NewChange {
         name: args.name.clone(),
@@ -182,10 +175,7 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
     for r in &args.rename {
         r.check(&old, &new, &from.describe(), &to.describe())?;
     }
-    let options = settings(config, args.online).options();
-    let mut plan = gen_plan::plan_with(&old, &new, options)?;
-    let mut revert = gen_plan::plan_with(&new, &old, options)?;
-    rename::wrap(&args.rename, &mut plan, &mut revert);
+    let (plan, revert) = scripts::plans(&old, &new, &settings(config, args.online), &args.rename)?;
     match args.format {
         Format::Sql => {
             let hazards = scripts::hazard_comments(&plan);

@@ -194,6 +194,11 @@ fn split_name(text: &str) -> Result<Vec<String>, String> {
 }
 
 impl Rename {
+    /// The relation or type a column, constraint or enum label belongs to.
+    fn parent(&self) -> QualifiedName {
+        QualifiedName::new(self.old[0].clone(), self.old[1].clone())
+    }
+
     fn qualified(&self, last: &str) -> QualifiedName {
         QualifiedName::new(self.old[0].clone(), last)
     }
@@ -274,11 +279,11 @@ impl Rename {
                 name: self.qualified(&last),
             },
             RenameKind::Column => ObjectId::Column {
-                table: QualifiedName::new(self.old[0].clone(), self.old[1].clone()),
+                table: self.parent(),
                 column: last,
             },
             RenameKind::Constraint => ObjectId::Constraint {
-                table: QualifiedName::new(self.old[0].clone(), self.old[1].clone()),
+                table: self.parent(),
                 constraint: last,
             },
             RenameKind::Type => ObjectId::Type {
@@ -289,7 +294,7 @@ impl Rename {
             },
             // The type holding the label; `has` looks for the label itself.
             RenameKind::EnumValue => ObjectId::Type {
-                name: QualifiedName::new(self.old[0].clone(), self.old[1].clone()),
+                name: self.parent(),
             },
             RenameKind::Function => ObjectId::Function {
                 name: self.qualified(&last),
@@ -301,11 +306,7 @@ impl Rename {
     /// The object under `label` as messages name it.
     fn describe(&self, label: &str, before: bool) -> String {
         match self.kind {
-            RenameKind::EnumValue => format!(
-                "label {} in enum {}",
-                Literal(label),
-                QualifiedName::new(self.old[0].clone(), self.old[1].clone())
-            ),
+            RenameKind::EnumValue => format!("label {} in enum {}", Literal(label), self.parent()),
             RenameKind::Function => format!(
                 "function {}",
                 QualifiedName::new(self.old[0].clone(), label)
@@ -320,7 +321,7 @@ impl Rename {
     fn has(&self, catalog: &Catalog, label: &str) -> bool {
         match self.kind {
             RenameKind::EnumValue => {
-                let name = QualifiedName::new(self.old[0].clone(), self.old[1].clone());
+                let name = self.parent();
                 catalog.types.get(&name).is_some_and(|t| {
                     matches!(&t.kind, TypeKind::Enum { values } if values.iter().any(|v| v == label))
                 })

@@ -115,6 +115,21 @@ pub fn change_script(header: &str, plan: &Plan, settings: &Settings) -> String {
     out
 }
 
+/// The deploy plan (old → new) and the revert plan (new → old) as
+/// `settings` write them, renames first in the deploy and last, reversed,
+/// in the revert.
+pub fn plans(
+    old: &Catalog,
+    new: &Catalog,
+    settings: &Settings,
+    renames: &[Rename],
+) -> anyhow::Result<(Plan, Plan)> {
+    let mut deploy = gen_plan::plan_with(old, new, settings.options())?;
+    let mut revert = gen_plan::plan_with(new, old, settings.options())?;
+    crate::rename::wrap(renames, &mut deploy, &mut revert);
+    Ok((deploy, revert))
+}
+
 /// The three scripts of a change.
 #[derive(Debug)]
 pub struct ChangeScripts {
@@ -133,9 +148,22 @@ impl ChangeScripts {
         settings: &Settings,
         renames: &[Rename],
     ) -> anyhow::Result<Self> {
-        let mut deploy = gen_plan::plan_with(old, new, settings.options())?;
-        let mut revert = gen_plan::plan_with(new, old, settings.options())?;
-        crate::rename::wrap(renames, &mut deploy, &mut revert);
+        let (deploy, revert) = plans(old, new, settings, renames)?;
+        Ok(Self::from_plans(
+            project, name, note, &deploy, &revert, new, settings,
+        ))
+    }
+
+    /// The scripts for plans already made (see [`plans`]).
+    pub fn from_plans(
+        project: &str,
+        name: &str,
+        note: &str,
+        deploy: &Plan,
+        revert: &Plan,
+        new: &Catalog,
+        settings: &Settings,
+    ) -> Self {
         let note_line = if note.is_empty() {
             String::new()
         } else {
@@ -150,19 +178,19 @@ impl ChangeScripts {
                 "\n-- This restores the structure the deploy removed, not the data it deleted.",
             );
         }
-        Ok(ChangeScripts {
+        ChangeScripts {
             deploy: change_script(
                 &format!("-- Deploy {project}:{name} to pg{note_line}"),
-                &deploy,
+                deploy,
                 settings,
             ),
-            revert: change_script(&revert_header, &revert, settings),
+            revert: change_script(&revert_header, revert, settings),
             verify: gen_plan::verify::script(
                 &format!("-- Verify {project}:{name} on pg"),
-                &deploy,
+                deploy,
                 new,
             ),
-        })
+        }
     }
 
     /// Blank scripts for a hand-written change.
