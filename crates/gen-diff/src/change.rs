@@ -433,8 +433,15 @@ pub enum Change {
         /// The name it is parked under.
         temp: String,
         /// Enum labels the new type no longer has: values holding them
-        /// cannot move over.
+        /// cannot move over. For a composite type, the attributes it no
+        /// longer has: their values are not moved.
         removed_values: Vec<String>,
+        /// Array columns, domains and composite types whose values of a
+        /// rebuilt composite type move through its text form, attribute by
+        /// position, while the attributes change name or order, or one
+        /// changes to a type without an assignment cast: such values fail
+        /// to convert or land in another attribute.
+        through_text: Vec<ObjectId>,
     },
     /// `DROP TYPE temp;` or `DROP DOMAIN temp;`: the last step of a rebuild.
     DropRetiredType {
@@ -523,7 +530,7 @@ pub enum ColumnAction {
 }
 
 /// How `ALTER COLUMN … TYPE` converts existing values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Conversion {
     /// An assignment cast exists: no `USING`, and the server's assignment
@@ -533,6 +540,41 @@ pub enum Conversion {
     Explicit,
     /// No cast at all: `USING c::text::new`, through the types' text forms.
     ViaText,
+    /// A column of a rebuilt composite type, moved attribute by attribute
+    /// by name: `USING CASE WHEN c IS NOT DISTINCT FROM NULL THEN NULL ELSE
+    /// ROW((c).a, (c).b::bigint, NULL)::new END`, one field per attribute
+    /// of the new type. A null stays null; a row of nulls stays a row.
+    Rows(Vec<RowField>),
+}
+
+/// One field of a [`Conversion::Rows`]: where an attribute of the new
+/// composite type takes its value from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowField {
+    /// The old attribute of the same name; `None` for a new attribute,
+    /// which starts out null.
+    pub source: Option<String>,
+    /// How the old attribute's value becomes the new one's.
+    pub cast: FieldCast,
+}
+
+/// How a [`RowField`] converts its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "cast", content = "type", rename_all = "snake_case")]
+pub enum FieldCast {
+    /// Same type: `(c).a`.
+    None,
+    /// `(c).a::type` with an assignment cast: what `ALTER COLUMN … TYPE`
+    /// would do to a column of the attribute's type.
+    Assignment(String),
+    /// `(c).a::type` with a cast the server only allows explicitly, which
+    /// fails or loses precision on values that do not fit.
+    Explicit(String),
+    /// `(c).a::text::type`: through the text forms, for types without a cast.
+    ViaText(String),
+    /// `(c).a::text::type` for an attribute whose type is itself rebuilt in
+    /// the same plan; that rebuild says what its values risk.
+    Rebuilt(String),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

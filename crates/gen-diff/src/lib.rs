@@ -16,7 +16,9 @@ mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use change::{Action, Change, ColumnAction, Conversion, EnumPosition, PrivilegeAction};
+pub use change::{
+    Action, Change, ColumnAction, Conversion, EnumPosition, FieldCast, PrivilegeAction, RowField,
+};
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
 
@@ -202,6 +204,15 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         // An enum may be used by columns, which a drop would take along.
         ObjectId::Type { name }
             if matches!(old.types[name].kind, gen_model::TypeKind::Enum { .. }) =>
+        {
+            types::rebuild(id, old, new, &mut BTreeSet::new(), out);
+            true
+        }
+        // So may a composite type, or a domain or composite type over it.
+        ObjectId::Type { name }
+            if matches!(old.types[name].kind, gen_model::TypeKind::Composite { .. })
+                && matches!(new.types[name].kind, gen_model::TypeKind::Composite { .. })
+                && types::stored(id, old) =>
         {
             types::rebuild(id, old, new, &mut BTreeSet::new(), out);
             true

@@ -191,7 +191,12 @@ fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
 /// Casts are looked up on both sides: a type an extension brings in exists
 /// only in the new catalog, and a type going away only in the old one.
 fn conversion(old: &Column, new: &Column, catalogs: [&Catalog; 2]) -> Conversion {
-    let (from, to) = (old.base_type.as_str(), new.base_type.as_str());
+    type_conversion(&old.base_type, &new.base_type, catalogs)
+}
+
+/// How values of type `from` become values of type `to` (see
+/// [`conversion`]), for a column or an attribute of a composite type.
+pub(crate) fn type_conversion(from: &str, to: &str, catalogs: [&Catalog; 2]) -> Conversion {
     if from == to || matches!(to, "text" | "character varying" | "character") {
         // Same type with other modifiers, or any type to a string type by
         // I/O conversion, which counts as an assignment cast.

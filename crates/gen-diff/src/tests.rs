@@ -679,7 +679,7 @@ fn conversion_follows_the_casts_of_either_catalog() {
                     action: ColumnAction::Type { conversion, .. },
                     ..
                 },
-            ] => *conversion,
+            ] => conversion.clone(),
             other => panic!("{other:?}"),
         }
     };

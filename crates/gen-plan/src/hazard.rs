@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use gen_diff::{Change, ColumnAction, Conversion};
+use gen_diff::{Change, ColumnAction, Conversion, FieldCast};
 use gen_model::{Catalog, ConstraintKind, Ident};
 use serde::Serialize;
 
@@ -204,7 +204,21 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             )];
             // The same type name on both sides is a rebuilt enum or domain,
             // whose own step says what its values lose.
-            if *conversion != Conversion::Assignment && from != to {
+            if let Conversion::Rows(fields) = conversion
+                && fields
+                    .iter()
+                    .any(|f| matches!(f.cast, FieldCast::Explicit(_) | FieldCast::ViaText(_)))
+            {
+                let cast: Vec<String> = fields
+                    .iter()
+                    .filter(|f| matches!(f.cast, FieldCast::Explicit(_) | FieldCast::ViaText(_)))
+                    .filter_map(|f| f.source.as_deref().map(|a| Ident(a).to_string()))
+                    .collect();
+                out.push(hazard(
+                    DeletesData,
+                    format!("moving {table}.{column} to the rebuilt {to} casts {} of every value, which fails or loses precision on values that do not fit", cast.join(", ")),
+                ));
+            } else if *conversion != Conversion::Assignment && from != to {
                 out.push(hazard(
                     DeletesData,
                     format!("converting {table}.{column} from {from} to {to} needs an explicit cast, which fails or loses precision on values that do not fit"),

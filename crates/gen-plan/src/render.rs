@@ -5,7 +5,7 @@ mod types;
 
 use std::fmt::Write as _;
 
-use gen_diff::{Change, ColumnAction, Conversion};
+use gen_diff::{Change, ColumnAction, Conversion, FieldCast, RowField};
 use gen_model::{Column, Ident, Identity, Literal, ObjectId, SequenceOptions, Table, View};
 
 /// The statement (or statements) for one change, each ending in `;`.
@@ -344,6 +344,33 @@ fn identity_clause(identity: &Identity, table: &str, column: &str) -> String {
     sql
 }
 
+/// `CASE WHEN c IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW((c).a, …)::to
+/// END`: a null composite value stays null, while `IS NULL` alone would
+/// also take a row of nulls for one.
+fn row_conversion(column: &str, fields: &[RowField], to: &str) -> String {
+    let c = Ident(column);
+    let values: Vec<String> = fields
+        .iter()
+        .map(|f| match &f.source {
+            None => "NULL".to_owned(),
+            Some(a) => {
+                let value = format!("({c}).{}", Ident(a));
+                match &f.cast {
+                    FieldCast::None => value,
+                    FieldCast::Assignment(t) | FieldCast::Explicit(t) => format!("{value}::{t}"),
+                    FieldCast::ViaText(t) | FieldCast::Rebuilt(t) => {
+                        format!("{value}::text::{t}")
+                    }
+                }
+            }
+        })
+        .collect();
+    format!(
+        "CASE WHEN {c} IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW({})::{to} END",
+        values.join(", ")
+    )
+}
+
 fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
     match action {
         ColumnAction::Type {
@@ -363,6 +390,10 @@ fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
                 }
                 Conversion::ViaText => {
                     write!(sql, " USING {}::text::{to}", Ident(column))
+                        .expect("writing to a String");
+                }
+                Conversion::Rows(fields) => {
+                    write!(sql, " USING {}", row_conversion(column, fields, to))
                         .expect("writing to a String");
                 }
             }

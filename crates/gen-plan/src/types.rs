@@ -15,6 +15,47 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     use HazardKind::*;
     match change {
         Change::RenameTypeAway {
+            id: id @ ObjectId::Type { name },
+            removed_values,
+            through_text,
+            ..
+        } if matches!(
+            old.types.get(name).map(|t| &t.kind),
+            Some(TypeKind::Composite { .. })
+        ) =>
+        {
+            let mut out = vec![hazard(
+                AccessExclusiveLock,
+                format!(
+                    "{id} is rebuilt: every column storing it is altered to the new one under an ACCESS EXCLUSIVE lock"
+                ),
+            )];
+            if !removed_values.is_empty() {
+                let names: Vec<String> = removed_values
+                    .iter()
+                    .map(|a| Ident(a).to_string())
+                    .collect();
+                out.push(hazard(
+                    DeletesData,
+                    format!(
+                        "{id} loses attribute {}: its values in stored rows are not moved to the new type",
+                        names.join(", ")
+                    ),
+                ));
+            }
+            if !through_text.is_empty() {
+                let users: Vec<String> = through_text.iter().map(ToString::to_string).collect();
+                out.push(hazard(
+                    DeletesData,
+                    format!(
+                        "{id} changes the names, order or types of its attributes, and its values in {} move through their text form attribute by position: values that do not fit fail to convert or land in another attribute",
+                        users.join(", ")
+                    ),
+                ));
+            }
+            out
+        }
+        Change::RenameTypeAway {
             id, removed_values, ..
         } if !removed_values.is_empty() => {
             let labels: Vec<String> = removed_values
