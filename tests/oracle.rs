@@ -291,6 +291,7 @@ async fn converge(
     gen_catalog::reconcile(b, &deployed, &mut target).await;
     empty_plan(&deployed, &target, "planning again after deploy")?;
     execute(a, &scripts.verify, "verify after deploy").await?;
+    rows_check(case, a, "after_deploy.sql").await?;
 
     run_script(sandbox, case, a_db, a, &scripts.revert, "revert").await?;
     let reverted_dump = dump(sandbox, a_db).await?;
@@ -308,7 +309,20 @@ async fn converge(
     let back = gen_plan::plan(&new, &old).map_err(|e| fail("planning the revert", e))?;
     let revert_verify = gen_plan::verify::script("-- verify revert", &back, &old);
     execute(a, &revert_verify, "verify after revert").await?;
+    rows_check(case, a, "after_revert.sql").await?;
     Ok(())
+}
+
+/// A fixture whose old.sql inserts rows may say what they must look like
+/// once the deploy (the revert) ran: `after_deploy.sql` (`after_revert.sql`)
+/// runs on the changed database and raises unless they came through.
+async fn rows_check(case: &Case, client: &Client, file: &str) -> Result<(), Failed> {
+    let path = case.dir.join(file);
+    if !path.is_file() {
+        return Ok(());
+    }
+    let sql = std::fs::read_to_string(&path).map_err(|e| fail(file, e))?;
+    execute(client, &sql, file).await
 }
 
 /// Runs a deploy or revert script: in one call, or for online mode through
