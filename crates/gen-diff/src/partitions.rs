@@ -97,7 +97,7 @@ fn kept(parent: &QualifiedName, o: &Table, n: &Table) -> bool {
 /// the table's own: `o` as its kept parents' changes leave it, and `n`
 /// without what those parents give it. A table with nothing to take away
 /// comes back as it is rather than copied (at 1000 tables, copying every
-/// table was a sixth of planning).
+/// table took about 15% of gen's CPU time in a diff).
 pub(crate) fn prepare<'a>(
     o: &'a Table,
     n: &'a Table,
