@@ -437,3 +437,37 @@ fn earlier_runs_do_not_change_what_later_runs_read() {
     assert_eq!(stdout(&warm), stdout(&fresh));
     assert!(stdout(&warm).contains("app_other"), "{}", stdout(&warm));
 }
+
+/// A role a schema file creates itself is gone after the run, as on a
+/// throwaway cluster: the next run's `CREATE ROLE` must not find it.
+#[tokio::test(flavor = "multi_thread")]
+async fn roles_created_by_schema_files_do_not_outlive_the_run() {
+    let env = Env::new();
+    let schema = "CREATE ROLE app_login LOGIN;\n\
+                  CREATE TABLE public.t (id int);\n\
+                  GRANT SELECT ON public.t TO app_login, app_reader;\n";
+    std::fs::write(env.dir.path().join("roles.sql"), schema).expect("write");
+    std::fs::write(env.dir.path().join("empty.sql"), "").expect("write");
+    for _ in 0..2 {
+        let o = env.run("600", &["diff", "--from", "empty.sql", "--to", "roles.sql"]);
+        assert_ok(&o);
+        assert!(
+            stdout(&o).contains("GRANT SELECT ON TABLE public.t TO app_login"),
+            "{}",
+            stdout(&o)
+        );
+    }
+    let client = env.client().await;
+    let roles: Vec<String> = client
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname LIKE 'app\\_%' ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("listing roles")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // The role gen created for the GRANT stays for later runs.
+    assert_eq!(roles, ["app_reader"]);
+}

@@ -135,6 +135,8 @@ struct Inner {
     server_version: String,
     server_version_num: u32,
     state: Mutex<Scratch>,
+    /// Warm server: the roles that existed when this run began.
+    roles_at_start: Vec<String>,
 }
 
 enum Server {
@@ -228,6 +230,7 @@ impl Sandbox {
                 server_version: String::new(),
                 server_version_num: 0,
                 state: Mutex::new(Scratch::default()),
+                roles_at_start: Vec::new(),
             }),
         };
         let (version, version_num) = {
@@ -251,9 +254,25 @@ impl Sandbox {
                 u32::try_from(num).unwrap_or_default(),
             )
         };
+        let roles_at_start = {
+            let inner = sandbox.inner()?;
+            if matches!(inner.server, Server::Warm(_)) {
+                inner
+                    .admin
+                    .query("SELECT rolname::text FROM pg_roles", &[])
+                    .await
+                    .map_err(|e| query_error("listing roles", e))?
+                    .iter()
+                    .map(|row| row.get(0))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        };
         if let Some(inner) = sandbox.inner.as_mut() {
             inner.server_version = version;
             inner.server_version_num = version_num;
+            inner.roles_at_start = roles_at_start;
         }
         Ok(sandbox)
     }
@@ -407,6 +426,7 @@ impl Sandbox {
             admin_config,
             server_version_num,
             state,
+            roles_at_start: inner_roles_at_start,
             ..
         } = inner;
         let scratch = state.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -420,12 +440,19 @@ impl Sandbox {
                     .unwrap_or_default()
             }
             Server::Warm(mut server) => {
+                let problems = drop_statement_roles(
+                    &admin,
+                    &inner_roles_at_start,
+                    &scratch,
+                    server_version_num,
+                )
+                .await;
                 drop(admin);
                 // The watcher drops the scratch databases once this process
                 // has exited: off the critical path, and certain to happen
                 // even if it is killed.
                 server.release();
-                Vec::new()
+                problems
             }
             Server::Url => {
                 let problems = cleanup_existing(&admin, &scratch, server_version_num).await;
@@ -538,8 +565,11 @@ async fn create_missing_roles(
         .collect();
     let mut created = Vec::new();
     for role in names.iter().filter(|r| !existing.contains(**r)) {
+        let quoted = quote_ident(role);
         client
-            .batch_execute(&format!("CREATE ROLE {} NOLOGIN", quote_ident(role)))
+            .batch_execute(&format!(
+                "CREATE ROLE {quoted} NOLOGIN; COMMENT ON ROLE {quoted} IS '{ROLE_COMMENT}'"
+            ))
             .await
             .map_err(|e| query_error(format!("creating role {role}"), e))?;
         created.push((*role).to_owned());
@@ -549,6 +579,44 @@ async fn create_missing_roles(
         .await
         .map_err(|e| query_error("creating roles", e))?;
     Ok(created)
+}
+
+/// What marks a role gen created because schema files mention it, as
+/// opposed to one a schema file's own `CREATE ROLE` made.
+const ROLE_COMMENT: &str = "created by gen for schema files";
+
+/// Warm server: drops the roles this run's statements created (`CREATE
+/// ROLE` in a schema file), so that the next run's same statement does not
+/// find them, as it would not on a throwaway cluster. The run's databases
+/// hold privileges granted to them, so those go first, here rather than
+/// in the watcher. Roles gen created for schema files are kept: other runs
+/// may be using them.
+async fn drop_statement_roles(
+    client: &Client,
+    at_start: &[String],
+    scratch: &Scratch,
+    version_num: u32,
+) -> Vec<String> {
+    let rows = match client
+        .query(
+            "SELECT rolname::text FROM pg_roles r \
+             WHERE NOT (rolname = ANY($1)) AND NOT starts_with(rolname, 'pg_') \
+               AND shobj_description(r.oid, 'pg_authid') IS DISTINCT FROM $2",
+            &[&at_start, &ROLE_COMMENT],
+        )
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return vec![format!("listing roles: {}", PgError::from(e))],
+    };
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let made = Scratch {
+        databases: scratch.databases.clone(),
+        roles: rows.iter().map(|row| row.get(0)).collect(),
+    };
+    cleanup_existing(client, &made, version_num).await
 }
 
 /// The advisory lock key that serialises role creation: "genroles" in ASCII,
@@ -731,7 +799,7 @@ pub(crate) fn scratch_name(label: &str) -> String {
 
 /// A random number without a dependency: std seeds every `RandomState`
 /// from the operating system's randomness.
-fn random_u32() -> u32 {
+pub(crate) fn random_u32() -> u32 {
     use std::hash::{BuildHasher as _, Hasher as _};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u128(

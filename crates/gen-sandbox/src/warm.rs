@@ -156,15 +156,27 @@ fn private_dir(path: &Path, owner: Option<Owner>) -> Result<(), SandboxError> {
             source,
         }
     };
-    match fs::DirBuilder::new().mode(0o700).create(path) {
-        Ok(()) => {
-            if let Some(owner) = owner {
-                std::os::unix::fs::lchown(path, Some(owner.uid), Some(owner.gid))
-                    .map_err(io_err("handing over to the postgres user"))?;
-            }
+    if fs::symlink_metadata(path).is_err() {
+        // Made under a private name, handed over, then renamed into place:
+        // a concurrent run must never see it before it has its final owner.
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("dir");
+        let tmp = path.with_file_name(format!(
+            ".{name}.{}.{:08x}",
+            std::process::id(),
+            crate::random_u32()
+        ));
+        fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&tmp)
+            .map_err(io_err("creating"))?;
+        if let Some(owner) = owner {
+            std::os::unix::fs::lchown(&tmp, Some(owner.uid), Some(owner.gid))
+                .map_err(io_err("handing over to the postgres user"))?;
         }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(io_err("creating")(e)),
+        // Another run's directory may have won the race: then it is used.
+        if fs::rename(&tmp, path).is_err() {
+            let _ = fs::remove_dir(&tmp);
+        }
     }
     let meta = fs::symlink_metadata(path).map_err(io_err("reading"))?;
     // As root the server user owns the tree, so that it can reach its
