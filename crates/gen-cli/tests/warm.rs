@@ -471,3 +471,28 @@ async fn roles_created_by_schema_files_do_not_outlive_the_run() {
     // The role gen created for the GRANT stays for later runs.
     assert_eq!(roles, ["app_reader"]);
 }
+
+/// The idle period also comes from `--sandbox-idle` and from `[sandbox]
+/// idle` in gen.toml; the flag wins over the file.
+#[test]
+fn idle_comes_from_the_flag_and_from_gen_toml() {
+    let env = Env::new();
+    let args = ["diff", "--from", "old.sql", "--to", "new.sql"];
+    std::fs::write(env.dir.path().join("gen.toml"), "[sandbox]\nidle = 0\n").expect("write");
+    let mut cmd = env.cmd("600");
+    cmd.env_remove("GEN_SANDBOX_IDLE").args(args);
+    assert_ok(&output_within(&mut cmd, Duration::from_secs(120)));
+    assert!(
+        std::fs::read_dir(&env.base)
+            .expect("read base")
+            .next()
+            .is_none(),
+        "idle = 0 in gen.toml made a warm server"
+    );
+    let mut cmd = env.cmd("600");
+    cmd.env_remove("GEN_SANDBOX_IDLE")
+        .args(["--sandbox-idle", "600"])
+        .args(args);
+    assert_ok(&output_within(&mut cmd, Duration::from_secs(120)));
+    assert!(env.status_pid().is_some(), "--sandbox-idle 600 kept no server");
+}
