@@ -45,6 +45,12 @@ pub struct Global {
     #[arg(long, global = true, env = "GEN_DOCKER_IMAGE", value_name = "IMAGE")]
     pub docker_image: Option<String>,
 
+    /// Seconds the local sandbox's server stays up without a run, for the
+    /// next run to reuse (default 600; also `[sandbox] idle` in gen.toml).
+    /// 0: a throwaway cluster per run, stopped at its end.
+    #[arg(long, global = true, env = "GEN_SANDBOX_IDLE", value_name = "SECONDS")]
+    pub sandbox_idle: Option<u64>,
+
     /// Compare and plan owners (`ALTER … OWNER TO`). Off by default: who
     /// owns a new object depends on who runs the migration. Also
     /// `[plan] owners = true` in gen.toml.
@@ -75,6 +81,24 @@ pub enum Command {
     /// Rewrite migrations/gen.sum from the scripts as they are now, after a
     /// deliberate edit or after merging two branches that both added changes.
     Rehash,
+    /// Show or stop the local sandbox's warm server.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// List this user's warm servers and whether they run.
+    Status,
+    /// Stop this user's warm servers, once runs in progress have finished.
+    Stop,
+    /// Run a warm server until it has been idle long enough (started by gen
+    /// itself, detached).
+    #[command(hide = true)]
+    Watch {
+        #[arg(num_args = 2, value_name = "DIR")]
+        args: Vec<std::ffi::OsString>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,9 @@ use gen_migrations::{MigrationDir, NewChange, Planner};
 use serde_json::json;
 
 use crate::cache;
-use crate::cli::{AddArgs, Against, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs};
+use crate::cli::{
+    AddArgs, Against, CheckArgs, CheckFormat, DiffArgs, Format, InitArgs, SandboxCommand,
+};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::load::{self, Src};
@@ -390,4 +392,43 @@ fn object_diffs(
             }
         })
         .collect()
+}
+
+/// `gen sandbox status|stop` (the hidden `watch` is run from `main`).
+pub fn sandbox(command: &SandboxCommand) -> anyhow::Result<i32> {
+    match command {
+        SandboxCommand::Status => {
+            let servers = gen_sandbox::warm_status();
+            if servers.iter().all(|s| s.pid.is_none()) {
+                println!("no warm server running");
+            }
+            for server in servers.iter().filter(|s| s.pid.is_some()) {
+                let pid = server.pid.unwrap_or_default();
+                let left = server
+                    .since_used
+                    .map(|since| server.idle.saturating_sub(since).as_secs());
+                match left {
+                    Some(left) => println!(
+                        "running: pid {pid}, {} (stops after {left}s more without a run)",
+                        server.dir.display()
+                    ),
+                    None => println!("running: pid {pid}, {}", server.dir.display()),
+                }
+            }
+            Ok(0)
+        }
+        SandboxCommand::Stop => {
+            let stopped = gen_sandbox::stop_warm()?;
+            if stopped.is_empty() {
+                println!("no warm server running");
+            }
+            for (dir, pid) in stopped {
+                println!("stopped: pid {pid}, {}", dir.display());
+            }
+            Ok(0)
+        }
+        SandboxCommand::Watch { .. } => Err(anyhow::anyhow!(
+            "the watcher runs before the async runtime starts"
+        )),
+    }
 }

@@ -63,7 +63,12 @@ struct SandboxSection {
     pg_bin: Option<PathBuf>,
     url: Option<String>,
     image: Option<String>,
+    /// Seconds the local server stays up without a run; 0 for a throwaway.
+    idle: Option<u64>,
 }
+
+/// How long the local sandbox's server waits for the next run by default.
+pub const DEFAULT_IDLE_SECS: u64 = 600;
 
 /// Settings resolved from flags, `gen.toml` and defaults.
 #[derive(Debug)]
@@ -140,7 +145,16 @@ impl Config {
             (None, Some(_)) => SandboxKind::Url,
             (None, None) => file.sandbox.backend.unwrap_or(SandboxKind::Local),
         };
+        let idle = global
+            .sandbox_idle
+            .or(file.sandbox.idle)
+            .unwrap_or(DEFAULT_IDLE_SECS);
         let backend = match kind {
+            SandboxKind::Local if idle > 0 => Backend::Warm {
+                pg_bin: global.pg_bin.clone().or(file.sandbox.pg_bin.map(rel)),
+                idle: std::time::Duration::from_secs(idle),
+                watcher: watcher_command()?,
+            },
             SandboxKind::Local => Backend::Local {
                 pg_bin: global.pg_bin.clone().or(file.sandbox.pg_bin.map(rel)),
             },
@@ -190,6 +204,13 @@ impl Config {
             owners: global.owners || file.plan.owners.unwrap_or(false),
         })
     }
+}
+
+/// How the warm server's watcher is started: this very binary, with a
+/// hidden subcommand.
+fn watcher_command() -> anyhow::Result<Vec<std::ffi::OsString>> {
+    let exe = std::env::current_exe().context("finding gen's own executable")?;
+    Ok(vec![exe.into(), "sandbox".into(), "watch".into()])
 }
 
 /// Joins without turning `./x` into an absolute path, so messages say `schema/a.sql`.

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use gen_cli::cli::{Cli, Command};
+use gen_cli::cli::{Cli, Command, SandboxCommand};
 use gen_cli::config::Config;
 use gen_cli::{commands, error};
 
@@ -15,6 +15,17 @@ const INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The warm server's watcher runs a small runtime of its own, on this
+    // thread, which must live as long as the server does.
+    if let Command::Sandbox(SandboxCommand::Watch { args }) = &cli.command {
+        return match gen_sandbox::watch(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                error::report(&e.into());
+                ExitCode::from(TROUBLE)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -47,6 +58,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     let code = match &cli.command {
         Command::Init(args) => commands::init(args)?,
+        Command::Sandbox(command) => commands::sandbox(command)?,
         command => {
             let config = Config::load(&cli.global)?;
             match command {
@@ -54,7 +66,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 Command::Diff(args) => commands::diff(&config, args).await?,
                 Command::Check(args) => commands::check(&config, args).await?,
                 Command::Rehash => commands::rehash(&config)?,
-                Command::Init(_) => unreachable!("handled above"),
+                Command::Init(_) | Command::Sandbox(_) => unreachable!("handled above"),
             }
         }
     };

@@ -150,6 +150,15 @@ pub enum SandboxError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// A directory for the warm server exists but is not private to this user.
+    #[error("refusing to use {}: {reason}", .path.display())]
+    UnsafeDirectory {
+        /// The directory.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
     /// Stopping the server or removing its files failed during shutdown.
     #[error("cleaning up the sandbox: {}", .problems.join("; "))]
     Cleanup {
@@ -177,6 +186,9 @@ impl SandboxError {
             ),
             Self::Connect { .. } => Some(
                 "check that the server is running and that host, port, user and password are right",
+            ),
+            Self::UnsafeDirectory { .. } => Some(
+                "remove it if nothing of yours is in it, or set GEN_SANDBOX_IDLE=0 for a throwaway cluster",
             ),
             Self::DockerUnavailable { .. } => {
                 Some("start Docker or use the local backend (the default)")

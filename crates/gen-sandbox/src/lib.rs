@@ -9,6 +9,9 @@
 //! * [`Backend::Local`] (the default) copies a cached `initdb` template into
 //!   tmpfs and runs `postgres` as a child process on a private Unix socket.
 //!   As root it runs the server as the `postgres` system user.
+//! * [`Backend::Warm`] is the local backend kept running between runs: one
+//!   server per user and installation, found again by the next run, stopped
+//!   by a detached watcher after an idle period (see [`watch`]).
 //! * [`Backend::Url`] uses an existing server and creates uniquely named
 //!   scratch databases on it, dropped again at the end.
 //! * [`Backend::Docker`] starts a container through testcontainers.
@@ -42,6 +45,7 @@ mod conninfo;
 mod docker;
 mod error;
 mod local;
+mod warm;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -55,6 +59,7 @@ use tokio_postgres::{Client, Config, NoTls};
 
 pub use conninfo::redact;
 pub use error::{PgError, SandboxError};
+pub use warm::{WarmStatus, status as warm_status, stop_all as stop_warm, watch};
 
 /// How long cleanup of an existing server may take when it runs from `Drop`.
 const DROP_CLEANUP_TIMEOUT: Duration = Duration::from_secs(15);
@@ -67,6 +72,19 @@ pub enum Backend {
         /// The directory holding `initdb` and `postgres` (`--pg-bin`); found
         /// automatically when `None`.
         pg_bin: Option<PathBuf>,
+    },
+    /// The local backend's server kept running for the next run: scratch
+    /// databases with unique names are made on it (or claimed ready-made)
+    /// and dropped once the run's process has ended. A watcher process
+    /// stops the server after `idle` without a run.
+    Warm {
+        /// As for [`Backend::Local`].
+        pg_bin: Option<PathBuf>,
+        /// How long the server stays up without a run.
+        idle: Duration,
+        /// The program and arguments that run [`watch`]; the server
+        /// directory and the bin directory are appended.
+        watcher: Vec<std::ffi::OsString>,
     },
     /// An existing server; scratch databases are created on it and dropped
     /// afterwards. Needs a role allowed to create databases (and roles, if
@@ -92,6 +110,11 @@ impl fmt::Debug for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Local { pg_bin } => f.debug_struct("Local").field("pg_bin", pg_bin).finish(),
+            Self::Warm { pg_bin, idle, .. } => f
+                .debug_struct("Warm")
+                .field("pg_bin", pg_bin)
+                .field("idle", idle)
+                .finish(),
             Self::Url { url } => f.debug_struct("Url").field("url", &redact(url)).finish(),
             Self::Docker { image } => f.debug_struct("Docker").field("image", image).finish(),
         }
@@ -112,10 +135,13 @@ struct Inner {
     server_version: String,
     server_version_num: u32,
     state: Mutex<Scratch>,
+    /// Warm server: the roles that existed when this run began.
+    roles_at_start: Vec<String>,
 }
 
 enum Server {
     Local(local::LocalServer),
+    Warm(warm::WarmServer),
     Url,
     Docker(Box<docker::Container>),
 }
@@ -133,6 +159,7 @@ impl fmt::Debug for Sandbox {
         if let Some(inner) = &self.inner {
             let kind = match &inner.server {
                 Server::Local(_) => "local",
+                Server::Warm(_) => "warm",
                 Server::Url => "url",
                 Server::Docker(_) => "docker",
             };
@@ -150,7 +177,9 @@ impl fmt::Debug for Sandbox {
 /// when the local binaries cannot be found.
 pub fn fingerprint(backend: &Backend) -> Option<String> {
     match backend {
-        Backend::Local { pg_bin } => {
+        // The same binaries with the same settings: a snapshot read on
+        // either is valid for the other.
+        Backend::Local { pg_bin } | Backend::Warm { pg_bin, .. } => {
             local::binaries_fingerprint(pg_bin.as_deref()).map(|f| format!("local {f}"))
         }
         Backend::Docker { image } => Some(format!(
@@ -168,6 +197,19 @@ impl Sandbox {
             Backend::Local { pg_bin } => {
                 let (server, config, client) = local::LocalServer::start(pg_bin.clone()).await?;
                 (Server::Local(server), config, client)
+            }
+            Backend::Warm {
+                pg_bin,
+                idle,
+                watcher,
+            } => {
+                let options = warm::Options {
+                    pg_bin: pg_bin.clone(),
+                    idle: *idle,
+                    watcher: watcher.clone(),
+                };
+                let (server, config, client) = warm::attach(&options).await?;
+                (Server::Warm(server), config, client)
             }
             Backend::Url { url } => {
                 let config = conninfo::parse(url)?;
@@ -188,6 +230,7 @@ impl Sandbox {
                 server_version: String::new(),
                 server_version_num: 0,
                 state: Mutex::new(Scratch::default()),
+                roles_at_start: Vec::new(),
             }),
         };
         let (version, version_num) = {
@@ -211,9 +254,25 @@ impl Sandbox {
                 u32::try_from(num).unwrap_or_default(),
             )
         };
+        let roles_at_start = {
+            let inner = sandbox.inner()?;
+            if matches!(inner.server, Server::Warm(_)) {
+                inner
+                    .admin
+                    .query("SELECT rolname::text FROM pg_roles", &[])
+                    .await
+                    .map_err(|e| query_error("listing roles", e))?
+                    .iter()
+                    .map(|row| row.get(0))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        };
         if let Some(inner) = sandbox.inner.as_mut() {
             inner.server_version = version;
             inner.server_version_num = version_num;
+            inner.roles_at_start = roles_at_start;
         }
         Ok(sandbox)
     }
@@ -235,25 +294,24 @@ impl Sandbox {
         // Recorded before it exists: if this future is dropped half-way the
         // database may still appear, and cleanup uses IF EXISTS anyway.
         lock(&inner.state).databases.insert(name.clone());
-        let mut sql = format!(
-            "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
-            quote_ident(&name)
-        );
-        if inner.server_version_num >= 150_000 {
-            sql.push_str(" LOCALE_PROVIDER libc");
-            // Copying files is about twice as fast as WAL-logging the
-            // template, but it forces checkpoints: fine on our own throwaway
-            // server, rude on someone else's.
-            if !matches!(inner.server, Server::Url) {
-                sql.push_str(" STRATEGY FILE_COPY");
-            }
+        let mut config = inner.admin_config.clone();
+        config.dbname(&name);
+        // The warm server's watcher keeps empty databases made exactly as
+        // below ready: renaming one is far cheaper than creating one.
+        if matches!(inner.server, Server::Warm(_))
+            && warm::claim(&inner.admin, &name).await.is_some()
+        {
+            return Ok(Database { name, config });
         }
+        // Copying files is about twice as fast as WAL-logging the template,
+        // but it forces checkpoints: fine on our own server, rude on
+        // someone else's.
+        let file_copy = !matches!(inner.server, Server::Url);
+        let sql = create_database_sql(&name, inner.server_version_num, file_copy);
         if let Err(e) = inner.admin.batch_execute(&sql).await {
             lock(&inner.state).databases.remove(&name);
             return Err(query_error(format!("creating database {name}"), e));
         }
-        let mut config = inner.admin_config.clone();
-        config.dbname(&name);
         Ok(Database { name, config })
     }
 
@@ -287,31 +345,12 @@ impl Sandbox {
             return Ok(());
         }
         let names: Vec<&str> = wanted.iter().copied().collect();
-        let existing: BTreeSet<String> = inner
-            .admin
-            .query(
-                "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
-                &[&names],
-            )
-            .await
-            .map_err(|e| query_error("looking up roles", e))?
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
-        for role in names.into_iter().filter(|r| !existing.contains(*r)) {
-            match inner
-                .admin
-                .batch_execute(&format!("CREATE ROLE {} NOLOGIN", quote_ident(role)))
-                .await
-            {
-                Ok(()) => {
-                    lock(&inner.state).roles.insert(role.to_owned());
-                }
-                // Another run on the same server made it first: theirs to drop.
-                Err(e) if e.code() == Some(&SqlState::DUPLICATE_OBJECT) => {}
-                Err(e) => return Err(query_error(format!("creating role {role}"), e)),
-            }
+        let result = create_missing_roles(&inner.admin, &names).await;
+        if result.is_err() {
+            let _ = inner.admin.batch_execute("ROLLBACK").await;
         }
+        let created = result?;
+        lock(&inner.state).roles.extend(created);
         Ok(())
     }
 
@@ -334,14 +373,17 @@ impl Sandbox {
     pub fn bin_dir(&self) -> Option<&Path> {
         match &self.inner.as_ref()?.server {
             Server::Local(server) => Some(server.bin_dir()),
+            Server::Warm(server) => Some(server.bin_dir()),
             _ => None,
         }
     }
 
-    /// Local backend: the cluster's data directory (removed at cleanup).
+    /// Local backend: the cluster's data directory (removed at cleanup, or
+    /// when the warm server stops).
     pub fn data_dir(&self) -> Option<&Path> {
         match &self.inner.as_ref()?.server {
             Server::Local(server) => Some(server.data_dir()),
+            Server::Warm(server) => Some(server.data_dir()),
             _ => None,
         }
     }
@@ -350,6 +392,7 @@ impl Sandbox {
     pub fn server_pid(&self) -> Option<u32> {
         match &self.inner.as_ref()?.server {
             Server::Local(server) => Some(server.pid()),
+            Server::Warm(server) => Some(server.pid()),
             _ => None,
         }
     }
@@ -383,6 +426,7 @@ impl Sandbox {
             admin_config,
             server_version_num,
             state,
+            roles_at_start: inner_roles_at_start,
             ..
         } = inner;
         let scratch = state.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -394,6 +438,21 @@ impl Sandbox {
                     .unwrap_or_else(|e| Err(vec![format!("stopping postgres: {e}")]))
                     .err()
                     .unwrap_or_default()
+            }
+            Server::Warm(mut server) => {
+                let problems = drop_statement_roles(
+                    &admin,
+                    &inner_roles_at_start,
+                    &scratch,
+                    server_version_num,
+                )
+                .await;
+                drop(admin);
+                // The watcher drops the scratch databases once this process
+                // has exited: off the critical path, and certain to happen
+                // even if it is killed.
+                server.release();
+                problems
             }
             Server::Url => {
                 let problems = cleanup_existing(&admin, &scratch, server_version_num).await;
@@ -434,6 +493,8 @@ impl Drop for Sandbox {
         match server {
             // Its own Drop stops the server and removes the files.
             Server::Local(server) => drop(server),
+            // Releases the lock; the watcher drops the databases.
+            Server::Warm(server) => drop(server),
             Server::Url => {
                 let scratch = state.into_inner().unwrap_or_else(|e| e.into_inner());
                 if scratch.databases.is_empty() && scratch.roles.is_empty() {
@@ -475,6 +536,108 @@ impl Drop for Sandbox {
             }
         }
     }
+}
+
+/// Runs on a shared server (the warm one, or a URL's) may create the same
+/// roles at the same moment, and concurrent CREATE ROLEs of one name fail
+/// with a unique violation or "tuple concurrently updated" rather than
+/// "already exists". A transaction-scoped advisory lock serialises them;
+/// each run looks again once it holds the lock. Returns the roles made.
+async fn create_missing_roles(
+    client: &Client,
+    names: &[&str],
+) -> Result<Vec<String>, SandboxError> {
+    client
+        .batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({ROLES_LOCK_KEY})"
+        ))
+        .await
+        .map_err(|e| query_error("waiting for other runs creating roles", e))?;
+    let existing: BTreeSet<String> = client
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
+            &[&names],
+        )
+        .await
+        .map_err(|e| query_error("looking up roles", e))?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let mut created = Vec::new();
+    for role in names.iter().filter(|r| !existing.contains(**r)) {
+        let quoted = quote_ident(role);
+        client
+            .batch_execute(&format!(
+                "CREATE ROLE {quoted} NOLOGIN; COMMENT ON ROLE {quoted} IS '{ROLE_COMMENT}'"
+            ))
+            .await
+            .map_err(|e| query_error(format!("creating role {role}"), e))?;
+        created.push((*role).to_owned());
+    }
+    client
+        .batch_execute("COMMIT")
+        .await
+        .map_err(|e| query_error("creating roles", e))?;
+    Ok(created)
+}
+
+/// What marks a role gen created because schema files mention it, as
+/// opposed to one a schema file's own `CREATE ROLE` made.
+const ROLE_COMMENT: &str = "created by gen for schema files";
+
+/// Warm server: drops the roles this run's statements created (`CREATE
+/// ROLE` in a schema file), so that the next run's same statement does not
+/// find them, as it would not on a throwaway cluster. The run's databases
+/// hold privileges granted to them, so those go first, here rather than
+/// in the watcher. Roles gen created for schema files are kept: other runs
+/// may be using them.
+async fn drop_statement_roles(
+    client: &Client,
+    at_start: &[String],
+    scratch: &Scratch,
+    version_num: u32,
+) -> Vec<String> {
+    let rows = match client
+        .query(
+            "SELECT rolname::text FROM pg_roles r \
+             WHERE NOT (rolname = ANY($1)) AND NOT starts_with(rolname, 'pg_') \
+               AND shobj_description(r.oid, 'pg_authid') IS DISTINCT FROM $2",
+            &[&at_start, &ROLE_COMMENT],
+        )
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return vec![format!("listing roles: {}", PgError::from(e))],
+    };
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let made = Scratch {
+        databases: scratch.databases.clone(),
+        roles: rows.iter().map(|row| row.get(0)).collect(),
+    };
+    cleanup_existing(client, &made, version_num).await
+}
+
+/// The advisory lock key that serialises role creation: "genroles" in ASCII,
+/// unlikely to collide with keys an application on a URL server uses.
+const ROLES_LOCK_KEY: i64 = 0x6765_6e72_6f6c_6573;
+
+/// `CREATE DATABASE` for a scratch database: from `template0` with UTF8 and
+/// the C locale, so both sides of a comparison start identical whatever the
+/// server's defaults.
+pub(crate) fn create_database_sql(name: &str, version_num: u32, file_copy: bool) -> String {
+    let mut sql = format!(
+        "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
+        quote_ident(name)
+    );
+    if version_num >= 150_000 {
+        sql.push_str(" LOCALE_PROVIDER libc");
+        if file_copy {
+            sql.push_str(" STRATEGY FILE_COPY");
+        }
+    }
+    sql
 }
 
 /// Drops scratch databases, then the roles this run created (a role cannot
@@ -613,7 +776,7 @@ fn lock(state: &Mutex<Scratch>) -> std::sync::MutexGuard<'_, Scratch> {
 /// `gen_scratch_<label>_<pid>_<n>_<random>`: unique across processes and
 /// runs sharing one server, and recognisable if something is ever left
 /// behind.
-fn scratch_name(label: &str) -> String {
+pub(crate) fn scratch_name(label: &str) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let label: String = label
@@ -636,7 +799,7 @@ fn scratch_name(label: &str) -> String {
 
 /// A random number without a dependency: std seeds every `RandomState`
 /// from the operating system's randomness.
-fn random_u32() -> u32 {
+pub(crate) fn random_u32() -> u32 {
     use std::hash::{BuildHasher as _, Hasher as _};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u128(
@@ -671,7 +834,7 @@ fn validate_role_name(role: &str) -> Result<(), SandboxError> {
 
 /// Quotes an identifier the way `quote_ident()` does when quoting is needed;
 /// always quoting is simpler and equally valid.
-fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

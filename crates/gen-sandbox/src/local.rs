@@ -20,12 +20,12 @@ use tokio_postgres::{Client, Config, NoTls};
 use crate::error::SandboxError;
 
 /// How long the server gets to accept its first connection.
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long an immediate shutdown may take before the server is killed.
-const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// The socket file name depends on the port even without TCP; the socket
 /// directory is private, so the default port never collides.
-const PORT: u16 = 5432;
+pub(crate) const PORT: u16 = 5432;
 /// Name prefix of per-run directories, also used to find stale ones.
 const RUN_PREFIX: &str = "gen-sandbox-";
 /// File in a run directory holding the pid of the gen process that owns it.
@@ -34,8 +34,8 @@ const OWNER_FILE: &str = "gen.pid";
 /// The user the server runs as when gen runs as root.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Owner {
-    uid: u32,
-    gid: u32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
 }
 
 /// A located PostgreSQL installation.
@@ -87,7 +87,7 @@ pub(crate) fn binaries_fingerprint(explicit: Option<&Path>) -> Option<String> {
     Some(format!("{} {} {modified}", dir.display(), meta.len()))
 }
 
-fn search_binaries() -> Result<PathBuf, SandboxError> {
+pub(crate) fn search_binaries() -> Result<PathBuf, SandboxError> {
     let mut looked_in = Vec::new();
 
     if let Some(path) = std::env::var_os("PATH") {
@@ -155,11 +155,11 @@ fn version_key(name: &str) -> Option<Vec<u32>> {
     name.split('.').map(|part| part.parse().ok()).collect()
 }
 
-fn has_server(dir: &Path) -> bool {
+pub(crate) fn has_server(dir: &Path) -> bool {
     is_executable(&dir.join("initdb")) && is_executable(&dir.join("postgres"))
 }
 
-fn is_executable(path: &Path) -> bool {
+pub(crate) fn is_executable(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
@@ -223,7 +223,7 @@ pub(crate) fn run_base() -> PathBuf {
 /// Names what `ensure_template` makes beyond the server version: the initdb
 /// options that shape the files. Change it with those options, or templates
 /// made by an earlier gen (with 16 MB WAL segments, say) are reused forever.
-const TEMPLATE_LAYOUT: &str = "w1";
+pub(crate) const TEMPLATE_LAYOUT: &str = "w1";
 
 /// `<cache>/gen/pg<version>-<layout>-template`.
 pub(crate) fn template_path(cache_root: &Path, version: &str) -> PathBuf {
@@ -369,7 +369,7 @@ fn is_runtime_file(name: &OsStr) -> bool {
 }
 
 /// Gives a whole tree to the server user.
-fn chown_tree(path: &Path, owner: Owner) -> Result<(), SandboxError> {
+pub(crate) fn chown_tree(path: &Path, owner: Owner) -> Result<(), SandboxError> {
     fn walk(path: &Path, owner: Owner) -> io::Result<()> {
         std::os::unix::fs::lchown(path, Some(owner.uid), Some(owner.gid))?;
         if fs::symlink_metadata(path)?.is_dir() {
@@ -415,7 +415,7 @@ fn sweep_stale_runs(base: &Path) {
 
 /// Whether a process runs. A zombie counts as gone: an orphaned server that
 /// already exited may wait a while for an init that is slow to reap it.
-fn pid_alive(pid: i32) -> bool {
+pub(crate) fn pid_alive(pid: i32) -> bool {
     if pid <= 0
         || matches!(
             kill(Pid::from_raw(pid), None),
@@ -436,7 +436,7 @@ fn pid_alive(pid: i32) -> bool {
     }
 }
 
-fn server_alive(data: &Path) -> bool {
+pub(crate) fn server_alive(data: &Path) -> bool {
     fs::read_to_string(data.join("postmaster.pid"))
         .ok()
         .and_then(|s| s.lines().next().and_then(|l| l.trim().parse::<i32>().ok()))
@@ -682,36 +682,7 @@ fn spawn_postgres(prepared: Prepared) -> Result<LocalServer, SandboxError> {
     let program = bins.dir.join("postgres");
     let mut cmd = Command::new(&program);
     cmd.arg("-D").arg(&data_dir);
-    for setting in [
-        "listen_addresses=".to_owned(),
-        format!("unix_socket_directories={}", socket_dir.display()),
-        format!("port={PORT}"),
-        // A throwaway cluster needs no durability.
-        "fsync=off".to_owned(),
-        "synchronous_commit=off".to_owned(),
-        "full_page_writes=off".to_owned(),
-        "shared_buffers=32MB".to_owned(),
-        "max_connections=50".to_owned(),
-        // Schema files load as one transaction, which holds a lock on every
-        // relation it creates (about 15 per table with its indexes, TOAST
-        // table and identity sequence) until it commits, and both sides load
-        // at once. The default lock table (64 per connection slot) runs out
-        // of shared memory at about 1000 tables; this holds about 2400
-        // tables a side, for 27 MB more shared memory and some 8 ms more
-        // startup.
-        "max_locks_per_transaction=1024".to_owned(),
-        "autovacuum=off".to_owned(),
-        "jit=off".to_owned(),
-        // Dynamic shared memory as files in the data directory instead of
-        // /dev/shm segments: even a server killed with SIGKILL then leaves
-        // nothing outside the directory we remove.
-        "dynamic_shared_memory_type=mmap".to_owned(),
-        // Rendered defaults (timestamptz literals, dates) and messages must
-        // not depend on the machine.
-        "TimeZone=UTC".to_owned(),
-        "DateStyle=ISO, MDY".to_owned(),
-        "lc_messages=C".to_owned(),
-    ] {
+    for setting in server_settings(&socket_dir) {
         cmd.arg("-c").arg(setting);
     }
     cmd.current_dir(run_dir.path())
@@ -763,12 +734,47 @@ fn spawn_postgres(prepared: Prepared) -> Result<LocalServer, SandboxError> {
     })
 }
 
+/// The settings every sandbox server runs with, the warm one included, so
+/// that what a run loads and reads cannot depend on which kind it got.
+pub(crate) fn server_settings(socket_dir: &Path) -> Vec<String> {
+    vec![
+        "listen_addresses=".to_owned(),
+        format!("unix_socket_directories={}", socket_dir.display()),
+        format!("port={PORT}"),
+        // A throwaway cluster needs no durability.
+        "fsync=off".to_owned(),
+        "synchronous_commit=off".to_owned(),
+        "full_page_writes=off".to_owned(),
+        "shared_buffers=32MB".to_owned(),
+        "max_connections=50".to_owned(),
+        // Schema files load as one transaction, which holds a lock on every
+        // relation it creates (about 15 per table with its indexes, TOAST
+        // table and identity sequence) until it commits, and both sides load
+        // at once. The default lock table (64 per connection slot) runs out
+        // of shared memory at about 1000 tables; this holds about 2400
+        // tables a side, for 27 MB more shared memory and some 8 ms more
+        // startup.
+        "max_locks_per_transaction=1024".to_owned(),
+        "autovacuum=off".to_owned(),
+        "jit=off".to_owned(),
+        // Dynamic shared memory as files in the data directory instead of
+        // /dev/shm segments: even a server killed with SIGKILL then leaves
+        // nothing outside the directory we remove.
+        "dynamic_shared_memory_type=mmap".to_owned(),
+        // Rendered defaults (timestamptz literals, dates) and messages must
+        // not depend on the machine.
+        "TimeZone=UTC".to_owned(),
+        "DateStyle=ISO, MDY".to_owned(),
+        "lc_messages=C".to_owned(),
+    ]
+}
+
 /// Arranges for the server to get SIGQUIT (immediate shutdown, which also
 /// ends its backends and frees shared memory) if the thread that started it
 /// dies, so even a SIGKILLed gen leaves no server running.
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
-fn set_parent_death_signal(cmd: &mut Command) {
+pub(crate) fn set_parent_death_signal(cmd: &mut Command) {
     // SAFETY: the closure runs in the forked child before exec, where only
     // async-signal-safe operations are allowed. It makes a single prctl(2)
     // system call and touches no locks or allocations. std runs it after the
@@ -780,12 +786,12 @@ fn set_parent_death_signal(cmd: &mut Command) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn set_parent_death_signal(_cmd: &mut Command) {}
+pub(crate) fn set_parent_death_signal(_cmd: &mut Command) {}
 
 /// SIGQUIT asks the postmaster for an immediate shutdown: it kills its
 /// backends and exits without a checkpoint, which is all a throwaway cluster
 /// needs.
-fn stop_child(child: &mut Child) -> io::Result<ExitStatus> {
+pub(crate) fn stop_child(child: &mut Child) -> io::Result<ExitStatus> {
     if let Some(status) = child.try_wait()? {
         return Ok(status);
     }
@@ -805,7 +811,7 @@ fn stop_child(child: &mut Child) -> io::Result<ExitStatus> {
     child.wait()
 }
 
-fn log_tail(path: &Path) -> String {
+pub(crate) fn log_tail(path: &Path) -> String {
     let Ok(mut file) = File::open(path) else {
         return String::new();
     };
