@@ -82,6 +82,37 @@ pub struct InitArgs {
     /// Project name written to sqitch.plan (default: the directory's name).
     #[arg(long)]
     pub project: Option<String>,
+
+    /// Adopt an existing database: write schema/ with one file per object,
+    /// a first change that creates it all, and record that change as
+    /// deployed there. The database is only read until everything else has
+    /// been written. The URL is never printed.
+    #[arg(long, value_name = "URL")]
+    pub from_db: Option<String>,
+
+    /// Name of the first change, with --from-db.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "baseline",
+        requires = "from_db"
+    )]
+    pub change: String,
+
+    /// Note for the first change's plan entry, with --from-db.
+    #[arg(
+        short = 'n',
+        long = "note",
+        default_value = "the schema as it was when gen was adopted",
+        requires = "from_db"
+    )]
+    pub note: String,
+
+    /// Leave objects gen does not model out of the schema files (repeatable),
+    /// written to gen.toml's `[ignore] objects`: "KIND NAME" as gen's errors
+    /// name them, * matches anything. With --from-db.
+    #[arg(long = "ignore", value_name = "PATTERN", requires = "from_db")]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 use gen_cli::cli::{Cli, Command};
 use gen_cli::config::Config;
-use gen_cli::{commands, error};
+use gen_cli::{baseline, commands, error};
 
 /// Exit code for trouble: bad input, bad SQL, an unreachable database.
 const TROUBLE: u8 = 2;
@@ -46,7 +46,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     let code = match &cli.command {
-        Command::Init(args) => commands::init(args)?,
+        Command::Init(args) if args.from_db.is_none() => commands::init(args)?,
+        Command::Init(args) => {
+            let config = Config::load(&cli.global)?;
+            let url = args.from_db.as_deref().expect("matched above");
+            baseline::run(&config, args, url).await?
+        }
         command => {
             let config = Config::load(&cli.global)?;
             match command {
