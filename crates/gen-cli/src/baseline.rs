@@ -15,7 +15,7 @@ use anyhow::Context as _;
 use gen_catalog::Ignore;
 use gen_migrations::{MigrationDir, NewChange, Planner};
 
-use crate::cli::InitArgs;
+use crate::cli::{Global, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::layout;
@@ -26,7 +26,7 @@ use crate::scripts::{self, ChangeScripts};
 const SCHEMA_DIR: &str = "schema";
 const MIGRATIONS_DIR: &str = "migrations";
 
-pub async fn run(config: &Config, args: &InitArgs, url: &str) -> anyhow::Result<i32> {
+pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<i32> {
     // Everything that can be refused without a database is refused first.
     for taken in [CONFIG_FILE, SCHEMA_DIR, MIGRATIONS_DIR] {
         if std::fs::symlink_metadata(taken).is_ok() {
@@ -35,6 +35,9 @@ pub async fn run(config: &Config, args: &InitArgs, url: &str) -> anyhow::Result<
                 .into());
         }
     }
+    // Settings come from the flags and the environment (or a gen.toml in
+    // a parent directory): the sandbox to check the files in, owners.
+    let config = &Config::load(global)?;
     let project = crate::commands::project_name(args)?;
     gen_migrations::validate_name("change", &args.change)?;
     let planner = Planner::from_env()?;

@@ -48,9 +48,8 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     let code = match &cli.command {
         Command::Init(args) if args.from_db.is_none() => commands::init(args)?,
         Command::Init(args) => {
-            let config = Config::load(&cli.global)?;
             let url = args.from_db.as_deref().expect("matched above");
-            baseline::run(&config, args, url).await?
+            baseline::run(&cli.global, args, url).await?
         }
         command => {
             let config = Config::load(&cli.global)?;
