@@ -587,6 +587,24 @@ fn verify_flag_reverts_a_change_whose_verify_fails() {
         let o = run_gen(p, &["verify", "--db", &url]);
         assert_exit(&o, 1);
         assert!(text(&o).contains("wrong .. not ok"), "{}", text(&o));
+        assert!(
+            text(&o).contains("migrations/verify/wrong.sql:2:8"),
+            "{}",
+            text(&o)
+        );
+        // A deployed change the plan no longer has is reported too.
+        let plan_path = p.join("migrations/sqitch.plan");
+        let plan = std::fs::read_to_string(&plan_path).expect("plan");
+        let kept: Vec<&str> = plan.lines().filter(|l| !l.starts_with("wrong ")).collect();
+        std::fs::write(&plan_path, kept.join("\n") + "\n").expect("plan");
+        let o = run_gen(p, &["verify", "--db", &url]);
+        assert_exit(&o, 1);
+        assert!(text(&o).contains("appschema .. ok"), "{}", text(&o));
+        assert!(
+            text(&o).contains("wrong .. not ok: deployed"),
+            "{}",
+            text(&o)
+        );
     });
 }
 
@@ -730,7 +748,21 @@ fn status_require_answers_yes_no_or_trouble() {
             2,
         );
 
-        // Tag the plan, deploy, and require the tag.
+        // --db from the environment, as a container passes it.
+        let o = gen_cmd(p)
+            .env("GEN_DB", &url)
+            .args(["status", "--require", "items"])
+            .output()
+            .expect("gen");
+        assert_exit(&o, 0);
+
+        // Tag a change in the middle, then the plan's end, deploy, and
+        // require the tags.
+        assert_exit(&run_gen(p, &["tag", "@v1.1", "--change", "items"]), 0);
+        assert_exit(
+            &run_gen(p, &["status", "--db", &url, "--require", "@v1.1"]),
+            0,
+        );
         let o = run_gen(p, &["tag", "@v1.2", "-n", "Release 1.2."]);
         assert_exit(&o, 0);
         let plan = std::fs::read_to_string(p.join("migrations/sqitch.plan")).expect("plan");
@@ -790,5 +822,58 @@ fn revert_without_a_terminal_needs_yes() {
         assert_exit(&o, 2);
         assert!(text(&o).contains("pass -y"), "{}", text(&o));
         assert_eq!(deployed_names(&client).await, ["appschema"]);
+    });
+}
+
+/// What `gen add --online` writes deploys with gen, converges on the schema
+/// files, reverts with gen and deploys again with sqitch.
+#[test]
+fn generated_online_migration_deploys_and_reverts() {
+    require_sqitch();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    assert_exit(&run_gen(p, &["init", "--project", "shop"]), 0);
+    let write = |text: &str| std::fs::write(p.join("schema/app.sql"), text).expect("schema");
+    write(
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total int);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "tables"]), 0);
+    write(
+        "CREATE TABLE customer (id bigint PRIMARY KEY, email text NOT NULL);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customer (id), total int CHECK (total >= 0));\nCREATE INDEX orders_customer_id ON orders (customer_id);\n",
+    );
+    assert_exit(&run_gen(p, &["add", "online", "--online"]), 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/online.sql")).expect("deploy");
+    assert!(deploy.contains("CREATE INDEX CONCURRENTLY"), "{deploy}");
+    with_db(async |db, client, url| {
+        let o = run_gen(p, &["deploy", "--db", &url, "--dry-run"]);
+        assert!(
+            text(&o).contains("+ online (migrations/deploy/online.sql, not transactional)"),
+            "{}",
+            text(&o)
+        );
+        assert_exit(&run_gen(p, &["deploy", "--db", &url, "--verify"]), 0);
+        assert_exit(
+            &run_gen(
+                p,
+                &["diff", "--from", &url, "--to", "schema", "--exit-code"],
+            ),
+            0,
+        );
+        client
+            .batch_execute("INSERT INTO public.customer VALUES (1, 'a@example.com'); INSERT INTO public.orders VALUES (1, 1, 10);")
+            .await
+            .expect("rows fit the new constraints");
+        sqitch(p, db, &["verify"]);
+        assert_exit(
+            &run_gen(p, &["revert", "--db", &url, "-y", "--to", "tables"]),
+            0,
+        );
+        assert_exit(&run_gen(p, &["verify", "--db", &url]), 0);
+        sqitch(p, db, &["deploy"]);
+        assert_exit(&run_gen(p, &["verify", "--db", &url]), 0);
+        assert_exit(
+            &run_gen(p, &["status", "--db", &url, "--require", "online"]),
+            0,
+        );
     });
 }
