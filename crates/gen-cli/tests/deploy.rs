@@ -252,6 +252,7 @@ fn gen_and_sqitch_take_turns_on_one_database() {
         );
         sqitch(p, db, &["verify"]);
         sqitch(p, db, &["deploy"]);
+        let by_sqitch = recorded(&client, "prices").await;
         let o = run_gen(p, &["status", "--db", &url]);
         assert_exit(&o, 0);
         assert!(text(&o).contains("up to date"), "{}", text(&o));
@@ -281,6 +282,20 @@ fn gen_and_sqitch_take_turns_on_one_database() {
                 "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'app')"
             )
             .await
+        );
+        // A tag deployed by sqitch, as gen shows it.
+        sqitch(p, db, &["deploy", "--to", "@v1"]);
+        let o = run_gen(p, &["status", "--db", &url, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(json["deployed"][1]["tags"][0], "@v1", "{json}");
+        assert_eq!(
+            json["deployed"][1]["committer"],
+            "Sqitch User <sqitch@example.com>"
+        );
+        assert_eq!(json["pending"][0], "prices");
+        assert_exit(
+            &run_gen(p, &["status", "--db", &url, "--require", "@v1"]),
+            0,
         );
         assert_exit(&run_gen(p, &["deploy", "--db", &url]), 0);
         sqitch(p, db, &["verify"]);
@@ -320,7 +335,26 @@ fn gen_and_sqitch_take_turns_on_one_database() {
             one::<i64>(&client, "SELECT count(*) FROM app.items").await,
             1
         );
+        // gen records the change exactly as sqitch did: id, script hash,
+        // planner, note and resolved dependencies.
+        assert_eq!(recorded(&client, "prices").await, by_sqitch);
     });
+}
+
+/// Everything the registry holds about a change except who deployed it and when.
+async fn recorded(client: &Client, change: &str) -> String {
+    client
+        .query_one(
+            "SELECT concat_ws(' | ', c.change_id, c.script_hash, c.project, c.note, c.planner_name,
+                    c.planner_email, c.planned_at,
+                    (SELECT string_agg(type || ' ' || dependency || ' ' || coalesce(dependency_id, '-'), ', ' ORDER BY dependency)
+                       FROM sqitch.dependencies d WHERE d.change_id = c.change_id))
+               FROM sqitch.changes c WHERE c.change = $1",
+            &[&change],
+        )
+        .await
+        .expect("registry row")
+        .get(0)
 }
 
 #[test]
@@ -388,6 +422,61 @@ fn concurrent_deploys_apply_each_change_once() {
         for child in children {
             let o = child.wait_with_output().expect("gen");
             assert_exit(&o, 0);
+        }
+        assert_eq!(
+            deployed_names(&client).await,
+            ["appschema", "items", "prices"]
+        );
+        assert_eq!(
+            one::<i64>(&client, "SELECT count(*) FROM app.items").await,
+            1
+        );
+    });
+}
+
+#[test]
+fn gen_and_sqitch_deploying_at_once_wait_for_each_other() {
+    require_sqitch();
+    let dir = project(&[&SCHEMA, &ITEMS, &PRICES], None);
+    let p = dir.path();
+    with_db(async |db, client, url| {
+        let conninfo = db.conninfo();
+        let host = conninfo
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix("host="))
+            .expect("socket directory")
+            .trim_matches('\'')
+            .to_owned();
+        let sqitch_run = Command::new("sqitch")
+            .arg("--chdir")
+            .arg(p.join("migrations"))
+            .args([
+                "deploy",
+                &format!("db:pg://postgres@/{}?host={host}", db.name()),
+            ])
+            .env("SQITCH_USER_CONFIG", "/dev/null")
+            .env("SQITCH_SYSTEM_CONFIG", "/dev/null")
+            .env("SQITCH_FULLNAME", "Sqitch User")
+            .env("SQITCH_EMAIL", "sqitch@example.com")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn sqitch");
+        let gens: Vec<_> = (0..2)
+            .map(|_| {
+                gen_cmd(p)
+                    .args(["deploy", "--db", &url])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn gen")
+            })
+            .collect();
+        let o = sqitch_run.wait_with_output().expect("sqitch");
+        assert!(o.status.success(), "{}", text(&o));
+        for child in gens {
+            assert_exit(&child.wait_with_output().expect("gen"), 0);
         }
         assert_eq!(
             deployed_names(&client).await,
