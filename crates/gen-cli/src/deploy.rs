@@ -272,6 +272,7 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
     if args.dry_run {
         if registry.exists().await? {
             registry.check_release().await?;
+            registry.check_project(plan).await?;
         }
         let deployed = check_deployed(plan, &registry.deployed(&plan.project).await?)?;
         let pending = &scripts[deployed.min(end)..];
@@ -486,6 +487,7 @@ pub async fn revert(config: &Config, args: &RevertArgs) -> anyhow::Result<i32> {
     let registry = Registry::new(&client);
     if registry.exists().await? {
         registry.check_release().await?;
+        registry.check_project(plan).await?;
     }
     let deployed = check_deployed(plan, &registry.deployed(&plan.project).await?)?;
     if deployed <= keep {
@@ -596,6 +598,7 @@ pub async fn verify(config: &Config, args: &VerifyArgs) -> anyhow::Result<i32> {
     let registry = Registry::new(&client);
     if registry.exists().await? {
         registry.check_release().await?;
+        registry.check_project(plan).await?;
     }
     let deployed = registry.deployed(&plan.project).await?;
     let mut failed = 0;
@@ -652,6 +655,7 @@ pub async fn status(config: &Config, args: &StatusArgs) -> anyhow::Result<i32> {
     let registry = Registry::new(&client);
     if registry.exists().await? {
         registry.check_release().await?;
+        registry.check_project(plan).await?;
     }
     let deployed = registry.deployed(&plan.project).await?;
     let count = check_deployed(plan, &deployed)?;

@@ -634,13 +634,20 @@ fn bad_input_is_trouble_and_changes_nothing() {
             .await
             .expect("other project");
         let registered = fingerprint(&client).await;
-        let o = run_gen(p, &["deploy", "--db", &url]);
-        assert_exit(&o, 2);
-        assert!(
-            text(&o).contains("registered in the database with URI https://example.com/other"),
-            "{}",
-            text(&o)
-        );
+        for args in [
+            &["deploy", "--db", &url][..],
+            &["deploy", "--db", &url, "--dry-run"],
+            &["status", "--db", &url, "--require", "appschema"],
+            &["revert", "--db", &url, "-y"],
+        ] {
+            let o = run_gen(p, args);
+            assert_exit(&o, 2);
+            assert!(
+                text(&o).contains("registered in the database with URI https://example.com/other"),
+                "{args:?}: {}",
+                text(&o)
+            );
+        }
         assert_eq!(fingerprint(&client).await, registered);
     });
 }

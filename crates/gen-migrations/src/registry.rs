@@ -116,10 +116,17 @@ pub fn planned_changes(dir: &MigrationDir) -> Result<Vec<PlannedChange<'_>>, Mig
 }
 
 /// Finds `target` in the plan: `change`, `@tag` or `change@tag` (the change
-/// itself; a tag stands for the change it tags). `None` when the plan has
-/// no such change or tag.
+/// itself; a tag stands for the change it tags), or Sqitch's `@ROOT` and
+/// `@HEAD`. `None` when the plan has no such change or tag.
 pub fn find_target(plan: &Plan, target: &str) -> Option<usize> {
     let target = target.trim();
+    let count = plan.changes().count();
+    // Sqitch's symbolic tags: the first and the last change.
+    match target {
+        "@ROOT" | "ROOT" => return (count > 0).then_some(0),
+        "@HEAD" | "HEAD" => return count.checked_sub(1),
+        _ => {}
+    }
     let (name, tag) = match target.split_once('@') {
         Some((name, tag)) => (name, Some(tag)),
         None => (target, None),
@@ -299,7 +306,35 @@ impl<'c> Registry<'c> {
         plan: &Plan,
         committer: &Committer,
     ) -> Result<(), MigrationError> {
-        let action = "registering the project in the sqitch registry";
+        if self.check_project(plan).await? {
+            return Ok(());
+        }
+        self.run(
+            "registering the project in the sqitch registry",
+            self.client.execute(
+                "INSERT INTO sqitch.projects (project, uri, creator_name, creator_email, created_at) \
+                 VALUES ($1, $2, $3, $4, clock_timestamp())",
+                &[
+                    &plan.project,
+                    &plan.uri.as_deref(),
+                    &committer.name,
+                    &committer.email,
+                ],
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the plan's project is registered, refusing (as
+    /// [`Registry::register_project`] does) a registration under another
+    /// URI or a URI registered for another project. Reads only; `false`
+    /// without a registry.
+    pub async fn check_project(&self, plan: &Plan) -> Result<bool, MigrationError> {
+        if !self.exists().await? {
+            return Ok(false);
+        }
+        let action = "reading the projects of the sqitch registry";
         let uri = plan.uri.as_deref();
         let rows = self
             .run(
@@ -319,7 +354,7 @@ impl<'c> Registry<'c> {
                     planned: uri.map(str::to_owned),
                 });
             }
-            return Ok(());
+            return Ok(true);
         }
         if let Some(uri) = uri {
             let rows = self
@@ -339,16 +374,7 @@ impl<'c> Registry<'c> {
                 });
             }
         }
-        self.run(
-            action,
-            self.client.execute(
-                "INSERT INTO sqitch.projects (project, uri, creator_name, creator_email, created_at) \
-                 VALUES ($1, $2, $3, $4, clock_timestamp())",
-                &[&plan.project, &uri, &committer.name, &committer.email],
-            ),
-        )
-        .await?;
-        Ok(())
+        Ok(false)
     }
 
     /// The changes of `project` the registry records, oldest first. Empty
@@ -759,6 +785,11 @@ c 2026-01-02T03:04:05Z Jane <jane@example.com>\n\
         assert_eq!(find_target(&plan, "c@v1"), None);
         assert_eq!(find_target(&plan, "@v3"), None);
         assert_eq!(find_target(&plan, "d"), None);
+        assert_eq!(find_target(&plan, "@ROOT"), Some(0));
+        assert_eq!(find_target(&plan, "@HEAD"), Some(2));
+        let empty = Plan::new("shop", None);
+        assert_eq!(find_target(&empty, "@HEAD"), None);
+        assert_eq!(find_target(&empty, "@ROOT"), None);
     }
 
     fn deployed(name: &str, id: &str) -> DeployedChange {
