@@ -6,14 +6,15 @@
 //! into the sandbox and must read back as exactly the live catalog, and
 //! only then are `gen.toml`, `schema/` and `migrations/` (with a first
 //! change that creates everything) moved into place. Recording that change
-//! as deployed in the database comes last.
+//! as deployed in the database's sqitch registry comes last, and is the
+//! only write to the database.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use gen_catalog::Ignore;
-use gen_migrations::{MigrationDir, NewChange, Planner};
+use gen_migrations::{Committer, MigrationDir, NewChange, Planner};
 
 use crate::cli::{Global, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
@@ -41,6 +42,7 @@ pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<
     let project = crate::commands::project_name(args)?;
     gen_migrations::validate_name("change", &args.change)?;
     let planner = Planner::from_env()?;
+    let committer = Committer::from_env_in(Path::new("."))?;
     let ignore = Ignore::new(args.ignore.iter().cloned()).map_err(|e| {
         UserError::new(format!("--ignore: {e}")).hint(
             "patterns name objects as gen's errors do: kind, a space, the name; * matches anything",
@@ -109,8 +111,9 @@ pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<
         files.len(),
         args.change
     );
+    record(url, &args.change, &committer).await?;
     eprintln!(
-        "the database was read, not changed: change {} is not yet recorded as deployed there",
+        "recorded {} as deployed in the database's sqitch registry; `gen status --db URL` shows it, and `gen deploy` starts after it",
         args.change
     );
     Ok(0)
@@ -157,6 +160,30 @@ async fn self_check(
     ))
     .hint("nothing was written and the database is unchanged; leave the objects out with --ignore \"KIND NAME\" and manage them by hand")
     .into())
+}
+
+/// Records the first change as deployed, without running it: the last
+/// step, and the only one that writes to the database.
+async fn record(url: &str, change: &str, committer: &Committer) -> anyhow::Result<()> {
+    let redo = || {
+        format!(
+            "the files are written and the database is unchanged; record the change with `gen deploy --db URL --log-only --to {change}` once the database is reachable"
+        )
+    };
+    let dir = MigrationDir::open(Path::new(MIGRATIONS_DIR))?;
+    let recorded = async {
+        let client = gen_sandbox::connect_url(url).await?;
+        gen_migrations::record_deployed(&client, &dir, Some(change), committer).await?;
+        anyhow::Ok(())
+    }
+    .await;
+    recorded.map_err(|e| {
+        let user = UserError::new(format!(
+            "recording {change} as deployed in the database: {e:#}"
+        ))
+        .hint(redo());
+        user.into()
+    })
 }
 
 /// Renames the staged `gen.toml`, `schema/` and `migrations/` into the

@@ -113,20 +113,46 @@ async fn has_registry(client: &Client) -> bool {
         .get(0)
 }
 
-fn psql_file(db: &Database, file: &Path) {
-    let o = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d"])
-        .arg(db.conninfo())
-        .arg("-f")
-        .arg(file)
+fn require_sqitch() {
+    assert!(
+        Command::new("sqitch")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "sqitch is not installed: run scripts/install-deps (Debian package sqitch, libdbd-pg-perl)"
+    );
+}
+
+/// A sqitch target for a scratch database of the local sandbox.
+fn sqitch_target(db: &Database) -> String {
+    let conninfo = db.conninfo();
+    let host = conninfo
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("host="))
+        .expect("socket directory in conninfo")
+        .trim_matches('\'')
+        .to_owned();
+    format!("db:pg://postgres@/{}?host={host}", db.name())
+}
+
+/// Runs sqitch on the project's migrations against `target`; must succeed.
+fn run_sqitch(p: &Path, target: &str, args: &[&str]) -> String {
+    let o = Command::new("sqitch")
+        .arg("--chdir")
+        .arg(p.join("migrations"))
+        .args(args)
+        .arg(target)
+        .env("SQITCH_FULLNAME", "Test")
+        .env("SQITCH_EMAIL", "test@example.com")
         .output()
-        .expect("psql");
+        .expect("sqitch");
     assert!(
         o.status.success(),
-        "psql -f {}: {}",
-        file.display(),
+        "sqitch {args:?} failed:\n{}\n{}",
+        stdout(&o),
         stderr(&o)
     );
+    stdout(&o)
 }
 
 /// The layout: one file per object, grouped by schema and kind; names safe
@@ -210,6 +236,17 @@ fn adopts_a_live_database() {
         let revert = std::fs::read_to_string(p.join("migrations/revert/baseline.sql")).expect("revert");
         assert!(revert.contains("DROP SCHEMA app;"), "{revert}");
 
+        // The baseline is recorded as deployed, for gen and for sqitch.
+        assert!(has_registry(&client).await);
+        let o = run_gen(p, &["status", "--db", &url]);
+        assert_exit(&o, 0);
+        assert!(stdout(&o).contains("# change:  baseline ("), "{}", stdout(&o));
+        assert!(stdout(&o).contains("up to date"), "{}", stdout(&o));
+        require_sqitch();
+        let target = sqitch_target(&db);
+        let status = run_sqitch(p, &target, &["status"]);
+        assert!(status.contains("# Change:  ") && status.contains("Nothing to deploy (up-to-date)"), "{status}");
+
         // The migrations replay to what the files say, and the files say
         // what the database holds.
         let o = run_gen(p, &["check"]);
@@ -237,10 +274,13 @@ fn adopts_a_live_database() {
         assert_exit(&run_gen(p, &["add", "nickname"]), 0);
         assert_exit(&run_gen(p, &["check"]), 0);
         assert_exit(&run_gen(p, &["check", "--db", &url]), 1);
-        psql_file(&db, &p.join("migrations/deploy/nickname.sql"));
-        let o = run_gen(p, &["check", "--db", &url]);
-        assert_exit(&o, 0);
-        assert!(!has_registry(&client).await);
+        let o = run_gen(p, &["status", "--db", &url]);
+        assert!(stdout(&o).contains("undeployed change(s):\n  * nickname\n"), "{}", stdout(&o));
+        // Only the new change runs: the baseline is already there.
+        let deployed = run_sqitch(p, &target, &["deploy"]);
+        assert!(deployed.contains("+ nickname") && !deployed.contains("+ baseline"), "{deployed}");
+        assert_exit(&run_gen(p, &["check", "--db", &url]), 0);
+        assert_exit(&run_gen(p, &["check", "--db", &url, "--against", "deployed"]), 0);
 
         drop(client);
         sandbox.shutdown().await.expect("shutdown");
@@ -293,6 +333,7 @@ fn bad_input_changes_nothing() {
         assert_exit(&run_gen(dir.path(), &["init", "--from-db", &url]), 2);
 
         // An unsupported object is named; nothing is written or recorded.
+        assert!(!has_registry(&client).await);
         client
             .batch_execute(
                 "CREATE TEXT SEARCH CONFIGURATION public.plain (COPY = pg_catalog.simple)",
@@ -454,5 +495,45 @@ fn fixtures_round_trip_through_a_baseline() {
         sandbox.shutdown().await.expect("shutdown");
         assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
         assert!(adopted * 10 >= cases.len() * 9, "only {adopted} of {} cases had anything to adopt", cases.len());
+    });
+}
+
+/// Recording is the last step: when it fails, the files stay written,
+/// the database stays as it was, and the message says how to record the
+/// change later.
+#[test]
+fn a_failed_recording_says_how_to_redo_it() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = start().await;
+        let (db, client, url) = live(&sandbox, &live_sql()).await;
+        // A role that can read the catalog but not create sqitch's schema.
+        client
+            .batch_execute(&format!(
+                "CREATE ROLE looker LOGIN; REVOKE CREATE ON DATABASE {} FROM PUBLIC",
+                db.name()
+            ))
+            .await
+            .expect("role");
+        let looker = format!("{url} user=looker");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let p = dir.path();
+        let o = run_gen(p, &["init", "--from-db", &looker]);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(err.contains("recording baseline as deployed"), "{err}");
+        assert!(
+            err.contains("hint: the files are written and the database is unchanged; record the change with `gen deploy --db URL --log-only --to baseline`"),
+            "{err}"
+        );
+        assert_eq!(files(p).len(), LAYOUT.len());
+        assert!(!has_registry(&client).await);
+
+        let o = run_gen(p, &["deploy", "--db", &url, "--log-only", "--to", "baseline"]);
+        assert_exit(&o, 0);
+        let o = run_gen(p, &["status", "--db", &url]);
+        assert!(stdout(&o).contains("up to date"), "{}", stdout(&o));
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
     });
 }
