@@ -364,9 +364,19 @@ fn bad_input_changes_nothing() {
                 &url,
                 "--ignore",
                 "text search configuration public.*",
+                "--change",
+                "adopt",
+                "-n",
+                "taken from production",
             ],
         );
         assert_exit(&o, 0);
+        let plan = std::fs::read_to_string(dir.path().join("migrations/sqitch.plan")).expect("plan");
+        assert!(
+            plan.contains("\nadopt 2026-01-02T03:04:05Z Test Planner <planner@example.com> # taken from production\n"),
+            "{plan}"
+        );
+        assert!(dir.path().join("migrations/deploy/adopt.sql").is_file());
         let config = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
         assert!(
             config.contains("[ignore]\nobjects = [\"text search configuration public.*\"]\n"),
