@@ -81,10 +81,23 @@ pub enum Command {
     /// Rewrite migrations/gen.sum from the scripts as they are now, after a
     /// deliberate edit or after merging two branches that both added changes.
     Rehash,
+    /// Deploy the pending changes to a database, each in its own
+    /// transaction, recording them in sqitch's registry.
+    Deploy(DeployArgs),
+    /// Revert deployed changes, newest first.
+    Revert(RevertArgs),
+    /// Run the verify scripts of the deployed changes; exit 1 if any fails.
+    Verify(VerifyArgs),
+    /// What a database has deployed and what is pending; with --require,
+    /// whether it has at least a given change (exit 0) or not (exit 1).
+    Status(StatusArgs),
+    /// Tag the last change (or --change) in sqitch.plan, as `sqitch tag` does.
+    Tag(TagArgs),
     /// Show or stop the local sandbox's warm server.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
 }
+
 
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
@@ -101,11 +114,131 @@ pub enum SandboxCommand {
     },
 }
 
+
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// The target database: a postgres:// URL or a key=value string. The
+    /// password is never printed.
+    #[arg(long, value_name = "URL", env = "GEN_DB", hide_env_values = true)]
+    pub db: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+
+    /// Deploy up to and including this change (`name`, `@tag` or
+    /// `name@tag`); default: every change.
+    #[arg(long, value_name = "CHANGE")]
+    pub to: Option<String>,
+
+    /// Run each change's verify script right after its deploy; a failing
+    /// verify undoes the change.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Write a plain pg_dump of the database to FILE before the first
+    /// change (only when there is something to deploy).
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
+
+    /// Print what would be deployed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Record the changes as deployed without running their scripts, for a
+    /// database that already has them.
+    #[arg(long, conflicts_with_all = ["verify", "backup"])]
+    pub log_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+
+    /// Revert the changes after this one (`name`, `@tag` or `name@tag`),
+    /// keeping it; default: every change.
+    #[arg(long, value_name = "CHANGE")]
+    pub to: Option<String>,
+
+    /// Do not ask for confirmation (needed when stdin is not a terminal).
+    #[arg(short = 'y', long = "yes")]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// Exit 0 when the database has this change (`name`, `@tag` or
+    /// `name@tag`) deployed, 1 when not, 2 on trouble.
+    #[arg(long, value_name = "CHANGE")]
+    pub require: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// The tag, e.g. `@v1.2` (the `@` is optional).
+    pub name: String,
+
+    /// A note for the plan entry.
+    #[arg(short = 'n', long = "note", default_value = "")]
+    pub note: String,
+
+    /// The change to tag; default: the last one.
+    #[arg(long, value_name = "CHANGE")]
+    pub change: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Project name written to sqitch.plan (default: the directory's name).
     #[arg(long)]
     pub project: Option<String>,
+
+    /// Adopt an existing database: write schema/ with one file per object,
+    /// a first change that creates it all, and record that change as
+    /// deployed there. The database is only read until everything else has
+    /// been written. The URL is never printed.
+    #[arg(long, value_name = "URL")]
+    pub from_db: Option<String>,
+
+    /// Name of the first change, with --from-db.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "baseline",
+        requires = "from_db"
+    )]
+    pub change: String,
+
+    /// Note for the first change's plan entry, with --from-db.
+    #[arg(
+        short = 'n',
+        long = "note",
+        default_value = "the schema as it was when gen was adopted",
+        requires = "from_db"
+    )]
+    pub note: String,
+
+    /// Leave objects gen does not model out of the schema files (repeatable),
+    /// written to gen.toml's `[ignore] objects`: "KIND NAME" as gen's errors
+    /// name them, * matches anything. With --from-db.
+    #[arg(long = "ignore", value_name = "PATTERN", requires = "from_db")]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]

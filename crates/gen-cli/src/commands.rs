@@ -19,12 +19,25 @@ use crate::report;
 use crate::scripts::{self, ChangeScripts};
 
 pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
-    let cwd = std::env::current_dir().context("reading the current directory")?;
     if Path::new(CONFIG_FILE).exists() {
         return Err(UserError::new(format!("{CONFIG_FILE} already exists here"))
             .hint("this directory is already a gen project")
             .into());
     }
+    let project = project_name(args)?;
+    let migrations = Path::new("migrations");
+    MigrationDir::init(migrations, &project)?;
+    std::fs::create_dir_all("schema").context("creating schema/")?;
+    write_new(Path::new(CONFIG_FILE), &config_text(&[]))?;
+    eprintln!("initialised project {project}: {CONFIG_FILE}, schema/, migrations/");
+    eprintln!("next: write CREATE statements in schema/*.sql, then run `gen add <name>`");
+    Ok(0)
+}
+
+/// The project name: `--project`, else the current directory's name made
+/// into a valid Sqitch name.
+pub(crate) fn project_name(args: &InitArgs) -> anyhow::Result<String> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
     let project = match &args.project {
         Some(p) => p.clone(),
         None => cwd
@@ -39,11 +52,12 @@ pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
             .unwrap_or_else(|| "app".to_owned()),
     };
     gen_migrations::validate_name("project", &project)?;
-    let migrations = Path::new("migrations");
-    MigrationDir::init(migrations, &project)?;
-    std::fs::create_dir_all("schema").context("creating schema/")?;
-    write_new(
-        Path::new(CONFIG_FILE),
+    Ok(project)
+}
+
+/// A new project's gen.toml; `ignore` patterns go to `[ignore] objects`.
+pub(crate) fn config_text(ignore: &[String]) -> String {
+    let mut text = String::from(
         "# gen settings. Paths are relative to this file.\n\
          [project]\n\
          schema = \"schema\"\n\
@@ -61,10 +75,15 @@ pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
          # gen's errors name them, * matches anything.\n\
          # [ignore]\n\
          # objects = [\"text search configuration public.*\"]\n",
-    )?;
-    eprintln!("initialised project {project}: {CONFIG_FILE}, schema/, migrations/");
-    eprintln!("next: write CREATE statements in schema/*.sql, then run `gen add <name>`");
-    Ok(0)
+    );
+    if !ignore.is_empty() {
+        let patterns: Vec<String> = ignore
+            .iter()
+            .map(|p| toml::Value::String(p.clone()).to_string())
+            .collect();
+        text.push_str(&format!("[ignore]\nobjects = [{}]\n", patterns.join(", ")));
+    }
+    text
 }
 
 /// Creates a file that must not exist yet.

@@ -117,42 +117,11 @@ fn prepare(src: &Src) -> anyhow::Result<Prepared> {
 /// The changes of `dir`'s project that the database behind `client` has
 /// deployed, by sqitch's registry; they must be the plan's first changes.
 pub async fn deployed_changes(client: &Client, dir: &MigrationDir) -> anyhow::Result<usize> {
-    let has_registry: bool = client
-        .query_one(
-            "SELECT to_regclass($1) IS NOT NULL",
-            &[&format!("{SQITCH_REGISTRY}.changes")],
-        )
-        .await?
-        .get(0);
-    if !has_registry {
-        return Ok(0);
-    }
     let project = &dir.plan().project;
-    let rows = client
-        .query(
-            &format!(
-                "SELECT change_id, change FROM {SQITCH_REGISTRY}.changes WHERE project = $1 ORDER BY committed_at, change_id"
-            ),
-            &[project],
-        )
+    let deployed = gen_migrations::Registry::new(client)
+        .deployed(project)
         .await?;
-    let planned = dir.plan().change_ids();
-    for (i, row) in rows.iter().enumerate() {
-        let (id, name): (String, String) = (row.get(0), row.get(1));
-        let matches = planned
-            .get(i)
-            .is_some_and(|(c, planned_id)| c.name == name && *planned_id == id);
-        if !matches {
-            return Err(UserError::new(format!(
-                "the database has deployed change {name} ({id}) as number {} of project {project}, which the plan in {} does not have there",
-                i + 1,
-                dir.root().display()
-            ))
-            .hint("the database was deployed from another version of the migrations; check out that version, or compare with --against schema")
-            .into());
-        }
-    }
-    Ok(rows.len())
+    Ok(gen_migrations::check_deployed(dir.plan(), &deployed)?)
 }
 
 /// Opens a migrations directory and reads its deploy scripts in plan order.
@@ -279,7 +248,7 @@ pub async fn catalogs_renamed(
 }
 
 /// The schema sqitch keeps its registry in (its `registry` setting's default).
-const SQITCH_REGISTRY: &str = "sqitch";
+const SQITCH_REGISTRY: &str = gen_migrations::REGISTRY_SCHEMA;
 
 /// Reads one side; returns the connection too when it is a scratch database.
 async fn side(

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 use gen_cli::cli::{Cli, Command, SandboxCommand};
 use gen_cli::config::Config;
-use gen_cli::{commands, error};
+use gen_cli::{baseline, commands, deploy, error};
 
 /// Exit code for trouble: bad input, bad SQL, an unreachable database.
 const TROUBLE: u8 = 2;
@@ -57,7 +57,11 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     let code = match &cli.command {
-        Command::Init(args) => commands::init(args)?,
+        Command::Init(args) if args.from_db.is_none() => commands::init(args)?,
+        Command::Init(args) => {
+            let url = args.from_db.as_deref().expect("matched above");
+            baseline::run(&cli.global, args, url).await?
+        }
         Command::Sandbox(command) => commands::sandbox(command)?,
         command => {
             let config = Config::load(&cli.global)?;
@@ -66,6 +70,11 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 Command::Diff(args) => commands::diff(&config, args).await?,
                 Command::Check(args) => commands::check(&config, args).await?,
                 Command::Rehash => commands::rehash(&config)?,
+                Command::Deploy(args) => deploy::deploy(&config, args).await?,
+                Command::Revert(args) => deploy::revert(&config, args).await?,
+                Command::Verify(args) => deploy::verify(&config, args).await?,
+                Command::Status(args) => deploy::status(&config, args).await?,
+                Command::Tag(args) => deploy::tag(&config, args)?,
                 Command::Init(_) | Command::Sandbox(_) => unreachable!("handled above"),
             }
         }

@@ -9,7 +9,7 @@ use tempfile::NamedTempFile;
 
 use crate::plan::validate_name;
 use crate::sum::{SUM_FILE, SumFile, SumLine, SumProblem, sha256_hex};
-use crate::{Change, Dependency, MigrationError, Plan, Planner};
+use crate::{Change, Dependency, MigrationError, Plan, Planner, Tag};
 
 /// File name of the plan inside the migration directory.
 pub const PLAN_FILE: &str = "sqitch.plan";
@@ -300,6 +300,73 @@ impl MigrationDir {
             Some(crate::Entry::Change(c)) => Ok(c),
             // push_change always appends the change last.
             _ => unreachable!("the change was just appended"),
+        }
+    }
+
+    /// Tags a change in `sqitch.plan` (the last one when `change` is
+    /// `None`), as `sqitch tag` does: the tag line goes right after the
+    /// change and the tags already on it. The plan is replaced atomically;
+    /// the sum file does not cover the plan, so it stays as it is.
+    pub fn add_tag(
+        &mut self,
+        name: &str,
+        note: &str,
+        planner: Planner,
+        change: Option<&str>,
+    ) -> Result<&Tag, MigrationError> {
+        let name = name.strip_prefix('@').unwrap_or(name);
+        validate_name("tag", name)?;
+        if self.plan.tags().any(|t| t.name == name) {
+            return Err(MigrationError::TagExists {
+                name: name.to_owned(),
+            });
+        }
+        let index = match change {
+            Some(c) => self
+                .plan
+                .changes()
+                .position(|x| x.name == c)
+                .ok_or_else(|| MigrationError::UnknownTarget {
+                    target: c.to_owned(),
+                })?,
+            None => self
+                .plan
+                .changes()
+                .count()
+                .checked_sub(1)
+                .ok_or(MigrationError::NothingToTag)?,
+        };
+        let plan_path = self.root.join(PLAN_FILE);
+        let on_disk = fs::read_to_string(&plan_path)
+            .map_err(|e| MigrationError::io("read", &plan_path, e))?;
+        if on_disk != self.plan_text {
+            return Err(MigrationError::PlanChanged { path: plan_path });
+        }
+        // The entry after the change and the tags already on it.
+        let mut seen = 0;
+        let mut at = self.plan.entries.len();
+        for (i, entry) in self.plan.entries.iter().enumerate() {
+            if let crate::Entry::Change(_) = entry {
+                if seen == index + 1 {
+                    at = i;
+                    break;
+                }
+                seen += 1;
+            }
+        }
+        while at > 0 && matches!(self.plan.entries[at - 1], crate::Entry::Blank(_)) {
+            at -= 1;
+        }
+        let mut plan = self.plan.clone();
+        plan.entries
+            .insert(at, crate::Entry::Tag(Tag::new(name, planner, note.trim())));
+        let plan_text = plan.render();
+        write_replace(&plan_path, plan_text.as_bytes())?;
+        self.plan = plan;
+        self.plan_text = plan_text;
+        match &self.plan.entries[at] {
+            crate::Entry::Tag(t) => Ok(t),
+            _ => unreachable!("the tag was just inserted"),
         }
     }
 
@@ -644,5 +711,65 @@ mod tests {
         }
         dir.add_change(new("nested/second")).unwrap();
         assert_eq!(dir.check_sum().unwrap(), vec![]);
+    }
+
+    #[test]
+    fn tags_go_after_their_change_and_are_never_duplicated() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("migrations");
+        let mut dir = MigrationDir::init(&root, "demo").unwrap();
+        let planner = Planner::new("J", "j@x", "2026-11-21T12:00:00Z".parse().unwrap()).unwrap();
+        assert!(matches!(
+            dir.add_tag("v0", "", planner.clone(), None),
+            Err(MigrationError::NothingToTag)
+        ));
+        for name in ["first", "second"] {
+            dir.add_change(NewChange {
+                name: name.into(),
+                note: String::new(),
+                requires: vec![],
+                deploy: "SELECT 1;\n".into(),
+                revert: "SELECT 2;\n".into(),
+                verify: "SELECT 3;\n".into(),
+                planner: planner.clone(),
+            })
+            .unwrap();
+        }
+        let sum = fs::read(root.join(SUM_FILE)).unwrap();
+        dir.add_tag("@v1", "One.", planner.clone(), Some("first"))
+            .unwrap();
+        dir.add_tag("v2", "", planner.clone(), None).unwrap();
+        dir.add_tag("v1.1", "", planner.clone(), Some("first"))
+            .unwrap();
+        let text = fs::read_to_string(root.join(PLAN_FILE)).unwrap();
+        let lines: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("first"))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "first 2026-11-21T12:00:00Z J <j@x>",
+                "@v1 2026-11-21T12:00:00Z J <j@x> # One.",
+                "@v1.1 2026-11-21T12:00:00Z J <j@x>",
+                "second 2026-11-21T12:00:00Z J <j@x>",
+                "@v2 2026-11-21T12:00:00Z J <j@x>",
+            ]
+        );
+        // Read back by a fresh open, and the sum file untouched.
+        assert_eq!(
+            MigrationDir::open(&root).unwrap().plan().entries,
+            dir.plan().entries
+        );
+        assert_eq!(fs::read(root.join(SUM_FILE)).unwrap(), sum);
+        assert!(matches!(
+            dir.add_tag("v2", "", planner.clone(), None),
+            Err(MigrationError::TagExists { .. })
+        ));
+        assert!(matches!(
+            dir.add_tag("v3", "", planner.clone(), Some("nope")),
+            Err(MigrationError::UnknownTarget { .. })
+        ));
+        assert!(dir.add_tag("bad tag", "", planner, None).is_err());
     }
 }

@@ -150,6 +150,96 @@ pub enum MigrationError {
         /// Whether the line is a git conflict marker, which has its own hint.
         conflict: bool,
     },
+    /// A statement on the target database failed.
+    #[error("{action}: {message}")]
+    Database {
+        /// What was being done.
+        action: String,
+        /// The server's message (with SQLSTATE and detail) or the client's.
+        message: String,
+    },
+
+    /// The registry is of a release gen does not read.
+    #[error("the sqitch registry is release {found}; gen reads and writes release 1.1")]
+    RegistryRelease {
+        /// The release found.
+        found: String,
+    },
+
+    /// The project is registered with another URI than the plan's.
+    #[error(
+        "project \"{project}\" is registered in the database with URI {}, but sqitch.plan says {}",
+        show_uri(registered),
+        show_uri(planned)
+    )]
+    ProjectUri {
+        /// The project.
+        project: String,
+        /// The URI in the registry.
+        registered: Option<String>,
+        /// The URI in the plan.
+        planned: Option<String>,
+    },
+
+    /// The plan's URI belongs to another project in the registry.
+    #[error(
+        "cannot register project \"{project}\" with URI {uri}: project \"{other}\" already uses that URI"
+    )]
+    UriTaken {
+        /// The plan's project.
+        project: String,
+        /// The URI.
+        uri: String,
+        /// The project registered with it.
+        other: String,
+    },
+
+    /// The registry's deployed changes are not the plan's first changes.
+    #[error("the database has deployed change {change} ({id}) as number {position} of project \"{project}\", but sqitch.plan has {} there", planned.as_deref().unwrap_or("no change"))]
+    RegistryDisagrees {
+        /// The project.
+        project: String,
+        /// 1-based position of the first disagreeing change.
+        position: usize,
+        /// Its name in the registry.
+        change: String,
+        /// Its id in the registry.
+        id: String,
+        /// The plan's change at that position.
+        planned: Option<String>,
+    },
+
+    /// A requirement resolves to no change that is planned before it or deployed.
+    #[error("change \"{change}\" requires \"{required}\", which is not deployed")]
+    UnresolvedRequirement {
+        /// The change.
+        change: String,
+        /// The requirement.
+        required: String,
+    },
+
+    /// `add_tag` found the tag already planned.
+    #[error("tag @{name} already exists in sqitch.plan")]
+    TagExists {
+        /// The tag name.
+        name: String,
+    },
+
+    /// `add_tag` on a plan without changes.
+    #[error("sqitch.plan has no change to tag")]
+    NothingToTag,
+
+    /// A `--to`/`--require` target names no change or tag in the plan.
+    #[error("sqitch.plan has no change or tag \"{target}\"")]
+    UnknownTarget {
+        /// The target as given.
+        target: String,
+    },
+}
+
+fn show_uri(uri: &Option<String>) -> String {
+    uri.as_deref()
+        .map_or_else(|| "none".to_owned(), str::to_owned)
 }
 
 impl MigrationError {
@@ -190,7 +280,40 @@ impl MigrationError {
             Self::SumOutOfDate { .. } => Some(
                 "review the scripts (`gen check` lists what changed), then run `gen rehash` and add the change again",
             ),
+            Self::Database { .. } => None,
+            Self::TagExists { .. } => Some("pick another tag name; tags are never moved"),
+            Self::NothingToTag => Some("add a change with `gen add` first"),
+            Self::RegistryRelease { .. } => Some(
+                "upgrade the registry with `sqitch upgrade`, or use the gen release that matches it",
+            ),
+            Self::ProjectUri { .. } | Self::UriTaken { .. } => Some(
+                "this database belongs to another project; check the URL, or the %uri in sqitch.plan",
+            ),
+            Self::RegistryDisagrees { .. } => Some(
+                "the database was deployed from another version of the migrations; check out that version (`sqitch status` shows what it has)",
+            ),
+            Self::UnresolvedRequirement { .. } => {
+                Some("deploy the required change first, or fix the requirement in sqitch.plan")
+            }
+            Self::UnknownTarget { .. } => Some("name a change or a tag (`@v1.2`) from sqitch.plan"),
             Self::Io { .. } | Self::PlanSyntax { .. } => None,
+        }
+    }
+
+    pub(crate) fn database(action: &str, e: &tokio_postgres::Error) -> Self {
+        let message = match e.as_db_error() {
+            Some(db) => {
+                let mut m = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+                if let Some(detail) = db.detail() {
+                    m.push_str(&format!(": {detail}"));
+                }
+                m
+            }
+            None => e.to_string(),
+        };
+        Self::Database {
+            action: action.to_owned(),
+            message,
         }
     }
 

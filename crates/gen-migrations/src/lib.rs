@@ -25,6 +25,7 @@ mod grammar;
 mod id;
 mod plan;
 mod planner;
+mod registry;
 mod sum;
 
 pub use dir::{CONFIG_FILE, MigrationDir, NewChange, PLAN_FILE, SQITCH_CONF, ScriptKind};
@@ -32,4 +33,8 @@ pub use error::MigrationError;
 pub use id::{canonical_uri, change_id, script_hash, tag_id};
 pub use plan::{Change, Dependency, Entry, Operator, Plan, SYNTAX_VERSION, Tag, validate_name};
 pub use planner::{ParseTimestampError, Planner, Timestamp};
+pub use registry::{
+    Committer, DeployedChange, LOCK_KEY, PlannedChange, REGISTRY_RELEASE, REGISTRY_SCHEMA,
+    Registry, check_deployed, find_target, planned_changes, record_deployed,
+};
 pub use sum::{SUM_FILE, SumProblem};

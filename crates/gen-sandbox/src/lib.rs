@@ -748,6 +748,34 @@ pub async fn connect_url(url: &str) -> Result<Client, SandboxError> {
     connect_config(&conninfo::parse(url)?).await
 }
 
+/// A client program (`pg_dump`, `psql`) from the PostgreSQL installation
+/// the local sandbox uses: `pg_bin` when given, else the one found the
+/// same way as the server binaries.
+pub fn client_program(pg_bin: Option<&Path>, program: &str) -> Result<PathBuf, SandboxError> {
+    let dir = local::find_binaries(pg_bin)?.dir;
+    Ok(dir.join(program))
+}
+
+/// A connection string for libpq tools split in two: the `key=value`
+/// conninfo without the password, for the command line where `ps` shows
+/// it, and the password, for `PGPASSWORD`.
+pub fn libpq_target(target: &str) -> Result<(String, Option<String>), SandboxError> {
+    let config = conninfo::parse(target)?;
+    let password = config
+        .get_password()
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    let mut info = conninfo::to_conninfo(&config, false);
+    if password.is_some() {
+        // to_conninfo masks the password; drop the masked pair instead.
+        info = info
+            .split(' ')
+            .filter(|kv| !kv.starts_with("password="))
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    Ok((info, password))
+}
+
 async fn connect_config(config: &Config) -> Result<Client, SandboxError> {
     let (client, connection) = config
         .connect(NoTls)

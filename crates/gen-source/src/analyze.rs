@@ -23,6 +23,9 @@ pub(crate) struct Analysis {
     /// references (the grammar reads `sfunc = f` in `CREATE AGGREGATE` as a
     /// type name).
     pub not_references: Vec<Name>,
+    /// For `ALTER DEFAULT PRIVILEGES`: the schemas it applies to, empty
+    /// for the whole database.
+    pub default_privileges: Option<Vec<String>>,
 }
 
 /// Schemas whose objects come with every database; references into them
@@ -219,9 +222,11 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         NodeEnum::CreateEnumStmt(s) => out
             .defines
             .extend(qualified(NameKind::Type, &strings(&s.type_name))),
-        NodeEnum::CreateRangeStmt(s) => out
-            .defines
-            .extend(qualified(NameKind::Type, &strings(&s.type_name))),
+        NodeEnum::CreateRangeStmt(s) => {
+            let range = qualified(NameKind::Type, &strings(&s.type_name));
+            out.defines.extend(multirange(s, range.as_ref()));
+            out.defines.extend(range);
+        }
         NodeEnum::CreateDomainStmt(s) => out
             .defines
             .extend(qualified(NameKind::Type, &strings(&s.domainname))),
@@ -238,9 +243,15 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 out.defines.push(trigger_name(r, &s.trigname));
             }
         }
-        NodeEnum::CreateEventTrigStmt(s) => out
-            .references
-            .extend(qualified(NameKind::Function, &strings(&s.funcname))),
+        NodeEnum::CreateEventTrigStmt(s) => {
+            out.references
+                .extend(qualified(NameKind::Function, &strings(&s.funcname)));
+            out.defines
+                .push(Name::global(NameKind::EventTrigger, &s.trigname));
+        }
+        NodeEnum::AlterEventTrigStmt(s) => out
+            .alters
+            .push(Name::global(NameKind::EventTrigger, &s.trigname)),
         NodeEnum::CommentStmt(s) => {
             if let Some(object) = &s.object {
                 out.references.extend(object_names(s.objtype, object));
@@ -261,16 +272,18 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             }
         }
         NodeEnum::AlterDefaultPrivilegesStmt(s) => {
+            let mut schemas = Vec::new();
             for (name, arg) in def_elems(&s.options) {
                 if name == "schemas" {
-                    out.references.extend(
-                        arg.map(list_strings)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|schema| Name::global(NameKind::Schema, schema)),
-                    );
+                    schemas.extend(arg.map(list_strings).unwrap_or_default());
                 }
             }
+            out.references.extend(
+                schemas
+                    .iter()
+                    .map(|schema| Name::global(NameKind::Schema, schema)),
+            );
+            out.default_privileges = Some(schemas);
             if let Some(action) = &s.action {
                 grant(action, out);
             }
@@ -293,6 +306,29 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         NodeEnum::DropStmt(s) => out.outside_transaction = s.concurrent,
         _ => {}
     }
+}
+
+/// The multirange type `CREATE TYPE … AS RANGE` creates with the range:
+/// `multirange_type_name`, else the server's own name for it (`multi`
+/// before the first `range` in the name, or `_multirange` appended), in
+/// the range's schema.
+fn multirange(s: &protobuf::CreateRangeStmt, range: Option<&Name>) -> Option<Name> {
+    let range = range?;
+    for (name, arg) in def_elems(&s.params) {
+        if name == "multirange_type_name" {
+            let parts = arg.map(name_parts).unwrap_or_default();
+            return qualified(NameKind::Type, &parts);
+        }
+    }
+    let name = match range.name.find("range") {
+        Some(at) => format!("{}multi{}", &range.name[..at], &range.name[at..]),
+        None => format!("{}_multirange", range.name),
+    };
+    Some(Name::qualified(
+        NameKind::Type,
+        range.schema.as_deref(),
+        name,
+    ))
 }
 
 /// `CREATE AGGREGATE`, `CREATE TYPE` (base and shell), `CREATE COLLATION`,
@@ -420,6 +456,9 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         ObjectType::ObjectCollation => qualified(NameKind::Collation, &parts),
         ObjectType::ObjectSchema => parts.last().map(|s| Name::global(NameKind::Schema, s)),
         ObjectType::ObjectExtension => parts.last().map(|s| Name::global(NameKind::Extension, s)),
+        ObjectType::ObjectEventTrigger => parts
+            .last()
+            .map(|s| Name::global(NameKind::EventTrigger, s)),
         ObjectType::ObjectRole => parts.last().map(|s| Name::global(NameKind::Role, s)),
         _ => None,
     };

@@ -75,6 +75,9 @@ pub struct Statement {
     /// use a column added by a later `ALTER TABLE`.
     pub alters: Vec<Name>,
     outside_transaction: bool,
+    /// For `ALTER DEFAULT PRIVILEGES`: the schemas it applies to, empty for
+    /// the whole database. It loads before the objects it applies to.
+    default_privileges: Option<Vec<String>>,
 }
 
 impl Statement {

@@ -25,6 +25,8 @@ pub enum NameKind {
     /// known per table, and `ALTER TABLE … DISABLE TRIGGER` needs the
     /// trigger created first.
     Trigger,
+    /// An event trigger. Event triggers are database-wide.
+    EventTrigger,
 }
 
 impl NameKind {
@@ -52,6 +54,7 @@ impl fmt::Display for NameKind {
             NameKind::Collation => "collation",
             NameKind::Role => "role",
             NameKind::Trigger => "trigger",
+            NameKind::EventTrigger => "event trigger",
         })
     }
 }

@@ -26,6 +26,7 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Collation => 4,
         NameKind::Role => 5,
         NameKind::Trigger => 6,
+        NameKind::EventTrigger => 7,
     }
 }
 
@@ -180,6 +181,13 @@ pub(crate) fn order(statements: &[Statement]) -> Vec<usize> {
 }
 
 /// The statements that must load before statement `i`.
+///
+/// Besides names, two kinds of statement change what later statements
+/// create without naming it: `ALTER DEFAULT PRIVILEGES` goes before every
+/// object it applies to (its schema's, or any for the whole database), and
+/// `CREATE EXTENSION` before everything but default privileges and what the
+/// extension itself needs, since nothing says which types, functions and
+/// operator classes it brings (`public.citext`, `gist` for `bigint`).
 fn predecessors(
     index: &Index<'_>,
     statements: &[Statement],
@@ -187,6 +195,47 @@ fn predecessors(
     statement: &Statement,
 ) -> BTreeSet<usize> {
     let mut predecessors = BTreeSet::new();
+    let defines_keys: BTreeSet<Key<'_>> = statement.defines.iter().map(definition_key).collect();
+    // Whether statement `j` needs something statement `i` defines.
+    let needs_this = |j: &Statement| {
+        j.references
+            .iter()
+            .filter_map(|r| index.resolve(r))
+            .any(|r| defines_keys.contains(&r))
+    };
+    let is_extension = |s: &Statement| s.defines.iter().any(|d| d.kind == NameKind::Extension);
+    if statement.default_privileges.is_none() && !is_extension(statement) {
+        predecessors.extend(
+            statements
+                .iter()
+                .enumerate()
+                .filter(|(_, j)| is_extension(j) && !needs_this(j))
+                .map(|(j, _)| j),
+        );
+    }
+    let created_in: Vec<Option<&str>> = statement
+        .defines
+        .iter()
+        .filter(|d| !matches!(d.kind, NameKind::Schema | NameKind::Role))
+        .map(|d| definition_key(d).1)
+        .map(|schema| (!schema.is_empty()).then_some(schema))
+        .collect();
+    if !created_in.is_empty() {
+        predecessors.extend(
+            statements
+                .iter()
+                .enumerate()
+                .filter(|(_, j)| match &j.default_privileges {
+                    Some(schemas) if schemas.is_empty() => !needs_this(j),
+                    Some(schemas) => created_in
+                        .iter()
+                        .flatten()
+                        .any(|s| schemas.iter().any(|d| d == s)),
+                    None => false,
+                })
+                .map(|(j, _)| j),
+        );
+    }
     let alters_something = !statement.alters.is_empty();
     let defines: BTreeSet<Key<'_>> = statement.defines.iter().map(definition_key).collect();
     for name in statement.references.iter().chain(&statement.alters) {

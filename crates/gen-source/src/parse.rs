@@ -133,6 +133,7 @@ pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<Statement>, Sourc
                 references: analysis.references,
                 alters: analysis.alters,
                 outside_transaction: analysis.outside_transaction,
+                default_privileges: analysis.default_privileges,
             })
         })
         .collect()

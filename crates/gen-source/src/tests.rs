@@ -155,12 +155,12 @@ fn sequence_named_in_a_default_loads_first() {
 fn unrelated_statements_keep_file_order() {
     insta::assert_snapshot!(load_order(&[
         ("b.sql", "CREATE TABLE b1 (id int);\nCREATE TABLE b2 (id int);"),
-        ("a.sql", "CREATE TABLE a1 (id int);\nCREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE a2 (id int);"),
+        ("a.sql", "CREATE TABLE a1 (id int);\nCREATE SEQUENCE a_seq;\nCREATE TABLE a2 (id int);"),
         ("c/d.sql", "CREATE TABLE cd (id int);"),
         ("c.sql", "CREATE TABLE c (id int);"),
     ]), @r"
     schema/a.sql:1:1 CREATE TABLE a1 (id int)
-    schema/a.sql:2:1 CREATE EXTENSION IF NOT EXISTS citext
+    schema/a.sql:2:1 CREATE SEQUENCE a_seq
     schema/a.sql:3:1 CREATE TABLE a2 (id int)
     schema/b.sql:1:1 CREATE TABLE b1 (id int)
     schema/b.sql:2:1 CREATE TABLE b2 (id int)
@@ -707,4 +707,76 @@ fn trigger_state_and_comment_load_after_the_trigger() {
         position("CREATE TRIGGER") < position("COMMENT ON TRIGGER"),
         "{order}"
     );
+}
+
+#[test]
+fn extensions_load_before_what_may_use_them_after_their_schema() {
+    let order = load_order(&[
+        (
+            "a/tables.sql",
+            "CREATE TABLE crm.contact (email public.citext);\nCREATE TABLE crm.slot (r int4range, EXCLUDE USING gist (r WITH &&));\n",
+        ),
+        ("b/schema.sql", "CREATE SCHEMA crm;\nCREATE SCHEMA ext;\n"),
+        (
+            "c/ext.sql",
+            "CREATE EXTENSION citext WITH SCHEMA public;\nCREATE EXTENSION btree_gist WITH SCHEMA ext;\nCOMMENT ON EXTENSION citext IS 'x';\n",
+        ),
+    ]);
+    insta::assert_snapshot!(order, @r"
+    schema/c/ext.sql:1:1 CREATE EXTENSION citext WITH SCHEMA public
+    schema/b/schema.sql:2:1 CREATE SCHEMA ext
+    schema/c/ext.sql:2:1 CREATE EXTENSION btree_gist WITH SCHEMA ext
+    schema/b/schema.sql:1:1 CREATE SCHEMA crm
+    schema/a/tables.sql:1:1 CREATE TABLE crm.contact (email public.citext)
+    schema/a/tables.sql:2:1 CREATE TABLE crm.slot (r int4range, EXCLUDE USING gist (r WITH &&))
+    schema/c/ext.sql:3:1 COMMENT ON EXTENSION citext IS 'x'
+    ");
+}
+
+#[test]
+fn default_privileges_load_before_the_objects_they_apply_to() {
+    let order = load_order(&[
+        (
+            "a/seq.sql",
+            "CREATE SEQUENCE app.s;\nCREATE FUNCTION other.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
+        ),
+        ("b/schema.sql", "CREATE SCHEMA app;\nCREATE SCHEMA other;\n"),
+        (
+            "c/defaults.sql",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r;\nALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO w;\n",
+        ),
+    ]);
+    insta::assert_snapshot!(order, @r"
+    schema/b/schema.sql:1:1 CREATE SCHEMA app
+    schema/b/schema.sql:2:1 CREATE SCHEMA other
+    schema/c/defaults.sql:1:1 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r
+    schema/c/defaults.sql:2:1 ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO w
+    schema/a/seq.sql:1:1 CREATE SEQUENCE app.s
+    schema/a/seq.sql:2:1 CREATE FUNCTION other.f() RETURNS int LANGUAGE sql AS 'SELECT 1'
+    ");
+}
+
+#[test]
+fn event_triggers_and_multiranges_are_names_too() {
+    let order = load_order(&[
+        (
+            "a/uses.sql",
+            "COMMENT ON EVENT TRIGGER log IS 'x';\nALTER EVENT TRIGGER log ENABLE ALWAYS;\nCREATE TABLE t (a textmultirange, b public.spans, c public.floatrng_multirange);\n",
+        ),
+        (
+            "b/defs.sql",
+            "CREATE FUNCTION f() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END';\nCREATE EVENT TRIGGER log ON ddl_command_end EXECUTE FUNCTION f();\nCREATE TYPE textrange AS RANGE (subtype = text);\nCREATE TYPE public.span AS RANGE (subtype = int8, multirange_type_name = public.spans);\nCREATE TYPE floatrng AS RANGE (subtype = float8);\nCREATE TYPE floatrange AS RANGE (subtype = float8);\n",
+        ),
+    ]);
+    insta::assert_snapshot!(order, @r"
+    schema/b/defs.sql:1:1 CREATE FUNCTION f() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END'
+    schema/b/defs.sql:2:1 CREATE EVENT TRIGGER log ON ddl_command_end EXECUTE FUNCTION f()
+    schema/a/uses.sql:2:1 ALTER EVENT TRIGGER log ENABLE ALWAYS
+    schema/a/uses.sql:1:1 COMMENT ON EVENT TRIGGER log IS 'x'
+    schema/b/defs.sql:3:1 CREATE TYPE textrange AS RANGE (subtype = text)
+    schema/b/defs.sql:4:1 CREATE TYPE public.span AS RANGE (subtype = int8, multirange_type_name = public.spans)
+    schema/b/defs.sql:5:1 CREATE TYPE floatrng AS RANGE (subtype = float8)
+    schema/a/uses.sql:3:1 CREATE TABLE t (a textmultirange, b public.spans, c public.floatrng_multirange)
+    schema/b/defs.sql:6:1 CREATE TYPE floatrange AS RANGE (subtype = float8)
+    ");
 }
