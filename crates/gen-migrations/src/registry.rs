@@ -224,6 +224,19 @@ impl<'c> Registry<'c> {
         Ok(())
     }
 
+    /// Takes the deploy lock if it is free; `false` when another deployer
+    /// (gen or sqitch) holds it.
+    pub async fn try_lock(&self) -> Result<bool, MigrationError> {
+        let row = self
+            .run(
+                "trying the deploy lock",
+                self.client
+                    .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY]),
+            )
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// Releases the lock taken by [`Registry::lock`].
     pub async fn unlock(&self) -> Result<(), MigrationError> {
         self.run(
