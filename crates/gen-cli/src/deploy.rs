@@ -321,6 +321,7 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
             eprintln!("nothing to deploy: the database is up to date");
             return Ok(0);
         }
+        registry.check_dependencies(plan, deployed, end).await?;
         if let Some(file) = &args.backup {
             backup(config, &args.db.db, file).await?;
             eprintln!("backup written to {}", file.display());
