@@ -157,6 +157,15 @@ fn statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::
     user.into()
 }
 
+/// Takes the deploy lock, saying so when another deployer has it.
+async fn lock(registry: &Registry<'_>) -> anyhow::Result<()> {
+    if !registry.try_lock().await? {
+        eprintln!("waiting for another deployer (gen or sqitch) to finish with this database");
+        registry.lock().await?;
+    }
+    Ok(())
+}
+
 async fn connect(url: &str) -> anyhow::Result<Client> {
     Ok(gen_sandbox::connect_url(url).await?)
 }
@@ -296,7 +305,7 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
 
-    registry.lock().await?;
+    lock(&registry).await?;
     let result = async {
         registry.ensure(&committer).await?;
         registry.register_project(plan, &committer).await?;
@@ -312,6 +321,7 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
             eprintln!("nothing to deploy: the database is up to date");
             return Ok(0);
         }
+        registry.check_dependencies(plan, deployed, end).await?;
         if let Some(file) = &args.backup {
             backup(config, &args.db.db, file).await?;
             eprintln!("backup written to {}", file.display());
@@ -529,7 +539,7 @@ pub async fn revert(config: &Config, args: &RevertArgs) -> anyhow::Result<i32> {
         }
     }
 
-    registry.lock().await?;
+    lock(&registry).await?;
     let result = async {
         // Another deployer may have moved the database on meanwhile.
         let now = check_deployed(plan, &registry.deployed(&plan.project).await?)?;

@@ -973,3 +973,29 @@ fn generated_online_migration_deploys_and_reverts() {
         );
     });
 }
+
+#[test]
+fn a_change_conflicting_with_a_deployed_one_is_refused_before_anything_runs() {
+    let noitems = Change {
+        name: "noitems",
+        requires: "[!items]",
+        deploy: "BEGIN;\nCREATE TABLE app.noitems (id int);\nCOMMIT;\n",
+        revert: "BEGIN;\nDROP TABLE app.noitems;\nCOMMIT;\n",
+        verify: "BEGIN;\nROLLBACK;\n",
+    };
+    let dir = project(&[&SCHEMA, &ITEMS, &noitems], None);
+    let p = dir.path();
+    with_db(async |_db, client, url| {
+        let o = run_gen(p, &["deploy", "--db", &url]);
+        assert_exit(&o, 2);
+        assert!(
+            text(&o).contains("change \"noitems\" conflicts with \"items\", which is deployed"),
+            "{}",
+            text(&o)
+        );
+        assert_eq!(deployed_names(&client).await, Vec::<String>::new());
+        assert_exit(&run_gen(p, &["deploy", "--db", &url, "--to", "items"]), 0);
+        assert_exit(&run_gen(p, &["deploy", "--db", &url]), 2);
+        assert_eq!(deployed_names(&client).await, ["appschema", "items"]);
+    });
+}

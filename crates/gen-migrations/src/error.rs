@@ -218,6 +218,15 @@ pub enum MigrationError {
         required: String,
     },
 
+    /// A change to deploy conflicts with one that is deployed.
+    #[error("change \"{change}\" conflicts with \"{conflict}\", which is deployed")]
+    ConflictDeployed {
+        /// The change.
+        change: String,
+        /// The conflicting change.
+        conflict: String,
+    },
+
     /// `add_tag` found the tag already planned.
     #[error("tag @{name} already exists in sqitch.plan")]
     TagExists {
@@ -281,6 +290,9 @@ impl MigrationError {
                 "review the scripts (`gen check` lists what changed), then run `gen rehash` and add the change again",
             ),
             Self::Database { .. } => None,
+            Self::ConflictDeployed { .. } => {
+                Some("revert the conflicting change first, or fix the conflict in sqitch.plan")
+            }
             Self::TagExists { .. } => Some("pick another tag name; tags are never moved"),
             Self::NothingToTag => Some("add a change with `gen add` first"),
             Self::RegistryRelease { .. } => Some(

@@ -224,6 +224,19 @@ impl<'c> Registry<'c> {
         Ok(())
     }
 
+    /// Takes the deploy lock if it is free; `false` when another deployer
+    /// (gen or sqitch) holds it.
+    pub async fn try_lock(&self) -> Result<bool, MigrationError> {
+        let row = self
+            .run(
+                "trying the deploy lock",
+                self.client
+                    .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY]),
+            )
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// Releases the lock taken by [`Registry::lock`].
     pub async fn unlock(&self) -> Result<(), MigrationError> {
         self.run(
@@ -643,6 +656,63 @@ impl<'c> Registry<'c> {
         )
         .await?;
         Ok(())
+    }
+
+    /// Sqitch's `check_deploy_dependencies` for the changes `from..to` of
+    /// the plan, before any of them runs: every requirement must be
+    /// deployed or come earlier in the run, and no conflict may be
+    /// deployed or come earlier in the run.
+    pub async fn check_dependencies(
+        &self,
+        plan: &Plan,
+        from: usize,
+        to: usize,
+    ) -> Result<(), MigrationError> {
+        let changes: Vec<&Change> = plan.changes().collect();
+        for (index, change) in changes.iter().enumerate().take(to).skip(from) {
+            for dep in &change.dependencies {
+                let local = dep.project.as_deref().is_none_or(|p| p == plan.project);
+                let planned_before = local
+                    && dep.id.is_none()
+                    && find_target(plan, &dep.key_name()).is_some_and(|i| i < index);
+                let present = if planned_before {
+                    true
+                } else if dep.conflicts {
+                    self.is_deployed(plan, dep).await?
+                } else {
+                    self.resolve(plan, index, dep).await.is_ok()
+                };
+                if dep.conflicts && present {
+                    return Err(MigrationError::ConflictDeployed {
+                        change: change.name.clone(),
+                        conflict: dep.as_sqitch_string(&plan.project),
+                    });
+                }
+                if !dep.conflicts && !present {
+                    return Err(MigrationError::UnresolvedRequirement {
+                        change: change.name.clone(),
+                        required: dep.as_sqitch_string(&plan.project),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a change another project (or an id) names is deployed.
+    async fn is_deployed(&self, plan: &Plan, dep: &Dependency) -> Result<bool, MigrationError> {
+        let project = dep.project.clone().unwrap_or_else(|| plan.project.clone());
+        let rows = self
+            .run(
+                "reading the sqitch registry",
+                self.client.query(
+                    "SELECT 1 FROM sqitch.changes WHERE project = $1 AND ($2::text IS NULL OR change = $2) \
+                        AND ($3::text IS NULL OR change_id = $3) LIMIT 1",
+                    &[&project, &dep.change, &dep.id],
+                ),
+            )
+            .await?;
+        Ok(!rows.is_empty())
     }
 
     /// The change id a requirement of the change at `index` resolves to:
