@@ -494,5 +494,8 @@ fn idle_comes_from_the_flag_and_from_gen_toml() {
         .args(["--sandbox-idle", "600"])
         .args(args);
     assert_ok(&output_within(&mut cmd, Duration::from_secs(120)));
-    assert!(env.status_pid().is_some(), "--sandbox-idle 600 kept no server");
+    assert!(
+        env.status_pid().is_some(),
+        "--sandbox-idle 600 kept no server"
+    );
 }

@@ -345,11 +345,14 @@ impl Sandbox {
             return Ok(());
         }
         let names: Vec<&str> = wanted.iter().copied().collect();
-        let result = create_missing_roles(&inner.admin, &names).await;
-        if result.is_err() {
-            let _ = inner.admin.batch_execute("ROLLBACK").await;
+        let existing = existing_roles(&inner.admin, &names).await?;
+        if names.iter().all(|r| existing.contains(*r)) {
+            return Ok(());
         }
-        let created = result?;
+        // The admin connection is shared by concurrent callers, whose
+        // statements would land inside this transaction: it gets its own.
+        let client = connect_config(&inner.admin_config).await?;
+        let created = create_missing_roles(&client, &names).await?;
         lock(&inner.state).roles.extend(created);
         Ok(())
     }
@@ -553,16 +556,7 @@ async fn create_missing_roles(
         ))
         .await
         .map_err(|e| query_error("waiting for other runs creating roles", e))?;
-    let existing: BTreeSet<String> = client
-        .query(
-            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
-            &[&names],
-        )
-        .await
-        .map_err(|e| query_error("looking up roles", e))?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    let existing = existing_roles(client, names).await?;
     let mut created = Vec::new();
     for role in names.iter().filter(|r| !existing.contains(**r)) {
         let quoted = quote_ident(role);
@@ -617,6 +611,19 @@ async fn drop_statement_roles(
         roles: rows.iter().map(|row| row.get(0)).collect(),
     };
     cleanup_existing(client, &made, version_num).await
+}
+
+async fn existing_roles(client: &Client, names: &[&str]) -> Result<BTreeSet<String>, SandboxError> {
+    Ok(client
+        .query(
+            "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
+            &[&names],
+        )
+        .await
+        .map_err(|e| query_error("looking up roles", e))?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
 }
 
 /// The advisory lock key that serialises role creation: "genroles" in ASCII,
