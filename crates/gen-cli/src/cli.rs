@@ -98,7 +98,6 @@ pub enum Command {
     Sandbox(SandboxCommand),
 }
 
-
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
     /// List this user's warm servers and whether they run.
@@ -113,7 +112,6 @@ pub enum SandboxCommand {
         args: Vec<std::ffi::OsString>,
     },
 }
-
 
 #[derive(Debug, Args)]
 pub struct DbArg {

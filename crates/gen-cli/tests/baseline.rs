@@ -5,71 +5,13 @@
 //! grants, comments and identifiers that need quotes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+mod common;
+use common::*;
 use gen_sandbox::{Backend, Database, Sandbox};
 use tokio_postgres::Client;
 
 const ROLES: [&str; 2] = ["app_reader", "App Writer"];
-
-fn gen_cmd(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
-    cmd.current_dir(dir)
-        .env_remove("GEN_CONFIG")
-        .env_remove("GEN_DEV_URL")
-        .env_remove("GEN_SANDBOX")
-        .env("SQITCH_FULLNAME", "Test Planner")
-        .env("SQITCH_EMAIL", "planner@example.com")
-        .env("GEN_PLANNED_AT", "2026-01-02T03:04:05Z")
-        .env("NO_COLOR", "1")
-        .env(
-            "GEN_CACHE_DIR",
-            std::env::temp_dir().join("gen-baseline-tests-cache"),
-        );
-    cmd
-}
-
-fn run_gen(dir: &Path, args: &[&str]) -> Output {
-    gen_cmd(dir).args(args).output().expect("running gen")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
-}
-
-/// Every file under `dir`, relative, with its contents.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("under dir").to_path_buf();
-                out.push((rel, std::fs::read(&p).expect("read")));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn files(dir: &Path) -> Vec<String> {
     snapshot(dir)
@@ -111,48 +53,6 @@ async fn has_registry(client: &Client) -> bool {
         .await
         .expect("query")
         .get(0)
-}
-
-fn require_sqitch() {
-    assert!(
-        Command::new("sqitch")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success()),
-        "sqitch is not installed: run scripts/install-deps (Debian package sqitch, libdbd-pg-perl)"
-    );
-}
-
-/// A sqitch target for a scratch database of the local sandbox.
-fn sqitch_target(db: &Database) -> String {
-    let conninfo = db.conninfo();
-    let host = conninfo
-        .split_whitespace()
-        .find_map(|kv| kv.strip_prefix("host="))
-        .expect("socket directory in conninfo")
-        .trim_matches('\'')
-        .to_owned();
-    format!("db:pg://postgres@/{}?host={host}", db.name())
-}
-
-/// Runs sqitch on the project's migrations against `target`; must succeed.
-fn run_sqitch(p: &Path, target: &str, args: &[&str]) -> String {
-    let o = Command::new("sqitch")
-        .arg("--chdir")
-        .arg(p.join("migrations"))
-        .args(args)
-        .arg(target)
-        .env("SQITCH_FULLNAME", "Test")
-        .env("SQITCH_EMAIL", "test@example.com")
-        .output()
-        .expect("sqitch");
-    assert!(
-        o.status.success(),
-        "sqitch {args:?} failed:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
 }
 
 /// The layout: one file per object, grouped by schema and kind; names safe

@@ -5,82 +5,16 @@
 //! fails, never skips, without them.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+mod common;
+use common::*;
 use gen_sandbox::{Backend, Database, Sandbox};
 use tokio_postgres::Client;
 
-fn gen_cmd(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
-    cmd.current_dir(dir)
-        .env_remove("GEN_CONFIG")
-        .env_remove("GEN_DEV_URL")
-        .env_remove("GEN_SANDBOX")
-        .env_remove("GEN_DB")
-        .env("SQITCH_FULLNAME", "Test Planner")
-        .env("SQITCH_EMAIL", "planner@example.com")
-        .env("GEN_PLANNED_AT", "2026-01-02T03:04:05Z")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn run_gen(dir: &Path, args: &[&str]) -> Output {
-    gen_cmd(dir).args(args).output().expect("running gen")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "expected exit {code}\n{}",
-        text(o)
-    );
-}
-
-fn require_sqitch() {
-    assert!(
-        Command::new("sqitch")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success()),
-        "sqitch is not installed: run scripts/install-deps (Debian package sqitch, libdbd-pg-perl)"
-    );
-}
-
 /// Runs sqitch on the project's migrations against `db`; must succeed.
 fn sqitch(p: &Path, db: &Database, args: &[&str]) -> String {
-    let conninfo = db.conninfo();
-    let host = conninfo
-        .split_whitespace()
-        .find_map(|kv| kv.strip_prefix("host="))
-        .expect("socket directory in conninfo")
-        .trim_matches('\'');
-    let target = format!("db:pg://postgres@/{}?host={host}", db.name());
-    let o = Command::new("sqitch")
-        .arg("--chdir")
-        .arg(p.join("migrations"))
-        .args(args)
-        .arg(target)
-        .env("SQITCH_USER_CONFIG", "/dev/null")
-        .env("SQITCH_SYSTEM_CONFIG", "/dev/null")
-        .env("SQITCH_FULLNAME", "Sqitch User")
-        .env("SQITCH_EMAIL", "sqitch@example.com")
-        .env("SQITCH_PAGER", "cat")
-        .stdin(Stdio::null())
-        .output()
-        .expect("sqitch");
-    assert!(o.status.success(), "sqitch {args:?} failed:\n{}", text(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    run_sqitch(p, &sqitch_target(db), args)
 }
 
 /// A change written by hand: name, requirements, deploy, revert, verify.
@@ -151,17 +85,6 @@ fn project(changes: &[&Change], tag_after: Option<&str>) -> tempfile::TempDir {
     std::fs::write(p.join("migrations/sqitch.plan"), plan).expect("write plan");
     assert_exit(&run_gen(p, &["rehash"]), 0);
     dir
-}
-
-fn url(db: &Database) -> String {
-    let conninfo = db.conninfo();
-    let host = conninfo
-        .split_whitespace()
-        .find_map(|kv| kv.strip_prefix("host="))
-        .expect("socket directory in conninfo")
-        .trim_matches('\'')
-        .to_owned();
-    format!("postgres://postgres@/{}?host={host}", db.name())
 }
 
 /// Starts a sandbox with one scratch database and runs `f` on it.
