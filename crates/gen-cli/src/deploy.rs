@@ -367,6 +367,24 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
     Ok(code)
 }
 
+/// Runs `body` between BEGIN and COMMIT, rolling back when it fails.
+async fn in_transaction<T>(
+    client: &Client,
+    body: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    client.batch_execute("BEGIN").await?;
+    match body.await {
+        Ok(value) => {
+            client.batch_execute("COMMIT").await?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = client.batch_execute("ROLLBACK").await;
+            Err(e)
+        }
+    }
+}
+
 /// Deploys one change: in one transaction with its registry rows, or, for
 /// a script that cannot run in one, as written and recorded afterwards.
 async fn deploy_change(
@@ -378,8 +396,7 @@ async fn deploy_change(
 ) -> anyhow::Result<()> {
     let plan = dir.plan();
     if p.deploy.transactional() {
-        client.batch_execute("BEGIN").await?;
-        let result = async {
+        return in_transaction(client, async {
             run_inside(client, &p.deploy).await?;
             if let Some(verify) = &p.verify {
                 run_inside(client, verify).await.map_err(|e| {
@@ -390,17 +407,9 @@ async fn deploy_change(
                 })?;
             }
             registry.log_deploy(plan, p.planned, committer).await?;
-            anyhow::Ok(())
-        }
+            Ok(())
+        })
         .await;
-        match result {
-            Ok(()) => client.batch_execute("COMMIT").await?,
-            Err(e) => {
-                let _ = client.batch_execute("ROLLBACK").await;
-                return Err(e);
-            }
-        }
-        return Ok(());
     }
     run_as_written(client, &p.deploy).await.map_err(|e| {
         e.context(format!(
@@ -555,21 +564,12 @@ pub async fn revert(config: &Config, args: &RevertArgs) -> anyhow::Result<i32> {
             let _ = std::io::stderr().flush();
             let outcome = async {
                 if script.transactional() {
-                    client.batch_execute("BEGIN").await?;
-                    let r = async {
+                    in_transaction(&client, async {
                         run_inside(&client, script).await?;
                         registry.log_revert(plan, p, &committer).await?;
-                        anyhow::Ok(())
-                    }
-                    .await;
-                    match r {
-                        Ok(()) => client.batch_execute("COMMIT").await?,
-                        Err(e) => {
-                            let _ = client.batch_execute("ROLLBACK").await;
-                            return Err(e);
-                        }
-                    }
-                    anyhow::Ok(())
+                        Ok(())
+                    })
+                    .await
                 } else {
                     run_as_written(&client, script).await?;
                     registry
