@@ -298,6 +298,7 @@ impl Builder {
                     schema: r.get("nspname"),
                     version: r.get("extversion"),
                     comment: r.get("comment"),
+                    default_comment: r.get("default_comment"),
                 },
             );
         }

@@ -330,8 +330,9 @@ fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 let id = ObjectId::Extension {
                     name: n.name.clone(),
                 };
-                // A fresh extension carries its own comment; only a different one is news.
-                comment(id, None, n.comment.as_ref(), out);
+                // A fresh extension carries its control file's comment;
+                // only a different one (or none) is news.
+                comment(id, n.default_comment.as_ref(), n.comment.as_ref(), out);
             }
             // Extension scripts only go forward: an older version is had
             // by dropping and creating, which rebuilds what depends on it.
@@ -341,7 +342,7 @@ fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 let id = ObjectId::Extension {
                     name: n.name.clone(),
                 };
-                comment(id, None, n.comment.as_ref(), out);
+                comment(id, n.default_comment.as_ref(), n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) => {
                 if o.schema != n.schema {

@@ -421,6 +421,7 @@ fn everything() -> Catalog {
             schema: "public".to_owned(),
             version: "1.6".to_owned(),
             comment: None,
+            default_comment: None,
         },
     );
     c
@@ -431,6 +432,38 @@ fn identical_catalogs_have_no_changes() {
     let c = everything();
     assert_eq!(diff(&c, &c), []);
     assert_eq!(diff(&Catalog::default(), &Catalog::default()), []);
+}
+
+/// `CREATE EXTENSION` gives the extension its control file's comment: a
+/// plan that creates one removes or replaces that comment when the new
+/// catalog says otherwise, and says nothing when they agree.
+#[test]
+fn a_created_extension_starts_from_its_control_file_comment() {
+    let with = |comment: Option<&str>| {
+        let mut c = Catalog::default();
+        c.extensions.insert(
+            "citext".to_owned(),
+            Extension {
+                name: "citext".to_owned(),
+                schema: "public".to_owned(),
+                version: "1.6".to_owned(),
+                comment: comment.map(str::to_owned),
+                default_comment: Some(
+                    "data type for case-insensitive character strings".to_owned(),
+                ),
+            },
+        );
+        diff_lines(&Catalog::default(), &c)
+    };
+    assert_snapshot!(with(None), @r"
+        CreateExtension extension citext
+        Comment extension citext = None
+    ");
+    assert_snapshot!(with(Some("data type for case-insensitive character strings")), @"CreateExtension extension citext");
+    assert_snapshot!(with(Some("ours")), @r#"
+        CreateExtension extension citext
+        Comment extension citext = Some("ours")
+    "#);
 }
 
 #[test]

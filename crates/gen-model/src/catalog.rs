@@ -259,6 +259,10 @@ pub struct Extension {
     pub version: String,
     /// `COMMENT ON EXTENSION`.
     pub comment: Option<String>,
+    /// The comment `CREATE EXTENSION` gives it (its control file's), which
+    /// a plan that creates it starts from.
+    #[serde(default)]
+    pub default_comment: Option<String>,
 }
 
 /// `CREATE [UNLOGGED] TABLE name (…) WITH (options)`
