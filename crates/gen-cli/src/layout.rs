@@ -376,17 +376,8 @@ mod tests {
     fn a_baseline_that_does_not_round_trip_is_caught() {
         use gen_model::{Column, Table};
         let column = |name: &str, comment: Option<&str>| Column {
-            name: name.to_owned(),
-            data_type: "integer".to_owned(),
-            base_type: "integer".to_owned(),
-            collation: None,
-            not_null: false,
-            default: None,
-            identity: None,
-            generated: None,
             comment: comment.map(str::to_owned),
-            inherited: Default::default(),
-            storage: Default::default(),
+            ..Column::plain(name, "integer")
         };
         let table = |comment: Option<&str>| Table {
             name: QualifiedName::new("public", "t"),

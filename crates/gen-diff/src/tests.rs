@@ -19,23 +19,7 @@ fn q(schema: &str, name: &str) -> QualifiedName {
 }
 
 fn col(name: &str, data_type: &str) -> Column {
-    let base_type = match data_type.split_once('(') {
-        Some((base, _)) => base.trim_end().to_owned(),
-        None => data_type.to_owned(),
-    };
-    Column {
-        name: name.to_owned(),
-        data_type: data_type.to_owned(),
-        base_type,
-        collation: None,
-        not_null: false,
-        default: None,
-        identity: None,
-        generated: None,
-        comment: None,
-        inherited: Default::default(),
-        storage: Default::default(),
-    }
+    Column::plain(name, data_type)
 }
 
 trait ColumnExt {

@@ -949,17 +949,8 @@ mod tests {
 
     fn column(name: &str, data_type: &str, default: Option<&str>) -> Column {
         Column {
-            name: name.to_owned(),
-            data_type: data_type.to_owned(),
-            base_type: data_type.to_owned(),
-            collation: None,
-            not_null: false,
             default: default.map(str::to_owned),
-            identity: None,
-            generated: None,
-            comment: None,
-            inherited: Default::default(),
-            storage: Default::default(),
+            ..Column::plain(name, data_type)
         }
     }
 

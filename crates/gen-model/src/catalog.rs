@@ -320,6 +320,33 @@ pub struct Column {
     pub storage: ColumnStorage,
 }
 
+impl Column {
+    /// A column as a catalog built by hand needs it most often: `data_type`,
+    /// nullable, declared by its own table, with nothing else set. The base
+    /// type is `data_type` up to its modifiers (`character varying(20)` →
+    /// `character varying`).
+    pub fn plain(name: impl Into<String>, data_type: impl Into<String>) -> Column {
+        let data_type = data_type.into();
+        let base_type = match data_type.split_once('(') {
+            Some((base, _)) => base.trim_end().to_owned(),
+            None => data_type.clone(),
+        };
+        Column {
+            name: name.into(),
+            data_type,
+            base_type,
+            collation: None,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+            inherited: Inherited::default(),
+            storage: ColumnStorage::default(),
+        }
+    }
+}
+
 /// An identity column's generation and sequence options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {

@@ -240,19 +240,7 @@ mod tests {
     }
 
     fn col(name: &str) -> Column {
-        Column {
-            name: name.to_owned(),
-            data_type: "integer".to_owned(),
-            base_type: "integer".to_owned(),
-            collation: None,
-            not_null: false,
-            default: None,
-            identity: None,
-            generated: None,
-            comment: None,
-            inherited: Inherited::default(),
-            storage: Default::default(),
-        }
+        Column::plain(name, "integer")
     }
 
     fn table(name: &str, columns: Vec<Column>) -> Table {

@@ -301,19 +301,7 @@ mod tests {
                 comment: None,
             },
         );
-        let column = |name: &str, data_type: &str| Column {
-            name: name.to_owned(),
-            data_type: data_type.to_owned(),
-            base_type: data_type.to_owned(),
-            collation: None,
-            not_null: false,
-            default: None,
-            identity: None,
-            generated: None,
-            comment: None,
-            inherited: Default::default(),
-            storage: Default::default(),
-        };
+        let column = |name: &str, data_type: &str| Column::plain(name, data_type);
         c.tables.insert(
             q("t"),
             Table {

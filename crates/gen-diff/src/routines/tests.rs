@@ -44,17 +44,8 @@ fn trigger(table: &str, name: &str, definition: &str) -> Trigger {
 
 fn column(name: &str, default: Option<&str>) -> Column {
     Column {
-        name: name.to_owned(),
-        data_type: "integer".to_owned(),
-        base_type: "integer".to_owned(),
-        collation: None,
-        not_null: false,
         default: default.map(str::to_owned),
-        identity: None,
-        generated: None,
-        comment: None,
-        inherited: Default::default(),
-        storage: Default::default(),
+        ..Column::plain(name, "integer")
     }
 }
 

@@ -48,17 +48,8 @@ fn table(name: &str, default: Option<&str>) -> Table {
         unlogged: false,
         options: Vec::new(),
         columns: vec![Column {
-            name: "n".to_owned(),
-            data_type: "integer".to_owned(),
-            base_type: "integer".to_owned(),
-            collation: None,
-            not_null: false,
             default: default.map(str::to_owned),
-            identity: None,
-            generated: None,
-            comment: None,
-            inherited: Default::default(),
-            storage: Default::default(),
+            ..Column::plain("n", "integer")
         }],
         constraints: Default::default(),
         comment: None,
