@@ -289,25 +289,23 @@ impl<'c> Registry<'c> {
             return Ok(false);
         }
         let action = "creating the sqitch registry";
-        self.run(action, self.client.batch_execute("BEGIN")).await?;
-        let created = async {
-            self.client
-                .batch_execute(include_str!("registry.sql"))
-                .await?;
-            self.client
-                .execute(
+        self.in_transaction(async {
+            self.run(
+                action,
+                self.client.batch_execute(include_str!("registry.sql")),
+            )
+            .await?;
+            self.run(
+                action,
+                self.client.execute(
                     "INSERT INTO sqitch.releases (version, installed_at, installer_name, installer_email) \
                      VALUES ($1::text::real, clock_timestamp(), $2, $3)",
                     &[&REGISTRY_RELEASE, &committer.name, &committer.email],
-                )
-                .await?;
-            self.client.batch_execute("COMMIT").await
-        }
-        .await;
-        if let Err(e) = created {
-            let _ = self.client.batch_execute("ROLLBACK").await;
-            return Err(MigrationError::database(action, &e));
-        }
+                ),
+            )
+            .await
+        })
+        .await?;
         Ok(true)
     }
 
