@@ -669,16 +669,7 @@ fn spawn_postgres(prepared: Prepared) -> Result<LocalServer, SandboxError> {
         bins,
         owner,
     } = prepared;
-    let log = File::create(&log_path).map_err(|source| SandboxError::Io {
-        action: "creating",
-        path: log_path.clone(),
-        source,
-    })?;
-    let log_err = log.try_clone().map_err(|source| SandboxError::Io {
-        action: "opening",
-        path: log_path.clone(),
-        source,
-    })?;
+    let (log, log_err) = log_files(&log_path)?;
     let program = bins.dir.join("postgres");
     let mut cmd = Command::new(&program);
     cmd.arg("-D").arg(&data_dir);
@@ -732,6 +723,22 @@ fn spawn_postgres(prepared: Prepared) -> Result<LocalServer, SandboxError> {
         socket_dir,
         bin_dir: bins.dir,
     })
+}
+
+/// A fresh log file at `path`, opened twice: for a child's stdout and its
+/// stderr.
+pub(crate) fn log_files(path: &Path) -> Result<(File, File), SandboxError> {
+    let log = File::create(path).map_err(|source| SandboxError::Io {
+        action: "creating",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let log_err = log.try_clone().map_err(|source| SandboxError::Io {
+        action: "opening",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok((log, log_err))
 }
 
 /// The settings every sandbox server runs with, the warm one included, so

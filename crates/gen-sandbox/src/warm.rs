@@ -468,16 +468,7 @@ fn spawn_watcher(place: &Place, watcher: &[OsString]) -> Result<Child, SandboxEr
         });
     };
     let log_path = place.file("watcher.log");
-    let log = File::create(&log_path).map_err(|source| SandboxError::Io {
-        action: "creating",
-        path: log_path.clone(),
-        source,
-    })?;
-    let log_err = log.try_clone().map_err(|source| SandboxError::Io {
-        action: "opening",
-        path: log_path,
-        source,
-    })?;
+    let (log, log_err) = local::log_files(&log_path)?;
     let mut cmd = Command::new(program);
     cmd.args(args)
         .arg(&place.dir)
@@ -662,16 +653,7 @@ pub fn watch(args: &[OsString]) -> Result<(), SandboxError> {
 
 fn spawn_server(place: &Place) -> Result<Child, SandboxError> {
     let log_path = place.file("postgres.log");
-    let log = File::create(&log_path).map_err(|source| SandboxError::Io {
-        action: "creating",
-        path: log_path.clone(),
-        source,
-    })?;
-    let log_err = log.try_clone().map_err(|source| SandboxError::Io {
-        action: "opening",
-        path: log_path,
-        source,
-    })?;
+    let (log, log_err) = local::log_files(&log_path)?;
     let program = place.bin_dir.join("postgres");
     let mut cmd = Command::new(&program);
     cmd.arg("-D").arg(place.data_dir());
