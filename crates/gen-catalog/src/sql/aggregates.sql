@@ -45,11 +45,11 @@ JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_operator op ON op.oid = a.aggsortop
 LEFT JOIN pg_namespace opn ON opn.oid = op.oprnamespace
 LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass
-     AND d.objsubid = 0
-WHERE p.prokind = 'a'
+     AND d.objsubid = 0 AND d.objoid >= 16384
+WHERE p.prokind = 'a' AND p.oid >= 16384 AND a.aggfnoid >= 16384
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend e
-    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e' AND e.objid >= 16384)
 ORDER BY n.nspname, p.proname, args

@@ -30,16 +30,18 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
-     AND d.objsubid = a.attnum
+     AND d.objsubid = a.attnum AND d.objoid >= 16384
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN pg_depend sd ON a.attidentity <> ''
      AND sd.refclassid = 'pg_class'::regclass AND sd.refobjid = a.attrelid
      AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'i'
+     AND sd.refobjid >= 16384
 LEFT JOIN pg_sequence s ON s.seqrelid = sd.objid
-LEFT JOIN pg_class sc ON sc.oid = sd.objid
+LEFT JOIN pg_class sc ON sc.oid = sd.objid AND sc.oid >= 16384
 LEFT JOIN pg_namespace sn ON sn.oid = sc.relnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped
+  AND a.attrelid >= 16384 AND c.oid >= 16384
   AND c.relkind IN ('r', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'

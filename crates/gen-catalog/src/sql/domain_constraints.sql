@@ -5,6 +5,6 @@ SELECT con.oid, con.contypid, con.conname,
        d.description AS comment
 FROM pg_constraint con
 LEFT JOIN pg_description d ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass
-     AND d.objsubid = 0
-WHERE con.contypid <> 0
+     AND d.objsubid = 0 AND d.objoid >= 16384
+WHERE con.contypid >= 16384
 ORDER BY con.contypid, con.conname

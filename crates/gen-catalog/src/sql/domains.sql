@@ -14,10 +14,11 @@ JOIN pg_type bt ON bt.oid = t.typbasetype
 LEFT JOIN pg_collation co ON co.oid = t.typcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
-WHERE t.typtype = 'd'
+     AND d.objoid >= 16384
+WHERE t.typtype = 'd' AND t.oid >= 16384
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend x
-    WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+    WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e' AND x.objid >= 16384)
 ORDER BY n.nspname, t.typname

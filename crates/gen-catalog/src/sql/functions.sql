@@ -19,16 +19,16 @@ FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass
-     AND d.objsubid = 0
-WHERE p.prokind IN ('f', 'p', 'w')
+     AND d.objsubid = 0 AND d.objoid >= 16384
+WHERE p.prokind IN ('f', 'p', 'w') AND p.oid >= 16384
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend e
-    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e' AND e.objid >= 16384)
   -- A range type's constructors belong to the type, made and dropped with it.
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend i
     WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i'
-      AND i.refclassid = 'pg_type'::regclass)
+      AND i.refclassid = 'pg_type'::regclass AND i.objid >= 16384)
 ORDER BY n.nspname, p.proname, args

@@ -10,16 +10,18 @@ WITH user_ns AS (
   UNION ALL
   SELECT 'pg_class'::regclass, c.oid, c.relowner
   FROM pg_class c JOIN user_ns u ON u.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.oid >= 16384
   UNION ALL
   SELECT 'pg_proc'::regclass, p.oid, p.proowner
   FROM pg_proc p JOIN user_ns u ON u.oid = p.pronamespace
+  WHERE p.oid >= 16384
   UNION ALL
   SELECT 'pg_type'::regclass, t.oid, t.typowner
   FROM pg_type t JOIN user_ns u ON u.oid = t.typnamespace
-  WHERE t.typtype IN ('b', 'd', 'e', 'r', 'm', 'c')
+  WHERE t.typtype IN ('b', 'd', 'e', 'r', 'm', 'c') AND t.oid >= 16384
 )
 SELECT o.classid::text AS class, o.oid, pg_get_userbyid(o.owner) AS owner
 FROM o
 WHERE NOT EXISTS (SELECT 1 FROM pg_depend d
-                  WHERE d.classid = o.classid AND d.objid = o.oid AND d.deptype = 'e')
+                  WHERE d.classid = o.classid AND d.objid = o.oid AND d.deptype = 'e'
+                    AND d.objid >= 16384)

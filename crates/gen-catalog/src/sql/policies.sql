@@ -10,4 +10,5 @@ SELECT p.oid, p.polrelid, p.polname, p.polpermissive,
        d.description AS comment
 FROM pg_policy p
 LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass AND d.objsubid = 0
+     AND d.objoid >= 16384
 ORDER BY p.polrelid, p.polname

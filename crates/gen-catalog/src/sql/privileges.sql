@@ -9,7 +9,7 @@ WITH user_ns AS (
   WHERE nspname NOT IN ('pg_catalog', 'information_schema')
     AND nspname !~ '^pg_(toast|temp_|toast_temp_)'
 ), ext AS (
-  SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
+  SELECT classid, objid FROM pg_depend WHERE deptype = 'e' AND objid >= 16384
 ), obj AS (
   SELECT 'pg_namespace' AS class, n.oid AS objid, 0 AS subid, 'n'::text AS objtype,
          n.nspowner AS owner, 0::oid AS nsp, n.nspacl AS acl,
@@ -19,21 +19,23 @@ WITH user_ns AS (
   SELECT 'pg_class', c.oid, 0, CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END,
          c.relowner, c.relnamespace, c.relacl, 'pg_class'::regclass, c.oid
   FROM pg_class c JOIN user_ns u ON u.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.oid >= 16384
   UNION ALL
   SELECT 'pg_class', c.oid, a.attnum, 'c', c.relowner, c.relnamespace, a.attacl,
          'pg_class'::regclass, c.oid
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN user_ns u ON u.oid = c.relnamespace
   WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+    AND a.attrelid >= 16384 AND c.oid >= 16384
   UNION ALL
   SELECT 'pg_proc', p.oid, 0, 'f', p.proowner, p.pronamespace, p.proacl,
          'pg_proc'::regclass, p.oid
   FROM pg_proc p JOIN user_ns u ON u.oid = p.pronamespace
+  WHERE p.oid >= 16384
   UNION ALL
   SELECT 'pg_type', t.oid, 0, 'T', t.typowner, t.typnamespace, t.typacl,
          'pg_type'::regclass, t.oid
   FROM pg_type t JOIN user_ns u ON u.oid = t.typnamespace
-  WHERE t.typtype IN ('b', 'd', 'e', 'r', 'm', 'c')
+  WHERE t.typtype IN ('b', 'd', 'e', 'r', 'm', 'c') AND t.oid >= 16384
 ), own AS (
   SELECT * FROM obj o
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = o.classid AND ext.objid = o.extobj)

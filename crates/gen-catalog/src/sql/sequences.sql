@@ -12,6 +12,7 @@ FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+     AND d.objoid >= 16384
 -- The owning column is looked up per sequence (OFFSET 0 keeps the lookup
 -- from being flattened into a join over every automatic dependency on a
 -- column, which indexes have too: 6000 rows at 1000 tables for 100 sequences).
@@ -25,9 +26,11 @@ LEFT JOIN LATERAL (
     AND od.refclassid = 'pg_class'::regclass AND od.refobjsubid > 0 AND od.deptype = 'a'
   OFFSET 0
 ) own ON true
-WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+WHERE s.seqrelid >= 16384 AND c.oid >= 16384
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend d
-    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e')
+      AND d.objid >= 16384)
 ORDER BY n.nspname, c.relname

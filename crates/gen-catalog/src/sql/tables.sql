@@ -17,10 +17,11 @@ SELECT c.oid, n.nspname, c.relname,
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-WHERE c.relkind IN ('r', 'p')
+     AND d.objoid >= 16384
+WHERE c.relkind IN ('r', 'p') AND c.oid >= 16384
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend d
-    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e' AND d.objid >= 16384)
 ORDER BY n.nspname, c.relname

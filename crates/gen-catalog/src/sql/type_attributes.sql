@@ -10,6 +10,7 @@ JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
-     AND d.objsubid = a.attnum
+     AND d.objsubid = a.attnum AND d.objoid >= 16384
 WHERE c.relkind = 'c' AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.attrelid >= 16384 AND c.oid >= 16384
 ORDER BY a.attrelid, a.attnum

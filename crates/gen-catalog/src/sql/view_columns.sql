@@ -11,8 +11,9 @@ JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
-     AND d.objsubid = a.attnum
+     AND d.objsubid = a.attnum AND d.objoid >= 16384
 WHERE a.attnum > 0 AND NOT a.attisdropped
+  AND a.attrelid >= 16384 AND c.oid >= 16384
   AND c.relkind IN ('v', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
