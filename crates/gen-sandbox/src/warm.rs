@@ -697,7 +697,7 @@ async fn watch_server(place: &Place, server: &mut Child) -> Result<(), SandboxEr
             && (pending || used != seen)
         {
             seen = used;
-            pending = match maintain(c).await {
+            pending = match maintain(place, c).await {
                 Ok(pending) => pending,
                 Err(e) => {
                     eprintln!("maintenance: {}", crate::error::PgError::from(e));
@@ -737,7 +737,7 @@ fn stop_if_idle(place: &Place, server: &mut Child) -> bool {
 /// Drops the scratch databases of runs whose process has ended and tops up
 /// the pool of ready databases. Returns whether scratch databases of live
 /// processes remain, to look again soon.
-async fn maintain(client: &Client) -> Result<bool, tokio_postgres::Error> {
+async fn maintain(place: &Place, client: &Client) -> Result<bool, tokio_postgres::Error> {
     let rows = client
         .query(
             "SELECT datname::text FROM pg_database \
@@ -770,6 +770,18 @@ async fn maintain(client: &Client) -> Result<bool, tokio_postgres::Error> {
         client
             .batch_execute(&crate::create_database_sql(&name, 150_000, true))
             .await?;
+        // The first session in a database builds the relation cache from
+        // the catalogs and saves it (pg_internal.init, kept through the
+        // rename); later sessions load it, a few milliseconds sooner. Best
+        // effort: a database nobody has opened yet works the same.
+        let mut config = place.config();
+        config.dbname(&name);
+        if let Ok((ready, connection)) = config.connect(NoTls).await {
+            let connection = tokio::spawn(connection);
+            let _ = ready.batch_execute("").await;
+            drop(ready);
+            let _ = connection.await;
+        }
     }
     Ok(pending)
 }
