@@ -113,9 +113,12 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             what: "session settings",
             source,
         })?;
+    // Each query runs as an unnamed statement in one round trip (parse,
+    // bind, execute): preparing a named statement first costs a round trip
+    // and a server-side statement to close for a query that runs once.
     let q = |what: &'static str, sql: &'static str| async move {
         client
-            .query(sql, &[])
+            .query_typed(sql, &[])
             .await
             .map_err(|source| CatalogError::Query { what, source })
     };
