@@ -361,25 +361,39 @@ pub(crate) fn recreate_replica_identity(
     true
 }
 
-/// Whether the partitions that stay under an index's table (at any depth)
-/// have their indexes for it under other names, or other indexes attached:
-/// an attached index can neither be detached nor renamed without guessing,
-/// so the index is built again, and its partitions' with it.
+/// Whether the partitions under an index's table (at any depth) have
+/// their indexes for it under other names: an attached index can neither
+/// be detached nor renamed without guessing, so the index is built again,
+/// and its partitions' with it. That includes a partition made in this
+/// plan whose index has a name of its own, which `CREATE TABLE … PARTITION
+/// OF` would copy from the index under the server's name.
 pub(crate) fn partition_indexes_differ(o: &Index, n: &Index, old: &Catalog, new: &Catalog) -> bool {
+    let partitioned = |c: &Catalog, t: &QualifiedName| {
+        c.tables
+            .get(t)
+            .is_some_and(|t| t.inheritance.partition_key.is_some())
+    };
+    if !partitioned(old, &o.table) || !partitioned(new, &n.table) || rebuilt(&n.table, old, new) {
+        return false;
+    }
     let stays = |t: &QualifiedName| {
         let (Some(ot), Some(nt)) = (old.tables.get(t), new.tables.get(t)) else {
             return false;
         };
         ot.inheritance.parents.iter().any(|p| kept(p, ot, nt)) && !rebuilt(t, old, new)
     };
-    let below = |catalog: &Catalog, root: &QualifiedName| {
+    let made = |i: &Index| {
+        (!old.tables.contains_key(&i.table) || rebuilt(&i.table, old, new))
+            && server_name(&i.table.name, &i.definition).as_deref() != Some(i.name.name.as_str())
+    };
+    let below = |catalog: &Catalog, root: &QualifiedName, is_new: bool| {
         let mut found = BTreeSet::new();
         let mut parents = vec![root.clone()];
         while let Some(parent) = parents.pop() {
             for i in catalog.indexes.values() {
                 if i.parent.as_ref() == Some(&parent) {
                     parents.push(i.name.clone());
-                    if stays(&i.table) {
+                    if stays(&i.table) || (is_new && made(i)) {
                         found.insert((i.table.clone(), i.name.clone()));
                     }
                 }
@@ -387,7 +401,7 @@ pub(crate) fn partition_indexes_differ(o: &Index, n: &Index, old: &Catalog, new:
         }
         found
     };
-    below(old, &o.name) != below(new, &n.name)
+    below(old, &o.name, false) != below(new, &n.name, true)
 }
 
 /// Partition indexes with a name of their own that the server would
