@@ -382,9 +382,11 @@ pub(crate) fn partition_indexes_differ(o: &Index, n: &Index, old: &Catalog, new:
         };
         ot.inheritance.parents.iter().any(|p| kept(p, ot, nt)) && !rebuilt(t, old, new)
     };
+    // Only a name known not to be the server's: a guess about an
+    // expression index would rebuild the parent's for every new partition.
     let made = |i: &Index| {
         (!old.tables.contains_key(&i.table) || rebuilt(&i.table, old, new))
-            && server_name(&i.table.name, &i.definition).as_deref() != Some(i.name.name.as_str())
+            && server_name(&i.table.name, &i.definition).is_some_and(|s| s != i.name.name)
     };
     let below = |catalog: &Catalog, root: &QualifiedName, is_new: bool| {
         let mut found = BTreeSet::new();
@@ -819,6 +821,54 @@ mod tests {
                 "DropIndex Drop index public.m_a",
                 "CreateIndex CreateOrAlter index public.m_a",
             ]
+        );
+    }
+
+    #[test]
+    fn a_new_partition_under_a_kept_index_rebuilds_it_only_for_a_name_of_its_own() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let m1 = partition("m1", &parent, "FOR VALUES FROM (0) TO (1)");
+        let old = with_indexes(
+            catalog(vec![parent.clone(), m1.clone()]),
+            vec![
+                index("m_a", "m", None),
+                index("m1_a_idx", "m1", Some("m_a")),
+            ],
+        );
+        let tables = vec![
+            parent.clone(),
+            m1,
+            partition("m2", &parent, "FOR VALUES FROM (1) TO (2)"),
+        ];
+        let named = |m2_index: gen_model::Index| {
+            with_indexes(
+                catalog(tables.clone()),
+                vec![
+                    index("m_a", "m", None),
+                    index("m1_a_idx", "m1", Some("m_a")),
+                    m2_index,
+                ],
+            )
+        };
+        assert_eq!(
+            kinds(&diff(&old, &named(index("m2_a_idx", "m2", Some("m_a"))))),
+            ["CreateTable CreateOrAlter table public.m2"]
+        );
+        assert_eq!(
+            kinds(&diff(&old, &named(index("m2_own", "m2", Some("m_a"))))),
+            [
+                "CreateTable CreateOrAlter table public.m2",
+                "DropIndex Drop index public.m_a",
+                "CreateIndex CreateOrAlter index public.m_a",
+                "CreateIndex CreateOrAlter index public.m2_own",
+            ]
+        );
+        // An expression index's name is not guessed: the server copies it.
+        let mut expression = index("m2_own", "m2", Some("m_a"));
+        expression.definition = "CREATE INDEX m2_own ON public.m2 USING btree (lower(a))".into();
+        assert_eq!(
+            kinds(&diff(&old, &named(expression))),
+            ["CreateTable CreateOrAlter table public.m2"]
         );
     }
 
