@@ -313,14 +313,6 @@ fn bad_input_changes_nothing() {
     });
 }
 
-/// Fixtures whose schema the planner cannot yet create from an empty
-/// database exactly as it is: the self-check must refuse them (and this
-/// list shrinks when the planner learns them).
-const NOT_FROM_SCRATCH: [(&str, &str); 1] = [(
-    "partitions/index_attached",
-    "a partition's index with its own name is created under the server's name when the parent's index cascades to the partition",
-)];
-
 /// Every fixture's new.sql, as a live database, goes through
 /// `gen init --from-db`: its self-check proves the written files load back
 /// into exactly that database, and `gen check` that the baseline change
@@ -369,25 +361,20 @@ fn fixtures_round_trip_through_a_baseline() {
                 .expect("fixture loads");
             let dir = tempfile::tempdir().expect("temp dir");
             let p = dir.path();
-            let o = run_gen(p, &["init", "--from-db", &db.conninfo(), "--dev-url", &server]);
-            let known = NOT_FROM_SCRATCH.iter().find(|(case, _)| *case == name);
+            let o = run_gen(
+                p,
+                &["init", "--from-db", &db.conninfo(), "--dev-url", &server],
+            );
             match o.status.code() {
-                Some(2) if known.is_some() => {
-                    if !stderr(&o).contains("the schema files written for the database")
-                        || !files(p).is_empty()
-                    {
-                        failures.push(format!("{name}: expected the self-check to refuse it:\n{}", stderr(&o)));
-                    }
-                }
-                _ if known.is_some() => failures.push(format!(
-                    "{name}: listed in NOT_FROM_SCRATCH but no longer refused; take it off the list:\n{}",
-                    stderr(&o)
-                )),
                 Some(0) => {
                     adopted += 1;
                     let check = run_gen(p, &["check", "--no-cache", "--dev-url", &server]);
                     if check.status.code() != Some(0) {
-                        failures.push(format!("{name}: gen check after the baseline:\n{}{}", stdout(&check), stderr(&check)));
+                        failures.push(format!(
+                            "{name}: gen check after the baseline:\n{}{}",
+                            stdout(&check),
+                            stderr(&check)
+                        ));
                     }
                 }
                 Some(2) if stderr(&o).contains("nothing gen manages") && files(p).is_empty() => {}
@@ -397,8 +384,18 @@ fn fixtures_round_trip_through_a_baseline() {
             sandbox.drop_database(&db).await.expect("drop");
         }
         sandbox.shutdown().await.expect("shutdown");
-        assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
-        assert!(adopted * 10 >= cases.len() * 9, "only {adopted} of {} cases had anything to adopt", cases.len());
+        assert!(
+            failures.is_empty(),
+            "{} of {} cases failed:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
+        assert!(
+            adopted * 10 >= cases.len() * 9,
+            "only {adopted} of {} cases had anything to adopt",
+            cases.len()
+        );
     });
 }
 

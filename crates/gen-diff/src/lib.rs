@@ -7,6 +7,7 @@
 //! null before adding identity, …).
 
 mod change;
+mod index_name;
 mod partitions;
 mod routines;
 mod security;
@@ -51,6 +52,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     security::policies(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
+    partitions::own_named_indexes(old, new, &mut out);
     // Last: whatever was created or rebuilt above gets its grants again.
     security::default_privileges(old, new, &mut out);
     security::owners(old, new, &mut out);
@@ -461,7 +463,9 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 comment(id(n), None, n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) => {
-                if o.definition != n.definition {
+                if o.definition != n.definition
+                    || partitions::partition_indexes_differ(o, n, old, new)
+                {
                     if new.tables.contains_key(&o.table) || new.views.contains_key(&o.table) {
                         out.push(Change::DropIndex(o.clone()));
                     }

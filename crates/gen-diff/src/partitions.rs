@@ -8,12 +8,14 @@
 //! differs then is the child's own business.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use gen_model::{
     Catalog, Column, ColumnStorage, ConstraintKind, Index, ObjectId, QualifiedName,
     ReplicaIdentity, Table,
 };
 
+use crate::index_name::server_name;
 use crate::table::{alter_column, create_table};
 use crate::{Change, ColumnAction, comment};
 
@@ -359,6 +361,150 @@ pub(crate) fn recreate_replica_identity(
     true
 }
 
+/// Whether the partitions under an index's table (at any depth) have
+/// their indexes for it under other names: an attached index can neither
+/// be detached nor renamed without guessing, so the index is built again,
+/// and its partitions' with it. That includes a partition made in this
+/// plan whose index has a name of its own, which `CREATE TABLE … PARTITION
+/// OF` would copy from the index under the server's name.
+pub(crate) fn partition_indexes_differ(o: &Index, n: &Index, old: &Catalog, new: &Catalog) -> bool {
+    let partitioned = |c: &Catalog, t: &QualifiedName| {
+        c.tables
+            .get(t)
+            .is_some_and(|t| t.inheritance.partition_key.is_some())
+    };
+    if !partitioned(old, &o.table) || !partitioned(new, &n.table) || rebuilt(&n.table, old, new) {
+        return false;
+    }
+    let stays = |t: &QualifiedName| {
+        let (Some(ot), Some(nt)) = (old.tables.get(t), new.tables.get(t)) else {
+            return false;
+        };
+        ot.inheritance.parents.iter().any(|p| kept(p, ot, nt)) && !rebuilt(t, old, new)
+    };
+    // Only a name known not to be the server's: a guess about an
+    // expression index would rebuild the parent's for every new partition.
+    let made = |i: &Index| {
+        (!old.tables.contains_key(&i.table) || rebuilt(&i.table, old, new))
+            && server_name(&i.table.name, &i.definition).is_some_and(|s| s != i.name.name)
+    };
+    let below = |catalog: &Catalog, root: &QualifiedName, is_new: bool| {
+        let mut found = BTreeSet::new();
+        let mut parents = vec![root.clone()];
+        while let Some(parent) = parents.pop() {
+            for i in catalog.indexes.values() {
+                if i.parent.as_ref() == Some(&parent) {
+                    parents.push(i.name.clone());
+                    if stays(&i.table) || (is_new && made(i)) {
+                        found.insert((i.table.clone(), i.name.clone()));
+                    }
+                }
+            }
+        }
+        found
+    };
+    below(old, &o.name, false) != below(new, &n.name, true)
+}
+
+/// Partition indexes with a name of their own that the server would
+/// otherwise make by itself in this plan, under its own name: when an
+/// index above them is created (`CREATE INDEX` on a partitioned table
+/// builds one on every partition) or their table, or one above it, is
+/// attached (`ATTACH PARTITION` builds the parent's indexes). Created
+/// first, under their own name, they are adopted instead: the server
+/// attaches a matching index rather than building one (gen-plan orders
+/// them before those steps).
+///
+/// An index the server would name exactly so is left to it, so an
+/// index over many partitions stays one statement.
+pub(crate) fn own_named_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    let created: BTreeSet<&QualifiedName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateIndex(i) => Some(&i.name),
+            _ => None,
+        })
+        .collect();
+    let attached: BTreeSet<(&QualifiedName, &QualifiedName)> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::AttachPartition { table, parent, .. } => Some((table, parent)),
+            _ => None,
+        })
+        .collect();
+    let dropped_indexes: BTreeSet<&QualifiedName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropIndex(i) => Some(&i.name),
+            _ => None,
+        })
+        .collect();
+    let dropped_tables: BTreeSet<&QualifiedName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(&t.name),
+            _ => None,
+        })
+        .collect();
+
+    let mut more = Vec::new();
+    let mut made = Vec::new();
+    for n in new.indexes.values() {
+        if n.parent.is_none() || created.contains(&n.name) {
+            continue;
+        }
+        if server_name(&n.table.name, &n.definition).as_deref() == Some(n.name.name.as_str()) {
+            continue;
+        }
+        // Whether the server builds an index for this partition here.
+        let mut built = false;
+        let mut index = n;
+        while let Some(parent) = &index.parent {
+            let Some(p) = new.indexes.get(parent) else {
+                break;
+            };
+            if created.contains(&p.name) || attached.contains(&(&index.table, &p.table)) {
+                built = true;
+                break;
+            }
+            index = p;
+        }
+        if !built {
+            continue;
+        }
+        // An index the plan leaves in place is adopted as it is; a lone
+        // one of another definition makes way.
+        if let Some(o) = old.indexes.get(&n.name) {
+            let gone = dropped_indexes.contains(&o.name)
+                || dropped_tables.contains(&o.table)
+                || ancestors(o, old).any(|a| dropped_indexes.contains(&a.name));
+            if !gone {
+                if o.parent.is_some() || (o.table == n.table && o.definition == n.definition) {
+                    continue;
+                }
+                more.push(Change::DropIndex(o.clone()));
+            }
+        }
+        more.push(Change::CreateIndex(n.clone()));
+        // Made anew, it has no comment yet.
+        let id = ObjectId::Index {
+            name: n.name.clone(),
+        };
+        comment(id.clone(), None, n.comment.as_ref(), &mut more);
+        made.push(id);
+    }
+    out.retain(|c| !matches!(c, Change::Comment { target, .. } if made.contains(target)));
+    out.append(&mut more);
+}
+
+/// The indexes `index` is attached to, nearest first.
+fn ancestors<'a>(index: &'a Index, catalog: &'a Catalog) -> impl Iterator<Item = &'a Index> {
+    std::iter::successors(Some(index), |i| {
+        i.parent.as_ref().and_then(|p| catalog.indexes.get(p))
+    })
+    .skip(1)
+}
+
 /// The index of a partition attached to its parent's index is made and
 /// dropped with that one; only its comment is its own. True when `o`/`n`
 /// is such an index and has been dealt with here.
@@ -591,6 +737,138 @@ mod tests {
                 "DropTable Drop table public.m1",
                 "CreateTable CreateOrAlter table public.m1",
             ]
+        );
+    }
+
+    fn index(name: &str, table: &str, parent: Option<&str>) -> gen_model::Index {
+        gen_model::Index {
+            name: q(name),
+            table: q(table),
+            definition: format!("CREATE INDEX {name} ON public.{table} USING btree (a)"),
+            comment: None,
+            parent: parent.map(q),
+        }
+    }
+
+    fn with_indexes(mut c: Catalog, indexes: Vec<gen_model::Index>) -> Catalog {
+        for i in indexes {
+            c.indexes.insert(i.name.clone(), i);
+        }
+        c
+    }
+
+    #[test]
+    fn a_partitions_index_of_its_own_name_is_created_with_its_parents() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let tables = vec![
+            parent.clone(),
+            partition("m1", &parent, "FOR VALUES FROM (0) TO (1)"),
+            partition("m2", &parent, "FOR VALUES FROM (1) TO (2)"),
+        ];
+        let old = catalog(tables.clone());
+        let new = with_indexes(
+            catalog(tables),
+            vec![
+                index("m_a", "m", None),
+                index("m1_own", "m1", Some("m_a")),
+                index("m2_a_idx", "m2", Some("m_a")),
+            ],
+        );
+        // The server names m2's index itself, and would name m1's so too.
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "CreateIndex CreateOrAlter index public.m_a",
+                "CreateIndex CreateOrAlter index public.m1_own",
+            ]
+        );
+        assert_eq!(
+            kinds(&diff(&new, &old)),
+            ["DropIndex Drop index public.m_a"]
+        );
+    }
+
+    #[test]
+    fn a_partitions_index_renamed_under_a_kept_index_rebuilds_that_index() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let tables = vec![
+            parent.clone(),
+            partition("m1", &parent, "FOR VALUES FROM (0) TO (1)"),
+        ];
+        let old = with_indexes(
+            catalog(tables.clone()),
+            vec![
+                index("m_a", "m", None),
+                index("m1_a_idx", "m1", Some("m_a")),
+            ],
+        );
+        let new = with_indexes(
+            catalog(tables),
+            vec![index("m_a", "m", None), index("m1_own", "m1", Some("m_a"))],
+        );
+        assert_eq!(
+            kinds(&diff(&old, &new)),
+            [
+                "DropIndex Drop index public.m_a",
+                "CreateIndex CreateOrAlter index public.m_a",
+                "CreateIndex CreateOrAlter index public.m1_own",
+            ]
+        );
+        // Back to the server's name: the rebuilt index makes it.
+        assert_eq!(
+            kinds(&diff(&new, &old)),
+            [
+                "DropIndex Drop index public.m_a",
+                "CreateIndex CreateOrAlter index public.m_a",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_partition_under_a_kept_index_rebuilds_it_only_for_a_name_of_its_own() {
+        let parent = partitioned("m", "RANGE (a)", vec![col("a")]);
+        let m1 = partition("m1", &parent, "FOR VALUES FROM (0) TO (1)");
+        let old = with_indexes(
+            catalog(vec![parent.clone(), m1.clone()]),
+            vec![
+                index("m_a", "m", None),
+                index("m1_a_idx", "m1", Some("m_a")),
+            ],
+        );
+        let tables = vec![
+            parent.clone(),
+            m1,
+            partition("m2", &parent, "FOR VALUES FROM (1) TO (2)"),
+        ];
+        let named = |m2_index: gen_model::Index| {
+            with_indexes(
+                catalog(tables.clone()),
+                vec![
+                    index("m_a", "m", None),
+                    index("m1_a_idx", "m1", Some("m_a")),
+                    m2_index,
+                ],
+            )
+        };
+        assert_eq!(
+            kinds(&diff(&old, &named(index("m2_a_idx", "m2", Some("m_a"))))),
+            ["CreateTable CreateOrAlter table public.m2"]
+        );
+        assert_eq!(
+            kinds(&diff(&old, &named(index("m2_own", "m2", Some("m_a"))))),
+            [
+                "CreateTable CreateOrAlter table public.m2",
+                "DropIndex Drop index public.m_a",
+                "CreateIndex CreateOrAlter index public.m_a",
+                "CreateIndex CreateOrAlter index public.m2_own",
+            ]
+        );
+        // An expression index's name is not guessed: the server copies it.
+        let mut expression = index("m2_own", "m2", Some("m_a"));
+        expression.definition = "CREATE INDEX m2_own ON public.m2 USING btree (lower(a))".into();
+        assert_eq!(
+            kinds(&diff(&old, &named(expression))),
+            ["CreateTable CreateOrAlter table public.m2"]
         );
     }
 

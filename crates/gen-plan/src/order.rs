@@ -118,6 +118,11 @@ impl<'a> Graph<'a> {
         exact
     }
 
+    /// The changes vertex `i` stands for.
+    pub(crate) fn changes(&self, i: NodeIndex) -> &[&'a Change] {
+        self.steps.get(&i).map_or(&[], Vec::as_slice)
+    }
+
     /// Whether a vertex only comments on its object (or grants on it, or
     /// hands it to an owner) rather than making it.
     fn only_comments(&self, i: NodeIndex) -> bool {

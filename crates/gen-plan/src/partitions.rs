@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use gen_diff::{Action, Change};
-use gen_model::{Ident, ObjectId, ReplicaIdentity, Table};
+use gen_model::{Catalog, Ident, Index, ObjectId, ReplicaIdentity, Table};
 
 use crate::order::Graph;
 
@@ -192,23 +192,104 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
         let Some(o) = g.old_catalog().indexes.get(&n.name) else {
             continue;
         };
-        if let Some(parent) = &o.parent
-            && n.parent.is_none()
-        {
-            let create = g.exact(
-                Action::CreateOrAlter,
-                &ObjectId::Index {
-                    name: n.name.clone(),
-                },
-            );
+        if o.parent.is_none() {
+            continue;
+        }
+        let create = g.exact(
+            Action::CreateOrAlter,
+            &ObjectId::Index {
+                name: n.name.clone(),
+            },
+        );
+        for above in ancestors(o, g.old_catalog()) {
             let drop = g.resolve(
                 Action::Drop,
                 &ObjectId::Index {
-                    name: parent.clone(),
+                    name: above.name.clone(),
                 },
             );
             g.reverse(create, drop);
+            if n.parent.is_some() {
+                g.edge(drop, create);
+            }
         }
+    }
+    // A partition's index created under a name of its own goes before what
+    // would have the server build one for it under the server's name: the
+    // creation of an index above it, the attaching of its table or of a
+    // table above it. The server then adopts it.
+    let new = g.new_catalog();
+    for c in new.indexes.values().filter(|i| i.parent.is_some()) {
+        let Some(create) = g
+            .exact(
+                Action::CreateOrAlter,
+                &ObjectId::Index {
+                    name: c.name.clone(),
+                },
+            )
+            .filter(|&i| builds(g, i))
+        else {
+            continue;
+        };
+        let mut index = c;
+        for above in ancestors(c, new) {
+            let made = g
+                .exact(
+                    Action::CreateOrAlter,
+                    &ObjectId::Index {
+                        name: above.name.clone(),
+                    },
+                )
+                .filter(|&i| builds(g, i));
+            let link = g.exact(
+                Action::CreateOrAlter,
+                &ObjectId::Inheritance {
+                    table: index.table.clone(),
+                    parent: above.table.clone(),
+                },
+            );
+            // The tables in between are there first too, so the index
+            // above reaches it through them (otherwise a partition made
+            // later copies the index above, under the server's name).
+            let between = g
+                .resolve(
+                    Action::CreateOrAlter,
+                    &ObjectId::Index {
+                        name: index.name.clone(),
+                    },
+                )
+                .filter(|&i| builds(g, i));
+            g.reverse(made, between);
+            g.edge(between, made);
+            for later in [made, link] {
+                g.reverse(later, Some(create));
+                g.edge(Some(create), later);
+            }
+            index = above;
+        }
+    }
+    // A partition's index that goes while its table leaves the parent goes
+    // after the detaching: attached, it can only go with the parent's.
+    let old = g.old_catalog();
+    for o in old.indexes.values() {
+        let Some(parent) = o.parent.as_ref().and_then(|p| old.indexes.get(p)) else {
+            continue;
+        };
+        let drop = g.exact(
+            Action::Drop,
+            &ObjectId::Index {
+                name: o.name.clone(),
+            },
+        );
+        let detach = g.exact(
+            Action::Drop,
+            &ObjectId::Inheritance {
+                table: o.table.clone(),
+                parent: parent.table.clone(),
+            },
+        );
+        g.reverse(drop, detach);
+        g.edge(detach, drop);
     }
     for (parent_column, child_column) in pairs {
         // A new child is created after the parent's columns change, which
@@ -225,6 +306,22 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
         let dropped = g.exact(Action::Drop, &child_column);
         g.edge(dropped, from);
     }
+}
+
+/// Whether vertex `i` builds an index: its own `CREATE INDEX`, or the
+/// `CREATE TABLE` that stands for the indexes the server makes with it.
+fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
+    g.changes(i)
+        .iter()
+        .any(|c| matches!(c, Change::CreateIndex(_) | Change::CreateTable(_)))
+}
+
+/// The indexes `index` is attached to, nearest first.
+fn ancestors<'a>(index: &'a Index, catalog: &'a Catalog) -> impl Iterator<Item = &'a Index> {
+    std::iter::successors(Some(index), |i| {
+        i.parent.as_ref().and_then(|p| catalog.indexes.get(p))
+    })
+    .skip(1)
 }
 
 #[cfg(test)]
@@ -346,6 +443,48 @@ mod tests {
             sql(&old, &new),
             "ALTER TABLE public.m1 ADD COLUMN a integer;\n\n\
              ALTER TABLE public.m ATTACH PARTITION public.m1 DEFAULT;\n"
+        );
+    }
+
+    #[test]
+    fn a_partitions_index_of_its_own_name_goes_before_its_parents_index() {
+        let mut new = catalog(vec![
+            partitioned("m"),
+            partition("m1", "m", "FOR VALUES IN (1)"),
+        ]);
+        for (name, table, parent) in [("m_a", "m", None), ("m1_own", "m1", Some("m_a"))] {
+            new.indexes.insert(
+                q(name),
+                Index {
+                    name: q(name),
+                    table: q(table),
+                    definition: format!("CREATE INDEX {name} ON public.{table} USING btree (a)"),
+                    comment: None,
+                    parent: parent.map(q),
+                },
+            );
+            new.depends.insert((
+                ObjectId::Index { name: q(name) },
+                ObjectId::Table { name: q(table) },
+            ));
+        }
+        new.depends.insert((
+            ObjectId::Index { name: q("m1_own") },
+            ObjectId::Index { name: q("m_a") },
+        ));
+        new.depends.insert((
+            ObjectId::Index { name: q("m1_own") },
+            ObjectId::Inheritance {
+                table: q("m1"),
+                parent: q("m"),
+            },
+        ));
+        assert_eq!(
+            sql(&Catalog::default(), &new),
+            "CREATE TABLE public.m (\n    a integer\n) PARTITION BY LIST (a);\n\n\
+             CREATE TABLE public.m1 PARTITION OF public.m FOR VALUES IN (1);\n\n\
+             CREATE INDEX m1_own ON public.m1 USING btree (a);\n\n\
+             CREATE INDEX m_a ON public.m USING btree (a);\n"
         );
     }
 

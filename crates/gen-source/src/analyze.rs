@@ -26,6 +26,12 @@ pub(crate) struct Analysis {
     /// For `ALTER DEFAULT PRIVILEGES`: the schemas it applies to, empty
     /// for the whole database.
     pub default_privileges: Option<Vec<String>>,
+    /// `(partition, parent)` for `CREATE TABLE … PARTITION OF` and
+    /// `ALTER TABLE … ATTACH PARTITION`.
+    pub partitions: Vec<(Name, Name)>,
+    /// For `CREATE INDEX`: the table, and whether the index reaches the
+    /// table's partitions (it is not `ON ONLY`).
+    pub index_on: Option<(Name, bool)>,
 }
 
 /// Schemas whose objects come with every database; references into them
@@ -133,7 +139,19 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 }
             }
         }
-        NodeEnum::CreateStmt(s) => out.defines.extend(s.relation.as_ref().map(relation)),
+        NodeEnum::CreateStmt(s) => {
+            out.defines.extend(s.relation.as_ref().map(relation));
+            if s.partbound.is_some()
+                && let Some(table) = &s.relation
+            {
+                for parent in s.inh_relations.iter().filter_map(|n| match &n.node {
+                    Some(NodeEnum::RangeVar(r)) => Some(relation(r)),
+                    _ => None,
+                }) {
+                    out.partitions.push((relation(table), parent));
+                }
+            }
+        }
         NodeEnum::CreateForeignTableStmt(s) => out.defines.extend(
             s.base_stmt
                 .as_ref()
@@ -162,6 +180,7 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                     .push(Name::qualified(NameKind::Relation, schema, &s.idxname));
             }
             out.outside_transaction = s.concurrent;
+            out.index_on = s.relation.as_ref().map(|r| (relation(r), r.inh));
         }
         NodeEnum::AlterTableStmt(s) => {
             let kind = if s.objtype == ObjectType::ObjectType as i32 {
@@ -185,6 +204,18 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                             Some(&r.schemaname),
                             &ri.name,
                         ));
+                    }
+                }
+                if kind == NameKind::Relation && s.objtype != ObjectType::ObjectIndex as i32 {
+                    for cmd in &s.cmds {
+                        if let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node
+                            && cmd.subtype == protobuf::AlterTableType::AtAttachPartition as i32
+                            && let Some(NodeEnum::PartitionCmd(p)) =
+                                cmd.def.as_ref().and_then(|d| d.node.as_ref())
+                            && let Some(partition) = &p.name
+                        {
+                            out.partitions.push((relation(partition), relation(r)));
+                        }
                     }
                 }
                 // `ENABLE/DISABLE [REPLICA | ALWAYS] TRIGGER name` needs the trigger.

@@ -78,6 +78,11 @@ pub struct Statement {
     /// For `ALTER DEFAULT PRIVILEGES`: the schemas it applies to, empty for
     /// the whole database. It loads before the objects it applies to.
     default_privileges: Option<Vec<String>>,
+    /// `(partition, parent)` pairs this statement makes.
+    partitions: Vec<(Name, Name)>,
+    /// For `CREATE INDEX`: the table, and whether the index reaches its
+    /// partitions.
+    index_on: Option<(Name, bool)>,
 }
 
 impl Statement {

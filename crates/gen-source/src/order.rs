@@ -37,6 +37,10 @@ struct Index<'a> {
     /// The schemas defining each `(namespace, name)`, to resolve an
     /// unqualified name that `public` does not define.
     schemas: BTreeMap<(u8, &'a str), BTreeSet<&'a str>>,
+    /// The partitions of each table.
+    partitions: BTreeMap<Key<'a>, BTreeSet<Key<'a>>>,
+    /// The `CREATE INDEX` statements on each table.
+    indexes_on: BTreeMap<Key<'a>, Vec<usize>>,
 }
 
 impl<'a> Index<'a> {
@@ -45,6 +49,8 @@ impl<'a> Index<'a> {
             defined: BTreeMap::new(),
             altered: BTreeMap::new(),
             schemas: BTreeMap::new(),
+            partitions: BTreeMap::new(),
+            indexes_on: BTreeMap::new(),
         };
         for (i, statement) in statements.iter().enumerate() {
             for name in &statement.defines {
@@ -63,8 +69,40 @@ impl<'a> Index<'a> {
                     index.altered.entry(key).or_default().push(i);
                 }
             }
+            for (partition, parent) in &statement.partitions {
+                if let (Some(partition), Some(parent)) =
+                    (index.resolve(partition), index.resolve(parent))
+                {
+                    index
+                        .partitions
+                        .entry(parent)
+                        .or_default()
+                        .insert(partition);
+                }
+            }
+            if let Some(key) = statement
+                .index_on
+                .as_ref()
+                .and_then(|(table, _)| index.resolve(table))
+            {
+                index.indexes_on.entry(key).or_default().push(i);
+            }
         }
         index
+    }
+
+    /// The partitions of `table`, and theirs, and so on.
+    fn partitions_below(&self, table: Key<'a>) -> BTreeSet<Key<'a>> {
+        let mut found = BTreeSet::new();
+        let mut queue = vec![table];
+        while let Some(t) = queue.pop() {
+            for &p in self.partitions.get(&t).into_iter().flatten() {
+                if found.insert(p) {
+                    queue.push(p);
+                }
+            }
+        }
+        found
     }
 
     /// The key a referenced name resolves to, if the statements define it.
@@ -107,8 +145,10 @@ fn definition_key(name: &Name) -> Key<'_> {
 /// A statement comes after every statement defining a name it references
 /// or alters, and a statement that alters nothing comes after every
 /// statement altering what it references (so a view sees the column an
-/// `ALTER TABLE` adds). Among statements free to go, the earliest in the
-/// input goes first (Kahn's algorithm with a min-heap on the input index),
+/// `ALTER TABLE` adds). An index on a partitioned table comes after the
+/// indexes on its partitions, so it adopts those that match. Among
+/// statements free to go, the earliest in the input goes first (Kahn's
+/// algorithm with a min-heap on the input index),
 /// so the result is deterministic and stays as close to file order as the
 /// names allow. A cycle does not stop the sort: its statements keep their
 /// input order among themselves.
@@ -235,6 +275,17 @@ fn predecessors(
                 })
                 .map(|(j, _)| j),
         );
+    }
+    // An index that reaches a table's partitions goes after the indexes
+    // on those partitions: the server adopts a partition's index that
+    // matches rather than build one under a name of its own, and it does
+    // so whatever order the files put them in.
+    if let Some((table, true)) = &statement.index_on
+        && let Some(key) = index.resolve(table)
+    {
+        for partition in index.partitions_below(key) {
+            predecessors.extend(index.indexes_on.get(&partition).into_iter().flatten());
+        }
     }
     let alters_something = !statement.alters.is_empty();
     let defines: BTreeSet<Key<'_>> = statement.defines.iter().map(definition_key).collect();

@@ -134,6 +134,8 @@ pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<Statement>, Sourc
                 alters: analysis.alters,
                 outside_transaction: analysis.outside_transaction,
                 default_privileges: analysis.default_privileges,
+                partitions: analysis.partitions,
+                index_on: analysis.index_on,
             })
         })
         .collect()

@@ -780,3 +780,37 @@ fn event_triggers_and_multiranges_are_names_too() {
     schema/b/defs.sql:6:1 CREATE TYPE floatrange AS RANGE (subtype = float8)
     ");
 }
+
+#[test]
+fn a_partitions_index_loads_before_the_index_of_its_parent_that_adopts_it() {
+    let order = load_order(&[
+        (
+            "a/m.sql",
+            "CREATE TABLE m (id int, a int) PARTITION BY RANGE (id);\nCREATE INDEX m_a ON m (a);\n",
+        ),
+        (
+            "b/m1.sql",
+            "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);\nCREATE INDEX m1_own ON m1 (a);\n",
+        ),
+        (
+            "c/m2.sql",
+            "CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20) PARTITION BY RANGE (id);\nCREATE TABLE m2a PARTITION OF m2 FOR VALUES FROM (10) TO (15);\nCREATE INDEX m2a_own ON m2a (a);\n",
+        ),
+        (
+            "d/m3.sql",
+            "CREATE TABLE m3 (id int, a int);\nCREATE INDEX m3_own ON m3 (a);\nALTER TABLE m ATTACH PARTITION m3 FOR VALUES FROM (20) TO (30);\n",
+        ),
+    ]);
+    insta::assert_snapshot!(order, @r"
+    schema/a/m.sql:1:1 CREATE TABLE m (id int, a int) PARTITION BY RANGE (id)
+    schema/d/m3.sql:1:1 CREATE TABLE m3 (id int, a int)
+    schema/d/m3.sql:2:1 CREATE INDEX m3_own ON m3 (a)
+    schema/d/m3.sql:3:1 ALTER TABLE m ATTACH PARTITION m3 FOR VALUES FROM (20) TO (30)
+    schema/b/m1.sql:1:1 CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10)
+    schema/b/m1.sql:2:1 CREATE INDEX m1_own ON m1 (a)
+    schema/c/m2.sql:1:1 CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20) PARTITION BY RANGE (id)
+    schema/c/m2.sql:2:1 CREATE TABLE m2a PARTITION OF m2 FOR VALUES FROM (10) TO (15)
+    schema/c/m2.sql:3:1 CREATE INDEX m2a_own ON m2a (a)
+    schema/a/m.sql:2:1 CREATE INDEX m_a ON m (a)
+    ");
+}
