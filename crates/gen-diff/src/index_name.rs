@@ -16,18 +16,21 @@ const MAX_NAME: usize = 63;
 /// `pg_get_indexdef()` writes the partition's index) on `table`, unless
 /// another relation already has that name.
 ///
-/// `None` when a key column is an expression: the server names those after
-/// the expression (`lower`, `expr`, a cast's column), which is not worth
-/// guessing when creating the index under its own name is always right.
+/// An expression column is named as `FigureColname` names it (`lower` for
+/// `lower(a)`, `b` for `b::text`, `case`, `expr` for an operator, …). The
+/// deparsed text loses a little (a cast's type prints in its SQL spelling),
+/// so for expressions this is a guess, and callers treat a name that
+/// differs from it as one of the index's own: the worst a wrong guess does
+/// is write a statement the server would have made anyway. `None` when the
+/// text is not what `pg_get_indexdef()` writes.
 pub(crate) fn server_name(table: &str, definition: &str) -> Option<String> {
     let mut columns = index_columns(definition)?;
     dedupe(&mut columns);
     Some(object_name(table, &addition(&columns), "idx"))
 }
 
-/// The column names of an index (key columns, then `INCLUDE` columns),
-/// or `None` if any key column is an expression or the text is not what
-/// `pg_get_indexdef()` writes.
+/// The column names of an index (key columns, then `INCLUDE` columns), or
+/// `None` if the text is not what `pg_get_indexdef()` writes.
 fn index_columns(definition: &str) -> Option<Vec<String>> {
     let mut s = Scanner { rest: definition };
     s.word("CREATE ")?;
@@ -90,18 +93,16 @@ impl Scanner<'_> {
         Some(name.to_owned())
     }
 
-    /// `a, b DESC, "C" text_pattern_ops)`: the column of each item, up to
-    /// and including the closing parenthesis.
+    /// `a, b DESC, lower(c) text_pattern_ops)`: the name of each item, up
+    /// to and including the closing parenthesis.
     fn column_list(&mut self) -> Option<Vec<String>> {
         let mut columns = Vec::new();
         loop {
-            columns.push(self.identifier()?);
-            // A column is followed by its options, or by the end of the
-            // item; anything else (`(`, `.`) makes it an expression.
-            if !self.rest.starts_with([' ', ',', ')']) {
-                return None;
-            }
-            match self.skip_item()? {
+            let start = self.rest;
+            let end = self.skip_item()?;
+            let item = &start[..start.len() - self.rest.len() - 1];
+            columns.push(figure(item, true).map_or_else(|| "expr".to_owned(), |(name, _)| name));
+            match end {
                 ',' => self.word(" ")?,
                 _ => return Some(columns),
             }
@@ -129,6 +130,123 @@ impl Scanner<'_> {
         }
         None
     }
+}
+
+/// How sure `FigureColname` is of a name: a cast's type names an
+/// expression only when nothing inside it does.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    Type,
+    Named,
+}
+
+/// The name `FigureColname` gives the expression `text`: an index item
+/// as `pg_get_indexdef()` writes it, options and all, when `top`, else
+/// what is inside a pair of parentheses. `None` for one it leaves unnamed
+/// (`expr`).
+fn figure(text: &str, top: bool) -> Option<(String, Strength)> {
+    let text = text.trim_start();
+    // What may follow a whole expression: an item's options, or a
+    // collation (which names nothing).
+    let ends = |after: &str| after.trim().is_empty() || top || after.starts_with(" COLLATE ");
+    if let Some(inner) = text.strip_prefix('(') {
+        let close = matching_paren(inner)?;
+        let (inside, after) = (&inner[..close], &inner[close + 1..]);
+        return match after.strip_prefix("::") {
+            Some(type_name) => match figure(inside, false) {
+                Some(named @ (_, Strength::Named)) => Some(named),
+                _ => Some((cast_type_name(type_name), Strength::Type)),
+            },
+            None if ends(after) => figure(inside, false),
+            None => None,
+        };
+    }
+    for (keyword, name) in [
+        ("CASE", "case"),
+        ("COALESCE(", "coalesce"),
+        ("GREATEST(", "greatest"),
+        ("LEAST(", "least"),
+        ("NULLIF(", "nullif"),
+        ("ARRAY[", "array"),
+        ("ARRAY(", "array"),
+        ("ROW(", "row"),
+    ] {
+        if text.starts_with(keyword) {
+            return Some((name.to_owned(), Strength::Named));
+        }
+    }
+    if let Some(literal) = text.strip_prefix('\'') {
+        // A constant is unnamed; cast, it takes the type's name.
+        let end = literal.find('\'')?;
+        let after = &literal[end + 1..];
+        return after
+            .strip_prefix("::")
+            .map(|t| (cast_type_name(t), Strength::Type));
+    }
+    // A column, a column's element (`d[1]`) or a function, maybe
+    // schema-qualified: the last name before what follows.
+    let mut s = Scanner { rest: text };
+    let mut name = s.identifier()?;
+    while s.rest.starts_with('.') {
+        s.word(".")?;
+        name = s.identifier()?;
+    }
+    let after = match s.rest.chars().next() {
+        Some('(') => &s.rest[1 + matching_paren(&s.rest[1..])? + 1..],
+        Some('[') => s.rest.find(']').map(|i| &s.rest[i + 1..])?,
+        _ => s.rest,
+    };
+    // Anything else after it (`a + 1`) makes an operator expression.
+    ends(after).then_some((name, Strength::Named))
+}
+
+/// The position in `s` of the `)` that closes a `(` just before it.
+fn matching_paren(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') if depth == 0 => return Some(i),
+            (None, ')') => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A cast's type as the parser named it (`varchar` for `character
+/// varying(10)`), from the way it is printed, without modifiers or array
+/// brackets; the last part of a qualified name.
+fn cast_type_name(printed: &str) -> String {
+    let end = printed.find(['(', '[', ')', ',']).unwrap_or(printed.len());
+    let mut name = printed[..end].trim();
+    for suffix in [" COLLATE", " DESC", " ASC", " NULLS"] {
+        if let Some(i) = name.find(suffix) {
+            name = name[..i].trim();
+        }
+    }
+    let internal = match name {
+        "character varying" => "varchar",
+        "character" => "bpchar",
+        "integer" => "int4",
+        "smallint" => "int2",
+        "bigint" => "int8",
+        "boolean" => "bool",
+        "real" => "float4",
+        "double precision" => "float8",
+        "bit varying" => "varbit",
+        "timestamp without time zone" => "timestamp",
+        "timestamp with time zone" => "timestamptz",
+        "time without time zone" => "time",
+        "time with time zone" => "timetz",
+        other => other,
+    };
+    let last = internal.rsplit('.').next().unwrap_or(internal);
+    last.trim_matches('"').replace("\"\"", "\"")
 }
 
 /// Column names made distinct as `ChooseIndexColumnNames` does: a repeated
@@ -249,15 +367,44 @@ mod tests {
     }
 
     #[test]
-    fn expressions_are_not_guessed() {
-        for definition in [
-            "CREATE INDEX i ON public.t USING btree (lower(a))",
-            "CREATE INDEX i ON public.t USING btree (a, ((a + 1)))",
-            "CREATE INDEX i ON public.t USING btree (public.f(a))",
-            "CREATE INDEX i ON public.t USING btree (COALESCE(a, b))",
-            "not an index",
+    fn expressions_are_named_as_the_server_names_them() {
+        // Each definition as pg_get_indexdef() wrote a partition's index
+        // that PostgreSQL 15 made and named by itself (less the number it
+        // adds when the name is taken).
+        for (definition, name) in [
+            ("(lower(a))", "m1_lower_idx"),
+            ("(lower(a) COLLATE \"C\")", "m1_lower_idx"),
+            ("(((a || 'x'::text)))", "m1_expr_idx"),
+            ("(((b)::text))", "m1_b_idx"),
+            ("(c, ((c + 1)), upper(a))", "m1_c_expr_upper_idx"),
+            ("(((b + c)))", "m1_expr_idx"),
+            ("(lower(a), lower(a))", "m1_lower_lower1_idx"),
+            ("((ARRAY[b, c]))", "m1_array_idx"),
+            (
+                "((\nCASE\n    WHEN (b > 0) THEN 1\n    ELSE 0\nEND))",
+                "m1_case_idx",
+            ),
+            ("(COALESCE(a, 'z'::text))", "m1_coalesce_idx"),
+            ("((d[1]))", "m1_d_idx"),
+            ("(((- b)))", "m1_expr_idx"),
+            ("(((b IS NULL)))", "m1_expr_idx"),
+            ("(public.f(a))", "m1_f_idx"),
+            ("(GREATEST(b, c))", "m1_greatest_idx"),
+            ("(((lower(a))::character varying(10)))", "m1_lower_idx"),
+            ("(NULLIF(b, 0))", "m1_nullif_idx"),
+            ("(('x'::text))", "m1_text_idx"),
+            (
+                "((((a || 'x'::text))::character varying))",
+                "m1_varchar_idx",
+            ),
         ] {
-            assert_eq!(server_name("t", definition), None, "{definition}");
+            let definition = format!("CREATE INDEX i ON public.m1 USING btree {definition}");
+            assert_eq!(
+                server_name("m1", &definition).as_deref(),
+                Some(name),
+                "{definition}"
+            );
         }
+        assert_eq!(server_name("t", "not an index"), None);
     }
 }
