@@ -21,6 +21,7 @@
 //! ready that a run claims by renaming, which takes CREATE DATABASE off the
 //! critical path.
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -680,6 +681,7 @@ async fn watch_server(place: &Place, server: &mut Child) -> Result<(), SandboxEr
     let mut client: Option<Client> = None;
     let mut seen: Option<SystemTime> = None;
     let mut pending = true;
+    let mut opened = BTreeSet::new();
     loop {
         if let Ok(Some(status)) = server.try_wait() {
             eprintln!("postgres exited ({status})");
@@ -697,7 +699,7 @@ async fn watch_server(place: &Place, server: &mut Child) -> Result<(), SandboxEr
             && (pending || used != seen)
         {
             seen = used;
-            pending = match maintain(place, c).await {
+            pending = match maintain(place, c, &mut opened).await {
                 Ok(pending) => pending,
                 Err(e) => {
                     eprintln!("maintenance: {}", crate::error::PgError::from(e));
@@ -737,7 +739,18 @@ fn stop_if_idle(place: &Place, server: &mut Child) -> bool {
 /// Drops the scratch databases of runs whose process has ended and tops up
 /// the pool of ready databases. Returns whether scratch databases of live
 /// processes remain, to look again soon.
-async fn maintain(place: &Place, client: &Client) -> Result<bool, tokio_postgres::Error> {
+///
+/// The first session in a database builds the relation cache from the
+/// catalogs and saves it (pg_internal.init, kept through the rename that
+/// claims the database); later sessions load it, a few milliseconds sooner.
+/// So once no run is going (it would wait for the CPU this takes), each
+/// ready database is opened once; `opened` remembers which. Best effort: a
+/// database nobody has opened works the same.
+async fn maintain(
+    place: &Place,
+    client: &Client,
+    opened: &mut BTreeSet<String>,
+) -> Result<bool, tokio_postgres::Error> {
     let rows = client
         .query(
             "SELECT datname::text FROM pg_database \
@@ -746,11 +759,11 @@ async fn maintain(place: &Place, client: &Client) -> Result<bool, tokio_postgres
         )
         .await?;
     let mut pending = false;
-    let mut pool = 0;
+    let mut pool = BTreeSet::new();
     for row in rows {
         let name: String = row.get(0);
         if name.starts_with(POOL_PREFIX) {
-            pool += 1;
+            pool.insert(name);
             continue;
         }
         match scratch_owner(&name) {
@@ -765,22 +778,26 @@ async fn maintain(place: &Place, client: &Client) -> Result<bool, tokio_postgres
             }
         }
     }
-    for _ in pool..POOL_SIZE {
+    while pool.len() < POOL_SIZE {
         let name = crate::scratch_name("pool").replacen(SCRATCH_PREFIX, POOL_PREFIX, 1);
         client
             .batch_execute(&crate::create_database_sql(&name, 150_000, true))
             .await?;
-        // The first session in a database builds the relation cache from
-        // the catalogs and saves it (pg_internal.init, kept through the
-        // rename); later sessions load it, a few milliseconds sooner. Best
-        // effort: a database nobody has opened yet works the same.
-        let mut config = place.config();
-        config.dbname(&name);
-        if let Ok((ready, connection)) = config.connect(NoTls).await {
-            let connection = tokio::spawn(connection);
-            let _ = ready.batch_execute("").await;
-            drop(ready);
-            let _ = connection.await;
+        pool.insert(name);
+    }
+    opened.retain(|name| pool.contains(name));
+    if !pending {
+        let unopened: Vec<String> = pool.difference(opened).cloned().collect();
+        for name in unopened {
+            let mut config = place.config();
+            config.dbname(&name);
+            if let Ok((ready, connection)) = config.connect(NoTls).await {
+                let connection = tokio::spawn(connection);
+                let _ = ready.batch_execute("").await;
+                drop(ready);
+                let _ = connection.await;
+            }
+            opened.insert(name);
         }
     }
     Ok(pending)
