@@ -283,6 +283,27 @@ fn unsupported_object_is_named() {
     );
 }
 
+/// `CREATE TABLE … OF type` ties the table's columns to the type; planned
+/// as a plain table it would lose that, so it is refused by name.
+#[test]
+fn typed_table_is_named_as_unsupported() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE TYPE pair AS (a int, b text);\nCREATE TABLE pairs OF pair (PRIMARY KEY (a));\n",
+    );
+    let before = snapshot(dir.path());
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("typed table public.pairs"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(before, snapshot(dir.path()));
+}
+
 #[test]
 fn ignored_objects_are_neither_planned_nor_an_error() {
     let dir = project();

@@ -16,6 +16,10 @@ SELECT kind, identity FROM (
   FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('f') AND c.oid >= 16384
   UNION ALL
+  SELECT 'pg_class'::regclass, c.oid, 'typed table', c.oid::regclass::text
+  FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
+  WHERE c.reloftype <> 0 AND c.oid >= 16384
+  UNION ALL
   SELECT 'pg_rewrite'::regclass, r.oid, 'rule',
          quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN user_ns n ON n.oid = c.relnamespace
