@@ -259,14 +259,18 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
     let mut scripts = Vec::new();
     for p in &planned[..end] {
         let name = &p.change.name;
+        let verify = if args.verify {
+            Script::read(&dir, ScriptKind::Verify, name)?
+        } else {
+            None
+        };
+        if args.verify && verify.is_none() {
+            eprintln!("warning: {name} has no verify script; it deploys unverified");
+        }
         scripts.push(Pending {
             planned: p,
             deploy: Script::require(&dir, ScriptKind::Deploy, name)?,
-            verify: if args.verify {
-                Script::read(&dir, ScriptKind::Verify, name)?
-            } else {
-                None
-            },
+            verify,
             revert: if args.verify {
                 Script::read(&dir, ScriptKind::Revert, name)?
             } else {

@@ -628,6 +628,24 @@ fn verify_flag_reverts_a_change_whose_verify_fails() {
 }
 
 #[test]
+fn verify_flag_says_when_a_change_has_no_verify_script() {
+    let dir = project(&[&SCHEMA], None);
+    let p = dir.path();
+    std::fs::remove_file(p.join("migrations/verify/appschema.sql")).expect("remove verify");
+    assert_exit(&run_gen(p, &["rehash"]), 0);
+    with_db(async |_db, client, url| {
+        let o = run_gen(p, &["deploy", "--db", &url, "--verify"]);
+        assert_exit(&o, 0);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("warning: appschema has no verify script; it deploys unverified"),
+            "{err}"
+        );
+        assert_eq!(deployed_names(&client).await, ["appschema"]);
+    });
+}
+
+#[test]
 fn backup_is_a_dump_that_restores() {
     let dir = project(&[&SCHEMA, &ITEMS, &PRICES], None);
     let p = dir.path();
