@@ -112,24 +112,30 @@ impl Scanner<'_> {
     /// Skips to the `,` or `)` that ends the current item, past quoted
     /// names, strings and parenthesised options, and returns it.
     fn skip_item(&mut self) -> Option<char> {
-        let mut depth = 0usize;
-        let mut quote: Option<char> = None;
-        for (i, c) in self.rest.char_indices() {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'') => quote = Some(c),
-                (None, '(') => depth += 1,
-                (None, ')') if depth > 0 => depth -= 1,
-                (None, ',' | ')') if depth == 0 => {
-                    self.rest = &self.rest[i + 1..];
-                    return Some(c);
-                }
-                _ => {}
-            }
-        }
-        None
+        let i = closing(self.rest, &[',', ')'])?;
+        let c = self.rest[i..].chars().next()?;
+        self.rest = &self.rest[i + 1..];
+        Some(c)
     }
+}
+
+/// The position in `s` of the first of `stops` outside quotes and outside
+/// parentheses opened in `s`.
+fn closing(s: &str, stops: &[char]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') if depth > 0 => depth -= 1,
+            (None, c) if depth == 0 && stops.contains(&c) => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// How sure `FigureColname` is of a name: a cast's type names an
@@ -202,20 +208,7 @@ fn figure(text: &str, top: bool) -> Option<(String, Strength)> {
 
 /// The position in `s` of the `)` that closes a `(` just before it.
 fn matching_paren(s: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') if depth == 0 => return Some(i),
-            (None, ')') => depth -= 1,
-            _ => {}
-        }
-    }
-    None
+    closing(s, &[')'])
 }
 
 /// A cast's type as the parser named it (`varchar` for `character
