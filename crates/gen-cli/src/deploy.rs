@@ -157,13 +157,22 @@ fn statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::
     user.into()
 }
 
-/// Takes the deploy lock, saying so when another deployer has it.
-async fn lock(registry: &Registry<'_>) -> anyhow::Result<()> {
+/// Runs `body` holding the deploy lock, saying so when another deployer
+/// has it first, and releases the lock whatever `body` returns (its error
+/// outranks one releasing the lock).
+async fn under_lock(
+    registry: &Registry<'_>,
+    body: impl Future<Output = anyhow::Result<i32>>,
+) -> anyhow::Result<i32> {
     if !registry.try_lock().await? {
         eprintln!("waiting for another deployer (gen or sqitch) to finish with this database");
         registry.lock().await?;
     }
-    Ok(())
+    let result = body.await;
+    let unlocked = registry.unlock().await;
+    let code = result?;
+    unlocked?;
+    Ok(code)
 }
 
 async fn connect(url: &str) -> anyhow::Result<Client> {
@@ -309,8 +318,7 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
 
-    lock(&registry).await?;
-    let result = async {
+    under_lock(&registry, async {
         registry.ensure(&committer).await?;
         registry.register_project(plan, &committer).await?;
         let deployed = check_deployed(plan, &registry.deployed(&plan.project).await?)?;
@@ -363,12 +371,8 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
             }
         }
         anyhow::Ok(0)
-    }
-    .await;
-    let unlocked = registry.unlock().await;
-    let code = result?;
-    unlocked?;
-    Ok(code)
+    })
+    .await
 }
 
 /// Runs `body` between BEGIN and COMMIT, rolling back when it fails.
@@ -552,8 +556,7 @@ pub async fn revert(config: &Config, args: &RevertArgs) -> anyhow::Result<i32> {
         }
     }
 
-    lock(&registry).await?;
-    let result = async {
+    under_lock(&registry, async {
         // Another deployer may have moved the database on meanwhile.
         let now = check_deployed(plan, &registry.deployed(&plan.project).await?)?;
         if now != deployed {
@@ -596,12 +599,8 @@ pub async fn revert(config: &Config, args: &RevertArgs) -> anyhow::Result<i32> {
             }
         }
         anyhow::Ok(0)
-    }
-    .await;
-    let unlocked = registry.unlock().await;
-    let code = result?;
-    unlocked?;
-    Ok(code)
+    })
+    .await
 }
 
 pub async fn verify(config: &Config, args: &VerifyArgs) -> anyhow::Result<i32> {
