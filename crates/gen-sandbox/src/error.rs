@@ -168,6 +168,19 @@ pub enum SandboxError {
 }
 
 impl SandboxError {
+    /// For `map_err`: `action` on `path` failed with the I/O error given.
+    pub(crate) fn io(
+        action: &'static str,
+        path: &std::path::Path,
+    ) -> impl FnOnce(std::io::Error) -> SandboxError {
+        let path = path.to_owned();
+        move |source| SandboxError::Io {
+            action,
+            path,
+            source,
+        }
+    }
+
     /// The next step for the user, if there is an obvious one.
     pub fn hint(&self) -> Option<&str> {
         match self {

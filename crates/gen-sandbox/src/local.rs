@@ -628,24 +628,17 @@ fn prepare(pg_bin: Option<&Path>) -> Result<Prepared, SandboxError> {
             path: base.clone(),
             source,
         })?;
-    let io_err = |action: &'static str, path: &Path| {
-        let path = path.to_owned();
-        move |source| SandboxError::Io {
-            action,
-            path,
-            source,
-        }
-    };
     let owner_file = run_dir.path().join(OWNER_FILE);
     fs::write(&owner_file, std::process::id().to_string())
-        .map_err(io_err("writing", &owner_file))?;
+        .map_err(SandboxError::io("writing", &owner_file))?;
     let data_dir = run_dir.path().join("data");
     let socket_dir = run_dir.path().join("sock");
-    copy_tree(&template, &data_dir).map_err(io_err("copying the template to", &data_dir))?;
+    copy_tree(&template, &data_dir)
+        .map_err(SandboxError::io("copying the template to", &data_dir))?;
     fs::DirBuilder::new()
         .mode(0o700)
         .create(&socket_dir)
-        .map_err(io_err("creating", &socket_dir))?;
+        .map_err(SandboxError::io("creating", &socket_dir))?;
     let log_path = run_dir.path().join("postgres.log");
     if let Some(owner) = owner {
         chown_tree(run_dir.path(), owner)?;

@@ -149,14 +149,6 @@ pub(crate) fn place(pg_bin: Option<&Path>) -> Result<Place, SandboxError> {
 /// real directory of ours that nobody else can enter: on a shared tmpfs
 /// another user could have made it first.
 fn private_dir(path: &Path, owner: Option<Owner>) -> Result<(), SandboxError> {
-    let io_err = |action: &'static str| {
-        let path = path.to_owned();
-        move |source| SandboxError::Io {
-            action,
-            path,
-            source,
-        }
-    };
     if fs::symlink_metadata(path).is_err() {
         // Made under a private name, handed over, then renamed into place:
         // a concurrent run must never see it before it has its final owner.
@@ -169,17 +161,17 @@ fn private_dir(path: &Path, owner: Option<Owner>) -> Result<(), SandboxError> {
         fs::DirBuilder::new()
             .mode(0o700)
             .create(&tmp)
-            .map_err(io_err("creating"))?;
+            .map_err(SandboxError::io("creating", path))?;
         if let Some(owner) = owner {
             std::os::unix::fs::lchown(&tmp, Some(owner.uid), Some(owner.gid))
-                .map_err(io_err("handing over to the postgres user"))?;
+                .map_err(SandboxError::io("handing over to the postgres user", path))?;
         }
         // Another run's directory may have won the race: then it is used.
         if fs::rename(&tmp, path).is_err() {
             let _ = fs::remove_dir(&tmp);
         }
     }
-    let meta = fs::symlink_metadata(path).map_err(io_err("reading"))?;
+    let meta = fs::symlink_metadata(path).map_err(SandboxError::io("reading", path))?;
     // As root the server user owns the tree, so that it can reach its
     // data directory; root itself can enter anything.
     let expected = owner.map_or(geteuid().as_raw(), |o| o.uid);
@@ -353,13 +345,7 @@ async fn connect(place: &Place) -> Option<(Client, u32)> {
 }
 
 fn postmaster_pid(data_dir: &Path) -> Option<u32> {
-    fs::read_to_string(data_dir.join("postmaster.pid"))
-        .ok()?
-        .lines()
-        .next()?
-        .trim()
-        .parse()
-        .ok()
+    read_pid(&data_dir.join("postmaster.pid"))
 }
 
 fn touch(path: &Path) {
@@ -410,19 +396,12 @@ async fn start(place: &Place, options: &Options) -> Result<(Client, u32), Sandbo
         let template = local::ensure_template(&cache_root, &bins, prepared.owner, &base)?;
         let data = prepared.data_dir();
         let sock = prepared.socket_dir();
-        let io_err = |action: &'static str, path: &Path| {
-            let path = path.to_owned();
-            move |source| SandboxError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        local::copy_tree(&template, &data).map_err(io_err("copying the template to", &data))?;
+        local::copy_tree(&template, &data)
+            .map_err(SandboxError::io("copying the template to", &data))?;
         fs::DirBuilder::new()
             .mode(0o700)
             .create(&sock)
-            .map_err(io_err("creating", &sock))?;
+            .map_err(SandboxError::io("creating", &sock))?;
         if let Some(owner) = prepared.owner {
             local::chown_tree(&data, owner)?;
             local::chown_tree(&sock, owner)?;
@@ -514,7 +493,8 @@ fn runs_with(pid: i32, needle: &Path) -> bool {
     cmdline.windows(needle.len()).any(|w| w == needle)
 }
 
-fn read_pid(path: &Path) -> Option<i32> {
+/// The pid on the first line of a pid file (postgres's, or the watcher's).
+fn read_pid<T: std::str::FromStr>(path: &Path) -> Option<T> {
     fs::read_to_string(path)
         .ok()?
         .lines()
