@@ -525,7 +525,14 @@ pub(crate) fn stop_locked(place: &Place) -> Option<u32> {
             let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
         }
     }
-    let _ = fs::remove_dir_all(&data);
+    // A postmaster killed outright leaves its children running for a
+    // moment, still writing into the data directory; a removal that races
+    // them leaves files behind, among them a postmaster.pid naming a pid
+    // that may linger as a zombie, which the next server then takes for a
+    // live one. So the removal is retried until the directory is gone.
+    while fs::remove_dir_all(&data).is_err() && data.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
     let _ = fs::remove_dir_all(place.socket_dir());
     let _ = fs::remove_file(place.file("watcher.pid"));
     server.and_then(|p| u32::try_from(p).ok())
