@@ -65,6 +65,25 @@ impl Env {
         );
     }
 
+    /// `n` runs of `gen diff --from old.sql --to <to>` started at once,
+    /// with their output.
+    fn diff_at_once(&self, n: usize, to: &str) -> Vec<Output> {
+        let children: Vec<_> = (0..n)
+            .map(|_| {
+                self.cmd("600")
+                    .args(["diff", "--from", "old.sql", "--to", to])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawning gen")
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|child| child.wait_with_output().expect("waiting for gen"))
+            .collect()
+    }
+
     /// The one server directory under the base.
     fn server_dir(&self) -> PathBuf {
         let user = std::fs::read_dir(&self.base)
@@ -229,18 +248,7 @@ fn a_second_run_reuses_the_server_and_stop_ends_it() {
 #[test]
 fn concurrent_first_runs_share_one_server() {
     let env = Env::new();
-    let children: Vec<_> = (0..4)
-        .map(|_| {
-            env.cmd("600")
-                .args(["diff", "--from", "old.sql", "--to", "new.sql"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawning gen")
-        })
-        .collect();
-    for child in children {
-        let o = child.wait_with_output().expect("waiting for gen");
+    for o in env.diff_at_once(4, "new.sql") {
         assert_ok(&o);
         assert!(
             stdout(&o).contains("ADD COLUMN name text"),
@@ -363,18 +371,7 @@ fn concurrent_runs_create_the_same_roles() {
                   GRANT SELECT ON public.items TO reader_a, reader_b, reader_c;\n\
                   GRANT INSERT ON public.items TO writer_a;\n";
     std::fs::write(env.dir.path().join("granted.sql"), schema).expect("write");
-    let children: Vec<_> = (0..4)
-        .map(|_| {
-            env.cmd("600")
-                .args(["diff", "--from", "old.sql", "--to", "granted.sql"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawning gen")
-        })
-        .collect();
-    for child in children {
-        let o = child.wait_with_output().expect("waiting for gen");
+    for o in env.diff_at_once(4, "granted.sql") {
         assert_ok(&o);
         assert!(
             stdout(&o).contains("GRANT SELECT ON TABLE public.items TO reader_a"),
