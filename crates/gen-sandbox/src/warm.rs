@@ -41,6 +41,8 @@ use crate::local::{self, Owner};
 
 /// Empty databases the watcher keeps ready: a run takes two.
 const POOL_SIZE: usize = 4;
+/// Databases one run takes from the pool.
+const RUN_TAKES: usize = 2;
 /// Name prefix of ready databases.
 pub(crate) const POOL_PREFIX: &str = "gen_pool_";
 /// Name prefix of databases in use by a run (see `scratch_name`).
@@ -765,7 +767,11 @@ async fn maintain(
             }
         }
     }
-    while pool.len() < POOL_SIZE {
+    // Creating a database copies a template's files: while a run is going
+    // that takes CPU and disk from it, so the pool is only topped up below
+    // what one run takes until the run is over.
+    let target = if pending { RUN_TAKES } else { POOL_SIZE };
+    while pool.len() < target {
         let name = crate::scratch_name("pool").replacen(SCRATCH_PREFIX, POOL_PREFIX, 1);
         client
             .batch_execute(&crate::create_database_sql(&name, 150_000, true))
