@@ -9,6 +9,7 @@
 //! starts no server at all. A URL sandbox is never cached: the server
 //! behind an address can change without gen seeing it.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -124,7 +125,12 @@ pub fn store(key: &str, snapshot: &Snapshot) {
     let write = || -> anyhow::Result<()> {
         std::fs::create_dir_all(&dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        serde_json::to_writer(&mut tmp, snapshot)?;
+        // Unbuffered, the serializer made a system call per token: some
+        // 64,000 for the bundled example, longer than reading its catalogs.
+        let mut out = std::io::BufWriter::new(&mut tmp);
+        serde_json::to_writer(&mut out, snapshot)?;
+        out.flush()?;
+        drop(out);
         tmp.persist(dir.join(format!("{key}.json")))?;
         Ok(())
     };
