@@ -343,6 +343,57 @@ async fn databases_of_ended_and_killed_runs_are_dropped() {
     }
 }
 
+/// Creating a ready database takes CPU from the run that just claimed some:
+/// while a run is going the pool is kept at what one more run takes, and
+/// filled once no run is left.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pool_is_topped_up_once_runs_are_over() {
+    let env = Env::new();
+    env.diff("600");
+    let client = env.client().await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while database_names(&client, "gen_pool_").await.len() < 4 {
+        assert!(Instant::now() < deadline, "the pool was not filled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A run in progress: a database named with a live process's pid.
+    let mut run = Command::new("sleep").arg("60").spawn().expect("spawn");
+    let live = format!("gen_scratch_old_{}_0_abcdef", run.id());
+    client
+        .batch_execute(&format!("CREATE DATABASE {live}"))
+        .await
+        .expect("create a live run's database");
+    // It took three of the four ready databases, and said it started.
+    for name in database_names(&client, "gen_pool_").await.iter().take(3) {
+        client
+            .batch_execute(&format!("DROP DATABASE {name}"))
+            .await
+            .expect("take a ready database");
+    }
+    std::fs::File::options()
+        .write(true)
+        .open(env.server_dir().join("used"))
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .expect("touch used");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while database_names(&client, "gen_pool_").await.len() < 2 {
+        assert!(Instant::now() < deadline, "the pool was not kept at two");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Twenty ticks of the watcher later, still two while the run goes on.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(database_names(&client, "gen_pool_").await.len(), 2);
+    run.kill().expect("end the run");
+    run.wait().expect("wait");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while database_names(&client, "gen_pool_").await.len() < 4
+        || !database_names(&client, "gen_scratch_").await.is_empty()
+    {
+        assert!(Instant::now() < deadline, "the pool was not refilled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[test]
 fn idle_zero_leaves_nothing_running() {
     let env = Env::new();
