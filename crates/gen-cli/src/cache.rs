@@ -22,6 +22,11 @@ use crate::config::Config;
 /// Bumped whenever what is stored changes shape.
 const FORMAT: &str = "gen-catalog-cache 1";
 
+/// Snapshots kept: every state of every repository checked would otherwise
+/// stay forever (about 150 KB each for the bundled example). The least
+/// recently used go first.
+const KEEP: usize = 64;
+
 /// The two sides of a check, as read and reconciled.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -110,10 +115,15 @@ fn collect(root: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 }
 
 /// The snapshot stored under `key`, if any. A damaged file counts as none.
+/// A snapshot read is marked as used, so pruning keeps it.
 pub fn load(key: &str) -> Option<Snapshot> {
     let path = dir()?.join(format!("{key}.json"));
-    let bytes = std::fs::read(path).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    let bytes = std::fs::read(&path).ok()?;
+    let snapshot = serde_json::from_slice(&bytes).ok()?;
+    if let Ok(file) = std::fs::File::options().write(true).open(&path) {
+        let _ = file.set_modified(std::time::SystemTime::now());
+    }
+    Some(snapshot)
 }
 
 /// Stores a snapshot under `key`, atomically; failing to cache is not an
@@ -132,11 +142,46 @@ pub fn store(key: &str, snapshot: &Snapshot) {
         out.flush()?;
         drop(out);
         tmp.persist(dir.join(format!("{key}.json")))?;
+        prune(&dir, KEEP)?;
         Ok(())
     };
     if let Err(e) = write() {
         eprintln!("warning: caching the catalogs in {}: {e:#}", dir.display());
     }
+}
+
+/// Removes all but the `keep` most recently used snapshots in `dir`
+/// (files named `<64 hex digits>.json`; nothing else there is touched).
+fn prune(dir: &Path, keep: usize) -> std::io::Result<()> {
+    let mut snapshots = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let is_snapshot = name.to_str().is_some_and(|n| {
+            n.strip_suffix(".json")
+                .is_some_and(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+        });
+        if !is_snapshot {
+            continue;
+        }
+        // A file removed meanwhile (a concurrent prune) is simply skipped.
+        if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
+            snapshots.push((modified, entry.path()));
+        }
+    }
+    if snapshots.len() <= keep {
+        return Ok(());
+    }
+    // Newest first; ties broken by name, so the outcome is deterministic.
+    snapshots.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, path) in snapshots.drain(keep..) {
+        if let Err(e) = std::fs::remove_file(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -146,7 +191,7 @@ mod tests {
         PolicyCommand, QualifiedName, RowSecurity,
     };
 
-    use super::Snapshot;
+    use super::{Snapshot, prune};
 
     /// Security maps are keyed by identities, not strings: they must come
     /// back from JSON as they went in.
@@ -212,5 +257,55 @@ mod tests {
         let json = serde_json::to_string(&snapshot).expect("serializing");
         let back: Snapshot = serde_json::from_str(&json).expect("deserializing");
         assert_eq!(back.old, c);
+    }
+
+    /// Only the most recently used snapshots stay; nothing else in the
+    /// directory is touched.
+    #[test]
+    fn pruning_keeps_the_most_recently_used_snapshots() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let base = std::time::SystemTime::now() - std::time::Duration::from_secs(1000);
+        let mut names = Vec::new();
+        for i in 0..5u8 {
+            let name = format!("{}.json", format!("{i:x}").repeat(64));
+            let path = dir.path().join(&name);
+            std::fs::write(&path, "{}").expect("write");
+            let file = std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .expect("open");
+            file.set_modified(base + std::time::Duration::from_secs(u64::from(i) * 10))
+                .expect("set mtime");
+            names.push(name);
+        }
+        // The oldest was read again: it counts as just used.
+        let oldest = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join(&names[0]))
+            .expect("open");
+        oldest
+            .set_modified(std::time::SystemTime::now())
+            .expect("set mtime");
+        for other in ["notes.txt", "side.json", "abc.json"] {
+            std::fs::write(dir.path().join(other), "x").expect("write");
+        }
+        prune(dir.path(), 2).expect("prune");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().into_string().expect("utf-8"))
+            .collect();
+        left.sort();
+        let mut expected = vec![
+            names[0].clone(),
+            names[4].clone(),
+            "abc.json".to_owned(),
+            "notes.txt".to_owned(),
+            "side.json".to_owned(),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
+        // Under the limit, nothing goes.
+        prune(dir.path(), 2).expect("prune again");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 5);
     }
 }
