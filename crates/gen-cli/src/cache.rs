@@ -9,7 +9,6 @@
 //! starts no server at all. A URL sandbox is never cached: the server
 //! behind an address can change without gen seeing it.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -120,10 +119,16 @@ pub fn load(key: &str) -> Option<Snapshot> {
     let path = dir()?.join(format!("{key}.json"));
     let bytes = std::fs::read(&path).ok()?;
     let snapshot = serde_json::from_slice(&bytes).ok()?;
-    if let Ok(file) = std::fs::File::options().write(true).open(&path) {
-        let _ = file.set_modified(std::time::SystemTime::now());
-    }
+    let _ = set_modified(&path, std::time::SystemTime::now());
     Some(snapshot)
+}
+
+/// Sets a file's modification time: when a snapshot was last used.
+fn set_modified(path: &Path, time: std::time::SystemTime) -> std::io::Result<()> {
+    std::fs::File::options()
+        .write(true)
+        .open(path)?
+        .set_modified(time)
 }
 
 /// Stores a snapshot under `key`, atomically; failing to cache is not an
@@ -134,13 +139,13 @@ pub fn store(key: &str, snapshot: &Snapshot) {
     };
     let write = || -> anyhow::Result<()> {
         std::fs::create_dir_all(&dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
         // Unbuffered, the serializer made a system call per token: some
         // 64,000 for the bundled example, longer than reading its catalogs.
-        let mut out = std::io::BufWriter::new(&mut tmp);
+        let mut out = std::io::BufWriter::new(tempfile::NamedTempFile::new_in(&dir)?);
         serde_json::to_writer(&mut out, snapshot)?;
-        out.flush()?;
-        drop(out);
+        let tmp = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         tmp.persist(dir.join(format!("{key}.json")))?;
         prune(&dir, KEEP)?;
         Ok(())
@@ -191,7 +196,7 @@ mod tests {
         PolicyCommand, QualifiedName, RowSecurity,
     };
 
-    use super::{Snapshot, prune};
+    use super::{Snapshot, prune, set_modified};
 
     /// Security maps are keyed by identities, not strings: they must come
     /// back from JSON as they went in.
@@ -270,22 +275,15 @@ mod tests {
             let name = format!("{}.json", format!("{i:x}").repeat(64));
             let path = dir.path().join(&name);
             std::fs::write(&path, "{}").expect("write");
-            let file = std::fs::File::options()
-                .write(true)
-                .open(&path)
-                .expect("open");
-            file.set_modified(base + std::time::Duration::from_secs(u64::from(i) * 10))
-                .expect("set mtime");
+            set_modified(
+                &path,
+                base + std::time::Duration::from_secs(u64::from(i) * 10),
+            )
+            .expect("set mtime");
             names.push(name);
         }
         // The oldest was read again: it counts as just used.
-        let oldest = std::fs::File::options()
-            .write(true)
-            .open(dir.path().join(&names[0]))
-            .expect("open");
-        oldest
-            .set_modified(std::time::SystemTime::now())
-            .expect("set mtime");
+        set_modified(&dir.path().join(&names[0]), std::time::SystemTime::now()).expect("set mtime");
         for other in ["notes.txt", "side.json", "abc.json"] {
             std::fs::write(dir.path().join(other), "x").expect("write");
         }
