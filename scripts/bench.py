@@ -321,14 +321,14 @@ def bench_check(gen: Path, server: Server, runs: int):
         for part in ("gen.toml", "schema", "migrations"):
             src = ROOT / part
             (shutil.copytree if src.is_dir() else shutil.copy)(src, work / part)
-        env = {**os.environ, "GEN_CACHE_DIR": str(work / "cache")}
+        cache = work / "cache"
+        env = {**os.environ, "GEN_CACHE_DIR": str(cache)}
         plan = [line.split()[0] for line in (work / "migrations/sqitch.plan").read_text().splitlines()
                 if line and not line.startswith(("%", "#", "@"))]
         deploys = [work / "migrations/deploy" / f"{name}.sql" for name in plan]
         schema_files = load_order(server, sorted((work / "schema").rglob("*.sql")))
         floors, uncached, cached = [], [], []
         run([gen, "sandbox", "stop"], cwd=work, env=env)
-        cache = work / "cache"
         cold = timed([gen, "check"], cwd=work, env=env)
         shutil.rmtree(cache, ignore_errors=True)
         for r in range(runs):
