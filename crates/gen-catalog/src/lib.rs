@@ -6,13 +6,14 @@
 //! server version compare as text.
 
 mod ignore;
+mod lookup;
 mod partitions;
 mod reconcile;
 mod routines;
 mod security;
 mod types;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use gen_model::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
@@ -22,6 +23,8 @@ use tokio_postgres::{Client, Row};
 
 pub use ignore::{Ignore, IgnoreError};
 pub use reconcile::reconcile;
+
+use lookup::Lookup;
 
 /// An error while reading a catalog.
 #[derive(Debug, thiserror::Error)]
@@ -122,8 +125,9 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             .await
             .map_err(|source| CatalogError::Query { what, source })
     };
-    let (schemas, extensions, tables, columns, constraints, indexes, sequences) = tokio::try_join!(
+    let (schemas, comments, extensions, tables, columns, constraints, indexes, sequences) = tokio::try_join!(
         q("schemas", include_str!("sql/schemas.sql")),
+        q("comments", include_str!("sql/comments.sql")),
         q("extensions", include_str!("sql/extensions.sql")),
         q("tables", include_str!("sql/tables.sql")),
         q("columns", include_str!("sql/columns.sql")),
@@ -131,9 +135,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         q("indexes", include_str!("sql/indexes.sql")),
         q("sequences", include_str!("sql/sequences.sql")),
     )?;
-    let (types, type_attributes, domains, domain_constraints, collations) = tokio::try_join!(
+    let (types, domains, domain_constraints, collations) = tokio::try_join!(
         q("types", include_str!("sql/types.sql")),
-        q("type attributes", include_str!("sql/type_attributes.sql")),
         q("domains", include_str!("sql/domains.sql")),
         q(
             "domain constraints",
@@ -141,11 +144,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         ),
         q("collations", include_str!("sql/collations.sql")),
     )?;
-    let (views, view_columns) = tokio::try_join!(
+    let (views, depends, members, casts, unsupported) = tokio::try_join!(
         q("views", include_str!("sql/views.sql")),
-        q("view columns", include_str!("sql/view_columns.sql")),
-    )?;
-    let (depends, members, casts, unsupported) = tokio::try_join!(
         q("dependencies", include_str!("sql/depends.sql")),
         q(
             "extension members",
@@ -194,22 +194,25 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         return Err(CatalogError::Unsupported(unsupported));
     }
 
-    let mut b = Builder::default();
+    let mut b = Builder {
+        lookup: Lookup::new(&schemas, &comments, &members),
+        ..Builder::default()
+    };
     b.schemas(&schemas);
     b.extensions(&extensions);
     b.tables(&tables);
-    b.columns(&columns);
+    b.columns(&columns, &sequences);
     b.constraints(&constraints);
+    b.views(&views, &columns);
     b.indexes(&indexes);
     b.sequences(&sequences);
-    b.types(&types, &type_attributes);
+    b.types(&types, &columns);
     b.domains(&domains, &domain_constraints);
     b.collations(&collations);
     b.functions(&functions);
     b.aggregates(&aggregates);
     b.triggers(&triggers);
     b.event_triggers(&event_triggers);
-    b.views(&views, &view_columns);
     b.row_types(&row_types);
     b.row_security(&row_security);
     b.policies(&policies);
@@ -242,10 +245,16 @@ type DepKey = (&'static str, u32, i32);
 #[derive(Default)]
 struct Builder {
     catalog: Catalog,
+    /// Schema names, comments and extension members, read once.
+    lookup: Lookup,
+    /// Indexes that implement a constraint, by oid.
+    constraint_indexes: HashSet<u32>,
     /// Objects by (catalog, oid); sub-id 0 stands for the whole object.
     ids: HashMap<DepKey, ObjectId>,
     /// Tables by oid, to attach columns and constraints.
     tables: HashMap<u32, QualifiedName>,
+    /// Materialized views by oid, to attach indexes.
+    matviews: HashMap<u32, QualifiedName>,
     /// Column names by (table oid, attnum), for `pg_depend` sub-ids.
     attnames: HashMap<(u32, i32), String>,
     /// Dependency edges as found, duplicates included; sorted into
@@ -290,16 +299,19 @@ fn seq_options(r: &Row, data_type: &str) -> SequenceOptions {
 impl Builder {
     fn schemas(&mut self, rows: &[Row]) {
         for r in rows {
-            let name: String = r.get("nspname");
+            let oid: u32 = r.get("oid");
+            let Some(name) = self.lookup.owned("pg_namespace", oid, oid) else {
+                continue;
+            };
             self.ids.insert(
-                ("pg_namespace", r.get("oid"), 0),
+                ("pg_namespace", oid, 0),
                 ObjectId::Schema { name: name.clone() },
             );
             self.catalog.schemas.insert(
                 name.clone(),
                 Schema {
                     name,
-                    comment: r.get("comment"),
+                    comment: self.lookup.comment("pg_namespace", oid, 0),
                 },
             );
         }
@@ -326,10 +338,23 @@ impl Builder {
     }
 
     fn tables(&mut self, rows: &[Row]) {
+        // Parents are named whether or not they are kept.
+        let names: HashMap<u32, QualifiedName> = rows
+            .iter()
+            .filter_map(|r| {
+                let schema = self.lookup.any_schema(r.get("relnamespace"))?;
+                Some((
+                    r.get("oid"),
+                    QualifiedName::new(schema, r.get::<_, String>("relname")),
+                ))
+            })
+            .collect();
         for r in rows {
             let oid: u32 = r.get("oid");
-            let name =
-                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
+            let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
             let mut options: Vec<String> = r.get("options");
             options.sort();
             self.ids
@@ -343,17 +368,29 @@ impl Builder {
                     options,
                     columns: Vec::new(),
                     constraints: BTreeMap::new(),
-                    comment: r.get("comment"),
-                    inheritance: partitions::inheritance(r),
+                    comment: self.lookup.comment("pg_class", oid, 0),
+                    inheritance: partitions::inheritance(r, &names),
                     replica_identity: partitions::replica_identity(r),
                 },
             );
         }
     }
 
-    fn columns(&mut self, rows: &[Row]) {
-        // Rows come ordered by table: each table's columns are gathered and
-        // attached with one lookup of the table rather than one per column.
+    /// The columns of the tables kept; `sequences` supplies identity
+    /// columns' sequences.
+    fn columns(&mut self, rows: &[Row], sequences: &[Row]) {
+        let identities: HashMap<(u32, i16), &Row> = sequences
+            .iter()
+            .filter(|r| r.get::<_, Option<String>>("ownership").as_deref() == Some("i"))
+            .map(|r| {
+                (
+                    (r.get("owner_table"), r.get::<_, i32>("owner_column") as i16),
+                    r,
+                )
+            })
+            .collect();
+        // Rows come ordered by relation: each table's columns are gathered
+        // and attached with one lookup of the table rather than one per column.
         let mut current: Option<(u32, QualifiedName)> = None;
         let mut gathered: Vec<Column> = Vec::new();
         for r in rows {
@@ -369,8 +406,9 @@ impl Builder {
                 continue;
             };
             let name: String = r.get("attname");
+            let attnum: i16 = r.get("attnum");
             self.attnames
-                .insert((relid, i32::from(r.get::<_, i16>("attnum"))), name.clone());
+                .insert((relid, i32::from(attnum)), name.clone());
             let identity: String = r.get("identity");
             let generated: String = r.get("generated");
             let expr: Option<String> = r.get("default_expr");
@@ -386,26 +424,31 @@ impl Builder {
                 };
                 self.ids.insert(("pg_attrdef", def_oid, 0), id);
             }
+            let identity = match (identity.as_str(), identities.get(&(relid, attnum))) {
+                ("", _) | (_, None) => None,
+                (kind, Some(seq)) => Some(Identity {
+                    always: kind == "a",
+                    sequence: QualifiedName::new(
+                        self.lookup
+                            .any_schema(seq.get("relnamespace"))
+                            .unwrap_or_default(),
+                        seq.get::<_, String>("relname"),
+                    ),
+                    options: seq_options(seq, "data_type"),
+                }),
+            };
             gathered.push(Column {
                 name,
                 data_type: r.get("data_type"),
                 base_type: r.get("base_type"),
-                collation: r.get("collation"),
+                collation: r
+                    .get::<_, Option<String>>("collation")
+                    .map(lookup::qualified_collation),
                 not_null: r.get("attnotnull"),
                 default,
-                identity: match identity.as_str() {
-                    "" => None,
-                    kind => Some(Identity {
-                        always: kind == "a",
-                        sequence: QualifiedName::new(
-                            r.get::<_, String>("seq_schema"),
-                            r.get::<_, String>("seq_name"),
-                        ),
-                        options: seq_options(r, "seq_type"),
-                    }),
-                },
+                identity,
                 generated,
-                comment: r.get("comment"),
+                comment: self.lookup.comment("pg_class", relid, i32::from(attnum)),
                 inherited: partitions::inherited(r, "attislocal", "attinhcount"),
                 storage: partitions::column_storage(r),
             });
@@ -428,12 +471,17 @@ impl Builder {
 
     fn constraints(&mut self, rows: &[Row]) {
         for r in rows {
+            let kind: String = r.get("kind");
+            if matches!(kind.as_str(), "p" | "u" | "x") {
+                self.constraint_indexes.insert(r.get("conindid"));
+            }
             let relid: u32 = r.get("conrelid");
             let Some(table_name) = self.tables.get(&relid).cloned() else {
                 continue;
             };
+            let oid: u32 = r.get("oid");
             let name: String = r.get("conname");
-            let kind = match r.get::<_, String>("kind").as_str() {
+            let kind = match kind.as_str() {
                 "p" => ConstraintKind::PrimaryKey,
                 "u" => ConstraintKind::Unique,
                 "c" => ConstraintKind::Check,
@@ -444,32 +492,28 @@ impl Builder {
                 table: table_name.clone(),
                 constraint: name.clone(),
             };
-            self.ids
-                .insert(("pg_constraint", r.get("oid"), 0), id.clone());
+            self.ids.insert(("pg_constraint", oid, 0), id.clone());
             // The index behind a key or exclusion constraint is the constraint,
             // as far as dependents (foreign keys) are concerned.
-            if matches!(
+            let index_comment = if matches!(
                 kind,
                 ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion
             ) {
-                self.ids.insert(("pg_class", r.get("conindid"), 0), id);
-            }
-            let references = match (
-                r.get::<_, Option<String>>("ref_schema"),
-                r.get::<_, Option<String>>("ref_table"),
-            ) {
-                (Some(s), Some(t)) => Some(QualifiedName::new(s, t)),
-                _ => None,
+                let index: u32 = r.get("conindid");
+                self.ids.insert(("pg_class", index, 0), id);
+                self.lookup.comment("pg_class", index, 0)
+            } else {
+                None
             };
             let constraint = Constraint {
                 name: name.clone(),
                 kind,
                 definition: r.get("definition"),
                 columns: self.key_columns(relid, r.get("conkey")),
-                references,
+                references: self.tables.get(&r.get::<_, u32>("confrelid")).cloned(),
                 validated: r.get("convalidated"),
-                comment: r.get("comment"),
-                index_comment: r.get("index_comment"),
+                comment: self.lookup.comment("pg_constraint", oid, 0),
+                index_comment,
                 inherited: partitions::inherited(r, "conislocal", "coninhcount"),
             };
             if let Some(table) = self.catalog.tables.get_mut(&table_name) {
@@ -486,51 +530,80 @@ impl Builder {
             .collect()
     }
 
+    /// The indexes of the tables and materialized views kept, but for
+    /// those a constraint implements.
     fn indexes(&mut self, rows: &[Row]) {
+        // Parents are named whether or not they are kept.
+        let names: HashMap<u32, QualifiedName> = rows
+            .iter()
+            .filter_map(|r| {
+                let schema = self.lookup.any_schema(r.get("relnamespace"))?;
+                Some((
+                    r.get("indexrelid"),
+                    QualifiedName::new(schema, r.get::<_, String>("relname")),
+                ))
+            })
+            .collect();
         for r in rows {
-            let name =
-                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
-            let table = QualifiedName::new(
-                r.get::<_, String>("table_schema"),
-                r.get::<_, String>("table_name"),
-            );
-            self.ids.insert(
-                ("pg_class", r.get("indexrelid"), 0),
-                ObjectId::Index { name: name.clone() },
-            );
+            let oid: u32 = r.get("indexrelid");
+            if self.constraint_indexes.contains(&oid) {
+                continue;
+            }
+            let relid: u32 = r.get("indrelid");
+            let Some(table) = self
+                .tables
+                .get(&relid)
+                .or(self.matviews.get(&relid))
+                .cloned()
+            else {
+                continue;
+            };
+            let Some(schema) = self.lookup.schema(r.get("relnamespace")) else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
+            self.ids
+                .insert(("pg_class", oid, 0), ObjectId::Index { name: name.clone() });
             self.catalog.indexes.insert(
                 name.clone(),
                 Index {
                     name,
                     table,
                     definition: r.get("definition"),
-                    comment: r.get("comment"),
-                    parent: match (
-                        r.get::<_, Option<String>>("parent_schema"),
-                        r.get::<_, Option<String>>("parent_name"),
-                    ) {
-                        (Some(s), Some(n)) => Some(QualifiedName::new(s, n)),
-                        _ => None,
-                    },
+                    comment: self.lookup.comment("pg_class", oid, 0),
+                    parent: r
+                        .get::<_, Option<u32>>("parent")
+                        .and_then(|p| names.get(&p).cloned()),
                 },
             );
         }
     }
 
+    /// Free-standing sequences (identity sequences belong to their column).
     fn sequences(&mut self, rows: &[Row]) {
         for r in rows {
-            let name =
-                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
+            let oid: u32 = r.get("oid");
+            let ownership: Option<String> = r.get("ownership");
+            if ownership.as_deref() == Some("i") {
+                continue;
+            }
+            let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
             self.ids.insert(
-                ("pg_class", r.get("oid"), 0),
+                ("pg_class", oid, 0),
                 ObjectId::Sequence { name: name.clone() },
             );
-            let owned_by = match (
-                r.get::<_, Option<String>>("owner_schema"),
-                r.get::<_, Option<String>>("owner_table"),
-                r.get::<_, Option<String>>("owner_column"),
-            ) {
-                (Some(s), Some(t), Some(c)) => Some((QualifiedName::new(s, t), c)),
+            let owned_by = match ownership.as_deref() {
+                Some("a") => {
+                    let table: u32 = r.get("owner_table");
+                    let column: i32 = r.get("owner_column");
+                    self.tables
+                        .get(&table)
+                        .zip(self.attnames.get(&(table, column)))
+                        .map(|(t, c)| (t.clone(), c.clone()))
+                }
                 _ => None,
             };
             self.catalog.sequences.insert(
@@ -540,29 +613,39 @@ impl Builder {
                     options: seq_options(r, "data_type"),
                     unlogged: r.get("unlogged"),
                     owned_by,
-                    comment: r.get("comment"),
+                    comment: self.lookup.comment("pg_class", oid, 0),
                 },
             );
         }
     }
 
+    /// Views and materialized views, with the columns `columns` reads.
     fn views(&mut self, rows: &[Row], columns: &[Row]) {
         let mut by_oid: HashMap<u32, Vec<ViewColumn>> = HashMap::new();
         for r in columns {
-            by_oid
-                .entry(r.get("attrelid"))
-                .or_default()
-                .push(ViewColumn {
-                    name: r.get("attname"),
-                    data_type: r.get("data_type"),
-                    collation: r.get("collation"),
-                    comment: r.get("comment"),
-                });
+            if !matches!(r.get::<_, &str>("relkind"), "v" | "m") {
+                continue;
+            }
+            let relid: u32 = r.get("attrelid");
+            by_oid.entry(relid).or_default().push(ViewColumn {
+                name: r.get("attname"),
+                data_type: r.get("data_type"),
+                collation: r
+                    .get::<_, Option<String>>("collation")
+                    .map(lookup::qualified_collation),
+                comment: self.lookup.comment(
+                    "pg_class",
+                    relid,
+                    i32::from(r.get::<_, i16>("attnum")),
+                ),
+            });
         }
         for r in rows {
             let oid: u32 = r.get("oid");
-            let name =
-                QualifiedName::new(r.get::<_, String>("nspname"), r.get::<_, String>("relname"));
+            let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
             let mut options: Vec<String> = r.get("options");
             options.sort();
             let definition: String = r.get("definition");
@@ -573,7 +656,7 @@ impl Builder {
                 columns: by_oid.remove(&oid).unwrap_or_default(),
                 options,
                 populated: r.get("populated"),
-                comment: r.get("comment"),
+                comment: self.lookup.comment("pg_class", oid, 0),
             };
             let id = view.id();
             // What the query uses is recorded against the view's rewrite rule.
@@ -581,6 +664,9 @@ impl Builder {
                 self.ids.insert(("pg_rewrite", rule, 0), id.clone());
             }
             self.ids.insert(("pg_class", oid, 0), id);
+            if view.materialized {
+                self.matviews.insert(oid, name.clone());
+            }
             self.catalog.views.insert(name, view);
         }
     }

@@ -1,23 +1,24 @@
 //! Reading partitioning, inheritance, replica identity and column storage
 //! settings out of catalog rows.
 
+use std::collections::HashMap;
+
 use gen_model::{
     Catalog, ColumnStorage, Inheritance, Inherited, ObjectId, QualifiedName, ReplicaIdentity,
 };
 use tokio_postgres::Row;
 
-/// Partition key, parents and bound of a row of tables.sql.
-pub(crate) fn inheritance(r: &Row) -> Inheritance {
-    let schemas: Vec<String> = r.get("parent_schemas");
-    let names: Vec<String> = r.get("parent_names");
+/// Partition key, parents and bound of a row of tables.sql; `tables`
+/// names the parents.
+pub(crate) fn inheritance(r: &Row, tables: &HashMap<u32, QualifiedName>) -> Inheritance {
+    let parents: Vec<u32> = r.get("parents");
     Inheritance {
         partition_key: r
             .get::<_, Option<String>>("partition_key")
             .filter(|k| !k.is_empty()),
-        parents: schemas
-            .into_iter()
-            .zip(names)
-            .map(|(s, n)| QualifiedName::new(s, n))
+        parents: parents
+            .iter()
+            .filter_map(|oid| tables.get(oid).cloned())
             .collect(),
         partition_bound: r.get("partition_bound"),
     }

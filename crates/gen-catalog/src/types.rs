@@ -21,20 +21,27 @@ fn qualified(r: &Row, schema: &str, name: &str) -> QualifiedName {
 }
 
 impl Builder {
-    /// Enum, composite and range types; `attributes` are the composite
+    /// Enum, composite and range types; `columns` holds the composite
     /// types' attributes, ordered by relation.
-    pub(crate) fn types(&mut self, rows: &[Row], attributes: &[Row]) {
+    pub(crate) fn types(&mut self, rows: &[Row], columns: &[Row]) {
         let mut by_relid: HashMap<u32, Vec<Attribute>> = HashMap::new();
-        for r in attributes {
-            by_relid
-                .entry(r.get("attrelid"))
-                .or_default()
-                .push(Attribute {
-                    name: r.get("attname"),
-                    data_type: r.get("data_type"),
-                    collation: r.get("collation"),
-                    comment: r.get("comment"),
-                });
+        for r in columns {
+            if r.get::<_, &str>("relkind") != "c" {
+                continue;
+            }
+            let relid: u32 = r.get("attrelid");
+            by_relid.entry(relid).or_default().push(Attribute {
+                name: r.get("attname"),
+                data_type: r.get("data_type"),
+                collation: r
+                    .get::<_, Option<String>>("collation")
+                    .map(crate::lookup::qualified_collation),
+                comment: self.lookup.comment(
+                    "pg_class",
+                    relid,
+                    i32::from(r.get::<_, i16>("attnum")),
+                ),
+            });
         }
         for r in rows {
             let name = qualified(r, "nspname", "typname");

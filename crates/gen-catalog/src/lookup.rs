@@ -1,0 +1,136 @@
+//! What nearly every kind of object needs besides its own row: its schema's
+//! name, its comment, and whether an extension made it.
+//!
+//! These are read once, flat, and joined on the client. Joined into each
+//! kind's query instead, they made every query plan three or four more
+//! joins: in a fresh backend (every check reads two) planning those joins,
+//! and loading the catalog caches they touch, cost more than reading the
+//! objects themselves.
+
+use std::collections::{HashMap, HashSet};
+
+use tokio_postgres::Row;
+
+use crate::{DepKey, class_key};
+
+#[derive(Default)]
+pub(crate) struct Lookup {
+    /// Every schema's name by oid, system ones included.
+    schemas: HashMap<u32, String>,
+    /// Comments by (catalog, oid, sub-id).
+    comments: HashMap<DepKey, String>,
+    /// Objects an extension made, by (catalog, oid).
+    members: HashSet<(&'static str, u32)>,
+}
+
+impl Lookup {
+    /// From the rows of schemas.sql, comments.sql and extension_members.sql.
+    pub(crate) fn new(schemas: &[Row], comments: &[Row], members: &[Row]) -> Lookup {
+        Lookup {
+            schemas: schemas
+                .iter()
+                .map(|r| (r.get("oid"), r.get("nspname")))
+                .collect(),
+            comments: comments
+                .iter()
+                .filter_map(|r| {
+                    let class = class_key(r.get("class"))?;
+                    Some((
+                        (class, r.get("objoid"), r.get("objsubid")),
+                        r.get("description"),
+                    ))
+                })
+                .collect(),
+            members: members
+                .iter()
+                .filter_map(|r| Some((class_key(r.get("class"))?, r.get("objid"))))
+                .collect(),
+        }
+    }
+
+    /// The name of schema `oid` if it holds application objects: not the
+    /// system's own schemas, toast or temporary ones.
+    pub(crate) fn schema(&self, oid: u32) -> Option<&str> {
+        let name = self.schemas.get(&oid)?;
+        let system = name == "pg_catalog"
+            || name == "information_schema"
+            || name.starts_with("pg_toast")
+            || name.starts_with("pg_temp_");
+        (!system).then_some(name.as_str())
+    }
+
+    /// The name of schema `oid`, whatever it holds.
+    pub(crate) fn any_schema(&self, oid: u32) -> Option<&str> {
+        self.schemas.get(&oid).map(String::as_str)
+    }
+
+    /// The comment on an object (sub-id 0) or on a column of a relation.
+    pub(crate) fn comment(&self, class: &'static str, oid: u32, subid: i32) -> Option<String> {
+        self.comments.get(&(class, oid, subid)).cloned()
+    }
+
+    /// Whether an extension made the object.
+    pub(crate) fn member(&self, class: &'static str, oid: u32) -> bool {
+        self.members.contains(&(class, oid))
+    }
+
+    /// The schema's name if an application object in it should be read:
+    /// an application schema, and the object not an extension's.
+    pub(crate) fn owned(&self, class: &'static str, oid: u32, schema: u32) -> Option<String> {
+        if self.member(class, oid) {
+            return None;
+        }
+        self.schema(schema).map(str::to_owned)
+    }
+}
+
+/// A collation's name as `regcollation` prints it, qualified: with an empty
+/// search path only `pg_catalog` is searched, and its collations come out
+/// bare (`"C"`), everyone else's qualified (`app.german`).
+pub(crate) fn qualified_collation(name: String) -> String {
+    let mut chars = name.chars();
+    let qualified = match chars.next() {
+        Some('"') => {
+            // Past the quoted identifier ("" is a quote inside it).
+            let mut rest = chars.as_str();
+            loop {
+                match rest.find('"') {
+                    Some(i) if rest[i + 1..].starts_with('"') => rest = &rest[i + 2..],
+                    Some(i) => break rest[i + 1..].starts_with('.'),
+                    None => break false,
+                }
+            }
+        }
+        Some(_) => name.contains('.'),
+        None => false,
+    };
+    if qualified {
+        name
+    } else {
+        format!("pg_catalog.{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::qualified_collation;
+
+    #[test]
+    fn collations_of_pg_catalog_are_qualified() {
+        assert_eq!(qualified_collation("\"C\"".into()), "pg_catalog.\"C\"");
+        assert_eq!(
+            qualified_collation("\"default\"".into()),
+            "pg_catalog.\"default\""
+        );
+        assert_eq!(qualified_collation("app.german".into()), "app.german");
+        assert_eq!(
+            qualified_collation("\"my.app\".\"x\"\"y\"".into()),
+            "\"my.app\".\"x\"\"y\""
+        );
+        assert_eq!(qualified_collation("\"a.b\"".into()), "pg_catalog.\"a.b\"");
+        assert_eq!(
+            qualified_collation("\"a\"\".b\"".into()),
+            "pg_catalog.\"a\"\".b\""
+        );
+    }
+}
