@@ -19,6 +19,7 @@ use gen_model::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
     QualifiedName, Schema, Sequence, SequenceOptions, Table, View, ViewColumn,
 };
+use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Row};
 
 pub use ignore::{Ignore, IgnoreError};
@@ -125,18 +126,25 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             .await
             .map_err(|source| CatalogError::Query { what, source })
     };
-    let (schemas, comments, extensions, tables, columns, constraints, indexes, sequences) = tokio::try_join!(
+    let (schemas, comments, members, depends, extensions, tables, columns, constraints) = tokio::try_join!(
         q("schemas", include_str!("sql/schemas.sql")),
         q("comments", include_str!("sql/comments.sql")),
+        q(
+            "extension members",
+            include_str!("sql/extension_members.sql")
+        ),
+        q("dependencies", include_str!("sql/depends.sql")),
         q("extensions", include_str!("sql/extensions.sql")),
         q("tables", include_str!("sql/tables.sql")),
         q("columns", include_str!("sql/columns.sql")),
         q("constraints", include_str!("sql/constraints.sql")),
+    )?;
+    let (indexes, sequences, views, types, enums, domains, domain_constraints, collations) = tokio::try_join!(
         q("indexes", include_str!("sql/indexes.sql")),
         q("sequences", include_str!("sql/sequences.sql")),
-    )?;
-    let (types, domains, domain_constraints, collations) = tokio::try_join!(
+        q("views", include_str!("sql/views.sql")),
         q("types", include_str!("sql/types.sql")),
+        q("enums", include_str!("sql/enums.sql")),
         q("domains", include_str!("sql/domains.sql")),
         q(
             "domain constraints",
@@ -144,19 +152,15 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         ),
         q("collations", include_str!("sql/collations.sql")),
     )?;
-    let (views, depends, members, casts, unsupported) = tokio::try_join!(
-        q("views", include_str!("sql/views.sql")),
-        q("dependencies", include_str!("sql/depends.sql")),
-        q(
-            "extension members",
-            include_str!("sql/extension_members.sql")
-        ),
+    let (functions, triggers, event_triggers, policies, casts, unsupported) = tokio::try_join!(
+        q("functions", include_str!("sql/functions.sql")),
+        q("triggers", include_str!("sql/triggers.sql")),
+        q("event triggers", include_str!("sql/event_triggers.sql")),
+        q("policies", include_str!("sql/policies.sql")),
         q("casts", include_str!("sql/casts.sql")),
         q("unsupported objects", include_str!("sql/unsupported.sql")),
     )?;
-    let (row_security, policies, privileges, default_privileges, owners) = tokio::try_join!(
-        q("row-level security", include_str!("sql/row_security.sql")),
-        q("policies", include_str!("sql/policies.sql")),
+    let (privileges, default_privileges, owners) = tokio::try_join!(
         q("privileges", include_str!("sql/privileges.sql")),
         q(
             "default privileges",
@@ -164,13 +168,66 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         ),
         q("owners", include_str!("sql/owners.sql")),
     )?;
-    let (functions, aggregates, triggers, event_triggers, row_types) = tokio::try_join!(
-        q("functions", include_str!("sql/functions.sql")),
-        q("aggregates", include_str!("sql/aggregates.sql")),
-        q("triggers", include_str!("sql/triggers.sql")),
-        q("event triggers", include_str!("sql/event_triggers.sql")),
-        q("table row types", include_str!("sql/rowtypes.sql")),
-    )?;
+
+    let lookup = Lookup::new(&schemas, &comments, &members);
+    // Range constructors and multirange casts belong to their range type.
+    let of_a_type: HashSet<(&str, u32)> = depends
+        .iter()
+        .filter(|r| r.get::<_, &str>("deptype") == "i" && r.get::<_, &str>("refclass") == "pg_type")
+        .map(|r| (r.get("class"), r.get("objid")))
+        .collect();
+    let unsupported = unsupported_objects(&unsupported, &lookup, &of_a_type, ignore);
+    if !unsupported.is_empty() {
+        return Err(CatalogError::Unsupported(unsupported));
+    }
+
+    // What only some databases hold is read in a second round, and only
+    // when the first found some: aggregates' definitions, range types'
+    // settings, extensions' default comments.
+    let functions: Vec<&Row> = functions
+        .iter()
+        .filter(|r| {
+            let oid: u32 = r.get("oid");
+            lookup
+                .owned("pg_proc", oid, r.get("pronamespace"))
+                .is_some()
+                && !of_a_type.contains(&("pg_proc", oid))
+        })
+        .collect();
+    let has_aggregates = functions.iter().any(|r| r.get::<_, &str>("kind") == "a");
+    let has_ranges = types.iter().any(|r| r.get::<_, &str>("kind") == "r");
+    let extension_names: Vec<String> = extensions.iter().map(|r| r.get("extname")).collect();
+    let aggregates = async {
+        if has_aggregates {
+            q("aggregates", include_str!("sql/aggregates.sql")).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let ranges = async {
+        if has_ranges {
+            q("range types", include_str!("sql/ranges.sql")).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let extension_comments = async {
+        if extension_names.is_empty() {
+            return Ok(Vec::new());
+        }
+        client
+            .query_typed(
+                include_str!("sql/extension_comments.sql"),
+                &[(&extension_names, Type::TEXT_ARRAY)],
+            )
+            .await
+            .map_err(|source| CatalogError::Query {
+                what: "extension comments",
+                source,
+            })
+    };
+    let (aggregates, ranges, extension_comments) =
+        tokio::try_join!(aggregates, ranges, extension_comments)?;
 
     client
         .batch_execute(
@@ -182,39 +239,28 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             source,
         })?;
 
-    let unsupported: Vec<UnsupportedObject> = unsupported
-        .iter()
-        .map(|r| UnsupportedObject {
-            kind: r.get("kind"),
-            identity: r.get("identity"),
-        })
-        .filter(|o| !ignore.matches(&o.kind, &o.identity))
-        .collect();
-    if !unsupported.is_empty() {
-        return Err(CatalogError::Unsupported(unsupported));
-    }
-
     let mut b = Builder {
-        lookup: Lookup::new(&schemas, &comments, &members),
+        lookup,
         ..Builder::default()
     };
     b.schemas(&schemas);
-    b.extensions(&extensions);
+    b.extensions(&extensions, &extension_comments);
     b.tables(&tables);
     b.columns(&columns, &sequences);
     b.constraints(&constraints);
     b.views(&views, &columns);
     b.indexes(&indexes);
     b.sequences(&sequences);
-    b.types(&types, &columns);
+    b.types(&types, &enums, &ranges, &columns);
     b.domains(&domains, &domain_constraints);
     b.collations(&collations);
     b.functions(&functions);
-    b.aggregates(&aggregates);
+    b.aggregates(&aggregates, &functions);
     b.triggers(&triggers);
     b.event_triggers(&event_triggers);
-    b.row_types(&row_types);
-    b.row_security(&row_security);
+    b.row_types(&tables);
+    b.row_types(&views);
+    b.row_security(&tables);
     b.policies(&policies);
     b.default_privileges(&default_privileges);
     b.extension_members(&members);
@@ -237,6 +283,36 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     Ok(b.catalog)
 }
 
+/// The rows of unsupported.sql that are about application objects and not
+/// ignored, in order of kind and name.
+fn unsupported_objects(
+    rows: &[Row],
+    lookup: &Lookup,
+    of_a_type: &HashSet<(&str, u32)>,
+    ignore: &Ignore,
+) -> Vec<UnsupportedObject> {
+    let mut found: Vec<UnsupportedObject> = rows
+        .iter()
+        .filter(|r| {
+            let class: &str = r.get("class");
+            let objid: u32 = r.get("objid");
+            let nsp: u32 = r.get("nsp");
+            let in_application_schema =
+                nsp == 0 || (lookup.schema(nsp).is_some() && !lookup.member("pg_namespace", nsp));
+            in_application_schema
+                && !lookup.member(class, objid)
+                && !of_a_type.contains(&(class, objid))
+        })
+        .map(|r| UnsupportedObject {
+            kind: r.get("kind"),
+            identity: r.get("identity"),
+        })
+        .filter(|o| !ignore.matches(&o.kind, &o.identity))
+        .collect();
+    found.sort_by(|a, b| (&a.kind, &a.identity).cmp(&(&b.kind, &b.identity)));
+    found
+}
+
 /// Key of an object in `pg_depend`: catalog name, oid, sub-id.
 type DepKey = (&'static str, u32, i32);
 
@@ -253,8 +329,8 @@ struct Builder {
     ids: HashMap<DepKey, ObjectId>,
     /// Tables by oid, to attach columns and constraints.
     tables: HashMap<u32, QualifiedName>,
-    /// Materialized views by oid, to attach indexes.
-    matviews: HashMap<u32, QualifiedName>,
+    /// Views and materialized views by oid, to attach indexes and triggers.
+    views: HashMap<u32, QualifiedName>,
     /// Column names by (table oid, attnum), for `pg_depend` sub-ids.
     attnames: HashMap<(u32, i32), String>,
     /// Dependency edges as found, duplicates included; sorted into
@@ -317,21 +393,32 @@ impl Builder {
         }
     }
 
-    fn extensions(&mut self, rows: &[Row]) {
+    /// Extensions; `comments` holds the comment each one's control file
+    /// sets.
+    fn extensions(&mut self, rows: &[Row], comments: &[Row]) {
+        let defaults: HashMap<String, Option<String>> = comments
+            .iter()
+            .map(|r| (r.get("name"), r.get("comment")))
+            .collect();
         for r in rows {
+            let oid: u32 = r.get("oid");
             let name: String = r.get("extname");
             self.ids.insert(
-                ("pg_extension", r.get("oid"), 0),
+                ("pg_extension", oid, 0),
                 ObjectId::Extension { name: name.clone() },
             );
             self.catalog.extensions.insert(
                 name.clone(),
                 Extension {
-                    name,
-                    schema: r.get("nspname"),
+                    schema: self
+                        .lookup
+                        .any_schema(r.get("extnamespace"))
+                        .unwrap_or_default()
+                        .to_owned(),
                     version: r.get("extversion"),
-                    comment: r.get("comment"),
-                    default_comment: r.get("default_comment"),
+                    comment: self.lookup.comment("pg_extension", oid, 0),
+                    default_comment: defaults.get(&name).cloned().flatten(),
+                    name,
                 },
             );
         }
@@ -550,12 +637,7 @@ impl Builder {
                 continue;
             }
             let relid: u32 = r.get("indrelid");
-            let Some(table) = self
-                .tables
-                .get(&relid)
-                .or(self.matviews.get(&relid))
-                .cloned()
-            else {
+            let Some(table) = self.tables.get(&relid).or(self.views.get(&relid)).cloned() else {
                 continue;
             };
             let Some(schema) = self.lookup.schema(r.get("relnamespace")) else {
@@ -664,9 +746,7 @@ impl Builder {
                 self.ids.insert(("pg_rewrite", rule, 0), id.clone());
             }
             self.ids.insert(("pg_class", oid, 0), id);
-            if view.materialized {
-                self.matviews.insert(oid, name.clone());
-            }
+            self.views.insert(oid, name.clone());
             self.catalog.views.insert(name, view);
         }
     }

@@ -7,7 +7,7 @@
 //! and loading the catalog caches they touch, cost more than reading the
 //! objects themselves.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tokio_postgres::Row;
 
@@ -19,8 +19,8 @@ pub(crate) struct Lookup {
     schemas: HashMap<u32, String>,
     /// Comments by (catalog, oid, sub-id).
     comments: HashMap<DepKey, String>,
-    /// Objects an extension made, by (catalog, oid).
-    members: HashSet<(&'static str, u32)>,
+    /// The catalogs of the objects an extension made, by oid.
+    members: HashMap<u32, Vec<String>>,
 }
 
 impl Lookup {
@@ -41,10 +41,13 @@ impl Lookup {
                     ))
                 })
                 .collect(),
-            members: members
-                .iter()
-                .filter_map(|r| Some((class_key(r.get("class"))?, r.get("objid"))))
-                .collect(),
+            members: members.iter().fold(HashMap::new(), |mut found, r| {
+                found
+                    .entry(r.get("objid"))
+                    .or_insert_with(Vec::new)
+                    .push(r.get("class"));
+                found
+            }),
         }
     }
 
@@ -70,8 +73,10 @@ impl Lookup {
     }
 
     /// Whether an extension made the object.
-    pub(crate) fn member(&self, class: &'static str, oid: u32) -> bool {
-        self.members.contains(&(class, oid))
+    pub(crate) fn member(&self, class: &str, oid: u32) -> bool {
+        self.members
+            .get(&oid)
+            .is_some_and(|classes| classes.iter().any(|c| c == class))
     }
 
     /// The schema's name if an application object in it should be read:

@@ -1,5 +1,7 @@
 //! Reading routines, aggregates, triggers and event triggers.
 
+use std::collections::HashSet;
+
 use gen_model::{
     Aggregate, EventTrigger, Function, ObjectId, QualifiedName, RoutineKind, Trigger,
     TriggerEnabled,
@@ -9,11 +11,19 @@ use tokio_postgres::Row;
 use crate::Builder;
 
 impl Builder {
-    pub(crate) fn functions(&mut self, rows: &[Row]) {
+    /// Functions, procedures and window functions of the rows of
+    /// functions.sql that were kept (aggregates come with `aggregates`).
+    pub(crate) fn functions(&mut self, rows: &[&Row]) {
         for r in rows {
+            if r.get::<_, &str>("kind") == "a" {
+                continue;
+            }
+            let oid: u32 = r.get("oid");
             let f = Function {
                 name: QualifiedName::new(
-                    r.get::<_, String>("nspname"),
+                    self.lookup
+                        .schema(r.get("pronamespace"))
+                        .unwrap_or_default(),
                     r.get::<_, String>("proname"),
                 ),
                 args: r.get("args"),
@@ -31,17 +41,24 @@ impl Builder {
                 result: r.get("result"),
                 signature: r.get("signature"),
                 defaults: r.get("defaults"),
-                comment: r.get("comment"),
+                comment: self.lookup.comment("pg_proc", oid, 0),
             };
-            self.ids.insert(("pg_proc", r.get("oid"), 0), f.id());
+            self.ids.insert(("pg_proc", oid, 0), f.id());
             self.catalog
                 .functions
                 .insert((f.name.clone(), f.args.clone()), f);
         }
     }
 
-    pub(crate) fn aggregates(&mut self, rows: &[Row]) {
+    /// The aggregates among the kept rows of functions.sql, defined by the
+    /// rows of aggregates.sql.
+    pub(crate) fn aggregates(&mut self, rows: &[Row], kept: &[&Row]) {
+        let kept: HashSet<u32> = kept.iter().map(|r| r.get("oid")).collect();
         for r in rows {
+            let oid: u32 = r.get("oid");
+            if !kept.contains(&oid) {
+                continue;
+            }
             let a = Aggregate {
                 name: QualifiedName::new(
                     r.get::<_, String>("nspname"),
@@ -49,29 +66,32 @@ impl Builder {
                 ),
                 args: r.get("args"),
                 definition: r.get("definition"),
-                comment: r.get("comment"),
+                comment: self.lookup.comment("pg_proc", oid, 0),
             };
-            self.ids.insert(("pg_proc", r.get("oid"), 0), a.id());
+            self.ids.insert(("pg_proc", oid, 0), a.id());
             self.catalog
                 .aggregates
                 .insert((a.name.clone(), a.args.clone()), a);
         }
     }
 
+    /// Triggers on the tables and views kept.
     pub(crate) fn triggers(&mut self, rows: &[Row]) {
         for r in rows {
+            let relid: u32 = r.get("tgrelid");
+            let Some(table) = self.tables.get(&relid).or(self.views.get(&relid)).cloned() else {
+                continue;
+            };
+            let oid: u32 = r.get("oid");
             let t = Trigger {
-                table: QualifiedName::new(
-                    r.get::<_, String>("nspname"),
-                    r.get::<_, String>("relname"),
-                ),
+                table,
                 name: r.get("tgname"),
                 definition: r.get("definition"),
                 constraint: r.get("constraint_trigger"),
                 enabled: TriggerEnabled::from_code(r.get("enabled")),
-                comment: r.get("comment"),
+                comment: self.lookup.comment("pg_trigger", oid, 0),
             };
-            self.ids.insert(("pg_trigger", r.get("oid"), 0), t.id());
+            self.ids.insert(("pg_trigger", oid, 0), t.id());
             self.catalog
                 .triggers
                 .insert((t.table.clone(), t.name.clone()), t);
@@ -80,16 +100,19 @@ impl Builder {
 
     pub(crate) fn event_triggers(&mut self, rows: &[Row]) {
         for r in rows {
+            let oid: u32 = r.get("oid");
+            if self.lookup.member("pg_event_trigger", oid) {
+                continue;
+            }
             let e = EventTrigger {
                 name: r.get("evtname"),
                 event: r.get("evtevent"),
                 tags: r.get("tags"),
                 function: r.get("function"),
                 enabled: TriggerEnabled::from_code(r.get("enabled")),
-                comment: r.get("comment"),
+                comment: self.lookup.comment("pg_event_trigger", oid, 0),
             };
-            self.ids
-                .insert(("pg_event_trigger", r.get("oid"), 0), e.id());
+            self.ids.insert(("pg_event_trigger", oid, 0), e.id());
             self.catalog.event_triggers.insert(e.name.clone(), e);
         }
     }

@@ -37,18 +37,20 @@ fn normalize(grants: &mut Vec<Grant>) {
 }
 
 impl Builder {
-    pub(crate) fn row_security(&mut self, rows: &[Row]) {
-        for r in rows {
+    /// Row-level security of the tables kept, from the rows of tables.sql.
+    pub(crate) fn row_security(&mut self, tables: &[Row]) {
+        for r in tables {
+            let (enabled, forced): (bool, bool) =
+                (r.get("relrowsecurity"), r.get("relforcerowsecurity"));
+            if !(enabled || forced) {
+                continue;
+            }
             let Some(table) = self.tables.get(&r.get::<_, u32>("oid")) else {
                 continue;
             };
-            self.catalog.row_security.insert(
-                table.clone(),
-                RowSecurity {
-                    enabled: r.get("enabled"),
-                    forced: r.get("forced"),
-                },
-            );
+            self.catalog
+                .row_security
+                .insert(table.clone(), RowSecurity { enabled, forced });
         }
     }
 
@@ -89,7 +91,7 @@ impl Builder {
                     roles,
                     using: r.get("using_expr"),
                     check: r.get("check_expr"),
-                    comment: r.get("comment"),
+                    comment: self.lookup.comment("pg_policy", r.get("oid"), 0),
                 },
             );
         }

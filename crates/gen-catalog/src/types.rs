@@ -16,14 +16,11 @@ use tokio_postgres::Row;
 
 use crate::Builder;
 
-fn qualified(r: &Row, schema: &str, name: &str) -> QualifiedName {
-    QualifiedName::new(r.get::<_, String>(schema), r.get::<_, String>(name))
-}
-
 impl Builder {
-    /// Enum, composite and range types; `columns` holds the composite
-    /// types' attributes, ordered by relation.
-    pub(crate) fn types(&mut self, rows: &[Row], columns: &[Row]) {
+    /// Enum, composite and range types, with the labels of `enums`, the
+    /// settings of `ranges` and the composite types' attributes among
+    /// `columns`.
+    pub(crate) fn types(&mut self, rows: &[Row], enums: &[Row], ranges: &[Row], columns: &[Row]) {
         let mut by_relid: HashMap<u32, Vec<Attribute>> = HashMap::new();
         for r in columns {
             if r.get::<_, &str>("relkind") != "c" {
@@ -43,15 +40,41 @@ impl Builder {
                 ),
             });
         }
+        let mut labels: HashMap<u32, Vec<String>> = HashMap::new();
+        for r in enums {
+            labels
+                .entry(r.get("enumtypid"))
+                .or_default()
+                .push(r.get("enumlabel"));
+        }
+        let ranges: HashMap<u32, &Row> = ranges.iter().map(|r| (r.get("rngtypid"), r)).collect();
+        // Multiranges are named from these rows whether or not they are kept.
+        let multiranges: HashMap<u32, (QualifiedName, u32)> = rows
+            .iter()
+            .filter(|r| r.get::<_, &str>("kind") == "m")
+            .filter_map(|r| {
+                let schema = self.lookup.any_schema(r.get("typnamespace"))?;
+                let name = QualifiedName::new(schema, r.get::<_, String>("typname"));
+                Some((r.get("oid"), (name, r.get("typarray"))))
+            })
+            .collect();
         for r in rows {
-            let name = qualified(r, "nspname", "typname");
+            let oid: u32 = r.get("oid");
+            let kind: &str = r.get("kind");
+            if kind == "m" {
+                continue;
+            }
+            let Some(schema) = self.lookup.owned("pg_type", oid, r.get("typnamespace")) else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.get::<_, String>("typname"));
             let id = ObjectId::Type { name: name.clone() };
-            self.ids.insert(("pg_type", r.get("oid"), 0), id.clone());
+            self.ids.insert(("pg_type", oid, 0), id.clone());
             self.ids
                 .insert(("pg_type", r.get("typarray"), 0), id.clone());
-            let kind = match r.get::<_, String>("kind").as_str() {
+            let kind = match kind {
                 "e" => TypeKind::Enum {
-                    values: r.get("enum_values"),
+                    values: labels.remove(&oid).unwrap_or_default(),
                 },
                 "c" => {
                     let relid: u32 = r.get("typrelid");
@@ -61,18 +84,24 @@ impl Builder {
                     }
                 }
                 _ => {
-                    for oid in ["multirange_oid", "multirange_array"] {
-                        if let Some(oid) = r.get::<_, Option<u32>>(oid) {
-                            self.ids.insert(("pg_type", oid, 0), id.clone());
-                        }
-                    }
+                    let Some(range) = ranges.get(&oid) else {
+                        continue;
+                    };
+                    let multirange_oid: u32 = range.get("multirange_oid");
+                    let (multirange, array) = multiranges
+                        .get(&multirange_oid)
+                        .expect("a range type's multirange is read with it");
+                    self.ids.insert(("pg_type", multirange_oid, 0), id.clone());
+                    self.ids.insert(("pg_type", *array, 0), id.clone());
                     TypeKind::Range(RangeType {
-                        subtype: r.get("subtype"),
-                        subtype_opclass: r.get("subtype_opclass"),
-                        collation: r.get("range_collation"),
-                        canonical: r.get("canonical"),
-                        subtype_diff: r.get("subtype_diff"),
-                        multirange: qualified(r, "multirange_schema", "multirange_name"),
+                        subtype: range.get("subtype"),
+                        subtype_opclass: range.get("subtype_opclass"),
+                        collation: range
+                            .get::<_, Option<String>>("range_collation")
+                            .map(crate::lookup::qualified_collation),
+                        canonical: range.get("canonical"),
+                        subtype_diff: range.get("subtype_diff"),
+                        multirange: multirange.clone(),
                     })
                 }
             };
@@ -81,7 +110,7 @@ impl Builder {
                 UserType {
                     name,
                     kind,
-                    comment: r.get("comment"),
+                    comment: self.lookup.comment("pg_type", oid, 0),
                 },
             );
         }
@@ -91,9 +120,12 @@ impl Builder {
     pub(crate) fn domains(&mut self, rows: &[Row], constraints: &[Row]) {
         let mut by_oid: HashMap<u32, QualifiedName> = HashMap::new();
         for r in rows {
-            let name = qualified(r, "nspname", "typname");
-            let id = ObjectId::Domain { name: name.clone() };
             let oid: u32 = r.get("oid");
+            let Some(schema) = self.lookup.owned("pg_type", oid, r.get("typnamespace")) else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.get::<_, String>("typname"));
+            let id = ObjectId::Domain { name: name.clone() };
             self.ids.insert(("pg_type", oid, 0), id.clone());
             self.ids.insert(("pg_type", r.get("typarray"), 0), id);
             by_oid.insert(oid, name.clone());
@@ -102,11 +134,13 @@ impl Builder {
                 Domain {
                     name,
                     base_type: r.get("base_type"),
-                    collation: r.get("collation"),
+                    collation: r
+                        .get::<_, Option<String>>("collation")
+                        .map(crate::lookup::qualified_collation),
                     default: r.get("default_expr"),
                     not_null: r.get("typnotnull"),
                     constraints: Default::default(),
-                    comment: r.get("comment"),
+                    comment: self.lookup.comment("pg_type", oid, 0),
                 },
             );
         }
@@ -115,8 +149,9 @@ impl Builder {
                 continue;
             };
             let name: String = r.get("conname");
+            let oid: u32 = r.get("oid");
             self.ids.insert(
-                ("pg_constraint", r.get("oid"), 0),
+                ("pg_constraint", oid, 0),
                 ObjectId::DomainConstraint {
                     domain: domain.clone(),
                     constraint: name.clone(),
@@ -129,7 +164,7 @@ impl Builder {
                         name,
                         definition: r.get("definition"),
                         validated: r.get("convalidated"),
-                        comment: r.get("comment"),
+                        comment: self.lookup.comment("pg_constraint", oid, 0),
                     },
                 );
             }
@@ -139,9 +174,16 @@ impl Builder {
     /// Collations.
     pub(crate) fn collations(&mut self, rows: &[Row]) {
         for r in rows {
-            let name = qualified(r, "nspname", "collname");
+            let oid: u32 = r.get("oid");
+            let Some(schema) = self
+                .lookup
+                .owned("pg_collation", oid, r.get("collnamespace"))
+            else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.get::<_, String>("collname"));
             self.ids.insert(
-                ("pg_collation", r.get("oid"), 0),
+                ("pg_collation", oid, 0),
                 ObjectId::Collation { name: name.clone() },
             );
             let provider = match r.get::<_, String>("provider").as_str() {
@@ -158,7 +200,7 @@ impl Builder {
                     lc_ctype: r.get("collctype"),
                     icu_locale: r.get("colliculocale"),
                     deterministic: r.get("collisdeterministic"),
-                    comment: r.get("comment"),
+                    comment: self.lookup.comment("pg_collation", oid, 0),
                 },
             );
         }

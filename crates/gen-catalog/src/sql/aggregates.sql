@@ -1,7 +1,8 @@
 -- Aggregates, rebuilt as the CREATE AGGREGATE statement that makes them,
 -- clause by clause as pg_dump writes it; options at their defaults are
 -- left out. Names print qualified: introspection runs with an empty
--- search_path.
+-- search_path. Read only when there are aggregates; the client keeps
+-- those functions.sql kept.
 SELECT p.oid, n.nspname, p.proname,
        pg_get_function_identity_arguments(p.oid) AS args,
        'CREATE AGGREGATE ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '('
@@ -37,19 +38,13 @@ SELECT p.oid, n.nspname, p.proname,
           ELSE '' END
        || CASE p.proparallel WHEN 's' THEN E',\n    PARALLEL = SAFE' WHEN 'r' THEN E',\n    PARALLEL = RESTRICTED' ELSE '' END
        || CASE WHEN a.aggkind = 'h' THEN E',\n    HYPOTHETICAL' ELSE '' END
-       || E'\n)' AS definition,
-       d.description AS comment
+       || E'\n)' AS definition
 FROM pg_proc p
 JOIN pg_aggregate a ON a.aggfnoid = p.oid
 JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_operator op ON op.oid = a.aggsortop
 LEFT JOIN pg_namespace opn ON opn.oid = op.oprnamespace
-LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass
-     AND d.objsubid = 0 AND d.objoid >= 16384
 WHERE p.prokind = 'a' AND p.oid >= 16384 AND a.aggfnoid >= 16384
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-  AND NOT EXISTS (
-    SELECT 1 FROM pg_depend e
-    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e' AND e.objid >= 16384)
 ORDER BY n.nspname, p.proname, args

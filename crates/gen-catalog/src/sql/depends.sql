@@ -2,6 +2,7 @@
 -- mapped to gen's identities on the client. Extension membership comes
 -- separately from extension_members.sql.
 SELECT d.classid::regclass::text AS class, d.objid, d.objsubid,
-       d.refclassid::regclass::text AS refclass, d.refobjid, d.refobjsubid
+       d.refclassid::regclass::text AS refclass, d.refobjid, d.refobjsubid,
+       d.deptype::text AS deptype
 FROM pg_depend d
 WHERE d.objid >= 16384 AND d.refobjid >= 16384 AND d.deptype IN ('n', 'a', 'i')

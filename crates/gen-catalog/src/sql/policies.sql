@@ -6,9 +6,5 @@ SELECT p.oid, p.polrelid, p.polname, p.polpermissive,
        ARRAY(SELECT CASE WHEN r.oid = 0 THEN NULL ELSE pg_get_userbyid(r.oid) END
              FROM unnest(p.polroles) AS r(oid)) AS roles,
        pg_get_expr(p.polqual, p.polrelid) AS using_expr,
-       pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr,
-       d.description AS comment
+       pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr
 FROM pg_policy p
-LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass AND d.objsubid = 0
-     AND d.objoid >= 16384
-ORDER BY p.polrelid, p.polname

@@ -5,7 +5,7 @@ SELECT c.oid, c.relnamespace, c.relname,
        c.relkind = 'm' AS materialized,
        pg_get_viewdef(c.oid) AS definition,
        coalesce(c.reloptions, '{}') AS options,
-       c.relispopulated AS populated,
+       c.relispopulated AS populated, c.reltype,
        r.oid AS rule_oid
 FROM pg_class c
 LEFT JOIN pg_rewrite r ON r.ev_class = c.oid AND r.rulename = '_RETURN' AND r.oid >= 16384
