@@ -1,9 +1,13 @@
 //! Introspection: reads one database into a [`gen_model::Catalog`].
 //!
-//! One query per object kind, never one per object, all sent at once on one
-//! connection (tokio-postgres pipelines them). Definitions come from the
-//! server's own `pg_get_*def` functions, so two catalogs read from the same
-//! server version compare as text.
+//! One query per object kind, never one per object, sent together on one
+//! connection (tokio-postgres pipelines them). Each reads its own catalog
+//! flat; schema names, comments and extension membership are read once and
+//! joined here (`lookup.rs`). Kinds that few databases hold and that
+//! cost a query to describe (aggregates, range types, extensions' default
+//! comments) are described in a second round, only when the first found
+//! some. Definitions come from the server's own `pg_get_*def` functions, so
+//! two catalogs read from the same server version compare as text.
 
 mod ignore;
 mod lookup;
@@ -88,8 +92,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     // so definitions mean the same wherever they are replayed. JIT, on by
     // default in a live server, spent 178 of the 252 ms the unsupported-
     // objects query took at 1000 tables compiling a plan that runs once.
-    // Every query reads a kind of object whole, so hash joins are the right
-    // plan; but a freshly loaded database (the sandbox runs without
+    // Where a query joins, it reads a kind of object whole, so hash joins
+    // are the right plan; but a freshly loaded database (the sandbox runs without
     // autovacuum) has the statistics of an empty catalog, and the planner
     // then nests loops that rescan pg_description or pg_depend once per
     // row: at 1000 tables the tables query compared 500,000 pairs. Without
