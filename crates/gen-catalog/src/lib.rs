@@ -130,7 +130,35 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             .await
             .map_err(|source| CatalogError::Query { what, source })
     };
-    let (schemas, comments, members, depends, extensions, tables, columns, constraints) = tokio::try_join!(
+    // Every query of the first round is sent at once: the server never
+    // waits for the client between them.
+    let (
+        schemas,
+        comments,
+        members,
+        depends,
+        extensions,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        sequences,
+        views,
+        types,
+        enums,
+        domains,
+        domain_constraints,
+        collations,
+        functions,
+        triggers,
+        event_triggers,
+        policies,
+        casts,
+        unsupported,
+        privileges,
+        default_privileges,
+        owners,
+    ) = tokio::try_join!(
         q("schemas", include_str!("sql/schemas.sql")),
         q("comments", include_str!("sql/comments.sql")),
         q(
@@ -142,8 +170,6 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         q("tables", include_str!("sql/tables.sql")),
         q("columns", include_str!("sql/columns.sql")),
         q("constraints", include_str!("sql/constraints.sql")),
-    )?;
-    let (indexes, sequences, views, types, enums, domains, domain_constraints, collations) = tokio::try_join!(
         q("indexes", include_str!("sql/indexes.sql")),
         q("sequences", include_str!("sql/sequences.sql")),
         q("views", include_str!("sql/views.sql")),
@@ -155,16 +181,12 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             include_str!("sql/domain_constraints.sql")
         ),
         q("collations", include_str!("sql/collations.sql")),
-    )?;
-    let (functions, triggers, event_triggers, policies, casts, unsupported) = tokio::try_join!(
         q("functions", include_str!("sql/functions.sql")),
         q("triggers", include_str!("sql/triggers.sql")),
         q("event triggers", include_str!("sql/event_triggers.sql")),
         q("policies", include_str!("sql/policies.sql")),
         q("casts", include_str!("sql/casts.sql")),
         q("unsupported objects", include_str!("sql/unsupported.sql")),
-    )?;
-    let (privileges, default_privileges, owners) = tokio::try_join!(
         q("privileges", include_str!("sql/privileges.sql")),
         q(
             "default privileges",

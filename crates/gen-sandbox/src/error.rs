@@ -159,6 +159,13 @@ pub enum SandboxError {
         reason: &'static str,
     },
 
+    /// The server answered a query of the sandbox's in a way it cannot.
+    #[error("unexpected answer from the server while {action}")]
+    Unexpected {
+        /// What was being done.
+        action: &'static str,
+    },
+
     /// Stopping the server or removing its files failed during shutdown.
     #[error("cleaning up the sandbox: {}", .problems.join("; "))]
     Cleanup {

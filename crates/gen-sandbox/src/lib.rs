@@ -55,6 +55,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Config, NoTls};
 
 pub use conninfo::redact;
@@ -233,41 +234,41 @@ impl Sandbox {
                 roles_at_start: Vec::new(),
             }),
         };
-        let (version, version_num) = {
+        // One round trip: the version, and the roles there are (on the warm
+        // server, which outlives this run, the roles its statements create
+        // are dropped at the end).
+        let (version, version_num, roles_at_start) = {
             let inner = sandbox.inner()?;
             let row = inner
                 .admin
-                .query_one(
+                .query_typed(
                     "SELECT current_setting('server_version'), \
-                     current_setting('server_version_num')::int4",
+                     current_setting('server_version_num')::int4, \
+                     ARRAY(SELECT rolname::text FROM pg_roles)",
                     &[],
                 )
                 .await
-                .map_err(|e| query_error("reading the server version", e))?;
+                .map_err(|e| query_error("reading the server version", e))?
+                .into_iter()
+                .next()
+                .ok_or(SandboxError::Unexpected {
+                    action: "reading the server version",
+                })?;
             let full: String = row.get(0);
             let num: i32 = row.get(1);
+            let roles: Vec<String> = if matches!(inner.server, Server::Warm(_)) {
+                row.get(2)
+            } else {
+                Vec::new()
+            };
             (
                 full.split_whitespace()
                     .next()
                     .unwrap_or_default()
                     .to_owned(),
                 u32::try_from(num).unwrap_or_default(),
+                roles,
             )
-        };
-        let roles_at_start = {
-            let inner = sandbox.inner()?;
-            if matches!(inner.server, Server::Warm(_)) {
-                inner
-                    .admin
-                    .query("SELECT rolname::text FROM pg_roles", &[])
-                    .await
-                    .map_err(|e| query_error("listing roles", e))?
-                    .iter()
-                    .map(|row| row.get(0))
-                    .collect()
-            } else {
-                Vec::new()
-            }
         };
         if let Some(inner) = sandbox.inner.as_mut() {
             inner.server_version = version;
@@ -592,11 +593,13 @@ async fn drop_statement_roles(
     version_num: u32,
 ) -> Vec<String> {
     let rows = match client
-        .query(
-            "SELECT rolname::text FROM pg_roles r \
-             WHERE NOT (rolname = ANY($1)) AND NOT starts_with(rolname, 'pg_') \
-               AND shobj_description(r.oid, 'pg_authid') IS DISTINCT FROM $2",
-            &[&at_start, &ROLE_COMMENT],
+        .query_typed(
+            "SELECT r.rolname::text FROM pg_roles r \
+             WHERE NOT (r.rolname = ANY($1)) AND NOT starts_with(r.rolname, 'pg_') \
+               AND NOT EXISTS (SELECT 1 FROM pg_shdescription d \
+                               WHERE d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass \
+                                 AND d.description = $2)",
+            &[(&at_start, Type::TEXT_ARRAY), (&ROLE_COMMENT, Type::TEXT)],
         )
         .await
     {
@@ -615,9 +618,9 @@ async fn drop_statement_roles(
 
 async fn existing_roles(client: &Client, names: &[&str]) -> Result<BTreeSet<String>, SandboxError> {
     Ok(client
-        .query(
+        .query_typed(
             "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
-            &[&names],
+            &[(&names, Type::TEXT_ARRAY)],
         )
         .await
         .map_err(|e| query_error("looking up roles", e))?

@@ -34,6 +34,7 @@ use std::time::{Duration, Instant, SystemTime};
 use nix::fcntl::{Flock, FlockArg};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{Pid, geteuid};
+use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Config, NoTls};
 
 use crate::error::SandboxError;
@@ -335,9 +336,11 @@ async fn connect(place: &Place) -> Option<(Client, u32)> {
     let (client, connection) = place.config().connect(NoTls).await.ok()?;
     tokio::spawn(connection);
     let row = client
-        .query_one("SELECT current_setting($1, true)", &[&MARKER])
+        .query_typed("SELECT current_setting($1, true)", &[(&MARKER, Type::TEXT)])
         .await
-        .ok()?;
+        .ok()?
+        .into_iter()
+        .next()?;
     let marker: Option<String> = row.get(0);
     if marker.as_deref() != place.dir.to_str() {
         return None;
@@ -807,10 +810,10 @@ fn scratch_owner(name: &str) -> Option<i32> {
 /// (or every ready database was claimed by someone else first).
 pub(crate) async fn claim(client: &Client, name: &str) -> Option<()> {
     let rows = client
-        .query(
+        .query_typed(
             "SELECT datname::text FROM pg_database WHERE starts_with(datname, $1) \
              ORDER BY random()",
-            &[&POOL_PREFIX],
+            &[(&POOL_PREFIX, Type::TEXT)],
         )
         .await
         .ok()?;
