@@ -135,7 +135,6 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     let (
         schemas,
         comments,
-        members,
         depends,
         extensions,
         tables,
@@ -161,10 +160,6 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     ) = tokio::try_join!(
         q("schemas", include_str!("sql/schemas.sql")),
         q("comments", include_str!("sql/comments.sql")),
-        q(
-            "extension members",
-            include_str!("sql/extension_members.sql")
-        ),
         q("dependencies", include_str!("sql/depends.sql")),
         q("extensions", include_str!("sql/extensions.sql")),
         q("tables", include_str!("sql/tables.sql")),
@@ -195,14 +190,15 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         q("owners", include_str!("sql/owners.sql")),
     )?;
 
-    let lookup = Lookup::new(&schemas, &comments, &members);
+    let lookup = Lookup::new(&schemas, &comments, &depends);
     // Range constructors and multirange casts belong to their range type.
     let of_a_type: HashSet<(&str, u32)> = depends
         .iter()
         .filter(|r| r.get::<_, &str>("deptype") == "i" && r.get::<_, &str>("refclass") == "pg_type")
         .map(|r| (r.get("class"), r.get("objid")))
         .collect();
-    let unsupported = unsupported_objects(&unsupported, &lookup, &of_a_type, ignore);
+    let found = [&unsupported, &tables, &indexes, &sequences];
+    let unsupported = unsupported_objects(found, &lookup, &of_a_type, ignore);
     if !unsupported.is_empty() {
         return Err(CatalogError::Unsupported(unsupported));
     }
@@ -289,7 +285,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.row_security(&tables);
     b.policies(&policies);
     b.default_privileges(&default_privileges);
-    b.extension_members(&members);
+    b.extension_members(&depends, &extensions);
     b.privileges(&privileges);
     b.owners(&owners);
     b.depends(&depends);
@@ -309,29 +305,77 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     Ok(b.catalog)
 }
 
-/// The rows of unsupported.sql that are about application objects and not
-/// ignored, in order of kind and name.
+/// What gen does not model among the application's objects, by the rows
+/// of unsupported.sql, tables.sql, indexes.sql and sequences.sql; those
+/// `ignore` matches left out, in order of kind and name.
 fn unsupported_objects(
-    rows: &[Row],
+    [unsupported, tables, indexes, sequences]: [&Vec<Row>; 4],
     lookup: &Lookup,
     of_a_type: &HashSet<(&str, u32)>,
     ignore: &Ignore,
 ) -> Vec<UnsupportedObject> {
-    let mut found: Vec<UnsupportedObject> = rows
+    // (catalog, oid, schema oid or 0, kind, identity)
+    let mut candidates: Vec<(&str, u32, u32, &str, String)> = unsupported
         .iter()
-        .filter(|r| {
+        .map(|r| {
             let class: &str = r.get("class");
-            let objid: u32 = r.get("objid");
-            let nsp: u32 = r.get("nsp");
+            (
+                class,
+                r.get("objid"),
+                r.get("nsp"),
+                r.get("kind"),
+                r.get("identity"),
+            )
+        })
+        .collect();
+    // A relation's row reads its identity only when some kind applies.
+    let mut relation = |r: &Row, oid: &str, kinds: &[(&'static str, bool)]| {
+        let Some(identity) = r.get::<_, Option<String>>("identity") else {
+            return;
+        };
+        for &(kind, applies) in kinds {
+            if applies {
+                let nsp: u32 = r.get("relnamespace");
+                candidates.push(("pg_class", r.get(oid), nsp, kind, identity.clone()));
+            }
+        }
+    };
+    for r in tables {
+        let foreign = r.get::<_, &str>("relkind") == "f";
+        let kinds = [
+            ("foreign table", foreign),
+            ("typed table", r.get("typed")),
+            ("tablespace of", r.get("in_tablespace")),
+        ];
+        relation(r, "oid", &kinds);
+    }
+    for r in indexes {
+        let kinds = [
+            ("CLUSTER ON index", r.get("clustered")),
+            ("tablespace of", r.get("in_tablespace")),
+        ];
+        relation(r, "indexrelid", &kinds);
+    }
+    for r in sequences {
+        let identity_sequence = r.get::<_, Option<&str>>("ownership") == Some("i");
+        relation(
+            r,
+            "oid",
+            &[("privileges on identity sequence", identity_sequence)],
+        );
+    }
+    let mut found: Vec<UnsupportedObject> = candidates
+        .into_iter()
+        .filter(|&(class, objid, nsp, _, _)| {
             let in_application_schema =
                 nsp == 0 || (lookup.schema(nsp).is_some() && !lookup.member("pg_namespace", nsp));
             in_application_schema
                 && !lookup.member(class, objid)
                 && !of_a_type.contains(&(class, objid))
         })
-        .map(|r| UnsupportedObject {
-            kind: r.get("kind"),
-            identity: r.get("identity"),
+        .map(|(_, _, _, kind, identity)| UnsupportedObject {
+            kind: kind.to_owned(),
+            identity,
         })
         .filter(|o| !ignore.matches(&o.kind, &o.identity))
         .collect();
@@ -463,6 +507,10 @@ impl Builder {
             })
             .collect();
         for r in rows {
+            // Foreign tables are reported as unsupported.
+            if r.get::<_, &str>("relkind") == "f" {
+                continue;
+            }
             let oid: u32 = r.get("oid");
             let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {
                 continue;
@@ -778,18 +826,26 @@ impl Builder {
     }
 
     /// Objects that belong to an extension stand for the extension itself:
-    /// a column of type `citext` depends on extension `citext`.
-    fn extension_members(&mut self, rows: &[Row]) {
-        for r in rows {
-            let Some(class) = class_key(r.get("class")) else {
+    /// a column of type `citext` depends on extension `citext`. `depends`
+    /// holds the membership, `extensions` the extensions' names.
+    fn extension_members(&mut self, depends: &[Row], extensions: &[Row]) {
+        let names: HashMap<u32, String> = extensions
+            .iter()
+            .map(|r| (r.get("oid"), r.get("extname")))
+            .collect();
+        for r in depends {
+            if r.get::<_, &str>("deptype") != "e" {
+                continue;
+            }
+            let (Some(class), Some(name)) = (
+                class_key(r.get("class")),
+                names.get(&r.get::<_, u32>("refobjid")),
+            ) else {
                 continue;
             };
-            let objid: u32 = r.get("objid");
             self.ids
-                .entry((class, objid, 0))
-                .or_insert(ObjectId::Extension {
-                    name: r.get("extname"),
-                });
+                .entry((class, r.get("objid"), 0))
+                .or_insert(ObjectId::Extension { name: name.clone() });
         }
     }
 
@@ -816,6 +872,10 @@ impl Builder {
 
     fn depends(&mut self, rows: &[Row]) {
         for r in rows {
+            // Membership in an extension is not an order to create in.
+            if r.get::<_, &str>("deptype") == "e" {
+                continue;
+            }
             let Some(b) = self.resolve(r.get("refclass"), r.get("refobjid"), r.get("refobjsubid"))
             else {
                 continue;

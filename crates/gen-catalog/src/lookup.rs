@@ -24,8 +24,8 @@ pub(crate) struct Lookup {
 }
 
 impl Lookup {
-    /// From the rows of schemas.sql, comments.sql and extension_members.sql.
-    pub(crate) fn new(schemas: &[Row], comments: &[Row], members: &[Row]) -> Lookup {
+    /// From the rows of schemas.sql, comments.sql and depends.sql.
+    pub(crate) fn new(schemas: &[Row], comments: &[Row], depends: &[Row]) -> Lookup {
         Lookup {
             schemas: schemas
                 .iter()
@@ -41,13 +41,16 @@ impl Lookup {
                     ))
                 })
                 .collect(),
-            members: members.iter().fold(HashMap::new(), |mut found, r| {
-                found
-                    .entry(r.get("objid"))
-                    .or_insert_with(Vec::new)
-                    .push(r.get("class"));
-                found
-            }),
+            members: depends
+                .iter()
+                .filter(|r| r.get::<_, &str>("deptype") == "e")
+                .fold(HashMap::new(), |mut found, r| {
+                    found
+                        .entry(r.get("objid"))
+                        .or_insert_with(Vec::new)
+                        .push(r.get("class"));
+                    found
+                }),
         }
     }
 

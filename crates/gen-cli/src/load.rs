@@ -64,6 +64,11 @@ impl Src {
         }
     }
 
+    /// Whether reading it takes a scratch database.
+    fn needs_sandbox(&self) -> bool {
+        !matches!(self, Src::Url(_))
+    }
+
     fn label(&self) -> &'static str {
         match self {
             Src::Schema(_) => "schema",
@@ -171,10 +176,6 @@ pub fn source_error(e: gen_source::SourceError) -> anyhow::Error {
 }
 
 impl Prepared {
-    fn needs_sandbox(&self) -> bool {
-        !matches!(self, Prepared::Url(_))
-    }
-
     fn roles(&self) -> BTreeSet<String> {
         match self {
             Prepared::Schema(s) => s.roles.clone(),
@@ -210,15 +211,28 @@ pub async fn catalogs_renamed(
     renames: &[Rename],
     owners: bool,
 ) -> anyhow::Result<(Catalog, Catalog)> {
-    let (a, b) = (prepare(from)?, prepare(to)?);
-    let sandbox = if a.needs_sandbox() || b.needs_sandbox() {
-        let sandbox = Sandbox::start(backend).await?;
+    // The files are parsed on another thread while the server is reached:
+    // both take a few milliseconds, and neither needs the other.
+    let parse = {
+        let (from, to) = (from.clone(), to.clone());
+        async move {
+            tokio::task::spawn_blocking(move || anyhow::Ok((prepare(&from)?, prepare(&to)?)))
+                .await
+                .context("parsing the sources")?
+        }
+    };
+    let start = async {
+        if from.needs_sandbox() || to.needs_sandbox() {
+            anyhow::Ok(Some(Sandbox::start(backend).await?))
+        } else {
+            Ok(None)
+        }
+    };
+    let ((a, b), sandbox) = tokio::try_join!(parse, start)?;
+    if let Some(sandbox) = &sandbox {
         let roles: Vec<String> = a.roles().union(&b.roles()).cloned().collect();
         sandbox.create_roles(&roles).await?;
-        Some(sandbox)
-    } else {
-        None
-    };
+    }
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
             side(sandbox.as_ref(), &a, from.label(), ignore, renames),

@@ -304,6 +304,60 @@ fn typed_table_is_named_as_unsupported() {
     assert_eq!(before, snapshot(dir.path()));
 }
 
+/// Every kind gen does not model is named, in order of kind; what an
+/// extension made (citext brings operators and casts) is the extension's.
+#[test]
+fn every_unsupported_kind_is_named_and_extension_members_are_not() {
+    let dir = project();
+    write(
+        dir.path(),
+        "schema/t.sql",
+        "CREATE EXTENSION citext;\n\
+         CREATE TABLE t (id int PRIMARY KEY, x int);\n\
+         ALTER TABLE t CLUSTER ON t_pkey;\n\
+         CREATE RULE nothing AS ON INSERT TO t DO INSTEAD NOTHING;\n\
+         CREATE STATISTICS st ON id, x FROM t;\n\
+         CREATE TABLE ids (id int GENERATED ALWAYS AS IDENTITY);\n\
+         GRANT USAGE ON SEQUENCE ids_id_seq TO PUBLIC;\n\
+         CREATE TYPE pair AS (a int, b text);\n\
+         CREATE TABLE pairs OF pair;\n\
+         CREATE CAST (pair AS text) WITH INOUT;\n\
+         CREATE FUNCTION same(int, int) RETURNS bool LANGUAGE sql AS 'SELECT $1 = $2';\n\
+         CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = same);\n\
+         CREATE TEXT SEARCH CONFIGURATION plain (COPY = pg_catalog.simple);\n\
+         CREATE FOREIGN DATA WRAPPER wrapper;\n\
+         CREATE SERVER elsewhere FOREIGN DATA WRAPPER wrapper;\n\
+         CREATE FOREIGN TABLE remote (a int) SERVER elsewhere;\n\
+         CREATE PUBLICATION everything;\n",
+    );
+    let o = run_gen(dir.path(), &["add", "x"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    let expected = [
+        "CLUSTER ON index public.t_pkey",
+        "cast public.pair AS text",
+        "foreign data wrapper wrapper",
+        "foreign server elsewhere",
+        "foreign table public.remote",
+        "operator public.===(integer,integer)",
+        "privileges on identity sequence public.ids_id_seq",
+        "publication everything",
+        "rule nothing on public.t",
+        "statistics object public.st",
+        "text search configuration public.plain",
+        "typed table public.pairs",
+    ];
+    let mut last = 0;
+    for object in expected {
+        let at = err
+            .find(object)
+            .unwrap_or_else(|| panic!("{object} not named: {err}"));
+        assert!(at >= last, "{object} out of order: {err}");
+        last = at;
+    }
+    assert!(!err.contains("citext"), "an extension's objects named: {err}");
+}
+
 #[test]
 fn ignored_objects_are_neither_planned_nor_an_error() {
     let dir = project();

@@ -1,6 +1,8 @@
 -- Every index of a relation; the client keeps those of the tables and
 -- materialized views it kept, without the ones that implement a primary
 -- key, unique or exclusion constraint (they are part of the constraint).
+-- What gen does not model (CLUSTER ON, a tablespace) is reported; the
+-- identity is read for those only.
 SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
        -- An index of a partitioned table is written `ON ONLY` when its
        -- partitions' indexes are attached one by one; creating it anew
@@ -8,7 +10,11 @@ SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
        CASE WHEN ic.relkind = 'I'
             THEN regexp_replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
             ELSE pg_get_indexdef(i.indexrelid) END AS definition,
-       (SELECT ih.inhparent FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS parent
+       (SELECT ih.inhparent FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS parent,
+       i.indisclustered AS clustered,
+       ic.relkind = 'i' AND ic.reltablespace <> 0 AS in_tablespace,
+       CASE WHEN i.indisclustered OR (ic.relkind = 'i' AND ic.reltablespace <> 0)
+            THEN i.indexrelid::regclass::text END AS identity
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE i.indrelid >= 16384 AND ic.oid >= 16384

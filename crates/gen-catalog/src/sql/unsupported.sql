@@ -1,31 +1,13 @@
--- Objects that gen does not model yet. Planning around them would give a
--- silently incomplete migration, so the client turns each one in an
--- application schema (`nsp`; 0 for objects outside schemas) that neither
--- an extension nor a range type made into an error naming it.
-SELECT 'pg_class' AS class, c.oid AS objid, c.relnamespace AS nsp,
-       'foreign table' AS kind, c.oid::regclass::text AS identity
-FROM pg_class c WHERE c.relkind = 'f' AND c.oid >= 16384
-UNION ALL
-SELECT 'pg_class', c.oid, c.relnamespace, 'typed table', c.oid::regclass::text
-FROM pg_class c WHERE c.reloftype <> 0 AND c.oid >= 16384
-UNION ALL
-SELECT 'pg_rewrite', r.oid, c.relnamespace, 'rule',
-       quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text
+-- Objects that gen does not model yet, in catalogs nothing else reads
+-- (tables.sql, indexes.sql and sequences.sql report what they find).
+-- Planning around them would give a silently incomplete migration, so the
+-- client turns each one in an application schema (`nsp`; 0 for objects
+-- outside schemas) that neither an extension nor a range type made into
+-- an error naming it.
+SELECT 'pg_rewrite' AS class, r.oid AS objid, c.relnamespace AS nsp, 'rule' AS kind,
+       quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text AS identity
 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
 WHERE r.rulename <> '_RETURN' AND r.oid >= 16384 AND c.oid >= 16384
-UNION ALL
-SELECT 'pg_class', c.oid, c.relnamespace, 'privileges on identity sequence', c.oid::regclass::text
-FROM pg_class c
-WHERE c.relkind = 'S' AND c.relacl IS NOT NULL AND c.oid >= 16384
-  AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-              AND d.objid = c.oid AND d.deptype = 'i')
-UNION ALL
-SELECT 'pg_class', c.oid, c.relnamespace, 'tablespace of', c.oid::regclass::text
-FROM pg_class c WHERE c.relkind IN ('r', 'i') AND c.reltablespace <> 0 AND c.oid >= 16384
-UNION ALL
-SELECT 'pg_class', i.indexrelid, c.relnamespace, 'CLUSTER ON index', c.oid::regclass::text
-FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-WHERE i.indisclustered AND i.indexrelid >= 16384 AND c.oid >= 16384
 UNION ALL
 SELECT 'pg_operator', o.oid, o.oprnamespace, 'operator', o.oid::regoperator::text
 FROM pg_operator o WHERE o.oid >= 16384
