@@ -7,7 +7,10 @@ SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
        -- An index of a partitioned table is written `ON ONLY` when its
        -- partitions' indexes are attached one by one; creating it anew
        -- builds them all.
-       CASE WHEN ic.relkind = 'I'
+       -- A primary key's or exclusion constraint's index is the
+       -- constraint's (a unique one may be either): no definition needed.
+       CASE WHEN i.indisprimary OR i.indisexclusion THEN NULL
+            WHEN ic.relkind = 'I'
             THEN regexp_replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
             ELSE pg_get_indexdef(i.indexrelid) END AS definition,
        (SELECT ih.inhparent FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS parent,
