@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             return ExitCode::from(TROUBLE);
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         // Ctrl-C drops the command's future, and with it any sandbox, whose
         // Drop stops the server and removes its files.
         tokio::select! {
@@ -52,7 +52,12 @@ fn main() -> ExitCode {
                 ExitCode::from(INTERRUPTED)
             }
         }
-    })
+    });
+    // Everything has finished or been dropped by now; dropping the runtime
+    // would still wait for its idle worker threads to wake up and exit,
+    // which took up to 5 ms of a 130 ms check.
+    runtime.shutdown_background();
+    code
 }
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {

@@ -355,7 +355,10 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
         assert!(at >= last, "{object} out of order: {err}");
         last = at;
     }
-    assert!(!err.contains("citext"), "an extension's objects named: {err}");
+    assert!(
+        !err.contains("citext"),
+        "an extension's objects named: {err}"
+    );
 }
 
 #[test]

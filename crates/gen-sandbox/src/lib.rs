@@ -592,14 +592,32 @@ async fn drop_statement_roles(
     scratch: &Scratch,
     version_num: u32,
 ) -> Vec<String> {
+    // Almost always no role is new: one plain listing shows it. Only new
+    // roles are looked at again, for gen's comment: another run may have
+    // made one for its schema files meanwhile.
+    let listed = match client
+        .query_typed("SELECT rolname::text FROM pg_authid", &[])
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return vec![format!("listing roles: {}", PgError::from(e))],
+    };
+    let new: Vec<String> = listed
+        .iter()
+        .map(|row| row.get::<_, String>(0))
+        .filter(|r| !at_start.contains(r) && !scratch.roles.contains(r) && !r.starts_with("pg_"))
+        .collect();
+    if new.is_empty() {
+        return Vec::new();
+    }
     let rows = match client
         .query_typed(
-            "SELECT r.rolname::text FROM pg_roles r \
-             WHERE NOT (r.rolname = ANY($1)) AND NOT starts_with(r.rolname, 'pg_') \
+            "SELECT r.rolname::text FROM pg_authid r \
+             WHERE r.rolname = ANY($1) \
                AND NOT EXISTS (SELECT 1 FROM pg_shdescription d \
                                WHERE d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass \
                                  AND d.description = $2)",
-            &[(&at_start, Type::TEXT_ARRAY), (&ROLE_COMMENT, Type::TEXT)],
+            &[(&new, Type::TEXT_ARRAY), (&ROLE_COMMENT, Type::TEXT)],
         )
         .await
     {
