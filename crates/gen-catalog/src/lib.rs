@@ -138,6 +138,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         depends,
         extensions,
         tables,
+        inherits,
         columns,
         constraints,
         indexes,
@@ -163,6 +164,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         q("dependencies", include_str!("sql/depends.sql")),
         q("extensions", include_str!("sql/extensions.sql")),
         q("tables", include_str!("sql/tables.sql")),
+        q("inheritance", include_str!("sql/inherits.sql")),
         q("columns", include_str!("sql/columns.sql")),
         q("constraints", include_str!("sql/constraints.sql")),
         q("indexes", include_str!("sql/indexes.sql")),
@@ -267,11 +269,20 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     };
     b.schemas(&schemas);
     b.extensions(&extensions, &extension_comments);
-    b.tables(&tables);
+    let parents = inherits
+        .iter()
+        .fold(HashMap::new(), |mut found: HashMap<u32, Vec<u32>>, r| {
+            found
+                .entry(r.get("inhrelid"))
+                .or_default()
+                .push(r.get("inhparent"));
+            found
+        });
+    b.tables(&tables, &parents, &indexes);
     b.columns(&columns, &sequences);
     b.constraints(&constraints);
     b.views(&views, &columns);
-    b.indexes(&indexes);
+    b.indexes(&indexes, &parents);
     b.sequences(&sequences);
     b.types(&types, &enums, &ranges, &columns);
     b.domains(&domains, &domain_constraints);
@@ -494,7 +505,14 @@ impl Builder {
         }
     }
 
-    fn tables(&mut self, rows: &[Row]) {
+    /// Tables; `parents` holds each one's parents in order, `indexes` the
+    /// index that is its replica identity.
+    fn tables(&mut self, rows: &[Row], parents: &HashMap<u32, Vec<u32>>, indexes: &[Row]) {
+        let replica_indexes: HashMap<u32, String> = indexes
+            .iter()
+            .filter(|r| r.get("replica_identity"))
+            .map(|r| (r.get("indrelid"), r.get("relname")))
+            .collect();
         // Parents are named whether or not they are kept.
         let names: HashMap<u32, QualifiedName> = rows
             .iter()
@@ -530,8 +548,12 @@ impl Builder {
                     columns: Vec::new(),
                     constraints: BTreeMap::new(),
                     comment: self.lookup.comment("pg_class", oid, 0),
-                    inheritance: partitions::inheritance(r, &names),
-                    replica_identity: partitions::replica_identity(r),
+                    inheritance: partitions::inheritance(
+                        r,
+                        parents.get(&oid).map_or(&[], Vec::as_slice),
+                        &names,
+                    ),
+                    replica_identity: partitions::replica_identity(r, replica_indexes.get(&oid)),
                 },
             );
         }
@@ -693,7 +715,7 @@ impl Builder {
 
     /// The indexes of the tables and materialized views kept, but for
     /// those a constraint implements.
-    fn indexes(&mut self, rows: &[Row]) {
+    fn indexes(&mut self, rows: &[Row], parents: &HashMap<u32, Vec<u32>>) {
         // Parents are named whether or not they are kept.
         let names: HashMap<u32, QualifiedName> = rows
             .iter()
@@ -727,9 +749,10 @@ impl Builder {
                     table,
                     definition: r.get("definition"),
                     comment: self.lookup.comment("pg_class", oid, 0),
-                    parent: r
-                        .get::<_, Option<u32>>("parent")
-                        .and_then(|p| names.get(&p).cloned()),
+                    parent: parents
+                        .get(&oid)
+                        .and_then(|p| p.first())
+                        .and_then(|p| names.get(p).cloned()),
                 },
             );
         }

@@ -9,9 +9,12 @@ use gen_model::{
 use tokio_postgres::Row;
 
 /// Partition key, parents and bound of a row of tables.sql; `tables`
-/// names the parents.
-pub(crate) fn inheritance(r: &Row, tables: &HashMap<u32, QualifiedName>) -> Inheritance {
-    let parents: Vec<u32> = r.get("parents");
+/// names the `parents`.
+pub(crate) fn inheritance(
+    r: &Row,
+    parents: &[u32],
+    tables: &HashMap<u32, QualifiedName>,
+) -> Inheritance {
     Inheritance {
         partition_key: r
             .get::<_, Option<String>>("partition_key")
@@ -24,13 +27,14 @@ pub(crate) fn inheritance(r: &Row, tables: &HashMap<u32, QualifiedName>) -> Inhe
     }
 }
 
-/// Replica identity of a row of tables.sql.
-pub(crate) fn replica_identity(r: &Row) -> ReplicaIdentity {
+/// Replica identity of a row of tables.sql; `index` is the index marked
+/// as the table's replica identity, if any is.
+pub(crate) fn replica_identity(r: &Row, index: Option<&String>) -> ReplicaIdentity {
     match r.get::<_, String>("replica_identity").as_str() {
         "f" => ReplicaIdentity::Full,
         "n" => ReplicaIdentity::Nothing,
-        "i" => match r.get::<_, Option<String>>("replica_index") {
-            Some(index) => ReplicaIdentity::Index(index),
+        "i" => match index {
+            Some(index) => ReplicaIdentity::Index(index.clone()),
             // The index was dropped: the server then logs no old row at all.
             None => ReplicaIdentity::Nothing,
         },

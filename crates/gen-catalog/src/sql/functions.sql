@@ -4,8 +4,7 @@
 -- argument's mode, name and type without defaults: what must stay put for
 -- CREATE OR REPLACE to be accepted.
 SELECT p.oid, p.pronamespace, p.proname, p.prokind::text AS kind,
-       coalesce((SELECT string_agg(format_type(a.t, NULL), ', ' ORDER BY a.i)
-                 FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '') AS args,
+       oidvectortypes(p.proargtypes) AS args,
        l.lanname AS language,
        p.prosqlbody IS NOT NULL AS sql_body,
        p.prosecdef AS security_definer,

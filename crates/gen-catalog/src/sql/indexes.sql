@@ -2,7 +2,8 @@
 -- materialized views it kept, without the ones that implement a primary
 -- key, unique or exclusion constraint (they are part of the constraint).
 -- What gen does not model (CLUSTER ON, a tablespace) is reported; the
--- identity is read for those only.
+-- identity is read for those only. A partition's index is attached to
+-- its parent by inherits.sql.
 SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
        -- An index of a partitioned table is written `ON ONLY` when its
        -- partitions' indexes are attached one by one; creating it anew
@@ -13,7 +14,7 @@ SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
             WHEN ic.relkind = 'I'
             THEN regexp_replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
             ELSE pg_get_indexdef(i.indexrelid) END AS definition,
-       (SELECT ih.inhparent FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS parent,
+       i.indisreplident AS replica_identity,
        i.indisclustered AS clustered,
        ic.relkind = 'i' AND ic.reltablespace <> 0 AS in_tablespace,
        CASE WHEN i.indisclustered OR (ic.relkind = 'i' AND ic.reltablespace <> 0)
