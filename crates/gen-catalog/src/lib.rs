@@ -9,6 +9,7 @@
 //! some. Definitions come from the server's own `pg_get_*def` functions, so
 //! two catalogs read from the same server version compare as text.
 
+mod acl;
 mod ignore;
 mod lookup;
 mod partitions;
@@ -155,9 +156,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         policies,
         casts,
         unsupported,
-        privileges,
+        acls,
         default_privileges,
-        owners,
     ) = tokio::try_join!(
         q("schemas", include_str!("sql/schemas.sql")),
         q("comments", include_str!("sql/comments.sql")),
@@ -184,12 +184,11 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         q("policies", include_str!("sql/policies.sql")),
         q("casts", include_str!("sql/casts.sql")),
         q("unsupported objects", include_str!("sql/unsupported.sql")),
-        q("privileges", include_str!("sql/privileges.sql")),
+        q("owners and privileges", include_str!("sql/acls.sql")),
         q(
             "default privileges",
             include_str!("sql/default_privileges.sql")
         ),
-        q("owners", include_str!("sql/owners.sql")),
     )?;
 
     let lookup = Lookup::new(&schemas, &comments, &depends);
@@ -297,8 +296,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.policies(&policies);
     b.default_privileges(&default_privileges);
     b.extension_members(&depends, &extensions);
-    b.privileges(&privileges);
-    b.owners(&owners);
+    b.privileges(&acls, &default_privileges);
+    b.owners(&acls);
     b.depends(&depends);
     b.routine_structural_depends();
     b.structural_depends();

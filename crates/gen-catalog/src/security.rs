@@ -1,6 +1,6 @@
 //! Row-level security, policies, privileges, default privileges and owners.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use gen_model::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy, PolicyCommand,
@@ -8,7 +8,21 @@ use gen_model::{
 };
 use tokio_postgres::Row;
 
-use crate::Builder;
+use crate::{Builder, acl};
+
+/// The grants of an `aclitem` as the server prints it. The server never
+/// prints one that does not read: should it ever, it stands as one grant
+/// of the unread text, so that it shows as a difference instead of
+/// vanishing.
+fn read_aclitem(item: &str) -> Vec<Grant> {
+    acl::grants(item).unwrap_or_else(|| {
+        vec![Grant {
+            grantee: Grantee::Public,
+            privilege: format!("unread ACL entry {item}"),
+            grantable: false,
+        }]
+    })
+}
 
 fn grantee(name: Option<String>) -> Grantee {
     name.map_or(Grantee::Public, Grantee::Role)
@@ -98,30 +112,68 @@ impl Builder {
     }
 
     /// Comes after every kind has registered its oids, so that grants on
-    /// objects of any kind land on their identities.
-    pub(crate) fn privileges(&mut self, rows: &[Row]) {
-        let mut acls: BTreeMap<ObjectId, Acl> = BTreeMap::new();
-        for r in rows {
-            let Some(id) = self.resolve(r.get("class"), r.get("objid"), r.get("subid")) else {
+    /// objects of any kind land on their identities. `acls` holds each
+    /// object's ACL, `defaults` the default privileges in force (the rows
+    /// of default_privileges.sql), which say what an object would hold if
+    /// its owner created it now.
+    pub(crate) fn privileges(&mut self, acls: &[Row], defaults: &[Row]) {
+        // Database-wide default privileges replace the built-in default;
+        // a schema's add to it. Keyed by role and `defaclobjtype`.
+        let mut database_wide: HashMap<(String, String), Vec<Grant>> = HashMap::new();
+        let mut in_schema: HashMap<(String, String, String), Vec<Grant>> = HashMap::new();
+        for r in defaults {
+            let key = (r.get::<_, String>("role"), r.get::<_, String>("objtype"));
+            let grants = match r.get::<_, Option<String>>("nspname") {
+                None => database_wide.entry(key).or_default(),
+                Some(schema) => in_schema.entry((key.0, schema, key.1)).or_default(),
+            };
+            if !r.get::<_, bool>("initial") {
+                grants.push(grant(r));
+            }
+        }
+        let mut found: BTreeMap<ObjectId, Acl> = BTreeMap::new();
+        for r in acls {
+            let class: &str = r.get("class");
+            let Some(id) = self.resolve(class, r.get("objid"), r.get("subid")) else {
                 continue;
             };
             // An extension's members stand for the extension in `ids`;
             // their privileges are the extension script's business.
-            if !of_its_own(r.get("class"), &id) {
+            if !of_its_own(class, &id) {
                 continue;
             }
-            let acl = acls.entry(id).or_default();
-            if r.get("initial") {
-                acl.initial.push(grant(r));
-            } else {
-                acl.grants.push(grant(r));
+            let owner: String = r.get("owner");
+            let objtype: &str = r.get("objtype");
+            let held = match r.get::<_, Option<Vec<String>>>("acl") {
+                Some(items) => items.iter().flat_map(|i| read_aclitem(i)).collect(),
+                None => acl::public_default(objtype),
+            };
+            let acl = found.entry(id).or_default();
+            acl.grants.extend(held);
+            if r.get::<_, i32>("subid") == 0 {
+                let kind = if objtype == "s" { "S" } else { objtype };
+                let key = (owner.clone(), kind.to_owned());
+                match database_wide.get(&key) {
+                    Some(grants) => acl.initial.extend(grants.iter().cloned()),
+                    None => acl.initial.extend(acl::public_default(objtype)),
+                }
+                let schema = self.lookup.any_schema(r.get("nsp")).unwrap_or_default();
+                if let Some(grants) = in_schema.get(&(key.0, schema.to_owned(), key.1)) {
+                    acl.initial.extend(grants.iter().cloned());
+                }
             }
+            // The owner's own privileges are implicit.
+            let own = |g: &Grant| g.grantee == Grantee::Role(owner.clone());
+            acl.grants.retain(|g| !own(g));
+            acl.initial.retain(|g| !own(g));
         }
-        for acl in acls.values_mut() {
+        // An object without a grant to anyone but its owner has no entry.
+        found.retain(|_, acl| !acl.grants.is_empty() || !acl.initial.is_empty());
+        for acl in found.values_mut() {
             normalize(&mut acl.grants);
             normalize(&mut acl.initial);
         }
-        self.catalog.privileges = acls;
+        self.catalog.privileges = found;
     }
 
     pub(crate) fn default_privileges(&mut self, rows: &[Row]) {
@@ -163,12 +215,17 @@ impl Builder {
         self.catalog.default_privileges = found;
     }
 
-    pub(crate) fn owners(&mut self, rows: &[Row]) {
-        for r in rows {
-            let Some(id) = self.resolve(r.get("class"), r.get("oid"), 0) else {
+    /// The owner of each object kept, from the rows of acls.sql.
+    pub(crate) fn owners(&mut self, acls: &[Row]) {
+        for r in acls {
+            if r.get::<_, i32>("subid") != 0 {
+                continue;
+            }
+            let class: &str = r.get("class");
+            let Some(id) = self.resolve(class, r.get("objid"), 0) else {
                 continue;
             };
-            if !of_its_own(r.get("class"), &id) {
+            if !of_its_own(class, &id) {
                 continue;
             }
             self.catalog.owners.insert(id, r.get("owner"));
