@@ -21,8 +21,8 @@ mod types;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use gen_model::{
-    CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, ObjectId,
-    QualifiedName, Schema, Sequence, SequenceOptions, Table, View, ViewColumn,
+    Attribute, CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity,
+    Index, ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table, View, ViewColumn,
 };
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Row};
@@ -512,17 +512,7 @@ impl Builder {
             .filter(|r| r.get("replica_identity"))
             .map(|r| (r.get("indrelid"), r.get("relname")))
             .collect();
-        // Parents are named whether or not they are kept.
-        let names: HashMap<u32, QualifiedName> = rows
-            .iter()
-            .filter_map(|r| {
-                let schema = self.lookup.any_schema(r.get("relnamespace"))?;
-                Some((
-                    r.get("oid"),
-                    QualifiedName::new(schema, r.get::<_, String>("relname")),
-                ))
-            })
-            .collect();
+        let names = self.lookup.relation_names(rows, "oid");
         for r in rows {
             // Foreign tables are reported as unsupported.
             if r.get::<_, &str>("relkind") == "f" {
@@ -623,9 +613,7 @@ impl Builder {
                 name,
                 data_type: r.get("data_type"),
                 base_type: r.get("base_type"),
-                collation: r
-                    .get::<_, Option<String>>("collation")
-                    .map(lookup::qualified_collation),
+                collation: lookup::collation(r, "collation"),
                 not_null: r.get("attnotnull"),
                 default,
                 identity,
@@ -715,17 +703,7 @@ impl Builder {
     /// The indexes of the tables and materialized views kept, but for
     /// those a constraint implements.
     fn indexes(&mut self, rows: &[Row], parents: &HashMap<u32, Vec<u32>>) {
-        // Parents are named whether or not they are kept.
-        let names: HashMap<u32, QualifiedName> = rows
-            .iter()
-            .filter_map(|r| {
-                let schema = self.lookup.any_schema(r.get("relnamespace"))?;
-                Some((
-                    r.get("indexrelid"),
-                    QualifiedName::new(schema, r.get::<_, String>("relname")),
-                ))
-            })
-            .collect();
+        let names = self.lookup.relation_names(rows, "indexrelid");
         for r in rows {
             let oid: u32 = r.get("indexrelid");
             if self.constraint_indexes.contains(&oid) {
@@ -797,27 +775,40 @@ impl Builder {
         }
     }
 
-    /// Views and materialized views, with the columns `columns` reads.
-    fn views(&mut self, rows: &[Row], columns: &[Row]) {
-        let mut by_oid: HashMap<u32, Vec<ViewColumn>> = HashMap::new();
+    /// The attributes among `columns` (the rows of columns.sql) of the
+    /// relations of kinds `relkinds`, by relation, in order: a view's
+    /// columns, a composite type's attributes.
+    fn attributes<T>(
+        &self,
+        columns: &[Row],
+        relkinds: &[&str],
+        make: impl Fn(Attribute) -> T,
+    ) -> HashMap<u32, Vec<T>> {
+        let mut found: HashMap<u32, Vec<T>> = HashMap::new();
         for r in columns {
-            if !matches!(r.get::<_, &str>("relkind"), "v" | "m") {
+            if !relkinds.contains(&r.get::<_, &str>("relkind")) {
                 continue;
             }
             let relid: u32 = r.get("attrelid");
-            by_oid.entry(relid).or_default().push(ViewColumn {
+            let attnum = i32::from(r.get::<_, i16>("attnum"));
+            found.entry(relid).or_default().push(make(Attribute {
                 name: r.get("attname"),
                 data_type: r.get("data_type"),
-                collation: r
-                    .get::<_, Option<String>>("collation")
-                    .map(lookup::qualified_collation),
-                comment: self.lookup.comment(
-                    "pg_class",
-                    relid,
-                    i32::from(r.get::<_, i16>("attnum")),
-                ),
-            });
+                collation: lookup::collation(r, "collation"),
+                comment: self.lookup.comment("pg_class", relid, attnum),
+            }));
         }
+        found
+    }
+
+    /// Views and materialized views, with the columns `columns` reads.
+    fn views(&mut self, rows: &[Row], columns: &[Row]) {
+        let mut by_oid = self.attributes(columns, &["v", "m"], |a| ViewColumn {
+            name: a.name,
+            data_type: a.data_type,
+            collation: a.collation,
+            comment: a.comment,
+        });
         for r in rows {
             let oid: u32 = r.get("oid");
             let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use gen_model::QualifiedName;
 use tokio_postgres::Row;
 
 use crate::{DepKey, class_key};
@@ -70,6 +71,20 @@ impl Lookup {
         self.schemas.get(&oid).map(String::as_str)
     }
 
+    /// Every relation among `rows` (`relnamespace`, `relname` and the oid in
+    /// `oid`) by its qualified name, kept or not: what parents are named by.
+    pub(crate) fn relation_names(&self, rows: &[Row], oid: &str) -> HashMap<u32, QualifiedName> {
+        rows.iter()
+            .filter_map(|r| {
+                let schema = self.any_schema(r.get("relnamespace"))?;
+                Some((
+                    r.get(oid),
+                    QualifiedName::new(schema, r.get::<_, String>("relname")),
+                ))
+            })
+            .collect()
+    }
+
     /// The comment on an object (sub-id 0) or on a column of a relation.
     pub(crate) fn comment(&self, class: &'static str, oid: u32, subid: i32) -> Option<String> {
         self.comments.get(&(class, oid, subid)).cloned()
@@ -92,10 +107,15 @@ impl Lookup {
     }
 }
 
+/// The collation in `column` of a row (printed by `regcollation`), qualified.
+pub(crate) fn collation(r: &Row, column: &str) -> Option<String> {
+    r.get::<_, Option<String>>(column).map(qualified_collation)
+}
+
 /// A collation's name as `regcollation` prints it, qualified: with an empty
 /// search path only `pg_catalog` is searched, and its collations come out
 /// bare (`"C"`), everyone else's qualified (`app.german`).
-pub(crate) fn qualified_collation(name: String) -> String {
+fn qualified_collation(name: String) -> String {
     let mut chars = name.chars();
     let qualified = match chars.next() {
         Some('"') => {

@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 
 use gen_model::{
-    Attribute, Collation, Domain, DomainConstraint, ObjectId, QualifiedName, RangeType, TypeKind,
-    UserType,
+    Collation, Domain, DomainConstraint, ObjectId, QualifiedName, RangeType, TypeKind, UserType,
 };
 use tokio_postgres::Row;
 
@@ -21,25 +20,7 @@ impl Builder {
     /// settings of `ranges` and the composite types' attributes among
     /// `columns`.
     pub(crate) fn types(&mut self, rows: &[Row], enums: &[Row], ranges: &[Row], columns: &[Row]) {
-        let mut by_relid: HashMap<u32, Vec<Attribute>> = HashMap::new();
-        for r in columns {
-            if r.get::<_, &str>("relkind") != "c" {
-                continue;
-            }
-            let relid: u32 = r.get("attrelid");
-            by_relid.entry(relid).or_default().push(Attribute {
-                name: r.get("attname"),
-                data_type: r.get("data_type"),
-                collation: r
-                    .get::<_, Option<String>>("collation")
-                    .map(crate::lookup::qualified_collation),
-                comment: self.lookup.comment(
-                    "pg_class",
-                    relid,
-                    i32::from(r.get::<_, i16>("attnum")),
-                ),
-            });
-        }
+        let mut by_relid = self.attributes(columns, &["c"], |a| a);
         let mut labels: HashMap<u32, Vec<String>> = HashMap::new();
         for r in enums {
             labels
@@ -96,9 +77,7 @@ impl Builder {
                     TypeKind::Range(RangeType {
                         subtype: range.get("subtype"),
                         subtype_opclass: range.get("subtype_opclass"),
-                        collation: range
-                            .get::<_, Option<String>>("range_collation")
-                            .map(crate::lookup::qualified_collation),
+                        collation: crate::lookup::collation(range, "range_collation"),
                         canonical: range.get("canonical"),
                         subtype_diff: range.get("subtype_diff"),
                         multirange: multirange.clone(),
@@ -134,9 +113,7 @@ impl Builder {
                 Domain {
                     name,
                     base_type: r.get("base_type"),
-                    collation: r
-                        .get::<_, Option<String>>("collation")
-                        .map(crate::lookup::qualified_collation),
+                    collation: crate::lookup::collation(r, "collation"),
                     default: r.get("default_expr"),
                     not_null: r.get("typnotnull"),
                     constraints: Default::default(),
