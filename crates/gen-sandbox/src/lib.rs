@@ -234,17 +234,24 @@ impl Sandbox {
                 roles_at_start: Vec::new(),
             }),
         };
-        // One round trip: the version, and the roles there are (on the warm
-        // server, which outlives this run, the roles its statements create
-        // are dropped at the end).
+        // One round trip: the version and, on the warm server (which
+        // outlives this run, so the roles its statements create are dropped
+        // at the end), the roles there are.
         let (version, version_num, roles_at_start) = {
             let inner = sandbox.inner()?;
+            let warm = matches!(inner.server, Server::Warm(_));
+            let roles = if warm {
+                "ARRAY(SELECT rolname::text FROM pg_roles)"
+            } else {
+                "'{}'::text[]"
+            };
             let row = inner
                 .admin
                 .query_typed(
-                    "SELECT current_setting('server_version'), \
-                     current_setting('server_version_num')::int4, \
-                     ARRAY(SELECT rolname::text FROM pg_roles)",
+                    &format!(
+                        "SELECT current_setting('server_version'), \
+                         current_setting('server_version_num')::int4, {roles}"
+                    ),
                     &[],
                 )
                 .await
@@ -256,11 +263,7 @@ impl Sandbox {
                 })?;
             let full: String = row.get(0);
             let num: i32 = row.get(1);
-            let roles: Vec<String> = if matches!(inner.server, Server::Warm(_)) {
-                row.get(2)
-            } else {
-                Vec::new()
-            };
+            let roles: Vec<String> = row.get(2);
             (
                 full.split_whitespace()
                     .next()
