@@ -32,6 +32,58 @@ pub(crate) struct Analysis {
     /// For `CREATE INDEX`: the table, and whether the index reaches the
     /// table's partitions (it is not `ON ONLY`).
     pub index_on: Option<(Name, bool)>,
+    /// What the loader does with the statement.
+    pub class: Class,
+    /// Names a `DROP` removes: it runs where it is written, so it keeps its
+    /// place among the statements that mention them.
+    pub drops: Vec<Name>,
+    /// Column names the statement mentions (see [`Found::columns`]).
+    pub columns: Vec<String>,
+    /// `(table, column)` for each column the statement makes: `CREATE
+    /// TABLE`, `ALTER TABLE … ADD COLUMN`, a column rename.
+    pub adds_columns: Vec<(Name, String)>,
+    /// Functions a quoted `LANGUAGE sql` body calls: needed only when the
+    /// function runs while loading, so they yield to every other order.
+    pub body_references: Vec<Name>,
+    /// The statement uses an index access method other than btree or names
+    /// an operator class, which an extension may bring (`btree_gist` for
+    /// an exclusion constraint on `bigint`, `gin_trgm_ops`).
+    pub uses_access_method: bool,
+}
+
+/// What a statement is to the loader.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Schema: loaded.
+    #[default]
+    Schema,
+    /// A session setting (`SET`, `RESET`, `set_config(…, false)`): it
+    /// applies to the statements after it in its file.
+    Setting(Setting),
+    /// Transaction control (`BEGIN`, `COMMIT`, `SAVEPOINT`): the loader
+    /// runs statements in transactions of its own.
+    Transaction,
+    /// A statement about data, not schema (`INSERT`, `COPY`, `setval`…):
+    /// not loaded, and named in a warning.
+    Data,
+    /// A statement a schema file cannot hold (`ROLLBACK`).
+    Refused(&'static str),
+}
+
+/// A change to the session's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Setting {
+    /// `SET name …` or `set_config('name', …)`: the statement's own text
+    /// sets it again. `search_path` is the parsed path when `name` is
+    /// `search_path`.
+    Set {
+        name: String,
+        search_path: Option<Vec<String>>,
+    },
+    /// `RESET name` (`SET name TO DEFAULT`).
+    Reset { name: String },
+    /// `RESET ALL`.
+    ResetAll,
 }
 
 /// Schemas whose objects come with every database; references into them
@@ -39,10 +91,17 @@ pub(crate) struct Analysis {
 const SYSTEM_SCHEMAS: [&str; 3] = ["pg_catalog", "information_schema", "pg_toast"];
 
 pub(crate) fn analyze(node: &NodeEnum) -> Analysis {
-    let mut analysis = Analysis::default();
+    let mut analysis = Analysis {
+        class: classify(node),
+        ..Analysis::default()
+    };
+    if analysis.class != Class::Schema {
+        return analysis;
+    }
     let mut found = Found::default();
     walk::walk(node, &mut found);
     statement_specific(node, &mut analysis);
+    keys(node, &mut analysis);
 
     // A CTE shadows a relation of the same name inside its query; an
     // unqualified reference to it is not a reference to a relation.
@@ -68,9 +127,41 @@ pub(crate) fn analyze(node: &NodeEnum) -> Analysis {
         .collect();
     analysis.references.extend(schemas);
 
+    // `ALTER TABLE IF EXISTS …` (pg_dump's `--clean --if-exists` writes
+    // `ALTER TABLE IF EXISTS ONLY t DROP CONSTRAINT IF EXISTS c`) runs
+    // whether or not its table exists: like a drop, it keeps its place.
+    if let NodeEnum::AlterTableStmt(s) = node
+        && s.missing_ok
+    {
+        analysis.drops.append(&mut analysis.alters);
+        analysis.references.clear();
+    }
+    let missing_ok_alter = matches!(node, NodeEnum::AlterTableStmt(s) if s.missing_ok);
+    if missing_ok_alter || matches!(node, NodeEnum::DropStmt(_) | NodeEnum::DropRoleStmt(_)) {
+        // A drop needs nothing: it runs where it is written, and keeps its
+        // place among the statements mentioning what it drops, or their
+        // schemas, through `drops`.
+        let schemas: Vec<Name> = analysis
+            .drops
+            .iter()
+            .filter_map(|name| name.schema.as_deref())
+            .map(|schema| Name::global(NameKind::Schema, schema))
+            .collect();
+        analysis.drops.extend(schemas);
+        analysis.references.clear();
+    }
     tidy(&mut analysis.defines);
     tidy(&mut analysis.alters);
     tidy(&mut analysis.references);
+    tidy(&mut analysis.drops);
+    tidy(&mut analysis.body_references);
+    let defines = &analysis.defines;
+    analysis
+        .body_references
+        .retain(|name| !defines.iter().any(|defined| same_object(defined, name)));
+    analysis.columns = found.columns;
+    analysis.columns.sort();
+    analysis.columns.dedup();
     let defines = &analysis.defines;
     analysis
         .references
@@ -239,6 +330,7 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         NodeEnum::CreateFunctionStmt(s) => {
             out.defines
                 .extend(qualified(NameKind::Function, &strings(&s.funcname)));
+            out.body_references = sql_body_functions(&s.options);
         }
         NodeEnum::DefineStmt(s) => define_stmt(s, out),
         NodeEnum::CompositeTypeStmt(s) => {
@@ -272,6 +364,24 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 .extend(qualified(NameKind::Function, &strings(&s.funcname)));
             if let Some(r) = &s.relation {
                 out.defines.push(trigger_name(r, &s.trigname));
+            }
+        }
+        NodeEnum::CreatePolicyStmt(s) => {
+            if let Some(table) = &s.table {
+                out.defines
+                    .push(part_name(NameKind::Policy, table, &s.policy_name));
+            }
+        }
+        NodeEnum::AlterPolicyStmt(s) => {
+            if let Some(table) = &s.table {
+                out.references
+                    .push(part_name(NameKind::Policy, table, &s.policy_name));
+            }
+        }
+        NodeEnum::RuleStmt(s) => {
+            if let Some(table) = &s.relation {
+                out.defines
+                    .push(part_name(NameKind::Rule, table, &s.rulename));
             }
         }
         NodeEnum::CreateEventTrigStmt(s) => {
@@ -334,8 +444,438 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             let concurrently = def_elems(&s.params).any(|(name, _)| name == "concurrently");
             out.outside_transaction = whole || concurrently;
         }
-        NodeEnum::DropStmt(s) => out.outside_transaction = s.concurrent,
+        NodeEnum::DropStmt(s) => {
+            out.outside_transaction = s.concurrent;
+            for object in &s.objects {
+                out.drops.extend(object_names(s.remove_type, object));
+            }
+        }
+        NodeEnum::DropRoleStmt(s) => {
+            for role in &s.roles {
+                if let Some(NodeEnum::RoleSpec(r)) = &role.node {
+                    out.drops.push(Name::global(NameKind::Role, &r.rolename));
+                }
+            }
+        }
+        NodeEnum::RenameStmt(s) => rename(s, out),
+        NodeEnum::AlterObjectSchemaStmt(s) => set_schema(s, out),
         _ => {}
+    }
+}
+
+/// The functions a quoted `LANGUAGE sql` body calls. The server does not
+/// record them (`pg_depend` knows only SQL-standard bodies), and with
+/// `check_function_bodies` off it does not need them to create the
+/// function; but whatever calls the function while loading (an index
+/// expression, a materialized view, a `SELECT`) needs them to exist.
+fn sql_body_functions(options: &[protobuf::Node]) -> Vec<Name> {
+    let mut language = None;
+    let mut body = None;
+    for (name, arg) in def_elems(options) {
+        match name {
+            "language" => language = arg.and_then(string_value).map(str::to_ascii_lowercase),
+            "as" => {
+                body = arg
+                    .map(list_strings)
+                    .and_then(|parts| parts.into_iter().next())
+            }
+            _ => {}
+        }
+    }
+    let (Some("sql"), Some(body)) = (language.as_deref(), body) else {
+        return Vec::new();
+    };
+    // A body that does not parse is the server's to report, when it runs.
+    let Ok(parsed) = pg_query::parse(&body, 0) else {
+        return Vec::new();
+    };
+    let mut found = Found::default();
+    for stmt in parsed.protobuf.stmts.iter().filter_map(|s| s.stmt.as_ref()) {
+        walk::walk(stmt, &mut found);
+    }
+    found
+        .names
+        .into_iter()
+        .filter(|name| name.kind == NameKind::Function)
+        .collect()
+}
+
+/// What the loader does with a statement.
+fn classify(node: &NodeEnum) -> Class {
+    use protobuf::TransactionStmtKind as T;
+    use protobuf::VariableSetKind as V;
+    match node {
+        NodeEnum::VariableSetStmt(s) => {
+            let name = s.name.to_ascii_lowercase();
+            match V::try_from(s.kind) {
+                Ok(V::VarSetValue | V::VarSetCurrent) => Class::Setting(Setting::Set {
+                    search_path: (name == "search_path").then(|| {
+                        s.args
+                            .iter()
+                            .filter_map(|a| match &a.node {
+                                Some(NodeEnum::AConst(c)) => match &c.val {
+                                    Some(protobuf::a_const::Val::Sval(v)) => Some(v.sval.clone()),
+                                    _ => None,
+                                },
+                                _ => None,
+                            })
+                            .filter(|schema| !schema.is_empty())
+                            .collect()
+                    }),
+                    name,
+                }),
+                Ok(V::VarSetDefault | V::VarReset) => Class::Setting(Setting::Reset { name }),
+                Ok(V::VarResetAll) => Class::Setting(Setting::ResetAll),
+                // `SET TRANSACTION …`, `SET SESSION CHARACTERISTICS …`.
+                _ => Class::Transaction,
+            }
+        }
+        NodeEnum::SelectStmt(s) => select_class(s),
+        NodeEnum::TransactionStmt(s) => match T::try_from(s.kind) {
+            Ok(T::TransStmtRollback | T::TransStmtRollbackTo) => {
+                Class::Refused("a schema file cannot roll back what it created")
+            }
+            Ok(T::TransStmtPrepare | T::TransStmtCommitPrepared | T::TransStmtRollbackPrepared) => {
+                Class::Refused("two-phase commit has no place in a schema file")
+            }
+            _ => Class::Transaction,
+        },
+        NodeEnum::InsertStmt(_)
+        | NodeEnum::UpdateStmt(_)
+        | NodeEnum::DeleteStmt(_)
+        | NodeEnum::MergeStmt(_)
+        | NodeEnum::CopyStmt(_)
+        | NodeEnum::TruncateStmt(_) => Class::Data,
+        _ => Class::Schema,
+    }
+}
+
+/// `SELECT pg_catalog.set_config('search_path', '', false)` is pg_dump's
+/// way of setting the search path; `SELECT pg_catalog.setval(…)` sets a
+/// sequence's value, which is data. Any other `SELECT` is loaded as
+/// written (it may call a function that creates objects).
+fn select_class(s: &protobuf::SelectStmt) -> Class {
+    if !s.from_clause.is_empty() || s.target_list.len() != 1 {
+        return Class::Schema;
+    }
+    let Some(NodeEnum::ResTarget(target)) = s.target_list[0].node.as_ref() else {
+        return Class::Schema;
+    };
+    let Some(NodeEnum::FuncCall(call)) = target.val.as_ref().and_then(|v| v.node.as_ref()) else {
+        return Class::Schema;
+    };
+    let name = strings(&call.funcname);
+    match name.last().map(String::as_str) {
+        Some("setval") => Class::Data,
+        Some("set_config") if call.args.len() == 3 => {
+            let constant = |i: usize| match call.args[i].node.as_ref() {
+                Some(NodeEnum::AConst(c)) => match &c.val {
+                    Some(protobuf::a_const::Val::Sval(v)) => Some(v.sval.clone()),
+                    Some(protobuf::a_const::Val::Boolval(b)) => Some(b.boolval.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            // `set_config(…, true)` is local to a transaction, which a
+            // loaded file does not have: like `SET LOCAL` outside one, it
+            // sets nothing for later statements, but it runs as written.
+            match (constant(0), constant(1), constant(2).as_deref()) {
+                (Some(setting), Some(value), Some("false")) => {
+                    let name = setting.to_ascii_lowercase();
+                    Class::Setting(Setting::Set {
+                        search_path: (name == "search_path").then(|| parse_search_path(&value)),
+                        name,
+                    })
+                }
+                _ => Class::Schema,
+            }
+        }
+        _ => Class::Schema,
+    }
+}
+
+/// The schemas of a `search_path` value written as one string
+/// (`'"$user", public'`), with identifier folding and quoting.
+pub(crate) fn parse_search_path(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut part = String::new();
+    let mut quoted = false;
+    let mut chars = value.chars().peekable();
+    let push = |part: &mut String, out: &mut Vec<String>| {
+        let schema = std::mem::take(part);
+        if !schema.is_empty() {
+            out.push(schema);
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                part.push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => push(&mut part, &mut out),
+            c if quoted => part.push(c),
+            c if c.is_whitespace() => {}
+            c => part.extend(c.to_lowercase()),
+        }
+    }
+    push(&mut part, &mut out);
+    out
+}
+
+/// Keys a foreign key can reference, the keys foreign keys need, and the
+/// columns `ALTER TABLE … ADD COLUMN` defines.
+fn keys(node: &NodeEnum, out: &mut Analysis) {
+    match node {
+        NodeEnum::CreateStmt(s) => {
+            let Some(table) = &s.relation else { return };
+            for element in s.table_elts.iter().filter_map(|e| e.node.as_ref()) {
+                match element {
+                    NodeEnum::ColumnDef(column) => {
+                        out.adds_columns
+                            .push((relation(table), column.colname.clone()));
+                        out.defines.extend(implicit_sequence(table, column));
+                        column_constraints(table, column, out);
+                    }
+                    NodeEnum::Constraint(c) => constraint(table, c, &[], out),
+                    _ => {}
+                }
+            }
+        }
+        NodeEnum::AlterTableStmt(s) => {
+            let Some(table) = &s.relation else { return };
+            for cmd in &s.cmds {
+                let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node else {
+                    continue;
+                };
+                use protobuf::AlterTableType as T;
+                if cmd.subtype == T::AtValidateConstraint as i32 && !cmd.name.is_empty() {
+                    out.references
+                        .push(part_name(NameKind::Constraint, table, &cmd.name));
+                }
+                if cmd.subtype == T::AtDropConstraint as i32 && !cmd.name.is_empty() {
+                    out.drops
+                        .push(part_name(NameKind::Constraint, table, &cmd.name));
+                }
+                if cmd.subtype == T::AtAlterConstraint as i32
+                    && let Some(NodeEnum::Constraint(c)) =
+                        cmd.def.as_ref().and_then(|d| d.node.as_ref())
+                {
+                    out.references
+                        .push(part_name(NameKind::Constraint, table, &c.conname));
+                    continue;
+                }
+                match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                    Some(NodeEnum::ColumnDef(column)) => {
+                        if cmd.subtype == protobuf::AlterTableType::AtAddColumn as i32 {
+                            out.adds_columns
+                                .push((relation(table), column.colname.clone()));
+                            out.defines.extend(implicit_sequence(table, column));
+                        }
+                        column_constraints(table, column, out);
+                    }
+                    Some(NodeEnum::Constraint(c)) => constraint(table, c, &[], out),
+                    _ => {}
+                }
+            }
+        }
+        NodeEnum::IndexStmt(s) => {
+            out.uses_access_method |= !matches!(s.access_method.as_str(), "" | "btree")
+                || s.index_params.iter().any(
+                    |p| matches!(&p.node, Some(NodeEnum::IndexElem(e)) if !e.opclass.is_empty()),
+                );
+            let Some(table) = &s.relation else { return };
+            let columns: Option<Vec<String>> = s
+                .index_params
+                .iter()
+                .map(|p| match &p.node {
+                    Some(NodeEnum::IndexElem(e)) if !e.name.is_empty() => Some(e.name.clone()),
+                    _ => None,
+                })
+                .collect();
+            if s.unique
+                && s.where_clause.is_none()
+                && let Some(columns) = columns
+            {
+                out.defines.push(key_name(table, columns));
+                if s.primary {
+                    out.defines.push(key_name(table, Vec::new()));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The sequence a `serial` or identity column makes, under the name the
+/// server gives it (`table_column_seq`; longer names are shortened, and
+/// then not found here).
+fn implicit_sequence(table: &protobuf::RangeVar, column: &protobuf::ColumnDef) -> Option<Name> {
+    let serial = column.type_name.as_ref().is_some_and(|t| {
+        let names = strings(&t.names);
+        names.len() == 1
+            && matches!(
+                names[0].as_str(),
+                "serial" | "serial2" | "serial4" | "serial8" | "smallserial" | "bigserial"
+            )
+    });
+    let identity = column.constraints.iter().any(|c| {
+        matches!(&c.node, Some(NodeEnum::Constraint(c))
+            if c.contype == protobuf::ConstrType::ConstrIdentity as i32)
+    });
+    (serial || identity).then(|| {
+        Name::qualified(
+            NameKind::Relation,
+            Some(&table.schemaname),
+            format!("{}_{}_seq", table.relname, column.colname),
+        )
+    })
+}
+
+fn column_constraints(
+    table: &protobuf::RangeVar,
+    column: &protobuf::ColumnDef,
+    out: &mut Analysis,
+) {
+    for c in column.constraints.iter().filter_map(|c| match &c.node {
+        Some(NodeEnum::Constraint(c)) => Some(c),
+        _ => None,
+    }) {
+        constraint(table, c, std::slice::from_ref(&column.colname), out);
+    }
+}
+
+/// A primary key or unique constraint defines a key; a foreign key needs
+/// one. `column` is the column a column constraint is written on.
+fn constraint(
+    table: &protobuf::RangeVar,
+    c: &protobuf::Constraint,
+    column: &[String],
+    out: &mut Analysis,
+) {
+    use protobuf::ConstrType as C;
+    let columns = |nodes: &[protobuf::Node]| {
+        let written = strings(nodes);
+        if written.is_empty() {
+            column.to_vec()
+        } else {
+            written
+        }
+    };
+    let contype = C::try_from(c.contype);
+    if contype == Ok(C::ConstrExclusion) {
+        out.uses_access_method = true;
+    }
+    if !c.conname.is_empty() {
+        out.defines
+            .push(part_name(NameKind::Constraint, table, &c.conname));
+    }
+    if matches!(
+        contype,
+        Ok(C::ConstrPrimary | C::ConstrUnique | C::ConstrExclusion)
+    ) && c.indexname.is_empty()
+    {
+        // The index the constraint makes, under the constraint's name or
+        // the server's default for it.
+        let name = if c.conname.is_empty() {
+            let keys = columns(&c.keys);
+            match contype {
+                Ok(C::ConstrPrimary) => format!("{}_pkey", table.relname),
+                Ok(C::ConstrUnique) => format!("{}_{}_key", table.relname, keys.join("_")),
+                _ => format!("{}_{}_excl", table.relname, keys.join("_")),
+            }
+        } else {
+            c.conname.clone()
+        };
+        out.defines.push(Name::qualified(
+            NameKind::Relation,
+            Some(&table.schemaname),
+            name,
+        ));
+    }
+    match contype {
+        Ok(C::ConstrPrimary) => {
+            out.defines.push(key_name(table, columns(&c.keys)));
+            out.defines.push(key_name(table, Vec::new()));
+        }
+        Ok(C::ConstrUnique) if c.where_clause.is_none() => {
+            out.defines.push(key_name(table, columns(&c.keys)));
+        }
+        Ok(C::ConstrForeign) => {
+            if let Some(referenced) = &c.pktable {
+                out.references
+                    .push(key_name(referenced, strings(&c.pk_attrs)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `table(a,b)` in the table's schema, columns sorted: a foreign key
+/// matches a unique key on the same set of columns, in any order.
+fn key_name(table: &protobuf::RangeVar, mut columns: Vec<String>) -> Name {
+    columns.sort();
+    Name::qualified(
+        NameKind::Key,
+        Some(&table.schemaname),
+        format!("{}({})", table.relname, columns.join(",")),
+    )
+}
+
+/// `ALTER … RENAME TO new` defines the new name (and drops the old);
+/// `ALTER TABLE … RENAME COLUMN a TO b` defines column `b`.
+fn rename(s: &protobuf::RenameStmt, out: &mut Analysis) {
+    let Ok(kind) = ObjectType::try_from(s.rename_type) else {
+        return;
+    };
+    if let Some(table) = &s.relation {
+        match kind {
+            ObjectType::ObjectColumn | ObjectType::ObjectAttribute => {
+                out.adds_columns.push((relation(table), s.newname.clone()));
+            }
+            ObjectType::ObjectTable
+            | ObjectType::ObjectView
+            | ObjectType::ObjectMatview
+            | ObjectType::ObjectSequence
+            | ObjectType::ObjectIndex
+            | ObjectType::ObjectForeignTable => {
+                out.drops.push(relation(table));
+                out.defines.push(Name::qualified(
+                    NameKind::Relation,
+                    Some(&table.schemaname),
+                    &s.newname,
+                ));
+            }
+            _ => {}
+        }
+        return;
+    }
+    let Some(object) = &s.object else { return };
+    for old in object_names(s.rename_type, object) {
+        let new = Name {
+            name: s.newname.clone(),
+            ..old.clone()
+        };
+        out.drops.push(old);
+        out.defines.push(new);
+    }
+}
+
+/// `ALTER … SET SCHEMA s` defines the object's name in `s`.
+fn set_schema(s: &protobuf::AlterObjectSchemaStmt, out: &mut Analysis) {
+    let olds = match (&s.relation, &s.object) {
+        (Some(table), _) => vec![relation(table)],
+        (None, Some(object)) => object_names(s.object_type, object),
+        (None, None) => Vec::new(),
+    };
+    for old in olds.into_iter().filter(|n| n.kind.is_schema_qualified()) {
+        let new = Name {
+            schema: Some(s.newschema.clone()),
+            ..old.clone()
+        };
+        out.drops.push(old);
+        out.defines.push(new);
     }
 }
 
@@ -456,15 +996,22 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         return Vec::new();
     };
     let parts = name_parts(object);
-    if objtype == ObjectType::ObjectTrigger
-        && let Some((trigger, table)) = parts.split_last()
+    let part = match objtype {
+        ObjectType::ObjectTrigger => Some(NameKind::Trigger),
+        ObjectType::ObjectPolicy => Some(NameKind::Policy),
+        ObjectType::ObjectRule => Some(NameKind::Rule),
+        ObjectType::ObjectTabconstraint => Some(NameKind::Constraint),
+        _ => None,
+    };
+    if let Some(kind) = part
+        && let Some((name, table)) = parts.split_last()
         && let Some(table) = qualified(NameKind::Relation, table)
     {
         return vec![
             Name::qualified(
-                NameKind::Trigger,
+                kind,
                 table.schema.as_deref(),
-                format!("{}.{trigger}", table.name),
+                format!("{}.{name}", table.name),
             ),
             table,
         ];
@@ -484,6 +1031,10 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
             .split_last()
             .and_then(|(_, table)| qualified(NameKind::Relation, table)),
         ObjectType::ObjectType | ObjectType::ObjectDomain => qualified(NameKind::Type, &parts),
+        ObjectType::ObjectFunction
+        | ObjectType::ObjectProcedure
+        | ObjectType::ObjectRoutine
+        | ObjectType::ObjectAggregate => qualified(NameKind::Function, &parts),
         ObjectType::ObjectCollation => qualified(NameKind::Collation, &parts),
         ObjectType::ObjectSchema => parts.last().map(|s| Name::global(NameKind::Schema, s)),
         ObjectType::ObjectExtension => parts.last().map(|s| Name::global(NameKind::Extension, s)),
@@ -498,10 +1049,16 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
 
 /// A trigger's name for ordering: `table.trigger` in the table's schema.
 fn trigger_name(table: &protobuf::RangeVar, trigger: &str) -> Name {
+    part_name(NameKind::Trigger, table, trigger)
+}
+
+/// A part of a table (trigger, policy, rule, constraint) for ordering:
+/// `table.part` in the table's schema.
+fn part_name(kind: NameKind, table: &protobuf::RangeVar, part: &str) -> Name {
     Name::qualified(
-        NameKind::Trigger,
+        kind,
         Some(&table.schemaname),
-        format!("{}.{trigger}", table.relname),
+        format!("{}.{part}", table.relname),
     )
 }
 

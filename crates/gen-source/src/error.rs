@@ -31,6 +31,39 @@ pub enum SourceError {
         /// The offending line with a caret line under the column.
         excerpt: String,
     },
+    /// A psql meta-command that would change what is loaded (`\i`,
+    /// `\connect`, `\if`…) or run something (`\!`): gen never runs psql.
+    #[error("{location}: psql meta-command \\{command} is not supported: {reason}")]
+    MetaCommand {
+        /// Where the backslash is.
+        location: Location,
+        /// The command's name, without its backslash.
+        command: String,
+        /// Why it cannot be honoured.
+        reason: &'static str,
+        /// The line with a caret under the backslash.
+        excerpt: String,
+    },
+    /// A statement that changes data, not schema, in strict mode.
+    #[error("{location}: data statement in a schema file: {summary}")]
+    DataStatement {
+        /// Where the statement starts.
+        location: Location,
+        /// The statement's first line, shortened.
+        summary: String,
+        /// The line with a caret under the statement's start.
+        excerpt: String,
+    },
+    /// A statement a schema file cannot hold at all (`ROLLBACK`).
+    #[error("{location}: {message}")]
+    Refused {
+        /// Where the statement starts.
+        location: Location,
+        /// What is wrong.
+        message: String,
+        /// The line with a caret under the statement's start.
+        excerpt: String,
+    },
     /// The parser library failed in a way that is not about the SQL.
     #[error("parsing {}", path.display())]
     Parser {
@@ -54,6 +87,13 @@ impl SourceError {
             }
             SourceError::Io { .. } => None,
             SourceError::Syntax { .. } => Some("fix the statement at that position"),
+            SourceError::MetaCommand { .. } => Some(
+                "remove the line; gen loads the files with the server's parser, not through psql",
+            ),
+            SourceError::DataStatement { .. } => Some(
+                "schema files hold schema; move data into a migration (`gen add NAME --empty`), or turn strict loading off",
+            ),
+            SourceError::Refused { .. } => None,
             SourceError::Parser { .. } => None,
         }
     }

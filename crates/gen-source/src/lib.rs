@@ -24,16 +24,20 @@ mod location;
 mod name;
 mod order;
 mod parse;
+mod psql;
+mod session;
 mod walk;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use error::SourceError;
-pub use load::load;
+pub use load::{Options, load, load_with};
 pub use location::Location;
 pub use name::{Name, NameKind};
 pub use parse::split;
+pub use session::Session;
 
 /// Schema files read from disk, their statements in load order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +53,32 @@ pub struct Source {
     /// Roles the statements mention (grantees, owners, policy targets…)
     /// that no `CREATE ROLE` in the files creates; see [`roles`].
     pub roles: BTreeSet<String>,
+    /// Statements about data rather than schema (`INSERT`, `COPY`,
+    /// `setval`…), in file order: not loaded, for the caller to name.
+    pub ignored: Vec<Ignored>,
+    /// The `[load]` settings every file starts with ([`Options::settings`]):
+    /// a loader makes them the database's defaults.
+    pub settings: Vec<(String, String)>,
+}
+
+/// A statement the loader leaves out because it is about data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// Where the statement starts.
+    pub location: Location,
+    /// Its text, on one line and shortened: `INSERT INTO "schema_migrations" …`.
+    pub summary: String,
+    /// Its whole text, as [`Statement::sql`].
+    pub sql: String,
+}
+
+/// A statement's text on one line, cut after about 60 characters.
+pub(crate) fn summary(sql: &str) -> String {
+    let flat: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(60) {
+        Some((at, _)) => format!("{} …", &flat[..at]),
+        None => flat,
+    }
 }
 
 /// One SQL statement, as written in its file.
@@ -83,6 +113,20 @@ pub struct Statement {
     /// For `CREATE INDEX`: the table, and whether the index reaches its
     /// partitions.
     index_on: Option<(Name, bool)>,
+    /// Names a `DROP` (or a rename, for the old name) removes.
+    drops: Vec<Name>,
+    /// Column names the statement mentions.
+    columns: Vec<String>,
+    /// `(table, column)` for each column the statement makes.
+    adds_columns: Vec<(Name, String)>,
+    /// Functions a quoted `LANGUAGE sql` body calls.
+    body_references: Vec<Name>,
+    /// Uses an access method or operator class an extension may bring.
+    uses_access_method: bool,
+    /// The session settings in effect for this statement: what `SET`
+    /// statements before it in its file (and the project's `[load]`
+    /// settings) left.
+    session: Arc<Session>,
 }
 
 impl Statement {
@@ -92,6 +136,19 @@ impl Statement {
     /// a transaction block since Postgres 12 and is not flagged.
     pub fn must_run_outside_transaction(&self) -> bool {
         self.outside_transaction
+    }
+
+    /// The role a `CREATE ROLE` (`USER`, `GROUP`) statement creates.
+    pub fn creates_role(&self) -> Option<&str> {
+        self.defines
+            .iter()
+            .find(|d| d.kind == NameKind::Role)
+            .map(|d| d.name.as_str())
+    }
+
+    /// The session settings this statement runs with.
+    pub fn session(&self) -> &Arc<Session> {
+        &self.session
     }
 
     /// Maps a server error position back to the file.

@@ -3,10 +3,30 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::analyze::{Class, parse_search_path};
+use crate::location::LineIndex;
 use crate::order::order;
-use crate::parse::{analyze_all, locate};
-use crate::{Source, SourceError, roles};
+use crate::parse::{Located, analyze_all, locate, statement};
+use crate::{Ignored, Session, Source, SourceError, psql, roles, summary};
+
+/// How schema files are loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The project's `[load]` session settings (`search_path` and others),
+    /// as `(name, value)` in `postgresql.conf` syntax: every file starts
+    /// with them, and the loader resolves unqualified names through the
+    /// `search_path` among them.
+    pub settings: Vec<(String, String)>,
+    /// Data statements are an error instead of a warning.
+    pub strict: bool,
+}
+
+/// [`load_with`] default options.
+pub fn load(path: &Path) -> Result<Source, SourceError> {
+    load_with(path, &Options::default())
+}
 
 /// Reads schema files and orders their statements for loading.
 ///
@@ -20,7 +40,7 @@ use crate::{Source, SourceError, roles};
 /// here, before a database is involved. Statements are then ordered by the
 /// names they define and reference (see [`Source::statements`]) and the
 /// roles they mention are collected (see [`crate::roles`]).
-pub fn load(path: &Path) -> Result<Source, SourceError> {
+pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> {
     let metadata = fs::metadata(path).map_err(|source| match source.kind() {
         io::ErrorKind::NotFound => SourceError::NotFound {
             path: path.to_owned(),
@@ -51,9 +71,58 @@ pub fn load(path: &Path) -> Result<Source, SourceError> {
             path: file.clone(),
             source,
         })?;
-        located.extend(locate(file, &text)?);
+        let prepared = psql::prepare(file, &text)?;
+        located.extend(locate(file, &prepared.text)?);
     }
-    let statements = analyze_all(located)?;
+    let base_path = options
+        .settings
+        .iter()
+        .rev()
+        .find(|(name, _)| name.eq_ignore_ascii_case("search_path"))
+        .map(|(_, value)| parse_search_path(value));
+    let mut statements = Vec::new();
+    let mut ignored = Vec::new();
+    let base = Arc::new(Session::base(base_path.clone()));
+    let mut session = Arc::clone(&base);
+    let mut file = None;
+    for (located, analysis) in analyze_all(located)? {
+        // Settings hold to the end of their file.
+        if file.as_ref() != Some(&located.location.file) {
+            file = Some(located.location.file.clone());
+            session = Arc::clone(&base);
+        }
+        match &analysis.class {
+            Class::Schema => statements.push(statement(located, analysis, Arc::clone(&session))),
+            Class::Setting(setting) => {
+                session = Arc::new(session.apply(
+                    setting,
+                    &located.sql,
+                    &located.location,
+                    base_path.as_deref(),
+                ));
+            }
+            Class::Transaction => {}
+            Class::Data if options.strict => {
+                return Err(SourceError::DataStatement {
+                    summary: summary(&located.sql),
+                    excerpt: first_line_excerpt(&located),
+                    location: located.location,
+                });
+            }
+            Class::Data => ignored.push(Ignored {
+                summary: summary(&located.sql),
+                location: located.location,
+                sql: located.sql,
+            }),
+            Class::Refused(why) => {
+                return Err(SourceError::Refused {
+                    message: format!("{}: {why}", summary(&located.sql)),
+                    excerpt: first_line_excerpt(&located),
+                    location: located.location,
+                });
+            }
+        }
+    }
     let ordering = order(&statements);
     let mut slots: Vec<_> = statements.into_iter().map(Some).collect();
     let statements: Vec<_> = ordering
@@ -65,7 +134,15 @@ pub fn load(path: &Path) -> Result<Source, SourceError> {
         files,
         statements,
         roles,
+        ignored,
+        settings: options.settings.clone(),
     })
+}
+
+/// The statement's first line with a caret under its start.
+fn first_line_excerpt(located: &Located) -> String {
+    let line = located.sql.lines().next().unwrap_or_default();
+    LineIndex::new(line).excerpt(0)
 }
 
 /// Collects the `.sql` files under `root.join(relative)`, as paths

@@ -27,6 +27,19 @@ pub enum NameKind {
     Trigger,
     /// An event trigger. Event triggers are database-wide.
     EventTrigger,
+    /// A policy, named `table.policy` in its table's schema.
+    Policy,
+    /// A rule, named `table.rule` in its table's schema.
+    Rule,
+    /// A table constraint, named `table.constraint` in its table's schema:
+    /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
+    Constraint,
+    /// A unique key a foreign key can reference, named `table(a,b)` with
+    /// the columns sorted, in the table's schema: primary keys, unique
+    /// constraints and unique indexes without predicate or expressions
+    /// define it. `table()` is the primary key, which `REFERENCES table`
+    /// without columns needs.
+    Key,
 }
 
 impl NameKind {
@@ -39,6 +52,10 @@ impl NameKind {
                 | NameKind::Function
                 | NameKind::Collation
                 | NameKind::Trigger
+                | NameKind::Key
+                | NameKind::Policy
+                | NameKind::Rule
+                | NameKind::Constraint
         )
     }
 }
@@ -55,6 +72,10 @@ impl fmt::Display for NameKind {
             NameKind::Role => "role",
             NameKind::Trigger => "trigger",
             NameKind::EventTrigger => "event trigger",
+            NameKind::Key => "key",
+            NameKind::Policy => "policy",
+            NameKind::Rule => "rule",
+            NameKind::Constraint => "constraint",
         })
     }
 }

@@ -2,28 +2,56 @@
 //! errors.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use pg_query::protobuf::{ScanToken, Token};
 
 use crate::analyze::{Analysis, analyze};
 use crate::location::LineIndex;
-use crate::{Location, SourceError, Statement};
+use crate::{Location, Session, SourceError, Statement};
 
 /// Parses one script into its statements, in file order, without
-/// reordering: for migration scripts, which run as written.
+/// reordering: for migration scripts, which run as written, settings and
+/// all.
 ///
 /// `display_path` only labels locations. A syntax error is reported with the
 /// exact line and column of the offending token.
 pub fn split(display_path: &Path, text: &str) -> Result<Vec<Statement>, SourceError> {
-    analyze_all(locate(display_path, text)?)
+    let session = Arc::new(Session::default());
+    Ok(analyze_all(locate(display_path, text)?)?
+        .into_iter()
+        .map(|(located, analysis)| statement(located, analysis, Arc::clone(&session)))
+        .collect())
 }
 
 /// A statement found in a file, not yet analysed.
 #[derive(Debug)]
 pub(crate) struct Located {
-    location: Location,
-    offset: usize,
-    sql: String,
+    pub(crate) location: Location,
+    pub(crate) offset: usize,
+    pub(crate) sql: String,
+}
+
+/// A statement as the loader keeps it.
+pub(crate) fn statement(l: Located, analysis: Analysis, session: Arc<Session>) -> Statement {
+    Statement {
+        location: l.location,
+        offset: l.offset,
+        sql: l.sql,
+        defines: analysis.defines,
+        references: analysis.references,
+        alters: analysis.alters,
+        outside_transaction: analysis.outside_transaction,
+        default_privileges: analysis.default_privileges,
+        partitions: analysis.partitions,
+        index_on: analysis.index_on,
+        drops: analysis.drops,
+        columns: analysis.columns,
+        adds_columns: analysis.adds_columns,
+        body_references: analysis.body_references,
+        uses_access_method: analysis.uses_access_method,
+        session,
+    }
 }
 
 /// Finds the statements of a file, or its first syntax error.
@@ -90,7 +118,7 @@ const STATEMENTS_PER_THREAD: usize = 256;
 /// Building pg_query's parse tree (a protobuf message, decoded in Rust)
 /// costs about ten times what parsing does, so large schemas are spread
 /// over the available cores; libpg_query keeps its state per thread.
-pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<Statement>, SourceError> {
+pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<(Located, Analysis)>, SourceError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(located.len() / STATEMENTS_PER_THREAD)
@@ -125,18 +153,7 @@ pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<Statement>, Sourc
                 path: l.location.file.clone(),
                 source,
             })?;
-            Ok(Statement {
-                location: l.location,
-                offset: l.offset,
-                sql: l.sql,
-                defines: analysis.defines,
-                references: analysis.references,
-                alters: analysis.alters,
-                outside_transaction: analysis.outside_transaction,
-                default_privileges: analysis.default_privileges,
-                partitions: analysis.partitions,
-                index_on: analysis.index_on,
-            })
+            Ok((l, analysis))
         })
         .collect()
 }

@@ -93,9 +93,9 @@ fn view_in_an_early_file_loads_after_the_table_it_reads() {
         ("m.sql", "CREATE TABLE audit (id int);"),
         ("z.sql", "CREATE TABLE users (id int, active bool);"),
     ]), @r"
-    schema/m.sql:1:1 CREATE TABLE audit (id int)
     schema/z.sql:1:1 CREATE TABLE users (id int, active bool)
     schema/a.sql:1:1 CREATE VIEW active AS SELECT * FROM users WHERE active
+    schema/m.sql:1:1 CREATE TABLE audit (id int)
     ");
 }
 
@@ -117,9 +117,9 @@ fn types_and_schemas_before_what_uses_them() {
         ("2_types.sql", "CREATE TYPE app.mood AS ENUM ('ok');\nCREATE TYPE address AS (street text);"),
         ("3_schemas.sql", "CREATE SCHEMA app;"),
     ]), @r"
-    schema/2_types.sql:2:1 CREATE TYPE address AS (street text)
     schema/3_schemas.sql:1:1 CREATE SCHEMA app
     schema/2_types.sql:1:1 CREATE TYPE app.mood AS ENUM ('ok')
+    schema/2_types.sql:2:1 CREATE TYPE address AS (street text)
     schema/1_tables.sql:1:1 CREATE TABLE app.users (id int, mood app.mood, home address)
     ");
 }
@@ -170,15 +170,15 @@ fn unrelated_statements_keep_file_order() {
 }
 
 #[test]
-fn a_moved_statement_goes_right_after_its_last_dependency() {
+fn a_needed_statement_moves_right_before_its_first_user() {
     insta::assert_snapshot!(load_order(&[
         ("a.sql", "CREATE VIEW v AS SELECT * FROM t;\nCREATE TABLE a (id int);"),
         ("b.sql", "CREATE TABLE b (id int);\nCREATE TABLE t (id int);\nCREATE TABLE c (id int);"),
     ]), @r"
-    schema/a.sql:2:1 CREATE TABLE a (id int)
-    schema/b.sql:1:1 CREATE TABLE b (id int)
     schema/b.sql:2:1 CREATE TABLE t (id int)
     schema/a.sql:1:1 CREATE VIEW v AS SELECT * FROM t
+    schema/a.sql:2:1 CREATE TABLE a (id int)
+    schema/b.sql:1:1 CREATE TABLE b (id int)
     schema/b.sql:3:1 CREATE TABLE c (id int)
     ");
 }
@@ -194,9 +194,9 @@ fn cycles_fall_back_to_file_order() {
         ("0.sql", "CREATE VIEW vc AS SELECT * FROM c;"),
     ]), @r"
     schema/a.sql:1:1 CREATE TABLE a (id int PRIMARY KEY, b_id int REFERENCES b)
-    schema/b.sql:1:1 CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a)
     schema/c.sql:1:1 CREATE TABLE c (a_id int REFERENCES a)
     schema/0.sql:1:1 CREATE VIEW vc AS SELECT * FROM c
+    schema/b.sql:1:1 CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a)
     ");
 }
 
@@ -233,9 +233,9 @@ fn unqualified_names_resolve_to_public_or_the_one_schema_defining_them() {
     ]), @r"
     schema/b.sql:1:1 CREATE TABLE app.only_in_app (id int)
     schema/a.sql:1:1 CREATE VIEW v1 AS SELECT * FROM only_in_app
-    schema/b.sql:2:1 CREATE TABLE app.shared (id int)
     schema/b.sql:3:1 CREATE TABLE public.shared (id int)
     schema/a.sql:2:1 CREATE VIEW v2 AS SELECT * FROM shared
+    schema/b.sql:2:1 CREATE TABLE app.shared (id int)
     ");
 }
 
@@ -723,10 +723,10 @@ fn extensions_load_before_what_may_use_them_after_their_schema() {
         ),
     ]);
     insta::assert_snapshot!(order, @r"
+    schema/b/schema.sql:1:1 CREATE SCHEMA crm
     schema/c/ext.sql:1:1 CREATE EXTENSION citext WITH SCHEMA public
     schema/b/schema.sql:2:1 CREATE SCHEMA ext
     schema/c/ext.sql:2:1 CREATE EXTENSION btree_gist WITH SCHEMA ext
-    schema/b/schema.sql:1:1 CREATE SCHEMA crm
     schema/a/tables.sql:1:1 CREATE TABLE crm.contact (email public.citext)
     schema/a/tables.sql:2:1 CREATE TABLE crm.slot (r int4range, EXCLUDE USING gist (r WITH &&))
     schema/c/ext.sql:3:1 COMMENT ON EXTENSION citext IS 'x'
@@ -734,25 +734,55 @@ fn extensions_load_before_what_may_use_them_after_their_schema() {
 }
 
 #[test]
-fn default_privileges_load_before_the_objects_they_apply_to() {
+fn default_privileges_apply_to_what_is_written_after_them() {
+    // As psql runs them in path order: the table written before the
+    // default privileges does not get them, the one after does.
     let order = load_order(&[
         (
-            "a/seq.sql",
-            "CREATE SEQUENCE app.s;\nCREATE FUNCTION other.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
+            "a/early.sql",
+            "CREATE TABLE app.before (id int);\nCREATE FUNCTION other.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
         ),
-        ("b/schema.sql", "CREATE SCHEMA app;\nCREATE SCHEMA other;\n"),
         (
-            "c/defaults.sql",
-            "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r;\nALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO w;\n",
+            "b/defaults.sql",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r;\nALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO w;\n",
+        ),
+        (
+            "c/schema.sql",
+            "CREATE SCHEMA app;\nCREATE SCHEMA other;\nCREATE TABLE app.after (id int);\nCREATE FUNCTION other.g() RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
         ),
     ]);
     insta::assert_snapshot!(order, @r"
-    schema/b/schema.sql:1:1 CREATE SCHEMA app
-    schema/b/schema.sql:2:1 CREATE SCHEMA other
-    schema/c/defaults.sql:1:1 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r
-    schema/c/defaults.sql:2:1 ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO w
-    schema/a/seq.sql:1:1 CREATE SEQUENCE app.s
-    schema/a/seq.sql:2:1 CREATE FUNCTION other.f() RETURNS int LANGUAGE sql AS 'SELECT 1'
+    schema/c/schema.sql:1:1 CREATE SCHEMA app
+    schema/a/early.sql:1:1 CREATE TABLE app.before (id int)
+    schema/c/schema.sql:2:1 CREATE SCHEMA other
+    schema/a/early.sql:2:1 CREATE FUNCTION other.f() RETURNS int LANGUAGE sql AS 'SELECT 1'
+    schema/b/defaults.sql:1:1 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r
+    schema/b/defaults.sql:2:1 ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO w
+    schema/c/schema.sql:3:1 CREATE TABLE app.after (id int)
+    schema/c/schema.sql:4:1 CREATE FUNCTION other.g() RETURNS int LANGUAGE sql AS 'SELECT 1'
+    ");
+}
+
+#[test]
+fn a_need_outranks_the_place_of_default_privileges() {
+    // The view cannot wait for the table the default privileges apply to:
+    // the table moves ahead of them.
+    let order = load_order(&[
+        (
+            "a.sql",
+            "CREATE SCHEMA app;\nCREATE VIEW app.v AS SELECT * FROM app.t;\n",
+        ),
+        (
+            "b.sql",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r;\n",
+        ),
+        ("c.sql", "CREATE TABLE app.t (id int);\n"),
+    ]);
+    insta::assert_snapshot!(order, @r"
+    schema/a.sql:1:1 CREATE SCHEMA app
+    schema/c.sql:1:1 CREATE TABLE app.t (id int)
+    schema/a.sql:2:1 CREATE VIEW app.v AS SELECT * FROM app.t
+    schema/b.sql:1:1 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO r
     ");
 }
 
@@ -771,8 +801,8 @@ fn event_triggers_and_multiranges_are_names_too() {
     insta::assert_snapshot!(order, @r"
     schema/b/defs.sql:1:1 CREATE FUNCTION f() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END'
     schema/b/defs.sql:2:1 CREATE EVENT TRIGGER log ON ddl_command_end EXECUTE FUNCTION f()
-    schema/a/uses.sql:2:1 ALTER EVENT TRIGGER log ENABLE ALWAYS
     schema/a/uses.sql:1:1 COMMENT ON EVENT TRIGGER log IS 'x'
+    schema/a/uses.sql:2:1 ALTER EVENT TRIGGER log ENABLE ALWAYS
     schema/b/defs.sql:3:1 CREATE TYPE textrange AS RANGE (subtype = text)
     schema/b/defs.sql:4:1 CREATE TYPE public.span AS RANGE (subtype = int8, multirange_type_name = public.spans)
     schema/b/defs.sql:5:1 CREATE TYPE floatrng AS RANGE (subtype = float8)
@@ -803,14 +833,164 @@ fn a_partitions_index_loads_before_the_index_of_its_parent_that_adopts_it() {
     ]);
     insta::assert_snapshot!(order, @r"
     schema/a/m.sql:1:1 CREATE TABLE m (id int, a int) PARTITION BY RANGE (id)
-    schema/d/m3.sql:1:1 CREATE TABLE m3 (id int, a int)
-    schema/d/m3.sql:2:1 CREATE INDEX m3_own ON m3 (a)
-    schema/d/m3.sql:3:1 ALTER TABLE m ATTACH PARTITION m3 FOR VALUES FROM (20) TO (30)
     schema/b/m1.sql:1:1 CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10)
     schema/b/m1.sql:2:1 CREATE INDEX m1_own ON m1 (a)
     schema/c/m2.sql:1:1 CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20) PARTITION BY RANGE (id)
     schema/c/m2.sql:2:1 CREATE TABLE m2a PARTITION OF m2 FOR VALUES FROM (10) TO (15)
     schema/c/m2.sql:3:1 CREATE INDEX m2a_own ON m2a (a)
+    schema/d/m3.sql:1:1 CREATE TABLE m3 (id int, a int)
+    schema/d/m3.sql:2:1 CREATE INDEX m3_own ON m3 (a)
     schema/a/m.sql:2:1 CREATE INDEX m_a ON m (a)
+    schema/d/m3.sql:3:1 ALTER TABLE m ATTACH PARTITION m3 FOR VALUES FROM (20) TO (30)
     ");
+}
+
+/// Files in a working order keep it: nothing moves (issue: a foreign key
+/// went before the unique index it needs, a `--clean` block's drops after
+/// what they drop).
+fn assert_written_order_kept(text: &str) {
+    let order = load_order(&[("structure.sql", text)]);
+    let lines: Vec<u32> = order
+        .lines()
+        .map(|l| {
+            l.split(':')
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .expect("a line number")
+        })
+        .collect();
+    let mut sorted = lines.clone();
+    sorted.sort_unstable();
+    assert_eq!(lines, sorted, "the written order changed:\n{order}");
+}
+
+#[test]
+fn a_pg_dump_with_clean_if_exists_keeps_its_written_order() {
+    assert_written_order_kept(
+        "SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+ALTER TABLE IF EXISTS ONLY public.orders DROP CONSTRAINT IF EXISTS fk_orders_customer;
+DROP INDEX IF EXISTS public.index_customers_on_code;
+DROP TABLE IF EXISTS public.orders;
+DROP TABLE IF EXISTS public.customers;
+DROP TABLE IF EXISTS partman.template_public_events;
+DROP EXTENSION IF EXISTS pg_partman;
+DROP SCHEMA IF EXISTS partman;
+CREATE SCHEMA partman;
+CREATE EXTENSION IF NOT EXISTS pg_partman WITH SCHEMA partman;
+COMMENT ON EXTENSION pg_partman IS 'partitions';
+CREATE TABLE partman.template_public_events (id bigint);
+CREATE TABLE public.customers (id bigint NOT NULL, code character varying NOT NULL);
+CREATE TABLE public.orders (id bigint NOT NULL, customer_code character varying);
+ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+CREATE INDEX index_orders_on_customer_code ON public.orders USING btree (customer_code);
+CREATE UNIQUE INDEX index_customers_on_code ON public.customers USING btree (code);
+ALTER TABLE ONLY public.orders
+    ADD CONSTRAINT fk_orders_customer FOREIGN KEY (customer_code) REFERENCES public.customers(code);
+",
+    );
+}
+
+#[test]
+fn a_foreign_key_waits_for_the_unique_key_it_references() {
+    // Written in another file, earlier: the unique index moves ahead of it,
+    // and so does the primary key that `REFERENCES t` without columns needs.
+    insta::assert_snapshot!(load_order(&[
+        ("a_keys.sql", "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (code) REFERENCES customers (code);\nALTER TABLE orders ADD CONSTRAINT fk2 FOREIGN KEY (customer_id) REFERENCES customers;\n"),
+        ("b_tables.sql", "CREATE TABLE customers (id int, code text);\nCREATE TABLE orders (code text, customer_id int);\n"),
+        ("c_indexes.sql", "CREATE UNIQUE INDEX customers_code ON customers (code) WHERE code <> '';\nCREATE UNIQUE INDEX customers_code_all ON customers (code);\nALTER TABLE customers ADD PRIMARY KEY (id);\n"),
+    ]), @r"
+    schema/b_tables.sql:1:1 CREATE TABLE customers (id int, code text)
+    schema/b_tables.sql:2:1 CREATE TABLE orders (code text, customer_id int)
+    schema/c_indexes.sql:2:1 CREATE UNIQUE INDEX customers_code_all ON customers (code)
+    schema/a_keys.sql:1:1 ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (code) REFERENCES customers (code)
+    schema/c_indexes.sql:3:1 ALTER TABLE customers ADD PRIMARY KEY (id)
+    schema/a_keys.sql:2:1 ALTER TABLE orders ADD CONSTRAINT fk2 FOREIGN KEY (customer_id) REFERENCES customers
+    schema/c_indexes.sql:1:1 CREATE UNIQUE INDEX customers_code ON customers (code) WHERE code <> ''
+    ");
+}
+
+#[test]
+fn search_paths_set_in_a_file_resolve_its_names_and_only_its() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "SET search_path = app;\nCREATE VIEW v AS SELECT * FROM t;\n"),
+        ("b.sql", "CREATE TABLE t (id int);\n"),
+        ("c.sql", "CREATE SCHEMA app;\nSET search_path = app, public;\nCREATE TABLE t (id int);\n"),
+    ]), @r"
+    schema/c.sql:1:1 CREATE SCHEMA app
+    schema/c.sql:3:1 CREATE TABLE t (id int)
+    schema/a.sql:2:1 CREATE VIEW v AS SELECT * FROM t
+    schema/b.sql:1:1 CREATE TABLE t (id int)
+    ");
+}
+
+#[test]
+fn data_statements_are_set_aside_with_their_location() {
+    let (_dir, schema) = schema_dir(&[(
+        "a.sql",
+        "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\nCOPY t FROM stdin;\n1\n\\.\nSELECT pg_catalog.setval('s', 1);\nTRUNCATE t;\nBEGIN;\nCOMMIT;\n",
+    )]);
+    let source = load(&schema).unwrap();
+    assert_eq!(source.statements.len(), 1);
+    let ignored: Vec<String> = source
+        .ignored
+        .iter()
+        .map(|i| format!("{}:{} {}", i.location.line, i.location.col, i.summary))
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            "2:1 INSERT INTO t VALUES (1)",
+            "3:1 COPY t FROM stdin",
+            "6:1 SELECT pg_catalog.setval('s', 1)",
+            "7:1 TRUNCATE t"
+        ]
+    );
+    let strict = crate::load_with(
+        &schema,
+        &crate::Options {
+            settings: Vec::new(),
+            strict: true,
+        },
+    );
+    assert!(
+        matches!(strict, Err(SourceError::DataStatement { ref location, .. }) if location.line == 2),
+        "{strict:?}"
+    );
+}
+
+#[test]
+fn ordering_is_linear_in_the_statements() {
+    // Not a timing test (bench.py measures): the order of 50,000 unrelated
+    // statements is the written one, and a chain written backwards is
+    // reversed whole.
+    let text: String = (0..50_000).map(|i| format!("SELECT {i};\n")).collect();
+    let (_dir, schema) = schema_dir(&[("a.sql", &text)]);
+    let source = load(&schema).unwrap();
+    assert!(
+        source
+            .statements
+            .windows(2)
+            .all(|w| w[0].location.line < w[1].location.line)
+    );
+    let chain: String = (0..2_000)
+        .rev()
+        .map(|i| format!("CREATE VIEW v{i} AS SELECT * FROM v{};\n", i + 1))
+        .chain(std::iter::once("CREATE TABLE v2000 (id int);\n".to_owned()))
+        .collect();
+    let (_dir, schema) = schema_dir(&[("a.sql", &chain)]);
+    let source = load(&schema).unwrap();
+    let first: Vec<&str> = source
+        .statements
+        .iter()
+        .take(2)
+        .map(|s| s.sql.as_str())
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "CREATE TABLE v2000 (id int)",
+            "CREATE VIEW v1999 AS SELECT * FROM v2000"
+        ]
+    );
 }

@@ -23,6 +23,10 @@ pub(crate) struct Found {
     /// Names of common table expressions, which shadow relations of the same
     /// name in the query that defines them.
     pub ctes: Vec<String>,
+    /// Column names written anywhere (column references, index columns,
+    /// constraint keys): a statement may need a column that a later
+    /// `ALTER TABLE … ADD COLUMN` adds to a table it references.
+    pub columns: Vec<String>,
 }
 
 /// Collects the names referenced anywhere under `node`.
@@ -51,6 +55,8 @@ enum Kind {
     CommonTableExpr,
     CollateClause,
     Constraint,
+    ColumnRef,
+    IndexElem,
     Other,
 }
 
@@ -69,6 +75,8 @@ impl Kind {
             "CommonTableExpr" => Kind::CommonTableExpr,
             "CollateClause" => Kind::CollateClause,
             "Constraint" => Kind::Constraint,
+            "ColumnRef" => Kind::ColumnRef,
+            "IndexElem" => Kind::IndexElem,
             _ => Kind::Other,
         }
     }
@@ -124,6 +132,9 @@ impl Walker<'_> {
             (Kind::CommonTableExpr, "ctename") => frame.second = value.to_owned(),
             // `ADD CONSTRAINT … PRIMARY KEY USING INDEX name` needs that index.
             (Kind::Constraint, "indexname") => frame.second = value.to_owned(),
+            (Kind::IndexElem, "name") if !value.is_empty() => {
+                self.found.columns.push(value.to_owned());
+            }
             (Kind::String, "sval") => self.on_string_node(top, value),
             _ => {}
         }
@@ -140,6 +151,10 @@ impl Walker<'_> {
             | (Kind::FuncCall, "funcname")
             | (Kind::ObjectWithArgs, "objname")
             | (Kind::CollateClause, "collname") => frame.parts.push(value.to_owned()),
+            (Kind::ColumnRef, "fields")
+            | (Kind::Constraint, "keys" | "fk_attrs" | "pk_attrs" | "including") => {
+                self.found.columns.push(value.to_owned());
+            }
             (Kind::AConst, _) => {
                 // A string constant matters only as the direct argument of a
                 // function call (`nextval('seq')`) or cast (`'seq'::regclass`).
