@@ -64,6 +64,7 @@ pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<
         &Src::Schema(schema.clone()),
         &Src::Url(url.to_owned()),
         config.owners,
+        &config.load,
     )
     .await?;
     let settings = scripts::Settings::default();
@@ -146,6 +147,7 @@ async fn self_check(
         &Src::Url(url.to_owned()),
         &Src::Schema(schema.to_path_buf()),
         config.owners,
+        &config.load,
     )
     .await
     .context("checking the schema files written for the database: they do not load")?;

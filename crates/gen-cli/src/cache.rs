@@ -71,6 +71,7 @@ pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
     field("ignore", format!("{:?}", config.ignore).as_bytes());
     // Owners are left out of both catalogs unless they are compared.
     field("owners", if config.owners { b"1" } else { b"0" });
+    field("load", format!("{:?}", config.load).as_bytes());
     for (label, root) in [
         ("schema", &config.schema),
         ("migrations", &config.migrations),

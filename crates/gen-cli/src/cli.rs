@@ -56,6 +56,12 @@ pub struct Global {
     /// `[plan] owners = true` in gen.toml.
     #[arg(long, global = true, env = "GEN_OWNERS")]
     pub owners: bool,
+
+    /// Make warnings about the input errors: a data statement (`INSERT`,
+    /// `COPY`, `setval`…) in a schema file stops the run instead of being
+    /// named and left out. Also `[load] strict = true` in gen.toml.
+    #[arg(long, global = true, env = "GEN_STRICT")]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]

@@ -124,6 +124,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             &to,
             &args.rename,
             config.owners,
+            &config.load,
         )
         .await?;
         for r in &args.rename {
@@ -191,6 +192,7 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         &to,
         &args.rename,
         config.owners,
+        &config.load,
     )
     .await?;
     for r in &args.rename {
@@ -294,8 +296,15 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
     let (old, new) = match cached {
         Some(snapshot) => (snapshot.old, snapshot.new),
         None => {
-            let (old, new) =
-                load::catalogs(&config.backend, &config.ignore, &from, &to, config.owners).await?;
+            let (old, new) = load::catalogs(
+                &config.backend,
+                &config.ignore,
+                &from,
+                &to,
+                config.owners,
+                &config.load,
+            )
+            .await?;
             if let Some(key) = &key {
                 let snapshot = cache::Snapshot { old, new };
                 cache::store(key, &snapshot);

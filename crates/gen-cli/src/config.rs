@@ -27,6 +27,17 @@ struct File {
     ignore: IgnoreSection,
     #[serde(default)]
     plan: PlanSection,
+    #[serde(default)]
+    load: LoadSection,
+}
+
+/// How schema files and replayed migrations are loaded: session settings
+/// every file starts with (as `PGOPTIONS` would give them), and strictness.
+#[derive(Debug, Default, Deserialize)]
+struct LoadSection {
+    strict: Option<bool>,
+    #[serde(flatten)]
+    settings: std::collections::BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +102,8 @@ pub struct Config {
     pub scripts: Settings,
     /// Whether owners are compared and planned (`--owners`, `[plan] owners`).
     pub owners: bool,
+    /// `[load]`: session settings for loading, and `--strict`.
+    pub load: gen_source::Options,
 }
 
 impl Config {
@@ -187,10 +200,33 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut settings = Vec::new();
+        for (name, value) in file.load.settings {
+            let value = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(UserError::new(format!(
+                        "{CONFIG_FILE}: load.{name}: a setting's value is a string, number or boolean, not {}",
+                        other.type_str()
+                    ))
+                    .hint("write it as in postgresql.conf, e.g. search_path = \"app, public\"")
+                    .into());
+                }
+            };
+            settings.push((name, value));
+        }
+        let load = gen_source::Options {
+            settings,
+            strict: global.strict || file.load.strict.unwrap_or(false),
+        };
         let scripts = Settings {
             online: file.plan.online,
             lock_timeout: file.plan.lock_timeout,
             statement_timeout: file.plan.statement_timeout,
+            session: load.settings.clone(),
         };
         Ok(Config {
             ignore,
@@ -202,6 +238,7 @@ impl Config {
             migrations,
             backend,
             owners: global.owners || file.plan.owners.unwrap_or(false),
+            load,
         })
     }
 }

@@ -9,7 +9,7 @@ use gen_catalog::Ignore;
 use gen_migrations::MigrationDir;
 use gen_model::Catalog;
 use gen_sandbox::{Backend, Database, Sandbox};
-use gen_source::{Source, Statement};
+use gen_source::{Session, Source, Statement};
 use tokio_postgres::Client;
 
 use crate::error::UserError;
@@ -82,7 +82,8 @@ impl Src {
 /// database has been checked.
 enum Prepared {
     Schema(Source),
-    Migrations(Vec<Script>),
+    /// Deploy scripts, and the `[load]` settings they replay with.
+    Migrations(Vec<Script>, Vec<(String, String)>),
     Url(String),
 }
 
@@ -93,7 +94,7 @@ struct Script {
     statements: Vec<Statement>,
 }
 
-fn prepare(src: &Src) -> anyhow::Result<Prepared> {
+fn prepare(src: &Src, options: &gen_source::Options) -> anyhow::Result<Prepared> {
     Ok(match src {
         Src::Schema(path) => {
             if !path.exists() {
@@ -104,16 +105,25 @@ fn prepare(src: &Src) -> anyhow::Result<Prepared> {
                 .hint("create it and put CREATE statements in .sql files, or run `gen init`")
                 .into());
             }
-            Prepared::Schema(gen_source::load(path).map_err(source_error)?)
+            let source = gen_source::load_with(path, options).map_err(source_error)?;
+            for ignored in &source.ignored {
+                eprintln!(
+                    "warning: {}: data statement ignored: {}",
+                    ignored.location, ignored.summary
+                );
+            }
+            Prepared::Schema(source)
         }
-        Src::Migrations(path) => Prepared::Migrations(read_migrations(path)?),
+        Src::Migrations(path) => {
+            Prepared::Migrations(read_migrations(path)?, options.settings.clone())
+        }
         Src::Deployed {
             migrations,
             changes,
         } => {
             let mut scripts = read_migrations(migrations)?;
             scripts.truncate(*changes);
-            Prepared::Migrations(scripts)
+            Prepared::Migrations(scripts, options.settings.clone())
         }
         Src::Url(url) => Prepared::Url(url.clone()),
     })
@@ -164,11 +174,12 @@ fn read_migrations(path: &Path) -> anyhow::Result<Vec<Script>> {
 pub fn source_error(e: gen_source::SourceError) -> anyhow::Error {
     let hint = e.hint().map(str::to_owned);
     let mut user = match &e {
-        gen_source::SourceError::Syntax {
-            location,
-            message,
-            excerpt,
-        } => UserError::new(format!("{location}: {message}")).excerpt(excerpt.clone()),
+        gen_source::SourceError::Syntax { excerpt, .. }
+        | gen_source::SourceError::MetaCommand { excerpt, .. }
+        | gen_source::SourceError::DataStatement { excerpt, .. }
+        | gen_source::SourceError::Refused { excerpt, .. } => {
+            UserError::new(e.to_string()).excerpt(excerpt.clone())
+        }
         other => UserError::new(other.to_string()),
     };
     user.hint = hint;
@@ -179,7 +190,7 @@ impl Prepared {
     fn roles(&self) -> BTreeSet<String> {
         match self {
             Prepared::Schema(s) => s.roles.clone(),
-            Prepared::Migrations(scripts) => {
+            Prepared::Migrations(scripts, _) => {
                 gen_source::roles(scripts.iter().flat_map(|s| s.statements.iter()))
             }
             Prepared::Url(_) => BTreeSet::new(),
@@ -196,8 +207,9 @@ pub async fn catalogs(
     from: &Src,
     to: &Src,
     owners: bool,
+    load: &gen_source::Options,
 ) -> anyhow::Result<(Catalog, Catalog)> {
-    catalogs_renamed(backend, ignore, from, to, &[], owners).await
+    catalogs_renamed(backend, ignore, from, to, &[], owners, load).await
 }
 
 /// [`catalogs`], with `renames` applied to the `from` side before it is
@@ -210,15 +222,18 @@ pub async fn catalogs_renamed(
     to: &Src,
     renames: &[Rename],
     owners: bool,
+    load: &gen_source::Options,
 ) -> anyhow::Result<(Catalog, Catalog)> {
     // The files are parsed on another thread while the server is reached:
     // both take a few milliseconds, and neither needs the other.
     let parse = {
-        let (from, to) = (from.clone(), to.clone());
+        let (from, to, load) = (from.clone(), to.clone(), load.clone());
         async move {
-            tokio::task::spawn_blocking(move || anyhow::Ok((prepare(&from)?, prepare(&to)?)))
-                .await
-                .context("parsing the sources")?
+            tokio::task::spawn_blocking(move || {
+                anyhow::Ok((prepare(&from, &load)?, prepare(&to, &load)?))
+            })
+            .await
+            .context("parsing the sources")?
         }
     };
     let start = async {
@@ -295,10 +310,10 @@ async fn side(
             let sandbox = sandbox.expect("a sandbox is started for schema files");
             load_schema(sandbox, label, source, None).await?.1
         }
-        Prepared::Migrations(scripts) => {
+        Prepared::Migrations(scripts, settings) => {
             let sandbox = sandbox.expect("a sandbox is started for migrations");
             let db = sandbox.create_database(label).await?;
-            let client = db.connect().await?;
+            let client = connect_with_defaults(&db, settings).await?;
             replay(&client, scripts).await?;
             client
         }
@@ -315,38 +330,112 @@ async fn side(
 /// one at a time, which both pinpoints the failing statement and lets
 /// schemas load that only work statement by statement (a new enum value
 /// used right after `ALTER TYPE … ADD VALUE`).
+///
+/// Each statement runs with its file's session settings, as psql would run
+/// it: before a statement whose settings differ from the previous one's,
+/// the connection is brought to them. A setting this server does not know
+/// (`transaction_timeout` in a dump from a newer major) is left out with a
+/// warning naming where it is set, as psql reports it and goes on.
 pub async fn load_schema(
     sandbox: &Sandbox,
     label: &str,
     source: &Source,
     setup: Option<&str>,
 ) -> anyhow::Result<(Database, Client)> {
-    let (db, client) = fresh_database(sandbox, label, setup).await?;
-    if run_batched(&client, &source.statements).await.is_ok() {
+    let (db, client) = fresh_database(sandbox, label, setup, &source.settings).await?;
+    let known = known_settings(&client).await?;
+    warn_unknown_settings(&source.statements, &known);
+    if run_batched(&client, &source.statements, &known)
+        .await
+        .is_ok()
+    {
         return Ok((db, client));
     }
     drop(client);
     sandbox.drop_database(&db).await?;
 
-    let (db, client) = fresh_database(sandbox, label, setup).await?;
+    let (db, client) = fresh_database(sandbox, label, setup, &source.settings).await?;
+    let mut session = Session::default();
     for statement in &source.statements {
-        if let Err(e) = client.batch_execute(&statement.sql).await {
-            return Err(statement_error(statement, &e));
+        let prelude = session
+            .transition(statement.session(), |name| known.is_known(name))
+            .join(";\n");
+        if !prelude.is_empty() {
+            client
+                .batch_execute(&prelude)
+                .await
+                .map_err(|e| statement_error(source, statement, &e))?;
+        }
+        session = Session::clone(statement.session());
+        if let Err(e) = client.batch_execute(&runnable(statement)).await {
+            return Err(statement_error(source, statement, &e));
         }
     }
     Ok((db, client))
 }
 
+/// The settings a server knows, to tell which `SET`s in the files it would
+/// refuse. Custom settings (`app.tenant`) are always accepted.
+struct KnownSettings {
+    names: std::collections::BTreeSet<String>,
+    version: String,
+}
+
+impl KnownSettings {
+    /// `name` comes lowercased from the parser; `pg_settings` spells some
+    /// in mixed case (`TimeZone`), and `SET ROLE` sets one it does not list.
+    fn is_known(&self, name: &str) -> bool {
+        name.contains('.') || name == "role" || self.names.contains(name)
+    }
+}
+
+async fn known_settings(client: &Client) -> anyhow::Result<KnownSettings> {
+    let rows = client
+        .query(
+            "SELECT name, current_setting('server_version') FROM pg_catalog.pg_settings",
+            &[],
+        )
+        .await
+        .context("reading the server's settings")?;
+    Ok(KnownSettings {
+        version: rows
+            .first()
+            .map(|r| r.get::<_, String>(1))
+            .unwrap_or_default(),
+        names: rows
+            .iter()
+            .map(|r| r.get::<_, String>(0).to_ascii_lowercase())
+            .collect(),
+    })
+}
+
+/// One warning per `SET` of a setting the server does not know.
+fn warn_unknown_settings(statements: &[Statement], known: &KnownSettings) {
+    let mut warned = BTreeSet::new();
+    for statement in statements {
+        for (name, _, location) in statement.session().settings() {
+            if !known.is_known(name) && warned.insert(location.clone()) {
+                eprintln!(
+                    "warning: {location}: setting ignored: unrecognized configuration parameter \"{name}\" (PostgreSQL {})",
+                    known.version
+                );
+            }
+        }
+    }
+}
+
 /// A new scratch database, ready for schema statements: function bodies
-/// are not checked (they may use objects created later), and `setup` (SQL
-/// that both sides share) has run.
+/// are not checked (they may use objects created later), the project's
+/// `[load]` settings are its defaults, and `setup` (SQL that both sides
+/// share) has run.
 async fn fresh_database(
     sandbox: &Sandbox,
     label: &str,
     setup: Option<&str>,
+    settings: &[(String, String)],
 ) -> anyhow::Result<(Database, Client)> {
     let db = sandbox.create_database(label).await?;
-    let client = db.connect().await?;
+    let client = connect_with_defaults(&db, settings).await?;
     client
         .batch_execute("SET check_function_bodies = off")
         .await
@@ -360,6 +449,72 @@ async fn fresh_database(
     Ok((db, client))
 }
 
+/// Connects to a scratch database whose defaults are `settings` (the
+/// `[load]` section): set as the database's own, so that every session
+/// starts with them and `RESET` returns to them, as with `PGOPTIONS`.
+async fn connect_with_defaults(
+    db: &Database,
+    settings: &[(String, String)],
+) -> anyhow::Result<Client> {
+    let client = db.connect().await?;
+    if settings.is_empty() {
+        return Ok(client);
+    }
+    let mut sql = String::new();
+    for (name, value) in settings {
+        // set_config reads the value as postgresql.conf does (a list for
+        // search_path); the database keeps what the session then has.
+        sql.push_str(&format!(
+            "SELECT pg_catalog.set_config({}, {}, false);\nALTER DATABASE {} SET {} FROM CURRENT;\n",
+            literal(name),
+            literal(value),
+            identifier(db.name()),
+            setting_identifier(name),
+        ));
+    }
+    client.batch_execute(&sql).await.map_err(|e| {
+        let message = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+        UserError::new(format!("{}: [load]: {message}", crate::config::CONFIG_FILE))
+            .hint("[load] takes session settings this server knows, written as in postgresql.conf")
+    })?;
+    drop(client);
+    Ok(db.connect().await?)
+}
+
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn identifier(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// A setting's name as `ALTER DATABASE … SET` takes it: each dotted part an
+/// identifier.
+fn setting_identifier(name: &str) -> String {
+    name.split('.')
+        .map(identifier)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A statement as the loader sends it. Roles are cluster-wide: one that an
+/// earlier run, the other side of this run or a pre-created mention already
+/// made is not an error, so `CREATE ROLE` runs as "create unless it
+/// exists" (gen reads no role attributes, so an existing role serves).
+fn runnable(statement: &Statement) -> std::borrow::Cow<'_, str> {
+    if statement.creates_role().is_some() {
+        std::borrow::Cow::Owned(format!(
+            "DO $gen_role$ BEGIN {}; EXCEPTION WHEN duplicate_object THEN NULL; END $gen_role$",
+            statement.sql
+        ))
+    } else {
+        std::borrow::Cow::Borrowed(&statement.sql)
+    }
+}
+
 /// Statements per batch. One batch runs as one implicit transaction; past a
 /// few hundred statements the server spends more on the locks a long
 /// transaction holds than it saves in round trips (measured with
@@ -368,23 +523,31 @@ async fn fresh_database(
 const BATCH: usize = 200;
 
 /// Runs statements in few round trips, in batches of [`BATCH`]; statements
-/// that must run outside a transaction block go alone.
+/// that must run outside a transaction block go alone. Settings change
+/// between statements as their files set them.
 async fn run_batched(
     client: &Client,
     statements: &[Statement],
+    known: &KnownSettings,
 ) -> Result<(), tokio_postgres::Error> {
     let mut batch = String::new();
     let mut pending = 0;
+    let mut session = Session::default();
     for statement in statements {
+        for set in session.transition(statement.session(), |name| known.is_known(name)) {
+            batch.push_str(&set);
+            batch.push_str(";\n");
+        }
+        session = Session::clone(statement.session());
         if statement.must_run_outside_transaction() {
             if !batch.is_empty() {
                 client.batch_execute(&batch).await?;
                 batch.clear();
                 pending = 0;
             }
-            client.batch_execute(&statement.sql).await?;
+            client.batch_execute(&runnable(statement)).await?;
         } else {
-            batch.push_str(&statement.sql);
+            batch.push_str(&runnable(statement));
             batch.push_str(";\n");
             pending += 1;
             if pending == BATCH {
@@ -401,8 +564,13 @@ async fn run_batched(
 }
 
 /// `schema/x.sql:3:7: relation "orgs" does not exist`, with the excerpt and
-/// the server's hint (or ours).
-fn statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::Error {
+/// a hint: for a name that does not exist, which statement defines it, if
+/// any; else the server's hint.
+fn statement_error(
+    source: &Source,
+    statement: &Statement,
+    e: &tokio_postgres::Error,
+) -> anyhow::Error {
     let Some(db) = e.as_db_error() else {
         return anyhow::anyhow!("loading {}: {e}", statement.location);
     };
@@ -415,14 +583,71 @@ fn statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::
     if let Some(detail) = db.detail() {
         message.push_str(&format!(" ({detail})"));
     }
-    let hint = db.hint().map_or_else(
-        || "fix the statement, or the order of files if it uses an object defined later".to_owned(),
-        str::to_owned,
-    );
+    let hint = missing_name_hint(source, statement, db)
+        .or_else(|| db.hint().map(str::to_owned))
+        .unwrap_or_else(|| "fix the statement at that position".to_owned());
     UserError::new(message)
         .excerpt(statement.excerpt(position))
         .hint(hint)
         .into()
+}
+
+/// For an error about a name that does not exist: where the files define
+/// it, or that they do not.
+fn missing_name_hint(
+    source: &Source,
+    statement: &Statement,
+    db: &tokio_postgres::error::DbError,
+) -> Option<String> {
+    use tokio_postgres::error::SqlState;
+    let code = db.code();
+    let missing = [
+        SqlState::UNDEFINED_TABLE,
+        SqlState::UNDEFINED_OBJECT,
+        SqlState::UNDEFINED_FUNCTION,
+        SqlState::INVALID_SCHEMA_NAME,
+        SqlState::UNDEFINED_COLUMN,
+    ];
+    if !missing.contains(code) || !db.message().ends_with("does not exist") {
+        return None;
+    }
+    let name = missing_name(db.message())?;
+    let bare = name.rsplit('.').next().unwrap_or(&name).to_owned();
+    let definer = source.statements.iter().find(|s| {
+        s.defines.iter().any(|d| {
+            d.name == bare
+                || d.name
+                    .strip_suffix(')')
+                    .is_some_and(|n| n.starts_with(&format!("{bare}(")))
+        })
+    });
+    Some(match definer {
+        Some(d) if d.location == statement.location => return None,
+        Some(d) => format!(
+            "{name} is created at {}, which loads after this statement: \
+             the two need each other, or this statement needs it in a way \
+             the loader cannot see; move that statement earlier in its file",
+            d.location
+        ),
+        None if *code == SqlState::UNDEFINED_COLUMN => {
+            "no statement in the schema files adds that column".to_owned()
+        }
+        None => format!(
+            "no statement in the schema files creates {name}; create it, or check \
+             its spelling and the search_path"
+        ),
+    })
+}
+
+/// The name an "X does not exist" message is about: the first quoted name,
+/// or the function of `function f(integer) does not exist`.
+fn missing_name(message: &str) -> Option<String> {
+    if let Some(start) = message.find('"') {
+        let rest = &message[start + 1..];
+        return rest.find('"').map(|end| rest[..end].to_owned());
+    }
+    let rest = message.strip_prefix("function ")?;
+    rest.find('(').map(|end| rest[..end].to_owned())
 }
 
 /// Replays deploy scripts in plan order, each as written.
@@ -434,7 +659,7 @@ async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
             // psql runs it.
             for statement in &script.statements {
                 if let Err(e) = client.batch_execute(&statement.sql).await {
-                    return Err(statement_error(statement, &e));
+                    return Err(script_statement_error(statement, &e));
                 }
             }
         } else if let Err(e) = client.batch_execute(&script.text).await {
@@ -442,6 +667,26 @@ async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// An error in one statement of a deploy script replayed statement by
+/// statement.
+fn script_statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::Error {
+    let Some(db) = e.as_db_error() else {
+        return anyhow::anyhow!("replaying {}: {e}", statement.location);
+    };
+    let position = match db.position() {
+        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p),
+        _ => None,
+    };
+    UserError::new(format!(
+        "{}: {}",
+        statement.location_of(position),
+        db.message()
+    ))
+    .excerpt(statement.excerpt(position))
+    .hint("the migrations no longer replay on an empty database; fix the script named above")
+    .into()
 }
 
 fn script_error(script: &Script, e: &tokio_postgres::Error) -> anyhow::Error {

@@ -35,6 +35,10 @@ pub struct Settings {
     pub lock_timeout: Option<String>,
     /// `SET statement_timeout` at the top of each script.
     pub statement_timeout: Option<String>,
+    /// The `[load]` session settings, written at the top of a script that
+    /// creates or replaces routines: the server checks a `LANGUAGE sql`
+    /// body against the search path when it creates the routine.
+    pub session: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -80,7 +84,27 @@ pub fn change_script(header: &str, plan: &Plan, settings: &Settings) -> String {
     if let Some(t) = &settings.statement_timeout {
         writeln!(out, "SET statement_timeout = {};", literal(t)).expect("writing to a String");
     }
-    if settings.lock_timeout().is_some() || settings.statement_timeout.is_some() {
+    let routines = plan.steps.iter().any(|s| {
+        s.action == gen_diff::Action::CreateOrAlter
+            && matches!(
+                s.object,
+                gen_model::ObjectId::Function { .. } | gen_model::ObjectId::Aggregate { .. }
+            )
+    });
+    let session = if routines { &settings.session[..] } else { &[] };
+    for (name, value) in session {
+        writeln!(
+            out,
+            "SELECT pg_catalog.set_config({}, {}, false); -- [load] in gen.toml",
+            literal(name),
+            literal(value)
+        )
+        .expect("writing to a String");
+    }
+    if settings.lock_timeout().is_some()
+        || settings.statement_timeout.is_some()
+        || !session.is_empty()
+    {
         out.push('\n');
     }
     if plan.is_empty() {
