@@ -3,10 +3,10 @@
 //!
 //! ```text
 //! schema/
-//!   database.sql                      event triggers, database-wide default privileges
+//!   00_database.sql                   event triggers, database-wide default privileges
 //!   <schema>/
 //!     schema.sql                      CREATE SCHEMA, its comment and grants
-//!     default_privileges.sql          ALTER DEFAULT PRIVILEGES … IN SCHEMA <schema>
+//!     00_default_privileges.sql       ALTER DEFAULT PRIVILEGES … IN SCHEMA <schema>
 //!     extensions/<extension>.sql      extensions installed in the schema
 //!     types/<type>.sql                enums, composite and range types, domains
 //!     collations/<collation>.sql
@@ -19,6 +19,12 @@
 //!     functions/<function>.sql        <function>(<argument types>).sql for overloads
 //!     aggregates/<aggregate>.sql      likewise
 //! ```
+//!
+//! Default privileges apply to what is created after them, and gen loads
+//! files in path order (README, "Schema files"): their files start with
+//! `00_` so that they come before the objects they apply to. (A schema whose
+//! name sorts before `00_`, such as `0` or one starting with `-`, would see
+//! its objects load before the database-wide default privileges.)
 //!
 //! File names are identifiers made safe for every file system: ASCII
 //! letters, digits, `_` and `-` and non-ASCII letters stay, a space becomes
@@ -127,11 +133,11 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
 /// One schema file, by what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum File {
-    /// `database.sql`
+    /// `00_database.sql`
     Database,
     /// `<schema>/schema.sql`
     Schema(String),
-    /// `<schema>/default_privileges.sql`
+    /// `<schema>/00_default_privileges.sql`
     DefaultPrivileges(String),
     /// `<schema>/<kind>/<name>.sql`, or `<name>(<args>).sql` for an
     /// overloaded routine.
@@ -211,10 +217,10 @@ fn short_hash(text: &str) -> String {
 
 fn plain_path(file: &File) -> PathBuf {
     match file {
-        File::Database => PathBuf::from("database.sql"),
+        File::Database => PathBuf::from("00_database.sql"),
         File::Schema(schema) => PathBuf::from(file_name(schema)).join("schema.sql"),
         File::DefaultPrivileges(schema) => {
-            PathBuf::from(file_name(schema)).join("default_privileges.sql")
+            PathBuf::from(file_name(schema)).join("00_default_privileges.sql")
         }
         File::Object {
             schema,

@@ -67,7 +67,7 @@ const LAYOUT: [&str; 27] = [
     "migrations/verify/baseline.sql",
     "schema/Audit+Log/schema.sql",
     "schema/Audit+Log/tables/Events%2FLog.sql",
-    "schema/app/default_privileges.sql",
+    "schema/app/00_default_privileges.sql",
     "schema/app/functions/touch.sql",
     "schema/app/schema.sql",
     "schema/app/tables/orgs.sql",
