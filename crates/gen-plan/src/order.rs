@@ -4,7 +4,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use gen_diff::{Action, Change};
-use gen_model::{Catalog, ObjectId};
+use gen_model::{Catalog, ConstraintKind, ObjectId};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::CycleError;
@@ -184,6 +184,52 @@ impl<'a> Graph<'a> {
 }
 
 /// Orders `changes` so that each runs after everything it needs.
+/// The names an object holds in its schema's namespace of relations: a
+/// table's, view's, sequence's or index's own, and a table's key
+/// constraints' indexes.
+fn relation_names(catalog: &Catalog, id: &ObjectId) -> Vec<(String, String)> {
+    let key = |kind: &ConstraintKind| {
+        matches!(
+            kind,
+            ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion
+        )
+    };
+    let own = |name: &gen_model::QualifiedName| (name.schema.clone(), name.name.clone());
+    match id {
+        ObjectId::Table { name } => std::iter::once(own(name))
+            .chain(
+                catalog
+                    .tables
+                    .get(name)
+                    .into_iter()
+                    .flat_map(|t| t.constraints.values())
+                    .filter(|c| key(&c.kind))
+                    .map(|c| (name.schema.clone(), c.name.clone())),
+            )
+            // Its indexes go with it when it is dropped whole.
+            .chain(
+                catalog
+                    .indexes
+                    .values()
+                    .filter(|i| &i.table == name)
+                    .map(|i| own(&i.name)),
+            )
+            .collect(),
+        ObjectId::View { name }
+        | ObjectId::MaterializedView { name }
+        | ObjectId::Sequence { name }
+        | ObjectId::Index { name } => vec![own(name)],
+        ObjectId::Constraint { table, constraint } => catalog
+            .tables
+            .get(table)
+            .and_then(|t| t.constraints.get(constraint))
+            .filter(|c| key(&c.kind))
+            .map(|c| vec![(table.schema.clone(), c.name.clone())])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) fn order<'a>(
     changes: &'a [Change],
     old: &'a Catalog,
@@ -311,6 +357,41 @@ pub(crate) fn order<'a>(
     }
 
     crate::partitions::edges(&mut g);
+
+    // Tables, views, sequences and indexes (a key constraint's index too)
+    // share one namespace per schema: a name goes free when the object
+    // holding it is dropped, and only then can another take it (a table
+    // renamed by hand to `x_legacy` that keeps its `x_pkey`).
+    let mut holders: BTreeMap<(String, String), Vec<NodeIndex>> = BTreeMap::new();
+    for (action, id) in &vertices {
+        if *action == Action::Drop {
+            for name in relation_names(old, id) {
+                holders
+                    .entry(name)
+                    .or_default()
+                    .extend(g.exact(Action::Drop, id));
+            }
+        }
+    }
+    for (action, id) in &vertices {
+        if *action != Action::CreateOrAlter {
+            continue;
+        }
+        let create = g.exact(Action::CreateOrAlter, id);
+        for name in relation_names(new, id) {
+            // Unless the old object of that name is this one, still there.
+            let held_by_self = relation_names(old, id).contains(&name);
+            for &drop in holders.get(&name).into_iter().flatten() {
+                // An edge that would close a cycle is left out: the plan
+                // then orders as it did before names were considered.
+                let closes_cycle = create
+                    .is_some_and(|c| petgraph::algo::has_path_connecting(&g.graph, c, drop, None));
+                if !held_by_self && g.graph[drop].1 != *id && !closes_cycle {
+                    g.edge(Some(drop), create);
+                }
+            }
+        }
+    }
 
     // Kahn's algorithm, taking the smallest ready vertex each time.
     let key = |g: &Graph, i: NodeIndex| {
