@@ -124,6 +124,13 @@ pub enum Change {
         /// Whether the sequence becomes unlogged.
         unlogged: bool,
     },
+    /// `ALTER SEQUENCE name OWNED BY NONE;` before the column that owns the
+    /// sequence is dropped, when another column takes it over: the drop
+    /// would take the sequence with it.
+    ReleaseSequenceOwner {
+        /// Sequence.
+        name: QualifiedName,
+    },
     /// `ALTER SEQUENCE name OWNED BY t.c;` or `OWNED BY NONE`
     SetSequenceOwner {
         /// Sequence.
@@ -703,6 +710,12 @@ impl Change {
             Change::AlterSequence { name, .. } | Change::SetSequenceUnlogged { name, .. } => {
                 (CreateOrAlter, ObjectId::Sequence { name: name.clone() })
             }
+            Change::ReleaseSequenceOwner { name } => (
+                Drop,
+                ObjectId::SequenceOwnership {
+                    sequence: name.clone(),
+                },
+            ),
             Change::SetSequenceOwner { name, .. } => (
                 CreateOrAlter,
                 ObjectId::SequenceOwnership {

@@ -428,6 +428,14 @@ fn sequences(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                     });
                 }
                 if o.owned_by != n.owned_by {
+                    if o.owned_by.is_some()
+                        && n.owned_by.is_some()
+                        && owner_dropped(o.owned_by.as_ref(), new)
+                    {
+                        out.push(Change::ReleaseSequenceOwner {
+                            name: n.name.clone(),
+                        });
+                    }
                     out.push(Change::SetSequenceOwner {
                         name: n.name.clone(),
                         owned_by: n.owned_by.clone(),

@@ -106,6 +106,7 @@ pub(crate) fn render(change: &Change) -> String {
                 None => alter,
             }
         }
+        Change::ReleaseSequenceOwner { name } => format!("ALTER SEQUENCE {name} OWNED BY NONE;"),
         Change::SetSequenceOwner { name, owned_by } => match owned_by {
             Some((table, column)) => {
                 format!("ALTER SEQUENCE {name} OWNED BY {table}.{};", Ident(column))
