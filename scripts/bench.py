@@ -33,7 +33,13 @@ Uncached runs use the sandbox's warm server, as a developer's runs do; the
 first run after `gen sandbox stop` (cold: it starts the server) is
 reported on its own. The warm server is stopped at the end.
 
-Usage: scripts/bench.py [--runs N] [--check-only] [--gen PATH] [SIZES...]
+With --order it measures reading, parsing and ordering schema files alone
+(the gen-source example `load_order --time`, release build): files of
+10,000, 40,000 and 100,000 statements, `SELECT i;` lines and the synthetic
+tables scaled up, each against the 10,000-statement file of its kind in the
+same run, so that the ratio shows whether the loader stays linear.
+
+Usage: scripts/bench.py [--runs N] [--check-only] [--order] [--gen PATH] [SIZES...]
 """
 
 import argparse
@@ -372,10 +378,14 @@ def main():
     ap.add_argument("--check-only", action="store_true",
                     help="only measure `gen check` on the bundled example")
     ap.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
+    ap.add_argument("--order", action="store_true",
+                    help="only measure parsing and ordering of large schema files")
     ap.add_argument("--gen", type=Path,
                     help="measure this gen binary instead of building target/release/gen")
     args = ap.parse_args()
 
+    if args.order:
+        return bench_order(args.runs)
     if args.gen:
         gen = args.gen.resolve()
     else:
@@ -444,6 +454,46 @@ def main():
     finally:
         server.stop()
         subprocess.run([gen, "sandbox", "stop"], stdout=subprocess.DEVNULL)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_order(runs: int):
+    """Parsing and ordering alone, 10k to 100k statements."""
+    run(["cargo", "build", "--release", "--quiet", "-p", "gen-source", "--example", "load_order"],
+        cwd=ROOT)
+    tool = ROOT / "target/release/examples/load_order"
+    work = Path(tempfile.mkdtemp(prefix="gen-bench-order-"))
+    try:
+        print(f"# load average before: {loadavg()}", flush=True)
+        rows = []
+        for kind in ("select", "tables"):
+            base = None
+            for n in (10_000, 40_000, 100_000):
+                path = work / f"{kind}{n}.sql"
+                if kind == "select":
+                    path.write_text("".join(f"SELECT {i};\n" for i in range(n)))
+                else:
+                    # About five statements a table in the synthetic schema.
+                    path.write_text(schema(max(1, n // 5), False))
+                times, count = [], 0
+                for _ in range(runs):
+                    settle()
+                    out = subprocess.run([tool, "--time", path], capture_output=True, text=True,
+                                         check=True).stdout
+                    m = re.match(r"(\d+) statements in ([\d.]+) s", out)
+                    count, t = int(m.group(1)), float(m.group(2))
+                    times.append(t)
+                t = statistics.median(times)
+                base = base or t / count
+                rows.append(f"{kind:>7}  {count:>10}  {t:>8.3f}  {t / count * 1e6:>10.1f}  "
+                            f"{t / count / base:>14.2f}")
+                print(f"# {kind} {count} statements, all runs: {fmt(times)}", flush=True)
+        print(f"# load average after: {loadavg()}")
+        print(f"{'kind':>7}  {'statements':>10}  {'median s':>8}  {'us/stmt':>10}  "
+              f"{'per stmt vs 10k':>14}")
+        for row in rows:
+            print(row)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
