@@ -148,8 +148,13 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             return Ok(1);
         }
         suggest_renames(&old, &new);
-        ChangeScripts::from_plans(
-            &project, &args.name, &args.note, &plan, &revert, &new, &settings,
+        let roles = if config.roles {
+            load::roles_to_create(&config.schema, &config.migrations, &config.load, &plan)?
+        } else {
+            Vec::new()
+        };
+        ChangeScripts::from_plans_with_roles(
+            &project, &args.name, &args.note, &plan, &revert, &new, &settings, &roles,
         )
     };
     let change = dir.add_change(NewChange {

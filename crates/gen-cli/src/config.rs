@@ -51,6 +51,8 @@ struct PlanSection {
     statement_timeout: Option<String>,
     /// Compare and plan `ALTER … OWNER TO`.
     owners: Option<bool>,
+    /// Create the roles a change needs that the schema files create.
+    roles: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,6 +106,9 @@ pub struct Config {
     pub owners: bool,
     /// `[load]`: session settings for loading, and `--strict`.
     pub load: gen_source::Options,
+    /// `[plan] roles`: a change creates the roles it needs that the schema
+    /// files create (default); `false` when roles are managed elsewhere.
+    pub roles: bool,
 }
 
 impl Config {
@@ -238,6 +243,7 @@ impl Config {
             migrations,
             backend,
             owners: global.owners || file.plan.owners.unwrap_or(false),
+            roles: file.plan.roles.unwrap_or(true),
             load,
         })
     }

@@ -129,6 +129,37 @@ fn prepare(src: &Src, options: &gen_source::Options) -> anyhow::Result<Prepared>
     })
 }
 
+/// The roles a change must create, as `(name, CREATE ROLE …)`: those its
+/// plan mentions (grantees, owners, policy roles) that the schema files
+/// create and no earlier change of the migrations does.
+pub fn roles_to_create(
+    schema: &Path,
+    migrations: &Path,
+    options: &gen_source::Options,
+    plan: &gen_plan::Plan,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut mentioned = BTreeSet::new();
+    for step in &plan.steps {
+        let statements = gen_source::split(Path::new("plan"), &step.sql).map_err(source_error)?;
+        mentioned.extend(gen_source::roles(&statements));
+    }
+    if mentioned.is_empty() {
+        return Ok(Vec::new());
+    }
+    let source = gen_source::load_with(schema, options).map_err(source_error)?;
+    let created = gen_source::role_definitions(&source.statements);
+    let scripts = read_migrations(migrations)?;
+    let made_before: BTreeSet<&str> = scripts
+        .iter()
+        .flat_map(|s| s.statements.iter())
+        .flat_map(Statement::roles_created)
+        .collect();
+    Ok(created
+        .into_iter()
+        .filter(|(role, _)| mentioned.contains(role) && !made_before.contains(role.as_str()))
+        .collect())
+}
+
 /// The changes of `dir`'s project that the database behind `client` has
 /// deployed, by sqitch's registry; they must be the plan's first changes.
 pub async fn deployed_changes(client: &Client, dir: &MigrationDir) -> anyhow::Result<usize> {
@@ -501,13 +532,14 @@ fn setting_identifier(name: &str) -> String {
 }
 
 /// A statement as the loader sends it. Roles are cluster-wide: one that an
-/// earlier run, the other side of this run or a pre-created mention already
-/// made is not an error, so `CREATE ROLE` runs as "create unless it
-/// exists" (gen reads no role attributes, so an existing role serves).
+/// earlier run, the other side of this run (at the same moment: then the
+/// catalog's unique index says so) or a pre-created mention already made
+/// is not an error, so `CREATE ROLE` runs as "create unless it exists"
+/// (gen reads no role attributes, so an existing role serves).
 fn runnable(statement: &Statement) -> std::borrow::Cow<'_, str> {
     if statement.creates_role().is_some() {
         std::borrow::Cow::Owned(format!(
-            "DO $gen_role$ BEGIN {}; EXCEPTION WHEN duplicate_object THEN NULL; END $gen_role$",
+            "DO $gen_role$ BEGIN {}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $gen_role$",
             statement.sql
         ))
     } else {

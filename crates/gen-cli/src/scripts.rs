@@ -64,6 +64,19 @@ pub const NOT_TRANSACTIONAL_MARK: &str = "-- gen: not transactional";
 /// in one transaction, or, when some steps cannot run inside one, in
 /// transactions around them.
 pub fn change_script(header: &str, plan: &Plan, settings: &Settings) -> String {
+    change_script_around(header, plan, settings, &[], &[])
+}
+
+/// [`change_script`], with statements run before the plan's first step and
+/// after its last, in the same transaction (roles the change creates, and
+/// drops on revert).
+pub fn change_script_around(
+    header: &str,
+    plan: &Plan,
+    settings: &Settings,
+    first: &[String],
+    last: &[String],
+) -> String {
     let mut out = format!("{header}\n");
     let split = plan.steps.iter().any(|s| !s.transactional);
     if split {
@@ -107,13 +120,18 @@ pub fn change_script(header: &str, plan: &Plan, settings: &Settings) -> String {
     {
         out.push('\n');
     }
-    if plan.is_empty() {
+    if plan.is_empty() && first.is_empty() && last.is_empty() {
         out.push_str("BEGIN;\n\n-- Nothing to do.\n\nCOMMIT;\n");
         return out;
     }
     let mut open = false;
-    for step in &plan.steps {
-        match (step.transactional, open) {
+    let steps = first
+        .iter()
+        .map(|sql| (sql.as_str(), true))
+        .chain(plan.steps.iter().map(|s| (s.sql.as_str(), s.transactional)))
+        .chain(last.iter().map(|sql| (sql.as_str(), true)));
+    for (sql, transactional) in steps {
+        match (transactional, open) {
             (true, false) => {
                 out.push_str("BEGIN;\n\n");
                 open = true;
@@ -124,10 +142,10 @@ pub fn change_script(header: &str, plan: &Plan, settings: &Settings) -> String {
             }
             _ => {}
         }
-        if !step.transactional {
+        if !transactional {
             out.push_str("-- outside a transaction:\n");
         }
-        out.push_str(&step.sql);
+        out.push_str(sql);
         out.push_str("\n\n");
     }
     if open {
@@ -188,6 +206,46 @@ impl ChangeScripts {
         new: &Catalog,
         settings: &Settings,
     ) -> Self {
+        Self::from_plans_with_roles(project, name, note, deploy, revert, new, settings, &[])
+    }
+
+    /// [`ChangeScripts::from_plans`], with the roles the change needs, as
+    /// `(name, CREATE ROLE …)`: created unless they exist before the
+    /// deploy's first step, dropped after the revert's last (unless
+    /// something elsewhere still depends on them), checked by the verify.
+    /// Roles are cluster-wide, so each of these steps is idempotent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_plans_with_roles(
+        project: &str,
+        name: &str,
+        note: &str,
+        deploy: &Plan,
+        revert: &Plan,
+        new: &Catalog,
+        settings: &Settings,
+        roles: &[(String, String)],
+    ) -> Self {
+        let literal = |v: &str| gen_model::Literal(v).to_string();
+        let create: Vec<String> = roles
+            .iter()
+            .map(|(role, sql)| {
+                format!(
+                    "DO $gen_role$\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {}) THEN\n        {sql};\n    END IF;\nEXCEPTION WHEN duplicate_object OR unique_violation THEN\n    NULL; -- made at the same moment elsewhere\nEND\n$gen_role$;",
+                    literal(role)
+                )
+            })
+            .collect();
+        let drop: Vec<String> = roles
+            .iter()
+            .rev()
+            .map(|(role, _)| {
+                format!(
+                    "DO $gen_role$\nBEGIN\n    DROP ROLE IF EXISTS {};\nEXCEPTION WHEN dependent_objects_still_exist THEN\n    RAISE NOTICE 'role % is kept: objects elsewhere still depend on it', {};\nEND\n$gen_role$;",
+                    gen_model::Ident(role),
+                    literal(role)
+                )
+            })
+            .collect();
         let note_line = if note.is_empty() {
             String::new()
         } else {
@@ -202,18 +260,35 @@ impl ChangeScripts {
                 "\n-- This restores the structure the deploy removed, not the data it deleted.",
             );
         }
+        let mut verify =
+            gen_plan::verify::script(&format!("-- Verify {project}:{name} on pg"), deploy, new);
+        if !roles.is_empty() {
+            let checks: String = roles
+                .iter()
+                .map(|(role, _)| {
+                    format!(
+                        "    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {}) THEN\n        RAISE EXCEPTION USING MESSAGE = {};\n    END IF;\n",
+                        literal(role),
+                        literal(&format!("role {role} is missing"))
+                    )
+                })
+                .collect();
+            // The role checks run before the closing ROLLBACK the verify
+            // script ends with.
+            let block = format!("DO $verify_roles$\nBEGIN\n{checks}END\n$verify_roles$;\n\n");
+            let at = verify.rfind("ROLLBACK;").unwrap_or(verify.len());
+            verify.insert_str(at, &block);
+        }
         ChangeScripts {
-            deploy: change_script(
+            deploy: change_script_around(
                 &format!("-- Deploy {project}:{name} to pg{note_line}"),
                 deploy,
                 settings,
+                &create,
+                &[],
             ),
-            revert: change_script(&revert_header, revert, settings),
-            verify: gen_plan::verify::script(
-                &format!("-- Verify {project}:{name} on pg"),
-                deploy,
-                new,
-            ),
+            revert: change_script_around(&revert_header, revert, settings, &[], &drop),
+            verify,
         }
     }
 

@@ -340,3 +340,101 @@ fn a_role_created_by_the_schema_files_does_not_collide_on_later_runs() {
         assert_exit(&o, 0);
     }
 }
+
+#[test]
+fn a_change_creates_the_roles_it_needs_and_its_revert_drops_them() {
+    require_sqitch();
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE ROLE gen_test_role_reader WITH NOLOGIN PASSWORD 'hunter2';\n\
+         CREATE TABLE t (id int);\n\
+         GRANT SELECT ON t TO gen_test_role_reader;\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    let read = |kind: &str, name: &str| {
+        std::fs::read_to_string(p.join(format!("migrations/{kind}/{name}.sql"))).expect("script")
+    };
+    let deploy = read("deploy", "first");
+    assert!(
+        deploy.contains("IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'gen_test_role_reader') THEN\n        CREATE ROLE gen_test_role_reader WITH NOLOGIN;"),
+        "{deploy}"
+    );
+    // The role goes before the grant that needs it; no password is copied.
+    assert!(
+        deploy.find("CREATE ROLE") < deploy.find("GRANT SELECT"),
+        "{deploy}"
+    );
+    for script in [&deploy, &read("revert", "first"), &read("verify", "first")] {
+        assert!(!script.contains("hunter2"), "{script}");
+    }
+    assert!(read("revert", "first").contains("DROP ROLE IF EXISTS gen_test_role_reader;"));
+    assert!(read("verify", "first").contains("role gen_test_role_reader is missing"));
+
+    // A later change that needs the role again does not create it again.
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE ROLE gen_test_role_reader WITH NOLOGIN PASSWORD 'hunter2';\n\
+         CREATE TABLE t (id int);\n\
+         GRANT SELECT ON t TO gen_test_role_reader;\n\
+         CREATE TABLE u (id int);\n\
+         GRANT SELECT ON u TO gen_test_role_reader;\n",
+    );
+    assert_exit(&run_gen(p, &["add", "second"]), 0);
+    assert!(!read("deploy", "second").contains("CREATE ROLE"));
+    assert_exit(&run_gen(p, &["check"]), 0);
+
+    // On a server that has never seen the role, the deploy makes it, the
+    // verify checks it, and the revert takes it away again.
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = gen_sandbox::Sandbox::start(&gen_sandbox::Backend::Local { pg_bin: None })
+            .await
+            .expect("a local Postgres for sqitch (install postgresql)");
+        let db = sandbox.create_database("roles").await.expect("database");
+        let target = sqitch_target(&db);
+        let client = db.connect().await.expect("connect");
+        let exists = || async {
+            client
+                .query_one(
+                    "SELECT count(*) FROM pg_roles WHERE rolname = 'gen_test_role_reader'",
+                    &[],
+                )
+                .await
+                .expect("query")
+                .get::<_, i64>(0)
+        };
+        assert_eq!(exists().await, 0);
+        run_sqitch(p, &target, &["deploy"]);
+        run_sqitch(p, &target, &["verify"]);
+        assert_eq!(exists().await, 1);
+        run_sqitch(p, &target, &["revert", "-y"]);
+        assert_eq!(exists().await, 0);
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+}
+
+#[test]
+fn roles_managed_elsewhere_are_left_out_of_changes() {
+    let dir = project();
+    let p = dir.path();
+    let mut config = std::fs::read_to_string(p.join("gen.toml")).expect("gen.toml");
+    config.push_str("\n[plan]\nroles = false\n");
+    write(p, "gen.toml", &config);
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE ROLE gen_test_role_elsewhere NOLOGIN;\nCREATE TABLE t (id int);\nGRANT SELECT ON t TO gen_test_role_elsewhere;\n",
+    );
+    assert_exit(&run_gen(p, &["add", "first"]), 0);
+    let deploy = std::fs::read_to_string(p.join("migrations/deploy/first.sql")).expect("deploy");
+    assert!(!deploy.contains("CREATE ROLE"), "{deploy}");
+    assert!(
+        deploy.contains("GRANT SELECT ON TABLE public.t TO gen_test_role_elsewhere;"),
+        "{deploy}"
+    );
+}

@@ -49,6 +49,8 @@ pub(crate) struct Analysis {
     /// an operator class, which an extension may bring (`btree_gist` for
     /// an exclusion constraint on `bigint`, `gin_trgm_ops`).
     pub uses_access_method: bool,
+    /// The statement is a `CREATE ROLE` (`USER`, `GROUP`).
+    pub creates_role: bool,
 }
 
 /// What a statement is to the loader.
@@ -429,7 +431,25 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 grant(action, out);
             }
         }
-        NodeEnum::CreateRoleStmt(s) => out.defines.push(Name::global(NameKind::Role, &s.role)),
+        NodeEnum::CreateRoleStmt(s) => {
+            out.creates_role = true;
+            out.defines.push(Name::global(NameKind::Role, &s.role));
+        }
+        NodeEnum::DoStmt(s) => {
+            // `DO $$ BEGIN IF NOT EXISTS (…) THEN CREATE ROLE r; END IF; END $$`:
+            // how schema files (and gen's own scripts) create a role that
+            // may exist already.
+            let body = def_elems(&s.args)
+                .find(|(name, _)| *name == "as")
+                .and_then(|(_, arg)| arg.and_then(string_value));
+            if let Some(body) = body {
+                out.defines.extend(
+                    do_block_roles(body)
+                        .into_iter()
+                        .map(|role| Name::global(NameKind::Role, role)),
+                );
+            }
+        }
         NodeEnum::VacuumStmt(_)
         | NodeEnum::CreatedbStmt(_)
         | NodeEnum::DropdbStmt(_)
@@ -498,6 +518,53 @@ fn sql_body_functions(options: &[protobuf::Node]) -> Vec<Name> {
         .into_iter()
         .filter(|name| name.kind == NameKind::Function)
         .collect()
+}
+
+/// The roles a PL/pgSQL block creates with a plain `CREATE ROLE` among
+/// its statements (not through `EXECUTE`).
+pub(crate) fn do_block_roles(body: &str) -> Vec<String> {
+    let wrapped =
+        format!("CREATE FUNCTION gen_do() RETURNS void LANGUAGE plpgsql AS $gen_do${body}$gen_do$");
+    let Ok(tree) = pg_query::parse_plpgsql(&wrapped) else {
+        return Vec::new();
+    };
+    let mut queries = Vec::new();
+    collect_queries(&tree, &mut queries);
+    queries
+        .iter()
+        .filter_map(|q| pg_query::parse(q, 0).ok())
+        .flat_map(|parsed| parsed.protobuf.stmts)
+        .filter_map(|raw| match raw.stmt.and_then(|s| s.node) {
+            Some(NodeEnum::CreateRoleStmt(r)) => Some(r.role),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The SQL of every plain statement in a PL/pgSQL parse tree.
+fn collect_queries(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(query) = map
+                .get("PLpgSQL_stmt_execsql")
+                .and_then(|s| s.get("sqlstmt"))
+                .and_then(|s| s.get("PLpgSQL_expr"))
+                .and_then(|e| e.get("query"))
+                .and_then(serde_json::Value::as_str)
+            {
+                out.push(query.to_owned());
+            }
+            for v in map.values() {
+                collect_queries(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                collect_queries(v, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// What the loader does with a statement.
@@ -597,31 +664,10 @@ fn select_class(s: &protobuf::SelectStmt) -> Class {
 /// The schemas of a `search_path` value written as one string
 /// (`'"$user", public'`), with identifier folding and quoting.
 pub(crate) fn parse_search_path(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut part = String::new();
-    let mut quoted = false;
-    let mut chars = value.chars().peekable();
-    let push = |part: &mut String, out: &mut Vec<String>| {
-        let schema = std::mem::take(part);
-        if !schema.is_empty() {
-            out.push(schema);
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                part.push('"');
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => push(&mut part, &mut out),
-            c if quoted => part.push(c),
-            c if c.is_whitespace() => {}
-            c => part.extend(c.to_lowercase()),
-        }
-    }
-    push(&mut part, &mut out);
-    out
+    walk::identifiers(value, ',')
+        .into_iter()
+        .filter(|schema| !schema.is_empty())
+        .collect()
 }
 
 /// Keys a foreign key can reference, the keys foreign keys need, and the

@@ -123,6 +123,8 @@ pub struct Statement {
     body_references: Vec<Name>,
     /// Uses an access method or operator class an extension may bring.
     uses_access_method: bool,
+    /// Is a `CREATE ROLE`.
+    creates_role: bool,
     /// The session settings in effect for this statement: what `SET`
     /// statements before it in its file (and the project's `[load]`
     /// settings) left.
@@ -142,7 +144,16 @@ impl Statement {
     pub fn creates_role(&self) -> Option<&str> {
         self.defines
             .iter()
-            .find(|d| d.kind == NameKind::Role)
+            .find(|d| d.kind == NameKind::Role && self.creates_role)
+            .map(|d| d.name.as_str())
+    }
+
+    /// The roles this statement creates: a `CREATE ROLE`, or `CREATE ROLE`
+    /// statements inside a `DO` block.
+    pub fn roles_created(&self) -> impl Iterator<Item = &str> {
+        self.defines
+            .iter()
+            .filter(|d| d.kind == NameKind::Role)
             .map(|d| d.name.as_str())
     }
 
@@ -245,6 +256,48 @@ pub fn roles<'a>(statements: impl IntoIterator<Item = &'a Statement>) -> BTreeSe
     }
     mentioned.retain(|role| !created.contains(role));
     mentioned
+}
+
+/// The roles `statements` create, each with a `CREATE ROLE` statement that
+/// makes it as they do: their own statement without its password (a
+/// migration must not carry one), or a bare `CREATE ROLE` for a role a
+/// `DO` block creates.
+pub fn role_definitions<'a>(
+    statements: impl IntoIterator<Item = &'a Statement>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for statement in statements {
+        for role in statement.roles_created() {
+            if out.contains_key(role) {
+                continue;
+            }
+            let sql = if statement.creates_role().is_some() {
+                statement.sql.clone()
+            } else {
+                format!("CREATE ROLE \"{}\"", role.replace('"', "\"\""))
+            };
+            if let Some(definition) = without_password(&sql) {
+                out.insert(role.to_owned(), definition);
+            }
+        }
+    }
+    out
+}
+
+/// A `CREATE ROLE` statement without `PASSWORD`, as Postgres's own
+/// deparser writes it.
+fn without_password(sql: &str) -> Option<String> {
+    let mut parsed = pg_query::parse(sql, 0).ok()?;
+    for raw in &mut parsed.protobuf.stmts {
+        if let Some(pg_query::NodeEnum::CreateRoleStmt(role)) =
+            raw.stmt.as_mut().and_then(|s| s.node.as_mut())
+        {
+            role.options.retain(|option| {
+                !matches!(&option.node, Some(pg_query::NodeEnum::DefElem(d)) if d.defname == "password")
+            });
+        }
+    }
+    pg_query::deparse(&parsed.protobuf, Default::default()).ok()
 }
 
 /// Roles that exist in every cluster, or are keywords rather than roles.

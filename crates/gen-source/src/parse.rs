@@ -50,6 +50,7 @@ pub(crate) fn statement(l: Located, analysis: Analysis, session: Arc<Session>) -
         adds_columns: analysis.adds_columns,
         body_references: analysis.body_references,
         uses_access_method: analysis.uses_access_method,
+        creates_role: analysis.creates_role,
         session,
     }
 }

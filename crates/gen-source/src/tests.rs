@@ -994,3 +994,14 @@ fn ordering_is_linear_in_the_statements() {
         ]
     );
 }
+
+#[test]
+fn search_path_values_fold_and_unquote_like_identifiers() {
+    use crate::analyze::parse_search_path;
+    assert_eq!(parse_search_path("\"$user\", public"), ["$user", "public"]);
+    assert_eq!(
+        parse_search_path("App, \"My \"\"Schema\"\"\" ,x"),
+        ["app", "My \"Schema\"", "x"]
+    );
+    assert!(parse_search_path("").is_empty());
+}

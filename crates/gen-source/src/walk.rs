@@ -258,13 +258,23 @@ pub(crate) fn qualified(kind: NameKind, parts: &[String]) -> Option<Name> {
     ))
 }
 
-/// The relation a `regclass` literal such as `'app."Seq"'` names, with
-/// Postgres's folding: unquoted parts lowercased, `""` inside quotes
-/// standing for one quote.
+/// The relation a `regclass` literal such as `'app."Seq"'` names.
 pub(crate) fn relation_literal(text: &str) -> Option<Name> {
+    let parts = identifiers(text, '.');
+    if parts.iter().any(String::is_empty) {
+        return None;
+    }
+    qualified(NameKind::Relation, &parts)
+}
+
+/// Identifiers separated by `separator` in a string (a `regclass` literal,
+/// a `search_path` value), with Postgres's folding: unquoted parts
+/// lowercased and unquoted blanks dropped, `""` inside quotes standing for
+/// one quote.
+pub(crate) fn identifiers(text: &str, separator: char) -> Vec<String> {
     let mut parts = Vec::new();
     let mut part = String::new();
-    let mut chars = text.trim().chars().peekable();
+    let mut chars = text.chars().peekable();
     let mut quoted = false;
     while let Some(c) = chars.next() {
         match c {
@@ -273,16 +283,14 @@ pub(crate) fn relation_literal(text: &str) -> Option<Name> {
                 part.push('"');
             }
             '"' => quoted = !quoted,
-            '.' if !quoted => parts.push(std::mem::take(&mut part)),
+            c if c == separator && !quoted => parts.push(std::mem::take(&mut part)),
             c if quoted => part.push(c),
+            c if c.is_whitespace() => {}
             c => part.extend(c.to_lowercase()),
         }
     }
     parts.push(part);
-    if parts.iter().any(String::is_empty) {
-        return None;
-    }
-    qualified(NameKind::Relation, &parts)
+    parts
 }
 
 #[derive(Debug)]
