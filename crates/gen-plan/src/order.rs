@@ -186,8 +186,13 @@ impl<'a> Graph<'a> {
 /// Orders `changes` so that each runs after everything it needs.
 /// The names an object holds in its schema's namespace of relations: a
 /// table's, view's, sequence's or index's own, and a table's key
-/// constraints' indexes.
-fn relation_names(catalog: &Catalog, id: &ObjectId) -> Vec<(String, String)> {
+/// constraints' indexes; a table dropped whole frees its indexes' names
+/// too (`indexes` holds each table's indexes).
+fn relation_names(
+    catalog: &Catalog,
+    indexes: &BTreeMap<&gen_model::QualifiedName, Vec<&gen_model::QualifiedName>>,
+    id: &ObjectId,
+) -> Vec<(String, String)> {
     let key = |kind: &ConstraintKind| {
         matches!(
             kind,
@@ -206,14 +211,7 @@ fn relation_names(catalog: &Catalog, id: &ObjectId) -> Vec<(String, String)> {
                     .filter(|c| key(&c.kind))
                     .map(|c| (name.schema.clone(), c.name.clone())),
             )
-            // Its indexes go with it when it is dropped whole.
-            .chain(
-                catalog
-                    .indexes
-                    .values()
-                    .filter(|i| &i.table == name)
-                    .map(|i| own(&i.name)),
-            )
+            .chain(indexes.get(name).into_iter().flatten().map(|i| own(i)))
             .collect(),
         ObjectId::View { name }
         | ObjectId::MaterializedView { name }
@@ -228,6 +226,17 @@ fn relation_names(catalog: &Catalog, id: &ObjectId) -> Vec<(String, String)> {
             .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// Each table's indexes.
+fn indexes_by_table(
+    catalog: &Catalog,
+) -> BTreeMap<&gen_model::QualifiedName, Vec<&gen_model::QualifiedName>> {
+    let mut out: BTreeMap<_, Vec<_>> = BTreeMap::new();
+    for index in catalog.indexes.values() {
+        out.entry(&index.table).or_default().push(&index.name);
+    }
+    out
 }
 
 pub(crate) fn order<'a>(
@@ -362,10 +371,11 @@ pub(crate) fn order<'a>(
     // share one namespace per schema: a name goes free when the object
     // holding it is dropped, and only then can another take it (a table
     // renamed by hand to `x_legacy` that keeps its `x_pkey`).
+    let (old_indexes, new_indexes) = (indexes_by_table(old), indexes_by_table(new));
     let mut holders: BTreeMap<(String, String), Vec<NodeIndex>> = BTreeMap::new();
     for (action, id) in &vertices {
         if *action == Action::Drop {
-            for name in relation_names(old, id) {
+            for name in relation_names(old, &old_indexes, id) {
                 holders
                     .entry(name)
                     .or_default()
@@ -374,13 +384,17 @@ pub(crate) fn order<'a>(
         }
     }
     for (action, id) in &vertices {
-        if *action != Action::CreateOrAlter {
+        if *action != Action::CreateOrAlter || holders.is_empty() {
             continue;
         }
         let create = g.exact(Action::CreateOrAlter, id);
-        for name in relation_names(new, id) {
+        let held = relation_names(old, &old_indexes, id);
+        for name in relation_names(new, &new_indexes, id) {
+            if !holders.contains_key(&name) {
+                continue;
+            }
             // Unless the old object of that name is this one, still there.
-            let held_by_self = relation_names(old, id).contains(&name);
+            let held_by_self = held.contains(&name);
             for &drop in holders.get(&name).into_iter().flatten() {
                 // An edge that would close a cycle is left out: the plan
                 // then orders as it did before names were considered.
