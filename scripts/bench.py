@@ -34,7 +34,8 @@ first run after `gen sandbox stop` (cold: it starts the server) is
 reported on its own. The warm server is stopped at the end.
 
 With --order it measures reading, parsing and ordering schema files alone
-(the gen-source example `load_order --time`, release build): files of
+(the gen-source example `load_order --time`, release build: the whole load,
+and parsing and ordering measured apart on one thread): files of
 10,000, 40,000 and 100,000 statements, `SELECT i;` lines and the synthetic
 tables scaled up, each against the 10,000-statement file of its kind in the
 same run, so that the ratio shows whether the loader stays linear.
@@ -475,22 +476,26 @@ def bench_order(runs: int):
                 else:
                     # About five statements a table in the synthetic schema.
                     path.write_text(schema(max(1, n // 5), False))
-                times, count = [], 0
+                times, parses, orders, count = [], [], [], 0
                 for _ in range(runs):
                     settle()
                     out = subprocess.run([tool, "--time", path], capture_output=True, text=True,
                                          check=True).stdout
-                    m = re.match(r"(\d+) statements in ([\d.]+) s", out)
+                    m = re.match(r"(\d+) statements in ([\d.]+) s, parsing ([\d.]+) s, "
+                                 r"ordering ([\d.]+) s", out)
                     count, t = int(m.group(1)), float(m.group(2))
                     times.append(t)
-                t = statistics.median(times)
+                    parses.append(float(m.group(3)))
+                    orders.append(float(m.group(4)))
+                t, p, o = (statistics.median(x) for x in (times, parses, orders))
                 base = base or t / count
-                rows.append(f"{kind:>7}  {count:>10}  {t:>8.3f}  {t / count * 1e6:>10.1f}  "
-                            f"{t / count / base:>14.2f}")
-                print(f"# {kind} {count} statements, all runs: {fmt(times)}", flush=True)
+                rows.append(f"{kind:>7}  {count:>10}  {t:>8.3f}  {p:>8.3f}  {o:>8.3f}  "
+                            f"{t / count * 1e6:>8.1f}  {t / count / base:>14.2f}")
+                print(f"# {kind} {count} statements, all runs: load {fmt(times)} "
+                      f"parse {fmt(parses)} order {fmt(orders)}", flush=True)
         print(f"# load average after: {loadavg()}")
-        print(f"{'kind':>7}  {'statements':>10}  {'median s':>8}  {'us/stmt':>10}  "
-              f"{'per stmt vs 10k':>14}")
+        print(f"{'kind':>7}  {'statements':>10}  {'load s':>8}  {'parse s':>8}  {'order s':>8}  "
+              f"{'us/stmt':>8}  {'per stmt vs 10k':>14}")
         for row in rows:
             print(row)
     finally:

@@ -33,7 +33,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::SourceError;
-pub use load::{Options, load, load_with};
+pub use load::{Options, load, load_with, ordered};
 pub use location::Location;
 pub use name::{Name, NameKind};
 pub use parse::split;

@@ -123,12 +123,7 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> 
             }
         }
     }
-    let ordering = order(&statements);
-    let mut slots: Vec<_> = statements.into_iter().map(Some).collect();
-    let statements: Vec<_> = ordering
-        .into_iter()
-        .filter_map(|i| slots[i].take())
-        .collect();
+    let statements = ordered(statements);
     let roles = roles(&statements);
     Ok(Source {
         files,
@@ -137,6 +132,17 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> 
         ignored,
         settings: options.settings.clone(),
     })
+}
+
+/// Statements in load order (see [`Source::statements`]): as written,
+/// with what a statement needs hoisted ahead of it.
+pub fn ordered(statements: Vec<crate::Statement>) -> Vec<crate::Statement> {
+    let ordering = order(&statements);
+    let mut slots: Vec<_> = statements.into_iter().map(Some).collect();
+    ordering
+        .into_iter()
+        .filter_map(|i| slots[i].take())
+        .collect()
 }
 
 /// The statement's first line with a caret under its start.
