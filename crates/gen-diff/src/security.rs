@@ -62,8 +62,21 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.policies, &new.policies) {
         match (o, n) {
             (Some(o), None) => {
-                // A policy goes with its table.
-                if new.tables.contains_key(&o.table) {
+                // A policy goes with its table, unless it reads another
+                // table that goes too: then each drop would wait for the
+                // other (a foreign key the other way), so the policy is
+                // dropped first, on its own.
+                let id = policy_id(o);
+                let gone = |t: &QualifiedName| *t != o.table && !new.tables.contains_key(t);
+                let reads_dropped = old.depends.iter().any(|(a, b)| {
+                    a == &id
+                        && match b {
+                            ObjectId::Table { name } => gone(name),
+                            ObjectId::Column { table, .. } => gone(table),
+                            _ => false,
+                        }
+                });
+                if new.tables.contains_key(&o.table) || reads_dropped {
                     out.push(Change::DropPolicy(o.clone()));
                 }
             }
