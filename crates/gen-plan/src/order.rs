@@ -436,14 +436,20 @@ pub(crate) fn order<'a>(
         }
     }
     if done < g.graph.node_count() {
-        let objects = indegree
-            .iter()
-            .filter(|&(_, &d)| d > 0)
-            .map(|(&i, _)| {
-                let (action, id) = &g.graph[i];
+        // Name the steps that need each other, not everything that waits
+        // behind them: the strongly connected components of what is left.
+        let mut left = g.graph.clone();
+        left.retain_nodes(|_, i| indegree.get(&i).is_some_and(|&d| d > 0));
+        let mut objects: Vec<String> = petgraph::algo::tarjan_scc(&left)
+            .into_iter()
+            .filter(|members| members.len() > 1)
+            .flatten()
+            .map(|i| {
+                let (action, id) = &left[i];
                 format!("{id} ({action:?})")
             })
             .collect();
+        objects.sort();
         return Err(CycleError { objects });
     }
     Ok(out)
