@@ -640,33 +640,9 @@ async fn run_shuffled(sandbox: &Sandbox, new: &Path) -> Result<(), Failed> {
     result
 }
 
-/// Real applications' pairs that load as psql loads them but that the
-/// planner cannot yet carry over, with the failure each must still show
-/// (a case that starts passing fails here until it is taken off the list).
-/// Graphile's whole schema dropped: its policies and the functions they
-/// call need each other's drop first; the plan must drop the policies
-/// apart from their tables, which it does not yet do.
-const REAL_KNOWN_FAILURES: &[(&str, &str)] = &[(
-    "real::graphile-starter::empty_to_schema",
-    "cannot order the plan: dependency cycle among schema app_private (Drop)",
-)];
-
 async fn run_case(sandbox: &Sandbox, case: &Case) -> Result<(), Failed> {
     if let Some(real) = &case.real {
-        let result = run_real_case(sandbox, case, real).await;
-        let Some((_, expected)) = REAL_KNOWN_FAILURES.iter().find(|(n, _)| *n == case.name) else {
-            return result;
-        };
-        return match result {
-            Err(e) if e.message().is_some_and(|m| m.contains(expected)) => Ok(()),
-            Err(e) => Err(Failed::from(format!(
-                "a known planner failure changed: expected {expected:?}, got: {}",
-                e.message().unwrap_or_default()
-            ))),
-            Ok(()) => Err(Failed::from(
-                "this case passes now: take it off REAL_KNOWN_FAILURES",
-            )),
-        };
+        return run_real_case(sandbox, case, real).await;
     }
     // As gen does: the roles the schema files mention exist before loading.
     let mut roles = case.roles.clone();
