@@ -236,16 +236,16 @@ impl<'a> Index<'a> {
         if builtin(name) {
             return None;
         }
-        let default = [DEFAULT_SCHEMA];
-        let path: Vec<&'a str> = match self.search_path(i) {
-            Some(path) => path.iter().map(String::as_str).collect(),
-            None => default.to_vec(),
-        };
-        for schema in path {
+        let on_path = |schema: &'a str| {
             let key = (ns, schema, name.name.as_str());
-            if self.defined.contains_key(&key) {
-                return Some(key);
-            }
+            self.defined.contains_key(&key).then_some(key)
+        };
+        let found = match self.search_path(i) {
+            Some(path) => path.iter().find_map(|schema| on_path(schema)),
+            None => on_path(DEFAULT_SCHEMA),
+        };
+        if found.is_some() {
+            return found;
         }
         let schemas = self.schemas.get(&(ns, name.name.as_str()))?;
         match schemas.iter().next() {

@@ -15,6 +15,7 @@
 //! command, which a schema file must never do: all of them are errors that
 //! name the command.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::location::LineIndex;
@@ -22,10 +23,11 @@ use crate::{Location, SourceError};
 
 /// A script with its psql-only parts blanked out.
 #[derive(Debug)]
-pub(crate) struct Prepared {
+pub(crate) struct Prepared<'a> {
     /// The text, byte for byte as long as the original, with meta-commands
-    /// and `COPY` data replaced by spaces (newlines kept).
-    pub text: String,
+    /// and `COPY` data replaced by spaces (newlines kept); the original
+    /// itself where there is nothing to blank.
+    pub text: Cow<'a, str>,
 }
 
 /// Meta-commands that only change how psql prints or reports, or (pg_dump's
@@ -75,11 +77,11 @@ fn refusal(command: &str) -> &'static str {
 
 /// Blanks out psql meta-commands and `COPY … FROM stdin` data, or refuses
 /// a meta-command that would change what is loaded.
-pub(crate) fn prepare(path: &Path, text: &str) -> Result<Prepared, SourceError> {
-    // Most files have no backslash outside strings at all.
+pub(crate) fn prepare<'a>(path: &Path, text: &'a str) -> Result<Prepared<'a>, SourceError> {
+    // Most files have no backslash at all.
     if !text.contains('\\') {
         return Ok(Prepared {
-            text: text.to_owned(),
+            text: Cow::Borrowed(text),
         });
     }
     let mut out = text.as_bytes().to_vec();
@@ -123,7 +125,9 @@ pub(crate) fn prepare(path: &Path, text: &str) -> Result<Prepared, SourceError> 
         path: path.to_owned(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
-    Ok(Prepared { text })
+    Ok(Prepared {
+        text: Cow::Owned(text),
+    })
 }
 
 fn meta_error(path: &Path, text: &str, at: usize, command: &str) -> SourceError {
@@ -369,7 +373,10 @@ mod tests {
     use super::*;
 
     fn prepared(text: &str) -> String {
-        prepare(Path::new("x.sql"), text).expect("prepares").text
+        prepare(Path::new("x.sql"), text)
+            .expect("prepares")
+            .text
+            .into_owned()
     }
 
     #[test]

@@ -92,6 +92,10 @@ impl Session {
     /// leaving out settings `keep` refuses (unknown to the server).
     pub fn transition(&self, to: &Session, keep: impl Fn(&str) -> bool) -> Vec<String> {
         let mut out = Vec::new();
+        // Statements of one file between two `SET`s share one session.
+        if std::ptr::eq(self, to) {
+            return out;
+        }
         for name in self.settings.keys() {
             if !to.settings.contains_key(name) && keep(name) {
                 out.push(format!("RESET {}", setting_name(name)));
