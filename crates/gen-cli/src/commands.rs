@@ -117,7 +117,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
             Src::Migrations(config.migrations.clone()),
             Src::Schema(config.schema.clone()),
         );
-        let (old, new) = load::catalogs_renamed(
+        let (old, new, created_roles) = load::catalogs_and_roles(
             &config.backend,
             &config.ignore,
             &from,
@@ -149,7 +149,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
         }
         suggest_renames(&old, &new);
         let roles = if config.roles {
-            load::roles_to_create(&config.schema, &config.migrations, &config.load, &plan)?
+            created_roles.needed_by(&plan)?
         } else {
             Vec::new()
         };

@@ -1,7 +1,7 @@
 //! From schema sources to catalogs: parse first, then one sandbox for both
 //! sides, loaded concurrently, then introspection.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -129,37 +129,6 @@ fn prepare(src: &Src, options: &gen_source::Options) -> anyhow::Result<Prepared>
     })
 }
 
-/// The roles a change must create, as `(name, CREATE ROLE …)`: those its
-/// plan mentions (grantees, owners, policy roles) that the schema files
-/// create and no earlier change of the migrations does.
-pub fn roles_to_create(
-    schema: &Path,
-    migrations: &Path,
-    options: &gen_source::Options,
-    plan: &gen_plan::Plan,
-) -> anyhow::Result<Vec<(String, String)>> {
-    let mut mentioned = BTreeSet::new();
-    for step in &plan.steps {
-        let statements = gen_source::split(Path::new("plan"), &step.sql).map_err(source_error)?;
-        mentioned.extend(gen_source::roles(&statements));
-    }
-    if mentioned.is_empty() {
-        return Ok(Vec::new());
-    }
-    let source = gen_source::load_with(schema, options).map_err(source_error)?;
-    let created = gen_source::role_definitions(&source.statements);
-    let scripts = read_migrations(migrations)?;
-    let made_before: BTreeSet<&str> = scripts
-        .iter()
-        .flat_map(|s| s.statements.iter())
-        .flat_map(Statement::roles_created)
-        .collect();
-    Ok(created
-        .into_iter()
-        .filter(|(role, _)| mentioned.contains(role) && !made_before.contains(role.as_str()))
-        .collect())
-}
-
 /// The changes of `dir`'s project that the database behind `client` has
 /// deployed, by sqitch's registry; they must be the plan's first changes.
 pub async fn deployed_changes(client: &Client, dir: &MigrationDir) -> anyhow::Result<usize> {
@@ -218,6 +187,17 @@ pub fn source_error(e: gen_source::SourceError) -> anyhow::Error {
 }
 
 impl Prepared {
+    /// The roles this side's statements create, with their definitions.
+    fn role_definitions(&self) -> BTreeMap<String, String> {
+        match self {
+            Prepared::Schema(s) => gen_source::role_definitions(&s.statements),
+            Prepared::Migrations(scripts, _) => {
+                gen_source::role_definitions(scripts.iter().flat_map(|s| s.statements.iter()))
+            }
+            Prepared::Url(_) => BTreeMap::new(),
+        }
+    }
+
     fn roles(&self) -> BTreeSet<String> {
         match self {
             Prepared::Schema(s) => s.roles.clone(),
@@ -255,6 +235,52 @@ pub async fn catalogs_renamed(
     owners: bool,
     load: &gen_source::Options,
 ) -> anyhow::Result<(Catalog, Catalog)> {
+    let (old, new, _) =
+        catalogs_and_roles(backend, ignore, from, to, renames, owners, load).await?;
+    Ok((old, new))
+}
+
+/// The roles the statements of each side create, which no catalog holds
+/// (roles are cluster-wide).
+#[derive(Debug, Default)]
+pub struct CreatedRoles {
+    /// The roles the `from` side's statements create.
+    pub before: BTreeSet<String>,
+    /// The roles the `to` side's statements create, each with a `CREATE
+    /// ROLE` that makes it (see [`gen_source::role_definitions`]).
+    pub after: BTreeMap<String, String>,
+}
+
+impl CreatedRoles {
+    /// The roles a change with this plan must create, as `(name, CREATE
+    /// ROLE …)`: those it mentions (grantees, owners, policy roles) that
+    /// the `to` side creates and the `from` side does not.
+    pub fn needed_by(&self, plan: &gen_plan::Plan) -> anyhow::Result<Vec<(String, String)>> {
+        let mut mentioned = BTreeSet::new();
+        for step in &plan.steps {
+            let statements =
+                gen_source::split(Path::new("plan"), &step.sql).map_err(source_error)?;
+            mentioned.extend(gen_source::roles(&statements));
+        }
+        Ok(self
+            .after
+            .iter()
+            .filter(|(role, _)| mentioned.contains(*role) && !self.before.contains(*role))
+            .map(|(role, sql)| (role.clone(), sql.clone()))
+            .collect())
+    }
+}
+
+/// [`catalogs_renamed`], and the roles each side's statements create.
+pub async fn catalogs_and_roles(
+    backend: &Backend,
+    ignore: &Ignore,
+    from: &Src,
+    to: &Src,
+    renames: &[Rename],
+    owners: bool,
+    load: &gen_source::Options,
+) -> anyhow::Result<(Catalog, Catalog, CreatedRoles)> {
     // The files are parsed on another thread while the server is reached:
     // both take a few milliseconds, and neither needs the other.
     let parse = {
@@ -275,6 +301,10 @@ pub async fn catalogs_renamed(
         }
     };
     let ((a, b), sandbox) = tokio::try_join!(parse, start)?;
+    let created = CreatedRoles {
+        before: a.role_definitions().into_keys().collect(),
+        after: b.role_definitions(),
+    };
     if let Some(sandbox) = &sandbox {
         let roles: Vec<String> = a.roles().union(&b.roles()).cloned().collect();
         sandbox.create_roles(&roles).await?;
@@ -301,9 +331,9 @@ pub async fn catalogs_renamed(
     let (old, new) = result?;
     stopped?;
     if owners {
-        Ok((old, new))
+        Ok((old, new, created))
     } else {
-        Ok((old.without_owners(), new.without_owners()))
+        Ok((old.without_owners(), new.without_owners(), created))
     }
 }
 
@@ -374,8 +404,7 @@ pub async fn load_schema(
     setup: Option<&str>,
 ) -> anyhow::Result<(Database, Client)> {
     let (db, client) = fresh_database(sandbox, label, setup, &source.settings).await?;
-    let known = known_settings(&client).await?;
-    warn_unknown_settings(&source.statements, &known);
+    let known = known_settings(&client, &source.statements).await?;
     if run_batched(&client, &source.statements, &known)
         .await
         .is_ok()
@@ -386,7 +415,8 @@ pub async fn load_schema(
     sandbox.drop_database(&db).await?;
 
     let (db, client) = fresh_database(sandbox, label, setup, &source.settings).await?;
-    let mut session = Session::default();
+    let base = Session::default();
+    let mut session = &base;
     for statement in &source.statements {
         let prelude = session
             .transition(statement.session(), |name| known.is_known(name))
@@ -397,7 +427,7 @@ pub async fn load_schema(
                 .await
                 .map_err(|e| statement_error(source, statement, &e))?;
         }
-        session = Session::clone(statement.session());
+        session = statement.session();
         if let Err(e) = client.batch_execute(&runnable(statement)).await {
             return Err(statement_error(source, statement, &e));
         }
@@ -408,7 +438,7 @@ pub async fn load_schema(
 /// The settings a server knows, to tell which `SET`s in the files it would
 /// refuse. Custom settings (`app.tenant`) are always accepted.
 struct KnownSettings {
-    names: std::collections::BTreeSet<String>,
+    names: BTreeSet<String>,
     version: String,
 }
 
@@ -420,7 +450,30 @@ impl KnownSettings {
     }
 }
 
-async fn known_settings(client: &Client) -> anyhow::Result<KnownSettings> {
+/// The settings the server knows, read only when the files set any (most
+/// do not, and the query is a round trip on every load); and a warning for
+/// each `SET` of one it does not know.
+async fn known_settings(
+    client: &Client,
+    statements: &[Statement],
+) -> anyhow::Result<KnownSettings> {
+    let mut sessions: Vec<&Session> = Vec::new();
+    for statement in statements {
+        let session = statement.session().as_ref();
+        if sessions
+            .last()
+            .is_none_or(|last| !std::ptr::eq(*last, session))
+            && session.settings().next().is_some()
+        {
+            sessions.push(session);
+        }
+    }
+    if sessions.is_empty() {
+        return Ok(KnownSettings {
+            names: BTreeSet::new(),
+            version: String::new(),
+        });
+    }
     let rows = client
         .query(
             "SELECT name, current_setting('server_version') FROM pg_catalog.pg_settings",
@@ -428,7 +481,7 @@ async fn known_settings(client: &Client) -> anyhow::Result<KnownSettings> {
         )
         .await
         .context("reading the server's settings")?;
-    Ok(KnownSettings {
+    let known = KnownSettings {
         version: rows
             .first()
             .map(|r| r.get::<_, String>(1))
@@ -437,22 +490,17 @@ async fn known_settings(client: &Client) -> anyhow::Result<KnownSettings> {
             .iter()
             .map(|r| r.get::<_, String>(0).to_ascii_lowercase())
             .collect(),
-    })
-}
-
-/// One warning per `SET` of a setting the server does not know.
-fn warn_unknown_settings(statements: &[Statement], known: &KnownSettings) {
+    };
     let mut warned = BTreeSet::new();
-    for statement in statements {
-        for (name, _, location) in statement.session().settings() {
-            if !known.is_known(name) && warned.insert(location.clone()) {
-                eprintln!(
-                    "warning: {location}: setting ignored: unrecognized configuration parameter \"{name}\" (PostgreSQL {})",
-                    known.version
-                );
-            }
+    for (name, _, location) in sessions.iter().flat_map(|s| s.settings()) {
+        if !known.is_known(name) && warned.insert(location.clone()) {
+            eprintln!(
+                "warning: {location}: setting ignored: unrecognized configuration parameter \"{name}\" (PostgreSQL {})",
+                known.version
+            );
         }
     }
+    Ok(known)
 }
 
 /// A new scratch database, ready for schema statements: function bodies
@@ -497,9 +545,9 @@ async fn connect_with_defaults(
         // search_path); the database keeps what the session then has.
         sql.push_str(&format!(
             "SELECT pg_catalog.set_config({}, {}, false);\nALTER DATABASE {} SET {} FROM CURRENT;\n",
-            literal(name),
-            literal(value),
-            identifier(db.name()),
+            gen_model::Literal(name),
+            gen_model::Literal(value),
+            gen_model::Ident(db.name()),
             setting_identifier(name),
         ));
     }
@@ -514,19 +562,11 @@ async fn connect_with_defaults(
     Ok(db.connect().await?)
 }
 
-fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-fn identifier(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 /// A setting's name as `ALTER DATABASE … SET` takes it: each dotted part an
 /// identifier.
 fn setting_identifier(name: &str) -> String {
     name.split('.')
-        .map(identifier)
+        .map(|part| gen_model::Ident(part).to_string())
         .collect::<Vec<_>>()
         .join(".")
 }
@@ -564,13 +604,14 @@ async fn run_batched(
 ) -> Result<(), tokio_postgres::Error> {
     let mut batch = String::new();
     let mut pending = 0;
-    let mut session = Session::default();
+    let base = Session::default();
+    let mut session = &base;
     for statement in statements {
         for set in session.transition(statement.session(), |name| known.is_known(name)) {
             batch.push_str(&set);
             batch.push_str(";\n");
         }
-        session = Session::clone(statement.session());
+        session = statement.session();
         if statement.must_run_outside_transaction() {
             if !batch.is_empty() {
                 client.batch_execute(&batch).await?;
@@ -606,10 +647,7 @@ fn statement_error(
     let Some(db) = e.as_db_error() else {
         return anyhow::anyhow!("loading {}: {e}", statement.location);
     };
-    let position = match db.position() {
-        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p),
-        _ => None,
-    };
+    let position = error_position(db);
     let location = statement.location_of(position);
     let mut message = format!("{location}: {}", db.message());
     if let Some(detail) = db.detail() {
@@ -622,6 +660,15 @@ fn statement_error(
         .excerpt(statement.excerpt(position))
         .hint(hint)
         .into()
+}
+
+/// Where in the statement the server says the error is: a 1-based
+/// character position into the text it was sent.
+fn error_position(db: &tokio_postgres::error::DbError) -> Option<u32> {
+    match db.position() {
+        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p),
+        _ => None,
+    }
 }
 
 /// For an error about a name that does not exist: where the files define
@@ -707,10 +754,7 @@ fn script_statement_error(statement: &Statement, e: &tokio_postgres::Error) -> a
     let Some(db) = e.as_db_error() else {
         return anyhow::anyhow!("replaying {}: {e}", statement.location);
     };
-    let position = match db.position() {
-        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p),
-        _ => None,
-    };
+    let position = error_position(db);
     UserError::new(format!(
         "{}: {}",
         statement.location_of(position),
@@ -725,10 +769,7 @@ fn script_error(script: &Script, e: &tokio_postgres::Error) -> anyhow::Error {
     let Some(db) = e.as_db_error() else {
         return anyhow::anyhow!("replaying {}: {e}", script.path.display());
     };
-    let (line, col) = match db.position() {
-        Some(tokio_postgres::error::ErrorPosition::Original(p)) => line_col(&script.text, *p),
-        _ => (1, 1),
-    };
+    let (line, col) = error_position(db).map_or((1, 1), |p| line_col(&script.text, p));
     UserError::new(format!(
         "{}:{line}:{col}: {}",
         script.path.display(),
