@@ -209,7 +209,10 @@ fn main() -> ExitCode {
         .map(|(name, new)| {
             let runtime = Arc::clone(&runtime);
             let sandbox = Arc::clone(&sandbox);
-            Trial::test(name, move || runtime.block_on(run_shuffled(&sandbox, &new)))
+            let seed = shuffle_seed(&name);
+            Trial::test(name, move || {
+                runtime.block_on(run_shuffled(&sandbox, &new, seed))
+            })
         })
         .collect();
     let trials = cases
@@ -574,21 +577,27 @@ fn positional(sql: &str) -> bool {
     .any(|p| upper.starts_with(p))
 }
 
+/// The shuffle of a case: a hash of its name, so every machine and every
+/// run shuffles alike, and of `GEN_SHUFFLE_SEED` when set, to try other
+/// shuffles (`GEN_SHUFFLE_SEED=7 cargo test --test oracle shuffled::`).
+fn shuffle_seed(name: &str) -> u64 {
+    let salt = std::env::var("GEN_SHUFFLE_SEED").unwrap_or_default();
+    name.bytes()
+        .chain(salt.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
 /// The fixture's new.sql split into one file per statement, under names
-/// shuffled by a seed taken from the path (the same shuffle every run),
-/// loads to the same catalog as the file itself: the loader orders across
-/// files by names. Positional statements keep their place: the statements
-/// between two of them are shuffled among themselves.
-async fn run_shuffled(sandbox: &Sandbox, new: &Path) -> Result<(), Failed> {
+/// shuffled by `seed`, loads to the same catalog as the file itself: the
+/// loader orders across files by names. Positional statements keep their
+/// place: the statements between two of them are shuffled among
+/// themselves.
+async fn run_shuffled(sandbox: &Sandbox, new: &Path, mut seed: u64) -> Result<(), Failed> {
     let text = std::fs::read_to_string(new).map_err(|e| fail("reading new.sql", e))?;
     let statements = gen_source::split(new, &text).map_err(|e| fail("splitting new.sql", e))?;
     let dir = tempfile::tempdir().map_err(|e| fail("creating a directory", e))?;
-    let mut seed = new
-        .to_string_lossy()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
     let mut group = 0;
     for statement in &statements {
         if positional(&statement.sql) {

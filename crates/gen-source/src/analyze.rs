@@ -330,8 +330,10 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             });
         }
         NodeEnum::CreateFunctionStmt(s) => {
-            out.defines
-                .extend(qualified(NameKind::Function, &strings(&s.funcname)));
+            out.defines.extend(
+                qualified(NameKind::Function, &strings(&s.funcname))
+                    .map(|name| name.with_signature(parameter_signature(&s.parameters))),
+            );
             out.body_references = sql_body_functions(&s.options);
         }
         NodeEnum::DefineStmt(s) => define_stmt(s, out),
@@ -1030,6 +1032,50 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
     }
 }
 
+/// The argument types of `CREATE FUNCTION`'s parameters, as
+/// [`crate::walk::type_signature`] spells them: the input ones (`IN`,
+/// `INOUT`, `VARIADIC`), which tell overloads apart. `None` where a type is
+/// known only to the server (`%TYPE`).
+fn parameter_signature(parameters: &[protobuf::Node]) -> Option<String> {
+    use protobuf::FunctionParameterMode as Mode;
+    let mut types = Vec::new();
+    for parameter in parameters {
+        let Some(NodeEnum::FunctionParameter(p)) = &parameter.node else {
+            continue;
+        };
+        if matches!(
+            Mode::try_from(p.mode),
+            Ok(Mode::FuncParamOut | Mode::FuncParamTable)
+        ) {
+            continue;
+        }
+        let t = p.arg_type.as_ref()?;
+        if t.pct_type {
+            return None;
+        }
+        let name = strings(&t.names).pop()?;
+        types.push(crate::walk::type_signature(&name, t.array_bounds.len()));
+    }
+    Some(types.join(","))
+}
+
+/// The argument types an `ObjectWithArgs` spells out, as
+/// [`crate::walk::type_signature`] writes them.
+fn argument_signature(types: &[protobuf::Node]) -> Option<String> {
+    let mut signature = Vec::new();
+    for t in types {
+        let Some(NodeEnum::TypeName(t)) = &t.node else {
+            return None;
+        };
+        if t.pct_type {
+            return None;
+        }
+        let name = strings(&t.names).pop()?;
+        signature.push(crate::walk::type_signature(&name, t.array_bounds.len()));
+    }
+    Some(signature.join(","))
+}
+
 /// The object of `COMMENT ON <objtype> <object>` or `ALTER <objtype>
 /// <object> OWNER TO`: a relation for relations and their parts (columns,
 /// triggers, policies, constraints), a schema, an extension, a role…
@@ -1080,7 +1126,15 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         ObjectType::ObjectFunction
         | ObjectType::ObjectProcedure
         | ObjectType::ObjectRoutine
-        | ObjectType::ObjectAggregate => qualified(NameKind::Function, &parts),
+        | ObjectType::ObjectAggregate => qualified(NameKind::Function, &parts).map(|name| {
+            let signature = match object {
+                NodeEnum::ObjectWithArgs(o) if !o.args_unspecified => {
+                    argument_signature(&o.objargs)
+                }
+                _ => None,
+            };
+            name.with_signature(signature)
+        }),
         ObjectType::ObjectCollation => qualified(NameKind::Collation, &parts),
         ObjectType::ObjectSchema => parts.last().map(|s| Name::global(NameKind::Schema, s)),
         ObjectType::ObjectExtension => parts.last().map(|s| Name::global(NameKind::Extension, s)),

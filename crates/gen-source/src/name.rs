@@ -95,6 +95,10 @@ pub struct Name {
     pub schema: Option<String>,
     /// The object's own name.
     pub name: String,
+    /// A routine's argument types where the statement spells them out
+    /// (`CREATE FUNCTION f(a int)`, `COMMENT ON FUNCTION f(int)`), as
+    /// `int4,text[]`: which of the overloads sharing the name is meant.
+    pub signature: Option<String>,
 }
 
 impl Name {
@@ -104,6 +108,7 @@ impl Name {
             kind,
             schema: None,
             name: name.into(),
+            signature: None,
         }
     }
 
@@ -113,7 +118,15 @@ impl Name {
             kind,
             schema: schema.filter(|s| !s.is_empty()).map(str::to_owned),
             name: name.into(),
+            signature: None,
         }
+    }
+
+    /// The name of one overload of a routine.
+    #[must_use]
+    pub fn with_signature(mut self, signature: Option<String>) -> Self {
+        self.signature = signature;
+        self
     }
 }
 
@@ -121,8 +134,12 @@ impl Name {
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.schema {
-            Some(schema) => write!(f, "{} {schema}.{}", self.kind, self.name),
-            None => write!(f, "{} {}", self.kind, self.name),
+            Some(schema) => write!(f, "{} {schema}.{}", self.kind, self.name)?,
+            None => write!(f, "{} {}", self.kind, self.name)?,
+        }
+        match &self.signature {
+            Some(signature) => write!(f, "({signature})"),
+            None => Ok(()),
         }
     }
 }

@@ -232,8 +232,10 @@ impl<'a> Index<'a> {
         }
         // pg_catalog comes first in every search path that does not name
         // it: `xml` is the built-in type even where a table `xml` is
-        // visible.
-        if builtin(name) {
+        // visible. Not so for a routine: overload resolution weighs every
+        // function of the name on the path, and `scale(1)` calls a
+        // `public.scale(integer)` over `pg_catalog.scale(numeric)`.
+        if builtin(name) && name.kind != NameKind::Function {
             return None;
         }
         let on_path = |schema: &'a str| {
@@ -254,9 +256,38 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The statement that provides `key` to statement `i`: the nearest
-    /// definition before it, else the first after it.
-    fn provider(&self, i: usize, key: &Key<'a>) -> Option<usize> {
+    /// The statement that provides `name`, resolved to `key`, to statement
+    /// `i`: the nearest definition before it, else the first after it. A
+    /// routine's name is shared by its overloads: where `name` spells out
+    /// the argument types, only the definitions of that signature count.
+    fn provider(&self, i: usize, name: &Name, key: &Key<'a>) -> Option<usize> {
+        let defined = self.defined.get(key)?;
+        if let Some(signature) = &name.signature {
+            let same: Vec<usize> = defined
+                .iter()
+                .copied()
+                .filter(|&j| self.signature_of(j, key) == Some(signature))
+                .collect();
+            if !same.is_empty() {
+                return nearest(&same, i);
+            }
+        }
+        nearest(defined, i)
+    }
+
+    /// The signature of the routine `key` that statement `j` defines.
+    fn signature_of(&self, j: usize, key: &Key<'a>) -> Option<&'a String> {
+        self.statements[j]
+            .defines
+            .iter()
+            .find(|n| n.kind == NameKind::Function && self.definition_key(j, n) == *key)?
+            .signature
+            .as_ref()
+    }
+
+    /// The nearest definition of `key` before statement `i`, else the first
+    /// after it.
+    fn nearest_definition(&self, i: usize, key: &Key<'a>) -> Option<usize> {
         nearest(self.defined.get(key)?, i)
     }
 
@@ -333,7 +364,7 @@ fn body_needs(index: &Index<'_>, predecessors: &mut [Vec<usize>]) {
     for (i, statement) in index.statements.iter().enumerate() {
         for name in &statement.body_references {
             if let Some(key) = index.resolve(i, name) {
-                predecessors[i].extend(index.provider(i, &key));
+                predecessors[i].extend(index.provider(i, name, &key));
             }
         }
     }
@@ -412,7 +443,7 @@ fn needs<'a>(index: &Index<'a>, predecessors: &mut [Vec<usize>]) {
                 unknown_table |= name.kind == NameKind::Relation;
                 continue;
             };
-            preds.extend(index.provider(i, &key));
+            preds.extend(index.provider(i, name, &key));
             if key.0 == namespace(NameKind::Relation) {
                 unknown_table |= !index.tables_with_columns.contains(&key);
                 tables.push(key);
@@ -423,7 +454,8 @@ fn needs<'a>(index: &Index<'a>, predecessors: &mut [Vec<usize>]) {
         for name in &statement.defines {
             if name.schema.is_none() && name.kind.is_schema_qualified() {
                 let schema = index.definition_key(i, name).1;
-                preds.extend(index.provider(i, &(namespace(NameKind::Schema), "", schema)));
+                let key = (namespace(NameKind::Schema), "", schema);
+                preds.extend(index.nearest_definition(i, &key));
             }
         }
         // A column the statement mentions that none of its tables has yet

@@ -170,6 +170,30 @@ fn unrelated_statements_keep_file_order() {
 }
 
 #[test]
+fn every_overload_of_a_function_comes_before_what_names_it() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE FUNCTION add(a text, b text) RETURNS text LANGUAGE sql AS 'SELECT a || b';"),
+        ("b.sql", "COMMENT ON FUNCTION add(integer, integer) IS 'adds';"),
+        ("c.sql", "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';"),
+    ]), @r"
+    schema/a.sql:1:1 CREATE FUNCTION add(a text, b text) RETURNS text LANGUAGE sql AS 'SELECT a || b'
+    schema/c.sql:1:1 CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b'
+    schema/b.sql:1:1 COMMENT ON FUNCTION add(integer, integer) IS 'adds'
+    ");
+}
+
+#[test]
+fn a_function_named_like_a_builtin_comes_before_its_callers() {
+    insta::assert_snapshot!(load_order(&[
+        ("a.sql", "CREATE FUNCTION one() RETURNS int LANGUAGE sql RETURN scale(1)::int;"),
+        ("b.sql", "CREATE FUNCTION scale(v int) RETURNS bigint LANGUAGE sql RETURN v * 10;"),
+    ]), @r"
+    schema/b.sql:1:1 CREATE FUNCTION scale(v int) RETURNS bigint LANGUAGE sql RETURN v * 10
+    schema/a.sql:1:1 CREATE FUNCTION one() RETURNS int LANGUAGE sql RETURN scale(1)::int
+    ");
+}
+
+#[test]
 fn a_needed_statement_moves_right_before_its_first_user() {
     insta::assert_snapshot!(load_order(&[
         ("a.sql", "CREATE VIEW v AS SELECT * FROM t;\nCREATE TABLE a (id int);"),

@@ -98,8 +98,13 @@ struct Frame {
     /// `Constraint.indexname`,
     /// the last name part of a `TypeCast`'s type.
     second: String,
-    /// `RoleSpec.roletype`.
+    /// `RoleSpec.roletype`; the number of a `TypeName`'s array bounds.
     number: i32,
+    /// `TypeName.pct_type` (`t.c%TYPE`, a type known only to the server);
+    /// `ObjectWithArgs.args_unspecified`.
+    flag: bool,
+    /// An `ObjectWithArgs`'s argument types (see [`type_signature`]).
+    args: Vec<String>,
 }
 
 /// `RoleSpecType::RolespecCstring`: a role named by the user, as opposed to
@@ -174,6 +179,17 @@ impl Walker<'_> {
         }
     }
 
+    fn on_bool(&mut self, value: bool) {
+        if let Some(frame) = self.frames.last_mut()
+            && matches!(
+                (frame.kind, frame.field),
+                (Kind::TypeName, "pct_type") | (Kind::ObjectWithArgs, "args_unspecified")
+            )
+        {
+            frame.flag = value;
+        }
+    }
+
     fn on_i32(&mut self, value: i32) {
         if let Some(frame) = self.frames.last_mut()
             && frame.kind == Kind::RoleSpec
@@ -184,6 +200,11 @@ impl Walker<'_> {
     }
 
     fn begin(&mut self, name: &'static str) {
+        if let Some(frame) = self.frames.last_mut()
+            && (frame.kind, frame.field) == (Kind::TypeName, "array_bounds")
+        {
+            frame.number += 1;
+        }
         self.frames.push(Frame {
             kind: Kind::of(name),
             field: "",
@@ -191,6 +212,8 @@ impl Walker<'_> {
             first: String::new(),
             second: String::new(),
             number: 0,
+            flag: false,
+            args: Vec::new(),
         });
     }
 
@@ -213,14 +236,21 @@ impl Walker<'_> {
                     names.push(name);
                 }
                 // A cast hands its type's name to the cast, which decides
-                // whether its constant names a relation.
+                // whether its constant names a relation; a routine's
+                // signature collects its argument types.
                 if let Some(parent) = self.parent_of(self.frames.len()) {
-                    let cast = &mut self.frames[parent];
-                    if cast.kind == Kind::TypeCast
-                        && cast.field == "type_name"
+                    let user = &mut self.frames[parent];
+                    if user.kind == Kind::TypeCast
+                        && user.field == "type_name"
                         && let Some(last) = frame.parts.last()
                     {
-                        cast.second = last.clone();
+                        user.second = last.clone();
+                    } else if (user.kind, user.field) == (Kind::ObjectWithArgs, "objargs") {
+                        let arrays = usize::try_from(frame.number).unwrap_or(0);
+                        user.args.push(match frame.parts.last() {
+                            Some(last) if !frame.flag => type_signature(last, arrays),
+                            _ => String::new(),
+                        });
                     }
                 }
             }
@@ -237,7 +267,13 @@ impl Walker<'_> {
                 }
                 names.extend(qualified(NameKind::Function, &frame.parts));
             }
-            Kind::ObjectWithArgs => names.extend(qualified(NameKind::Function, &frame.parts)),
+            Kind::ObjectWithArgs => {
+                let known = !frame.flag && frame.args.iter().all(|a| !a.is_empty());
+                names.extend(
+                    qualified(NameKind::Function, &frame.parts)
+                        .map(|name| name.with_signature(known.then(|| frame.args.join(",")))),
+                );
+            }
             Kind::CollateClause => names.extend(qualified(NameKind::Collation, &frame.parts)),
             Kind::RoleSpec if frame.number == ROLESPEC_CSTRING && !frame.second.is_empty() => {
                 names.push(Name::global(NameKind::Role, frame.second));
@@ -249,6 +285,17 @@ impl Walker<'_> {
 }
 
 /// `[name]` or `[schema, name]` (or `[catalog, schema, name]`) as a name.
+/// A type as a routine's signature spells it, to tell overloads apart: the
+/// type's own name (the parser writes `integer` and `int` as `int4`, `double
+/// precision` as `float8`), with `[]` for an array.
+pub(crate) fn type_signature(name: &str, arrays: usize) -> String {
+    let mut signature = name.to_owned();
+    if arrays > 0 {
+        signature.push_str("[]");
+    }
+    signature
+}
+
 pub(crate) fn qualified(kind: NameKind, parts: &[String]) -> Option<Name> {
     let (name, rest) = parts.split_last()?;
     Some(Name::qualified(
@@ -323,7 +370,8 @@ impl Serializer for &mut Walker<'_> {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
-    fn serialize_bool(self, _: bool) -> Done {
+    fn serialize_bool(self, v: bool) -> Done {
+        self.on_bool(v);
         Ok(())
     }
     fn serialize_i8(self, _: i8) -> Done {
