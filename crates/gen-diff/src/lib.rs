@@ -18,7 +18,11 @@ mod view;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use change::{
-    Action, Change, ColumnAction, Conversion, EnumPosition, FieldCast, PrivilegeAction, RowField,
+    Action, Change, CollationChange, ColumnAction, ColumnChange, CommentChange, ConstraintChange,
+    Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange, FieldCast,
+    IndexChange, InheritanceChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction,
+    PrivilegesChange, RoutineChange, RowField, SchemaChange, SequenceChange, TableChange,
+    TriggerChange, TypeChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -79,11 +83,11 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         })
         .collect();
     let retyped = out.iter().filter_map(|c| match c {
-        Change::AlterColumn {
+        Change::Column(ColumnChange::AlterColumn {
             table,
             column,
             action: ColumnAction::Type { .. },
-        } => Some(ObjectId::Column {
+        }) => Some(ObjectId::Column {
             table: table.clone(),
             column: column.clone(),
         }),
@@ -100,7 +104,7 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     let parts: Vec<ObjectId> = out
         .iter()
         .filter_map(|c| match c {
-            Change::DropTable(t) => Some(t),
+            Change::Table(TableChange::DropTable(t)) => Some(t),
             _ => None,
         })
         .flat_map(|t| {
@@ -183,14 +187,14 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::Constraint { table, constraint } => {
             let o = &old.tables[table].constraints[constraint];
             let n = &new.tables[table].constraints[constraint];
-            out.push(Change::DropConstraint {
+            out.push(Change::Constraint(ConstraintChange::DropConstraint {
                 table: table.clone(),
                 constraint: o.clone(),
-            });
-            out.push(Change::AddConstraint {
+            }));
+            out.push(Change::Constraint(ConstraintChange::AddConstraint {
                 table: table.clone(),
                 constraint: n.clone(),
-            });
+            }));
             table::constraint_comments(table, None, n, out);
             true
         }
@@ -198,8 +202,10 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::Index { name } if new.indexes[name].parent.is_some() => false,
         ObjectId::Index { name } => {
             let n = &new.indexes[name];
-            out.push(Change::DropIndex(old.indexes[name].clone()));
-            out.push(Change::CreateIndex(n.clone()));
+            out.push(Change::Index(IndexChange::DropIndex(
+                old.indexes[name].clone(),
+            )));
+            out.push(Change::Index(IndexChange::CreateIndex(n.clone())));
             comment(id.clone(), None, n.comment.as_ref(), out);
             true
         }
@@ -220,7 +226,7 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             true
         }
         ObjectId::Type { name } => {
-            out.push(Change::DropType(old.types[name].clone()));
+            out.push(Change::Type(TypeChange::DropType(old.types[name].clone())));
             types::create_type(&new.types[name], out);
             true
         }
@@ -231,14 +237,14 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::DomainConstraint { domain, constraint } => {
             let o = &old.domains[domain].constraints[constraint];
             let n = &new.domains[domain].constraints[constraint];
-            out.push(Change::DropDomainConstraint {
+            out.push(Change::Domain(DomainChange::DropDomainConstraint {
                 domain: domain.clone(),
                 constraint: o.clone(),
-            });
-            out.push(Change::AddDomainConstraint {
+            }));
+            out.push(Change::Domain(DomainChange::AddDomainConstraint {
                 domain: domain.clone(),
                 constraint: n.clone(),
-            });
+            }));
             comment(id.clone(), None, n.comment.as_ref(), out);
             true
         }
@@ -294,19 +300,19 @@ fn pairs<'a, K: Ord, V>(
 /// A comment change, if the comment differs.
 fn comment(target: ObjectId, old: Option<&String>, new: Option<&String>, out: &mut Vec<Change>) {
     if old != new {
-        out.push(Change::Comment {
+        out.push(Change::Comment(CommentChange::Comment {
             target,
             comment: new.cloned(),
-        });
+        }));
     }
 }
 
 fn schemas(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.schemas, &new.schemas) {
         match (o, n) {
-            (Some(o), None) => out.push(Change::DropSchema(o.clone())),
+            (Some(o), None) => out.push(Change::Schema(SchemaChange::DropSchema(o.clone()))),
             (None, Some(n)) => {
-                out.push(Change::CreateSchema(n.clone()));
+                out.push(Change::Schema(SchemaChange::CreateSchema(n.clone())));
                 let id = ObjectId::Schema {
                     name: n.name.clone(),
                 };
@@ -326,9 +332,13 @@ fn schemas(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.extensions, &new.extensions) {
         match (o, n) {
-            (Some(o), None) => out.push(Change::DropExtension(o.clone())),
+            (Some(o), None) => {
+                out.push(Change::Extension(ExtensionChange::DropExtension(o.clone())))
+            }
             (None, Some(n)) => {
-                out.push(Change::CreateExtension(n.clone()));
+                out.push(Change::Extension(ExtensionChange::CreateExtension(
+                    n.clone(),
+                )));
                 let id = ObjectId::Extension {
                     name: n.name.clone(),
                 };
@@ -339,8 +349,10 @@ fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             // Extension scripts only go forward: an older version is had
             // by dropping and creating, which rebuilds what depends on it.
             (Some(o), Some(n)) if is_downgrade(&o.version, &n.version) => {
-                out.push(Change::DropExtension(o.clone()));
-                out.push(Change::CreateExtension(n.clone()));
+                out.push(Change::Extension(ExtensionChange::DropExtension(o.clone())));
+                out.push(Change::Extension(ExtensionChange::CreateExtension(
+                    n.clone(),
+                )));
                 let id = ObjectId::Extension {
                     name: n.name.clone(),
                 };
@@ -348,16 +360,16 @@ fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             }
             (Some(o), Some(n)) => {
                 if o.schema != n.schema {
-                    out.push(Change::MoveExtension {
+                    out.push(Change::Extension(ExtensionChange::MoveExtension {
                         name: n.name.clone(),
                         schema: n.schema.clone(),
-                    });
+                    }));
                 }
                 if o.version != n.version {
-                    out.push(Change::UpdateExtension {
+                    out.push(Change::Extension(ExtensionChange::UpdateExtension {
                         name: n.name.clone(),
                         version: n.version.clone(),
-                    });
+                    }));
                 }
                 let id = ObjectId::Extension {
                     name: n.name.clone(),
@@ -397,16 +409,16 @@ fn sequences(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             (Some(o), None) => {
                 // Dropping the owning column drops the sequence too.
                 if !owner_dropped(o.owned_by.as_ref(), new) {
-                    out.push(Change::DropSequence(o.clone()));
+                    out.push(Change::Sequence(SequenceChange::DropSequence(o.clone())));
                 }
             }
             (None, Some(n)) => {
-                out.push(Change::CreateSequence(n.clone()));
+                out.push(Change::Sequence(SequenceChange::CreateSequence(n.clone())));
                 if n.owned_by.is_some() {
-                    out.push(Change::SetSequenceOwner {
+                    out.push(Change::Sequence(SequenceChange::SetSequenceOwner {
                         name: n.name.clone(),
                         owned_by: n.owned_by.clone(),
-                    });
+                    }));
                 }
                 let id = ObjectId::Sequence {
                     name: n.name.clone(),
@@ -415,31 +427,31 @@ fn sequences(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             }
             (Some(o), Some(n)) => {
                 if o.unlogged != n.unlogged {
-                    out.push(Change::SetSequenceUnlogged {
+                    out.push(Change::Sequence(SequenceChange::SetSequenceUnlogged {
                         name: n.name.clone(),
                         unlogged: n.unlogged,
-                    });
+                    }));
                 }
                 if o.options != n.options {
-                    out.push(Change::AlterSequence {
+                    out.push(Change::Sequence(SequenceChange::AlterSequence {
                         name: n.name.clone(),
                         from: o.options.clone(),
                         to: n.options.clone(),
-                    });
+                    }));
                 }
                 if o.owned_by != n.owned_by {
                     if o.owned_by.is_some()
                         && n.owned_by.is_some()
                         && owner_dropped(o.owned_by.as_ref(), new)
                     {
-                        out.push(Change::ReleaseSequenceOwner {
+                        out.push(Change::Sequence(SequenceChange::ReleaseSequenceOwner {
                             name: n.name.clone(),
-                        });
+                        }));
                     }
-                    out.push(Change::SetSequenceOwner {
+                    out.push(Change::Sequence(SequenceChange::SetSequenceOwner {
                         name: n.name.clone(),
                         owned_by: n.owned_by.clone(),
-                    });
+                    }));
                 }
                 let id = ObjectId::Sequence {
                     name: n.name.clone(),
@@ -463,11 +475,11 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             (Some(o), None) => {
                 // An index goes with its table.
                 if new.tables.contains_key(&o.table) || new.views.contains_key(&o.table) {
-                    out.push(Change::DropIndex(o.clone()));
+                    out.push(Change::Index(IndexChange::DropIndex(o.clone())));
                 }
             }
             (None, Some(n)) => {
-                out.push(Change::CreateIndex(n.clone()));
+                out.push(Change::Index(IndexChange::CreateIndex(n.clone())));
                 comment(id(n), None, n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) => {
@@ -475,9 +487,9 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                     || partitions::partition_indexes_differ(o, n, old, new)
                 {
                     if new.tables.contains_key(&o.table) || new.views.contains_key(&o.table) {
-                        out.push(Change::DropIndex(o.clone()));
+                        out.push(Change::Index(IndexChange::DropIndex(o.clone())));
                     }
-                    out.push(Change::CreateIndex(n.clone()));
+                    out.push(Change::Index(IndexChange::CreateIndex(n.clone())));
                     comment(id(n), None, n.comment.as_ref(), out);
                 } else {
                     comment(id(n), o.comment.as_ref(), n.comment.as_ref(), out);

@@ -7,6 +7,9 @@
 //! server leaves it once its parents' own changes have reached it; what
 //! differs then is the child's own business.
 
+use crate::{
+    ColumnChange, CommentChange, IndexChange, InheritanceChange, PartitionChange, TableChange,
+};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -59,30 +62,30 @@ pub(crate) fn rebuilt(name: &QualifiedName, old: &Catalog, new: &Catalog) -> boo
 /// The link between `t` and `parent`, as the change that makes it.
 fn link(t: &Table, parent: &QualifiedName) -> Change {
     match &t.inheritance.partition_bound {
-        Some(bound) => Change::AttachPartition {
+        Some(bound) => Change::Partition(PartitionChange::AttachPartition {
             table: t.name.clone(),
             parent: parent.clone(),
             bound: bound.clone(),
-        },
-        None => Change::Inherit {
+        }),
+        None => Change::Inheritance(InheritanceChange::Inherit {
             table: t.name.clone(),
             parent: parent.clone(),
-        },
+        }),
     }
 }
 
 /// The change that undoes the link between `t` and `parent`.
 fn unlink(t: &Table, parent: &QualifiedName) -> Change {
     if t.inheritance.partition_bound.is_some() {
-        Change::DetachPartition {
+        Change::Partition(PartitionChange::DetachPartition {
             table: t.name.clone(),
             parent: parent.clone(),
-        }
+        })
     } else {
-        Change::NoInherit {
+        Change::Inheritance(InheritanceChange::NoInherit {
             table: t.name.clone(),
             parent: parent.clone(),
-        }
+        })
     }
 }
 
@@ -126,10 +129,10 @@ pub(crate) fn prepare<'a>(
         }
     }
     if o.replica_identity != n.replica_identity {
-        out.push(Change::SetReplicaIdentity {
+        out.push(Change::Table(TableChange::SetReplicaIdentity {
             table: n.name.clone(),
             identity: n.replica_identity.clone(),
-        });
+        }));
     }
 
     // Constraints the target keeps: a parent's are added and dropped
@@ -186,10 +189,10 @@ pub(crate) fn prepare<'a>(
                 // It would merge with the child's own column and stay
                 // declared here: the child's goes first.
                 Some(i) if inherited_only && base.columns[i].inherited.count == 0 => {
-                    out.push(Change::DropColumn {
+                    out.push(Change::Column(ColumnChange::DropColumn {
                         table: n.name.clone(),
                         column: base.columns[i].clone(),
-                    });
+                    }));
                     base.columns[i] = inherited_copy(pc, None);
                 }
                 Some(_) => {}
@@ -269,10 +272,10 @@ pub(crate) fn after_create(n: &Table, new: &Catalog, out: &mut Vec<Change>) {
         }
     }
     if n.replica_identity != ReplicaIdentity::Default {
-        out.push(Change::SetReplicaIdentity {
+        out.push(Change::Table(TableChange::SetReplicaIdentity {
             table: n.name.clone(),
             identity: n.replica_identity.clone(),
-        });
+        }));
     }
 }
 
@@ -285,11 +288,11 @@ pub(crate) fn storage_changes(
     out: &mut Vec<Change>,
 ) {
     let mut push = |action| {
-        out.push(Change::AlterColumn {
+        out.push(Change::Column(ColumnChange::AlterColumn {
             table: table.clone(),
             column: column.to_owned(),
             action,
-        })
+        }))
     };
     if o.statistics != n.statistics {
         push(ColumnAction::SetStatistics(n.statistics));
@@ -307,7 +310,7 @@ pub(crate) fn storage_changes(
 /// Drops `o` and creates `n` again, for a table rebuilt because of a
 /// change it cannot take in place.
 pub(crate) fn rebuild(o: &Table, n: &Table, new: &Catalog, out: &mut Vec<Change>) {
-    out.push(Change::DropTable(o.clone()));
+    out.push(Change::Table(TableChange::DropTable(o.clone())));
     create_table(n, new, out);
 }
 
@@ -337,10 +340,10 @@ pub(crate) fn attach_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>
             && o.table == n.table
             && !rebuilt(&n.table, old, new)
         {
-            out.push(Change::AttachIndex {
+            out.push(Change::Partition(PartitionChange::AttachIndex {
                 parent: parent.clone(),
                 index: n.name.clone(),
-            });
+            }));
         }
     }
 }
@@ -354,10 +357,10 @@ pub(crate) fn recreate_replica_identity(
     let Some(n) = new.tables.get(table) else {
         return false;
     };
-    out.push(Change::SetReplicaIdentity {
+    out.push(Change::Table(TableChange::SetReplicaIdentity {
         table: table.clone(),
         identity: n.replica_identity.clone(),
-    });
+    }));
     true
 }
 
@@ -422,28 +425,30 @@ pub(crate) fn own_named_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Chan
     let created: BTreeSet<&QualifiedName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::CreateIndex(i) => Some(&i.name),
+            Change::Index(IndexChange::CreateIndex(i)) => Some(&i.name),
             _ => None,
         })
         .collect();
     let attached: BTreeSet<(&QualifiedName, &QualifiedName)> = out
         .iter()
         .filter_map(|c| match c {
-            Change::AttachPartition { table, parent, .. } => Some((table, parent)),
+            Change::Partition(PartitionChange::AttachPartition { table, parent, .. }) => {
+                Some((table, parent))
+            }
             _ => None,
         })
         .collect();
     let dropped_indexes: BTreeSet<&QualifiedName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::DropIndex(i) => Some(&i.name),
+            Change::Index(IndexChange::DropIndex(i)) => Some(&i.name),
             _ => None,
         })
         .collect();
     let dropped_tables: BTreeSet<&QualifiedName> = out
         .iter()
         .filter_map(|c| match c {
-            Change::DropTable(t) => Some(&t.name),
+            Change::Table(TableChange::DropTable(t)) => Some(&t.name),
             _ => None,
         })
         .collect();
@@ -483,10 +488,10 @@ pub(crate) fn own_named_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Chan
                 if o.parent.is_some() || (o.table == n.table && o.definition == n.definition) {
                     continue;
                 }
-                more.push(Change::DropIndex(o.clone()));
+                more.push(Change::Index(IndexChange::DropIndex(o.clone())));
             }
         }
-        more.push(Change::CreateIndex(n.clone()));
+        more.push(Change::Index(IndexChange::CreateIndex(n.clone())));
         // Made anew, it has no comment yet.
         let id = ObjectId::Index {
             name: n.name.clone(),
@@ -494,7 +499,7 @@ pub(crate) fn own_named_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Chan
         comment(id.clone(), None, n.comment.as_ref(), &mut more);
         made.push(id);
     }
-    out.retain(|c| !matches!(c, Change::Comment { target, .. } if made.contains(target)));
+    out.retain(|c| !matches!(c, Change::Comment(CommentChange::Comment { target, .. }) if made.contains(target)));
     out.append(&mut more);
 }
 
@@ -544,12 +549,12 @@ pub(crate) fn partition_index(
                 && still_attached(o)
                 && o.parent.as_ref().is_some_and(|p| {
                     !new.indexes.contains_key(p)
-                        || out
-                            .iter()
-                            .any(|c| matches!(c, Change::DropIndex(d) if &d.name == p))
+                    || out.iter().any(
+                        |c| matches!(c, Change::Index(IndexChange::DropIndex(d)) if &d.name == p),
+                    )
                 }) =>
         {
-            out.push(Change::CreateIndex(n.clone()));
+            out.push(Change::Index(IndexChange::CreateIndex(n.clone())));
             comment(
                 ObjectId::Index {
                     name: n.name.clone(),
@@ -569,6 +574,7 @@ pub(crate) fn partition_index(
 
 #[cfg(test)]
 mod tests {
+    use crate::ColumnChange;
     use gen_model::{Catalog, Column, Constraint, Inherited, QualifiedName, Table};
 
     use crate::{Change, ColumnAction, diff};
@@ -631,12 +637,7 @@ mod tests {
             .iter()
             .map(|c| {
                 let (action, id) = c.target();
-                let debug = format!("{c:?}");
-                let variant = debug
-                    .split([' ', '('])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let variant = c.variant();
                 format!("{variant} {action:?} {id}")
             })
             .collect()
@@ -669,15 +670,15 @@ mod tests {
         child.columns[1].default = Some("2".to_owned());
         let new = catalog(vec![parent, child]);
         let changes = diff(&old, &new);
-        assert!(changes.contains(&Change::AlterColumn {
+        assert!(changes.contains(&Change::Column(ColumnChange::AlterColumn {
             table: q("m1"),
             column: "b".to_owned(),
             action: ColumnAction::SetDefault("2".to_owned()),
-        }));
+        })));
         assert!(
             !changes
                 .iter()
-                .any(|c| matches!(c, Change::AddColumn { table, .. } if table == &q("m1")))
+                .any(|c| matches!(c, Change::Column(ColumnChange::AddColumn { table, .. }) if table == &q("m1")))
         );
     }
 

@@ -1,5 +1,6 @@
 //! Functions, procedures, aggregates, triggers and event triggers.
 
+use crate::{ColumnChange, EventTriggerChange, RoutineChange, TriggerChange};
 use gen_model::{Catalog, EventTrigger, ObjectId, QualifiedName, Trigger, TriggerEnabled};
 
 use crate::{Change, ColumnAction, comment, pairs};
@@ -14,23 +15,23 @@ pub(crate) fn routines(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 fn functions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.functions, &new.functions) {
         match (o, n) {
-            (Some(o), None) => out.push(Change::DropFunction(o.clone())),
+            (Some(o), None) => out.push(Change::Routine(RoutineChange::DropFunction(o.clone()))),
             (None, Some(n)) => {
-                out.push(Change::CreateFunction(n.clone()));
+                out.push(Change::Routine(RoutineChange::CreateFunction(n.clone())));
                 comment(n.id(), None, n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) => {
                 if o.definition == n.definition && o.kind == n.kind {
                     comment(n.id(), o.comment.as_ref(), n.comment.as_ref(), out);
                 } else if o.replaceable_by(n) {
-                    out.push(Change::CreateFunction(n.clone()));
+                    out.push(Change::Routine(RoutineChange::CreateFunction(n.clone())));
                     comment(n.id(), o.comment.as_ref(), n.comment.as_ref(), out);
                 } else {
                     // A new return type, argument name or kind: the server
                     // refuses CREATE OR REPLACE; what depends on the routine
                     // is rebuilt around the drop by the closure.
-                    out.push(Change::DropFunction(o.clone()));
-                    out.push(Change::CreateFunction(n.clone()));
+                    out.push(Change::Routine(RoutineChange::DropFunction(o.clone())));
+                    out.push(Change::Routine(RoutineChange::CreateFunction(n.clone())));
                     comment(n.id(), None, n.comment.as_ref(), out);
                 }
             }
@@ -42,9 +43,9 @@ fn functions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 fn aggregates(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.aggregates, &new.aggregates) {
         match (o, n) {
-            (Some(o), None) => out.push(Change::DropAggregate(o.clone())),
+            (Some(o), None) => out.push(Change::Routine(RoutineChange::DropAggregate(o.clone()))),
             (None, Some(n)) => {
-                out.push(Change::CreateAggregate(n.clone()));
+                out.push(Change::Routine(RoutineChange::CreateAggregate(n.clone())));
                 comment(n.id(), None, n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) => {
@@ -53,8 +54,8 @@ fn aggregates(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 } else {
                     // CREATE OR REPLACE AGGREGATE cannot change the state
                     // type or kind; drop and create is always accepted.
-                    out.push(Change::DropAggregate(o.clone()));
-                    out.push(Change::CreateAggregate(n.clone()));
+                    out.push(Change::Routine(RoutineChange::DropAggregate(o.clone())));
+                    out.push(Change::Routine(RoutineChange::CreateAggregate(n.clone())));
                     comment(n.id(), None, n.comment.as_ref(), out);
                 }
             }
@@ -65,17 +66,17 @@ fn aggregates(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 
 /// Creates a trigger with its enabled state and comment.
 fn create_trigger(t: &Trigger, replace: bool, old_comment: Option<&String>, out: &mut Vec<Change>) {
-    out.push(Change::CreateTrigger {
+    out.push(Change::Trigger(TriggerChange::CreateTrigger {
         trigger: t.clone(),
         replace,
-    });
+    }));
     // A trigger is created (and CREATE OR REPLACE leaves it) enabled.
     if t.enabled != TriggerEnabled::Origin {
-        out.push(Change::SetTriggerEnabled {
+        out.push(Change::Trigger(TriggerChange::SetTriggerEnabled {
             table: t.table.clone(),
             name: t.name.clone(),
             enabled: t.enabled,
-        });
+        }));
     }
     comment(t.id(), old_comment, t.comment.as_ref(), out);
 }
@@ -88,7 +89,7 @@ fn triggers(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 let table_dropped =
                     old.tables.contains_key(&o.table) && !new.tables.contains_key(&o.table);
                 if !table_dropped {
-                    out.push(Change::DropTrigger(o.clone()));
+                    out.push(Change::Trigger(TriggerChange::DropTrigger(o.clone())));
                 }
             }
             (None, Some(n)) => create_trigger(n, false, None, out),
@@ -96,18 +97,18 @@ fn triggers(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 if o.definition != n.definition {
                     if o.constraint || n.constraint {
                         // CREATE OR REPLACE does not apply to constraint triggers.
-                        out.push(Change::DropTrigger(o.clone()));
+                        out.push(Change::Trigger(TriggerChange::DropTrigger(o.clone())));
                         create_trigger(n, false, None, out);
                     } else {
                         create_trigger(n, true, o.comment.as_ref(), out);
                     }
                 } else {
                     if o.enabled != n.enabled {
-                        out.push(Change::SetTriggerEnabled {
+                        out.push(Change::Trigger(TriggerChange::SetTriggerEnabled {
                             table: n.table.clone(),
                             name: n.name.clone(),
                             enabled: n.enabled,
-                        });
+                        }));
                     }
                     comment(n.id(), o.comment.as_ref(), n.comment.as_ref(), out);
                 }
@@ -118,12 +119,16 @@ fn triggers(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 }
 
 fn create_event_trigger(e: &EventTrigger, out: &mut Vec<Change>) {
-    out.push(Change::CreateEventTrigger(e.clone()));
+    out.push(Change::EventTrigger(
+        EventTriggerChange::CreateEventTrigger(e.clone()),
+    ));
     if e.enabled != TriggerEnabled::Origin {
-        out.push(Change::SetEventTriggerEnabled {
-            name: e.name.clone(),
-            enabled: e.enabled,
-        });
+        out.push(Change::EventTrigger(
+            EventTriggerChange::SetEventTriggerEnabled {
+                name: e.name.clone(),
+                enabled: e.enabled,
+            },
+        ));
     }
     comment(e.id(), None, e.comment.as_ref(), out);
 }
@@ -131,20 +136,26 @@ fn create_event_trigger(e: &EventTrigger, out: &mut Vec<Change>) {
 fn event_triggers(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.event_triggers, &new.event_triggers) {
         match (o, n) {
-            (Some(o), None) => out.push(Change::DropEventTrigger(o.clone())),
+            (Some(o), None) => out.push(Change::EventTrigger(
+                EventTriggerChange::DropEventTrigger(o.clone()),
+            )),
             (None, Some(n)) => create_event_trigger(n, out),
             (Some(o), Some(n)) => {
                 let same = o.event == n.event && o.tags == n.tags && o.function == n.function;
                 if !same {
                     // Only the enabled state, owner and name can be altered.
-                    out.push(Change::DropEventTrigger(o.clone()));
+                    out.push(Change::EventTrigger(EventTriggerChange::DropEventTrigger(
+                        o.clone(),
+                    )));
                     create_event_trigger(n, out);
                 } else {
                     if o.enabled != n.enabled {
-                        out.push(Change::SetEventTriggerEnabled {
-                            name: n.name.clone(),
-                            enabled: n.enabled,
-                        });
+                        out.push(Change::EventTrigger(
+                            EventTriggerChange::SetEventTriggerEnabled {
+                                name: n.name.clone(),
+                                enabled: n.enabled,
+                            },
+                        ));
                     }
                     comment(n.id(), o.comment.as_ref(), n.comment.as_ref(), out);
                 }
@@ -162,8 +173,8 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             let (Some(o), Some(n)) = (old.functions.get(&key), new.functions.get(&key)) else {
                 return false;
             };
-            out.push(Change::DropFunction(o.clone()));
-            out.push(Change::CreateFunction(n.clone()));
+            out.push(Change::Routine(RoutineChange::DropFunction(o.clone())));
+            out.push(Change::Routine(RoutineChange::CreateFunction(n.clone())));
             comment(n.id(), None, n.comment.as_ref(), out);
         }
         ObjectId::Aggregate { name, args } => {
@@ -171,8 +182,8 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             let (Some(o), Some(n)) = (old.aggregates.get(&key), new.aggregates.get(&key)) else {
                 return false;
             };
-            out.push(Change::DropAggregate(o.clone()));
-            out.push(Change::CreateAggregate(n.clone()));
+            out.push(Change::Routine(RoutineChange::DropAggregate(o.clone())));
+            out.push(Change::Routine(RoutineChange::CreateAggregate(n.clone())));
             comment(n.id(), None, n.comment.as_ref(), out);
         }
         ObjectId::Trigger { table, name } => {
@@ -180,7 +191,7 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             let (Some(o), Some(n)) = (old.triggers.get(&key), new.triggers.get(&key)) else {
                 return false;
             };
-            out.push(Change::DropTrigger(o.clone()));
+            out.push(Change::Trigger(TriggerChange::DropTrigger(o.clone())));
             create_trigger(n, false, None, out);
         }
         ObjectId::EventTrigger { name } => {
@@ -188,7 +199,9 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             else {
                 return false;
             };
-            out.push(Change::DropEventTrigger(o.clone()));
+            out.push(Change::EventTrigger(EventTriggerChange::DropEventTrigger(
+                o.clone(),
+            )));
             create_event_trigger(n, out);
         }
         _ => return false,
@@ -216,14 +229,14 @@ pub(crate) fn rebuild_default(
     // A stored generated column cannot let go of its expression and take
     // it back: it is dropped and added again, its values computed anew.
     if o.generated.is_some() && n.generated.is_some() {
-        out.push(Change::DropColumn {
+        out.push(Change::Column(ColumnChange::DropColumn {
             table: table.clone(),
             column: o.clone(),
-        });
-        out.push(Change::AddColumn {
+        }));
+        out.push(Change::Column(ColumnChange::AddColumn {
             table: table.clone(),
             column: n.clone(),
-        });
+        }));
         crate::comment(
             ObjectId::Column {
                 table: table.clone(),
@@ -241,27 +254,27 @@ pub(crate) fn rebuild_default(
     if o.default.is_none() || n.default.is_none() || !plain(o) || !plain(n) {
         return false;
     }
-    out.push(Change::ReleaseDefault {
+    out.push(Change::Column(ColumnChange::ReleaseDefault {
         table: table.clone(),
         column: column.to_owned(),
-    });
+    }));
     let start = out.len();
     crate::table::alter_column(table, o, n, [old, new], out);
     let sets_default = out[start..].iter().any(|c| {
         matches!(
             c,
-            Change::AlterColumn {
+            Change::Column(ColumnChange::AlterColumn {
                 action: ColumnAction::SetDefault(_),
                 ..
-            }
+            })
         )
     });
     if let (Some(default), false) = (&n.default, sets_default) {
-        out.push(Change::AlterColumn {
+        out.push(Change::Column(ColumnChange::AlterColumn {
             table: table.clone(),
             column: column.to_owned(),
             action: ColumnAction::SetDefault(default.clone()),
-        });
+        }));
     }
     true
 }

@@ -1,5 +1,6 @@
 //! Row-level security, policies, privileges, default privileges and owners.
 
+use crate::{OwnerChange, PolicyChange, PrivilegesChange};
 use std::collections::{BTreeMap, BTreeSet};
 
 use gen_model::{Catalog, Grant, Grantee, ObjectId, Policy, QualifiedName, RowSecurity};
@@ -28,16 +29,16 @@ fn row_security_changes(
     out: &mut Vec<Change>,
 ) {
     if o.enabled != n.enabled {
-        out.push(Change::SetRowSecurity {
+        out.push(Change::Policy(PolicyChange::SetRowSecurity {
             table: table.clone(),
             enabled: n.enabled,
-        });
+        }));
     }
     if o.forced != n.forced {
-        out.push(Change::ForceRowSecurity {
+        out.push(Change::Policy(PolicyChange::ForceRowSecurity {
             table: table.clone(),
             forced: n.forced,
-        });
+        }));
     }
 }
 
@@ -77,27 +78,27 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                         }
                 });
                 if new.tables.contains_key(&o.table) || reads_dropped {
-                    out.push(Change::DropPolicy(o.clone()));
+                    out.push(Change::Policy(PolicyChange::DropPolicy(o.clone())));
                 }
             }
             (None, Some(n)) => {
-                out.push(Change::CreatePolicy(n.clone()));
+                out.push(Change::Policy(PolicyChange::CreatePolicy(n.clone())));
                 comment(policy_id(n), None, n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) if !alterable(o, n) => {
-                out.push(Change::DropPolicy(o.clone()));
-                out.push(Change::CreatePolicy(n.clone()));
+                out.push(Change::Policy(PolicyChange::DropPolicy(o.clone())));
+                out.push(Change::Policy(PolicyChange::CreatePolicy(n.clone())));
                 comment(policy_id(n), None, n.comment.as_ref(), out);
             }
             (Some(o), Some(n)) => {
                 if o.roles != n.roles || o.using != n.using || o.check != n.check {
-                    out.push(Change::AlterPolicy {
+                    out.push(Change::Policy(PolicyChange::AlterPolicy {
                         table: n.table.clone(),
                         name: n.name.clone(),
                         roles: (o.roles != n.roles).then(|| n.roles.clone()),
                         using: n.using.clone().filter(|_| o.using != n.using),
                         check: n.check.clone().filter(|_| o.check != n.check),
-                    });
+                    }));
                 }
                 comment(policy_id(n), o.comment.as_ref(), n.comment.as_ref(), out);
             }
@@ -116,8 +117,10 @@ pub(crate) fn recreate_policy(
 ) {
     let key = (table.clone(), name.to_owned());
     let n = &new.policies[&key];
-    out.push(Change::DropPolicy(old.policies[&key].clone()));
-    out.push(Change::CreatePolicy(n.clone()));
+    out.push(Change::Policy(PolicyChange::DropPolicy(
+        old.policies[&key].clone(),
+    )));
+    out.push(Change::Policy(PolicyChange::CreatePolicy(n.clone())));
     comment(policy_id(n), None, n.comment.as_ref(), out);
 }
 
@@ -176,12 +179,12 @@ pub fn privilege_changes(target: &ObjectId, from: &[Grant], to: &[Grant], out: &
             .push(privilege.clone());
     }
     for ((action, grantee), privileges) in actions {
-        out.push(Change::Privileges {
+        out.push(Change::Privileges(PrivilegesChange::Privileges {
             target: target.clone(),
             grantee,
             privileges,
             action,
-        });
+        }));
     }
 }
 
@@ -268,10 +271,10 @@ pub(crate) fn owners(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             continue;
         }
         if created(id) || old.owners.get(id) != Some(owner) {
-            changes.push(Change::SetOwner {
+            changes.push(Change::Owner(OwnerChange::SetOwner {
                 target: id.clone(),
                 owner: owner.clone(),
-            });
+            }));
         }
     }
     out.append(&mut changes);
@@ -279,6 +282,7 @@ pub(crate) fn owners(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::{CommentChange, OwnerChange, PolicyChange, PrivilegesChange, TableChange};
     use gen_model::{
         Acl, Catalog, Column, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
         PolicyCommand, QualifiedName, RowSecurity, Table,
@@ -332,14 +336,14 @@ mod tests {
         changes
             .iter()
             .map(|c| match c {
-                Change::CreatePolicy(_) => "create policy",
-                Change::DropPolicy(_) => "drop policy",
-                Change::AlterPolicy { .. } => "alter policy",
-                Change::SetRowSecurity { .. } => "set rls",
-                Change::ForceRowSecurity { .. } => "force rls",
-                Change::Privileges { .. } => "privileges",
-                Change::SetOwner { .. } => "owner",
-                Change::Comment { .. } => "comment",
+                Change::Policy(PolicyChange::CreatePolicy(_)) => "create policy",
+                Change::Policy(PolicyChange::DropPolicy(_)) => "drop policy",
+                Change::Policy(PolicyChange::AlterPolicy { .. }) => "alter policy",
+                Change::Policy(PolicyChange::SetRowSecurity { .. }) => "set rls",
+                Change::Policy(PolicyChange::ForceRowSecurity { .. }) => "force rls",
+                Change::Privileges(PrivilegesChange::Privileges { .. }) => "privileges",
+                Change::Owner(OwnerChange::SetOwner { .. }) => "owner",
+                Change::Comment(CommentChange::Comment { .. }) => "comment",
                 _ => "other",
             })
             .collect()
@@ -361,13 +365,13 @@ mod tests {
         let changes = diff(&old, &with_policy(p));
         assert_eq!(
             changes,
-            [Change::AlterPolicy {
+            [Change::Policy(PolicyChange::AlterPolicy {
                 table: name(),
                 name: "p".into(),
                 roles: Some(vec![Grantee::Role("r".into())]),
                 using: Some("b".into()),
                 check: Some("c".into()),
-            }]
+            })]
         );
     }
 
@@ -410,14 +414,14 @@ mod tests {
         assert_eq!(
             back,
             [
-                Change::SetRowSecurity {
+                Change::Policy(PolicyChange::SetRowSecurity {
                     table: name(),
                     enabled: false
-                },
-                Change::ForceRowSecurity {
+                }),
+                Change::Policy(PolicyChange::ForceRowSecurity {
                     table: name(),
                     forced: false
-                }
+                })
             ]
         );
     }
@@ -448,9 +452,9 @@ mod tests {
         let got: Vec<(PrivilegeAction, Grantee)> = diff(&old, &new)
             .into_iter()
             .filter_map(|c| match c {
-                Change::Privileges {
+                Change::Privileges(PrivilegesChange::Privileges {
                     grantee, action, ..
-                } => Some((action, grantee)),
+                }) => Some((action, grantee)),
                 _ => None,
             })
             .collect();
@@ -482,24 +486,24 @@ mod tests {
         let changes = diff(&Catalog::default(), &new);
         let privileges: Vec<_> = changes
             .iter()
-            .filter(|c| matches!(c, Change::Privileges { .. }))
+            .filter(|c| matches!(c, Change::Privileges(PrivilegesChange::Privileges { .. })))
             .cloned()
             .collect();
         assert_eq!(
             privileges,
             [
-                Change::Privileges {
+                Change::Privileges(PrivilegesChange::Privileges {
                     target: id.clone(),
                     grantee: Grantee::Role("a".into()),
                     privileges: vec!["SELECT".into()],
                     action: PrivilegeAction::Revoke,
-                },
-                Change::Privileges {
+                }),
+                Change::Privileges(PrivilegesChange::Privileges {
                     target: id,
                     grantee: Grantee::Role("b".into()),
                     privileges: vec!["SELECT".into()],
                     action: PrivilegeAction::Grant,
-                },
+                }),
             ]
         );
     }
@@ -507,7 +511,10 @@ mod tests {
     #[test]
     fn a_rebuilt_object_counts_as_created() {
         let old = with_table();
-        let out = vec![Change::DropTable(table()), Change::CreateTable(table())];
+        let out = vec![
+            Change::Table(TableChange::DropTable(table())),
+            Change::Table(TableChange::CreateTable(table())),
+        ];
         let created = super::created(&old, &out);
         assert!(created(&ObjectId::Table { name: name() }));
         assert!(created(&ObjectId::Column {
@@ -544,12 +551,12 @@ mod tests {
         let changes = diff(&Catalog::default(), &new);
         assert_eq!(
             changes,
-            [Change::Privileges {
+            [Change::Privileges(PrivilegesChange::Privileges {
                 target: id,
                 grantee: Grantee::Public,
                 privileges: vec!["EXECUTE".into()],
                 action: PrivilegeAction::Revoke,
-            }]
+            })]
         );
         assert_eq!(diff(&new, &Catalog::default()).len(), 1);
     }
@@ -563,10 +570,10 @@ mod tests {
         new.owners.insert(id.clone(), "b".into());
         assert_eq!(
             diff(&old, &new),
-            [Change::SetOwner {
+            [Change::Owner(OwnerChange::SetOwner {
                 target: id,
                 owner: "b".into()
-            }]
+            })]
         );
         assert!(diff(&old.without_owners(), &new.without_owners()).is_empty());
     }

@@ -1,5 +1,6 @@
 //! Tables, their columns and their constraints.
 
+use crate::{ColumnChange, CommentChange, ConstraintChange, TableChange};
 use std::collections::BTreeMap;
 
 use gen_model::{
@@ -12,7 +13,7 @@ use crate::{Change, ColumnAction, Conversion, comment, pairs, partitions};
 pub(crate) fn tables(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.tables, &new.tables) {
         match (o, n) {
-            (Some(o), None) => out.push(Change::DropTable(o.clone())),
+            (Some(o), None) => out.push(Change::Table(TableChange::DropTable(o.clone()))),
             (None, Some(n)) => create_table(n, new, out),
             (Some(o), Some(n)) if partitions::rebuilt(&n.name, old, new) => {
                 partitions::rebuild(o, n, new, out);
@@ -57,7 +58,7 @@ fn is_inline(c: &Constraint) -> bool {
 pub(crate) fn create_table(t: &Table, new: &Catalog, out: &mut Vec<Change>) {
     let mut inline = t.clone();
     inline.constraints.retain(|_, c| is_inline(c));
-    out.push(Change::CreateTable(inline));
+    out.push(Change::Table(TableChange::CreateTable(inline)));
     comment(table_id(t), None, t.comment.as_ref(), out);
     for c in &t.columns {
         comment(column_id(&t.name, &c.name), None, c.comment.as_ref(), out);
@@ -65,10 +66,10 @@ pub(crate) fn create_table(t: &Table, new: &Catalog, out: &mut Vec<Change>) {
     for c in t.constraints.values() {
         // What a parent gives comes with the parent.
         if !is_inline(c) && !c.inherited.only_inherited() {
-            out.push(Change::AddConstraint {
+            out.push(Change::Constraint(ConstraintChange::AddConstraint {
                 table: t.name.clone(),
                 constraint: c.clone(),
-            });
+            }));
         }
         constraint_comments(&t.name, None, c, out);
     }
@@ -77,18 +78,18 @@ pub(crate) fn create_table(t: &Table, new: &Catalog, out: &mut Vec<Change>) {
 
 fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     if o.unlogged != n.unlogged {
-        out.push(Change::SetUnlogged {
+        out.push(Change::Table(TableChange::SetUnlogged {
             table: n.name.clone(),
             unlogged: n.unlogged,
-        });
+        }));
     }
     if o.options != n.options {
         let (set, reset) = crate::option_changes(&o.options, &n.options);
-        out.push(Change::SetTableOptions {
+        out.push(Change::Table(TableChange::SetTableOptions {
             table: n.name.clone(),
             set,
             reset,
-        });
+        }));
     }
     comment(table_id(n), o.comment.as_ref(), n.comment.as_ref(), out);
 
@@ -102,24 +103,24 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
     }
     for oc in &o.columns {
         if n.column(&oc.name).is_none() {
-            out.push(Change::DropColumn {
+            out.push(Change::Column(ColumnChange::DropColumn {
                 table: n.name.clone(),
                 column: oc.clone(),
-            });
+            }));
         }
     }
 
     for (oc, nc) in pairs(&o.constraints, &n.constraints) {
         match (oc, nc) {
-            (Some(oc), None) => out.push(Change::DropConstraint {
+            (Some(oc), None) => out.push(Change::Constraint(ConstraintChange::DropConstraint {
                 table: n.name.clone(),
                 constraint: oc.clone(),
-            }),
+            })),
             (None, Some(nc)) => {
-                out.push(Change::AddConstraint {
+                out.push(Change::Constraint(ConstraintChange::AddConstraint {
                     table: n.name.clone(),
                     constraint: nc.clone(),
-                });
+                }));
                 constraint_comments(&n.name, None, nc, out);
             }
             (Some(oc), Some(nc)) => {
@@ -127,22 +128,22 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
                     && oc.definition_without_validity() == nc.definition_without_validity();
                 if same_meaning && (oc.validated == nc.validated || nc.validated) {
                     if !oc.validated && nc.validated {
-                        out.push(Change::ValidateConstraint {
+                        out.push(Change::Constraint(ConstraintChange::ValidateConstraint {
                             table: n.name.clone(),
                             name: nc.name.clone(),
-                        });
+                        }));
                     }
                     constraint_comments(&n.name, Some(oc), nc, out);
                 } else {
                     // A constraint cannot be altered in place, nor made NOT VALID again.
-                    out.push(Change::DropConstraint {
+                    out.push(Change::Constraint(ConstraintChange::DropConstraint {
                         table: n.name.clone(),
                         constraint: oc.clone(),
-                    });
-                    out.push(Change::AddConstraint {
+                    }));
+                    out.push(Change::Constraint(ConstraintChange::AddConstraint {
                         table: n.name.clone(),
                         constraint: nc.clone(),
-                    });
+                    }));
                     constraint_comments(&n.name, None, nc, out);
                 }
             }
@@ -166,19 +167,19 @@ pub(crate) fn constraint_comments(
     );
     let old_index = old.and_then(|c| c.index_comment.as_ref());
     if old_index != new.index_comment.as_ref() {
-        out.push(Change::ConstraintIndexComment {
+        out.push(Change::Comment(CommentChange::ConstraintIndexComment {
             table: table.clone(),
             constraint: new.name.clone(),
             comment: new.index_comment.clone(),
-        });
+        }));
     }
 }
 
 fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
-    out.push(Change::AddColumn {
+    out.push(Change::Column(ColumnChange::AddColumn {
         table: table.clone(),
         column: c.clone(),
-    });
+    }));
     partitions::storage_changes(table, &c.name, &Default::default(), &c.storage, out);
     comment(column_id(table, &c.name), None, c.comment.as_ref(), out);
 }
@@ -232,10 +233,10 @@ pub(crate) fn alter_column(
     // Postgres 15 cannot give a column a generation expression in place; a
     // generated column holds no data of its own, so drop and add loses nothing.
     if n.generated.is_some() && o.generated != n.generated {
-        out.push(Change::DropColumn {
+        out.push(Change::Column(ColumnChange::DropColumn {
             table: table.clone(),
             column: o.clone(),
-        });
+        }));
         add_column(table, n, out);
         return;
     }
@@ -296,11 +297,11 @@ pub(crate) fn alter_column(
         _ => {}
     }
     for action in actions {
-        out.push(Change::AlterColumn {
+        out.push(Change::Column(ColumnChange::AlterColumn {
             table: table.clone(),
             column: n.name.clone(),
             action,
-        });
+        }));
     }
     partitions::storage_changes(table, &n.name, &o.storage, &n.storage, out);
     comment(id, o.comment.as_ref(), n.comment.as_ref(), out);
@@ -342,10 +343,10 @@ fn break_dropped_cycles(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 .as_ref()
                 .is_some_and(|r| in_cycle.contains(r) && r != &t.name)
             {
-                out.push(Change::DropConstraint {
+                out.push(Change::Constraint(ConstraintChange::DropConstraint {
                     table: t.name.clone(),
                     constraint: c.clone(),
-                });
+                }));
             }
         }
     }

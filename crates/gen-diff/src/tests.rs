@@ -2,6 +2,7 @@
 //! which order, and what it leaves to the server (objects that go with
 //! their owner). Ordering and SQL are gen-plan's business and tested there.
 
+use crate::{ColumnChange, CommentChange, ConstraintChange, TableChange};
 use gen_model::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Ident, Identity, Index,
     ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table,
@@ -284,15 +285,14 @@ impl Db {
 fn lines(changes: &[Change]) -> String {
     let mut out = String::new();
     for c in changes {
-        let debug = format!("{c:?}");
-        let variant = debug.split([' ', '(']).next().unwrap_or_default();
+        let variant = c.variant();
         let (_, id) = c.target();
         let line = match c {
-            Change::AlterColumn {
+            Change::Column(ColumnChange::AlterColumn {
                 table,
                 column,
                 action,
-            } => {
+            }) => {
                 let what = match action {
                     ColumnAction::Type {
                         from,
@@ -311,12 +311,14 @@ fn lines(changes: &[Change]) -> String {
                 };
                 format!("AlterColumn {what} {}", column_id(table, column))
             }
-            Change::Comment { target, comment } => format!("Comment {target} = {comment:?}"),
-            Change::ConstraintIndexComment {
+            Change::Comment(CommentChange::Comment { target, comment }) => {
+                format!("Comment {target} = {comment:?}")
+            }
+            Change::Comment(CommentChange::ConstraintIndexComment {
                 table,
                 constraint,
                 comment,
-            } => format!(
+            }) => format!(
                 "ConstraintIndexComment {} = {comment:?}",
                 constraint_id(table, constraint)
             ),
@@ -565,10 +567,10 @@ fn not_valid_to_valid_is_validated_in_place() {
     let new = with_check(true, "(n > 0)");
     assert_eq!(
         diff(&old, &new),
-        [Change::ValidateConstraint {
+        [Change::Constraint(ConstraintChange::ValidateConstraint {
             table: q("public", "t"),
             name: "t_n_check".to_owned(),
-        }]
+        })]
     );
 }
 
@@ -580,7 +582,9 @@ fn valid_to_not_valid_is_dropped_and_added() {
         DropConstraint constraint t_n_check on public.t
         AddConstraint constraint t_n_check on public.t
         ");
-    let Change::AddConstraint { constraint, .. } = &diff(&old, &new)[1] else {
+    let Change::Constraint(ConstraintChange::AddConstraint { constraint, .. }) =
+        &diff(&old, &new)[1]
+    else {
         panic!("expected the constraint to be added again");
     };
     assert_eq!(constraint.definition, "CHECK ((n > 0)) NOT VALID");
@@ -615,7 +619,7 @@ fn new_table_keeps_foreign_keys_and_not_valid_constraints_out_of_create_table() 
         AddConstraint constraint b_a_id_check on public.b
         AddConstraint constraint b_a_id_fkey on public.b
         ");
-    let Change::CreateTable(created) = &changes[1] else {
+    let Change::Table(TableChange::CreateTable(created)) = &changes[1] else {
         panic!("expected CREATE TABLE b");
     };
     assert!(created.constraints.is_empty(), "{created:?}");
@@ -692,10 +696,10 @@ fn conversion_follows_the_casts_of_either_catalog() {
             .build();
         match diff(&old, &new).as_slice() {
             [
-                Change::AlterColumn {
+                Change::Column(ColumnChange::AlterColumn {
                     action: ColumnAction::Type { conversion, .. },
                     ..
-                },
+                }),
             ] => conversion.clone(),
             other => panic!("{other:?}"),
         }
@@ -879,11 +883,11 @@ fn new_table_keeps_the_comment_on_its_key_index() {
         .build();
     let changes = diff(&db().build(), &new);
     assert!(
-        changes.contains(&Change::ConstraintIndexComment {
+        changes.contains(&Change::Comment(CommentChange::ConstraintIndexComment {
             table: t.clone(),
             constraint: "t_pkey".to_owned(),
             comment: Some("Backs the key.".to_owned()),
-        }),
+        })),
         "{}",
         lines(&changes)
     );
@@ -902,11 +906,11 @@ fn new_key_on_an_existing_table_keeps_the_comment_on_its_index() {
         .build();
     let changes = diff(&old, &new);
     assert!(
-        changes.contains(&Change::ConstraintIndexComment {
+        changes.contains(&Change::Comment(CommentChange::ConstraintIndexComment {
             table: t.clone(),
             constraint: "t_pkey".to_owned(),
             comment: Some("Backs the key.".to_owned()),
-        }),
+        })),
         "{}",
         lines(&changes)
     );

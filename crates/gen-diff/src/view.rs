@@ -5,6 +5,7 @@
 //! removed, any change to a materialized view's query — drops and creates it,
 //! and the closure in `lib.rs` rebuilds whatever depends on it.
 
+use crate::{CommentChange, ViewChange};
 use gen_model::{Catalog, View};
 
 use crate::{Change, comment, option_changes, pairs};
@@ -12,7 +13,7 @@ use crate::{Change, comment, option_changes, pairs};
 pub(crate) fn views(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.views, &new.views) {
         match (o, n) {
-            (Some(o), None) => out.push(Change::DropView(o.clone())),
+            (Some(o), None) => out.push(Change::View(ViewChange::DropView(o.clone()))),
             (None, Some(n)) => create(n, out),
             (Some(o), Some(n)) => alter(o, n, out),
             (None, None) => {}
@@ -22,21 +23,21 @@ pub(crate) fn views(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 
 /// `CREATE VIEW` with its comments.
 pub(crate) fn create(view: &View, out: &mut Vec<Change>) {
-    out.push(Change::CreateView(view.clone()));
+    out.push(Change::View(ViewChange::CreateView(view.clone())));
     comments(None, view, out);
 }
 
 /// Drop and create again, for a view whose shape changes or that goes down
 /// with something it depends on.
 pub(crate) fn recreate(old: &View, new: &View, out: &mut Vec<Change>) {
-    out.push(Change::DropView(old.clone()));
+    out.push(Change::View(ViewChange::DropView(old.clone())));
     create(new, out);
 }
 
 fn alter(o: &View, n: &View, out: &mut Vec<Change>) {
     if o.materialized != n.materialized || o.definition != n.definition {
         if o.replaceable_by(n) {
-            out.push(Change::ReplaceView(n.clone()));
+            out.push(Change::View(ViewChange::ReplaceView(n.clone())));
             comments(Some(o), n, out);
         } else {
             recreate(o, n, out);
@@ -46,14 +47,14 @@ fn alter(o: &View, n: &View, out: &mut Vec<Change>) {
     if o.options != n.options {
         if n.materialized {
             let (set, reset) = option_changes(&o.options, &n.options);
-            out.push(Change::SetMaterializedViewOptions {
+            out.push(Change::View(ViewChange::SetMaterializedViewOptions {
                 name: n.name.clone(),
                 set,
                 reset,
-            });
+            }));
         } else {
             // Replacing a view sets its options as a whole.
-            out.push(Change::ReplaceView(n.clone()));
+            out.push(Change::View(ViewChange::ReplaceView(n.clone())));
         }
     }
     if o.columns != n.columns && !o.replaceable_by(n) {
@@ -63,10 +64,10 @@ fn alter(o: &View, n: &View, out: &mut Vec<Change>) {
         return;
     }
     if n.materialized && o.populated != n.populated {
-        out.push(Change::RefreshMaterializedView {
+        out.push(Change::View(ViewChange::RefreshMaterializedView {
             name: n.name.clone(),
             populated: n.populated,
-        });
+        }));
     }
     comments(Some(o), n, out);
 }
@@ -84,11 +85,11 @@ fn comments(old: Option<&View>, new: &View, out: &mut Vec<Change>) {
             .and_then(|o| o.columns.iter().find(|c| c.name == column.name))
             .and_then(|c| c.comment.as_ref());
         if before != column.comment.as_ref() {
-            out.push(Change::ViewColumnComment {
+            out.push(Change::Comment(CommentChange::ViewColumnComment {
                 view: new.id(),
                 column: column.name.clone(),
                 comment: column.comment.clone(),
-            });
+            }));
         }
     }
 }

@@ -2,6 +2,10 @@
 //! when two catalogs disagree about an object.
 
 use gen_diff::Change;
+use gen_diff::{
+    CommentChange, EventTriggerChange, ExtensionChange, IndexChange, RoutineChange, SchemaChange,
+    SequenceChange, TableChange, TriggerChange, ViewChange,
+};
 use gen_model::{Catalog, ObjectId};
 
 use crate::render::render;
@@ -41,28 +45,30 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
     let mut changes = Vec::new();
     let comment = |target: ObjectId, comment: &Option<String>, out: &mut Vec<Change>| {
         if comment.is_some() {
-            out.push(Change::Comment {
+            out.push(Change::Comment(CommentChange::Comment {
                 target,
                 comment: comment.clone(),
-            });
+            }));
         }
     };
     match id {
         ObjectId::Schema { name } => {
             if let Some(s) = catalog.schemas.get(name) {
-                changes.push(Change::CreateSchema(s.clone()));
+                changes.push(Change::Schema(SchemaChange::CreateSchema(s.clone())));
                 comment(id.clone(), &s.comment, &mut changes);
             }
         }
         ObjectId::Extension { name } => {
             if let Some(e) = catalog.extensions.get(name) {
-                changes.push(Change::CreateExtension(e.clone()));
+                changes.push(Change::Extension(ExtensionChange::CreateExtension(
+                    e.clone(),
+                )));
                 comment(id.clone(), &e.comment, &mut changes);
             }
         }
         ObjectId::Table { name } => {
             if let Some(t) = catalog.tables.get(name) {
-                changes.push(Change::CreateTable(t.clone()));
+                changes.push(Change::Table(TableChange::CreateTable(t.clone())));
                 comment(id.clone(), &t.comment, &mut changes);
                 for c in &t.columns {
                     let target = ObjectId::Column {
@@ -78,89 +84,93 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
                     };
                     comment(target, &c.comment, &mut changes);
                     if c.index_comment.is_some() {
-                        changes.push(Change::ConstraintIndexComment {
+                        changes.push(Change::Comment(CommentChange::ConstraintIndexComment {
                             table: name.clone(),
                             constraint: c.name.clone(),
                             comment: c.index_comment.clone(),
-                        });
+                        }));
                     }
                 }
                 if t.replica_identity != gen_model::ReplicaIdentity::Default {
-                    changes.push(Change::SetReplicaIdentity {
+                    changes.push(Change::Table(TableChange::SetReplicaIdentity {
                         table: name.clone(),
                         identity: t.replica_identity.clone(),
-                    });
+                    }));
                 }
             }
         }
         ObjectId::Sequence { name } => {
             if let Some(s) = catalog.sequences.get(name) {
-                changes.push(Change::CreateSequence(s.clone()));
+                changes.push(Change::Sequence(SequenceChange::CreateSequence(s.clone())));
                 if s.owned_by.is_some() {
-                    changes.push(Change::SetSequenceOwner {
+                    changes.push(Change::Sequence(SequenceChange::SetSequenceOwner {
                         name: name.clone(),
                         owned_by: s.owned_by.clone(),
-                    });
+                    }));
                 }
                 comment(id.clone(), &s.comment, &mut changes);
             }
         }
         ObjectId::Index { name } => {
             if let Some(i) = catalog.indexes.get(name) {
-                changes.push(Change::CreateIndex(i.clone()));
+                changes.push(Change::Index(IndexChange::CreateIndex(i.clone())));
                 comment(id.clone(), &i.comment, &mut changes);
             }
         }
         ObjectId::Function { name, args } => {
             if let Some(f) = catalog.functions.get(&(name.clone(), args.clone())) {
-                changes.push(Change::CreateFunction(f.clone()));
+                changes.push(Change::Routine(RoutineChange::CreateFunction(f.clone())));
                 comment(id.clone(), &f.comment, &mut changes);
             }
         }
         ObjectId::Aggregate { name, args } => {
             if let Some(a) = catalog.aggregates.get(&(name.clone(), args.clone())) {
-                changes.push(Change::CreateAggregate(a.clone()));
+                changes.push(Change::Routine(RoutineChange::CreateAggregate(a.clone())));
                 comment(id.clone(), &a.comment, &mut changes);
             }
         }
         ObjectId::Trigger { table, name } => {
             if let Some(t) = catalog.triggers.get(&(table.clone(), name.clone())) {
-                changes.push(Change::CreateTrigger {
+                changes.push(Change::Trigger(TriggerChange::CreateTrigger {
                     trigger: t.clone(),
                     replace: false,
-                });
+                }));
                 if t.enabled != gen_model::TriggerEnabled::Origin {
-                    changes.push(Change::SetTriggerEnabled {
+                    changes.push(Change::Trigger(TriggerChange::SetTriggerEnabled {
                         table: table.clone(),
                         name: name.clone(),
                         enabled: t.enabled,
-                    });
+                    }));
                 }
                 comment(id.clone(), &t.comment, &mut changes);
             }
         }
         ObjectId::EventTrigger { name } => {
             if let Some(e) = catalog.event_triggers.get(name) {
-                changes.push(Change::CreateEventTrigger(e.clone()));
+                changes.push(Change::EventTrigger(
+                    EventTriggerChange::CreateEventTrigger(e.clone()),
+                ));
                 if e.enabled != gen_model::TriggerEnabled::Origin {
-                    changes.push(Change::SetEventTriggerEnabled {
-                        name: name.clone(),
-                        enabled: e.enabled,
-                    });
+                    changes.push(Change::EventTrigger(
+                        EventTriggerChange::SetEventTriggerEnabled {
+                            name: name.clone(),
+                            enabled: e.enabled,
+                        },
+                    ));
                 }
                 comment(id.clone(), &e.comment, &mut changes);
             }
         }
         ObjectId::View { name } | ObjectId::MaterializedView { name } => {
             if let Some(v) = catalog.views.get(name) {
-                changes.push(Change::CreateView(v.clone()));
+                changes.push(Change::View(ViewChange::CreateView(v.clone())));
                 comment(id.clone(), &v.comment, &mut changes);
                 for c in v.columns.iter().filter(|c| c.comment.is_some()) {
-                    changes.push(Change::ViewColumnComment {
+                    changes.push(Change::Comment(CommentChange::ViewColumnComment {
                         view: id.clone(),
                         column: c.name.clone(),
                         comment: c.comment.clone(),
-                    });
+                    }));
                 }
             }
         }

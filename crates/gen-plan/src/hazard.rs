@@ -1,5 +1,10 @@
 //! Hazards: what a reviewer must know before a step runs in production.
 
+use gen_diff::{
+    ColumnChange, ConstraintChange, ExtensionChange, IndexChange, InheritanceChange, OwnerChange,
+    PartitionChange, PolicyChange, PrivilegesChange, RoutineChange, SchemaChange, SequenceChange,
+    TableChange, TriggerChange, ViewChange,
+};
 use std::fmt;
 
 use gen_diff::{Change, ColumnAction, Conversion, FieldCast};
@@ -140,7 +145,7 @@ pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
 pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     use HazardKind::*;
     match change {
-        Change::DropTable(t) => vec![
+        Change::Table(TableChange::DropTable(t)) => vec![
             hazard(
                 DeletesData,
                 format!("drops table {} and every row in it", t.name),
@@ -150,23 +155,27 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 format!("the revert creates {} again, empty", t.name),
             ),
         ],
-        Change::DropColumn { table, column } if column.generated.is_none() => vec![
-            hazard(
-                DeletesData,
-                format!(
-                    "drops column {} of {table} and its values",
-                    Ident(&column.name)
+        Change::Column(ColumnChange::DropColumn { table, column })
+            if column.generated.is_none() =>
+        {
+            vec![
+                hazard(
+                    DeletesData,
+                    format!(
+                        "drops column {} of {table} and its values",
+                        Ident(&column.name)
+                    ),
                 ),
-            ),
-            hazard(
-                Irreversible,
-                format!(
-                    "the revert adds {table}.{} again, with no values",
-                    Ident(&column.name)
+                hazard(
+                    Irreversible,
+                    format!(
+                        "the revert adds {table}.{} again, with no values",
+                        Ident(&column.name)
+                    ),
                 ),
-            ),
-        ],
-        Change::DropSequence(s) => vec![
+            ]
+        }
+        Change::Sequence(SequenceChange::DropSequence(s)) => vec![
             hazard(
                 DeletesData,
                 format!("drops sequence {} and its current value", s.name),
@@ -179,12 +188,14 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 ),
             ),
         ],
-        Change::DropSchema(s) => vec![hazard(DeletesData, format!("drops schema {}", s.name))],
-        Change::DropExtension(e) => vec![hazard(
+        Change::Schema(SchemaChange::DropSchema(s)) => {
+            vec![hazard(DeletesData, format!("drops schema {}", s.name))]
+        }
+        Change::Extension(ExtensionChange::DropExtension(e)) => vec![hazard(
             DeletesData,
             format!("drops extension {} and the objects it provides", e.name),
         )],
-        Change::AlterColumn {
+        Change::Column(ColumnChange::AlterColumn {
             table,
             column,
             action:
@@ -194,7 +205,7 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                     conversion,
                     ..
                 },
-        } => {
+        }) => {
             let column = Ident(column);
             let mut out = vec![hazard(
                 RewritesTable,
@@ -226,26 +237,28 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             }
             out
         }
-        Change::AlterColumn {
+        Change::Column(ColumnChange::AlterColumn {
             table,
             column,
             action: ColumnAction::SetNotNull,
-        } => vec![hazard(
+        }) => vec![hazard(
             ValidatesExistingRows,
             format!(
                 "SET NOT NULL scans {table} to check {} under an ACCESS EXCLUSIVE lock",
                 Ident(column)
             ),
         )],
-        Change::AddColumn { table, column } if column.generated.is_some() => vec![hazard(
-            RewritesTable,
-            format!(
-                "adding generated column {} rewrites {table}",
-                Ident(&column.name)
-            ),
-        )],
+        Change::Column(ColumnChange::AddColumn { table, column }) if column.generated.is_some() => {
+            vec![hazard(
+                RewritesTable,
+                format!(
+                    "adding generated column {} rewrites {table}",
+                    Ident(&column.name)
+                ),
+            )]
+        }
         // A table created in the same plan is empty: nothing to check.
-        Change::AddConstraint { table, constraint }
+        Change::Constraint(ConstraintChange::AddConstraint { table, constraint })
             if constraint.validated
                 && constraint.kind != ConstraintKind::Exclusion
                 && old.tables.contains_key(table) =>
@@ -258,33 +271,35 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 ),
             )]
         }
-        Change::CreateIndex(i) if old.tables.contains_key(&i.table) => vec![hazard(
-            BlocksWrites,
-            format!("building index {} blocks writes to {}", i.name, i.table),
-        )],
-        Change::DropView(v) if v.materialized => vec![hazard(
+        Change::Index(IndexChange::CreateIndex(i)) if old.tables.contains_key(&i.table) => {
+            vec![hazard(
+                BlocksWrites,
+                format!("building index {} blocks writes to {}", i.name, i.table),
+            )]
+        }
+        Change::View(ViewChange::DropView(v)) if v.materialized => vec![hazard(
             AccessExclusiveLock,
             format!(
                 "drops materialized view {}: its stored rows are not kept, and come back only by running its query again",
                 v.name
             ),
         )],
-        Change::CreateView(v) if v.materialized && v.populated => vec![hazard(
+        Change::View(ViewChange::CreateView(v)) if v.materialized && v.populated => vec![hazard(
             BlocksWrites,
             format!(
                 "creating materialized view {} runs its query inside the deploy, holding locks on what it reads",
                 v.name
             ),
         )],
-        Change::RefreshMaterializedView { name, .. } => vec![hazard(
+        Change::View(ViewChange::RefreshMaterializedView { name, .. }) => vec![hazard(
             AccessExclusiveLock,
             format!("REFRESH MATERIALIZED VIEW {name} blocks reads of it while its query runs"),
         )],
-        Change::SetUnlogged { table, .. } => vec![hazard(
+        Change::Table(TableChange::SetUnlogged { table, .. }) => vec![hazard(
             RewritesTable,
             format!("changing the logging of {table} rewrites it"),
         )],
-        Change::SetRowSecurity { table, enabled } => {
+        Change::Policy(PolicyChange::SetRowSecurity { table, enabled }) => {
             let mut out = vec![hazard(
                 AuthorizationChange,
                 if *enabled {
@@ -305,14 +320,14 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             }
             out
         }
-        Change::ForceRowSecurity { table, forced } => vec![hazard(
+        Change::Policy(PolicyChange::ForceRowSecurity { table, forced }) => vec![hazard(
             AuthorizationChange,
             format!(
                 "the owner of {table} {} subject to its policies",
                 if *forced { "becomes" } else { "is no longer" }
             ),
         )],
-        Change::CreatePolicy(p) => vec![hazard(
+        Change::Policy(PolicyChange::CreatePolicy(p)) => vec![hazard(
             AuthorizationChange,
             format!(
                 "policy {} changes which rows of {} are visible",
@@ -320,7 +335,7 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 p.table
             ),
         )],
-        Change::DropPolicy(p) => vec![hazard(
+        Change::Policy(PolicyChange::DropPolicy(p)) => vec![hazard(
             AuthorizationChange,
             format!(
                 "dropping policy {} changes which rows of {} are visible",
@@ -328,19 +343,19 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 p.table
             ),
         )],
-        Change::AlterPolicy { table, name, .. } => vec![hazard(
+        Change::Policy(PolicyChange::AlterPolicy { table, name, .. }) => vec![hazard(
             AuthorizationChange,
             format!(
                 "policy {} changes which rows of {table} are visible",
                 Ident(name)
             ),
         )],
-        Change::Privileges {
+        Change::Privileges(PrivilegesChange::Privileges {
             target,
             grantee,
             privileges,
             action,
-        } => {
+        }) => {
             let verb = match action {
                 gen_diff::PrivilegeAction::Grant => "gains",
                 gen_diff::PrivilegeAction::GrantWithOption => "gains, and may grant,",
@@ -352,11 +367,11 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 format!("{grantee} {verb} {} on {target}", privileges.join(", ")),
             )]
         }
-        Change::SetOwner { target, owner } => vec![hazard(
+        Change::Owner(OwnerChange::SetOwner { target, owner }) => vec![hazard(
             AuthorizationChange,
             format!("{target} passes to owner {}", Ident(owner)),
         )],
-        Change::AttachPartition { table, parent, .. } => vec![
+        Change::Partition(PartitionChange::AttachPartition { table, parent, .. }) => vec![
             hazard(
                 ValidatesExistingRows,
                 format!(
@@ -370,26 +385,29 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 ),
             ),
         ],
-        Change::DetachPartition { table, parent } => vec![hazard(
+        Change::Partition(PartitionChange::DetachPartition { table, parent }) => vec![hazard(
             AccessExclusiveLock,
             format!("detaching {table} from {parent} locks both against reads and writes"),
         )],
-        Change::Inherit { table, parent } | Change::NoInherit { table, parent } => vec![hazard(
+        Change::Inheritance(InheritanceChange::Inherit { table, parent })
+        | Change::Inheritance(InheritanceChange::NoInherit { table, parent }) => vec![hazard(
             AccessExclusiveLock,
             format!(
                 "changing whether {table} inherits from {parent} locks both against reads and writes"
             ),
         )],
-        Change::SetReplicaIdentity { table, .. } => vec![hazard(
+        Change::Table(TableChange::SetReplicaIdentity { table, .. }) => vec![hazard(
             AccessExclusiveLock,
             format!(
                 "changing the replica identity of {table} locks it against reads and writes, briefly"
             ),
         )],
-        Change::CreateFunction(_)
-        | Change::CreateTrigger { .. }
-        | Change::DropTrigger(_)
-        | Change::SetTriggerEnabled { .. } => crate::routines::hazards(change, old),
+        Change::Routine(RoutineChange::CreateFunction(_))
+        | Change::Trigger(TriggerChange::CreateTrigger { .. })
+        | Change::Trigger(TriggerChange::DropTrigger(_))
+        | Change::Trigger(TriggerChange::SetTriggerEnabled { .. }) => {
+            crate::routines::hazards(change, old)
+        }
         other => crate::types::hazards(other, old),
     }
 }

@@ -12,6 +12,7 @@
 //!   ACCESS EXCLUSIVE lock.
 
 use gen_diff::{Action, Change, ColumnAction};
+use gen_diff::{ColumnChange, ConstraintChange, IndexChange};
 use gen_model::{Catalog, ConstraintKind, Ident, ObjectId, QualifiedName};
 
 use crate::hazard::{hazard, hazards};
@@ -30,7 +31,7 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
     let stays =
         |table: &QualifiedName| old.tables.contains_key(table) && new.tables.contains_key(table);
     match change {
-        Change::CreateIndex(i) if stays(&i.table) => {
+        Change::Index(IndexChange::CreateIndex(i)) if stays(&i.table) => {
             let sql = i.definition.replacen(" INDEX ", " INDEX CONCURRENTLY ", 1);
             vec![step(
                 format!("{sql};"),
@@ -44,7 +45,7 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
                 )],
             )]
         }
-        Change::DropIndex(i) if stays(&i.table) => vec![step(
+        Change::Index(IndexChange::DropIndex(i)) if stays(&i.table) => vec![step(
             format!("DROP INDEX CONCURRENTLY {};", i.name),
             false,
             vec![hazard(
@@ -52,7 +53,7 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
                 format!("{} is dropped concurrently, outside a transaction", i.name),
             )],
         )],
-        Change::AddConstraint { table, constraint }
+        Change::Constraint(ConstraintChange::AddConstraint { table, constraint })
             if constraint.validated
                 && matches!(
                     constraint.kind,
@@ -73,11 +74,11 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
                 validate(table, &constraint.name, object.clone(), action),
             ]
         }
-        Change::AlterColumn {
+        Change::Column(ColumnChange::AlterColumn {
             table,
             column,
             action: ColumnAction::SetNotNull,
-        } if stays(table) && old.tables[table].column(column).is_some() => {
+        }) if stays(table) && old.tables[table].column(column).is_some() => {
             let check = not_null_check_name(column);
             let col = Ident(column);
             vec![

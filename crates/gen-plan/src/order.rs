@@ -1,5 +1,9 @@
 //! Ordering changes on a graph with two vertices per object.
 
+use gen_diff::{
+    ColumnChange, CommentChange, DomainChange, OwnerChange, PrivilegesChange, TableChange,
+    TypeChange,
+};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
@@ -130,11 +134,11 @@ impl<'a> Graph<'a> {
             steps.iter().all(|c| {
                 matches!(
                     c,
-                    Change::Comment { .. }
-                        | Change::ConstraintIndexComment { .. }
-                        | Change::ViewColumnComment { .. }
-                        | Change::Privileges { .. }
-                        | Change::SetOwner { .. }
+                    Change::Comment(CommentChange::Comment { .. })
+                        | Change::Comment(CommentChange::ConstraintIndexComment { .. })
+                        | Change::Comment(CommentChange::ViewColumnComment { .. })
+                        | Change::Privileges(PrivilegesChange::Privileges { .. })
+                        | Change::Owner(OwnerChange::SetOwner { .. })
                 )
             })
         })
@@ -257,10 +261,10 @@ pub(crate) fn order<'a>(
         g.steps.entry(v).or_default().push(change);
         if matches!(
             change,
-            Change::CreateTable(_)
-                | Change::DropTable(_)
-                | Change::CreateDomain(_)
-                | Change::DropDomain(_)
+            Change::Table(TableChange::CreateTable(_))
+                | Change::Table(TableChange::DropTable(_))
+                | Change::Domain(DomainChange::CreateDomain(_))
+                | Change::Domain(DomainChange::DropDomain(_))
         ) {
             g.whole.insert(v);
         }
@@ -269,11 +273,11 @@ pub(crate) fn order<'a>(
     // An identity is added after the column's other alters (SET NOT NULL,
     // DROP DEFAULT), which sit on the column's own vertex.
     for change in changes {
-        if let Change::AlterColumn {
+        if let Change::Column(ColumnChange::AlterColumn {
             table,
             column,
             action: gen_diff::ColumnAction::AddIdentity(_),
-        } = change
+        }) = change
         {
             let column = ObjectId::Column {
                 table: table.clone(),
@@ -290,7 +294,7 @@ pub(crate) fn order<'a>(
     // A type rebuilt under its own name goes, under its parked name, after
     // every column and type moved off it.
     for change in changes {
-        if let Change::DropRetiredType { after, .. } = change {
+        if let Change::Type(TypeChange::DropRetiredType { after, .. }) = change {
             let to = g.exact(Action::Drop, &change.target().1);
             for (action, id) in after {
                 let from = g.exact(*action, id);

@@ -1,6 +1,7 @@
 //! Rendering and ordering for partitions, inheritance, replica identity and
 //! column storage.
 
+use gen_diff::{IndexChange, InheritanceChange, PartitionChange, TableChange};
 use std::fmt::Write as _;
 
 use gen_diff::{Action, Change};
@@ -11,25 +12,27 @@ use crate::order::Graph;
 /// The SQL of the changes this module owns; `None` for the others.
 pub(crate) fn render(change: &Change) -> Option<String> {
     Some(match change {
-        Change::AttachPartition {
+        Change::Partition(PartitionChange::AttachPartition {
             table,
             parent,
             bound,
-        } => format!("ALTER TABLE {parent} ATTACH PARTITION {table} {bound};"),
-        Change::DetachPartition { table, parent } => {
+        }) => format!("ALTER TABLE {parent} ATTACH PARTITION {table} {bound};"),
+        Change::Partition(PartitionChange::DetachPartition { table, parent }) => {
             format!("ALTER TABLE {parent} DETACH PARTITION {table};")
         }
-        Change::Inherit { table, parent } => format!("ALTER TABLE {table} INHERIT {parent};"),
-        Change::NoInherit { table, parent } => {
+        Change::Inheritance(InheritanceChange::Inherit { table, parent }) => {
+            format!("ALTER TABLE {table} INHERIT {parent};")
+        }
+        Change::Inheritance(InheritanceChange::NoInherit { table, parent }) => {
             format!("ALTER TABLE {table} NO INHERIT {parent};")
         }
-        Change::SetReplicaIdentity { table, identity } => {
+        Change::Table(TableChange::SetReplicaIdentity { table, identity }) => {
             format!(
                 "ALTER TABLE {table} REPLICA IDENTITY {};",
                 replica_identity(identity)
             )
         }
-        Change::AttachIndex { parent, index } => {
+        Change::Partition(PartitionChange::AttachIndex { parent, index }) => {
             format!("ALTER INDEX {parent} ATTACH PARTITION {index};")
         }
         _ => return None,
@@ -311,9 +314,12 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
 /// Whether vertex `i` builds an index: its own `CREATE INDEX`, or the
 /// `CREATE TABLE` that stands for the indexes the server makes with it.
 fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
-    g.changes(i)
-        .iter()
-        .any(|c| matches!(c, Change::CreateIndex(_) | Change::CreateTable(_)))
+    g.changes(i).iter().any(|c| {
+        matches!(
+            c,
+            Change::Index(IndexChange::CreateIndex(_)) | Change::Table(TableChange::CreateTable(_))
+        )
+    })
 }
 
 /// The indexes `index` is attached to, nearest first.

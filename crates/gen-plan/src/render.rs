@@ -3,6 +3,11 @@
 
 mod types;
 
+use gen_diff::{
+    ColumnChange, CommentChange, ConstraintChange, EventTriggerChange, ExtensionChange,
+    IndexChange, InheritanceChange, OwnerChange, PartitionChange, PolicyChange, PrivilegesChange,
+    RoutineChange, SchemaChange, SequenceChange, TableChange, TriggerChange, ViewChange,
+};
 use std::fmt::Write as _;
 
 use gen_diff::{Change, ColumnAction, Conversion, FieldCast, RowField};
@@ -11,38 +16,42 @@ use gen_model::{Column, Ident, Identity, Literal, ObjectId, SequenceOptions, Tab
 /// The statement (or statements) for one change, each ending in `;`.
 pub(crate) fn render(change: &Change) -> String {
     match change {
-        Change::CreateSchema(s) => format!("CREATE SCHEMA {};", Ident(&s.name)),
-        Change::DropSchema(s) => format!("DROP SCHEMA {};", Ident(&s.name)),
+        Change::Schema(SchemaChange::CreateSchema(s)) => {
+            format!("CREATE SCHEMA {};", Ident(&s.name))
+        }
+        Change::Schema(SchemaChange::DropSchema(s)) => format!("DROP SCHEMA {};", Ident(&s.name)),
         // The version is pinned: without it the server installs its
         // default, which need not be the one the schema files load.
-        Change::CreateExtension(e) => format!(
+        Change::Extension(ExtensionChange::CreateExtension(e)) => format!(
             "CREATE EXTENSION {} WITH SCHEMA {} VERSION {};",
             Ident(&e.name),
             Ident(&e.schema),
             Literal(&e.version)
         ),
-        Change::DropExtension(e) => format!("DROP EXTENSION {};", Ident(&e.name)),
-        Change::UpdateExtension { name, version } => {
+        Change::Extension(ExtensionChange::DropExtension(e)) => {
+            format!("DROP EXTENSION {};", Ident(&e.name))
+        }
+        Change::Extension(ExtensionChange::UpdateExtension { name, version }) => {
             format!(
                 "ALTER EXTENSION {} UPDATE TO {};",
                 Ident(name),
                 Literal(version)
             )
         }
-        Change::MoveExtension { name, schema } => {
+        Change::Extension(ExtensionChange::MoveExtension { name, schema }) => {
             format!(
                 "ALTER EXTENSION {} SET SCHEMA {};",
                 Ident(name),
                 Ident(schema)
             )
         }
-        Change::CreateTable(t) => create_table(t),
-        Change::DropTable(t) => format!("DROP TABLE {};", t.name),
-        Change::SetUnlogged { table, unlogged } => format!(
+        Change::Table(TableChange::CreateTable(t)) => create_table(t),
+        Change::Table(TableChange::DropTable(t)) => format!("DROP TABLE {};", t.name),
+        Change::Table(TableChange::SetUnlogged { table, unlogged }) => format!(
             "ALTER TABLE {table} SET {};",
             if *unlogged { "UNLOGGED" } else { "LOGGED" }
         ),
-        Change::SetTableOptions { table, set, reset } => {
+        Change::Table(TableChange::SetTableOptions { table, set, reset }) => {
             let mut parts = Vec::new();
             if !set.is_empty() {
                 parts.push(format!("SET ({})", set.join(", ")));
@@ -52,39 +61,39 @@ pub(crate) fn render(change: &Change) -> String {
             }
             format!("ALTER TABLE {table} {};", parts.join(", "))
         }
-        Change::AddColumn { table, column } => {
+        Change::Column(ColumnChange::AddColumn { table, column }) => {
             format!(
                 "ALTER TABLE {table} ADD COLUMN {};",
                 column_definition(&table.name, column)
             )
         }
-        Change::DropColumn { table, column } => {
+        Change::Column(ColumnChange::DropColumn { table, column }) => {
             format!("ALTER TABLE {table} DROP COLUMN {};", Ident(&column.name))
         }
-        Change::AlterColumn {
+        Change::Column(ColumnChange::AlterColumn {
             table,
             column,
             action,
-        } => format!(
+        }) => format!(
             "ALTER TABLE {table} ALTER COLUMN {} {};",
             Ident(column),
             column_action(&table.name, column, action)
         ),
-        Change::AddConstraint { table, constraint } => format!(
+        Change::Constraint(ConstraintChange::AddConstraint { table, constraint }) => format!(
             "ALTER TABLE {table} ADD CONSTRAINT {} {};",
             Ident(&constraint.name),
             constraint.definition
         ),
-        Change::DropConstraint { table, constraint } => format!(
+        Change::Constraint(ConstraintChange::DropConstraint { table, constraint }) => format!(
             "ALTER TABLE {table} DROP CONSTRAINT {};",
             Ident(&constraint.name)
         ),
-        Change::ValidateConstraint { table, name } => {
+        Change::Constraint(ConstraintChange::ValidateConstraint { table, name }) => {
             format!("ALTER TABLE {table} VALIDATE CONSTRAINT {};", Ident(name))
         }
-        Change::CreateIndex(i) => format!("{};", i.definition),
-        Change::DropIndex(i) => format!("DROP INDEX {};", i.name),
-        Change::CreateSequence(s) => {
+        Change::Index(IndexChange::CreateIndex(i)) => format!("{};", i.definition),
+        Change::Index(IndexChange::DropIndex(i)) => format!("DROP INDEX {};", i.name),
+        Change::Sequence(SequenceChange::CreateSequence(s)) => {
             let unlogged = if s.unlogged { "UNLOGGED " } else { "" };
             let mut sql = format!("CREATE {unlogged}SEQUENCE {}", s.name);
             for option in create_sequence_options(&s.options) {
@@ -93,12 +102,12 @@ pub(crate) fn render(change: &Change) -> String {
             sql.push(';');
             sql
         }
-        Change::DropSequence(s) => format!("DROP SEQUENCE {};", s.name),
-        Change::SetSequenceUnlogged { name, unlogged } => format!(
+        Change::Sequence(SequenceChange::DropSequence(s)) => format!("DROP SEQUENCE {};", s.name),
+        Change::Sequence(SequenceChange::SetSequenceUnlogged { name, unlogged }) => format!(
             "ALTER SEQUENCE {name} SET {};",
             if *unlogged { "UNLOGGED" } else { "LOGGED" }
         ),
-        Change::AlterSequence { name, from, to } => {
+        Change::Sequence(SequenceChange::AlterSequence { name, from, to }) => {
             let options = alter_sequence_options(to, from);
             let alter = format!("ALTER SEQUENCE {name} {};", options.join(" "));
             match bound_catch_up(name, from, to) {
@@ -106,27 +115,29 @@ pub(crate) fn render(change: &Change) -> String {
                 None => alter,
             }
         }
-        Change::ReleaseSequenceOwner { name } => format!("ALTER SEQUENCE {name} OWNED BY NONE;"),
-        Change::SetSequenceOwner { name, owned_by } => match owned_by {
+        Change::Sequence(SequenceChange::ReleaseSequenceOwner { name }) => {
+            format!("ALTER SEQUENCE {name} OWNED BY NONE;")
+        }
+        Change::Sequence(SequenceChange::SetSequenceOwner { name, owned_by }) => match owned_by {
             Some((table, column)) => {
                 format!("ALTER SEQUENCE {name} OWNED BY {table}.{};", Ident(column))
             }
             None => format!("ALTER SEQUENCE {name} OWNED BY NONE;"),
         },
-        Change::ConstraintIndexComment {
+        Change::Comment(CommentChange::ConstraintIndexComment {
             table,
             constraint,
             comment,
-        } => format!(
+        }) => format!(
             "COMMENT ON INDEX {}.{} IS {};",
             Ident(&table.schema),
             Ident(constraint),
             comment_literal(comment.as_deref())
         ),
-        Change::CreateView(v) => create_view("CREATE", v),
-        Change::ReplaceView(v) => create_view("CREATE OR REPLACE", v),
-        Change::DropView(v) => format!("DROP {};", comment_target(&v.id())),
-        Change::SetMaterializedViewOptions { name, set, reset } => {
+        Change::View(ViewChange::CreateView(v)) => create_view("CREATE", v),
+        Change::View(ViewChange::ReplaceView(v)) => create_view("CREATE OR REPLACE", v),
+        Change::View(ViewChange::DropView(v)) => format!("DROP {};", comment_target(&v.id())),
+        Change::View(ViewChange::SetMaterializedViewOptions { name, set, reset }) => {
             let mut parts = Vec::new();
             if !set.is_empty() {
                 parts.push(format!("SET ({})", set.join(", ")));
@@ -136,51 +147,53 @@ pub(crate) fn render(change: &Change) -> String {
             }
             format!("ALTER MATERIALIZED VIEW {name} {};", parts.join(", "))
         }
-        Change::RefreshMaterializedView { name, populated } => format!(
+        Change::View(ViewChange::RefreshMaterializedView { name, populated }) => format!(
             "REFRESH MATERIALIZED VIEW {name}{};",
             if *populated { "" } else { " WITH NO DATA" }
         ),
-        Change::ViewColumnComment {
+        Change::Comment(CommentChange::ViewColumnComment {
             view,
             column,
             comment,
-        } => format!(
+        }) => format!(
             "COMMENT ON COLUMN {}.{} IS {};",
             view_name(view),
             Ident(column),
             comment_literal(comment.as_deref())
         ),
-        Change::Comment { target, comment } => format!(
+        Change::Comment(CommentChange::Comment { target, comment }) => format!(
             "COMMENT ON {} IS {};",
             comment_target(target),
             comment_literal(comment.as_deref())
         ),
-        Change::SetRowSecurity { .. }
-        | Change::ForceRowSecurity { .. }
-        | Change::CreatePolicy(_)
-        | Change::DropPolicy(_)
-        | Change::AlterPolicy { .. }
-        | Change::Privileges { .. }
-        | Change::SetOwner { .. } => crate::security::render(change),
-        Change::AttachPartition { .. }
-        | Change::DetachPartition { .. }
-        | Change::Inherit { .. }
-        | Change::NoInherit { .. }
-        | Change::SetReplicaIdentity { .. }
-        | Change::AttachIndex { .. } => {
+        Change::Policy(PolicyChange::SetRowSecurity { .. })
+        | Change::Policy(PolicyChange::ForceRowSecurity { .. })
+        | Change::Policy(PolicyChange::CreatePolicy(_))
+        | Change::Policy(PolicyChange::DropPolicy(_))
+        | Change::Policy(PolicyChange::AlterPolicy { .. })
+        | Change::Privileges(PrivilegesChange::Privileges { .. })
+        | Change::Owner(OwnerChange::SetOwner { .. }) => crate::security::render(change),
+        Change::Partition(PartitionChange::AttachPartition { .. })
+        | Change::Partition(PartitionChange::DetachPartition { .. })
+        | Change::Inheritance(InheritanceChange::Inherit { .. })
+        | Change::Inheritance(InheritanceChange::NoInherit { .. })
+        | Change::Table(TableChange::SetReplicaIdentity { .. })
+        | Change::Partition(PartitionChange::AttachIndex { .. }) => {
             crate::partitions::render(change).expect("partitions renders its own changes")
         }
-        Change::CreateFunction(_)
-        | Change::DropFunction(_)
-        | Change::CreateAggregate(_)
-        | Change::DropAggregate(_)
-        | Change::CreateTrigger { .. }
-        | Change::DropTrigger(_)
-        | Change::SetTriggerEnabled { .. }
-        | Change::CreateEventTrigger(_)
-        | Change::DropEventTrigger(_)
-        | Change::SetEventTriggerEnabled { .. } => crate::routines::render(change),
-        Change::ReleaseDefault { table, column } => {
+        Change::Routine(RoutineChange::CreateFunction(_))
+        | Change::Routine(RoutineChange::DropFunction(_))
+        | Change::Routine(RoutineChange::CreateAggregate(_))
+        | Change::Routine(RoutineChange::DropAggregate(_))
+        | Change::Trigger(TriggerChange::CreateTrigger { .. })
+        | Change::Trigger(TriggerChange::DropTrigger(_))
+        | Change::Trigger(TriggerChange::SetTriggerEnabled { .. })
+        | Change::EventTrigger(EventTriggerChange::CreateEventTrigger(_))
+        | Change::EventTrigger(EventTriggerChange::DropEventTrigger(_))
+        | Change::EventTrigger(EventTriggerChange::SetEventTriggerEnabled { .. }) => {
+            crate::routines::render(change)
+        }
+        Change::Column(ColumnChange::ReleaseDefault { table, column }) => {
             format!(
                 "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT;",
                 Ident(column)

@@ -2,6 +2,7 @@
 //! triggers and event triggers.
 
 use gen_diff::Change;
+use gen_diff::{EventTriggerChange, RoutineChange, TriggerChange};
 use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, RoutineKind};
 
 use crate::hazard::{Hazard, HazardKind, hazard};
@@ -9,7 +10,7 @@ use crate::hazard::{Hazard, HazardKind, hazard};
 /// The statement for one change of a routine or trigger kind.
 pub(crate) fn render(change: &Change) -> String {
     match change {
-        Change::CreateFunction(f) => {
+        Change::Routine(RoutineChange::CreateFunction(f)) => {
             // A body in a string is checked against the catalog when
             // created; what it reads may be created later in the same plan
             // (as pg_dump does, turn the check off; SQL-standard bodies
@@ -20,31 +21,33 @@ pub(crate) fn render(change: &Change) -> String {
                 format!("{};", f.definition)
             }
         }
-        Change::DropFunction(f) => {
+        Change::Routine(RoutineChange::DropFunction(f)) => {
             format!("DROP {} {}({});", routine_keyword(f.kind), f.name, f.args)
         }
-        Change::CreateAggregate(a) => format!("{};", a.definition),
-        Change::DropAggregate(a) => {
+        Change::Routine(RoutineChange::CreateAggregate(a)) => format!("{};", a.definition),
+        Change::Routine(RoutineChange::DropAggregate(a)) => {
             format!("DROP AGGREGATE {};", aggregate_signature(&a.name, &a.args))
         }
-        Change::CreateTrigger { trigger, replace } => {
+        Change::Trigger(TriggerChange::CreateTrigger { trigger, replace }) => {
             let def = &trigger.definition;
             match def.strip_prefix("CREATE TRIGGER ") {
                 Some(rest) if *replace => format!("CREATE OR REPLACE TRIGGER {rest};"),
                 _ => format!("{def};"),
             }
         }
-        Change::DropTrigger(t) => format!("DROP TRIGGER {} ON {};", Ident(&t.name), t.table),
-        Change::SetTriggerEnabled {
+        Change::Trigger(TriggerChange::DropTrigger(t)) => {
+            format!("DROP TRIGGER {} ON {};", Ident(&t.name), t.table)
+        }
+        Change::Trigger(TriggerChange::SetTriggerEnabled {
             table,
             name,
             enabled,
-        } => format!(
+        }) => format!(
             "ALTER TABLE {table} {} TRIGGER {};",
             enabled.keywords(),
             Ident(name)
         ),
-        Change::CreateEventTrigger(e) => {
+        Change::EventTrigger(EventTriggerChange::CreateEventTrigger(e)) => {
             let mut sql = format!(
                 "CREATE EVENT TRIGGER {} ON {}",
                 Ident(&e.name),
@@ -57,8 +60,10 @@ pub(crate) fn render(change: &Change) -> String {
             sql.push_str(&format!("\n    EXECUTE FUNCTION {}();", e.function));
             sql
         }
-        Change::DropEventTrigger(e) => format!("DROP EVENT TRIGGER {};", Ident(&e.name)),
-        Change::SetEventTriggerEnabled { name, enabled } => {
+        Change::EventTrigger(EventTriggerChange::DropEventTrigger(e)) => {
+            format!("DROP EVENT TRIGGER {};", Ident(&e.name))
+        }
+        Change::EventTrigger(EventTriggerChange::SetEventTriggerEnabled { name, enabled }) => {
             format!(
                 "ALTER EVENT TRIGGER {} {};",
                 Ident(name),
@@ -99,7 +104,7 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
 pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     use HazardKind::*;
     match change {
-        Change::CreateFunction(f)
+        Change::Routine(RoutineChange::CreateFunction(f))
             if f.security_definer
                 && !old
                     .functions
@@ -114,7 +119,9 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 ),
             )]
         }
-        Change::CreateTrigger { trigger, .. } if old.tables.contains_key(&trigger.table) => {
+        Change::Trigger(TriggerChange::CreateTrigger { trigger, .. })
+            if old.tables.contains_key(&trigger.table) =>
+        {
             vec![hazard(
                 BlocksWrites,
                 format!(
@@ -124,7 +131,7 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 ),
             )]
         }
-        Change::DropTrigger(t) => vec![hazard(
+        Change::Trigger(TriggerChange::DropTrigger(t)) => vec![hazard(
             AccessExclusiveLock,
             format!(
                 "dropping trigger {} takes an ACCESS EXCLUSIVE lock on {}",
@@ -132,7 +139,7 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 t.table
             ),
         )],
-        Change::SetTriggerEnabled { table, name, .. } => vec![hazard(
+        Change::Trigger(TriggerChange::SetTriggerEnabled { table, name, .. }) => vec![hazard(
             BlocksWrites,
             format!(
                 "changing when trigger {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",

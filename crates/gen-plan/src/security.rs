@@ -1,6 +1,7 @@
 //! SQL for row-level security, policies, privileges and owners.
 
 use gen_diff::{Change, PrivilegeAction};
+use gen_diff::{CommentChange, OwnerChange, PolicyChange, PrivilegesChange};
 use gen_model::{
     Catalog, DefaultObjects, Grant, Grantee, Ident, Literal, ObjectId, Policy, PolicyCommand,
 };
@@ -10,23 +11,25 @@ use crate::verify::{raise_if, regclass};
 /// The statement for a change of this group.
 pub(crate) fn render(change: &Change) -> String {
     match change {
-        Change::SetRowSecurity { table, enabled } => format!(
+        Change::Policy(PolicyChange::SetRowSecurity { table, enabled }) => format!(
             "ALTER TABLE {table} {} ROW LEVEL SECURITY;",
             if *enabled { "ENABLE" } else { "DISABLE" }
         ),
-        Change::ForceRowSecurity { table, forced } => format!(
+        Change::Policy(PolicyChange::ForceRowSecurity { table, forced }) => format!(
             "ALTER TABLE {table} {} ROW LEVEL SECURITY;",
             if *forced { "FORCE" } else { "NO FORCE" }
         ),
-        Change::CreatePolicy(p) => create_policy(p),
-        Change::DropPolicy(p) => format!("DROP POLICY {} ON {};", Ident(&p.name), p.table),
-        Change::AlterPolicy {
+        Change::Policy(PolicyChange::CreatePolicy(p)) => create_policy(p),
+        Change::Policy(PolicyChange::DropPolicy(p)) => {
+            format!("DROP POLICY {} ON {};", Ident(&p.name), p.table)
+        }
+        Change::Policy(PolicyChange::AlterPolicy {
             table,
             name,
             roles,
             using,
             check,
-        } => {
+        }) => {
             let mut sql = format!("ALTER POLICY {} ON {table}", Ident(name));
             if let Some(roles) = roles {
                 sql.push_str(&format!(" TO {}", list(roles)));
@@ -40,13 +43,13 @@ pub(crate) fn render(change: &Change) -> String {
             sql.push(';');
             sql
         }
-        Change::Privileges {
+        Change::Privileges(PrivilegesChange::Privileges {
             target,
             grantee,
             privileges,
             action,
-        } => privileges_sql(target, grantee, privileges, *action),
-        Change::SetOwner { target, owner } => {
+        }) => privileges_sql(target, grantee, privileges, *action),
+        Change::Owner(OwnerChange::SetOwner { target, owner }) => {
             format!("ALTER {} OWNER TO {};", owned(target), Ident(owner))
         }
         other => unreachable!("not a security change: {other:?}"),
@@ -255,12 +258,12 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
     match id {
         ObjectId::Policy { table, name } => {
             if let Some(p) = catalog.policies.get(&(table.clone(), name.clone())) {
-                out.push(Change::CreatePolicy(p.clone()));
+                out.push(Change::Policy(PolicyChange::CreatePolicy(p.clone())));
                 if p.comment.is_some() {
-                    out.push(Change::Comment {
+                    out.push(Change::Comment(CommentChange::Comment {
                         target: id.clone(),
                         comment: p.comment.clone(),
-                    });
+                    }));
                 }
             }
             return;
@@ -274,16 +277,16 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
         ObjectId::Table { name } => {
             if let Some(rls) = catalog.row_security.get(name) {
                 if rls.enabled {
-                    out.push(Change::SetRowSecurity {
+                    out.push(Change::Policy(PolicyChange::SetRowSecurity {
                         table: name.clone(),
                         enabled: true,
-                    });
+                    }));
                 }
                 if rls.forced {
-                    out.push(Change::ForceRowSecurity {
+                    out.push(Change::Policy(PolicyChange::ForceRowSecurity {
                         table: name.clone(),
                         forced: true,
-                    });
+                    }));
                 }
             }
             for p in catalog.policies.values().filter(|p| &p.table == name) {
@@ -312,10 +315,10 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
         _ => grants(id, out),
     }
     if let Some(owner) = catalog.owners.get(id) {
-        out.push(Change::SetOwner {
+        out.push(Change::Owner(OwnerChange::SetOwner {
             target: id.clone(),
             owner: owner.clone(),
-        });
+        }));
     }
 }
 

@@ -2,6 +2,7 @@
 //! collations.
 
 use gen_diff::Change;
+use gen_diff::{CollationChange, CommentChange, DomainChange, TypeChange};
 use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind};
 
 use crate::hazard::{Hazard, HazardKind};
@@ -14,12 +15,12 @@ fn hazard(kind: HazardKind, message: String) -> Hazard {
 pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     use HazardKind::*;
     match change {
-        Change::RenameTypeAway {
+        Change::Type(TypeChange::RenameTypeAway {
             id: id @ ObjectId::Type { name },
             removed_values,
             through_text,
             ..
-        } if matches!(
+        }) if matches!(
             old.types.get(name).map(|t| &t.kind),
             Some(TypeKind::Composite { .. })
         ) =>
@@ -55,9 +56,9 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
             }
             out
         }
-        Change::RenameTypeAway {
+        Change::Type(TypeChange::RenameTypeAway {
             id, removed_values, ..
-        } if !removed_values.is_empty() => {
+        }) if !removed_values.is_empty() => {
             let labels: Vec<String> = removed_values
                 .iter()
                 .map(|v| Literal(v).to_string())
@@ -70,13 +71,13 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 ),
             )]
         }
-        Change::RenameTypeAway { id, .. } => vec![hazard(
+        Change::Type(TypeChange::RenameTypeAway { id, .. }) => vec![hazard(
             AccessExclusiveLock,
             format!(
                 "{id} is rebuilt: every column using it is altered to the new one under an ACCESS EXCLUSIVE lock"
             ),
         )],
-        Change::AddDomainConstraint { domain, constraint }
+        Change::Domain(DomainChange::AddDomainConstraint { domain, constraint })
             if constraint.validated && old.domains.contains_key(domain) =>
         {
             vec![hazard(
@@ -87,24 +88,24 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
                 ),
             )]
         }
-        Change::ValidateDomainConstraint { domain, name } => vec![hazard(
+        Change::Domain(DomainChange::ValidateDomainConstraint { domain, name }) => vec![hazard(
             ValidatesExistingRows,
             format!(
                 "validating constraint {} checks every value of domain {domain}",
                 Ident(name)
             ),
         )],
-        Change::SetDomainNotNull {
+        Change::Domain(DomainChange::SetDomainNotNull {
             name,
             not_null: true,
-        } => vec![hazard(
+        }) => vec![hazard(
             ValidatesExistingRows,
             format!("SET NOT NULL checks every value of domain {name}"),
         )],
-        Change::DropAttribute {
+        Change::Type(TypeChange::DropAttribute {
             type_name,
             attribute,
-        } => vec![hazard(
+        }) => vec![hazard(
             DeletesData,
             format!(
                 "drops attribute {} of type {type_name} and its values",
@@ -198,16 +199,16 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
     let mut out = Vec::new();
     let comment = |target: ObjectId, comment: &Option<String>, out: &mut Vec<Change>| {
         if comment.is_some() {
-            out.push(Change::Comment {
+            out.push(Change::Comment(CommentChange::Comment {
                 target,
                 comment: comment.clone(),
-            });
+            }));
         }
     };
     match id {
         ObjectId::Type { name } => {
             if let Some(t) = catalog.types.get(name) {
-                out.push(Change::CreateType(t.clone()));
+                out.push(Change::Type(TypeChange::CreateType(t.clone())));
                 comment(id.clone(), &t.comment, &mut out);
                 if let TypeKind::Composite { attributes } = &t.kind {
                     for a in attributes {
@@ -222,7 +223,7 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
         }
         ObjectId::Domain { name } => {
             if let Some(d) = catalog.domains.get(name) {
-                out.push(Change::CreateDomain(d.clone()));
+                out.push(Change::Domain(DomainChange::CreateDomain(d.clone())));
                 comment(id.clone(), &d.comment, &mut out);
                 for c in d.constraints.values() {
                     let target = ObjectId::DomainConstraint {
@@ -235,7 +236,9 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
         }
         ObjectId::Collation { name } => {
             if let Some(c) = catalog.collations.get(name) {
-                out.push(Change::CreateCollation(c.clone()));
+                out.push(Change::Collation(CollationChange::CreateCollation(
+                    c.clone(),
+                )));
                 comment(id.clone(), &c.comment, &mut out);
             }
         }

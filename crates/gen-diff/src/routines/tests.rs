@@ -1,5 +1,6 @@
 //! What `diff` plans for routines and triggers, on catalogs written in code.
 
+use crate::{ColumnChange, CommentChange, EventTriggerChange, TriggerChange};
 use std::collections::BTreeMap;
 
 use gen_model::{
@@ -83,16 +84,17 @@ fn targets(changes: &[Change]) -> Vec<String> {
         .map(|c| {
             let (action, id) = c.target();
             let verb = match c {
-                Change::CreateTrigger { replace: true, .. } => "replace",
-                Change::ReleaseDefault { .. } => "release default",
-                Change::AlterColumn {
+                Change::Trigger(TriggerChange::CreateTrigger { replace: true, .. }) => "replace",
+                Change::Column(ColumnChange::ReleaseDefault { .. }) => "release default",
+                Change::Column(ColumnChange::AlterColumn {
                     action: ColumnAction::SetDefault(_),
                     ..
-                } => "set default",
-                Change::SetTriggerEnabled { .. } | Change::SetEventTriggerEnabled { .. } => {
+                }) => "set default",
+                Change::Trigger(TriggerChange::SetTriggerEnabled { .. })
+                | Change::EventTrigger(EventTriggerChange::SetEventTriggerEnabled { .. }) => {
                     "enable"
                 }
-                Change::Comment { .. } => "comment",
+                Change::Comment(CommentChange::Comment { .. }) => "comment",
                 _ if action == Action::Drop => "drop",
                 _ => "create",
             };

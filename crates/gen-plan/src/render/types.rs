@@ -1,5 +1,6 @@
 //! SQL for types, domains and collations.
 
+use gen_diff::{CollationChange, DomainChange, TypeChange};
 use std::fmt::Write as _;
 
 use gen_diff::{Change, EnumPosition};
@@ -8,13 +9,13 @@ use gen_model::{Attribute, Collation, Domain, Ident, Literal, ObjectId, TypeKind
 /// The statement for a change of this group, or `None` for other changes.
 pub(crate) fn render(change: &Change) -> Option<String> {
     Some(match change {
-        Change::CreateType(t) => create_type(t),
-        Change::DropType(t) => format!("DROP TYPE {};", t.name),
-        Change::AddEnumValue {
+        Change::Type(TypeChange::CreateType(t)) => create_type(t),
+        Change::Type(TypeChange::DropType(t)) => format!("DROP TYPE {};", t.name),
+        Change::Type(TypeChange::AddEnumValue {
             name,
             value,
             position,
-        } => {
+        }) => {
             let mut sql = format!("ALTER TYPE {name} ADD VALUE {}", Literal(value));
             match position {
                 Some(EnumPosition::Before(w)) => write!(sql, " BEFORE {}", Literal(w)),
@@ -25,29 +26,29 @@ pub(crate) fn render(change: &Change) -> Option<String> {
             sql.push(';');
             sql
         }
-        Change::RenameEnumValue { name, from, to } => format!(
+        Change::Type(TypeChange::RenameEnumValue { name, from, to }) => format!(
             "ALTER TYPE {name} RENAME VALUE {} TO {};",
             Literal(from),
             Literal(to)
         ),
-        Change::AddAttribute {
+        Change::Type(TypeChange::AddAttribute {
             type_name,
             attribute,
-        } => format!(
+        }) => format!(
             "ALTER TYPE {type_name} ADD ATTRIBUTE {};",
             attribute_definition(attribute)
         ),
-        Change::DropAttribute {
+        Change::Type(TypeChange::DropAttribute {
             type_name,
             attribute,
-        } => format!(
+        }) => format!(
             "ALTER TYPE {type_name} DROP ATTRIBUTE {};",
             Ident(&attribute.name)
         ),
-        Change::AlterAttributeType {
+        Change::Type(TypeChange::AlterAttributeType {
             type_name,
             attribute,
-        } => {
+        }) => {
             let mut sql = format!(
                 "ALTER TYPE {type_name} ALTER ATTRIBUTE {} TYPE {}",
                 Ident(&attribute.name),
@@ -59,36 +60,38 @@ pub(crate) fn render(change: &Change) -> Option<String> {
             sql.push(';');
             sql
         }
-        Change::CreateDomain(d) => create_domain(d),
-        Change::DropDomain(d) => format!("DROP DOMAIN {};", d.name),
-        Change::SetDomainDefault { name, default } => match default {
+        Change::Domain(DomainChange::CreateDomain(d)) => create_domain(d),
+        Change::Domain(DomainChange::DropDomain(d)) => format!("DROP DOMAIN {};", d.name),
+        Change::Domain(DomainChange::SetDomainDefault { name, default }) => match default {
             Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {d};"),
             None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
         },
-        Change::SetDomainNotNull { name, not_null } => format!(
+        Change::Domain(DomainChange::SetDomainNotNull { name, not_null }) => format!(
             "ALTER DOMAIN {name} {} NOT NULL;",
             if *not_null { "SET" } else { "DROP" }
         ),
-        Change::AddDomainConstraint { domain, constraint } => format!(
+        Change::Domain(DomainChange::AddDomainConstraint { domain, constraint }) => format!(
             "ALTER DOMAIN {domain} ADD CONSTRAINT {} {};",
             Ident(&constraint.name),
             constraint.definition
         ),
-        Change::DropDomainConstraint { domain, constraint } => format!(
+        Change::Domain(DomainChange::DropDomainConstraint { domain, constraint }) => format!(
             "ALTER DOMAIN {domain} DROP CONSTRAINT {};",
             Ident(&constraint.name)
         ),
-        Change::ValidateDomainConstraint { domain, name } => {
+        Change::Domain(DomainChange::ValidateDomainConstraint { domain, name }) => {
             format!("ALTER DOMAIN {domain} VALIDATE CONSTRAINT {};", Ident(name))
         }
-        Change::RenameDomainConstraint { domain, from, to } => format!(
+        Change::Domain(DomainChange::RenameDomainConstraint { domain, from, to }) => format!(
             "ALTER DOMAIN {domain} RENAME CONSTRAINT {} TO {};",
             Ident(from),
             Ident(to)
         ),
-        Change::CreateCollation(c) => create_collation(c),
-        Change::DropCollation(c) => format!("DROP COLLATION {};", c.name),
-        Change::RenameTypeAway { id, temp, .. } => match id {
+        Change::Collation(CollationChange::CreateCollation(c)) => create_collation(c),
+        Change::Collation(CollationChange::DropCollation(c)) => {
+            format!("DROP COLLATION {};", c.name)
+        }
+        Change::Type(TypeChange::RenameTypeAway { id, temp, .. }) => match id {
             ObjectId::Domain { name } => format!("ALTER DOMAIN {name} RENAME TO {};", Ident(temp)),
             ObjectId::Type { name } => format!("ALTER TYPE {name} RENAME TO {};", Ident(temp)),
             ObjectId::Collation { name } => {
@@ -96,7 +99,7 @@ pub(crate) fn render(change: &Change) -> Option<String> {
             }
             _ => return None,
         },
-        Change::DropRetiredType { id, .. } => match id {
+        Change::Type(TypeChange::DropRetiredType { id, .. }) => match id {
             ObjectId::Domain { name } => format!("DROP DOMAIN {name};"),
             ObjectId::Type { name } => format!("DROP TYPE {name};"),
             ObjectId::Collation { name } => format!("DROP COLLATION {name};"),

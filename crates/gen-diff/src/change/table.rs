@@ -1,0 +1,70 @@
+//! Tables as a whole: created, dropped, their persistence, storage options and replica identity.
+
+use gen_model::{ObjectId, QualifiedName, ReplicaIdentity, Table};
+use serde::Serialize;
+
+use super::{Action, table_id};
+
+/// A change to a table as a whole; each variant's doc is the statement it becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum TableChange {
+    /// `CREATE TABLE name (columns…, CONSTRAINT … inline);` — foreign keys
+    /// come as separate [`ConstraintChange::AddConstraint`]s so that cycles never arise.
+    CreateTable(Table),
+    /// `DROP TABLE name;`
+    DropTable(Table),
+    /// `ALTER TABLE name SET LOGGED;` or `SET UNLOGGED`
+    SetUnlogged {
+        /// Table.
+        table: QualifiedName,
+        /// Whether the table becomes unlogged.
+        unlogged: bool,
+    },
+    /// `ALTER TABLE name SET (k=v, …);` and `ALTER TABLE name RESET (k, …);`
+    SetTableOptions {
+        /// Table.
+        table: QualifiedName,
+        /// `key=value` pairs to set.
+        set: Vec<String>,
+        /// Keys to reset.
+        reset: Vec<String>,
+    },
+    /// `ALTER TABLE table REPLICA IDENTITY { DEFAULT | FULL | NOTHING | USING INDEX i };`
+    SetReplicaIdentity {
+        /// The table.
+        table: QualifiedName,
+        /// The new replica identity.
+        identity: ReplicaIdentity,
+    },
+}
+
+impl TableChange {
+    /// The object this change acts on and how.
+    pub fn target(&self) -> (Action, ObjectId) {
+        use Action::{CreateOrAlter, Drop};
+        match self {
+            TableChange::CreateTable(t) => (CreateOrAlter, table_id(&t.name)),
+            TableChange::DropTable(t) => (Drop, table_id(&t.name)),
+            TableChange::SetUnlogged { table: t, .. }
+            | TableChange::SetTableOptions { table: t, .. } => (CreateOrAlter, table_id(t)),
+            TableChange::SetReplicaIdentity { table, .. } => (
+                CreateOrAlter,
+                ObjectId::ReplicaIdentity {
+                    table: table.clone(),
+                },
+            ),
+        }
+    }
+
+    /// The variant's name, `CreateTable` and so on: for messages and tests.
+    pub fn variant(&self) -> &'static str {
+        match self {
+            TableChange::CreateTable(..) => "CreateTable",
+            TableChange::DropTable(..) => "DropTable",
+            TableChange::SetUnlogged { .. } => "SetUnlogged",
+            TableChange::SetTableOptions { .. } => "SetTableOptions",
+            TableChange::SetReplicaIdentity { .. } => "SetReplicaIdentity",
+        }
+    }
+}

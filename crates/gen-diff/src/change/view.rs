@@ -1,0 +1,62 @@
+//! Views and materialized views.
+
+use gen_model::{ObjectId, QualifiedName, View};
+use serde::Serialize;
+
+use super::Action;
+
+/// A change to a view or materialized view; each variant's doc is the statement it becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum ViewChange {
+    /// `CREATE [MATERIALIZED] VIEW name WITH (…) AS query [WITH NO DATA];`
+    CreateView(View),
+    /// `DROP [MATERIALIZED] VIEW name;`
+    DropView(View),
+    /// `CREATE OR REPLACE VIEW name WITH (…) AS query;`: same leading
+    /// columns, options replaced as a whole.
+    ReplaceView(View),
+    /// `ALTER MATERIALIZED VIEW name SET (k=v, …);` and `RESET (k, …)`
+    SetMaterializedViewOptions {
+        /// Materialized view.
+        name: QualifiedName,
+        /// `key=value` pairs to set.
+        set: Vec<String>,
+        /// Keys to reset.
+        reset: Vec<String>,
+    },
+    /// `REFRESH MATERIALIZED VIEW name [WITH NO DATA];`
+    RefreshMaterializedView {
+        /// Materialized view.
+        name: QualifiedName,
+        /// Whether it ends up populated.
+        populated: bool,
+    },
+}
+
+impl ViewChange {
+    /// The object this change acts on and how.
+    pub fn target(&self) -> (Action, ObjectId) {
+        use Action::{CreateOrAlter, Drop};
+        match self {
+            ViewChange::CreateView(v) | ViewChange::ReplaceView(v) => (CreateOrAlter, v.id()),
+            ViewChange::DropView(v) => (Drop, v.id()),
+            ViewChange::SetMaterializedViewOptions { name, .. }
+            | ViewChange::RefreshMaterializedView { name, .. } => (
+                CreateOrAlter,
+                ObjectId::MaterializedView { name: name.clone() },
+            ),
+        }
+    }
+
+    /// The variant's name, `CreateView` and so on: for messages and tests.
+    pub fn variant(&self) -> &'static str {
+        match self {
+            ViewChange::CreateView(..) => "CreateView",
+            ViewChange::DropView(..) => "DropView",
+            ViewChange::ReplaceView(..) => "ReplaceView",
+            ViewChange::SetMaterializedViewOptions { .. } => "SetMaterializedViewOptions",
+            ViewChange::RefreshMaterializedView { .. } => "RefreshMaterializedView",
+        }
+    }
+}
