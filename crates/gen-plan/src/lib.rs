@@ -7,6 +7,7 @@
 //! readable: drops first, dependents before what they depend on; then
 //! creates, dependencies before what needs them.
 
+mod change;
 pub mod describe;
 mod hazard;
 mod online;

@@ -1,7 +1,7 @@
 //! Rendering and ordering for partitions, inheritance, replica identity and
 //! column storage.
 
-use gen_diff::{IndexChange, InheritanceChange, PartitionChange, TableChange};
+use gen_diff::{IndexChange, TableChange};
 use std::fmt::Write as _;
 
 use gen_diff::{Action, Change};
@@ -9,37 +9,7 @@ use gen_model::{Catalog, Ident, Index, ObjectId, ReplicaIdentity, Table};
 
 use crate::order::Graph;
 
-/// The SQL of the changes this module owns; `None` for the others.
-pub(crate) fn render(change: &Change) -> Option<String> {
-    Some(match change {
-        Change::Partition(PartitionChange::AttachPartition {
-            table,
-            parent,
-            bound,
-        }) => format!("ALTER TABLE {parent} ATTACH PARTITION {table} {bound};"),
-        Change::Partition(PartitionChange::DetachPartition { table, parent }) => {
-            format!("ALTER TABLE {parent} DETACH PARTITION {table};")
-        }
-        Change::Inheritance(InheritanceChange::Inherit { table, parent }) => {
-            format!("ALTER TABLE {table} INHERIT {parent};")
-        }
-        Change::Inheritance(InheritanceChange::NoInherit { table, parent }) => {
-            format!("ALTER TABLE {table} NO INHERIT {parent};")
-        }
-        Change::Table(TableChange::SetReplicaIdentity { table, identity }) => {
-            format!(
-                "ALTER TABLE {table} REPLICA IDENTITY {};",
-                replica_identity(identity)
-            )
-        }
-        Change::Partition(PartitionChange::AttachIndex { parent, index }) => {
-            format!("ALTER INDEX {parent} ATTACH PARTITION {index};")
-        }
-        _ => return None,
-    })
-}
-
-fn replica_identity(identity: &ReplicaIdentity) -> String {
+pub(crate) fn replica_identity(identity: &ReplicaIdentity) -> String {
     match identity {
         ReplicaIdentity::Default => "DEFAULT".to_owned(),
         ReplicaIdentity::Full => "FULL".to_owned(),
@@ -313,7 +283,7 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
 
 /// Whether vertex `i` builds an index: its own `CREATE INDEX`, or the
 /// `CREATE TABLE` that stands for the indexes the server makes with it.
-fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
+pub(crate) fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
     g.changes(i).iter().any(|c| {
         matches!(
             c,
@@ -323,7 +293,10 @@ fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
 }
 
 /// The indexes `index` is attached to, nearest first.
-fn ancestors<'a>(index: &'a Index, catalog: &'a Catalog) -> impl Iterator<Item = &'a Index> {
+pub(crate) fn ancestors<'a>(
+    index: &'a Index,
+    catalog: &'a Catalog,
+) -> impl Iterator<Item = &'a Index> {
     std::iter::successors(Some(index), |i| {
         i.parent.as_ref().and_then(|p| catalog.indexes.get(p))
     })

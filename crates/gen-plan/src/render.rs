@@ -1,13 +1,8 @@
 //! SQL for each change. Names go through `Ident`/`QualifiedName` display,
 //! definitions come verbatim from the server's `pg_get_*def` functions.
 
-mod types;
+pub(crate) mod types;
 
-use gen_diff::{
-    ColumnChange, CommentChange, ConstraintChange, EventTriggerChange, ExtensionChange,
-    IndexChange, InheritanceChange, OwnerChange, PartitionChange, PolicyChange, PrivilegesChange,
-    RoutineChange, SchemaChange, SequenceChange, TableChange, TriggerChange, ViewChange,
-};
 use std::fmt::Write as _;
 
 use gen_diff::{Change, ColumnAction, Conversion, FieldCast, RowField};
@@ -15,199 +10,14 @@ use gen_model::{Column, Ident, Identity, Literal, ObjectId, SequenceOptions, Tab
 
 /// The statement (or statements) for one change, each ending in `;`.
 pub(crate) fn render(change: &Change) -> String {
-    match change {
-        Change::Schema(SchemaChange::CreateSchema(s)) => {
-            format!("CREATE SCHEMA {};", Ident(&s.name))
-        }
-        Change::Schema(SchemaChange::DropSchema(s)) => format!("DROP SCHEMA {};", Ident(&s.name)),
-        // The version is pinned: without it the server installs its
-        // default, which need not be the one the schema files load.
-        Change::Extension(ExtensionChange::CreateExtension(e)) => format!(
-            "CREATE EXTENSION {} WITH SCHEMA {} VERSION {};",
-            Ident(&e.name),
-            Ident(&e.schema),
-            Literal(&e.version)
-        ),
-        Change::Extension(ExtensionChange::DropExtension(e)) => {
-            format!("DROP EXTENSION {};", Ident(&e.name))
-        }
-        Change::Extension(ExtensionChange::UpdateExtension { name, version }) => {
-            format!(
-                "ALTER EXTENSION {} UPDATE TO {};",
-                Ident(name),
-                Literal(version)
-            )
-        }
-        Change::Extension(ExtensionChange::MoveExtension { name, schema }) => {
-            format!(
-                "ALTER EXTENSION {} SET SCHEMA {};",
-                Ident(name),
-                Ident(schema)
-            )
-        }
-        Change::Table(TableChange::CreateTable(t)) => create_table(t),
-        Change::Table(TableChange::DropTable(t)) => format!("DROP TABLE {};", t.name),
-        Change::Table(TableChange::SetUnlogged { table, unlogged }) => format!(
-            "ALTER TABLE {table} SET {};",
-            if *unlogged { "UNLOGGED" } else { "LOGGED" }
-        ),
-        Change::Table(TableChange::SetTableOptions { table, set, reset }) => {
-            let mut parts = Vec::new();
-            if !set.is_empty() {
-                parts.push(format!("SET ({})", set.join(", ")));
-            }
-            if !reset.is_empty() {
-                parts.push(format!("RESET ({})", reset.join(", ")));
-            }
-            format!("ALTER TABLE {table} {};", parts.join(", "))
-        }
-        Change::Column(ColumnChange::AddColumn { table, column }) => {
-            format!(
-                "ALTER TABLE {table} ADD COLUMN {};",
-                column_definition(&table.name, column)
-            )
-        }
-        Change::Column(ColumnChange::DropColumn { table, column }) => {
-            format!("ALTER TABLE {table} DROP COLUMN {};", Ident(&column.name))
-        }
-        Change::Column(ColumnChange::AlterColumn {
-            table,
-            column,
-            action,
-        }) => format!(
-            "ALTER TABLE {table} ALTER COLUMN {} {};",
-            Ident(column),
-            column_action(&table.name, column, action)
-        ),
-        Change::Constraint(ConstraintChange::AddConstraint { table, constraint }) => format!(
-            "ALTER TABLE {table} ADD CONSTRAINT {} {};",
-            Ident(&constraint.name),
-            constraint.definition
-        ),
-        Change::Constraint(ConstraintChange::DropConstraint { table, constraint }) => format!(
-            "ALTER TABLE {table} DROP CONSTRAINT {};",
-            Ident(&constraint.name)
-        ),
-        Change::Constraint(ConstraintChange::ValidateConstraint { table, name }) => {
-            format!("ALTER TABLE {table} VALIDATE CONSTRAINT {};", Ident(name))
-        }
-        Change::Index(IndexChange::CreateIndex(i)) => format!("{};", i.definition),
-        Change::Index(IndexChange::DropIndex(i)) => format!("DROP INDEX {};", i.name),
-        Change::Sequence(SequenceChange::CreateSequence(s)) => {
-            let unlogged = if s.unlogged { "UNLOGGED " } else { "" };
-            let mut sql = format!("CREATE {unlogged}SEQUENCE {}", s.name);
-            for option in create_sequence_options(&s.options) {
-                write!(sql, "\n    {option}").expect("writing to a String");
-            }
-            sql.push(';');
-            sql
-        }
-        Change::Sequence(SequenceChange::DropSequence(s)) => format!("DROP SEQUENCE {};", s.name),
-        Change::Sequence(SequenceChange::SetSequenceUnlogged { name, unlogged }) => format!(
-            "ALTER SEQUENCE {name} SET {};",
-            if *unlogged { "UNLOGGED" } else { "LOGGED" }
-        ),
-        Change::Sequence(SequenceChange::AlterSequence { name, from, to }) => {
-            let options = alter_sequence_options(to, from);
-            let alter = format!("ALTER SEQUENCE {name} {};", options.join(" "));
-            match bound_catch_up(name, from, to) {
-                Some(setval) => format!("{setval}\n{alter}"),
-                None => alter,
-            }
-        }
-        Change::Sequence(SequenceChange::ReleaseSequenceOwner { name }) => {
-            format!("ALTER SEQUENCE {name} OWNED BY NONE;")
-        }
-        Change::Sequence(SequenceChange::SetSequenceOwner { name, owned_by }) => match owned_by {
-            Some((table, column)) => {
-                format!("ALTER SEQUENCE {name} OWNED BY {table}.{};", Ident(column))
-            }
-            None => format!("ALTER SEQUENCE {name} OWNED BY NONE;"),
-        },
-        Change::Comment(CommentChange::ConstraintIndexComment {
-            table,
-            constraint,
-            comment,
-        }) => format!(
-            "COMMENT ON INDEX {}.{} IS {};",
-            Ident(&table.schema),
-            Ident(constraint),
-            comment_literal(comment.as_deref())
-        ),
-        Change::View(ViewChange::CreateView(v)) => create_view("CREATE", v),
-        Change::View(ViewChange::ReplaceView(v)) => create_view("CREATE OR REPLACE", v),
-        Change::View(ViewChange::DropView(v)) => format!("DROP {};", comment_target(&v.id())),
-        Change::View(ViewChange::SetMaterializedViewOptions { name, set, reset }) => {
-            let mut parts = Vec::new();
-            if !set.is_empty() {
-                parts.push(format!("SET ({})", set.join(", ")));
-            }
-            if !reset.is_empty() {
-                parts.push(format!("RESET ({})", reset.join(", ")));
-            }
-            format!("ALTER MATERIALIZED VIEW {name} {};", parts.join(", "))
-        }
-        Change::View(ViewChange::RefreshMaterializedView { name, populated }) => format!(
-            "REFRESH MATERIALIZED VIEW {name}{};",
-            if *populated { "" } else { " WITH NO DATA" }
-        ),
-        Change::Comment(CommentChange::ViewColumnComment {
-            view,
-            column,
-            comment,
-        }) => format!(
-            "COMMENT ON COLUMN {}.{} IS {};",
-            view_name(view),
-            Ident(column),
-            comment_literal(comment.as_deref())
-        ),
-        Change::Comment(CommentChange::Comment { target, comment }) => format!(
-            "COMMENT ON {} IS {};",
-            comment_target(target),
-            comment_literal(comment.as_deref())
-        ),
-        Change::Policy(PolicyChange::SetRowSecurity { .. })
-        | Change::Policy(PolicyChange::ForceRowSecurity { .. })
-        | Change::Policy(PolicyChange::CreatePolicy(_))
-        | Change::Policy(PolicyChange::DropPolicy(_))
-        | Change::Policy(PolicyChange::AlterPolicy { .. })
-        | Change::Privileges(PrivilegesChange::Privileges { .. })
-        | Change::Owner(OwnerChange::SetOwner { .. }) => crate::security::render(change),
-        Change::Partition(PartitionChange::AttachPartition { .. })
-        | Change::Partition(PartitionChange::DetachPartition { .. })
-        | Change::Inheritance(InheritanceChange::Inherit { .. })
-        | Change::Inheritance(InheritanceChange::NoInherit { .. })
-        | Change::Table(TableChange::SetReplicaIdentity { .. })
-        | Change::Partition(PartitionChange::AttachIndex { .. }) => {
-            crate::partitions::render(change).expect("partitions renders its own changes")
-        }
-        Change::Routine(RoutineChange::CreateFunction(_))
-        | Change::Routine(RoutineChange::DropFunction(_))
-        | Change::Routine(RoutineChange::CreateAggregate(_))
-        | Change::Routine(RoutineChange::DropAggregate(_))
-        | Change::Trigger(TriggerChange::CreateTrigger { .. })
-        | Change::Trigger(TriggerChange::DropTrigger(_))
-        | Change::Trigger(TriggerChange::SetTriggerEnabled { .. })
-        | Change::EventTrigger(EventTriggerChange::CreateEventTrigger(_))
-        | Change::EventTrigger(EventTriggerChange::DropEventTrigger(_))
-        | Change::EventTrigger(EventTriggerChange::SetEventTriggerEnabled { .. }) => {
-            crate::routines::render(change)
-        }
-        Change::Column(ColumnChange::ReleaseDefault { table, column }) => {
-            format!(
-                "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT;",
-                Ident(column)
-            )
-        }
-        other => types::render(other).unwrap_or_default(),
-    }
+    crate::change::kind(change).sql()
 }
 
 /// Narrowing a sequence's range fails while its current value lies outside
 /// the new range. Moving the value up to a raised MINVALUE (or down to a
 /// lowered MAXVALUE of a descending sequence) follows the direction the
 /// sequence counts in, so no value is handed out twice.
-fn bound_catch_up(
+pub(crate) fn bound_catch_up(
     name: &gen_model::QualifiedName,
     from: &SequenceOptions,
     to: &SequenceOptions,
@@ -228,11 +38,11 @@ fn bound_catch_up(
     }
 }
 
-fn comment_literal(comment: Option<&str>) -> String {
+pub(crate) fn comment_literal(comment: Option<&str>) -> String {
     comment.map_or_else(|| "NULL".to_owned(), |c| Literal(c).to_string())
 }
 
-fn comment_target(id: &ObjectId) -> String {
+pub(crate) fn comment_target(id: &ObjectId) -> String {
     match id {
         ObjectId::Schema { name } => format!("SCHEMA {}", Ident(name)),
         ObjectId::Extension { name } => format!("EXTENSION {}", Ident(name)),
@@ -261,7 +71,7 @@ fn comment_target(id: &ObjectId) -> String {
 }
 
 /// The name of a view or materialized view.
-fn view_name(id: &ObjectId) -> String {
+pub(crate) fn view_name(id: &ObjectId) -> String {
     match id {
         ObjectId::View { name } | ObjectId::MaterializedView { name } => name.to_string(),
         other => other.to_string(),
@@ -270,7 +80,7 @@ fn view_name(id: &ObjectId) -> String {
 
 /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [WITH (…)] AS query`, the
 /// query as `pg_get_viewdef()` prints it.
-fn create_view(verb: &str, v: &View) -> String {
+pub(crate) fn create_view(verb: &str, v: &View) -> String {
     let mut sql = format!(
         "{verb} {}{} {}",
         if v.materialized { "MATERIALIZED " } else { "" },
@@ -288,7 +98,7 @@ fn create_view(verb: &str, v: &View) -> String {
     sql
 }
 
-fn create_table(t: &Table) -> String {
+pub(crate) fn create_table(t: &Table) -> String {
     let mut lines: Vec<String> = t
         .columns
         .iter()
@@ -308,7 +118,7 @@ fn create_table(t: &Table) -> String {
     sql
 }
 
-fn column_definition(table: &str, c: &Column) -> String {
+pub(crate) fn column_definition(table: &str, c: &Column) -> String {
     let mut sql = format!("{} {}", Ident(&c.name), c.data_type);
     if let Some(collation) = &c.collation {
         write!(sql, " COLLATE {collation}").expect("writing to a String");
@@ -331,7 +141,7 @@ fn column_definition(table: &str, c: &Column) -> String {
 
 /// `GENERATED … AS IDENTITY (…)` for column `column` of table `table`
 /// (raw names, to tell the server's default sequence name).
-fn identity_clause(identity: &Identity, table: &str, column: &str) -> String {
+pub(crate) fn identity_clause(identity: &Identity, table: &str, column: &str) -> String {
     let mut sql = format!(
         "GENERATED {} AS IDENTITY",
         if identity.always {
@@ -361,7 +171,7 @@ fn identity_clause(identity: &Identity, table: &str, column: &str) -> String {
 /// `CASE WHEN c IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW((c).a, …)::to
 /// END`: a null composite value stays null, while `IS NULL` alone would
 /// also take a row of nulls for one.
-fn row_conversion(column: &str, fields: &[RowField], to: &str) -> String {
+pub(crate) fn row_conversion(column: &str, fields: &[RowField], to: &str) -> String {
     let c = Ident(column);
     let values: Vec<String> = fields
         .iter()
@@ -385,7 +195,7 @@ fn row_conversion(column: &str, fields: &[RowField], to: &str) -> String {
     )
 }
 
-fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
+pub(crate) fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
     match action {
         ColumnAction::Type {
             to,
@@ -442,7 +252,7 @@ fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
 /// What a new sequence of `data_type` gets for every option not given,
 /// knowing that the defaults of the bounds and start follow the sign of
 /// the increment that is given.
-fn creation_defaults(data_type: &str, increment: i64) -> SequenceOptions {
+pub(crate) fn creation_defaults(data_type: &str, increment: i64) -> SequenceOptions {
     let (min_value, max_value) = SequenceOptions::default_bounds(data_type, increment);
     SequenceOptions {
         data_type: data_type.to_owned(),
@@ -457,7 +267,7 @@ fn creation_defaults(data_type: &str, increment: i64) -> SequenceOptions {
 
 /// Options for `CREATE SEQUENCE`: `AS` unless `bigint`, then what differs
 /// from the defaults.
-fn create_sequence_options(to: &SequenceOptions) -> Vec<String> {
+pub(crate) fn create_sequence_options(to: &SequenceOptions) -> Vec<String> {
     let mut out = Vec::new();
     if to.data_type != "bigint" {
         out.push(format!("AS {}", to.data_type));
@@ -471,7 +281,7 @@ fn create_sequence_options(to: &SequenceOptions) -> Vec<String> {
 
 /// Options for `ALTER SEQUENCE`: `AS` when the type changes (which moves
 /// default bounds along, as the server does), then what differs.
-fn alter_sequence_options(to: &SequenceOptions, from: &SequenceOptions) -> Vec<String> {
+pub(crate) fn alter_sequence_options(to: &SequenceOptions, from: &SequenceOptions) -> Vec<String> {
     if from.data_type == to.data_type {
         return differing_options(to, from);
     }
@@ -482,7 +292,7 @@ fn alter_sequence_options(to: &SequenceOptions, from: &SequenceOptions) -> Vec<S
 
 /// The options of `to` that differ from `base`, in the order `CREATE
 /// SEQUENCE` documents them. The data type is the caller's business.
-fn differing_options(to: &SequenceOptions, base: &SequenceOptions) -> Vec<String> {
+pub(crate) fn differing_options(to: &SequenceOptions, base: &SequenceOptions) -> Vec<String> {
     let mut out = Vec::new();
     if base.increment != to.increment {
         out.push(format!("INCREMENT BY {}", to.increment));

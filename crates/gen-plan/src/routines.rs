@@ -1,80 +1,9 @@
 //! SQL, hazards and verify checks for functions, procedures, aggregates,
 //! triggers and event triggers.
 
-use gen_diff::Change;
-use gen_diff::{EventTriggerChange, RoutineChange, TriggerChange};
 use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, RoutineKind};
 
-use crate::hazard::{Hazard, HazardKind, hazard};
-
-/// The statement for one change of a routine or trigger kind.
-pub(crate) fn render(change: &Change) -> String {
-    match change {
-        Change::Routine(RoutineChange::CreateFunction(f)) => {
-            // A body in a string is checked against the catalog when
-            // created; what it reads may be created later in the same plan
-            // (as pg_dump does, turn the check off; SQL-standard bodies
-            // carry real dependencies and are ordered by them).
-            if f.language == "sql" && !f.sql_body {
-                format!("SET LOCAL check_function_bodies = off;\n{};", f.definition)
-            } else {
-                format!("{};", f.definition)
-            }
-        }
-        Change::Routine(RoutineChange::DropFunction(f)) => {
-            format!("DROP {} {}({});", routine_keyword(f.kind), f.name, f.args)
-        }
-        Change::Routine(RoutineChange::CreateAggregate(a)) => format!("{};", a.definition),
-        Change::Routine(RoutineChange::DropAggregate(a)) => {
-            format!("DROP AGGREGATE {};", aggregate_signature(&a.name, &a.args))
-        }
-        Change::Trigger(TriggerChange::CreateTrigger { trigger, replace }) => {
-            let def = &trigger.definition;
-            match def.strip_prefix("CREATE TRIGGER ") {
-                Some(rest) if *replace => format!("CREATE OR REPLACE TRIGGER {rest};"),
-                _ => format!("{def};"),
-            }
-        }
-        Change::Trigger(TriggerChange::DropTrigger(t)) => {
-            format!("DROP TRIGGER {} ON {};", Ident(&t.name), t.table)
-        }
-        Change::Trigger(TriggerChange::SetTriggerEnabled {
-            table,
-            name,
-            enabled,
-        }) => format!(
-            "ALTER TABLE {table} {} TRIGGER {};",
-            enabled.keywords(),
-            Ident(name)
-        ),
-        Change::EventTrigger(EventTriggerChange::CreateEventTrigger(e)) => {
-            let mut sql = format!(
-                "CREATE EVENT TRIGGER {} ON {}",
-                Ident(&e.name),
-                Ident(&e.event)
-            );
-            if !e.tags.is_empty() {
-                let tags: Vec<String> = e.tags.iter().map(|t| Literal(t).to_string()).collect();
-                sql.push_str(&format!("\n    WHEN TAG IN ({})", tags.join(", ")));
-            }
-            sql.push_str(&format!("\n    EXECUTE FUNCTION {}();", e.function));
-            sql
-        }
-        Change::EventTrigger(EventTriggerChange::DropEventTrigger(e)) => {
-            format!("DROP EVENT TRIGGER {};", Ident(&e.name))
-        }
-        Change::EventTrigger(EventTriggerChange::SetEventTriggerEnabled { name, enabled }) => {
-            format!(
-                "ALTER EVENT TRIGGER {} {};",
-                Ident(name),
-                enabled.keywords()
-            )
-        }
-        _ => unreachable!("not a routine or trigger change"),
-    }
-}
-
-fn routine_keyword(kind: RoutineKind) -> &'static str {
+pub(crate) fn routine_keyword(kind: RoutineKind) -> &'static str {
     match kind {
         RoutineKind::Procedure => "PROCEDURE",
         RoutineKind::Function | RoutineKind::Window => "FUNCTION",
@@ -82,7 +11,7 @@ fn routine_keyword(kind: RoutineKind) -> &'static str {
 }
 
 /// `name(args)`, with `*` for an aggregate over no arguments.
-fn aggregate_signature(name: &QualifiedName, args: &str) -> String {
+pub(crate) fn aggregate_signature(name: &QualifiedName, args: &str) -> String {
     format!("{name}({})", if args.is_empty() { "*" } else { args })
 }
 
@@ -97,56 +26,6 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::Trigger { table, name } => format!("TRIGGER {} ON {table}", Ident(name)),
         ObjectId::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
         _ => unreachable!("not a routine or trigger"),
-    }
-}
-
-/// The hazards of a change of one of these kinds.
-pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
-    use HazardKind::*;
-    match change {
-        Change::Routine(RoutineChange::CreateFunction(f))
-            if f.security_definer
-                && !old
-                    .functions
-                    .get(&(f.name.clone(), f.args.clone()))
-                    .is_some_and(|o| o.security_definer) =>
-        {
-            vec![hazard(
-                AuthorizationChange,
-                format!(
-                    "{} runs with the privileges of its owner (SECURITY DEFINER)",
-                    f.id()
-                ),
-            )]
-        }
-        Change::Trigger(TriggerChange::CreateTrigger { trigger, .. })
-            if old.tables.contains_key(&trigger.table) =>
-        {
-            vec![hazard(
-                BlocksWrites,
-                format!(
-                    "creating trigger {} takes a SHARE ROW EXCLUSIVE lock on {}, blocking writes",
-                    Ident(&trigger.name),
-                    trigger.table
-                ),
-            )]
-        }
-        Change::Trigger(TriggerChange::DropTrigger(t)) => vec![hazard(
-            AccessExclusiveLock,
-            format!(
-                "dropping trigger {} takes an ACCESS EXCLUSIVE lock on {}",
-                Ident(&t.name),
-                t.table
-            ),
-        )],
-        Change::Trigger(TriggerChange::SetTriggerEnabled { table, name, .. }) => vec![hazard(
-            BlocksWrites,
-            format!(
-                "changing when trigger {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",
-                Ident(name)
-            ),
-        )],
-        _ => Vec::new(),
     }
 }
 

@@ -1,62 +1,14 @@
 //! SQL for row-level security, policies, privileges and owners.
 
 use gen_diff::{Change, PrivilegeAction};
-use gen_diff::{CommentChange, OwnerChange, PolicyChange, PrivilegesChange};
+use gen_diff::{CommentChange, OwnerChange, PolicyChange};
 use gen_model::{
     Catalog, DefaultObjects, Grant, Grantee, Ident, Literal, ObjectId, Policy, PolicyCommand,
 };
 
 use crate::verify::{raise_if, regclass};
 
-/// The statement for a change of this group.
-pub(crate) fn render(change: &Change) -> String {
-    match change {
-        Change::Policy(PolicyChange::SetRowSecurity { table, enabled }) => format!(
-            "ALTER TABLE {table} {} ROW LEVEL SECURITY;",
-            if *enabled { "ENABLE" } else { "DISABLE" }
-        ),
-        Change::Policy(PolicyChange::ForceRowSecurity { table, forced }) => format!(
-            "ALTER TABLE {table} {} ROW LEVEL SECURITY;",
-            if *forced { "FORCE" } else { "NO FORCE" }
-        ),
-        Change::Policy(PolicyChange::CreatePolicy(p)) => create_policy(p),
-        Change::Policy(PolicyChange::DropPolicy(p)) => {
-            format!("DROP POLICY {} ON {};", Ident(&p.name), p.table)
-        }
-        Change::Policy(PolicyChange::AlterPolicy {
-            table,
-            name,
-            roles,
-            using,
-            check,
-        }) => {
-            let mut sql = format!("ALTER POLICY {} ON {table}", Ident(name));
-            if let Some(roles) = roles {
-                sql.push_str(&format!(" TO {}", list(roles)));
-            }
-            if let Some(using) = using {
-                sql.push_str(&format!(" USING ({using})"));
-            }
-            if let Some(check) = check {
-                sql.push_str(&format!(" WITH CHECK ({check})"));
-            }
-            sql.push(';');
-            sql
-        }
-        Change::Privileges(PrivilegesChange::Privileges {
-            target,
-            grantee,
-            privileges,
-            action,
-        }) => privileges_sql(target, grantee, privileges, *action),
-        Change::Owner(OwnerChange::SetOwner { target, owner }) => {
-            format!("ALTER {} OWNER TO {};", owned(target), Ident(owner))
-        }
-        other => unreachable!("not a security change: {other:?}"),
-    }
-}
-
-fn list(roles: &[Grantee]) -> String {
+pub(crate) fn list(roles: &[Grantee]) -> String {
     roles
         .iter()
         .map(ToString::to_string)
@@ -64,7 +16,7 @@ fn list(roles: &[Grantee]) -> String {
         .join(", ")
 }
 
-fn create_policy(p: &Policy) -> String {
+pub(crate) fn create_policy(p: &Policy) -> String {
     let mut sql = format!("CREATE POLICY {} ON {}", Ident(&p.name), p.table);
     if !p.permissive {
         sql.push_str("\n    AS RESTRICTIVE");
@@ -87,12 +39,12 @@ fn create_policy(p: &Policy) -> String {
 
 /// An aggregate's identity arguments as `ALTER AGGREGATE` takes them: `*`
 /// for an aggregate over all rows.
-fn aggregate_args(args: &str) -> &str {
+pub(crate) fn aggregate_args(args: &str) -> &str {
     if args.is_empty() { "*" } else { args }
 }
 
 /// `kind name` after `ALTER` for objects that have owners.
-fn owned(id: &ObjectId) -> String {
+pub(crate) fn owned(id: &ObjectId) -> String {
     match id {
         ObjectId::Schema { name } => format!("SCHEMA {}", Ident(name)),
         ObjectId::Sequence { name } => format!("SEQUENCE {name}"),
@@ -126,7 +78,7 @@ fn owned(id: &ObjectId) -> String {
 
 /// `ON kind name` for `GRANT`, with the column list a column grant
 /// puts before it: `(email) ON TABLE app.users`.
-fn privilege_object(id: &ObjectId) -> (String, String) {
+pub(crate) fn privilege_object(id: &ObjectId) -> (String, String) {
     match id {
         ObjectId::Schema { name } => (String::new(), format!("SCHEMA {}", Ident(name))),
         ObjectId::Sequence { name } => (String::new(), format!("SEQUENCE {name}")),
@@ -164,7 +116,7 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
     }
 }
 
-fn privileges_sql(
+pub(crate) fn privileges_sql(
     target: &ObjectId,
     grantee: &Grantee,
     privileges: &[String],
@@ -323,7 +275,12 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
 }
 
 /// Grants and revokes from what a new object holds to what `id` holds.
-fn push_grants(id: &ObjectId, initial: &[Grant], grants: &[Grant], out: &mut Vec<Change>) {
+pub(crate) fn push_grants(
+    id: &ObjectId,
+    initial: &[Grant],
+    grants: &[Grant],
+    out: &mut Vec<Change>,
+) {
     gen_diff::privilege_changes(id, initial, grants, out);
 }
 

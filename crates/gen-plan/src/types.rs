@@ -1,122 +1,10 @@
-//! Hazards, verify checks and definitions for types, domains and
-//! collations.
+//! Verify checks and definitions for types, domains and collations.
 
 use gen_diff::Change;
 use gen_diff::{CollationChange, CommentChange, DomainChange, TypeChange};
-use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind};
+use gen_model::{Catalog, Literal, ObjectId, QualifiedName, TypeKind};
 
-use crate::hazard::{Hazard, HazardKind};
-
-fn hazard(kind: HazardKind, message: String) -> Hazard {
-    Hazard { kind, message }
-}
-
-/// The hazards of a change of this group, judged against `old`.
-pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
-    use HazardKind::*;
-    match change {
-        Change::Type(TypeChange::RenameTypeAway {
-            id: id @ ObjectId::Type { name },
-            removed_values,
-            through_text,
-            ..
-        }) if matches!(
-            old.types.get(name).map(|t| &t.kind),
-            Some(TypeKind::Composite { .. })
-        ) =>
-        {
-            let mut out = vec![hazard(
-                AccessExclusiveLock,
-                format!(
-                    "{id} is rebuilt: every column storing it is altered to the new one under an ACCESS EXCLUSIVE lock"
-                ),
-            )];
-            if !removed_values.is_empty() {
-                let names: Vec<String> = removed_values
-                    .iter()
-                    .map(|a| Ident(a).to_string())
-                    .collect();
-                out.push(hazard(
-                    DeletesData,
-                    format!(
-                        "{id} loses attribute {}: its values in stored rows are not moved to the new type",
-                        names.join(", ")
-                    ),
-                ));
-            }
-            if !through_text.is_empty() {
-                let users: Vec<String> = through_text.iter().map(ToString::to_string).collect();
-                out.push(hazard(
-                    DeletesData,
-                    format!(
-                        "{id} changes the names, order or types of its attributes, and its values in {} move through their text form attribute by position: values that do not fit fail to convert or land in another attribute",
-                        users.join(", ")
-                    ),
-                ));
-            }
-            out
-        }
-        Change::Type(TypeChange::RenameTypeAway {
-            id, removed_values, ..
-        }) if !removed_values.is_empty() => {
-            let labels: Vec<String> = removed_values
-                .iter()
-                .map(|v| Literal(v).to_string())
-                .collect();
-            vec![hazard(
-                DeletesData,
-                format!(
-                    "{id} loses {}: moving a column that holds one to the new type fails, and the label cannot come back with its rows' meaning",
-                    labels.join(", ")
-                ),
-            )]
-        }
-        Change::Type(TypeChange::RenameTypeAway { id, .. }) => vec![hazard(
-            AccessExclusiveLock,
-            format!(
-                "{id} is rebuilt: every column using it is altered to the new one under an ACCESS EXCLUSIVE lock"
-            ),
-        )],
-        Change::Domain(DomainChange::AddDomainConstraint { domain, constraint })
-            if constraint.validated && old.domains.contains_key(domain) =>
-        {
-            vec![hazard(
-                ValidatesExistingRows,
-                format!(
-                    "adding constraint {} checks every value of domain {domain} in every table using it",
-                    Ident(&constraint.name)
-                ),
-            )]
-        }
-        Change::Domain(DomainChange::ValidateDomainConstraint { domain, name }) => vec![hazard(
-            ValidatesExistingRows,
-            format!(
-                "validating constraint {} checks every value of domain {domain}",
-                Ident(name)
-            ),
-        )],
-        Change::Domain(DomainChange::SetDomainNotNull {
-            name,
-            not_null: true,
-        }) => vec![hazard(
-            ValidatesExistingRows,
-            format!("SET NOT NULL checks every value of domain {name}"),
-        )],
-        Change::Type(TypeChange::DropAttribute {
-            type_name,
-            attribute,
-        }) => vec![hazard(
-            DeletesData,
-            format!(
-                "drops attribute {} of type {type_name} and its values",
-                Ident(&attribute.name)
-            ),
-        )],
-        _ => Vec::new(),
-    }
-}
-
-fn regtype(name: &QualifiedName) -> String {
+pub(crate) fn regtype(name: &QualifiedName) -> String {
     format!("to_regtype({})", Literal(&name.to_string()))
 }
 
@@ -271,6 +159,7 @@ mod tests {
     use gen_model::{Collation, Column, Domain, Table, UserType};
 
     use super::*;
+    use crate::hazard::HazardKind;
     use crate::{plan, verify};
 
     fn q(name: &str) -> QualifiedName {

@@ -1,0 +1,131 @@
+//! Columns: the SQL and the hazards of each change.
+
+use gen_diff::{ColumnAction, ColumnChange, Conversion, FieldCast};
+use gen_model::{Catalog, Ident};
+
+use super::Kind;
+use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::render::{column_action, column_definition};
+
+impl Kind for ColumnChange {
+    fn sql(&self) -> String {
+        match self {
+            ColumnChange::AddColumn { table, column } => {
+                format!(
+                    "ALTER TABLE {table} ADD COLUMN {};",
+                    column_definition(&table.name, column)
+                )
+            }
+            ColumnChange::DropColumn { table, column } => {
+                format!("ALTER TABLE {table} DROP COLUMN {};", Ident(&column.name))
+            }
+            ColumnChange::AlterColumn {
+                table,
+                column,
+                action,
+            } => format!(
+                "ALTER TABLE {table} ALTER COLUMN {} {};",
+                Ident(column),
+                column_action(&table.name, column, action)
+            ),
+            ColumnChange::ReleaseDefault { table, column } => {
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT;",
+                    Ident(column)
+                )
+            }
+        }
+    }
+
+    fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
+        use HazardKind::*;
+        match self {
+            ColumnChange::DropColumn { table, column } if column.generated.is_none() => {
+                vec![
+                    hazard(
+                        DeletesData,
+                        format!(
+                            "drops column {} of {table} and its values",
+                            Ident(&column.name)
+                        ),
+                    ),
+                    hazard(
+                        Irreversible,
+                        format!(
+                            "the revert adds {table}.{} again, with no values",
+                            Ident(&column.name)
+                        ),
+                    ),
+                ]
+            }
+            ColumnChange::AlterColumn {
+                table,
+                column,
+                action:
+                    ColumnAction::Type {
+                        from,
+                        to,
+                        conversion,
+                        ..
+                    },
+            } => {
+                let column = Ident(column);
+                let mut out = vec![hazard(
+                    RewritesTable,
+                    format!(
+                        "changing {table}.{column} from {from} to {to} may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock"
+                    ),
+                )];
+                // The same type name on both sides is a rebuilt enum or domain,
+                // whose own step says what its values lose.
+                if let Conversion::Rows(fields) = conversion
+                    && fields
+                        .iter()
+                        .any(|f| matches!(f.cast, FieldCast::Explicit(_) | FieldCast::ViaText(_)))
+                {
+                    let cast: Vec<String> = fields
+                        .iter()
+                        .filter(|f| {
+                            matches!(f.cast, FieldCast::Explicit(_) | FieldCast::ViaText(_))
+                        })
+                        .filter_map(|f| f.source.as_deref().map(|a| Ident(a).to_string()))
+                        .collect();
+                    out.push(hazard(
+                    DeletesData,
+                    format!("moving {table}.{column} to the rebuilt {to} casts {} of every value, which fails or loses precision on values that do not fit", cast.join(", ")),
+                ));
+                } else if *conversion != Conversion::Assignment && from != to {
+                    out.push(hazard(
+                    DeletesData,
+                    format!("converting {table}.{column} from {from} to {to} needs an explicit cast, which fails or loses precision on values that do not fit"),
+                ));
+                }
+                out
+            }
+            ColumnChange::AlterColumn {
+                table,
+                column,
+                action: ColumnAction::SetNotNull,
+            } => vec![hazard(
+                ValidatesExistingRows,
+                format!(
+                    "SET NOT NULL scans {table} to check {} under an ACCESS EXCLUSIVE lock",
+                    Ident(column)
+                ),
+            )],
+            ColumnChange::AddColumn { table, column } if column.generated.is_some() => {
+                vec![hazard(
+                    RewritesTable,
+                    format!(
+                        "adding generated column {} rewrites {table}",
+                        Ident(&column.name)
+                    ),
+                )]
+            }
+            ColumnChange::AddColumn { .. }
+            | ColumnChange::DropColumn { .. }
+            | ColumnChange::AlterColumn { .. }
+            | ColumnChange::ReleaseDefault { .. } => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Inheritance: the SQL and the hazards of each change.
+
+use gen_diff::InheritanceChange;
+use gen_model::Catalog;
+
+use super::Kind;
+use crate::hazard::{Hazard, HazardKind, hazard};
+
+impl Kind for InheritanceChange {
+    fn sql(&self) -> String {
+        match self {
+            InheritanceChange::Inherit { table, parent } => {
+                format!("ALTER TABLE {table} INHERIT {parent};")
+            }
+            InheritanceChange::NoInherit { table, parent } => {
+                format!("ALTER TABLE {table} NO INHERIT {parent};")
+            }
+        }
+    }
+
+    fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
+        use HazardKind::*;
+        match self {
+            InheritanceChange::Inherit { table, parent }
+            | InheritanceChange::NoInherit { table, parent } => vec![hazard(
+                AccessExclusiveLock,
+                format!(
+                    "changing whether {table} inherits from {parent} locks both against reads and writes"
+                ),
+            )],
+        }
+    }
+}

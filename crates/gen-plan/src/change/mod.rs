@@ -1,0 +1,67 @@
+//! One module per kind of change: its SQL and its hazards, in one place.
+//!
+//! Each module implements [`Kind`] for its kind's change type from
+//! gen-diff, matching every variant by name: a new variant does not compile
+//! until it has its SQL and its hazards.
+
+mod collation;
+mod column;
+mod comment;
+mod constraint;
+mod domain;
+mod event_trigger;
+mod extension;
+mod index;
+mod inheritance;
+mod owner;
+mod partition;
+mod policy;
+mod privileges;
+mod routine;
+mod schema;
+mod sequence;
+mod table;
+mod trigger;
+mod types;
+mod view;
+
+use gen_diff::Change;
+use gen_model::Catalog;
+
+use crate::hazard::Hazard;
+
+/// What gen-plan knows of one kind of change.
+pub(crate) trait Kind {
+    /// The statement (or statements) for the change, each ending in `;`.
+    fn sql(&self) -> String;
+
+    /// What a reviewer must know before the change runs, judged against
+    /// the catalog it starts from.
+    fn hazards(&self, old: &Catalog) -> Vec<Hazard>;
+}
+
+/// The kind a change belongs to.
+pub(crate) fn kind(change: &Change) -> &dyn Kind {
+    match change {
+        Change::Schema(c) => c,
+        Change::Extension(c) => c,
+        Change::Table(c) => c,
+        Change::Column(c) => c,
+        Change::Constraint(c) => c,
+        Change::Index(c) => c,
+        Change::Sequence(c) => c,
+        Change::Comment(c) => c,
+        Change::Routine(c) => c,
+        Change::Trigger(c) => c,
+        Change::EventTrigger(c) => c,
+        Change::View(c) => c,
+        Change::Policy(c) => c,
+        Change::Privileges(c) => c,
+        Change::Owner(c) => c,
+        Change::Partition(c) => c,
+        Change::Inheritance(c) => c,
+        Change::Type(c) => c,
+        Change::Domain(c) => c,
+        Change::Collation(c) => c,
+    }
+}

@@ -1,0 +1,28 @@
+//! Schemas: the SQL and the hazards of each change.
+
+use gen_diff::SchemaChange;
+use gen_model::{Catalog, Ident};
+
+use super::Kind;
+use crate::hazard::{Hazard, HazardKind, hazard};
+
+impl Kind for SchemaChange {
+    fn sql(&self) -> String {
+        match self {
+            SchemaChange::CreateSchema(s) => {
+                format!("CREATE SCHEMA {};", Ident(&s.name))
+            }
+            SchemaChange::DropSchema(s) => format!("DROP SCHEMA {};", Ident(&s.name)),
+        }
+    }
+
+    fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
+        use HazardKind::*;
+        match self {
+            SchemaChange::DropSchema(s) => {
+                vec![hazard(DeletesData, format!("drops schema {}", s.name))]
+            }
+            SchemaChange::CreateSchema(..) => Vec::new(),
+        }
+    }
+}

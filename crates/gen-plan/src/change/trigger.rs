@@ -1,0 +1,67 @@
+//! Triggers: the SQL and the hazards of each change.
+
+use gen_diff::TriggerChange;
+use gen_model::{Catalog, Ident};
+
+use super::Kind;
+use crate::hazard::{Hazard, HazardKind, hazard};
+
+impl Kind for TriggerChange {
+    fn sql(&self) -> String {
+        match self {
+            TriggerChange::CreateTrigger { trigger, replace } => {
+                let def = &trigger.definition;
+                match def.strip_prefix("CREATE TRIGGER ") {
+                    Some(rest) if *replace => format!("CREATE OR REPLACE TRIGGER {rest};"),
+                    _ => format!("{def};"),
+                }
+            }
+            TriggerChange::DropTrigger(t) => {
+                format!("DROP TRIGGER {} ON {};", Ident(&t.name), t.table)
+            }
+            TriggerChange::SetTriggerEnabled {
+                table,
+                name,
+                enabled,
+            } => format!(
+                "ALTER TABLE {table} {} TRIGGER {};",
+                enabled.keywords(),
+                Ident(name)
+            ),
+        }
+    }
+
+    fn hazards(&self, old: &Catalog) -> Vec<Hazard> {
+        use HazardKind::*;
+        match self {
+            TriggerChange::CreateTrigger { trigger, .. }
+                if old.tables.contains_key(&trigger.table) =>
+            {
+                vec![hazard(
+                    BlocksWrites,
+                    format!(
+                        "creating trigger {} takes a SHARE ROW EXCLUSIVE lock on {}, blocking writes",
+                        Ident(&trigger.name),
+                        trigger.table
+                    ),
+                )]
+            }
+            TriggerChange::DropTrigger(t) => vec![hazard(
+                AccessExclusiveLock,
+                format!(
+                    "dropping trigger {} takes an ACCESS EXCLUSIVE lock on {}",
+                    Ident(&t.name),
+                    t.table
+                ),
+            )],
+            TriggerChange::SetTriggerEnabled { table, name, .. } => vec![hazard(
+                BlocksWrites,
+                format!(
+                    "changing when trigger {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",
+                    Ident(name)
+                ),
+            )],
+            TriggerChange::CreateTrigger { .. } => Vec::new(),
+        }
+    }
+}

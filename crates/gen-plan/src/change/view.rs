@@ -1,0 +1,60 @@
+//! Views and materialized views: the SQL and the hazards of each change.
+
+use gen_diff::ViewChange;
+use gen_model::Catalog;
+
+use super::Kind;
+use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::render::{comment_target, create_view};
+
+impl Kind for ViewChange {
+    fn sql(&self) -> String {
+        match self {
+            ViewChange::CreateView(v) => create_view("CREATE", v),
+            ViewChange::ReplaceView(v) => create_view("CREATE OR REPLACE", v),
+            ViewChange::DropView(v) => format!("DROP {};", comment_target(&v.id())),
+            ViewChange::SetMaterializedViewOptions { name, set, reset } => {
+                let mut parts = Vec::new();
+                if !set.is_empty() {
+                    parts.push(format!("SET ({})", set.join(", ")));
+                }
+                if !reset.is_empty() {
+                    parts.push(format!("RESET ({})", reset.join(", ")));
+                }
+                format!("ALTER MATERIALIZED VIEW {name} {};", parts.join(", "))
+            }
+            ViewChange::RefreshMaterializedView { name, populated } => format!(
+                "REFRESH MATERIALIZED VIEW {name}{};",
+                if *populated { "" } else { " WITH NO DATA" }
+            ),
+        }
+    }
+
+    fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
+        use HazardKind::*;
+        match self {
+            ViewChange::DropView(v) if v.materialized => vec![hazard(
+                AccessExclusiveLock,
+                format!(
+                    "drops materialized view {}: its stored rows are not kept, and come back only by running its query again",
+                    v.name
+                ),
+            )],
+            ViewChange::CreateView(v) if v.materialized && v.populated => vec![hazard(
+                BlocksWrites,
+                format!(
+                    "creating materialized view {} runs its query inside the deploy, holding locks on what it reads",
+                    v.name
+                ),
+            )],
+            ViewChange::RefreshMaterializedView { name, .. } => vec![hazard(
+                AccessExclusiveLock,
+                format!("REFRESH MATERIALIZED VIEW {name} blocks reads of it while its query runs"),
+            )],
+            ViewChange::CreateView(..)
+            | ViewChange::DropView(..)
+            | ViewChange::ReplaceView(..)
+            | ViewChange::SetMaterializedViewOptions { .. } => Vec::new(),
+        }
+    }
+}
