@@ -63,6 +63,10 @@ impl Kind for TypeChange {
                 sql.push(';');
                 sql
             }
+            #[expect(
+                clippy::wildcard_enum_match_arm,
+                reason = "a rebuild's id is always a type, domain or collation; it is to become an id of its own type"
+            )]
             TypeChange::RenameTypeAway { id, temp, .. } => match id {
                 ObjectId::Domain { name } => {
                     format!("ALTER DOMAIN {name} RENAME TO {};", Ident(temp))
@@ -73,6 +77,10 @@ impl Kind for TypeChange {
                 }
                 other => unreachable!("a rebuild parks a type, domain or collation, not {other}"),
             },
+            #[expect(
+                clippy::wildcard_enum_match_arm,
+                reason = "a rebuild's id is always a type, domain or collation; it is to become an id of its own type"
+            )]
             TypeChange::DropRetiredType { id, .. } => match id {
                 ObjectId::Domain { name } => format!("DROP DOMAIN {name};"),
                 ObjectId::Type { name } => format!("DROP TYPE {name};"),
