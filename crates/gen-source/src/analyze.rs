@@ -1032,44 +1032,37 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
     }
 }
 
-/// The argument types of `CREATE FUNCTION`'s parameters, as
-/// [`crate::walk::type_signature`] spells them: the input ones (`IN`,
-/// `INOUT`, `VARIADIC`), which tell overloads apart. `None` where a type is
-/// known only to the server (`%TYPE`).
+/// The argument types of `CREATE FUNCTION`'s parameters: the input ones
+/// (`IN`, `INOUT`, `VARIADIC`), which tell overloads apart.
 fn parameter_signature(parameters: &[protobuf::Node]) -> Option<String> {
     use protobuf::FunctionParameterMode as Mode;
-    let mut types = Vec::new();
-    for parameter in parameters {
+    signature(parameters.iter().filter_map(|parameter| {
         let Some(NodeEnum::FunctionParameter(p)) = &parameter.node else {
-            continue;
+            return None;
         };
-        if matches!(
+        let input = !matches!(
             Mode::try_from(p.mode),
             Ok(Mode::FuncParamOut | Mode::FuncParamTable)
-        ) {
-            continue;
-        }
-        let t = p.arg_type.as_ref()?;
-        if t.pct_type {
-            return None;
-        }
-        let name = strings(&t.names).pop()?;
-        types.push(crate::walk::type_signature(&name, t.array_bounds.len()));
-    }
-    Some(types.join(","))
+        );
+        input.then_some(p.arg_type.as_ref())
+    }))
 }
 
-/// The argument types an `ObjectWithArgs` spells out, as
-/// [`crate::walk::type_signature`] writes them.
+/// The argument types an `ObjectWithArgs` spells out.
 fn argument_signature(types: &[protobuf::Node]) -> Option<String> {
+    signature(types.iter().map(|t| match &t.node {
+        Some(NodeEnum::TypeName(t)) => Some(t),
+        _ => None,
+    }))
+}
+
+/// Argument types as [`crate::walk::type_signature`] writes them, joined
+/// by commas; `None` where one is missing or known only to the server
+/// (`%TYPE`).
+fn signature<'a>(types: impl Iterator<Item = Option<&'a protobuf::TypeName>>) -> Option<String> {
     let mut signature = Vec::new();
     for t in types {
-        let Some(NodeEnum::TypeName(t)) = &t.node else {
-            return None;
-        };
-        if t.pct_type {
-            return None;
-        }
+        let t = t.filter(|t| !t.pct_type)?;
         let name = strings(&t.names).pop()?;
         signature.push(crate::walk::type_signature(&name, t.array_bounds.len()));
     }
