@@ -426,10 +426,9 @@ async fn psql_load(
         .map(|(name, value)| format!("-c {name}={}", value.replace(' ', "")))
         .collect();
     for file in sql_files(path) {
-        let output = tokio::process::Command::new(bin.join("psql"))
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f"])
+        let output = psql_command(bin, &db)
+            .arg("-f")
             .arg(&file)
-            .arg(format!("--dbname={}", db.conninfo()))
             .env("PGOPTIONS", options.join(" "))
             .output()
             .await
@@ -875,13 +874,20 @@ async fn same_schema(
     same_dump(&e, &a, what, expected_name)
 }
 
+/// psql on `db` without the user's psqlrc, stopping at the first error.
+fn psql_command(bin: &Path, db: &Database) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(bin.join("psql"));
+    command
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
+        .arg(format!("--dbname={}", db.conninfo()));
+    command
+}
+
 /// Feeds `sql` to psql on `db`, stopping at the first error.
 async fn psql(sandbox: &Sandbox, db: &Database, sql: &str) -> Result<(), String> {
     use tokio::io::AsyncWriteExt as _;
     let bin = sandbox.bin_dir().expect("local sandbox");
-    let mut child = tokio::process::Command::new(bin.join("psql"))
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
-        .arg(format!("--dbname={}", db.conninfo()))
+    let mut child = psql_command(bin, db)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
