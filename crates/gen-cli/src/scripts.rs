@@ -260,25 +260,13 @@ impl ChangeScripts {
                 "\n-- This restores the structure the deploy removed, not the data it deleted.",
             );
         }
-        let mut verify =
-            gen_plan::verify::script(&format!("-- Verify {project}:{name} on pg"), deploy, new);
-        if !roles.is_empty() {
-            let checks: String = roles
-                .iter()
-                .map(|(role, _)| {
-                    format!(
-                        "    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {}) THEN\n        RAISE EXCEPTION USING MESSAGE = {};\n    END IF;\n",
-                        literal(role),
-                        literal(&format!("role {role} is missing"))
-                    )
-                })
-                .collect();
-            // The role checks run before the closing ROLLBACK the verify
-            // script ends with.
-            let block = format!("DO $verify_roles$\nBEGIN\n{checks}END\n$verify_roles$;\n\n");
-            let at = verify.rfind("ROLLBACK;").unwrap_or(verify.len());
-            verify.insert_str(at, &block);
-        }
+        let role_names: Vec<&str> = roles.iter().map(|(role, _)| role.as_str()).collect();
+        let verify = gen_plan::verify::script_with_roles(
+            &format!("-- Verify {project}:{name} on pg"),
+            deploy,
+            new,
+            &role_names,
+        );
         ChangeScripts {
             deploy: change_script_around(
                 &format!("-- Deploy {project}:{name} to pg{note_line}"),

@@ -1335,6 +1335,29 @@ fn verify_of_a_plan_with_nothing_to_check_says_so() {
 }
 
 #[test]
+fn verify_checks_the_roles_a_change_creates_last() {
+    let c = db().build();
+    let script = verify::script_with_roles("-- Verify r on pg", &Plan::default(), &c, &["app's"]);
+    assert_snapshot!(script, @r"
+        -- Verify r on pg
+
+        BEGIN;
+
+        -- Nothing to verify: the change alters no object gen can check.
+
+        DO $verify_roles$
+        BEGIN
+            IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app''s') THEN
+                RAISE EXCEPTION USING MESSAGE = 'role app''s is missing';
+            END IF;
+        END
+        $verify_roles$;
+
+        ROLLBACK;
+        ");
+}
+
+#[test]
 fn verify_dollar_quote_tag_avoids_the_body() {
     let t = q("public", "t");
     let old = db()

@@ -51,6 +51,12 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
 
 /// The whole verify script for a change.
 pub fn script(header: &str, plan: &Plan, target: &Catalog) -> String {
+    script_with_roles(header, plan, target, &[])
+}
+
+/// [`script`] for a change that also creates `roles` (named by the schema
+/// files' `CREATE ROLE`): each must exist after the deploy.
+pub fn script_with_roles(header: &str, plan: &Plan, target: &Catalog, roles: &[&str]) -> String {
     let checks = checks(plan, target);
     let mut out = format!("{header}\n\nBEGIN;\n\n");
     if checks.is_empty() {
@@ -65,6 +71,18 @@ pub fn script(header: &str, plan: &Plan, target: &Catalog) -> String {
             tag.push('_');
         }
         write!(out, "DO ${tag}$\nBEGIN\n{body}\nEND\n${tag}$;\n").expect("writing to a String");
+    }
+    if !roles.is_empty() {
+        out.push_str("\nDO $verify_roles$\nBEGIN\n");
+        for role in roles {
+            let condition = format!(
+                "NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {})",
+                Literal(role)
+            );
+            out.push_str(&raise_if(&condition, &format!("role {role} is missing")));
+            out.push('\n');
+        }
+        out.push_str("END\n$verify_roles$;\n");
     }
     out.push_str("\nROLLBACK;\n");
     out
