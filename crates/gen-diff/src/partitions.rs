@@ -7,9 +7,6 @@
 //! server leaves it once its parents' own changes have reached it; what
 //! differs then is the child's own business.
 
-use crate::{
-    ColumnChange, CommentChange, IndexChange, InheritanceChange, PartitionChange, TableChange,
-};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
@@ -20,7 +17,10 @@ use gen_model::{
 
 use crate::index_name::server_name;
 use crate::table::{alter_column, create_table};
-use crate::{Change, ColumnAction, comment};
+use crate::{
+    Change, ColumnAction, ColumnChange, CommentChange, IndexChange, InheritanceChange,
+    PartitionChange, TableChange, comment,
+};
 
 /// Whether the table is dropped and created again: being partitioned, and
 /// the partition key, cannot change in place, and a child goes down with a
@@ -574,10 +574,9 @@ pub(crate) fn partition_index(
 
 #[cfg(test)]
 mod tests {
-    use crate::ColumnChange;
     use gen_model::{Catalog, Column, Constraint, Inherited, QualifiedName, Table};
 
-    use crate::{Change, ColumnAction, diff};
+    use crate::{Change, ColumnAction, ColumnChange, diff};
 
     fn q(name: &str) -> QualifiedName {
         QualifiedName::new("public", name)

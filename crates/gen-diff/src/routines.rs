@@ -1,9 +1,10 @@
 //! Functions, procedures, aggregates, triggers and event triggers.
-
-use crate::{ColumnChange, EventTriggerChange, RoutineChange, TriggerChange};
 use gen_model::{Catalog, EventTrigger, ObjectId, QualifiedName, Trigger, TriggerEnabled};
 
-use crate::{Change, ColumnAction, comment, pairs};
+use crate::{
+    Change, ColumnAction, ColumnChange, EventTriggerChange, RoutineChange, TriggerChange, comment,
+    pairs,
+};
 
 pub(crate) fn routines(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     functions(old, new, out);

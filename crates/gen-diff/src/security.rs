@@ -1,11 +1,11 @@
 //! Row-level security, policies, privileges, default privileges and owners.
-
-use crate::{OwnerChange, PolicyChange, PrivilegesChange};
 use std::collections::{BTreeMap, BTreeSet};
 
 use gen_model::{Catalog, Grant, Grantee, ObjectId, Policy, QualifiedName, RowSecurity};
 
-use crate::{Action, Change, PrivilegeAction, comment, pairs};
+use crate::{
+    Action, Change, OwnerChange, PolicyChange, PrivilegeAction, PrivilegesChange, comment, pairs,
+};
 
 /// `ENABLE`/`DISABLE` and `FORCE`/`NO FORCE ROW LEVEL SECURITY` for every
 /// table in `new` (a new table starts with neither).
@@ -282,13 +282,15 @@ pub(crate) fn owners(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::{CommentChange, OwnerChange, PolicyChange, PrivilegesChange, TableChange};
     use gen_model::{
         Acl, Catalog, Column, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
         PolicyCommand, QualifiedName, RowSecurity, Table,
     };
 
-    use crate::{Change, PrivilegeAction, diff};
+    use crate::{
+        Change, CommentChange, OwnerChange, PolicyChange, PrivilegeAction, PrivilegesChange,
+        TableChange, diff,
+    };
 
     fn name() -> QualifiedName {
         QualifiedName::new("app", "t")

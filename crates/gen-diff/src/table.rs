@@ -1,14 +1,14 @@
 //! Tables, their columns and their constraints.
-
-use crate::{ColumnChange, CommentChange, ConstraintChange, TableChange};
 use std::collections::BTreeMap;
 
-use gen_model::{
-    CastContext, Catalog, Column, Constraint, ConstraintKind, ObjectId, QualifiedName, Table,
-};
+use gen_model::{CastContext, Catalog, Column, Constraint, ConstraintKind, QualifiedName, Table};
 use petgraph::graphmap::DiGraphMap;
 
-use crate::{Change, ColumnAction, Conversion, comment, pairs, partitions};
+use crate::change::{column_id, constraint_id, table_id};
+use crate::{
+    Change, ColumnAction, ColumnChange, CommentChange, ConstraintChange, Conversion, TableChange,
+    comment, pairs, partitions,
+};
 
 pub(crate) fn tables(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.tables, &new.tables) {
@@ -28,26 +28,6 @@ pub(crate) fn tables(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     break_dropped_cycles(old, new, out);
 }
 
-fn table_id(t: &Table) -> ObjectId {
-    ObjectId::Table {
-        name: t.name.clone(),
-    }
-}
-
-fn column_id(t: &QualifiedName, c: &str) -> ObjectId {
-    ObjectId::Column {
-        table: t.clone(),
-        column: c.to_owned(),
-    }
-}
-
-fn constraint_id(t: &QualifiedName, c: &str) -> ObjectId {
-    ObjectId::Constraint {
-        table: t.clone(),
-        constraint: c.to_owned(),
-    }
-}
-
 /// Constraints `CREATE TABLE` carries: all but foreign keys, added afterwards
 /// so that tables referencing each other can always be created, and `NOT
 /// VALID` ones, which only `ALTER TABLE` can leave unvalidated.
@@ -59,7 +39,7 @@ pub(crate) fn create_table(t: &Table, new: &Catalog, out: &mut Vec<Change>) {
     let mut inline = t.clone();
     inline.constraints.retain(|_, c| is_inline(c));
     out.push(Change::Table(TableChange::CreateTable(inline)));
-    comment(table_id(t), None, t.comment.as_ref(), out);
+    comment(table_id(&t.name), None, t.comment.as_ref(), out);
     for c in &t.columns {
         comment(column_id(&t.name, &c.name), None, c.comment.as_ref(), out);
     }
@@ -91,7 +71,12 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
             reset,
         }));
     }
-    comment(table_id(n), o.comment.as_ref(), n.comment.as_ref(), out);
+    comment(
+        table_id(&n.name),
+        o.comment.as_ref(),
+        n.comment.as_ref(),
+        out,
+    );
 
     let old_cols: BTreeMap<&str, &Column> =
         o.columns.iter().map(|c| (c.name.as_str(), c)).collect();

@@ -1,15 +1,17 @@
 //! What `diff` finds between catalogs written in code: which changes, in
 //! which order, and what it leaves to the server (objects that go with
 //! their owner). Ordering and SQL are gen-plan's business and tested there.
-
-use crate::{ColumnChange, CommentChange, ConstraintChange, TableChange};
 use gen_model::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Ident, Identity, Index,
     ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table,
 };
 use insta::assert_snapshot;
 
-use crate::{Change, ColumnAction, Conversion, diff};
+use crate::change::{column_id, constraint_id};
+use crate::{
+    Change, ColumnAction, ColumnChange, CommentChange, ConstraintChange, Conversion, TableChange,
+    diff,
+};
 
 // ---------------------------------------------------------------------------
 // Builders
@@ -189,20 +191,6 @@ fn index(name: &str, table: &QualifiedName, columns: &[&str]) -> Index {
         ),
         comment: None,
         parent: None,
-    }
-}
-
-fn column_id(table: &QualifiedName, column: &str) -> ObjectId {
-    ObjectId::Column {
-        table: table.clone(),
-        column: column.to_owned(),
-    }
-}
-
-fn constraint_id(table: &QualifiedName, constraint: &str) -> ObjectId {
-    ObjectId::Constraint {
-        table: table.clone(),
-        constraint: constraint.to_owned(),
     }
 }
 

@@ -19,7 +19,6 @@
 //! dropping attributes alone stays in place: the server allows it while
 //! columns use the type.
 
-use crate::{CollationChange, ColumnChange, DomainChange, TypeChange};
 use std::collections::BTreeSet;
 
 use gen_model::{
@@ -28,7 +27,8 @@ use gen_model::{
 
 use crate::table::type_conversion;
 use crate::{
-    Action, Change, ColumnAction, Conversion, EnumPosition, FieldCast, RowField, comment, pairs,
+    Action, Change, CollationChange, ColumnAction, ColumnChange, Conversion, DomainChange,
+    EnumPosition, FieldCast, RowField, TypeChange, comment, pairs,
 };
 
 /// Every difference in types, domains and collations. `forced` names

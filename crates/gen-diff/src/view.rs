@@ -4,11 +4,9 @@
 //! keeps its leading columns; anything else — a column renamed, retyped or
 //! removed, any change to a materialized view's query — drops and creates it,
 //! and the closure in `lib.rs` rebuilds whatever depends on it.
-
-use crate::{CommentChange, ViewChange};
 use gen_model::{Catalog, View};
 
-use crate::{Change, comment, option_changes, pairs};
+use crate::{Change, CommentChange, ViewChange, comment, option_changes, pairs};
 
 pub(crate) fn views(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (o, n) in pairs(&old.views, &new.views) {

@@ -1,10 +1,9 @@
 //! Whole-object definitions for people: what `gen check` shows side by side
 //! when two catalogs disagree about an object.
 
-use gen_diff::Change;
 use gen_diff::{
-    CommentChange, EventTriggerChange, ExtensionChange, IndexChange, RoutineChange, SchemaChange,
-    SequenceChange, TableChange, TriggerChange, ViewChange,
+    Change, CommentChange, EventTriggerChange, ExtensionChange, IndexChange, RoutineChange,
+    SchemaChange, SequenceChange, TableChange, TriggerChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId};
 

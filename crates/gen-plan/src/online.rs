@@ -11,8 +11,7 @@
 //!   constraint, which lets the server skip its own full scan under an
 //!   ACCESS EXCLUSIVE lock.
 
-use gen_diff::{Action, Change, ColumnAction};
-use gen_diff::{ColumnChange, ConstraintChange, IndexChange};
+use gen_diff::{Action, Change, ColumnAction, ColumnChange, ConstraintChange, IndexChange};
 use gen_model::{Catalog, ConstraintKind, Ident, ObjectId, QualifiedName};
 
 use crate::hazard::{hazard, hazards};

@@ -1,13 +1,11 @@
 //! Ordering changes on a graph with two vertices per object.
-
-use gen_diff::{
-    ColumnChange, CommentChange, DomainChange, OwnerChange, PrivilegesChange, TableChange,
-    TypeChange,
-};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
-use gen_diff::{Action, Change};
+use gen_diff::{
+    Action, Change, ColumnChange, CommentChange, DomainChange, OwnerChange, PrivilegesChange,
+    TableChange, TypeChange,
+};
 use gen_model::{Catalog, ConstraintKind, ObjectId};
 use petgraph::graph::{DiGraph, NodeIndex};
 

@@ -1,10 +1,8 @@
 //! Rendering and ordering for partitions, inheritance, replica identity and
 //! column storage.
-
-use gen_diff::{IndexChange, TableChange};
 use std::fmt::Write as _;
 
-use gen_diff::{Action, Change};
+use gen_diff::{Action, Change, IndexChange, TableChange};
 use gen_model::{Catalog, Ident, Index, ObjectId, ReplicaIdentity, Table};
 
 use crate::order::Graph;
@@ -283,7 +281,7 @@ pub(crate) fn edges(g: &mut Graph<'_>) {
 
 /// Whether vertex `i` builds an index: its own `CREATE INDEX`, or the
 /// `CREATE TABLE` that stands for the indexes the server makes with it.
-pub(crate) fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
+fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
     g.changes(i).iter().any(|c| {
         matches!(
             c,
@@ -293,10 +291,7 @@ pub(crate) fn builds(g: &Graph<'_>, i: petgraph::graph::NodeIndex) -> bool {
 }
 
 /// The indexes `index` is attached to, nearest first.
-pub(crate) fn ancestors<'a>(
-    index: &'a Index,
-    catalog: &'a Catalog,
-) -> impl Iterator<Item = &'a Index> {
+fn ancestors<'a>(index: &'a Index, catalog: &'a Catalog) -> impl Iterator<Item = &'a Index> {
     std::iter::successors(Some(index), |i| {
         i.parent.as_ref().and_then(|p| catalog.indexes.get(p))
     })

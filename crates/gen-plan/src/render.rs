@@ -141,7 +141,7 @@ pub(crate) fn column_definition(table: &str, c: &Column) -> String {
 
 /// `GENERATED … AS IDENTITY (…)` for column `column` of table `table`
 /// (raw names, to tell the server's default sequence name).
-pub(crate) fn identity_clause(identity: &Identity, table: &str, column: &str) -> String {
+fn identity_clause(identity: &Identity, table: &str, column: &str) -> String {
     let mut sql = format!(
         "GENERATED {} AS IDENTITY",
         if identity.always {
@@ -171,7 +171,7 @@ pub(crate) fn identity_clause(identity: &Identity, table: &str, column: &str) ->
 /// `CASE WHEN c IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW((c).a, …)::to
 /// END`: a null composite value stays null, while `IS NULL` alone would
 /// also take a row of nulls for one.
-pub(crate) fn row_conversion(column: &str, fields: &[RowField], to: &str) -> String {
+fn row_conversion(column: &str, fields: &[RowField], to: &str) -> String {
     let c = Ident(column);
     let values: Vec<String> = fields
         .iter()
@@ -252,7 +252,7 @@ pub(crate) fn column_action(table: &str, column: &str, action: &ColumnAction) ->
 /// What a new sequence of `data_type` gets for every option not given,
 /// knowing that the defaults of the bounds and start follow the sign of
 /// the increment that is given.
-pub(crate) fn creation_defaults(data_type: &str, increment: i64) -> SequenceOptions {
+fn creation_defaults(data_type: &str, increment: i64) -> SequenceOptions {
     let (min_value, max_value) = SequenceOptions::default_bounds(data_type, increment);
     SequenceOptions {
         data_type: data_type.to_owned(),
@@ -292,7 +292,7 @@ pub(crate) fn alter_sequence_options(to: &SequenceOptions, from: &SequenceOption
 
 /// The options of `to` that differ from `base`, in the order `CREATE
 /// SEQUENCE` documents them. The data type is the caller's business.
-pub(crate) fn differing_options(to: &SequenceOptions, base: &SequenceOptions) -> Vec<String> {
+fn differing_options(to: &SequenceOptions, base: &SequenceOptions) -> Vec<String> {
     let mut out = Vec::new();
     if base.increment != to.increment {
         out.push(format!("INCREMENT BY {}", to.increment));

@@ -1,7 +1,6 @@
 //! SQL for row-level security, policies, privileges and owners.
 
-use gen_diff::{Change, PrivilegeAction};
-use gen_diff::{CommentChange, OwnerChange, PolicyChange};
+use gen_diff::{Change, CommentChange, OwnerChange, PolicyChange, PrivilegeAction};
 use gen_model::{
     Catalog, DefaultObjects, Grant, Grantee, Ident, Literal, ObjectId, Policy, PolicyCommand,
 };
@@ -39,7 +38,7 @@ pub(crate) fn create_policy(p: &Policy) -> String {
 
 /// An aggregate's identity arguments as `ALTER AGGREGATE` takes them: `*`
 /// for an aggregate over all rows.
-pub(crate) fn aggregate_args(args: &str) -> &str {
+fn aggregate_args(args: &str) -> &str {
     if args.is_empty() { "*" } else { args }
 }
 
@@ -78,7 +77,7 @@ pub(crate) fn owned(id: &ObjectId) -> String {
 
 /// `ON kind name` for `GRANT`, with the column list a column grant
 /// puts before it: `(email) ON TABLE app.users`.
-pub(crate) fn privilege_object(id: &ObjectId) -> (String, String) {
+fn privilege_object(id: &ObjectId) -> (String, String) {
     match id {
         ObjectId::Schema { name } => (String::new(), format!("SCHEMA {}", Ident(name))),
         ObjectId::Sequence { name } => (String::new(), format!("SEQUENCE {name}")),
@@ -275,12 +274,7 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
 }
 
 /// Grants and revokes from what a new object holds to what `id` holds.
-pub(crate) fn push_grants(
-    id: &ObjectId,
-    initial: &[Grant],
-    grants: &[Grant],
-    out: &mut Vec<Change>,
-) {
+fn push_grants(id: &ObjectId, initial: &[Grant], grants: &[Grant], out: &mut Vec<Change>) {
     gen_diff::privilege_changes(id, initial, grants, out);
 }
 

@@ -1,10 +1,9 @@
 //! Verify checks and definitions for types, domains and collations.
 
-use gen_diff::Change;
-use gen_diff::{CollationChange, CommentChange, DomainChange, TypeChange};
+use gen_diff::{Change, CollationChange, CommentChange, DomainChange, TypeChange};
 use gen_model::{Catalog, Literal, ObjectId, QualifiedName, TypeKind};
 
-pub(crate) fn regtype(name: &QualifiedName) -> String {
+fn regtype(name: &QualifiedName) -> String {
     format!("to_regtype({})", Literal(&name.to_string()))
 }
 

@@ -1,6 +1,4 @@
 //! What `diff` plans for routines and triggers, on catalogs written in code.
-
-use crate::{ColumnChange, CommentChange, EventTriggerChange, TriggerChange};
 use std::collections::BTreeMap;
 
 use gen_model::{
@@ -8,7 +6,10 @@ use gen_model::{
     RoutineKind, Table, Trigger, TriggerEnabled,
 };
 
-use crate::{Action, Change, ColumnAction, diff};
+use crate::{
+    Action, Change, ColumnAction, ColumnChange, CommentChange, EventTriggerChange, TriggerChange,
+    diff,
+};
 
 fn q(name: &str) -> QualifiedName {
     QualifiedName::new("app", name)
