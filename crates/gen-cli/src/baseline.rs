@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use gen_catalog::Ignore;
-use gen_migrations::{Committer, MigrationDir, NewChange, Planner};
+use gen_migrations::{Committer, MigrationDir, NewChange, Signature};
 
 use crate::cli::{Global, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
@@ -41,7 +41,7 @@ pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<
     let config = &Config::load(global)?;
     let project = crate::commands::project_name(args)?;
     gen_migrations::validate_name("change", &args.change)?;
-    let planner = Planner::from_env()?;
+    let planner = Signature::from_env()?;
     let committer = Committer::from_env_in(Path::new("."))?;
     let ignore = Ignore::new(args.ignore.iter().cloned()).map_err(|e| {
         UserError::new(format!("--ignore: {e}")).hint(

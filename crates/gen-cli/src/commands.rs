@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use gen_migrations::{MigrationDir, NewChange, Planner};
+use gen_migrations::{MigrationDir, NewChange, Signature};
 use serde_json::json;
 
 use crate::cache;
@@ -164,7 +164,7 @@ pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
         deploy: scripts.deploy,
         revert: scripts.revert,
         verify: scripts.verify,
-        planner: Planner::from_env()?,
+        planner: Signature::from_env()?,
     })?;
     let name = change.name.clone();
     for kind in [

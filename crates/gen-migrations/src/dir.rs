@@ -9,7 +9,7 @@ use tempfile::NamedTempFile;
 
 use crate::plan::validate_name;
 use crate::sum::{SUM_FILE, SumFile, SumLine, SumProblem, sha256_hex};
-use crate::{Change, Dependency, MigrationError, Plan, Planner, Tag};
+use crate::{Dependency, MigrationError, PlanChange, Signature, SqitchPlan, Tag};
 
 /// File name of the plan inside the migration directory.
 pub const PLAN_FILE: &str = "sqitch.plan";
@@ -71,7 +71,7 @@ pub struct NewChange {
     /// Verify script text.
     pub verify: String,
     /// Who plans the change and when.
-    pub planner: Planner,
+    pub planner: Signature,
 }
 
 /// A Sqitch migration directory: `sqitch.conf`, `sqitch.plan`, `deploy/`,
@@ -79,7 +79,7 @@ pub struct NewChange {
 #[derive(Clone, Debug)]
 pub struct MigrationDir {
     root: PathBuf,
-    plan: Plan,
+    plan: SqitchPlan,
     /// The plan file's text when it was read, to notice edits made since.
     plan_text: String,
 }
@@ -107,7 +107,7 @@ impl MigrationDir {
         if !sum_path.exists() {
             write_new(&sum_path, SumFile::render(&[]).as_bytes())?;
         }
-        let plan = Plan::new(project, None);
+        let plan = SqitchPlan::new(project, None);
         let plan_text = plan.render();
         // Last, so a failure above leaves no plan and `init` can be rerun.
         write_new(&plan_path, plan_text.as_bytes()).map_err(|e| match e {
@@ -138,7 +138,7 @@ impl MigrationDir {
             }
             Err(e) => return Err(MigrationError::io("read", &plan_path, e)),
         };
-        let plan = Plan::parse(&plan_text, &plan_path)?;
+        let plan = SqitchPlan::parse(&plan_text, &plan_path)?;
         if let Some(change) = plan.reworked() {
             return Err(MigrationError::Unsupported {
                 path: plan_path,
@@ -159,7 +159,7 @@ impl MigrationDir {
     }
 
     /// The parsed plan.
-    pub fn plan(&self) -> &Plan {
+    pub fn plan(&self) -> &SqitchPlan {
         &self.plan
     }
 
@@ -190,7 +190,7 @@ impl MigrationDir {
     ///
     /// Never overwrites: a change of that name in the plan, or any of its
     /// script paths already taken, is [`MigrationError::ChangeExists`].
-    pub fn add_change(&mut self, new: NewChange) -> Result<&Change, MigrationError> {
+    pub fn add_change(&mut self, new: NewChange) -> Result<&PlanChange, MigrationError> {
         validate_name("change", &new.name)?;
         if self.plan.changes().any(|c| c.name == new.name) {
             return Err(MigrationError::ChangeExists {
@@ -215,7 +215,7 @@ impl MigrationDir {
             }
         }
         let dependencies = self.resolve_requires(&new.name, &new.requires)?;
-        let change = Change::new(
+        let change = PlanChange::new(
             new.name.clone(),
             dependencies,
             new.planner.clone(),
@@ -311,7 +311,7 @@ impl MigrationDir {
         &mut self,
         name: &str,
         note: &str,
-        planner: Planner,
+        planner: Signature,
         change: Option<&str>,
     ) -> Result<&Tag, MigrationError> {
         let name = name.strip_prefix('@').unwrap_or(name);
@@ -685,7 +685,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("migrations");
         let mut dir = MigrationDir::init(&root, "demo").unwrap();
-        let planner = Planner::new("J", "j@x", "2026-11-21T12:00:00Z".parse().unwrap()).unwrap();
+        let planner = Signature::new("J", "j@x", "2026-11-21T12:00:00Z".parse().unwrap()).unwrap();
         let new = |name: &str| NewChange {
             name: name.into(),
             note: String::new(),
@@ -718,7 +718,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("migrations");
         let mut dir = MigrationDir::init(&root, "demo").unwrap();
-        let planner = Planner::new("J", "j@x", "2026-11-21T12:00:00Z".parse().unwrap()).unwrap();
+        let planner = Signature::new("J", "j@x", "2026-11-21T12:00:00Z".parse().unwrap()).unwrap();
         assert!(matches!(
             dir.add_tag("v0", "", planner.clone(), None),
             Err(MigrationError::NothingToTag)

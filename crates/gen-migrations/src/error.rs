@@ -71,7 +71,7 @@ pub enum MigrationError {
         required: String,
     },
 
-    /// Planner name or email cannot be written into a plan line.
+    /// The planner's name or email cannot be written into a plan line.
     #[error("invalid planner {field} \"{value}\": {reason}")]
     InvalidPlanner {
         /// `name` or `email`.

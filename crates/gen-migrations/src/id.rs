@@ -4,7 +4,7 @@
 
 use sha1::{Digest, Sha1};
 
-use crate::{Change, Tag};
+use crate::{PlanChange, Tag};
 
 /// The id Sqitch gives `change`: SHA-1 of `"change <len>\0" + info`, where
 /// info lists project, uri, name, parent id, planner, date, requirements,
@@ -15,7 +15,7 @@ use crate::{Change, Tag};
 pub fn change_id(
     project: &str,
     uri: Option<&str>,
-    change: &Change,
+    change: &PlanChange,
     parent_id: Option<&str>,
 ) -> String {
     let mut info = vec![format!("project {project}")];

@@ -14,7 +14,7 @@
 //! [`MigrationDir`] is the entry point: [`MigrationDir::init`],
 //! [`MigrationDir::open`], [`MigrationDir::add_change`] (atomic, never
 //! overwrites), [`MigrationDir::check_sum`] and [`MigrationDir::rehash`].
-//! [`Plan`] parses and writes `sqitch.plan` with Sqitch's grammar, and
+//! [`SqitchPlan`] parses and writes `sqitch.plan` with Sqitch's grammar, and
 //! [`change_id`] computes the ids Sqitch records in its registry.
 
 #![warn(missing_docs)]
@@ -24,17 +24,19 @@ mod error;
 mod grammar;
 mod id;
 mod plan;
-mod planner;
 mod registry;
+mod signature;
 mod sum;
 
 pub use dir::{CONFIG_FILE, MigrationDir, NewChange, PLAN_FILE, SQITCH_CONF, ScriptKind};
 pub use error::MigrationError;
 pub use id::{canonical_uri, change_id, script_hash, tag_id};
-pub use plan::{Change, Dependency, Entry, Operator, Plan, SYNTAX_VERSION, Tag, validate_name};
-pub use planner::{ParseTimestampError, Planner, Timestamp};
+pub use plan::{
+    Dependency, Entry, Operator, PlanChange, SYNTAX_VERSION, SqitchPlan, Tag, validate_name,
+};
 pub use registry::{
     Committer, DeployedChange, LOCK_KEY, PlannedChange, REGISTRY_RELEASE, REGISTRY_SCHEMA,
     Registry, check_deployed, find_target, planned_changes, record_deployed,
 };
+pub use signature::{ParseTimestampError, Signature, Timestamp};
 pub use sum::{SUM_FILE, SumProblem};

@@ -17,14 +17,14 @@ use std::path::Path;
 use crate::grammar::{
     self, BLANK_LINE, BLANKS, DEPENDENCY, ENTRY, NOTE, PRAGMA, TAG_START, TIMESTAMP,
 };
-use crate::{MigrationError, Planner, Timestamp};
+use crate::{MigrationError, Signature, Timestamp};
 
 /// The plan syntax version gen writes and Sqitch 1.x reads.
 pub const SYNTAX_VERSION: &str = "1.0.0";
 
 /// A parsed `sqitch.plan`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Plan {
+pub struct SqitchPlan {
     /// Value of `%syntax-version` (Sqitch supplies `1.0.0` when it is absent).
     pub syntax_version: String,
     /// Value of `%project`; also the first line of every change id.
@@ -51,7 +51,7 @@ struct Header {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
     /// A change to deploy.
-    Change(Change),
+    Change(PlanChange),
     /// A tag on the change before it.
     Tag(Tag),
     /// A blank or comment-only line, kept verbatim (without its line break).
@@ -60,7 +60,7 @@ pub enum Entry {
 
 /// A planned change: `name [deps] 2026-11-21T12:00:00Z Name <email> # note`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
+pub struct PlanChange {
     /// The change name; also names its scripts, `deploy/<name>.sql` and so on.
     pub name: String,
     /// The legacy `+`/`-` prefix some old plans carry.
@@ -68,7 +68,7 @@ pub struct Change {
     /// Requirements and conflicts, in the order written.
     pub dependencies: Vec<Dependency>,
     /// Who planned the change and when.
-    pub planner: Planner,
+    pub planner: Signature,
     /// The note after `#`, unescaped (may contain line breaks).
     pub note: String,
     source: Source,
@@ -80,7 +80,7 @@ pub struct Tag {
     /// The tag name without its `@`.
     pub name: String,
     /// Who tagged and when.
-    pub planner: Planner,
+    pub planner: Signature,
     /// The note after `#`, unescaped.
     pub note: String,
     source: Source,
@@ -139,7 +139,7 @@ impl Source {
     }
 }
 
-impl Plan {
+impl SqitchPlan {
     /// An empty plan for `project`, written with gen's canonical header.
     pub fn new(project: impl Into<String>, uri: Option<String>) -> Self {
         Self {
@@ -156,7 +156,7 @@ impl Plan {
     /// Accepts what Sqitch accepts, with its checks: names, timestamps,
     /// planners, duplicate changes and tags, and that every requirement in this
     /// project names an earlier change. Reworked changes (a name planned again
-    /// after a tag) are accepted; see [`Plan::reworked`].
+    /// after a tag) are accepted; see [`SqitchPlan::reworked`].
     pub fn parse(text: &str, path: &Path) -> Result<Self, MigrationError> {
         Parser::new(path).parse(text)
     }
@@ -197,7 +197,7 @@ impl Plan {
     }
 
     /// The changes, in plan order.
-    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+    pub fn changes(&self) -> impl Iterator<Item = &PlanChange> {
         self.entries.iter().filter_map(|e| match e {
             Entry::Change(c) => Some(c),
             _ => None,
@@ -213,19 +213,19 @@ impl Plan {
     }
 
     /// The latest change called `name`.
-    pub fn change(&self, name: &str) -> Option<&Change> {
+    pub fn change(&self, name: &str) -> Option<&PlanChange> {
         self.changes().filter(|c| c.name == name).last()
     }
 
     /// The first change that reworks (plans again) an earlier change of the same name.
-    pub fn reworked(&self) -> Option<&Change> {
+    pub fn reworked(&self) -> Option<&PlanChange> {
         let mut seen = std::collections::BTreeSet::new();
         self.changes().find(|c| !seen.insert(c.name.as_str()))
     }
 
     /// Appends `change`, after a blank line when the last entry is a tag, as
     /// `sqitch add` does.
-    pub fn push_change(&mut self, change: Change) {
+    pub fn push_change(&mut self, change: PlanChange) {
         if matches!(self.entries.last(), Some(Entry::Tag(_))) {
             self.entries.push(Entry::Blank(String::new()));
         }
@@ -233,7 +233,7 @@ impl Plan {
     }
 
     /// Every change with its Sqitch change id, in plan order.
-    pub fn change_ids(&self) -> Vec<(&Change, String)> {
+    pub fn change_ids(&self) -> Vec<(&PlanChange, String)> {
         let uri = self.uri.as_deref();
         let mut parent: Option<String> = None;
         let mut out = Vec::new();
@@ -275,18 +275,18 @@ impl Plan {
     }
 }
 
-impl fmt::Display for Plan {
+impl fmt::Display for SqitchPlan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
     }
 }
 
-impl Change {
+impl PlanChange {
     /// A change that has not been written yet.
     pub fn new(
         name: impl Into<String>,
         dependencies: Vec<Dependency>,
-        planner: Planner,
+        planner: Signature,
         note: impl Into<String>,
     ) -> Self {
         Self {
@@ -340,7 +340,7 @@ impl Change {
 
 impl Tag {
     /// A tag that has not been written yet.
-    pub fn new(name: impl Into<String>, planner: Planner, note: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, planner: Signature, note: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             planner,
@@ -369,7 +369,7 @@ impl Tag {
     }
 }
 
-fn render_planner(p: &Planner) -> String {
+fn render_planner(p: &Signature) -> String {
     format!("{} {} <{}>", p.planned_at, p.name, p.email)
 }
 
@@ -529,7 +529,7 @@ fn looks_like_id(name: &str) -> bool {
 
 /// A change or tag line read without its context.
 enum Parsed {
-    Change(Change),
+    Change(PlanChange),
     Tag(Tag),
 }
 
@@ -591,7 +591,7 @@ fn parse_entry(raw: &str) -> Result<Parsed, String> {
         small("sc"),
     )
     .ok_or_else(|| "invalid timestamp: no such date or time".to_owned())?;
-    let planner = Planner {
+    let planner = Signature {
         name: get("pname").unwrap_or_default().to_owned(),
         email: get("pemail").unwrap_or_default().to_owned(),
         planned_at,
@@ -630,7 +630,7 @@ fn parse_entry(raw: &str) -> Result<Parsed, String> {
         Some("-") => Some(Operator::Revert),
         _ => None,
     };
-    Ok(Parsed::Change(Change {
+    Ok(Parsed::Change(PlanChange {
         name: name.to_owned(),
         operator,
         dependencies,
@@ -661,7 +661,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn parse(&self, text: &str) -> Result<Plan, MigrationError> {
+    fn parse(&self, text: &str) -> Result<SqitchPlan, MigrationError> {
         let mut lines = text
             .split_inclusive('\n')
             .map(|l| l.strip_suffix('\n').unwrap_or(l))
@@ -778,7 +778,7 @@ impl<'a> Parser<'a> {
         }
         self.check_section(&project, &entries, &pending, &line_of)?;
 
-        Ok(Plan {
+        Ok(SqitchPlan {
             syntax_version,
             project,
             uri,

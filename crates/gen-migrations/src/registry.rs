@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use tokio_postgres::Client;
 
-use crate::{Change, Dependency, MigrationDir, MigrationError, Plan, Planner, ScriptKind, Tag};
+use crate::{
+    Dependency, MigrationDir, MigrationError, PlanChange, ScriptKind, Signature, SqitchPlan, Tag,
+};
 
 /// The schema the registry lives in (Sqitch's `registry` default).
 pub const REGISTRY_SCHEMA: &str = "sqitch";
@@ -39,7 +41,7 @@ impl Committer {
     /// The committer as Sqitch picks it: `SQITCH_FULLNAME`/`SQITCH_EMAIL`,
     /// then git's `user.name`/`user.email`, then `$USER <$USER@localhost>`.
     pub fn from_env_in(dir: &std::path::Path) -> Result<Self, MigrationError> {
-        let planner = Planner::from_env_in(dir)?;
+        let planner = Signature::from_env_in(dir)?;
         Ok(Self {
             name: planner.name,
             email: planner.email,
@@ -72,7 +74,7 @@ pub struct PlannedChange<'p> {
     /// Position in the plan, from 0.
     pub index: usize,
     /// The plan entry.
-    pub change: &'p Change,
+    pub change: &'p PlanChange,
     /// Sqitch change id.
     pub id: String,
     /// SHA-1 of its deploy script, as Sqitch records it.
@@ -118,7 +120,7 @@ pub fn planned_changes(dir: &MigrationDir) -> Result<Vec<PlannedChange<'_>>, Mig
 /// Finds `target` in the plan: `change`, `@tag` or `change@tag` (the change
 /// itself; a tag stands for the change it tags), or Sqitch's `@ROOT` and
 /// `@HEAD`. `None` when the plan has no such change or tag.
-pub fn find_target(plan: &Plan, target: &str) -> Option<usize> {
+pub fn find_target(plan: &SqitchPlan, target: &str) -> Option<usize> {
     let target = target.trim();
     let count = plan.changes().count();
     // Sqitch's symbolic tags: the first and the last change.
@@ -131,7 +133,7 @@ pub fn find_target(plan: &Plan, target: &str) -> Option<usize> {
         Some((name, tag)) => (name, Some(tag)),
         None => (target, None),
     };
-    let changes: Vec<&Change> = plan.changes().collect();
+    let changes: Vec<&PlanChange> = plan.changes().collect();
     match tag {
         Some(tag) => {
             let mut count = 0usize;
@@ -157,7 +159,10 @@ pub fn find_target(plan: &Plan, target: &str) -> Option<usize> {
 
 /// Checks that the changes deployed for the plan's project are the plan's
 /// first changes, in order and with the same ids; returns how many.
-pub fn check_deployed(plan: &Plan, deployed: &[DeployedChange]) -> Result<usize, MigrationError> {
+pub fn check_deployed(
+    plan: &SqitchPlan,
+    deployed: &[DeployedChange],
+) -> Result<usize, MigrationError> {
     let planned = plan.change_ids();
     for (i, d) in deployed.iter().enumerate() {
         let agrees = planned
@@ -314,7 +319,7 @@ impl<'c> Registry<'c> {
     /// registered for another project, is refused.
     pub async fn register_project(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         committer: &Committer,
     ) -> Result<(), MigrationError> {
         if self.check_project(plan).await? {
@@ -341,7 +346,7 @@ impl<'c> Registry<'c> {
     /// [`Registry::register_project`] does) a registration under another
     /// URI or a URI registered for another project. Reads only; `false`
     /// without a registry.
-    pub async fn check_project(&self, plan: &Plan) -> Result<bool, MigrationError> {
+    pub async fn check_project(&self, plan: &SqitchPlan) -> Result<bool, MigrationError> {
         if !self.exists().await? {
             return Ok(false);
         }
@@ -430,7 +435,7 @@ impl<'c> Registry<'c> {
     /// the caller's transaction.
     pub async fn log_deploy(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         change: &PlannedChange<'_>,
         committer: &Committer,
     ) -> Result<(), MigrationError> {
@@ -492,7 +497,7 @@ impl<'c> Registry<'c> {
     /// Sqitch does for the last deployed change before it deploys more).
     pub async fn log_new_tags(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         change: &PlannedChange<'_>,
         committer: &Committer,
     ) -> Result<(), MigrationError> {
@@ -505,7 +510,7 @@ impl<'c> Registry<'c> {
 
     async fn insert_tags(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         change: &PlannedChange<'_>,
         committer: &Committer,
         action: &str,
@@ -540,7 +545,7 @@ impl<'c> Registry<'c> {
     /// Records a `fail` event for a change whose deploy failed.
     pub async fn log_fail(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         change: &PlannedChange<'_>,
         committer: &Committer,
     ) -> Result<(), MigrationError> {
@@ -553,7 +558,7 @@ impl<'c> Registry<'c> {
     /// caller's transaction.
     pub async fn log_revert(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         change: &PlannedChange<'_>,
         committer: &Committer,
     ) -> Result<(), MigrationError> {
@@ -605,7 +610,7 @@ impl<'c> Registry<'c> {
     async fn log_event(
         &self,
         event: &str,
-        plan: &Plan,
+        plan: &SqitchPlan,
         change: &PlannedChange<'_>,
         committer: &Committer,
         recorded: Option<(Vec<String>, Vec<String>, Vec<String>)>,
@@ -662,11 +667,11 @@ impl<'c> Registry<'c> {
     /// deployed or come earlier in the run.
     pub async fn check_dependencies(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         from: usize,
         to: usize,
     ) -> Result<(), MigrationError> {
-        let changes: Vec<&Change> = plan.changes().collect();
+        let changes: Vec<&PlanChange> = plan.changes().collect();
         for (index, change) in changes.iter().enumerate().take(to).skip(from) {
             for dep in &change.dependencies {
                 let local = dep.project.as_deref().is_none_or(|p| p == plan.project);
@@ -698,7 +703,11 @@ impl<'c> Registry<'c> {
     }
 
     /// Whether a change another project (or an id) names is deployed.
-    async fn is_deployed(&self, plan: &Plan, dep: &Dependency) -> Result<bool, MigrationError> {
+    async fn is_deployed(
+        &self,
+        plan: &SqitchPlan,
+        dep: &Dependency,
+    ) -> Result<bool, MigrationError> {
         let project = dep.project.clone().unwrap_or_else(|| plan.project.clone());
         let rows = self
             .run(
@@ -718,7 +727,7 @@ impl<'c> Registry<'c> {
     /// another project's.
     async fn resolve(
         &self,
-        plan: &Plan,
+        plan: &SqitchPlan,
         index: usize,
         dep: &Dependency,
     ) -> Result<String, MigrationError> {
@@ -844,7 +853,7 @@ c 2026-01-02T03:04:05Z Jane <jane@example.com>\n\
 
     #[test]
     fn targets_name_changes_and_tags() {
-        let plan = Plan::parse(PLAN, Path::new("sqitch.plan")).unwrap();
+        let plan = SqitchPlan::parse(PLAN, Path::new("sqitch.plan")).unwrap();
         assert_eq!(find_target(&plan, "a"), Some(0));
         assert_eq!(find_target(&plan, "c"), Some(2));
         assert_eq!(find_target(&plan, "@v1"), Some(1));
@@ -855,7 +864,7 @@ c 2026-01-02T03:04:05Z Jane <jane@example.com>\n\
         assert_eq!(find_target(&plan, "d"), None);
         assert_eq!(find_target(&plan, "@ROOT"), Some(0));
         assert_eq!(find_target(&plan, "@HEAD"), Some(2));
-        let empty = Plan::new("shop", None);
+        let empty = SqitchPlan::new("shop", None);
         assert_eq!(find_target(&empty, "@HEAD"), None);
         assert_eq!(find_target(&empty, "@ROOT"), None);
     }
@@ -874,7 +883,7 @@ c 2026-01-02T03:04:05Z Jane <jane@example.com>\n\
 
     #[test]
     fn deployed_changes_must_be_the_plans_first() {
-        let plan = Plan::parse(PLAN, Path::new("sqitch.plan")).unwrap();
+        let plan = SqitchPlan::parse(PLAN, Path::new("sqitch.plan")).unwrap();
         let ids = plan.change_ids();
         let ok = [deployed("a", &ids[0].1), deployed("b", &ids[1].1)];
         assert_eq!(check_deployed(&plan, &ok).unwrap(), 2);

@@ -4,11 +4,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use gen_migrations::{
-    MigrationDir, MigrationError, NewChange, Planner, SUM_FILE, ScriptKind, SumProblem,
+    MigrationDir, MigrationError, NewChange, SUM_FILE, ScriptKind, Signature, SumProblem,
 };
 
-fn planner(at: &str) -> Planner {
-    Planner::new("Jane Doe", "jane@example.com", at.parse().unwrap()).unwrap()
+fn planner(at: &str) -> Signature {
+    Signature::new("Jane Doe", "jane@example.com", at.parse().unwrap()).unwrap()
 }
 
 fn new_change(name: &str, requires: &[&str]) -> NewChange {

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use gen_migrations::{
-    MigrationDir, NewChange, Plan, Planner, SQITCH_CONF, ScriptKind, script_hash,
+    MigrationDir, NewChange, SQITCH_CONF, ScriptKind, Signature, SqitchPlan, script_hash,
 };
 
 fn require_sqitch() {
@@ -52,8 +52,8 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
-fn planner(at: &str) -> Planner {
-    Planner::new("Jane Doe", "jane@example.com", at.parse().unwrap()).unwrap()
+fn planner(at: &str) -> Signature {
+    Signature::new("Jane Doe", "jane@example.com", at.parse().unwrap()).unwrap()
 }
 
 fn write_project(dir: &Path, plan: &str) {
@@ -76,7 +76,7 @@ users [appschema] 2013-12-30T23:57:36Z Marge N. O’Vera <marge@example.com> # T
 flips [appschema users !legacy other:thing flipr:users] 2013-12-31T00:08:21Z Marge  <marge@example.com>\n\
 no_note 2014-01-01T00:00:00Z Bob <bob@example.com>\n";
     write_project(tmp.path(), text);
-    let plan = Plan::parse(text, Path::new("sqitch.plan")).unwrap();
+    let plan = SqitchPlan::parse(text, Path::new("sqitch.plan")).unwrap();
     assert_eq!(plan.render(), text);
 
     let out = run(sqitch(tmp.path()).args(["plan", "--format", "format:%H %n"]));
@@ -96,7 +96,7 @@ no_note 2014-01-01T00:00:00Z Bob <bob@example.com>\n";
     // The project without a uri gives different ids, equal to sqitch's too.
     let no_uri = text.replace("%uri=HTTPS://Example.COM:443\n", "");
     write_project(tmp.path(), &no_uri);
-    let plan = Plan::parse(&no_uri, Path::new("sqitch.plan")).unwrap();
+    let plan = SqitchPlan::parse(&no_uri, Path::new("sqitch.plan")).unwrap();
     let out = run(sqitch(tmp.path()).args(["plan", "--format", "format:%H"]));
     let sqitch_ids: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
@@ -132,7 +132,7 @@ fn sqitch_rejects_what_gen_rejects_on_the_same_line() {
     let tmp = tempfile::tempdir().unwrap();
     for body in bodies {
         let text = format!("{head}{body}");
-        let ours = Plan::parse(&text, Path::new("sqitch.plan"))
+        let ours = SqitchPlan::parse(&text, Path::new("sqitch.plan"))
             .expect_err(&format!("gen accepted:\n{text}"))
             .to_string();
         write_project(tmp.path(), &text);
@@ -164,7 +164,7 @@ fn sqitch_rejects_what_gen_rejects_on_the_same_line() {
         let out = sqitch(tmp.path()).arg("plan").output().unwrap();
         assert!(!out.status.success(), "sqitch accepted:\n{text}");
         assert!(String::from_utf8_lossy(&out.stderr).contains(says));
-        assert!(Plan::parse(&text, Path::new("sqitch.plan")).is_err());
+        assert!(SqitchPlan::parse(&text, Path::new("sqitch.plan")).is_err());
     }
 }
 

@@ -1,19 +1,19 @@
 use super::*;
 
-fn planner(at: &str) -> Planner {
-    Planner {
+fn planner(at: &str) -> Signature {
+    Signature {
         name: "Jane Doe".into(),
         email: "jane@example.com".into(),
         planned_at: at.parse().unwrap(),
     }
 }
 
-fn parse(text: &str) -> Plan {
-    Plan::parse(text, Path::new("sqitch.plan")).unwrap_or_else(|e| panic!("{e}"))
+fn parse(text: &str) -> SqitchPlan {
+    SqitchPlan::parse(text, Path::new("sqitch.plan")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn parse_err(text: &str) -> String {
-    Plan::parse(text, Path::new("sqitch.plan"))
+    SqitchPlan::parse(text, Path::new("sqitch.plan"))
         .expect_err("plan should be rejected")
         .to_string()
 }
@@ -81,9 +81,9 @@ fn any_valid_plan_round_trips_byte_for_byte() {
 
 #[test]
 fn a_new_plan_is_written_like_sqitch_init_and_add() {
-    let mut plan = Plan::new("demo", None);
+    let mut plan = SqitchPlan::new("demo", None);
     assert_eq!(plan.render(), "%syntax-version=1.0.0\n%project=demo\n\n");
-    plan.push_change(Change::new(
+    plan.push_change(PlanChange::new(
         "users",
         vec![],
         planner("2026-11-21T12:00:00Z"),
@@ -94,7 +94,7 @@ fn a_new_plan_is_written_like_sqitch_init_and_add() {
         planner("2026-11-21T12:01:00Z"),
         "",
     )));
-    plan.push_change(Change::new(
+    plan.push_change(PlanChange::new(
         "posts",
         vec![
             Dependency::on_change("users"),
@@ -150,7 +150,7 @@ fn edited_entries_are_rewritten_and_the_rest_kept() {
 fn header_without_blank_line_gets_one_before_the_first_change() {
     let mut plan = parse("%syntax-version=1.0.0\n%project=demo\n");
     assert_eq!(plan.render(), "%syntax-version=1.0.0\n%project=demo\n");
-    plan.push_change(Change::new(
+    plan.push_change(PlanChange::new(
         "a",
         vec![],
         planner("2026-11-21T12:00:00Z"),
@@ -307,7 +307,7 @@ fn reworked_changes_parse_and_are_reported() {
     let ts = "2026-11-21T12:00:00Z J <j@x>";
     let plan = parse(&format!("{HEAD}a {ts}\n@v1 {ts}\na [a@v1] {ts}\n"));
     assert_eq!(plan.changes().count(), 2);
-    assert_eq!(plan.reworked().and_then(Change::line), Some(6));
+    assert_eq!(plan.reworked().and_then(PlanChange::line), Some(6));
     assert!(parse(&format!("{HEAD}a {ts}\n")).reworked().is_none());
 }
 

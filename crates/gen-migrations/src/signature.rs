@@ -161,7 +161,7 @@ impl FromStr for Timestamp {
 /// The person and time recorded on a plan entry:
 /// `… 2026-11-21T12:00:00Z Jane Doe <jane@example.com>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Planner {
+pub struct Signature {
     /// Full name; no `<`, `#` or line breaks, does not start with `[`.
     pub name: String,
     /// Email address; no `>`, `<`, `#` or line breaks.
@@ -170,7 +170,7 @@ pub struct Planner {
     pub planned_at: Timestamp,
 }
 
-impl Planner {
+impl Signature {
     /// A planner whose name and email can be written into a plan line and read
     /// back unchanged by Sqitch's parser.
     pub fn new(
@@ -225,7 +225,7 @@ impl Planner {
         Self::from_env_in(Path::new("."))
     }
 
-    /// Like [`Planner::from_env`], asking git about the repository at `dir`.
+    /// Like [`Signature::from_env`], asking git about the repository at `dir`.
     pub fn from_env_in(dir: &Path) -> Result<Self, MigrationError> {
         resolve(
             |key| std::env::var(key).ok(),
@@ -235,13 +235,13 @@ impl Planner {
     }
 }
 
-/// Planner resolution with its inputs passed in, so it can be tested without
+/// Resolving the planner's signature with its inputs passed in, so it can be tested without
 /// touching the process environment.
 fn resolve(
     env: impl Fn(&str) -> Option<String>,
     git: impl Fn(&str) -> Option<String>,
     now: impl FnOnce() -> Timestamp,
-) -> Result<Planner, MigrationError> {
+) -> Result<Signature, MigrationError> {
     let nonempty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let user = || {
         nonempty(env("USER"))
@@ -264,7 +264,7 @@ fn resolve(
             })?,
         None => now(),
     };
-    Planner::new(name, email, planned_at)
+    Signature::new(name, email, planned_at)
 }
 
 fn git_config(dir: &Path, key: &str) -> Option<String> {
@@ -413,11 +413,11 @@ mod tests {
             ("", "a@b"),
         ] {
             assert!(
-                Planner::new(name, email, fixed()).is_err(),
+                Signature::new(name, email, fixed()).is_err(),
                 "{name:?} {email:?} should be refused"
             );
         }
-        let ok = Planner::new("  Ann  Lee ", "ann@example.com", fixed()).unwrap();
+        let ok = Signature::new("  Ann  Lee ", "ann@example.com", fixed()).unwrap();
         assert_eq!(ok.name, "Ann  Lee");
     }
 }
