@@ -24,12 +24,10 @@ use crate::cli::{CheckFormat, DeployArgs, RevertArgs, StatusArgs, TagArgs, Verif
 use crate::config::Config;
 use crate::error::UserError;
 use crate::load::{open_migrations, source_error};
-use crate::scripts::NOT_TRANSACTIONAL_MARK;
 
 /// A script read and split into statements.
 struct Script {
     path: PathBuf,
-    text: String,
     statements: Vec<Statement>,
 }
 
@@ -43,11 +41,7 @@ impl Script {
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
         let statements = gen_source::split(&path, &text).map_err(source_error)?;
-        Ok(Some(Self {
-            path,
-            text,
-            statements,
-        }))
+        Ok(Some(Self { path, statements }))
     }
 
     /// Reads a script that must exist.
@@ -63,50 +57,10 @@ impl Script {
         })
     }
 
-    /// Whether the script runs as one transaction. Scripts gen writes in
-    /// online mode say they do not; a hand-written one that uses a statement
-    /// Postgres refuses inside a transaction block does not either.
+    /// Whether the script runs as one transaction (gen's own online-mode
+    /// scripts and hand-written ones that manage their transactions do not).
     fn transactional(&self) -> bool {
-        !self.text.contains(NOT_TRANSACTIONAL_MARK)
-            && !self
-                .statements
-                .iter()
-                .any(Statement::must_run_outside_transaction)
-    }
-}
-
-/// `BEGIN`, `COMMIT`, `ROLLBACK` and their spellings: the script's own
-/// transaction boundaries, which gen replaces with its own transaction
-/// (savepoints are left alone).
-fn is_transaction_boundary(sql: &str) -> bool {
-    let mut rest = sql.trim_start();
-    loop {
-        if let Some(line) = rest.strip_prefix("--") {
-            rest = line.split_once('\n').map_or("", |(_, r)| r).trim_start();
-        } else if let Some(block) = rest.strip_prefix("/*") {
-            rest = block.split_once("*/").map_or("", |(_, r)| r).trim_start();
-        } else {
-            break;
-        }
-    }
-    let words: Vec<String> = rest
-        .trim_end_matches(';')
-        .split_whitespace()
-        .take(2)
-        .map(str::to_ascii_uppercase)
-        .collect();
-    match words.first().map(String::as_str) {
-        Some("BEGIN" | "COMMIT" | "END" | "ABORT") => {
-            words
-                .get(1)
-                .is_none_or(|w| w == "TRANSACTION" || w == "WORK")
-                || words[0] == "BEGIN" && words.get(1).is_some_and(|w| w == "ISOLATION")
-        }
-        Some("ROLLBACK") => words
-            .get(1)
-            .is_none_or(|w| w == "TRANSACTION" || w == "WORK"),
-        Some("START") => words.get(1).is_some_and(|w| w == "TRANSACTION"),
-        _ => false,
+        gen_source::runs_as_one_transaction(&self.statements)
     }
 }
 
@@ -114,7 +68,7 @@ fn is_transaction_boundary(sql: &str) -> bool {
 /// its own BEGIN/COMMIT.
 async fn run_inside(client: &Client, script: &Script) -> anyhow::Result<()> {
     for statement in &script.statements {
-        if is_transaction_boundary(&statement.sql) {
+        if statement.transaction_boundary().is_some() {
             continue;
         }
         if let Err(e) = client.batch_execute(&statement.sql).await {
@@ -758,35 +712,4 @@ pub fn tag(config: &Config, args: &TagArgs) -> anyhow::Result<i32> {
     };
     eprintln!("tagged {change} with @{tag}");
     Ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_transaction_boundary;
-
-    #[test]
-    fn transaction_boundaries_are_recognised() {
-        for sql in [
-            "BEGIN",
-            "begin;",
-            "-- Deploy x\n\nBEGIN",
-            "COMMIT",
-            "ROLLBACK",
-            "START TRANSACTION",
-            "END",
-            "BEGIN ISOLATION LEVEL SERIALIZABLE",
-            "/* c */ commit work",
-        ] {
-            assert!(is_transaction_boundary(sql), "{sql}");
-        }
-        for sql in [
-            "ROLLBACK TO SAVEPOINT a",
-            "SAVEPOINT a",
-            "CREATE TABLE begin_x (id int)",
-            "SELECT 1",
-            "DO $$ BEGIN END $$",
-        ] {
-            assert!(!is_transaction_boundary(sql), "{sql}");
-        }
-    }
 }

@@ -732,7 +732,7 @@ fn missing_name(message: &str) -> Option<String> {
 /// Replays deploy scripts in plan order, each as written.
 async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
     for script in scripts {
-        if script.text.contains(crate::scripts::NOT_TRANSACTIONAL_MARK) {
+        if !gen_source::runs_as_one_transaction(&script.statements) {
             // One query would be one implicit transaction, which
             // CREATE INDEX CONCURRENTLY refuses: statement by statement, as
             // psql runs it.

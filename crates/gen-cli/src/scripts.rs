@@ -56,9 +56,10 @@ impl Settings {
     }
 }
 
-/// Marks a script that does not run as one transaction, for readers and
-/// for deploy tools.
-pub const NOT_TRANSACTIONAL_MARK: &str = "-- gen: not transactional";
+/// Tells a reader that a script does not run as one transaction. Deploy
+/// tools decide from the statements themselves
+/// ([`gen_source::runs_as_one_transaction`]), never from this line.
+const NOT_TRANSACTIONAL_NOTE: &str = "-- gen: not transactional";
 
 /// A deploy or revert script: header, hazards, settings, then the steps —
 /// in one transaction, or, when some steps cannot run inside one, in
@@ -82,7 +83,7 @@ pub fn change_script_around(
     if split {
         writeln!(
             out,
-            "{NOT_TRANSACTIONAL_MARK} (online mode): the steps marked \"outside a transaction\"\n\
+            "{NOT_TRANSACTIONAL_NOTE} (online mode): the steps marked \"outside a transaction\"\n\
              -- commit on their own, and so do the blocks between them; if a step fails,\n\
              -- what ran before it stays applied."
         )

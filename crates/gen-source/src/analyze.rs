@@ -19,6 +19,8 @@ pub(crate) struct Analysis {
     pub references: Vec<Name>,
     pub alters: Vec<Name>,
     pub outside_transaction: bool,
+    /// `BEGIN` or `COMMIT` (and their spellings).
+    pub boundary: Option<Boundary>,
     /// Names the walk finds that this kind of statement knows are not
     /// references (the grammar reads `sfunc = f` in `CREATE AGGREGATE` as a
     /// type name).
@@ -72,6 +74,15 @@ pub(crate) enum Class {
     Refused(&'static str),
 }
 
+/// Where a statement opens or closes a transaction block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boundary {
+    /// `BEGIN`, `START TRANSACTION`.
+    Begin,
+    /// `COMMIT`, `END`, `ROLLBACK`, `ABORT`; savepoints are no boundary.
+    End,
+}
+
 /// A change to the session's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Setting {
@@ -95,6 +106,7 @@ const SYSTEM_SCHEMAS: [&str; 3] = ["pg_catalog", "information_schema", "pg_toast
 pub(crate) fn analyze(node: &NodeEnum) -> Analysis {
     let mut analysis = Analysis {
         class: classify(node),
+        boundary: boundary(node),
         ..Analysis::default()
     };
     if analysis.class != Class::Schema {
@@ -566,6 +578,24 @@ fn collect_queries(value: &serde_json::Value, out: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+fn boundary(node: &NodeEnum) -> Option<Boundary> {
+    use protobuf::TransactionStmtKind as T;
+    let NodeEnum::TransactionStmt(s) = node else {
+        return None;
+    };
+    match T::try_from(s.kind).ok()? {
+        T::TransStmtBegin | T::TransStmtStart => Some(Boundary::Begin),
+        T::TransStmtCommit | T::TransStmtRollback => Some(Boundary::End),
+        T::TransStmtSavepoint
+        | T::TransStmtRelease
+        | T::TransStmtRollbackTo
+        | T::TransStmtPrepare
+        | T::TransStmtCommitPrepared
+        | T::TransStmtRollbackPrepared
+        | T::Undefined => None,
     }
 }
 

@@ -32,6 +32,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use analyze::Boundary;
 pub use error::SourceError;
 pub use load::{Options, load, load_with, ordered};
 pub use location::Location;
@@ -105,6 +106,9 @@ pub struct Statement {
     /// use a column added by a later `ALTER TABLE`.
     pub alters: Vec<Name>,
     outside_transaction: bool,
+    boundary: Option<Boundary>,
+    /// A session setting (`SET`, `set_config(…, false)`).
+    sets_session: bool,
     /// For `ALTER DEFAULT PRIVILEGES`: the schemas it applies to, empty for
     /// the whole database. It loads before the objects it applies to.
     default_privileges: Option<Vec<String>>,
@@ -138,6 +142,11 @@ impl Statement {
     /// a transaction block since Postgres 12 and is not flagged.
     pub fn must_run_outside_transaction(&self) -> bool {
         self.outside_transaction
+    }
+
+    /// Whether this statement opens or closes a transaction block.
+    pub fn transaction_boundary(&self) -> Option<Boundary> {
+        self.boundary
     }
 
     /// The role a `CREATE ROLE` (`USER`, `GROUP`) statement creates.
@@ -226,6 +235,30 @@ impl Statement {
 /// A server position (1-based, in characters) as a 0-based character index.
 fn char_index(position: Option<u32>) -> usize {
     position.map_or(0, |p| p.saturating_sub(1) as usize)
+}
+
+/// Whether a migration script can run as one transaction: nothing in it is
+/// refused inside a transaction block, and it does not commit part of its
+/// work before the rest (a statement after its `COMMIT`, or before a
+/// `BEGIN` other than session settings). Scripts gen writes in online mode
+/// are not: a deploy tool runs them as written, statement by statement.
+pub fn runs_as_one_transaction(statements: &[Statement]) -> bool {
+    let mut committed = false;
+    let mut before_begin = false;
+    for s in statements {
+        if s.outside_transaction {
+            return false;
+        }
+        match s.boundary {
+            Some(Boundary::Begin) if committed || before_begin => return false,
+            Some(Boundary::Begin) => {}
+            Some(Boundary::End) => committed = true,
+            None if s.sets_session => {}
+            None if committed => return false,
+            None => before_begin = true,
+        }
+    }
+    true
 }
 
 /// Roles that `statements` mention and do not create, for a sandbox to

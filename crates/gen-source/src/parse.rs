@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pg_query::protobuf::{ScanToken, Token};
 
-use crate::analyze::{Analysis, analyze};
+use crate::analyze::{Analysis, Class, analyze};
 use crate::location::LineIndex;
 use crate::{Location, Session, SourceError, Statement};
 
@@ -42,6 +42,8 @@ pub(crate) fn statement(l: Located, analysis: Analysis, session: Arc<Session>) -
         references: analysis.references,
         alters: analysis.alters,
         outside_transaction: analysis.outside_transaction,
+        boundary: analysis.boundary,
+        sets_session: matches!(analysis.class, Class::Setting(_)),
         default_privileges: analysis.default_privileges,
         partitions: analysis.partitions,
         index_on: analysis.index_on,

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::{Location, SourceError, Statement, load, roles, split};
+use crate::{Boundary, Location, SourceError, Statement, load, roles, split};
 
 /// One line per statement (location and first line of SQL), then what it
 /// defines, alters and references.
@@ -1028,4 +1028,57 @@ fn search_path_values_fold_and_unquote_like_identifiers() {
         ["app", "My \"Schema\"", "x"]
     );
     assert!(parse_search_path("").is_empty());
+}
+
+#[test]
+fn transaction_boundaries_are_recognised_in_every_spelling() {
+    let boundary = |sql: &str| {
+        let statements = split(Path::new("t.sql"), &format!("{sql};")).unwrap();
+        statements[0].transaction_boundary()
+    };
+    for sql in [
+        "BEGIN",
+        "begin",
+        "-- Deploy x\n\nBEGIN",
+        "START TRANSACTION",
+        "BEGIN ISOLATION LEVEL SERIALIZABLE",
+    ] {
+        assert_eq!(boundary(sql), Some(Boundary::Begin), "{sql}");
+    }
+    for sql in ["COMMIT", "END", "ROLLBACK", "ABORT", "/* c */ commit work"] {
+        assert_eq!(boundary(sql), Some(Boundary::End), "{sql}");
+    }
+    for sql in [
+        "ROLLBACK TO SAVEPOINT a",
+        "SAVEPOINT a",
+        "CREATE TABLE begin_x (id int)",
+        "SELECT 1",
+        "DO $$ BEGIN END $$",
+    ] {
+        assert_eq!(boundary(sql), None, "{sql}");
+    }
+}
+
+#[test]
+fn a_script_runs_as_one_transaction_unless_it_commits_part_of_its_work() {
+    let one =
+        |text: &str| crate::runs_as_one_transaction(&split(Path::new("deploy.sql"), text).unwrap());
+    // What gen writes outside online mode, and what sqitch users write.
+    assert!(one("-- Deploy app:x to pg\n\nSET lock_timeout = '5s';\n\
+         SELECT pg_catalog.set_config('search_path', 'app', false);\n\n\
+         BEGIN;\n\nCREATE TABLE t (id int);\n\nCOMMIT;\n"));
+    assert!(one("CREATE TABLE t (id int);\nCREATE INDEX ON t (id);\n"));
+    // Online mode: a concurrent build, or a check validated in a
+    // transaction of its own after the constraint was committed.
+    assert!(!one("CREATE INDEX CONCURRENTLY i ON t (id);\n"));
+    assert!(!one(
+        "BEGIN;\nALTER TABLE t ADD CONSTRAINT c CHECK (id > 0) NOT VALID;\nCOMMIT;\n\
+         ALTER TABLE t VALIDATE CONSTRAINT c;\n"
+    ));
+    assert!(!one(
+        "ALTER TABLE t VALIDATE CONSTRAINT c;\nBEGIN;\nCOMMENT ON TABLE t IS 'x';\nCOMMIT;\n"
+    ));
+    assert!(!one(
+        "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;\n"
+    ));
 }
