@@ -30,16 +30,9 @@ pub use security::privilege_changes;
 /// Everything that must change to turn `old` into `new`.
 pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Change> {
     // An enum whose new labels the plan uses is rebuilt rather than
-    // extended, which can bring in more changes: repeat until stable.
-    let mut forced = BTreeSet::new();
-    loop {
-        let out = diff_forcing(old, new, &forced);
-        let more = types::enums_needing_rebuild(&out);
-        if more.is_subset(&forced) {
-            return out;
-        }
-        forced.extend(more);
-    }
+    // extended; which ones is known from the catalogs, before any change.
+    let forced = types::enums_to_rebuild(old, new);
+    diff_forcing(old, new, &forced)
 }
 
 fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) -> Vec<Change> {

@@ -19,7 +19,7 @@
 //! dropping attributes alone stays in place: the server allows it while
 //! columns use the type.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use gen_model::{
     Attribute, Catalog, Domain, DomainConstraint, ObjectId, QualifiedName, TypeKind, UserType,
@@ -33,7 +33,7 @@ use crate::{
 
 /// Every difference in types, domains and collations. `forced` names
 /// enums whose new labels are used by other steps of the same plan: those
-/// are rebuilt rather than extended (see [`enums_needing_rebuild`]).
+/// are rebuilt rather than extended (see [`enums_to_rebuild`]).
 pub(crate) fn types(
     old: &Catalog,
     new: &Catalog,
@@ -878,40 +878,61 @@ pub(crate) fn rebuild(
     }));
 }
 
-/// Enums that gain labels in place while another change of the same plan
-/// uses one of the new labels. A label added by `ALTER TYPE … ADD VALUE`
+/// The enums of both catalogs that gain labels which an object created or
+/// changed by the same plan uses. A label added by `ALTER TYPE … ADD VALUE`
 /// cannot be used before the transaction commits, and a migration is one
 /// transaction; a type created in the transaction has no such limit, so
-/// these enums are rebuilt instead. The server prints every use of a label
-/// as `'label'::schema.type`, which is what is looked for.
-pub(crate) fn enums_needing_rebuild(changes: &[Change]) -> BTreeSet<QualifiedName> {
-    let mut found = BTreeSet::new();
-    for c in changes {
-        let Change::Type(TypeChange::AddEnumValue { name, value, .. }) = c else {
-            continue;
-        };
-        // As a literal, or as an element of an array literal; Debug output
-        // escapes double quotes, so the type name is looked for that way.
-        let forms = [
-            format!("'{}'", value.replace('\'', "''")),
-            format!("{{{value},"),
-            format!("{{{value}}}"),
-            format!(",{value},"),
-            format!(",{value}}}"),
-        ];
-        let type_name = name.to_string().replace('"', "\\\"");
-        let used = changes.iter().any(|other| {
-            if matches!(other, Change::Type(TypeChange::AddEnumValue { .. })) {
-                return false;
+/// these enums are rebuilt instead.
+///
+/// Decided from the catalogs before any change is emitted: an expression
+/// that uses a label the old catalog lacks cannot be in the old catalog, so
+/// the objects to look at are those whose expressions differ. The server
+/// prints every use of a label as `'label'::schema.type` (in an array,
+/// `'{a,label}'::schema.type[]`).
+pub(crate) fn enums_to_rebuild(old: &Catalog, new: &Catalog) -> BTreeSet<QualifiedName> {
+    let gaining: Vec<(&QualifiedName, Vec<String>)> = pairs(&old.types, &new.types)
+        .filter_map(|(o, n)| match (&o?.kind, &n?.kind) {
+            (TypeKind::Enum { values: ov }, TypeKind::Enum { values: nv }) if ov != nv => {
+                let added = added_values(ov, nv)?;
+                Some((&n?.name, added.into_iter().map(|(v, _)| v).collect()))
             }
-            let text = format!("{other:?}");
-            text.contains(&type_name) && forms.iter().any(|f| text.contains(f.as_str()))
-        });
-        if used {
-            found.insert(name.clone());
-        }
+            _ => None,
+        })
+        .collect();
+    if gaining.is_empty() {
+        return BTreeSet::new();
     }
-    found
+    let before: BTreeMap<ObjectId, Vec<&str>> = old.expressions().collect();
+    let changed: Vec<Vec<&str>> = new
+        .expressions()
+        .filter(|(id, exprs)| before.get(id) != Some(exprs))
+        .map(|(_, exprs)| exprs)
+        .collect();
+    gaining
+        .into_iter()
+        .filter(|(name, labels)| {
+            let type_name = name.to_string();
+            changed
+                .iter()
+                .flatten()
+                .any(|text| text.contains(&type_name) && labels.iter().any(|l| uses_label(text, l)))
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Whether server-printed SQL holds `label` as a literal or as an element
+/// of an array literal.
+fn uses_label(text: &str, label: &str) -> bool {
+    [
+        format!("'{}'", label.replace('\'', "''")),
+        format!("{{{label},"),
+        format!("{{{label}}}"),
+        format!(",{label},"),
+        format!(",{label}}}"),
+    ]
+    .iter()
+    .any(|form| text.contains(form.as_str()))
 }
 
 /// Whether `dependent` is part of an object in `dropped` and so goes and
@@ -1062,6 +1083,58 @@ mod tests {
                 column: "m".to_owned()
             }
         )));
+    }
+
+    #[test]
+    fn a_new_label_in_an_array_literal_forces_a_rebuild() {
+        let old = with_mood(&["a"], None);
+        let mut new = with_mood(&["a", "b"], None);
+        new.tables.get_mut(&q("t")).unwrap().constraints.insert(
+            "m_known".to_owned(),
+            gen_model::Constraint {
+                name: "m_known".to_owned(),
+                kind: gen_model::ConstraintKind::Check,
+                definition: "CHECK ((m = ANY ('{a,b}'::public.mood[])))".to_owned(),
+                columns: vec!["m".to_owned()],
+                references: None,
+                validated: true,
+                comment: None,
+                index_comment: None,
+                inherited: Default::default(),
+            },
+        );
+        assert_eq!(enums_to_rebuild(&old, &new), BTreeSet::from([q("mood")]));
+    }
+
+    #[test]
+    fn a_label_only_in_unchanged_text_adds_in_place() {
+        // A PL/pgSQL body is not checked when it is created, so it may name
+        // a label before the label exists; it runs after the migration.
+        let function = |values: &[&str]| {
+            let mut c = with_mood(values, None);
+            let f = gen_model::Function {
+                name: q("f"),
+                args: String::new(),
+                kind: gen_model::RoutineKind::Function,
+                language: "plpgsql".to_owned(),
+                sql_body: false,
+                security_definer: false,
+                definition: "CREATE OR REPLACE FUNCTION public.f()\n RETURNS public.mood\n \
+                             LANGUAGE plpgsql\nAS $function$ BEGIN RETURN 'b'::public.mood; \
+                             END $function$"
+                    .to_owned(),
+                result: Some("public.mood".to_owned()),
+                signature: String::new(),
+                defaults: 0,
+                comment: None,
+            };
+            c.functions.insert((q("f"), String::new()), f);
+            c
+        };
+        let old = function(&["a"]);
+        let new = function(&["a", "b"]);
+        assert!(enums_to_rebuild(&old, &new).is_empty());
+        assert_eq!(kinds(&diff(&old, &new)), ["AddEnumValue"]);
     }
 
     #[test]

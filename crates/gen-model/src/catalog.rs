@@ -209,6 +209,124 @@ impl Catalog {
             .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
     }
 
+    /// Every object that holds SQL the server printed and runs when the
+    /// object is created: column defaults and generation expressions, check
+    /// and other constraint definitions, partition bounds, index, view,
+    /// routine and trigger definitions, policy expressions, domain defaults
+    /// and constraints. A kind that holds such SQL is listed here, so that
+    /// what looks into expressions (an enum label used in the same
+    /// transaction that adds it) sees it.
+    pub fn expressions(&self) -> impl Iterator<Item = (ObjectId, Vec<&str>)> {
+        let tables = self.tables.values().flat_map(|t| {
+            let columns = t.columns.iter().map(move |c| {
+                let id = ObjectId::Column {
+                    table: t.name.clone(),
+                    column: c.name.clone(),
+                };
+                (
+                    id,
+                    c.default
+                        .iter()
+                        .chain(&c.generated)
+                        .map(String::as_str)
+                        .collect(),
+                )
+            });
+            let constraints = t.constraints.values().map(move |c| {
+                let id = ObjectId::Constraint {
+                    table: t.name.clone(),
+                    constraint: c.name.clone(),
+                };
+                (id, vec![c.definition.as_str()])
+            });
+            let table = (
+                ObjectId::Table {
+                    name: t.name.clone(),
+                },
+                t.inheritance
+                    .partition_key
+                    .iter()
+                    .chain(&t.inheritance.partition_bound)
+                    .map(String::as_str)
+                    .collect(),
+            );
+            std::iter::once(table).chain(columns).chain(constraints)
+        });
+        let indexes = self.indexes.values().map(|i| {
+            let id = ObjectId::Index {
+                name: i.name.clone(),
+            };
+            (id, vec![i.definition.as_str()])
+        });
+        let views = self.views.values().map(|v| {
+            let id = if v.materialized {
+                ObjectId::MaterializedView {
+                    name: v.name.clone(),
+                }
+            } else {
+                ObjectId::View {
+                    name: v.name.clone(),
+                }
+            };
+            (id, vec![v.definition.as_str()])
+        });
+        let functions = self.functions.values().map(|f| {
+            let id = ObjectId::Function {
+                name: f.name.clone(),
+                args: f.args.clone(),
+            };
+            (id, vec![f.definition.as_str()])
+        });
+        let aggregates = self.aggregates.values().map(|a| {
+            let id = ObjectId::Aggregate {
+                name: a.name.clone(),
+                args: a.args.clone(),
+            };
+            (id, vec![a.definition.as_str()])
+        });
+        let triggers = self.triggers.values().map(|t| {
+            let id = ObjectId::Trigger {
+                table: t.table.clone(),
+                name: t.name.clone(),
+            };
+            (id, vec![t.definition.as_str()])
+        });
+        let policies = self.policies.values().map(|p| {
+            let id = ObjectId::Policy {
+                table: p.table.clone(),
+                name: p.name.clone(),
+            };
+            (
+                id,
+                p.using.iter().chain(&p.check).map(String::as_str).collect(),
+            )
+        });
+        let domains = self.domains.values().flat_map(|d| {
+            let domain = (
+                ObjectId::Domain {
+                    name: d.name.clone(),
+                },
+                d.default.iter().map(String::as_str).collect(),
+            );
+            let constraints = d.constraints.values().map(move |c| {
+                let id = ObjectId::DomainConstraint {
+                    domain: d.name.clone(),
+                    constraint: c.name.clone(),
+                };
+                (id, vec![c.definition.as_str()])
+            });
+            std::iter::once(domain).chain(constraints)
+        });
+        tables
+            .chain(indexes)
+            .chain(views)
+            .chain(functions)
+            .chain(aggregates)
+            .chain(triggers)
+            .chain(policies)
+            .chain(domains)
+    }
+
     /// The table and column whose identity uses the sequence `name`.
     pub fn identity_column(&self, name: &QualifiedName) -> Option<(&Table, &Column)> {
         self.tables.values().find_map(|t| {
