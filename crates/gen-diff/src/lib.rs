@@ -6,6 +6,10 @@
 //! only order Postgres accepts (drop default before a type change, set not
 //! null before adding identity, …).
 
+// A catch-all arm would let a new kind of object or change through
+// without deciding what it needs.
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod change;
 mod index_name;
 mod partitions;
@@ -75,16 +79,19 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             _ => None,
         })
         .collect();
-    let retyped = out.iter().filter_map(|c| match c {
-        Change::Column(ColumnChange::AlterColumn {
+    let retyped = out.iter().filter_map(|c| {
+        let Change::Column(ColumnChange::AlterColumn {
             table,
             column,
             action: ColumnAction::Type { .. },
-        }) => Some(ObjectId::Column {
+        }) = c
+        else {
+            return None;
+        };
+        Some(ObjectId::Column {
             table: table.clone(),
             column: column.clone(),
-        }),
-        _ => None,
+        })
     });
     // Roots: what is dropped and comes back, and columns dropped for good (a
     // view that stays but no longer uses the column has to let go of it
@@ -96,9 +103,12 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     // them (a view on its columns) depends on the table going.
     let parts: Vec<ObjectId> = out
         .iter()
-        .filter_map(|c| match c {
-            Change::Table(TableChange::DropTable(t)) => Some(t),
-            _ => None,
+        .filter_map(|c| {
+            if let Change::Table(TableChange::DropTable(t)) = c {
+                Some(t)
+            } else {
+                None
+            }
         })
         .flat_map(|t| {
             let columns = t.columns.iter().map(|c| ObjectId::Column {
@@ -264,7 +274,15 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::ReplicaIdentity { table } => {
             partitions::recreate_replica_identity(table, new, out)
         }
-        _ => false,
+        // Never dropped and created again for what they use: they are
+        // altered in place, or go and come with what they belong to.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. } => false,
     }
 }
 

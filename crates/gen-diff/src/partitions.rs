@@ -424,32 +424,42 @@ pub(crate) fn partition_indexes_differ(o: &Index, n: &Index, old: &Catalog, new:
 pub(crate) fn own_named_indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     let created: BTreeSet<&QualifiedName> = out
         .iter()
-        .filter_map(|c| match c {
-            Change::Index(IndexChange::CreateIndex(i)) => Some(&i.name),
-            _ => None,
+        .filter_map(|c| {
+            if let Change::Index(IndexChange::CreateIndex(i)) = c {
+                Some(&i.name)
+            } else {
+                None
+            }
         })
         .collect();
     let attached: BTreeSet<(&QualifiedName, &QualifiedName)> = out
         .iter()
-        .filter_map(|c| match c {
-            Change::Partition(PartitionChange::AttachPartition { table, parent, .. }) => {
+        .filter_map(|c| {
+            if let Change::Partition(PartitionChange::AttachPartition { table, parent, .. }) = c {
                 Some((table, parent))
+            } else {
+                None
             }
-            _ => None,
         })
         .collect();
     let dropped_indexes: BTreeSet<&QualifiedName> = out
         .iter()
-        .filter_map(|c| match c {
-            Change::Index(IndexChange::DropIndex(i)) => Some(&i.name),
-            _ => None,
+        .filter_map(|c| {
+            if let Change::Index(IndexChange::DropIndex(i)) = c {
+                Some(&i.name)
+            } else {
+                None
+            }
         })
         .collect();
     let dropped_tables: BTreeSet<&QualifiedName> = out
         .iter()
-        .filter_map(|c| match c {
-            Change::Table(TableChange::DropTable(t)) => Some(&t.name),
-            _ => None,
+        .filter_map(|c| {
+            if let Change::Table(TableChange::DropTable(t)) = c {
+                Some(&t.name)
+            } else {
+                None
+            }
         })
         .collect();
 

@@ -205,7 +205,26 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             )));
             create_event_trigger(n, out);
         }
-        _ => return false,
+        // The closure sends only routines and triggers here.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => return false,
     }
     true
 }

@@ -74,7 +74,28 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                         && match b {
                             ObjectId::Table { name } => gone(name),
                             ObjectId::Column { table, .. } => gone(table),
-                            _ => false,
+                            // Not a table: no drop of it waits for the policy's.
+                            ObjectId::Schema { .. }
+                            | ObjectId::Extension { .. }
+                            | ObjectId::Sequence { .. }
+                            | ObjectId::Constraint { .. }
+                            | ObjectId::Index { .. }
+                            | ObjectId::SequenceOwnership { .. }
+                            | ObjectId::Type { .. }
+                            | ObjectId::Domain { .. }
+                            | ObjectId::DomainConstraint { .. }
+                            | ObjectId::Collation { .. }
+                            | ObjectId::TypeAttribute { .. }
+                            | ObjectId::Function { .. }
+                            | ObjectId::Aggregate { .. }
+                            | ObjectId::Trigger { .. }
+                            | ObjectId::EventTrigger { .. }
+                            | ObjectId::View { .. }
+                            | ObjectId::MaterializedView { .. }
+                            | ObjectId::Policy { .. }
+                            | ObjectId::DefaultPrivileges { .. }
+                            | ObjectId::Inheritance { .. }
+                            | ObjectId::ReplicaIdentity { .. } => false,
                         }
                 });
                 if new.tables.contains_key(&o.table) || reads_dropped {
@@ -346,7 +367,26 @@ mod tests {
                 Change::Privileges(PrivilegesChange::Privileges { .. }) => "privileges",
                 Change::Owner(OwnerChange::SetOwner { .. }) => "owner",
                 Change::Comment(CommentChange::Comment { .. }) => "comment",
-                _ => "other",
+                Change::Comment(
+                    CommentChange::ConstraintIndexComment { .. }
+                    | CommentChange::ViewColumnComment { .. },
+                )
+                | Change::Schema(_)
+                | Change::Extension(_)
+                | Change::Table(_)
+                | Change::Column(_)
+                | Change::Constraint(_)
+                | Change::Index(_)
+                | Change::Sequence(_)
+                | Change::Routine(_)
+                | Change::Trigger(_)
+                | Change::EventTrigger(_)
+                | Change::View(_)
+                | Change::Partition(_)
+                | Change::Inheritance(_)
+                | Change::Type(_)
+                | Change::Domain(_)
+                | Change::Collation(_) => "other",
             })
             .collect()
     }
@@ -453,11 +493,15 @@ mod tests {
         );
         let got: Vec<(PrivilegeAction, Grantee)> = diff(&old, &new)
             .into_iter()
-            .filter_map(|c| match c {
-                Change::Privileges(PrivilegesChange::Privileges {
+            .filter_map(|c| {
+                if let Change::Privileges(PrivilegesChange::Privileges {
                     grantee, action, ..
-                }) => Some((action, grantee)),
-                _ => None,
+                }) = c
+                {
+                    Some((action, grantee))
+                } else {
+                    None
+                }
             })
             .collect();
         assert_eq!(

@@ -281,21 +281,22 @@ fn lines(changes: &[Change]) -> String {
                 column,
                 action,
             }) => {
-                let what = match action {
-                    ColumnAction::Type {
-                        from,
-                        to,
-                        conversion,
-                        ..
-                    } => format!("Type {from} -> {to} ({conversion:?})"),
-                    other => {
-                        let debug = format!("{other:?}");
-                        debug
-                            .split([' ', '('])
-                            .next()
-                            .unwrap_or_default()
-                            .to_owned()
-                    }
+                // Any other action by its name alone.
+                let what = if let ColumnAction::Type {
+                    from,
+                    to,
+                    conversion,
+                    ..
+                } = action
+                {
+                    format!("Type {from} -> {to} ({conversion:?})")
+                } else {
+                    let debug = format!("{action:?}");
+                    debug
+                        .split([' ', '('])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
                 };
                 format!("AlterColumn {what} {}", column_id(table, column))
             }
@@ -310,7 +311,30 @@ fn lines(changes: &[Change]) -> String {
                 "ConstraintIndexComment {} = {comment:?}",
                 constraint_id(table, constraint)
             ),
-            _ => format!("{variant} {id}"),
+            Change::Column(
+                ColumnChange::AddColumn { .. }
+                | ColumnChange::DropColumn { .. }
+                | ColumnChange::ReleaseDefault { .. },
+            )
+            | Change::Comment(CommentChange::ViewColumnComment { .. })
+            | Change::Schema(_)
+            | Change::Extension(_)
+            | Change::Table(_)
+            | Change::Constraint(_)
+            | Change::Index(_)
+            | Change::Sequence(_)
+            | Change::Routine(_)
+            | Change::Trigger(_)
+            | Change::EventTrigger(_)
+            | Change::View(_)
+            | Change::Policy(_)
+            | Change::Privileges(_)
+            | Change::Owner(_)
+            | Change::Partition(_)
+            | Change::Inheritance(_)
+            | Change::Type(_)
+            | Change::Domain(_)
+            | Change::Collation(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -146,12 +146,14 @@ fn type_comments(old: Option<&UserType>, new: &UserType, out: &mut Vec<Change>) 
         return;
     };
     for a in attributes {
-        let before = old.and_then(|t| match &t.kind {
-            TypeKind::Composite { attributes } => attributes
+        let before = old.and_then(|t| {
+            let TypeKind::Composite { attributes } = &t.kind else {
+                return None;
+            };
+            attributes
                 .iter()
                 .find(|o| o.name == a.name)
-                .and_then(|o| o.comment.as_ref()),
-            _ => None,
+                .and_then(|o| o.comment.as_ref())
         });
         comment(
             attribute_id(&new.name, &a.name),
@@ -297,7 +299,27 @@ pub(crate) fn stored(id: &ObjectId, old: &Catalog) -> bool {
             match a {
                 ObjectId::Column { .. } => return true,
                 ObjectId::Type { .. } | ObjectId::Domain { .. } => queue.push(a.clone()),
-                _ => {}
+                // Hold no values of it.
+                ObjectId::Schema { .. }
+                | ObjectId::Extension { .. }
+                | ObjectId::Sequence { .. }
+                | ObjectId::Table { .. }
+                | ObjectId::Constraint { .. }
+                | ObjectId::Index { .. }
+                | ObjectId::SequenceOwnership { .. }
+                | ObjectId::DomainConstraint { .. }
+                | ObjectId::Collation { .. }
+                | ObjectId::TypeAttribute { .. }
+                | ObjectId::Function { .. }
+                | ObjectId::Aggregate { .. }
+                | ObjectId::Trigger { .. }
+                | ObjectId::EventTrigger { .. }
+                | ObjectId::View { .. }
+                | ObjectId::MaterializedView { .. }
+                | ObjectId::Policy { .. }
+                | ObjectId::DefaultPrivileges { .. }
+                | ObjectId::Inheritance { .. }
+                | ObjectId::ReplicaIdentity { .. } => {}
             }
         }
     }
@@ -305,9 +327,10 @@ pub(crate) fn stored(id: &ObjectId, old: &Catalog) -> bool {
 }
 
 fn composite<'a>(catalog: &'a Catalog, name: &QualifiedName) -> Option<&'a [Attribute]> {
-    match &catalog.types.get(name)?.kind {
-        TypeKind::Composite { attributes } => Some(attributes),
-        _ => None,
+    if let TypeKind::Composite { attributes } = &catalog.types.get(name)?.kind {
+        Some(attributes)
+    } else {
+        None
     }
 }
 
@@ -394,7 +417,7 @@ fn row_fields(
                 match attribute_conversion(o, n, catalogs) {
                     Conversion::Assignment => FieldCast::Assignment(to),
                     Conversion::Explicit => FieldCast::Explicit(to),
-                    _ => FieldCast::ViaText(to),
+                    Conversion::ViaText | Conversion::Rows(_) => FieldCast::ViaText(to),
                 }
             };
             RowField {
@@ -676,19 +699,8 @@ fn parked_name(name: &str) -> String {
     format!("{base}_old")
 }
 
-fn with_name(id: &ObjectId, name: String) -> ObjectId {
-    match id {
-        ObjectId::Domain { name: n } => ObjectId::Domain {
-            name: QualifiedName::new(n.schema.clone(), name),
-        },
-        ObjectId::Type { name: n } => ObjectId::Type {
-            name: QualifiedName::new(n.schema.clone(), name),
-        },
-        ObjectId::Collation { name: n } => ObjectId::Collation {
-            name: QualifiedName::new(n.schema.clone(), name),
-        },
-        other => other.clone(),
-    }
+fn parked(name: &QualifiedName) -> QualifiedName {
+    QualifiedName::new(name.schema.clone(), parked_name(&name.name))
 }
 
 /// Rebuilds the enum, composite type, domain or collation `id` without
@@ -702,15 +714,52 @@ pub(crate) fn rebuild(
     out: &mut Vec<Change>,
 ) {
     rebuilt.insert(id.clone());
-    let (schema_name, name) = match id {
-        ObjectId::Type { name } | ObjectId::Domain { name } | ObjectId::Collation { name } => {
-            (name.clone(), name.name.clone())
+    // What takes its place under its name, and the id it is dropped by
+    // once parked.
+    let mut created = Vec::new();
+    let (name, retired) = match id {
+        ObjectId::Type { name } => {
+            create_type(&new.types[name], &mut created);
+            (name, type_id(&parked(name)))
         }
-        _ => return,
+        ObjectId::Domain { name } => {
+            create_domain(&new.domains[name], &mut created);
+            (name, domain_id(&parked(name)))
+        }
+        ObjectId::Collation { name } => {
+            let n = &new.collations[name];
+            created.push(Change::Collation(CollationChange::CreateCollation(
+                n.clone(),
+            )));
+            comment(id.clone(), None, n.comment.as_ref(), &mut created);
+            (name, ObjectId::Collation { name: parked(name) })
+        }
+        // Nothing else is parked under another name.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => return,
     };
-    let temp = parked_name(&name);
-    let removed_values = match id {
-        ObjectId::Type { name } => match (
+    let temp = parked_name(&name.name);
+    // Only an enum loses labels, and only a composite type attributes.
+    let removed_values = if let ObjectId::Type { name } = id {
+        match (
             old.types.get(name).map(|t| &t.kind),
             new.types.get(name).map(|t| &t.kind),
         ) {
@@ -726,34 +775,26 @@ pub(crate) fn rebuild(
                 .map(|a| a.name.clone())
                 .collect(),
             _ => Vec::new(),
-        },
-        _ => Vec::new(),
+        }
+    } else {
+        Vec::new()
     };
     // The attributes of a rebuilt composite type, old and new, and whether
     // a value's text form still lists them in the same order.
-    let attributes = match id {
-        ObjectId::Type { name } => composite(old, name).zip(composite(new, name)),
-        _ => None,
+    let attributes = if let ObjectId::Type { name } = id {
+        composite(old, name).zip(composite(new, name))
+    } else {
+        None
     };
     let risky = attributes.is_some_and(|(oa, na)| text_form_risky(oa, na, [old, new]));
     let mut through_text = Vec::new();
     out.push(Change::Type(TypeChange::RenameTypeAway {
         id: id.clone(),
-        temp: temp.clone(),
+        temp,
         removed_values,
         through_text: Vec::new(),
     }));
-    match id {
-        ObjectId::Type { name } => create_type(&new.types[name], out),
-        ObjectId::Collation { name } => {
-            let n = &new.collations[name];
-            out.push(Change::Collation(CollationChange::CreateCollation(
-                n.clone(),
-            )));
-            comment(id.clone(), None, n.comment.as_ref(), out);
-        }
-        _ => create_domain(&new.domains[&schema_name], out),
-    }
+    out.append(&mut created);
     let mut after = vec![(Action::Drop, id.clone())];
     let users: Vec<&ObjectId> = old
         .depends
@@ -836,7 +877,7 @@ pub(crate) fn rebuild(
                     rebuild(user, old, new, rebuilt, out);
                 }
                 if over_it {
-                    after.push((Action::Drop, with_name(user, parked_name(&name.name))));
+                    after.push((Action::Drop, domain_id(&parked(name))));
                     if risky {
                         through_text.push(user.clone());
                     }
@@ -853,12 +894,34 @@ pub(crate) fn rebuild(
                     });
                     rebuild(user, old, new, rebuilt, out);
                 }
-                after.push((Action::Drop, with_name(user, parked_name(&name.name))));
+                after.push((Action::Drop, type_id(&parked(name))));
                 if risky {
                     through_text.push(user.clone());
                 }
             }
-            _ => {}
+            // Anything else using it is left to `recreate_dependents`, as
+            // for any object dropped: the rename away counts as a drop.
+            ObjectId::Type { .. }
+            | ObjectId::Schema { .. }
+            | ObjectId::Extension { .. }
+            | ObjectId::Sequence { .. }
+            | ObjectId::Table { .. }
+            | ObjectId::Constraint { .. }
+            | ObjectId::Index { .. }
+            | ObjectId::SequenceOwnership { .. }
+            | ObjectId::DomainConstraint { .. }
+            | ObjectId::Collation { .. }
+            | ObjectId::TypeAttribute { .. }
+            | ObjectId::Function { .. }
+            | ObjectId::Aggregate { .. }
+            | ObjectId::Trigger { .. }
+            | ObjectId::EventTrigger { .. }
+            | ObjectId::View { .. }
+            | ObjectId::MaterializedView { .. }
+            | ObjectId::Policy { .. }
+            | ObjectId::DefaultPrivileges { .. }
+            | ObjectId::Inheritance { .. }
+            | ObjectId::ReplicaIdentity { .. } => {}
         }
     }
     for c in out.iter_mut() {
@@ -873,7 +936,7 @@ pub(crate) fn rebuild(
         }
     }
     out.push(Change::Type(TypeChange::DropRetiredType {
-        id: with_name(id, temp),
+        id: retired,
         after,
     }));
 }
@@ -941,7 +1004,28 @@ pub(crate) fn goes_with(dependent: &ObjectId, dropped: &BTreeSet<ObjectId>) -> b
     match dependent {
         ObjectId::DomainConstraint { domain, .. } => dropped.contains(&domain_id(domain)),
         ObjectId::TypeAttribute { type_name, .. } => dropped.contains(&type_id(type_name)),
-        _ => false,
+        // Not part of a domain or composite type.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => false,
     }
 }
 
@@ -1147,9 +1231,12 @@ mod tests {
         // The default is dropped before the type change and restored after.
         let column_actions: Vec<&ColumnAction> = changes
             .iter()
-            .filter_map(|c| match c {
-                Change::Column(ColumnChange::AlterColumn { action, .. }) => Some(action),
-                _ => None,
+            .filter_map(|c| {
+                if let Change::Column(ColumnChange::AlterColumn { action, .. }) = c {
+                    Some(action)
+                } else {
+                    None
+                }
             })
             .collect();
         assert!(matches!(
@@ -1291,8 +1378,8 @@ mod tests {
     }
 
     fn rows(changes: &[Change], column: &str) -> Option<Vec<RowField>> {
-        changes.iter().find_map(|c| match c {
-            Change::Column(ColumnChange::AlterColumn {
+        changes.iter().find_map(|c| {
+            if let Change::Column(ColumnChange::AlterColumn {
                 column: cn,
                 action:
                     ColumnAction::Type {
@@ -1300,8 +1387,13 @@ mod tests {
                         ..
                     },
                 ..
-            }) if cn == column => Some(fields.clone()),
-            _ => None,
+            }) = c
+                && cn == column
+            {
+                Some(fields.clone())
+            } else {
+                None
+            }
         })
     }
 
@@ -1452,11 +1544,12 @@ mod tests {
         let mut changes = diff(&build("integer"), &build("bigint"));
         let retired: Vec<(ObjectId, Vec<(Action, ObjectId)>)> = changes
             .iter()
-            .filter_map(|c| match c {
-                Change::Type(TypeChange::DropRetiredType { id, after }) => {
+            .filter_map(|c| {
+                if let Change::Type(TypeChange::DropRetiredType { id, after }) = c {
                     Some((id.clone(), after.clone()))
+                } else {
+                    None
                 }
-                _ => None,
             })
             .collect();
         let inner = retired

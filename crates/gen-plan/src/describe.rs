@@ -34,7 +34,25 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
                     name: t.name.clone(),
                 },
             ),
-        other => crate::types::top_level(other).unwrap_or_else(|| id.clone()),
+        ObjectId::DomainConstraint { .. } | ObjectId::TypeAttribute { .. } => {
+            crate::types::top_level(id).unwrap_or_else(|| id.clone())
+        }
+        // Top-level already.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. } => id.clone(),
     }
 }
 
@@ -183,7 +201,9 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
             return definition(catalog, &top_level(id, [catalog, catalog]));
         }
         ObjectId::Policy { .. } | ObjectId::DefaultPrivileges { .. } => {}
-        other => changes.extend(crate::types::definition(catalog, other).unwrap_or_default()),
+        ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {
+            changes.extend(crate::types::definition(catalog, id).unwrap_or_default());
+        }
     }
     crate::security::describe(catalog, id, &mut changes);
     let mut out = String::new();

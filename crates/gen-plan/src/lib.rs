@@ -7,6 +7,10 @@
 //! readable: drops first, dependents before what they depend on; then
 //! creates, dependencies before what needs them.
 
+// A catch-all arm would let a new kind of object or change through
+// without deciding what it needs.
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod change;
 pub mod describe;
 mod hazard;

@@ -105,7 +105,27 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
                 ),
             ]
         }
-        _ => vec![step(render::render(change), true, hazards(change, old))],
+        // Everything else runs as in a plan of one transaction.
+        Change::Schema(_)
+        | Change::Extension(_)
+        | Change::Table(_)
+        | Change::Column(_)
+        | Change::Constraint(_)
+        | Change::Index(_)
+        | Change::Sequence(_)
+        | Change::Comment(_)
+        | Change::Routine(_)
+        | Change::Trigger(_)
+        | Change::EventTrigger(_)
+        | Change::View(_)
+        | Change::Policy(_)
+        | Change::Privileges(_)
+        | Change::Owner(_)
+        | Change::Partition(_)
+        | Change::Inheritance(_)
+        | Change::Type(_)
+        | Change::Domain(_)
+        | Change::Collation(_) => vec![step(render::render(change), true, hazards(change, old))],
     }
 }
 

@@ -95,7 +95,22 @@ impl<'a> Graph<'a> {
             ObjectId::DomainConstraint { domain, .. } => Some(ObjectId::Domain {
                 name: domain.clone(),
             }),
-            _ => None,
+            // Not part of a table or domain.
+            ObjectId::Schema { .. }
+            | ObjectId::Extension { .. }
+            | ObjectId::Sequence { .. }
+            | ObjectId::Table { .. }
+            | ObjectId::SequenceOwnership { .. }
+            | ObjectId::Type { .. }
+            | ObjectId::Domain { .. }
+            | ObjectId::Collation { .. }
+            | ObjectId::TypeAttribute { .. }
+            | ObjectId::Function { .. }
+            | ObjectId::Aggregate { .. }
+            | ObjectId::EventTrigger { .. }
+            | ObjectId::View { .. }
+            | ObjectId::MaterializedView { .. }
+            | ObjectId::DefaultPrivileges { .. } => None,
         }
     }
 
@@ -226,7 +241,24 @@ fn relation_names(
             .filter(|c| key(&c.kind))
             .map(|c| vec![(table.schema.clone(), c.name.clone())])
             .unwrap_or_default(),
-        _ => Vec::new(),
+        // Their names are not tracked here.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => Vec::new(),
     }
 }
 
@@ -327,7 +359,28 @@ pub(crate) fn order<'a>(
             let skip = match id {
                 ObjectId::DefaultPrivileges { .. } => true,
                 ObjectId::Schema { .. } => schema.is_some(),
-                _ => false,
+                // Created under the new defaults.
+                ObjectId::Extension { .. }
+                | ObjectId::Sequence { .. }
+                | ObjectId::Table { .. }
+                | ObjectId::Column { .. }
+                | ObjectId::Constraint { .. }
+                | ObjectId::Index { .. }
+                | ObjectId::SequenceOwnership { .. }
+                | ObjectId::Type { .. }
+                | ObjectId::Domain { .. }
+                | ObjectId::DomainConstraint { .. }
+                | ObjectId::Collation { .. }
+                | ObjectId::TypeAttribute { .. }
+                | ObjectId::Function { .. }
+                | ObjectId::Aggregate { .. }
+                | ObjectId::Trigger { .. }
+                | ObjectId::EventTrigger { .. }
+                | ObjectId::View { .. }
+                | ObjectId::MaterializedView { .. }
+                | ObjectId::Policy { .. }
+                | ObjectId::Inheritance { .. }
+                | ObjectId::ReplicaIdentity { .. } => false,
             };
             if *action == Action::CreateOrAlter && !skip {
                 let to = g.exact(Action::CreateOrAlter, id);

@@ -66,15 +66,20 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
             format!("TABLE {table}")
         }
-        other => types::comment_target(other).unwrap_or_default(),
+        ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. } => types::comment_target(id).unwrap_or_default(),
     }
 }
 
 /// The name of a view or materialized view.
 pub(crate) fn view_name(id: &ObjectId) -> String {
-    match id {
-        ObjectId::View { name } | ObjectId::MaterializedView { name } => name.to_string(),
-        other => other.to_string(),
+    if let ObjectId::View { name } | ObjectId::MaterializedView { name } = id {
+        name.to_string()
+    } else {
+        id.to_string()
     }
 }
 

@@ -25,7 +25,25 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         }
         ObjectId::Trigger { table, name } => format!("TRIGGER {} ON {table}", Ident(name)),
         ObjectId::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
-        _ => unreachable!("not a routine or trigger"),
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => unreachable!("not a routine or trigger"),
     }
 }
 
@@ -55,7 +73,25 @@ pub(crate) fn exists_condition(id: &ObjectId) -> String {
             "EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname = {})",
             Literal(name)
         ),
-        _ => unreachable!("not a routine or trigger"),
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => unreachable!("not a routine or trigger"),
     }
 }
 
@@ -88,7 +124,29 @@ pub(crate) fn present(id: &ObjectId, target: &Catalog) -> Option<(String, String
                 format!("{id} is missing or not {}", e.enabled.keywords()),
             )
         }
-        _ => (format!("NOT ({exists})"), format!("{id} is missing")),
+        ObjectId::Function { .. } | ObjectId::Aggregate { .. } => {
+            (format!("NOT ({exists})"), format!("{id} is missing"))
+        }
+        // exists_condition has refused them already.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => unreachable!("not a routine or trigger"),
     })
 }
 

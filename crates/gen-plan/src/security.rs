@@ -145,7 +145,29 @@ pub(crate) fn privileges_sql(
             }
             format!("{prefix} {statement};")
         }
-        _ => format!("{statement};"),
+        // The statement alone, on the object itself.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => format!("{statement};"),
     }
 }
 
@@ -263,7 +285,27 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
                 }
             }
         }
-        _ => grants(id, out),
+        // Grants on the object itself, where it has any.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => grants(id, out),
     }
     if let Some(owner) = catalog.owners.get(id) {
         out.push(Change::Owner(OwnerChange::SetOwner {
@@ -311,7 +353,25 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
             regclass(table),
             Literal(column)
         ),
-        _ => return out,
+        // Privileges gen reads, not checked here.
+        ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::DefaultPrivileges { .. } => return out,
+        // No privileges of their own, or none gen reads.
+        ObjectId::Extension { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => return out,
     };
     let grants = target
         .privileges

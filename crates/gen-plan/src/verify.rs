@@ -41,7 +41,28 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
                     "{condition} AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = {})",
                     regclass(name)
                 ),
-                _ => condition,
+                ObjectId::Schema { .. }
+                | ObjectId::Extension { .. }
+                | ObjectId::Sequence { .. }
+                | ObjectId::Table { .. }
+                | ObjectId::Column { .. }
+                | ObjectId::Constraint { .. }
+                | ObjectId::SequenceOwnership { .. }
+                | ObjectId::Type { .. }
+                | ObjectId::Domain { .. }
+                | ObjectId::DomainConstraint { .. }
+                | ObjectId::Collation { .. }
+                | ObjectId::TypeAttribute { .. }
+                | ObjectId::Function { .. }
+                | ObjectId::Aggregate { .. }
+                | ObjectId::Trigger { .. }
+                | ObjectId::EventTrigger { .. }
+                | ObjectId::View { .. }
+                | ObjectId::MaterializedView { .. }
+                | ObjectId::Policy { .. }
+                | ObjectId::DefaultPrivileges { .. }
+                | ObjectId::Inheritance { .. }
+                | ObjectId::ReplicaIdentity { .. } => condition,
             };
             out.push(raise_if(&condition, &format!("{id} should be gone")));
         }
@@ -159,7 +180,11 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident <> 'd')",
             regclass(table)
         ),
-        other => return crate::types::exists_condition(other),
+        ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. } => return crate::types::exists_condition(id),
     })
 }
 
@@ -247,7 +272,22 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             let (condition, message) = crate::routines::present(id, target)?;
             raise_if(&condition, &message)
         }
-        _ => raise_if(
+        // Checked for existing alone.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. } => raise_if(
             &format!("NOT ({})", exists_condition(id)?),
             &format!("{id} is missing"),
         ),

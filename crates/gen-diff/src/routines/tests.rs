@@ -84,21 +84,31 @@ fn targets(changes: &[Change]) -> Vec<String> {
         .iter()
         .map(|c| {
             let (action, id) = c.target();
-            let verb = match c {
-                Change::Trigger(TriggerChange::CreateTrigger { replace: true, .. }) => "replace",
-                Change::Column(ColumnChange::ReleaseDefault { .. }) => "release default",
-                Change::Column(ColumnChange::AlterColumn {
+            // A few changes by name, the rest by what they do.
+            let verb =
+                if let Change::Trigger(TriggerChange::CreateTrigger { replace: true, .. }) = c {
+                    "replace"
+                } else if let Change::Column(ColumnChange::ReleaseDefault { .. }) = c {
+                    "release default"
+                } else if let Change::Column(ColumnChange::AlterColumn {
                     action: ColumnAction::SetDefault(_),
                     ..
-                }) => "set default",
-                Change::Trigger(TriggerChange::SetTriggerEnabled { .. })
-                | Change::EventTrigger(EventTriggerChange::SetEventTriggerEnabled { .. }) => {
+                }) = c
+                {
+                    "set default"
+                } else if let Change::Trigger(TriggerChange::SetTriggerEnabled { .. })
+                | Change::EventTrigger(EventTriggerChange::SetEventTriggerEnabled {
+                    ..
+                }) = c
+                {
                     "enable"
-                }
-                Change::Comment(CommentChange::Comment { .. }) => "comment",
-                _ if action == Action::Drop => "drop",
-                _ => "create",
-            };
+                } else if let Change::Comment(CommentChange::Comment { .. }) = c {
+                    "comment"
+                } else if action == Action::Drop {
+                    "drop"
+                } else {
+                    "create"
+                };
             format!("{verb} {id}")
         })
         .collect()

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use gen_diff::{EnumPosition, TypeChange};
-use gen_model::{Catalog, Ident, Literal, ObjectId, TypeKind};
+use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
@@ -63,30 +63,14 @@ impl Kind for TypeChange {
                 sql.push(';');
                 sql
             }
-            #[expect(
-                clippy::wildcard_enum_match_arm,
-                reason = "a rebuild's id is always a type, domain or collation; it is to become an id of its own type"
-            )]
-            TypeChange::RenameTypeAway { id, temp, .. } => match id {
-                ObjectId::Domain { name } => {
-                    format!("ALTER DOMAIN {name} RENAME TO {};", Ident(temp))
-                }
-                ObjectId::Type { name } => format!("ALTER TYPE {name} RENAME TO {};", Ident(temp)),
-                ObjectId::Collation { name } => {
-                    format!("ALTER COLLATION {name} RENAME TO {};", Ident(temp))
-                }
-                other => unreachable!("a rebuild parks a type, domain or collation, not {other}"),
-            },
-            #[expect(
-                clippy::wildcard_enum_match_arm,
-                reason = "a rebuild's id is always a type, domain or collation; it is to become an id of its own type"
-            )]
-            TypeChange::DropRetiredType { id, .. } => match id {
-                ObjectId::Domain { name } => format!("DROP DOMAIN {name};"),
-                ObjectId::Type { name } => format!("DROP TYPE {name};"),
-                ObjectId::Collation { name } => format!("DROP COLLATION {name};"),
-                other => unreachable!("a rebuild parks a type, domain or collation, not {other}"),
-            },
+            TypeChange::RenameTypeAway { id, temp, .. } => {
+                let (kind, name) = parked(id);
+                format!("ALTER {kind} {name} RENAME TO {};", Ident(temp))
+            }
+            TypeChange::DropRetiredType { id, .. } => {
+                let (kind, name) = parked(id);
+                format!("DROP {kind} {name};")
+            }
         }
     }
 
@@ -172,6 +156,38 @@ impl Kind for TypeChange {
             | TypeChange::AddAttribute { .. }
             | TypeChange::AlterAttributeType { .. }
             | TypeChange::DropRetiredType { .. } => Vec::new(),
+        }
+    }
+}
+
+/// The keyword and name of what a rebuild parks: `TYPE`, `DOMAIN` or
+/// `COLLATION`, the only kinds gen-diff rebuilds under their own name.
+fn parked(id: &ObjectId) -> (&'static str, &QualifiedName) {
+    match id {
+        ObjectId::Type { name } => ("TYPE", name),
+        ObjectId::Domain { name } => ("DOMAIN", name),
+        ObjectId::Collation { name } => ("COLLATION", name),
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. } => {
+            unreachable!("a rebuild parks a type, domain or collation, not {id}")
         }
     }
 }
