@@ -14,6 +14,7 @@
 use gen_diff::{Action, Change, ColumnAction, ColumnChange, ConstraintChange, IndexChange};
 use gen_model::{Catalog, ConstraintKind, Ident, ObjectId, QualifiedName};
 
+use crate::change::index::{self, Build};
 use crate::hazard::{hazard, hazards};
 use crate::{HazardKind, Step, render};
 
@@ -31,9 +32,8 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
         |table: &QualifiedName| old.tables.contains_key(table) && new.tables.contains_key(table);
     match change {
         Change::Index(IndexChange::CreateIndex(i)) if stays(&i.table) => {
-            let sql = i.definition.replacen(" INDEX ", " INDEX CONCURRENTLY ", 1);
             vec![step(
-                format!("{sql};"),
+                index::create(i, Build::Concurrently),
                 false,
                 vec![hazard(
                     HazardKind::NotTransactional,
@@ -45,7 +45,7 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
             )]
         }
         Change::Index(IndexChange::DropIndex(i)) if stays(&i.table) => vec![step(
-            format!("DROP INDEX CONCURRENTLY {};", i.name),
+            index::drop(i, Build::Concurrently),
             false,
             vec![hazard(
                 HazardKind::NotTransactional,

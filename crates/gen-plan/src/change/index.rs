@@ -1,7 +1,7 @@
 //! Indexes: the SQL and the hazards of each change.
 
 use gen_diff::IndexChange;
-use gen_model::Catalog;
+use gen_model::{Catalog, Index};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
@@ -9,8 +9,8 @@ use crate::hazard::{Hazard, HazardKind, hazard};
 impl Kind for IndexChange {
     fn sql(&self) -> String {
         match self {
-            IndexChange::CreateIndex(i) => format!("{};", i.definition),
-            IndexChange::DropIndex(i) => format!("DROP INDEX {};", i.name),
+            IndexChange::CreateIndex(i) => create(i, Build::InTransaction),
+            IndexChange::DropIndex(i) => drop(i, Build::InTransaction),
         }
     }
 
@@ -25,5 +25,43 @@ impl Kind for IndexChange {
             }
             IndexChange::CreateIndex(..) | IndexChange::DropIndex(..) => Vec::new(),
         }
+    }
+}
+
+/// Where an index is built or dropped: inside the migration's transaction,
+/// or concurrently outside any (online mode), which keeps the table
+/// writable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Build {
+    InTransaction,
+    Concurrently,
+}
+
+/// `CREATE INDEX`. The server writes every definition as `CREATE INDEX …`
+/// or `CREATE UNIQUE INDEX …` (`pg_get_indexdef`); `CONCURRENTLY` goes
+/// right after that head.
+pub(crate) fn create(i: &Index, build: Build) -> String {
+    match build {
+        Build::InTransaction => format!("{};", i.definition),
+        Build::Concurrently => {
+            let (head, rest) = ["CREATE UNIQUE INDEX ", "CREATE INDEX "]
+                .into_iter()
+                .find_map(|head| Some((head, i.definition.strip_prefix(head)?)))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "index {} has a definition pg_get_indexdef does not write: {}",
+                        i.name, i.definition
+                    )
+                });
+            format!("{head}CONCURRENTLY {rest};")
+        }
+    }
+}
+
+/// `DROP INDEX`.
+pub(crate) fn drop(i: &Index, build: Build) -> String {
+    match build {
+        Build::InTransaction => format!("DROP INDEX {};", i.name),
+        Build::Concurrently => format!("DROP INDEX CONCURRENTLY {};", i.name),
     }
 }

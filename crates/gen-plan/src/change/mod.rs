@@ -11,7 +11,7 @@ mod constraint;
 mod domain;
 mod event_trigger;
 mod extension;
-mod index;
+pub(crate) mod index;
 mod inheritance;
 mod owner;
 mod partition;
