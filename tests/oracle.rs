@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use gen_cli::load::load_schema;
-use gen_cli::scripts::{ChangeScripts, Settings};
 use gen_model::Catalog;
+use gen_plan::script::{ChangeScripts, Settings};
 use gen_sandbox::{Backend, Database, Sandbox};
 use libtest_mimic::{Arguments, Failed, Trial};
 use tokio_postgres::Client;

@@ -21,7 +21,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::layout;
 use crate::load::{self, Src};
-use crate::scripts::{self, ChangeScripts};
+use gen_plan::script::{self as scripts, ChangeScripts};
 
 /// What `gen init --from-db` creates, relative to the current directory.
 const SCHEMA_DIR: &str = "schema";

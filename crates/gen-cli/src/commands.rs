@@ -16,7 +16,7 @@ use crate::error::UserError;
 use crate::load::{self, Src};
 use crate::rename;
 use crate::report;
-use crate::scripts::{self, ChangeScripts};
+use gen_plan::script::{self as scripts, ChangeScripts};
 
 pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
     if Path::new(CONFIG_FILE).exists() {

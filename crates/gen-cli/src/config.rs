@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::cli::{Global, SandboxKind};
 use crate::error::UserError;
-use crate::scripts::Settings;
+use gen_plan::script::Settings;
 
 pub const CONFIG_FILE: &str = "gen.toml";
 

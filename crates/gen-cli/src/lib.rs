@@ -12,4 +12,3 @@ pub mod layout;
 pub mod load;
 pub mod rename;
 pub mod report;
-pub mod scripts;

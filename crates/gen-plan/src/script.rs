@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use gen_model::Catalog;
-use gen_plan::Plan;
 
 use crate::rename::Rename;
+use crate::{CycleError, Plan};
 
 /// Comment lines listing each hazard with the object it touches, or nothing.
 pub fn hazard_comments(plan: &Plan) -> String {
@@ -29,7 +29,7 @@ pub fn hazard_comments(plan: &Plan) -> String {
 /// How deploy and revert scripts are written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
-    /// Online mode (see `gen_plan::Options::online`).
+    /// Online mode (see [`crate::Options::online`]).
     pub online: bool,
     /// `SET lock_timeout` at the top of each script, e.g. `5s`.
     pub lock_timeout: Option<String>,
@@ -43,8 +43,8 @@ pub struct Settings {
 
 impl Settings {
     /// The plan options these settings ask for.
-    pub fn options(&self) -> gen_plan::Options {
-        gen_plan::Options {
+    pub fn options(&self) -> crate::Options {
+        crate::Options {
             online: self.online,
         }
     }
@@ -166,9 +166,9 @@ pub fn plans(
     new: &Catalog,
     settings: &Settings,
     renames: &[Rename],
-) -> anyhow::Result<(Plan, Plan)> {
-    let mut deploy = gen_plan::plan_with(old, new, settings.options())?;
-    let mut revert = gen_plan::plan_with(new, old, settings.options())?;
+) -> Result<(Plan, Plan), CycleError> {
+    let mut deploy = crate::plan_with(old, new, settings.options())?;
+    let mut revert = crate::plan_with(new, old, settings.options())?;
     crate::rename::wrap(renames, &mut deploy, &mut revert);
     Ok((deploy, revert))
 }
@@ -190,7 +190,7 @@ impl ChangeScripts {
         new: &Catalog,
         settings: &Settings,
         renames: &[Rename],
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self, CycleError> {
         let (deploy, revert) = plans(old, new, settings, renames)?;
         Ok(Self::from_plans(
             project, name, note, &deploy, &revert, new, settings,
@@ -255,14 +255,14 @@ impl ChangeScripts {
         let mut revert_header = format!("-- Revert {project}:{name} from pg");
         if deploy
             .hazards()
-            .any(|(_, h)| h.kind == gen_plan::HazardKind::DeletesData)
+            .any(|(_, h)| h.kind == crate::HazardKind::DeletesData)
         {
             revert_header.push_str(
                 "\n-- This restores the structure the deploy removed, not the data it deleted.",
             );
         }
         let role_names: Vec<&str> = roles.iter().map(|(role, _)| role.as_str()).collect();
-        let verify = gen_plan::verify::script_with_roles(
+        let verify = crate::verify::script_with_roles(
             &format!("-- Verify {project}:{name} on pg"),
             deploy,
             new,
