@@ -3,7 +3,8 @@
 //! A query's columns are named once, here, as the fields of its row type,
 //! and read with `Row::try_get`: a column a query no longer returns, or
 //! returns as another type (a server major that changed a catalog), is an
-//! error naming the query and the column, not a panic in a user's run.
+//! error naming the query and the column, not a panic in a user's run. The
+//! tests run every query against a real server and decode what it returns.
 
 use tokio_postgres::types::{FromSql, ToSql, Type};
 use tokio_postgres::{Client, Row};
@@ -392,3 +393,6 @@ catalog_rows! {
         grantable: bool,
     }
 }
+
+#[cfg(test)]
+mod tests;
