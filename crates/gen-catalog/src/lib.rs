@@ -15,6 +15,7 @@ mod lookup;
 mod partitions;
 mod reconcile;
 mod routines;
+mod rows;
 mod security;
 mod types;
 
@@ -22,15 +23,23 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use gen_model::{
     Attribute, CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity,
-    Index, ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table, View, ViewColumn,
+    Index, Inherited, ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table, View,
+    ViewColumn,
 };
+use tokio_postgres::Client;
 use tokio_postgres::types::Type;
-use tokio_postgres::{Client, Row};
 
 pub use ignore::{Ignore, IgnoreError};
 pub use reconcile::reconcile;
 
 use lookup::Lookup;
+use rows::{
+    AclRow, AggregateRow, CastRow, CollationRow, ColumnRow, CommentRow, ConstraintRow,
+    DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow, EventTriggerRow,
+    ExtensionCommentRow, ExtensionRow, FunctionRow, IndexRow, InheritRow, PolicyRow, RangeRow,
+    SchemaRow, SequenceRow, TableRow, TriggerRow, TypeRow, UnsupportedRow, ViewRow, read,
+    read_with,
+};
 
 /// An error while reading a catalog.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +49,20 @@ pub enum CatalogError {
     Query {
         /// Which kind of object was being read.
         what: &'static str,
+        /// The driver's error.
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// A catalog query's row lacks a column gen reads, or holds it in
+    /// another type than gen reads it as.
+    #[error("reading {what}: column `{column}` of sql/{query}: {source}")]
+    Column {
+        /// Which kind of object was being read.
+        what: &'static str,
+        /// The query's file.
+        query: &'static str,
+        /// The column.
+        column: &'static str,
         /// The driver's error.
         #[source]
         source: tokio_postgres::Error,
@@ -56,7 +79,7 @@ impl CatalogError {
             CatalogError::Unsupported(_) => Some(
                 "gen cannot plan these objects; remove them from the schema, or list them under [ignore] objects in gen.toml to manage them by hand",
             ),
-            CatalogError::Query { .. } => None,
+            CatalogError::Query { .. } | CatalogError::Column { .. } => None,
         }
     }
 }
@@ -122,15 +145,6 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             what: "session settings",
             source,
         })?;
-    // Each query runs as an unnamed statement in one round trip (parse,
-    // bind, execute): preparing a named statement first costs a round trip
-    // and a server-side statement to close for a query that runs once.
-    let q = |what: &'static str, sql: &'static str| async move {
-        client
-            .query_typed(sql, &[])
-            .await
-            .map_err(|source| CatalogError::Query { what, source })
-    };
     // Every query of the first round is sent at once: the server never
     // waits for the client between them.
     let (
@@ -159,47 +173,45 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         acls,
         default_privileges,
     ) = tokio::try_join!(
-        q("schemas", include_str!("sql/schemas.sql")),
-        q("comments", include_str!("sql/comments.sql")),
-        q("dependencies", include_str!("sql/depends.sql")),
-        q("extensions", include_str!("sql/extensions.sql")),
-        q("tables", include_str!("sql/tables.sql")),
-        q("inheritance", include_str!("sql/inherits.sql")),
-        q("columns", include_str!("sql/columns.sql")),
-        q("constraints", include_str!("sql/constraints.sql")),
-        q("indexes", include_str!("sql/indexes.sql")),
-        q("sequences", include_str!("sql/sequences.sql")),
-        q("views", include_str!("sql/views.sql")),
-        q("types", include_str!("sql/types.sql")),
-        q("enums", include_str!("sql/enums.sql")),
-        q("domains", include_str!("sql/domains.sql")),
-        q(
-            "domain constraints",
-            include_str!("sql/domain_constraints.sql")
-        ),
-        q("collations", include_str!("sql/collations.sql")),
-        q("functions", include_str!("sql/functions.sql")),
-        q("triggers", include_str!("sql/triggers.sql")),
-        q("event triggers", include_str!("sql/event_triggers.sql")),
-        q("policies", include_str!("sql/policies.sql")),
-        q("casts", include_str!("sql/casts.sql")),
-        q("unsupported objects", include_str!("sql/unsupported.sql")),
-        q("owners and privileges", include_str!("sql/acls.sql")),
-        q(
-            "default privileges",
-            include_str!("sql/default_privileges.sql")
-        ),
+        read::<SchemaRow>(client),
+        read::<CommentRow>(client),
+        read::<DependRow>(client),
+        read::<ExtensionRow>(client),
+        read::<TableRow>(client),
+        read::<InheritRow>(client),
+        read::<ColumnRow>(client),
+        read::<ConstraintRow>(client),
+        read::<IndexRow>(client),
+        read::<SequenceRow>(client),
+        read::<ViewRow>(client),
+        read::<TypeRow>(client),
+        read::<EnumRow>(client),
+        read::<DomainRow>(client),
+        read::<DomainConstraintRow>(client),
+        read::<CollationRow>(client),
+        read::<FunctionRow>(client),
+        read::<TriggerRow>(client),
+        read::<EventTriggerRow>(client),
+        read::<PolicyRow>(client),
+        read::<CastRow>(client),
+        read::<UnsupportedRow>(client),
+        read::<AclRow>(client),
+        read::<DefaultPrivilegeRow>(client),
     )?;
 
     let lookup = Lookup::new(&schemas, &comments, &depends);
     // Range constructors and multirange casts belong to their range type.
     let of_a_type: HashSet<(&str, u32)> = depends
         .iter()
-        .filter(|r| r.get::<_, &str>("deptype") == "i" && r.get::<_, &str>("refclass") == "pg_type")
-        .map(|r| (r.get("class"), r.get("objid")))
+        .filter(|r| r.deptype == "i" && r.refclass == "pg_type")
+        .map(|r| (r.class.as_str(), r.objid))
         .collect();
-    let found = [&unsupported, &tables, &indexes, &sequences];
-    let unsupported = unsupported_objects(found, &lookup, &of_a_type, ignore);
+    let unsupported = unsupported_objects(
+        (&unsupported, &tables, &indexes, &sequences),
+        &lookup,
+        &of_a_type,
+        ignore,
+    );
     if !unsupported.is_empty() {
         return Err(CatalogError::Unsupported(unsupported));
     }
@@ -207,29 +219,26 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     // What only some databases hold is read in a second round, and only
     // when the first found some: aggregates' definitions, range types'
     // settings, extensions' default comments.
-    let functions: Vec<&Row> = functions
+    let functions: Vec<&FunctionRow> = functions
         .iter()
         .filter(|r| {
-            let oid: u32 = r.get("oid");
-            lookup
-                .owned("pg_proc", oid, r.get("pronamespace"))
-                .is_some()
-                && !of_a_type.contains(&("pg_proc", oid))
+            lookup.owned("pg_proc", r.oid, r.pronamespace).is_some()
+                && !of_a_type.contains(&("pg_proc", r.oid))
         })
         .collect();
-    let has_aggregates = functions.iter().any(|r| r.get::<_, &str>("kind") == "a");
-    let has_ranges = types.iter().any(|r| r.get::<_, &str>("kind") == "r");
-    let extension_names: Vec<String> = extensions.iter().map(|r| r.get("extname")).collect();
+    let has_aggregates = functions.iter().any(|r| r.kind == "a");
+    let has_ranges = types.iter().any(|r| r.kind == "r");
+    let extension_names: Vec<&str> = extensions.iter().map(|r| r.extname.as_str()).collect();
     let aggregates = async {
         if has_aggregates {
-            q("aggregates", include_str!("sql/aggregates.sql")).await
+            read::<AggregateRow>(client).await
         } else {
             Ok(Vec::new())
         }
     };
     let ranges = async {
         if has_ranges {
-            q("range types", include_str!("sql/ranges.sql")).await
+            read::<RangeRow>(client).await
         } else {
             Ok(Vec::new())
         }
@@ -238,16 +247,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         if extension_names.is_empty() {
             return Ok(Vec::new());
         }
-        client
-            .query_typed(
-                include_str!("sql/extension_comments.sql"),
-                &[(&extension_names, Type::TEXT_ARRAY)],
-            )
-            .await
-            .map_err(|source| CatalogError::Query {
-                what: "extension comments",
-                source,
-            })
+        read_with::<ExtensionCommentRow>(client, &[(&extension_names, Type::TEXT_ARRAY)]).await
     };
     let (aggregates, ranges, extension_comments) =
         tokio::try_join!(aggregates, ranges, extension_comments)?;
@@ -271,10 +271,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     let parents = inherits
         .iter()
         .fold(HashMap::new(), |mut found: HashMap<u32, Vec<u32>>, r| {
-            found
-                .entry(r.get("inhrelid"))
-                .or_default()
-                .push(r.get("inhparent"));
+            found.entry(r.inhrelid).or_default().push(r.inhparent);
             found
         });
     b.tables(&tables, &parents, &indexes);
@@ -290,8 +287,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.aggregates(&aggregates, &functions);
     b.triggers(&triggers);
     b.event_triggers(&event_triggers);
-    b.row_types(&tables);
-    b.row_types(&views);
+    b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
+    b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
     b.row_security(&tables);
     b.policies(&policies);
     b.default_privileges(&default_privileges);
@@ -302,14 +299,14 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.routine_structural_depends();
     b.structural_depends();
     b.catalog.casts = casts
-        .iter()
+        .into_iter()
         .map(|r| {
-            let context = match r.get::<_, String>("context").as_str() {
+            let context = match r.context.as_str() {
                 "i" => CastContext::Implicit,
                 "a" => CastContext::Assignment,
                 _ => CastContext::Explicit,
             };
-            ((r.get("source"), r.get("target")), context)
+            ((r.source, r.target), context)
         })
         .collect();
     Ok(b.catalog)
@@ -319,7 +316,12 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
 /// of unsupported.sql, tables.sql, indexes.sql and sequences.sql; those
 /// `ignore` matches left out, in order of kind and name.
 fn unsupported_objects(
-    [unsupported, tables, indexes, sequences]: [&Vec<Row>; 4],
+    (unsupported, tables, indexes, sequences): (
+        &[UnsupportedRow],
+        &[TableRow],
+        &[IndexRow],
+        &[SequenceRow],
+    ),
     lookup: &Lookup,
     of_a_type: &HashSet<(&str, u32)>,
     ignore: &Ignore,
@@ -328,49 +330,48 @@ fn unsupported_objects(
     let mut candidates: Vec<(&str, u32, u32, &str, String)> = unsupported
         .iter()
         .map(|r| {
-            let class: &str = r.get("class");
             (
-                class,
-                r.get("objid"),
-                r.get("nsp"),
-                r.get("kind"),
-                r.get("identity"),
+                r.class.as_str(),
+                r.objid,
+                r.nsp,
+                r.kind.as_str(),
+                r.identity.clone(),
             )
         })
         .collect();
     // A relation's row reads its identity only when some kind applies.
-    let mut relation = |r: &Row, oid: &str, kinds: &[(&'static str, bool)]| {
-        let Some(identity) = r.get::<_, Option<String>>("identity") else {
-            return;
-        };
-        for &(kind, applies) in kinds {
-            if applies {
-                let nsp: u32 = r.get("relnamespace");
-                candidates.push(("pg_class", r.get(oid), nsp, kind, identity.clone()));
+    let mut relation =
+        |identity: &Option<String>, oid: u32, nsp: u32, kinds: &[(&'static str, bool)]| {
+            let Some(identity) = identity else {
+                return;
+            };
+            for &(kind, applies) in kinds {
+                if applies {
+                    candidates.push(("pg_class", oid, nsp, kind, identity.clone()));
+                }
             }
-        }
-    };
+        };
     for r in tables {
-        let foreign = r.get::<_, &str>("relkind") == "f";
         let kinds = [
-            ("foreign table", foreign),
-            ("typed table", r.get("typed")),
-            ("tablespace of", r.get("in_tablespace")),
+            ("foreign table", r.relkind == "f"),
+            ("typed table", r.typed),
+            ("tablespace of", r.in_tablespace),
         ];
-        relation(r, "oid", &kinds);
+        relation(&r.identity, r.oid, r.relnamespace, &kinds);
     }
     for r in indexes {
         let kinds = [
-            ("CLUSTER ON index", r.get("clustered")),
-            ("tablespace of", r.get("in_tablespace")),
+            ("CLUSTER ON index", r.clustered),
+            ("tablespace of", r.in_tablespace),
         ];
-        relation(r, "indexrelid", &kinds);
+        relation(&r.identity, r.indexrelid, r.relnamespace, &kinds);
     }
     for r in sequences {
-        let identity_sequence = r.get::<_, Option<&str>>("ownership") == Some("i");
+        let identity_sequence = r.ownership.as_deref() == Some("i");
         relation(
-            r,
-            "oid",
+            &r.identity,
+            r.oid,
+            r.relnamespace,
             &[("privileges on identity sequence", identity_sequence)],
         );
     }
@@ -440,22 +441,22 @@ fn class_key(class: &str) -> Option<&'static str> {
     })
 }
 
-fn seq_options(r: &Row, data_type: &str) -> SequenceOptions {
+fn seq_options(r: &SequenceRow) -> SequenceOptions {
     SequenceOptions {
-        data_type: r.get(data_type),
-        start: r.get("seqstart"),
-        increment: r.get("seqincrement"),
-        min_value: r.get("seqmin"),
-        max_value: r.get("seqmax"),
-        cache: r.get("seqcache"),
-        cycle: r.get("seqcycle"),
+        data_type: r.data_type.clone(),
+        start: r.seqstart,
+        increment: r.seqincrement,
+        min_value: r.seqmin,
+        max_value: r.seqmax,
+        cache: r.seqcache,
+        cycle: r.seqcycle,
     }
 }
 
 impl Builder {
-    fn schemas(&mut self, rows: &[Row]) {
+    fn schemas(&mut self, rows: &[SchemaRow]) {
         for r in rows {
-            let oid: u32 = r.get("oid");
+            let oid = r.oid;
             let Some(name) = self.lookup.owned("pg_namespace", oid, oid) else {
                 continue;
             };
@@ -475,14 +476,14 @@ impl Builder {
 
     /// Extensions; `comments` holds the comment each one's control file
     /// sets.
-    fn extensions(&mut self, rows: &[Row], comments: &[Row]) {
-        let defaults: HashMap<String, Option<String>> = comments
+    fn extensions(&mut self, rows: &[ExtensionRow], comments: &[ExtensionCommentRow]) {
+        let defaults: HashMap<&str, &Option<String>> = comments
             .iter()
-            .map(|r| (r.get("name"), r.get("comment")))
+            .map(|r| (r.name.as_str(), &r.comment))
             .collect();
         for r in rows {
-            let oid: u32 = r.get("oid");
-            let name: String = r.get("extname");
+            let oid = r.oid;
+            let name = r.extname.clone();
             self.ids.insert(
                 ("pg_extension", oid, 0),
                 ObjectId::Extension { name: name.clone() },
@@ -492,12 +493,12 @@ impl Builder {
                 Extension {
                     schema: self
                         .lookup
-                        .any_schema(r.get("extnamespace"))
+                        .any_schema(r.extnamespace)
                         .unwrap_or_default()
                         .to_owned(),
-                    version: r.get("extversion"),
+                    version: r.extversion.clone(),
                     comment: self.lookup.comment("pg_extension", oid, 0),
-                    default_comment: defaults.get(&name).cloned().flatten(),
+                    default_comment: defaults.get(name.as_str()).copied().cloned().flatten(),
                     name,
                 },
             );
@@ -506,24 +507,31 @@ impl Builder {
 
     /// Tables; `parents` holds each one's parents in order, `indexes` the
     /// index that is its replica identity.
-    fn tables(&mut self, rows: &[Row], parents: &HashMap<u32, Vec<u32>>, indexes: &[Row]) {
-        let replica_indexes: HashMap<u32, String> = indexes
+    fn tables(
+        &mut self,
+        rows: &[TableRow],
+        parents: &HashMap<u32, Vec<u32>>,
+        indexes: &[IndexRow],
+    ) {
+        let replica_indexes: HashMap<u32, &String> = indexes
             .iter()
-            .filter(|r| r.get("replica_identity"))
-            .map(|r| (r.get("indrelid"), r.get("relname")))
+            .filter(|r| r.replica_identity)
+            .map(|r| (r.indrelid, &r.relname))
             .collect();
-        let names = self.lookup.relation_names(rows, "oid");
+        let names = self
+            .lookup
+            .relation_names(rows.iter().map(|r| (r.oid, r.relnamespace, &r.relname)));
         for r in rows {
             // Foreign tables are reported as unsupported.
-            if r.get::<_, &str>("relkind") == "f" {
+            if r.relkind == "f" {
                 continue;
             }
-            let oid: u32 = r.get("oid");
-            let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {
+            let oid = r.oid;
+            let Some(schema) = self.lookup.owned("pg_class", oid, r.relnamespace) else {
                 continue;
             };
-            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
-            let mut options: Vec<String> = r.get("options");
+            let name = QualifiedName::new(schema, r.relname.clone());
+            let mut options = r.options.clone();
             options.sort();
             self.ids
                 .insert(("pg_class", oid, 0), ObjectId::Table { name: name.clone() });
@@ -532,7 +540,7 @@ impl Builder {
                 name.clone(),
                 Table {
                     name,
-                    unlogged: r.get("unlogged"),
+                    unlogged: r.unlogged,
                     options,
                     columns: Vec::new(),
                     constraints: BTreeMap::new(),
@@ -542,7 +550,10 @@ impl Builder {
                         parents.get(&oid).map_or(&[], Vec::as_slice),
                         &names,
                     ),
-                    replica_identity: partitions::replica_identity(r, replica_indexes.get(&oid)),
+                    replica_identity: partitions::replica_identity(
+                        r,
+                        replica_indexes.get(&oid).copied(),
+                    ),
                 },
             );
         }
@@ -550,23 +561,18 @@ impl Builder {
 
     /// The columns of the tables kept; `sequences` supplies identity
     /// columns' sequences.
-    fn columns(&mut self, rows: &[Row], sequences: &[Row]) {
-        let identities: HashMap<(u32, i16), &Row> = sequences
+    fn columns(&mut self, rows: &[ColumnRow], sequences: &[SequenceRow]) {
+        let identities: HashMap<(u32, i16), &SequenceRow> = sequences
             .iter()
-            .filter(|r| r.get::<_, Option<String>>("ownership").as_deref() == Some("i"))
-            .map(|r| {
-                (
-                    (r.get("owner_table"), r.get::<_, i32>("owner_column") as i16),
-                    r,
-                )
-            })
+            .filter(|r| r.ownership.as_deref() == Some("i"))
+            .filter_map(|r| Some(((r.owner_table?, r.owner_column? as i16), r)))
             .collect();
         // Rows come ordered by relation: each table's columns are gathered
         // and attached with one lookup of the table rather than one per column.
         let mut current: Option<(u32, QualifiedName)> = None;
         let mut gathered: Vec<Column> = Vec::new();
         for r in rows {
-            let relid: u32 = r.get("attrelid");
+            let relid = r.attrelid;
             if current.as_ref().map(|(oid, _)| *oid) != Some(relid) {
                 self.attach_columns(current.take().map(|(_, name)| name), &mut gathered);
                 let Some(table_name) = self.tables.get(&relid) else {
@@ -577,49 +583,48 @@ impl Builder {
             let Some((_, table_name)) = &current else {
                 continue;
             };
-            let name: String = r.get("attname");
-            let attnum: i16 = r.get("attnum");
+            let name = r.attname.clone();
+            let attnum = r.attnum;
             self.attnames
                 .insert((relid, i32::from(attnum)), name.clone());
-            let identity: String = r.get("identity");
-            let generated: String = r.get("generated");
-            let expr: Option<String> = r.get("default_expr");
-            let (default, generated) = if generated.is_empty() {
+            let expr = r.default_expr.clone();
+            let (default, generated) = if r.generated.is_empty() {
                 (expr, None)
             } else {
                 (None, expr)
             };
-            if let Some(def_oid) = r.get::<_, Option<u32>>("default_oid") {
+            if let Some(def_oid) = r.default_oid {
                 let id = ObjectId::Column {
                     table: table_name.clone(),
                     column: name.clone(),
                 };
                 self.ids.insert(("pg_attrdef", def_oid, 0), id);
             }
-            let identity = match (identity.as_str(), identities.get(&(relid, attnum))) {
+            let identity = match (r.identity.as_str(), identities.get(&(relid, attnum))) {
                 ("", _) | (_, None) => None,
                 (kind, Some(seq)) => Some(Identity {
                     always: kind == "a",
                     sequence: QualifiedName::new(
-                        self.lookup
-                            .any_schema(seq.get("relnamespace"))
-                            .unwrap_or_default(),
-                        seq.get::<_, String>("relname"),
+                        self.lookup.any_schema(seq.relnamespace).unwrap_or_default(),
+                        seq.relname.clone(),
                     ),
-                    options: seq_options(seq, "data_type"),
+                    options: seq_options(seq),
                 }),
             };
             gathered.push(Column {
                 name,
-                data_type: r.get("data_type"),
-                base_type: r.get("base_type"),
-                collation: lookup::collation(r, "collation"),
-                not_null: r.get("attnotnull"),
+                data_type: r.data_type.clone(),
+                base_type: r.base_type.clone(),
+                collation: lookup::collation(&r.collation),
+                not_null: r.attnotnull,
                 default,
                 identity,
                 generated,
                 comment: self.lookup.comment("pg_class", relid, i32::from(attnum)),
-                inherited: partitions::inherited(r, "attislocal", "attinhcount"),
+                inherited: Inherited {
+                    local: r.attislocal,
+                    count: r.attinhcount,
+                },
                 storage: partitions::column_storage(r),
             });
         }
@@ -639,19 +644,18 @@ impl Builder {
             .append(gathered);
     }
 
-    fn constraints(&mut self, rows: &[Row]) {
+    fn constraints(&mut self, rows: &[ConstraintRow]) {
         for r in rows {
-            let kind: String = r.get("kind");
-            if matches!(kind.as_str(), "p" | "u" | "x") {
-                self.constraint_indexes.insert(r.get("conindid"));
+            if matches!(r.kind.as_str(), "p" | "u" | "x") {
+                self.constraint_indexes.insert(r.conindid);
             }
-            let relid: u32 = r.get("conrelid");
+            let relid = r.conrelid;
             let Some(table_name) = self.tables.get(&relid).cloned() else {
                 continue;
             };
-            let oid: u32 = r.get("oid");
-            let name: String = r.get("conname");
-            let kind = match kind.as_str() {
+            let oid = r.oid;
+            let name = r.conname.clone();
+            let kind = match r.kind.as_str() {
                 "p" => ConstraintKind::PrimaryKey,
                 "u" => ConstraintKind::Unique,
                 "c" => ConstraintKind::Check,
@@ -669,7 +673,7 @@ impl Builder {
                 kind,
                 ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion
             ) {
-                let index: u32 = r.get("conindid");
+                let index = r.conindid;
                 self.ids.insert(("pg_class", index, 0), id);
                 self.lookup.comment("pg_class", index, 0)
             } else {
@@ -678,13 +682,16 @@ impl Builder {
             let constraint = Constraint {
                 name: name.clone(),
                 kind,
-                definition: r.get("definition"),
-                columns: self.key_columns(relid, r.get("conkey")),
-                references: self.tables.get(&r.get::<_, u32>("confrelid")).cloned(),
-                validated: r.get("convalidated"),
+                definition: r.definition.clone(),
+                columns: self.key_columns(relid, r.conkey.as_deref()),
+                references: self.tables.get(&r.confrelid).cloned(),
+                validated: r.convalidated,
                 comment: self.lookup.comment("pg_constraint", oid, 0),
                 index_comment,
-                inherited: partitions::inherited(r, "conislocal", "coninhcount"),
+                inherited: Inherited {
+                    local: r.conislocal,
+                    count: r.coninhcount,
+                },
             };
             if let Some(table) = self.catalog.tables.get_mut(&table_name) {
                 table.constraints.insert(name, constraint);
@@ -693,30 +700,38 @@ impl Builder {
     }
 
     /// Names a constraint's key columns, in key order.
-    fn key_columns(&self, relid: u32, keys: Option<Vec<i16>>) -> Vec<String> {
+    fn key_columns(&self, relid: u32, keys: Option<&[i16]>) -> Vec<String> {
         keys.unwrap_or_default()
-            .into_iter()
-            .filter_map(|n| self.attnames.get(&(relid, i32::from(n))).cloned())
+            .iter()
+            .filter_map(|&n| self.attnames.get(&(relid, i32::from(n))).cloned())
             .collect()
     }
 
     /// The indexes of the tables and materialized views kept, but for
     /// those a constraint implements.
-    fn indexes(&mut self, rows: &[Row], parents: &HashMap<u32, Vec<u32>>) {
-        let names = self.lookup.relation_names(rows, "indexrelid");
+    fn indexes(&mut self, rows: &[IndexRow], parents: &HashMap<u32, Vec<u32>>) {
+        let names = self.lookup.relation_names(
+            rows.iter()
+                .map(|r| (r.indexrelid, r.relnamespace, &r.relname)),
+        );
         for r in rows {
-            let oid: u32 = r.get("indexrelid");
+            let oid = r.indexrelid;
             if self.constraint_indexes.contains(&oid) {
                 continue;
             }
-            let relid: u32 = r.get("indrelid");
+            let relid = r.indrelid;
             let Some(table) = self.tables.get(&relid).or(self.views.get(&relid)).cloned() else {
                 continue;
             };
-            let Some(schema) = self.lookup.schema(r.get("relnamespace")) else {
+            let Some(schema) = self.lookup.schema(r.relnamespace) else {
                 continue;
             };
-            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
+            // Only the index of a primary key or exclusion constraint has
+            // none, and those were passed over with their constraint.
+            let Some(definition) = r.definition.clone() else {
+                continue;
+            };
+            let name = QualifiedName::new(schema, r.relname.clone());
             self.ids
                 .insert(("pg_class", oid, 0), ObjectId::Index { name: name.clone() });
             self.catalog.indexes.insert(
@@ -724,7 +739,7 @@ impl Builder {
                 Index {
                     name,
                     table,
-                    definition: r.get("definition"),
+                    definition,
                     comment: self.lookup.comment("pg_class", oid, 0),
                     parent: parents
                         .get(&oid)
@@ -736,38 +751,34 @@ impl Builder {
     }
 
     /// Free-standing sequences (identity sequences belong to their column).
-    fn sequences(&mut self, rows: &[Row]) {
+    fn sequences(&mut self, rows: &[SequenceRow]) {
         for r in rows {
-            let oid: u32 = r.get("oid");
-            let ownership: Option<String> = r.get("ownership");
-            if ownership.as_deref() == Some("i") {
+            let oid = r.oid;
+            if r.ownership.as_deref() == Some("i") {
                 continue;
             }
-            let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {
+            let Some(schema) = self.lookup.owned("pg_class", oid, r.relnamespace) else {
                 continue;
             };
-            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
+            let name = QualifiedName::new(schema, r.relname.clone());
             self.ids.insert(
                 ("pg_class", oid, 0),
                 ObjectId::Sequence { name: name.clone() },
             );
-            let owned_by = match ownership.as_deref() {
-                Some("a") => {
-                    let table: u32 = r.get("owner_table");
-                    let column: i32 = r.get("owner_column");
-                    self.tables
-                        .get(&table)
-                        .zip(self.attnames.get(&(table, column)))
-                        .map(|(t, c)| (t.clone(), c.clone()))
-                }
+            let owned_by = match (r.ownership.as_deref(), r.owner_table, r.owner_column) {
+                (Some("a"), Some(table), Some(column)) => self
+                    .tables
+                    .get(&table)
+                    .zip(self.attnames.get(&(table, column)))
+                    .map(|(t, c)| (t.clone(), c.clone())),
                 _ => None,
             };
             self.catalog.sequences.insert(
                 name.clone(),
                 Sequence {
                     name,
-                    options: seq_options(r, "data_type"),
-                    unlogged: r.get("unlogged"),
+                    options: seq_options(r),
+                    unlogged: r.unlogged,
                     owned_by,
                     comment: self.lookup.comment("pg_class", oid, 0),
                 },
@@ -780,29 +791,28 @@ impl Builder {
     /// columns, a composite type's attributes.
     fn attributes<T>(
         &self,
-        columns: &[Row],
+        columns: &[ColumnRow],
         relkinds: &[&str],
         make: impl Fn(Attribute) -> T,
     ) -> HashMap<u32, Vec<T>> {
         let mut found: HashMap<u32, Vec<T>> = HashMap::new();
         for r in columns {
-            if !relkinds.contains(&r.get::<_, &str>("relkind")) {
+            if !relkinds.contains(&r.relkind.as_str()) {
                 continue;
             }
-            let relid: u32 = r.get("attrelid");
-            let attnum = i32::from(r.get::<_, i16>("attnum"));
+            let relid = r.attrelid;
             found.entry(relid).or_default().push(make(Attribute {
-                name: r.get("attname"),
-                data_type: r.get("data_type"),
-                collation: lookup::collation(r, "collation"),
-                comment: self.lookup.comment("pg_class", relid, attnum),
+                name: r.attname.clone(),
+                data_type: r.data_type.clone(),
+                collation: lookup::collation(&r.collation),
+                comment: self.lookup.comment("pg_class", relid, i32::from(r.attnum)),
             }));
         }
         found
     }
 
     /// Views and materialized views, with the columns `columns` reads.
-    fn views(&mut self, rows: &[Row], columns: &[Row]) {
+    fn views(&mut self, rows: &[ViewRow], columns: &[ColumnRow]) {
         let mut by_oid = self.attributes(columns, &["v", "m"], |a| ViewColumn {
             name: a.name,
             data_type: a.data_type,
@@ -810,26 +820,25 @@ impl Builder {
             comment: a.comment,
         });
         for r in rows {
-            let oid: u32 = r.get("oid");
-            let Some(schema) = self.lookup.owned("pg_class", oid, r.get("relnamespace")) else {
+            let oid = r.oid;
+            let Some(schema) = self.lookup.owned("pg_class", oid, r.relnamespace) else {
                 continue;
             };
-            let name = QualifiedName::new(schema, r.get::<_, String>("relname"));
-            let mut options: Vec<String> = r.get("options");
+            let name = QualifiedName::new(schema, r.relname.clone());
+            let mut options = r.options.clone();
             options.sort();
-            let definition: String = r.get("definition");
             let view = View {
                 name: name.clone(),
-                materialized: r.get("materialized"),
-                definition: definition.trim_end().trim_end_matches(';').to_owned(),
+                materialized: r.materialized,
+                definition: r.definition.trim_end().trim_end_matches(';').to_owned(),
                 columns: by_oid.remove(&oid).unwrap_or_default(),
                 options,
-                populated: r.get("populated"),
+                populated: r.populated,
                 comment: self.lookup.comment("pg_class", oid, 0),
             };
             let id = view.id();
             // What the query uses is recorded against the view's rewrite rule.
-            if let Some(rule) = r.get::<_, Option<u32>>("rule_oid") {
+            if let Some(rule) = r.rule_oid {
                 self.ids.insert(("pg_rewrite", rule, 0), id.clone());
             }
             self.ids.insert(("pg_class", oid, 0), id);
@@ -841,24 +850,20 @@ impl Builder {
     /// Objects that belong to an extension stand for the extension itself:
     /// a column of type `citext` depends on extension `citext`. `depends`
     /// holds the membership, `extensions` the extensions' names.
-    fn extension_members(&mut self, depends: &[Row], extensions: &[Row]) {
-        let names: HashMap<u32, String> = extensions
-            .iter()
-            .map(|r| (r.get("oid"), r.get("extname")))
-            .collect();
+    fn extension_members(&mut self, depends: &[DependRow], extensions: &[ExtensionRow]) {
+        let names: HashMap<u32, &String> = extensions.iter().map(|r| (r.oid, &r.extname)).collect();
         for r in depends {
-            if r.get::<_, &str>("deptype") != "e" {
+            if r.deptype != "e" {
                 continue;
             }
-            let (Some(class), Some(name)) = (
-                class_key(r.get("class")),
-                names.get(&r.get::<_, u32>("refobjid")),
-            ) else {
+            let (Some(class), Some(name)) = (class_key(&r.class), names.get(&r.refobjid)) else {
                 continue;
             };
             self.ids
-                .entry((class, r.get("objid"), 0))
-                .or_insert(ObjectId::Extension { name: name.clone() });
+                .entry((class, r.objid, 0))
+                .or_insert(ObjectId::Extension {
+                    name: (*name).clone(),
+                });
         }
     }
 
@@ -883,17 +888,16 @@ impl Builder {
         })
     }
 
-    fn depends(&mut self, rows: &[Row]) {
+    fn depends(&mut self, rows: &[DependRow]) {
         for r in rows {
             // Membership in an extension is not an order to create in.
-            if r.get::<_, &str>("deptype") == "e" {
+            if r.deptype == "e" {
                 continue;
             }
-            let Some(b) = self.resolve(r.get("refclass"), r.get("refobjid"), r.get("refobjsubid"))
-            else {
+            let Some(b) = self.resolve(&r.refclass, r.refobjid, r.refobjsubid) else {
                 continue;
             };
-            let Some(a) = self.resolve(r.get("class"), r.get("objid"), r.get("objsubid")) else {
+            let Some(a) = self.resolve(&r.class, r.objid, r.objsubid) else {
                 continue;
             };
             // A sequence's automatic dependency on a column is OWNED BY, which

@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 
 use gen_model::QualifiedName;
-use tokio_postgres::Row;
 
+use crate::rows::{CommentRow, DependRow, SchemaRow};
 use crate::{DepKey, class_key};
 
 #[derive(Default)]
@@ -26,32 +26,30 @@ pub(crate) struct Lookup {
 
 impl Lookup {
     /// From the rows of schemas.sql, comments.sql and depends.sql.
-    pub(crate) fn new(schemas: &[Row], comments: &[Row], depends: &[Row]) -> Lookup {
+    pub(crate) fn new(
+        schemas: &[SchemaRow],
+        comments: &[CommentRow],
+        depends: &[DependRow],
+    ) -> Lookup {
         Lookup {
-            schemas: schemas
-                .iter()
-                .map(|r| (r.get("oid"), r.get("nspname")))
-                .collect(),
+            schemas: schemas.iter().map(|r| (r.oid, r.nspname.clone())).collect(),
             comments: comments
                 .iter()
                 .filter_map(|r| {
-                    let class = class_key(r.get("class"))?;
-                    Some((
-                        (class, r.get("objoid"), r.get("objsubid")),
-                        r.get("description"),
-                    ))
+                    let class = class_key(&r.class)?;
+                    Some(((class, r.objoid, r.objsubid), r.description.clone()))
                 })
                 .collect(),
-            members: depends
-                .iter()
-                .filter(|r| r.get::<_, &str>("deptype") == "e")
-                .fold(HashMap::new(), |mut found, r| {
+            members: depends.iter().filter(|r| r.deptype == "e").fold(
+                HashMap::new(),
+                |mut found, r| {
                     found
-                        .entry(r.get("objid"))
+                        .entry(r.objid)
                         .or_insert_with(Vec::new)
-                        .push(r.get("class"));
+                        .push(r.class.clone());
                     found
-                }),
+                },
+            ),
         }
     }
 
@@ -71,16 +69,16 @@ impl Lookup {
         self.schemas.get(&oid).map(String::as_str)
     }
 
-    /// Every relation among `rows` (`relnamespace`, `relname` and the oid in
-    /// `oid`) by its qualified name, kept or not: what parents are named by.
-    pub(crate) fn relation_names(&self, rows: &[Row], oid: &str) -> HashMap<u32, QualifiedName> {
-        rows.iter()
-            .filter_map(|r| {
-                let schema = self.any_schema(r.get("relnamespace"))?;
-                Some((
-                    r.get(oid),
-                    QualifiedName::new(schema, r.get::<_, String>("relname")),
-                ))
+    /// Every relation among `relations` (oid, schema oid, name) by its
+    /// qualified name, kept or not: what parents are named by.
+    pub(crate) fn relation_names<'a>(
+        &self,
+        relations: impl Iterator<Item = (u32, u32, &'a String)>,
+    ) -> HashMap<u32, QualifiedName> {
+        relations
+            .filter_map(|(oid, schema, name)| {
+                let schema = self.any_schema(schema)?;
+                Some((oid, QualifiedName::new(schema, name.clone())))
             })
             .collect()
     }
@@ -107,9 +105,9 @@ impl Lookup {
     }
 }
 
-/// The collation in `column` of a row (printed by `regcollation`), qualified.
-pub(crate) fn collation(r: &Row, column: &str) -> Option<String> {
-    r.get::<_, Option<String>>(column).map(qualified_collation)
+/// A collation as a query prints it (by `regcollation`), qualified.
+pub(crate) fn collation(name: &Option<String>) -> Option<String> {
+    name.clone().map(qualified_collation)
 }
 
 /// A collation's name as `regcollation` prints it, qualified: with an empty

@@ -3,34 +3,31 @@
 
 use std::collections::HashMap;
 
-use gen_model::{
-    Catalog, ColumnStorage, Inheritance, Inherited, ObjectId, QualifiedName, ReplicaIdentity,
-};
-use tokio_postgres::Row;
+use gen_model::{Catalog, ColumnStorage, Inheritance, ObjectId, QualifiedName, ReplicaIdentity};
+
+use crate::rows::{ColumnRow, TableRow};
 
 /// Partition key, parents and bound of a row of tables.sql; `tables`
 /// names the `parents`.
 pub(crate) fn inheritance(
-    r: &Row,
+    r: &TableRow,
     parents: &[u32],
     tables: &HashMap<u32, QualifiedName>,
 ) -> Inheritance {
     Inheritance {
-        partition_key: r
-            .get::<_, Option<String>>("partition_key")
-            .filter(|k| !k.is_empty()),
+        partition_key: r.partition_key.clone().filter(|k| !k.is_empty()),
         parents: parents
             .iter()
             .filter_map(|oid| tables.get(oid).cloned())
             .collect(),
-        partition_bound: r.get("partition_bound"),
+        partition_bound: r.partition_bound.clone(),
     }
 }
 
 /// Replica identity of a row of tables.sql; `index` is the index marked
 /// as the table's replica identity, if any is.
-pub(crate) fn replica_identity(r: &Row, index: Option<&String>) -> ReplicaIdentity {
-    match r.get::<_, String>("replica_identity").as_str() {
+pub(crate) fn replica_identity(r: &TableRow, index: Option<&String>) -> ReplicaIdentity {
+    match r.replica_identity.as_str() {
         "f" => ReplicaIdentity::Full,
         "n" => ReplicaIdentity::Nothing,
         "i" => match index {
@@ -42,21 +39,13 @@ pub(crate) fn replica_identity(r: &Row, index: Option<&String>) -> ReplicaIdenti
     }
 }
 
-/// `attislocal`/`attinhcount` or `conislocal`/`coninhcount`.
-pub(crate) fn inherited(r: &Row, local: &str, count: &str) -> Inherited {
-    Inherited {
-        local: r.get(local),
-        count: r.get(count),
-    }
-}
-
 /// Statistics target, storage and compression of a row of columns.sql.
-pub(crate) fn column_storage(r: &Row) -> ColumnStorage {
+pub(crate) fn column_storage(r: &ColumnRow) -> ColumnStorage {
     ColumnStorage {
-        statistics: r.get("statistics"),
-        storage: r.get("storage"),
-        compression: r.get("compression"),
-        type_storage: r.get("type_storage"),
+        statistics: r.statistics,
+        storage: r.storage.clone(),
+        compression: r.compression.clone(),
+        type_storage: r.type_storage.clone(),
     }
 }
 

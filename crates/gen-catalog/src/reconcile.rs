@@ -112,12 +112,13 @@ where
 }
 
 /// Runs `sql` in a transaction that is always rolled back and returns the
-/// first column of the first row of `query`.
+/// first column of the first row of `query`; `None` when that is NULL, as
+/// for anything else that does not read back.
 async fn in_rollback(client: &Client, sql: &str, query: &str) -> Option<String> {
     client.batch_execute("BEGIN").await.ok()?;
     let result = async {
         client.batch_execute(sql).await.ok()?;
-        client.query_opt(query, &[]).await.ok()?.map(|r| r.get(0))
+        client.query_opt(query, &[]).await.ok()??.try_get(0).ok()
     }
     .await;
     // The transaction may have failed; either way it ends here.

@@ -2,45 +2,46 @@
 
 use std::collections::HashSet;
 
+use crate::Builder;
+use crate::rows::{AggregateRow, EventTriggerRow, FunctionRow, TriggerRow};
 use gen_model::{
     Aggregate, EventTrigger, Function, ObjectId, QualifiedName, RoutineKind, Trigger,
     TriggerEnabled,
 };
-use tokio_postgres::Row;
-
-use crate::Builder;
 
 impl Builder {
     /// Functions, procedures and window functions of the rows of
     /// functions.sql that were kept (aggregates come with `aggregates`).
-    pub(crate) fn functions(&mut self, rows: &[&Row]) {
+    pub(crate) fn functions(&mut self, rows: &[&FunctionRow]) {
         for r in rows {
-            if r.get::<_, &str>("kind") == "a" {
+            if r.kind == "a" {
                 continue;
             }
-            let oid: u32 = r.get("oid");
+            // Every routine but an aggregate (passed over above) has one.
+            let Some(definition) = &r.definition else {
+                continue;
+            };
+            let oid = r.oid;
             let f = Function {
                 name: QualifiedName::new(
-                    self.lookup
-                        .schema(r.get("pronamespace"))
-                        .unwrap_or_default(),
-                    r.get::<_, String>("proname"),
+                    self.lookup.schema(r.pronamespace).unwrap_or_default(),
+                    r.proname.clone(),
                 ),
-                args: r.get("args"),
-                kind: match r.get::<_, String>("kind").as_str() {
+                args: r.args.clone(),
+                kind: match r.kind.as_str() {
                     "p" => RoutineKind::Procedure,
                     "w" => RoutineKind::Window,
                     _ => RoutineKind::Function,
                 },
-                language: r.get("language"),
-                sql_body: r.get("sql_body"),
-                security_definer: r.get("security_definer"),
+                language: r.language.clone(),
+                sql_body: r.sql_body,
+                security_definer: r.security_definer,
                 // The server ends the definition with a newline; the
                 // statement ends where the text does.
-                definition: r.get::<_, String>("definition").trim_end().to_owned(),
-                result: r.get("result"),
-                signature: r.get("signature"),
-                defaults: r.get("defaults"),
+                definition: definition.trim_end().to_owned(),
+                result: r.result.clone(),
+                signature: r.signature.clone(),
+                defaults: r.defaults,
                 comment: self.lookup.comment("pg_proc", oid, 0),
             };
             self.ids.insert(("pg_proc", oid, 0), f.id());
@@ -52,20 +53,17 @@ impl Builder {
 
     /// The aggregates among the kept rows of functions.sql, defined by the
     /// rows of aggregates.sql.
-    pub(crate) fn aggregates(&mut self, rows: &[Row], kept: &[&Row]) {
-        let kept: HashSet<u32> = kept.iter().map(|r| r.get("oid")).collect();
+    pub(crate) fn aggregates(&mut self, rows: &[AggregateRow], kept: &[&FunctionRow]) {
+        let kept: HashSet<u32> = kept.iter().map(|r| r.oid).collect();
         for r in rows {
-            let oid: u32 = r.get("oid");
+            let oid = r.oid;
             if !kept.contains(&oid) {
                 continue;
             }
             let a = Aggregate {
-                name: QualifiedName::new(
-                    r.get::<_, String>("nspname"),
-                    r.get::<_, String>("proname"),
-                ),
-                args: r.get("args"),
-                definition: r.get("definition"),
+                name: QualifiedName::new(r.nspname.clone(), r.proname.clone()),
+                args: r.args.clone(),
+                definition: r.definition.clone(),
                 comment: self.lookup.comment("pg_proc", oid, 0),
             };
             self.ids.insert(("pg_proc", oid, 0), a.id());
@@ -76,19 +74,19 @@ impl Builder {
     }
 
     /// Triggers on the tables and views kept.
-    pub(crate) fn triggers(&mut self, rows: &[Row]) {
+    pub(crate) fn triggers(&mut self, rows: &[TriggerRow]) {
         for r in rows {
-            let relid: u32 = r.get("tgrelid");
+            let relid = r.tgrelid;
             let Some(table) = self.tables.get(&relid).or(self.views.get(&relid)).cloned() else {
                 continue;
             };
-            let oid: u32 = r.get("oid");
+            let oid = r.oid;
             let t = Trigger {
                 table,
-                name: r.get("tgname"),
-                definition: r.get("definition"),
-                constraint: r.get("constraint_trigger"),
-                enabled: TriggerEnabled::from_code(r.get("enabled")),
+                name: r.tgname.clone(),
+                definition: r.definition.clone(),
+                constraint: r.constraint_trigger,
+                enabled: TriggerEnabled::from_code(&r.enabled),
                 comment: self.lookup.comment("pg_trigger", oid, 0),
             };
             self.ids.insert(("pg_trigger", oid, 0), t.id());
@@ -98,18 +96,18 @@ impl Builder {
         }
     }
 
-    pub(crate) fn event_triggers(&mut self, rows: &[Row]) {
+    pub(crate) fn event_triggers(&mut self, rows: &[EventTriggerRow]) {
         for r in rows {
-            let oid: u32 = r.get("oid");
+            let oid = r.oid;
             if self.lookup.member("pg_event_trigger", oid) {
                 continue;
             }
             let e = EventTrigger {
-                name: r.get("evtname"),
-                event: r.get("evtevent"),
-                tags: r.get("tags"),
-                function: r.get("function"),
-                enabled: TriggerEnabled::from_code(r.get("enabled")),
+                name: r.evtname.clone(),
+                event: r.evtevent.clone(),
+                tags: r.tags.clone(),
+                function: r.function.clone(),
+                enabled: TriggerEnabled::from_code(&r.enabled),
                 comment: self.lookup.comment("pg_event_trigger", oid, 0),
             };
             self.ids.insert(("pg_event_trigger", oid, 0), e.id());
@@ -118,14 +116,13 @@ impl Builder {
     }
 
     /// A relation's row type stands for the relation: a routine over
-    /// `app.users` rows needs the table (or view) first.
-    pub(crate) fn row_types(&mut self, rows: &[Row]) {
-        for r in rows {
-            if let Some(relation) = self.ids.get(&("pg_class", r.get("oid"), 0)) {
+    /// `app.users` rows needs the table (or view) first. `relations` holds
+    /// (oid, row type oid) pairs.
+    pub(crate) fn row_types(&mut self, relations: impl Iterator<Item = (u32, u32)>) {
+        for (oid, reltype) in relations {
+            if let Some(relation) = self.ids.get(&("pg_class", oid, 0)) {
                 let relation = relation.clone();
-                self.ids
-                    .entry(("pg_type", r.get("reltype"), 0))
-                    .or_insert(relation);
+                self.ids.entry(("pg_type", reltype, 0)).or_insert(relation);
             }
         }
     }

@@ -2,13 +2,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::rows::{AclRow, DefaultPrivilegeRow, PolicyRow, TableRow};
+use crate::{Builder, acl};
 use gen_model::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy, PolicyCommand,
     RowSecurity,
 };
-use tokio_postgres::Row;
-
-use crate::{Builder, acl};
 
 /// The grants of an `aclitem` as the server prints it. The server never
 /// prints one that does not read: should it ever, it stands as one grant
@@ -28,11 +27,11 @@ fn grantee(name: Option<String>) -> Grantee {
     name.map_or(Grantee::Public, Grantee::Role)
 }
 
-fn grant(r: &Row) -> Grant {
+fn grant(r: &DefaultPrivilegeRow) -> Grant {
     Grant {
-        grantee: grantee(r.get("grantee")),
-        privilege: r.get("privilege"),
-        grantable: r.get("grantable"),
+        grantee: grantee(r.grantee.clone()),
+        privilege: r.privilege.clone(),
+        grantable: r.grantable,
     }
 }
 
@@ -52,14 +51,13 @@ fn normalize(grants: &mut Vec<Grant>) {
 
 impl Builder {
     /// Row-level security of the tables kept, from the rows of tables.sql.
-    pub(crate) fn row_security(&mut self, tables: &[Row]) {
+    pub(crate) fn row_security(&mut self, tables: &[TableRow]) {
         for r in tables {
-            let (enabled, forced): (bool, bool) =
-                (r.get("relrowsecurity"), r.get("relforcerowsecurity"));
+            let (enabled, forced) = (r.relrowsecurity, r.relforcerowsecurity);
             if !(enabled || forced) {
                 continue;
             }
-            let Some(table) = self.tables.get(&r.get::<_, u32>("oid")) else {
+            let Some(table) = self.tables.get(&r.oid) else {
                 continue;
             };
             self.catalog
@@ -68,31 +66,27 @@ impl Builder {
         }
     }
 
-    pub(crate) fn policies(&mut self, rows: &[Row]) {
+    pub(crate) fn policies(&mut self, rows: &[PolicyRow]) {
         for r in rows {
-            let Some(table) = self.tables.get(&r.get::<_, u32>("polrelid")).cloned() else {
+            let Some(table) = self.tables.get(&r.polrelid).cloned() else {
                 continue;
             };
-            let name: String = r.get("polname");
+            let name = r.polname.clone();
             self.ids.insert(
-                ("pg_policy", r.get("oid"), 0),
+                ("pg_policy", r.oid, 0),
                 ObjectId::Policy {
                     table: table.clone(),
                     name: name.clone(),
                 },
             );
-            let command = match r.get::<_, String>("command").as_str() {
+            let command = match r.command.as_str() {
                 "r" => PolicyCommand::Select,
                 "a" => PolicyCommand::Insert,
                 "w" => PolicyCommand::Update,
                 "d" => PolicyCommand::Delete,
                 _ => PolicyCommand::All,
             };
-            let mut roles: Vec<Grantee> = r
-                .get::<_, Vec<Option<String>>>("roles")
-                .into_iter()
-                .map(grantee)
-                .collect();
+            let mut roles: Vec<Grantee> = r.roles.iter().cloned().map(grantee).collect();
             roles.sort();
             roles.dedup();
             self.catalog.policies.insert(
@@ -100,12 +94,12 @@ impl Builder {
                 Policy {
                     table,
                     name,
-                    permissive: r.get("polpermissive"),
+                    permissive: r.polpermissive,
                     command,
                     roles,
-                    using: r.get("using_expr"),
-                    check: r.get("check_expr"),
-                    comment: self.lookup.comment("pg_policy", r.get("oid"), 0),
+                    using: r.using_expr.clone(),
+                    check: r.check_expr.clone(),
+                    comment: self.lookup.comment("pg_policy", r.oid, 0),
                 },
             );
         }
@@ -116,25 +110,25 @@ impl Builder {
     /// object's ACL, `defaults` the default privileges in force (the rows
     /// of default_privileges.sql), which say what an object would hold if
     /// its owner created it now.
-    pub(crate) fn privileges(&mut self, acls: &[Row], defaults: &[Row]) {
+    pub(crate) fn privileges(&mut self, acls: &[AclRow], defaults: &[DefaultPrivilegeRow]) {
         // Database-wide default privileges replace the built-in default;
         // a schema's add to it. Keyed by role and `defaclobjtype`.
         let mut database_wide: HashMap<(String, String), Vec<Grant>> = HashMap::new();
         let mut in_schema: HashMap<(String, String, String), Vec<Grant>> = HashMap::new();
         for r in defaults {
-            let key = (r.get::<_, String>("role"), r.get::<_, String>("objtype"));
-            let grants = match r.get::<_, Option<String>>("nspname") {
+            let key = (r.role.clone(), r.objtype.clone());
+            let grants = match &r.nspname {
                 None => database_wide.entry(key).or_default(),
-                Some(schema) => in_schema.entry((key.0, schema, key.1)).or_default(),
+                Some(schema) => in_schema.entry((key.0, schema.clone(), key.1)).or_default(),
             };
-            if !r.get::<_, bool>("initial") {
+            if !r.initial {
                 grants.push(grant(r));
             }
         }
         let mut found: BTreeMap<ObjectId, Acl> = BTreeMap::new();
         for r in acls {
-            let class: &str = r.get("class");
-            let Some(id) = self.resolve(class, r.get("objid"), r.get("subid")) else {
+            let class = r.class.as_str();
+            let Some(id) = self.resolve(class, r.objid, r.subid) else {
                 continue;
             };
             // An extension's members stand for the extension in `ids`;
@@ -142,22 +136,22 @@ impl Builder {
             if !of_its_own(class, &id) {
                 continue;
             }
-            let owner: String = r.get("owner");
-            let objtype: &str = r.get("objtype");
-            let held = match r.get::<_, Option<Vec<String>>>("acl") {
+            let owner = &r.owner;
+            let objtype = r.objtype.as_str();
+            let held = match &r.acl {
                 Some(items) => items.iter().flat_map(|i| read_aclitem(i)).collect(),
                 None => acl::public_default(objtype),
             };
             let acl = found.entry(id).or_default();
             acl.grants.extend(held);
-            if r.get::<_, i32>("subid") == 0 {
+            if r.subid == 0 {
                 let kind = if objtype == "s" { "S" } else { objtype };
                 let key = (owner.clone(), kind.to_owned());
                 match database_wide.get(&key) {
                     Some(grants) => acl.initial.extend(grants.iter().cloned()),
                     None => acl.initial.extend(acl::public_default(objtype)),
                 }
-                let schema = self.lookup.any_schema(r.get("nsp")).unwrap_or_default();
+                let schema = self.lookup.any_schema(r.nsp).unwrap_or_default();
                 if let Some(grants) = in_schema.get(&(key.0, schema.to_owned(), key.1)) {
                     acl.initial.extend(grants.iter().cloned());
                 }
@@ -176,25 +170,24 @@ impl Builder {
         self.catalog.privileges = found;
     }
 
-    pub(crate) fn default_privileges(&mut self, rows: &[Row]) {
+    pub(crate) fn default_privileges(&mut self, rows: &[DefaultPrivilegeRow]) {
         let mut found: BTreeMap<ObjectId, DefaultPrivileges> = BTreeMap::new();
         for r in rows {
-            let objects = match r.get::<_, String>("objtype").as_str() {
+            let objects = match r.objtype.as_str() {
                 "r" => DefaultObjects::Tables,
                 "S" => DefaultObjects::Sequences,
                 "f" => DefaultObjects::Functions,
                 "T" => DefaultObjects::Types,
                 _ => DefaultObjects::Schemas,
             };
-            let role: String = r.get("role");
-            let schema: Option<String> = r.get("nspname");
+            let role = r.role.clone();
+            let schema = r.nspname.clone();
             let id = ObjectId::DefaultPrivileges {
                 role: role.clone(),
                 schema: schema.clone(),
                 objects,
             };
-            self.ids
-                .insert(("pg_default_acl", r.get("oid"), 0), id.clone());
+            self.ids.insert(("pg_default_acl", r.oid, 0), id.clone());
             let entry = found.entry(id).or_insert_with(|| DefaultPrivileges {
                 role,
                 schema,
@@ -202,7 +195,7 @@ impl Builder {
                 grants: Vec::new(),
                 initial: Vec::new(),
             });
-            if r.get("initial") {
+            if r.initial {
                 entry.initial.push(grant(r));
             } else {
                 entry.grants.push(grant(r));
@@ -216,19 +209,18 @@ impl Builder {
     }
 
     /// The owner of each object kept, from the rows of acls.sql.
-    pub(crate) fn owners(&mut self, acls: &[Row]) {
+    pub(crate) fn owners(&mut self, acls: &[AclRow]) {
         for r in acls {
-            if r.get::<_, i32>("subid") != 0 {
+            if r.subid != 0 {
                 continue;
             }
-            let class: &str = r.get("class");
-            let Some(id) = self.resolve(class, r.get("objid"), 0) else {
+            let Some(id) = self.resolve(&r.class, r.objid, 0) else {
                 continue;
             };
-            if !of_its_own(class, &id) {
+            if !of_its_own(&r.class, &id) {
                 continue;
             }
-            self.catalog.owners.insert(id, r.get("owner"));
+            self.catalog.owners.insert(id, r.owner.clone());
         }
     }
 

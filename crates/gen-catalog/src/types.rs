@@ -8,57 +8,63 @@
 
 use std::collections::HashMap;
 
+use crate::Builder;
+use crate::rows::{
+    CollationRow, ColumnRow, DomainConstraintRow, DomainRow, EnumRow, RangeRow, TypeRow,
+};
 use gen_model::{
     Collation, Domain, DomainConstraint, ObjectId, QualifiedName, RangeType, TypeKind, UserType,
 };
-use tokio_postgres::Row;
-
-use crate::Builder;
 
 impl Builder {
     /// Enum, composite and range types, with the labels of `enums`, the
     /// settings of `ranges` and the composite types' attributes among
     /// `columns`.
-    pub(crate) fn types(&mut self, rows: &[Row], enums: &[Row], ranges: &[Row], columns: &[Row]) {
+    pub(crate) fn types(
+        &mut self,
+        rows: &[TypeRow],
+        enums: &[EnumRow],
+        ranges: &[RangeRow],
+        columns: &[ColumnRow],
+    ) {
         let mut by_relid = self.attributes(columns, &["c"], |a| a);
         let mut labels: HashMap<u32, Vec<String>> = HashMap::new();
         for r in enums {
             labels
-                .entry(r.get("enumtypid"))
+                .entry(r.enumtypid)
                 .or_default()
-                .push(r.get("enumlabel"));
+                .push(r.enumlabel.clone());
         }
-        let ranges: HashMap<u32, &Row> = ranges.iter().map(|r| (r.get("rngtypid"), r)).collect();
+        let ranges: HashMap<u32, &RangeRow> = ranges.iter().map(|r| (r.rngtypid, r)).collect();
         // Multiranges are named from these rows whether or not they are kept.
         let multiranges: HashMap<u32, (QualifiedName, u32)> = rows
             .iter()
-            .filter(|r| r.get::<_, &str>("kind") == "m")
+            .filter(|r| r.kind == "m")
             .filter_map(|r| {
-                let schema = self.lookup.any_schema(r.get("typnamespace"))?;
-                let name = QualifiedName::new(schema, r.get::<_, String>("typname"));
-                Some((r.get("oid"), (name, r.get("typarray"))))
+                let schema = self.lookup.any_schema(r.typnamespace)?;
+                let name = QualifiedName::new(schema, r.typname.clone());
+                Some((r.oid, (name, r.typarray)))
             })
             .collect();
         for r in rows {
-            let oid: u32 = r.get("oid");
-            let kind: &str = r.get("kind");
+            let oid = r.oid;
+            let kind = r.kind.as_str();
             if kind == "m" {
                 continue;
             }
-            let Some(schema) = self.lookup.owned("pg_type", oid, r.get("typnamespace")) else {
+            let Some(schema) = self.lookup.owned("pg_type", oid, r.typnamespace) else {
                 continue;
             };
-            let name = QualifiedName::new(schema, r.get::<_, String>("typname"));
+            let name = QualifiedName::new(schema, r.typname.clone());
             let id = ObjectId::Type { name: name.clone() };
             self.ids.insert(("pg_type", oid, 0), id.clone());
-            self.ids
-                .insert(("pg_type", r.get("typarray"), 0), id.clone());
+            self.ids.insert(("pg_type", r.typarray, 0), id.clone());
             let kind = match kind {
                 "e" => TypeKind::Enum {
                     values: labels.remove(&oid).unwrap_or_default(),
                 },
                 "c" => {
-                    let relid: u32 = r.get("typrelid");
+                    let relid = r.typrelid;
                     self.ids.insert(("pg_class", relid, 0), id.clone());
                     TypeKind::Composite {
                         attributes: by_relid.remove(&relid).unwrap_or_default(),
@@ -68,18 +74,18 @@ impl Builder {
                     let Some(range) = ranges.get(&oid) else {
                         continue;
                     };
-                    let multirange_oid: u32 = range.get("multirange_oid");
+                    let multirange_oid = range.multirange_oid;
                     let (multirange, array) = multiranges
                         .get(&multirange_oid)
                         .expect("a range type's multirange is read with it");
                     self.ids.insert(("pg_type", multirange_oid, 0), id.clone());
                     self.ids.insert(("pg_type", *array, 0), id.clone());
                     TypeKind::Range(RangeType {
-                        subtype: range.get("subtype"),
-                        subtype_opclass: range.get("subtype_opclass"),
-                        collation: crate::lookup::collation(range, "range_collation"),
-                        canonical: range.get("canonical"),
-                        subtype_diff: range.get("subtype_diff"),
+                        subtype: range.subtype.clone(),
+                        subtype_opclass: range.subtype_opclass.clone(),
+                        collation: crate::lookup::collation(&range.range_collation),
+                        canonical: range.canonical.clone(),
+                        subtype_diff: range.subtype_diff.clone(),
                         multirange: multirange.clone(),
                     })
                 }
@@ -96,37 +102,37 @@ impl Builder {
     }
 
     /// Domains and their check constraints.
-    pub(crate) fn domains(&mut self, rows: &[Row], constraints: &[Row]) {
+    pub(crate) fn domains(&mut self, rows: &[DomainRow], constraints: &[DomainConstraintRow]) {
         let mut by_oid: HashMap<u32, QualifiedName> = HashMap::new();
         for r in rows {
-            let oid: u32 = r.get("oid");
-            let Some(schema) = self.lookup.owned("pg_type", oid, r.get("typnamespace")) else {
+            let oid = r.oid;
+            let Some(schema) = self.lookup.owned("pg_type", oid, r.typnamespace) else {
                 continue;
             };
-            let name = QualifiedName::new(schema, r.get::<_, String>("typname"));
+            let name = QualifiedName::new(schema, r.typname.clone());
             let id = ObjectId::Domain { name: name.clone() };
             self.ids.insert(("pg_type", oid, 0), id.clone());
-            self.ids.insert(("pg_type", r.get("typarray"), 0), id);
+            self.ids.insert(("pg_type", r.typarray, 0), id);
             by_oid.insert(oid, name.clone());
             self.catalog.domains.insert(
                 name.clone(),
                 Domain {
                     name,
-                    base_type: r.get("base_type"),
-                    collation: crate::lookup::collation(r, "collation"),
-                    default: r.get("default_expr"),
-                    not_null: r.get("typnotnull"),
+                    base_type: r.base_type.clone(),
+                    collation: crate::lookup::collation(&r.collation),
+                    default: r.default_expr.clone(),
+                    not_null: r.typnotnull,
                     constraints: Default::default(),
                     comment: self.lookup.comment("pg_type", oid, 0),
                 },
             );
         }
         for r in constraints {
-            let Some(domain) = by_oid.get(&r.get::<_, u32>("contypid")) else {
+            let Some(domain) = by_oid.get(&r.contypid) else {
                 continue;
             };
-            let name: String = r.get("conname");
-            let oid: u32 = r.get("oid");
+            let name = r.conname.clone();
+            let oid = r.oid;
             self.ids.insert(
                 ("pg_constraint", oid, 0),
                 ObjectId::DomainConstraint {
@@ -139,8 +145,8 @@ impl Builder {
                     name.clone(),
                     DomainConstraint {
                         name,
-                        definition: r.get("definition"),
-                        validated: r.get("convalidated"),
+                        definition: r.definition.clone(),
+                        validated: r.convalidated,
                         comment: self.lookup.comment("pg_constraint", oid, 0),
                     },
                 );
@@ -149,21 +155,18 @@ impl Builder {
     }
 
     /// Collations.
-    pub(crate) fn collations(&mut self, rows: &[Row]) {
+    pub(crate) fn collations(&mut self, rows: &[CollationRow]) {
         for r in rows {
-            let oid: u32 = r.get("oid");
-            let Some(schema) = self
-                .lookup
-                .owned("pg_collation", oid, r.get("collnamespace"))
-            else {
+            let oid = r.oid;
+            let Some(schema) = self.lookup.owned("pg_collation", oid, r.collnamespace) else {
                 continue;
             };
-            let name = QualifiedName::new(schema, r.get::<_, String>("collname"));
+            let name = QualifiedName::new(schema, r.collname.clone());
             self.ids.insert(
                 ("pg_collation", oid, 0),
                 ObjectId::Collation { name: name.clone() },
             );
-            let provider = match r.get::<_, String>("provider").as_str() {
+            let provider = match r.provider.as_str() {
                 "i" => "icu",
                 "c" => "libc",
                 _ => "default",
@@ -173,10 +176,10 @@ impl Builder {
                 Collation {
                     name,
                     provider: provider.to_owned(),
-                    lc_collate: r.get("collcollate"),
-                    lc_ctype: r.get("collctype"),
-                    icu_locale: r.get("colliculocale"),
-                    deterministic: r.get("collisdeterministic"),
+                    lc_collate: r.collcollate.clone(),
+                    lc_ctype: r.collctype.clone(),
+                    icu_locale: r.colliculocale.clone(),
+                    deterministic: r.collisdeterministic,
                     comment: self.lookup.comment("pg_collation", oid, 0),
                 },
             );

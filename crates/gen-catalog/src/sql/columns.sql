@@ -11,7 +11,8 @@ SELECT a.attrelid, c.relkind::text AS relkind, a.attnum, a.attname,
        ad.oid AS default_oid,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       a.attislocal, a.attinhcount,
+       -- int2 from Postgres 16 on, int4 before: one type on every server.
+       a.attislocal, a.attinhcount::int4 AS attinhcount,
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
        CASE WHEN a.attstorage <> t.typstorage THEN
          CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'

@@ -6,7 +6,8 @@ SELECT con.oid, con.conrelid, con.conname, con.contype::text AS kind,
        con.conkey, con.confrelid,
        con.convalidated,
        con.conindid,
-       con.conislocal, con.coninhcount
+       -- int2 from Postgres 16 on, int4 before: one type on every server.
+       con.conislocal, con.coninhcount::int4 AS coninhcount
 FROM pg_constraint con
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conrelid >= 16384
 ORDER BY con.conrelid, con.conname

@@ -1,0 +1,398 @@
+//! The rows of every catalog query, each decoded in one place.
+//!
+//! A query's columns are named once, here, as the fields of its row type,
+//! and read with `Row::try_get`: a column a query no longer returns, or
+//! returns as another type (a server major that changed a catalog), is an
+//! error naming the query and the column, not a panic in a user's run. The
+//! tests run every query against a real server and decode what it returns.
+
+use tokio_postgres::types::{FromSql, ToSql, Type};
+use tokio_postgres::{Client, Row};
+
+use crate::CatalogError;
+
+/// The row type of one query of `src/sql/`.
+pub(crate) trait CatalogRow: Sized {
+    /// What the query reads, as errors name it: `tables`.
+    const WHAT: &'static str;
+    /// The query's file in `src/sql/`.
+    const FILE: &'static str;
+    /// The query's text.
+    const SQL: &'static str;
+    /// One row, every column checked for presence and type.
+    fn decode(row: &Row) -> Result<Self, CatalogError>;
+}
+
+/// Runs `R`'s query and decodes its rows.
+pub(crate) async fn read<R: CatalogRow>(client: &Client) -> Result<Vec<R>, CatalogError> {
+    read_with(client, &[]).await
+}
+
+/// [`read`], with parameters.
+pub(crate) async fn read_with<R: CatalogRow>(
+    client: &Client,
+    params: &[(&(dyn ToSql + Sync), Type)],
+) -> Result<Vec<R>, CatalogError> {
+    // An unnamed statement in one round trip (parse, bind, execute):
+    // preparing a named statement first costs a round trip and a
+    // server-side statement to close for a query that runs once.
+    let rows = client
+        .query_typed(R::SQL, params)
+        .await
+        .map_err(|source| CatalogError::Query {
+            what: R::WHAT,
+            source,
+        })?;
+    rows.iter().map(R::decode).collect()
+}
+
+fn column<'a, T: FromSql<'a>>(
+    row: &'a Row,
+    what: &'static str,
+    query: &'static str,
+    column: &'static str,
+) -> Result<T, CatalogError> {
+    row.try_get(column).map_err(|source| CatalogError::Column {
+        what,
+        query,
+        column,
+        source,
+    })
+}
+
+/// Declares each query's row type: its fields are the query's columns, by
+/// name, in the Rust types the readers need.
+macro_rules! catalog_rows {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident, $what:literal, $file:literal {
+            $($field:ident: $ty:ty,)*
+        }
+    )*) => {$(
+        $(#[doc = $doc])*
+        #[derive(Debug)]
+        pub(crate) struct $name {
+            $(pub(crate) $field: $ty,)*
+        }
+
+        impl CatalogRow for $name {
+            const WHAT: &'static str = $what;
+            const FILE: &'static str = $file;
+            const SQL: &'static str = include_str!(concat!("sql/", $file));
+
+            fn decode(row: &Row) -> Result<Self, CatalogError> {
+                Ok($name {
+                    $($field: column(row, Self::WHAT, Self::FILE, stringify!($field))?,)*
+                })
+            }
+        }
+    )*};
+}
+
+catalog_rows! {
+    /// A schema, system ones included.
+    SchemaRow, "schemas", "schemas.sql" {
+        oid: u32,
+        nspname: String,
+    }
+
+    /// A comment, by catalog, oid and sub-id.
+    CommentRow, "comments", "comments.sql" {
+        class: String,
+        objoid: u32,
+        objsubid: i32,
+        description: String,
+    }
+
+    /// A `pg_depend` entry, catalogs by name.
+    DependRow, "dependencies", "depends.sql" {
+        class: String,
+        objid: u32,
+        objsubid: i32,
+        refclass: String,
+        refobjid: u32,
+        refobjsubid: i32,
+        deptype: String,
+    }
+
+    /// An installed extension.
+    ExtensionRow, "extensions", "extensions.sql" {
+        oid: u32,
+        extname: String,
+        extnamespace: u32,
+        extversion: String,
+    }
+
+    /// The comment an extension's control file sets.
+    ExtensionCommentRow, "extension comments", "extension_comments.sql" {
+        name: String,
+        comment: Option<String>,
+    }
+
+    /// A table, partitioned table or foreign table.
+    TableRow, "tables", "tables.sql" {
+        oid: u32,
+        relnamespace: u32,
+        relname: String,
+        relkind: String,
+        unlogged: bool,
+        options: Vec<String>,
+        partition_key: Option<String>,
+        partition_bound: Option<String>,
+        replica_identity: String,
+        relrowsecurity: bool,
+        relforcerowsecurity: bool,
+        reltype: u32,
+        typed: bool,
+        in_tablespace: bool,
+        identity: Option<String>,
+    }
+
+    /// One parent of a table or of a partition's index.
+    InheritRow, "inheritance", "inherits.sql" {
+        inhrelid: u32,
+        inhparent: u32,
+    }
+
+    /// A column of a table, view, materialized view or composite type.
+    ColumnRow, "columns", "columns.sql" {
+        attrelid: u32,
+        relkind: String,
+        attnum: i16,
+        attname: String,
+        data_type: String,
+        base_type: String,
+        collation: Option<String>,
+        attnotnull: bool,
+        default_expr: Option<String>,
+        default_oid: Option<u32>,
+        identity: String,
+        generated: String,
+        attislocal: bool,
+        attinhcount: i32,
+        statistics: Option<i32>,
+        storage: Option<String>,
+        type_storage: String,
+        compression: Option<String>,
+    }
+
+    /// A constraint of a table.
+    ConstraintRow, "constraints", "constraints.sql" {
+        oid: u32,
+        conrelid: u32,
+        conname: String,
+        kind: String,
+        definition: String,
+        conkey: Option<Vec<i16>>,
+        confrelid: u32,
+        convalidated: bool,
+        conindid: u32,
+        conislocal: bool,
+        coninhcount: i32,
+    }
+
+    /// An index of a relation.
+    IndexRow, "indexes", "indexes.sql" {
+        indexrelid: u32,
+        relnamespace: u32,
+        relname: String,
+        indrelid: u32,
+        definition: Option<String>,
+        replica_identity: bool,
+        clustered: bool,
+        in_tablespace: bool,
+        identity: Option<String>,
+    }
+
+    /// A sequence; the owner columns are set when a column owns it.
+    SequenceRow, "sequences", "sequences.sql" {
+        oid: u32,
+        relnamespace: u32,
+        relname: String,
+        data_type: String,
+        unlogged: bool,
+        seqstart: i64,
+        seqincrement: i64,
+        seqmin: i64,
+        seqmax: i64,
+        seqcache: i64,
+        seqcycle: bool,
+        owner_table: Option<u32>,
+        owner_column: Option<i32>,
+        ownership: Option<String>,
+        identity: Option<String>,
+    }
+
+    /// A view or materialized view.
+    ViewRow, "views", "views.sql" {
+        oid: u32,
+        relnamespace: u32,
+        relname: String,
+        materialized: bool,
+        definition: String,
+        options: Vec<String>,
+        populated: bool,
+        reltype: u32,
+        rule_oid: Option<u32>,
+    }
+
+    /// An enum, composite, range or multirange type.
+    TypeRow, "types", "types.sql" {
+        oid: u32,
+        typarray: u32,
+        typrelid: u32,
+        typnamespace: u32,
+        typname: String,
+        kind: String,
+    }
+
+    /// One label of an enum.
+    EnumRow, "enums", "enums.sql" {
+        enumtypid: u32,
+        enumlabel: String,
+    }
+
+    /// A range type's settings.
+    RangeRow, "range types", "ranges.sql" {
+        rngtypid: u32,
+        subtype: String,
+        subtype_opclass: Option<String>,
+        range_collation: Option<String>,
+        canonical: Option<String>,
+        subtype_diff: Option<String>,
+        multirange_oid: u32,
+    }
+
+    /// A domain.
+    DomainRow, "domains", "domains.sql" {
+        oid: u32,
+        typarray: u32,
+        typnamespace: u32,
+        typname: String,
+        base_type: String,
+        collation: Option<String>,
+        default_expr: Option<String>,
+        typnotnull: bool,
+    }
+
+    /// A check constraint of a domain.
+    DomainConstraintRow, "domain constraints", "domain_constraints.sql" {
+        oid: u32,
+        contypid: u32,
+        conname: String,
+        definition: String,
+        convalidated: bool,
+    }
+
+    /// A collation.
+    CollationRow, "collations", "collations.sql" {
+        oid: u32,
+        collnamespace: u32,
+        collname: String,
+        provider: String,
+        collcollate: Option<String>,
+        collctype: Option<String>,
+        colliculocale: Option<String>,
+        collisdeterministic: bool,
+    }
+
+    /// A function, procedure or aggregate; an aggregate has no definition
+    /// here (its row of aggregates.sql has).
+    FunctionRow, "functions", "functions.sql" {
+        oid: u32,
+        pronamespace: u32,
+        proname: String,
+        kind: String,
+        args: String,
+        language: String,
+        sql_body: bool,
+        security_definer: bool,
+        definition: Option<String>,
+        result: Option<String>,
+        signature: String,
+        defaults: i16,
+    }
+
+    /// An aggregate, as the statement that creates it.
+    AggregateRow, "aggregates", "aggregates.sql" {
+        oid: u32,
+        nspname: String,
+        proname: String,
+        args: String,
+        definition: String,
+    }
+
+    /// A trigger written by a user.
+    TriggerRow, "triggers", "triggers.sql" {
+        oid: u32,
+        tgrelid: u32,
+        tgname: String,
+        definition: String,
+        constraint_trigger: bool,
+        enabled: String,
+    }
+
+    /// An event trigger.
+    EventTriggerRow, "event triggers", "event_triggers.sql" {
+        oid: u32,
+        evtname: String,
+        evtevent: String,
+        enabled: String,
+        tags: Vec<String>,
+        function: String,
+    }
+
+    /// A row-level security policy; a role of `None` is PUBLIC.
+    PolicyRow, "policies", "policies.sql" {
+        oid: u32,
+        polrelid: u32,
+        polname: String,
+        polpermissive: bool,
+        command: String,
+        roles: Vec<Option<String>>,
+        using_expr: Option<String>,
+        check_expr: Option<String>,
+    }
+
+    /// A cast between two types.
+    CastRow, "casts", "casts.sql" {
+        source: String,
+        target: String,
+        context: String,
+    }
+
+    /// An object gen does not model.
+    UnsupportedRow, "unsupported objects", "unsupported.sql" {
+        class: String,
+        objid: u32,
+        nsp: u32,
+        kind: String,
+        identity: String,
+    }
+
+    /// An object's owner and ACL; `acl` is `None` for the built-in default.
+    AclRow, "owners and privileges", "acls.sql" {
+        class: String,
+        objid: u32,
+        subid: i32,
+        objtype: String,
+        owner: String,
+        nsp: u32,
+        acl: Option<Vec<String>>,
+    }
+
+    /// One grant of default privileges; a grantee of `None` is PUBLIC.
+    DefaultPrivilegeRow, "default privileges", "default_privileges.sql" {
+        oid: u32,
+        role: String,
+        nspname: Option<String>,
+        objtype: String,
+        initial: bool,
+        grantee: Option<String>,
+        privilege: String,
+        grantable: bool,
+    }
+}
+
+#[cfg(test)]
+mod tests;

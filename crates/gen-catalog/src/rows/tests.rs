@@ -1,0 +1,201 @@
+//! Every catalog query against a real server, every row decoded: a column
+//! renamed in a query, missing from it, or of another type on this server
+//! fails here rather than in a user's run.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use gen_sandbox::{Backend, Sandbox, SandboxError};
+use tokio_postgres::Client;
+use tokio_postgres::types::{ToSql, Type};
+
+use super::*;
+
+/// At least one row for every query, and a value rather than NULL in as
+/// many nullable columns as a small schema allows.
+const SCHEMA: &str = r#"
+CREATE SCHEMA app;
+COMMENT ON SCHEMA app IS 'the application';
+CREATE EXTENSION citext SCHEMA app;
+CREATE COLLATION app.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TYPE app.mood AS ENUM ('sad', 'happy');
+CREATE TYPE app.pair AS (a int, b text COLLATE "C");
+CREATE TYPE app.span AS RANGE (subtype = int4);
+CREATE DOMAIN app.positive AS int DEFAULT 1 NOT NULL CHECK (VALUE > 0);
+CREATE SEQUENCE app.counter;
+CREATE TABLE app.parent (
+    id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    mood app.mood,
+    note text COLLATE "C" NOT NULL DEFAULT 'x' CHECK (length(note) < 100),
+    size app.positive,
+    twice int GENERATED ALWAYS AS (id * 2) STORED
+);
+ALTER TABLE app.parent ALTER COLUMN note SET STATISTICS 200;
+ALTER TABLE app.parent ALTER COLUMN note SET STORAGE EXTERNAL;
+ALTER TABLE app.parent ALTER COLUMN note SET COMPRESSION pglz;
+COMMENT ON COLUMN app.parent.note IS 'a note';
+CREATE TABLE app.child (extra int, parent_id int REFERENCES app.parent) INHERITS (app.parent);
+ALTER SEQUENCE app.counter OWNED BY app.child.extra;
+CREATE TABLE app.events (at date NOT NULL, id serial) PARTITION BY RANGE (at);
+CREATE TABLE app.events_2024 PARTITION OF app.events
+    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX events_at ON app.events (at);
+CREATE UNIQUE INDEX parent_note ON app.parent (note);
+ALTER TABLE app.parent REPLICA IDENTITY USING INDEX parent_note;
+CREATE VIEW app.moods WITH (security_barrier) AS SELECT id, mood FROM app.parent;
+CREATE MATERIALIZED VIEW app.counts AS SELECT count(*) AS n FROM app.parent;
+CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE FUNCTION app.add(a int, b int DEFAULT 1) RETURNS int LANGUAGE sql
+    RETURN a + b;
+CREATE AGGREGATE app.total(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');
+CREATE TRIGGER touch BEFORE UPDATE ON app.parent FOR EACH ROW EXECUTE FUNCTION app.touch();
+CREATE FUNCTION app.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE EVENT TRIGGER on_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+    EXECUTE FUNCTION app.on_ddl();
+ALTER TABLE app.parent ENABLE ROW LEVEL SECURITY;
+CREATE POLICY readers ON app.parent FOR SELECT TO PUBLIC USING (true);
+CREATE POLICY writers ON app.parent FOR INSERT TO CURRENT_USER WITH CHECK (note <> '');
+GRANT SELECT ON app.parent TO PUBLIC;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+CREATE STATISTICS app.parent_stats ON id, note FROM app.parent;
+"#;
+
+/// A local sandbox, or a failure saying how to get one: these tests need a
+/// real server and must never pass without one.
+async fn start() -> Sandbox {
+    let backend = Backend::Local {
+        pg_bin: std::env::var_os("GEN_PG_BIN").map(PathBuf::from),
+    };
+    Sandbox::start(&backend)
+        .await
+        .unwrap_or_else(|err: SandboxError| {
+            panic!(
+                "this test needs PostgreSQL server binaries: {err}\nhint: {}\n\
+                 (on Debian: apt-get install postgresql; or set GEN_PG_BIN to a \
+                 directory with initdb and postgres)",
+                err.hint().unwrap_or("none")
+            )
+        })
+}
+
+/// The error and its causes: the driver names the Rust and SQL types of a
+/// mismatch only in its cause.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Runs `R`'s query, decodes every row, and insists there was one.
+async fn check<R: CatalogRow>(
+    client: &Client,
+    params: &[(&(dyn ToSql + Sync), Type)],
+    checked: &mut BTreeSet<&'static str>,
+) {
+    let rows: Vec<R> = read_with(client, params)
+        .await
+        .unwrap_or_else(|e| panic!("{}", chain(&e)));
+    assert!(
+        !rows.is_empty(),
+        "{} returned no row to decode: make the test schema hold what it reads",
+        R::FILE
+    );
+    checked.insert(R::FILE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_query_decodes_on_a_real_server() {
+    let sandbox = start().await;
+    let db = sandbox.create_database("rows").await.expect("database");
+    let client = db.connect().await.expect("connect");
+    client.batch_execute(SCHEMA).await.expect("test schema");
+    // As introspection reads: every name printed qualified.
+    client
+        .batch_execute("SET search_path = ''")
+        .await
+        .expect("search_path");
+
+    let mut checked = BTreeSet::new();
+    let c = &mut checked;
+    check::<SchemaRow>(&client, &[], c).await;
+    check::<CommentRow>(&client, &[], c).await;
+    check::<DependRow>(&client, &[], c).await;
+    check::<ExtensionRow>(&client, &[], c).await;
+    check::<ExtensionCommentRow>(&client, &[(&vec!["citext"], Type::TEXT_ARRAY)], c).await;
+    check::<TableRow>(&client, &[], c).await;
+    check::<InheritRow>(&client, &[], c).await;
+    check::<ColumnRow>(&client, &[], c).await;
+    check::<ConstraintRow>(&client, &[], c).await;
+    check::<IndexRow>(&client, &[], c).await;
+    check::<SequenceRow>(&client, &[], c).await;
+    check::<ViewRow>(&client, &[], c).await;
+    check::<TypeRow>(&client, &[], c).await;
+    check::<EnumRow>(&client, &[], c).await;
+    check::<RangeRow>(&client, &[], c).await;
+    check::<DomainRow>(&client, &[], c).await;
+    check::<DomainConstraintRow>(&client, &[], c).await;
+    check::<CollationRow>(&client, &[], c).await;
+    check::<FunctionRow>(&client, &[], c).await;
+    check::<AggregateRow>(&client, &[], c).await;
+    check::<TriggerRow>(&client, &[], c).await;
+    check::<EventTriggerRow>(&client, &[], c).await;
+    check::<PolicyRow>(&client, &[], c).await;
+    check::<CastRow>(&client, &[], c).await;
+    check::<UnsupportedRow>(&client, &[], c).await;
+    check::<AclRow>(&client, &[], c).await;
+    check::<DefaultPrivilegeRow>(&client, &[], c).await;
+
+    // A query added without a row type, or a row type left out above.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sql");
+    let files: BTreeSet<String> = std::fs::read_dir(dir)
+        .expect("reading src/sql")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    let checked: BTreeSet<String> = checked.iter().map(|f| (*f).to_owned()).collect();
+    assert_eq!(files, checked, "every query in src/sql is checked here");
+
+    drop(client);
+    sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_mistyped_column_is_an_error_naming_it() {
+    let sandbox = start().await;
+    let db = sandbox.create_database("rows").await.expect("database");
+    let client = db.connect().await.expect("connect");
+    let error = |sql: &'static str| {
+        let client = &client;
+        async move {
+            let row = client.query_one(sql, &[]).await.expect(sql);
+            SchemaRow::decode(&row)
+                .expect_err("a row that does not fit")
+                .to_string()
+        }
+    };
+
+    let renamed = error("SELECT 1::oid AS oid, 'app'::name AS schema_name").await;
+    assert!(
+        renamed.contains("schemas.sql") && renamed.contains("`nspname`"),
+        "{renamed}"
+    );
+    let mistyped = error("SELECT 1::int8 AS oid, 'app'::name AS nspname").await;
+    assert!(
+        mistyped.contains("schemas.sql") && mistyped.contains("`oid`"),
+        "{mistyped}"
+    );
+    let null = error("SELECT 1::oid AS oid, NULL::name AS nspname").await;
+    assert!(
+        null.contains("schemas.sql") && null.contains("`nspname`"),
+        "{null}"
+    );
+
+    drop(client);
+    sandbox.shutdown().await.expect("shutdown");
+}
