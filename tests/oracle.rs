@@ -286,7 +286,7 @@ fn real_apps() -> Vec<RealApp> {
     vec![
         ("feedbin", Vec::new(), &[]),
         ("philomena", Vec::new(), &[]),
-        ("elephant-repository", Vec::new(), &["publication"]),
+        ("elephant-repository", Vec::new(), &[]),
         ("graphile-starter", Vec::new(), &[]),
         ("pagila", Vec::new(), &[]),
         (

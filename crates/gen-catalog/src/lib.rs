@@ -13,6 +13,7 @@ mod acl;
 mod ignore;
 mod lookup;
 mod partitions;
+mod publications;
 mod reconcile;
 mod routines;
 mod rows;
@@ -36,9 +37,9 @@ use lookup::Lookup;
 use rows::{
     AclRow, AggregateRow, CastRow, CollationRow, ColumnRow, CommentRow, ConstraintRow,
     DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow, EventTriggerRow,
-    ExtensionCommentRow, ExtensionRow, FunctionRow, IndexRow, InheritRow, PolicyRow, RangeRow,
-    SchemaRow, SequenceRow, TableRow, TriggerRow, TypeRow, UnsupportedRow, ViewRow, read,
-    read_with,
+    ExtensionCommentRow, ExtensionRow, FunctionRow, IndexRow, InheritRow, PolicyRow,
+    PublicationMemberRow, PublicationRow, RangeRow, SchemaRow, SequenceRow, TableRow, TriggerRow,
+    TypeRow, UnsupportedRow, ViewRow, read, read_with,
 };
 
 /// An error while reading a catalog.
@@ -167,6 +168,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         functions,
         triggers,
         event_triggers,
+        publications,
+        publication_members,
         policies,
         casts,
         unsupported,
@@ -192,6 +195,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read::<FunctionRow>(client),
         read::<TriggerRow>(client),
         read::<EventTriggerRow>(client),
+        read::<PublicationRow>(client),
+        read::<PublicationMemberRow>(client),
         read::<PolicyRow>(client),
         read::<CastRow>(client),
         read::<UnsupportedRow>(client),
@@ -287,6 +292,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.aggregates(&aggregates, &functions);
     b.triggers(&triggers);
     b.event_triggers(&event_triggers);
+    b.publications(&publications, &publication_members);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
     b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
     b.row_security(&tables);
@@ -434,6 +440,7 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_operator" => "pg_operator",
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
+        "pg_publication" => "pg_publication",
         "pg_rewrite" => "pg_rewrite",
         "pg_policy" => "pg_policy",
         "pg_default_acl" => "pg_default_acl",
@@ -1002,6 +1009,7 @@ impl Builder {
         }
         self.type_structural_edges(&mut edges);
         edges.extend(self.policy_edges());
+        edges.extend(self.publication_edges());
         partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.

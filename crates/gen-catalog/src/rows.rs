@@ -342,6 +342,28 @@ catalog_rows! {
         function: String,
     }
 
+    /// A publication.
+    PublicationRow, "publications", "publications.sql" {
+        oid: u32,
+        pubname: String,
+        owner: String,
+        all_tables: bool,
+        pubinsert: bool,
+        pubupdate: bool,
+        pubdelete: bool,
+        pubtruncate: bool,
+        via_root: bool,
+    }
+
+    /// A table or schema a publication names.
+    PublicationMemberRow, "publication members", "publication_members.sql" {
+        pubid: u32,
+        relid: Option<u32>,
+        nspid: Option<u32>,
+        columns: Option<Vec<String>>,
+        row_filter: Option<String>,
+    }
+
     /// A row-level security policy; a role of `None` is PUBLIC.
     PolicyRow, "policies", "policies.sql" {
         oid: u32,

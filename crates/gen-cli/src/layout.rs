@@ -127,6 +127,7 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         ObjectId::DefaultPrivileges { schema: None, .. } | ObjectId::EventTrigger { .. } => {
             File::Database
         }
+        ObjectId::Publication { .. } => File::Publications,
     }
 }
 
@@ -147,6 +148,9 @@ pub enum File {
         name: String,
         args: Option<String>,
     },
+    /// `zz_publications.sql`: publications name tables of every schema,
+    /// so they come after all of them.
+    Publications,
 }
 
 /// The statements of `steps` grouped into files, in plan order within each
@@ -218,6 +222,7 @@ fn short_hash(text: &str) -> String {
 fn plain_path(file: &File) -> PathBuf {
     match file {
         File::Database => PathBuf::from("00_database.sql"),
+        File::Publications => PathBuf::from("zz_publications.sql"),
         File::Schema(schema) => PathBuf::from(file_name(schema)).join("schema.sql"),
         File::DefaultPrivileges(schema) => {
             PathBuf::from(file_name(schema)).join("00_default_privileges.sql")

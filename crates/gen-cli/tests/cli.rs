@@ -328,7 +328,7 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
          CREATE FOREIGN DATA WRAPPER wrapper;\n\
          CREATE SERVER elsewhere FOREIGN DATA WRAPPER wrapper;\n\
          CREATE FOREIGN TABLE remote (a int) SERVER elsewhere;\n\
-         CREATE PUBLICATION everything;\n",
+         CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything\n             WITH (connect = false);\n",
     );
     let o = run_gen(dir.path(), &["add", "x"]);
     assert_exit(&o, 2);
@@ -341,9 +341,9 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
         "foreign table public.remote",
         "operator public.===(integer,integer)",
         "privileges on identity sequence public.ids_id_seq",
-        "publication everything",
         "rule nothing on public.t",
         "statistics object public.st",
+        "subscription feed",
         "text search configuration public.plain",
         "typed table public.pairs",
     ];

@@ -25,8 +25,8 @@ pub use change::{
     Action, Change, CollationChange, ColumnAction, ColumnChange, CommentChange, ConstraintChange,
     Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange, FieldCast,
     IndexChange, InheritanceChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction,
-    PrivilegesChange, RoutineChange, RowField, SchemaChange, SequenceChange, TableChange,
-    TriggerChange, TypeChange, ViewChange,
+    PrivilegesChange, PublicationChange, RoutineChange, RowField, SchemaChange, SequenceChange,
+    TableChange, TriggerChange, TypeChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -51,6 +51,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     view::views(old, new, &mut out);
     security::row_security(old, new, &mut out);
     security::policies(old, new, &mut out);
+    change::publications(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -72,13 +73,7 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     for (a, b) in &old.depends {
         dependents.entry(b).or_default().push(a);
     }
-    let dropped: BTreeSet<ObjectId> = out
-        .iter()
-        .filter_map(|c| match c.target() {
-            (Action::Drop, id) => Some(id),
-            _ => None,
-        })
-        .collect();
+    let dropped: BTreeSet<ObjectId> = out.iter().filter_map(Change::removes).collect();
     let retyped = out.iter().filter_map(|c| {
         let Change::Column(ColumnChange::AlterColumn {
             table,
@@ -273,6 +268,10 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::Table { name } => partitions::recreate_table(name, old, new, out),
         ObjectId::ReplicaIdentity { table } => {
             partitions::recreate_replica_identity(table, new, out)
+        }
+        ObjectId::Publication { name } => {
+            change::recreate_publication(&old.publications[name], &new.publications[name], out);
+            true
         }
         // Never dropped and created again for what they use: they are
         // altered in place, or go and come with what they belong to.

@@ -224,7 +224,8 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => return false,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => return false,
     }
     true
 }

@@ -3,9 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gen_model::{Catalog, Grant, Grantee, ObjectId, Policy, QualifiedName, RowSecurity};
 
-use crate::{
-    Action, Change, OwnerChange, PolicyChange, PrivilegeAction, PrivilegesChange, comment, pairs,
-};
+use crate::{Change, OwnerChange, PolicyChange, PrivilegeAction, PrivilegesChange, comment, pairs};
 
 /// `ENABLE`/`DISABLE` and `FORCE`/`NO FORCE ROW LEVEL SECURITY` for every
 /// table in `new` (a new table starts with neither).
@@ -95,7 +93,8 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                             | ObjectId::Policy { .. }
                             | ObjectId::DefaultPrivileges { .. }
                             | ObjectId::Inheritance { .. }
-                            | ObjectId::ReplicaIdentity { .. } => false,
+                            | ObjectId::ReplicaIdentity { .. }
+                            | ObjectId::Publication { .. } => false,
                         }
                 });
                 if new.tables.contains_key(&o.table) || reads_dropped {
@@ -148,13 +147,7 @@ pub(crate) fn recreate_policy(
 /// Objects that the changes so far create: absent from `old`, or dropped
 /// and created again (with the columns of a table rebuilt whole).
 fn created<'a>(old: &'a Catalog, out: &[Change]) -> impl Fn(&ObjectId) -> bool + 'a {
-    let rebuilt: BTreeSet<ObjectId> = out
-        .iter()
-        .filter_map(|c| match c.target() {
-            (Action::Drop, id) => Some(id),
-            _ => None,
-        })
-        .collect();
+    let rebuilt: BTreeSet<ObjectId> = out.iter().filter_map(Change::removes).collect();
     move |id: &ObjectId| {
         !old.contains(id)
             || rebuilt.contains(id)
@@ -386,7 +379,8 @@ mod tests {
                 | Change::Inheritance(_)
                 | Change::Type(_)
                 | Change::Domain(_)
-                | Change::Collation(_) => "other",
+                | Change::Collation(_)
+                | Change::Publication(_) => "other",
             })
             .collect()
     }

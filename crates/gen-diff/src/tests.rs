@@ -334,7 +334,8 @@ fn lines(changes: &[Change]) -> String {
             | Change::Inheritance(_)
             | Change::Type(_)
             | Change::Domain(_)
-            | Change::Collation(_) => format!("{variant} {id}"),
+            | Change::Collation(_)
+            | Change::Publication(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -319,7 +319,8 @@ pub(crate) fn stored(id: &ObjectId, old: &Catalog) -> bool {
                 | ObjectId::Policy { .. }
                 | ObjectId::DefaultPrivileges { .. }
                 | ObjectId::Inheritance { .. }
-                | ObjectId::ReplicaIdentity { .. } => {}
+                | ObjectId::ReplicaIdentity { .. }
+                | ObjectId::Publication { .. } => {}
             }
         }
     }
@@ -754,7 +755,8 @@ pub(crate) fn rebuild(
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => return,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => return,
     };
     let temp = parked_name(&name.name);
     // Only an enum loses labels, and only a composite type attributes.
@@ -921,7 +923,8 @@ pub(crate) fn rebuild(
             | ObjectId::Policy { .. }
             | ObjectId::DefaultPrivileges { .. }
             | ObjectId::Inheritance { .. }
-            | ObjectId::ReplicaIdentity { .. } => {}
+            | ObjectId::ReplicaIdentity { .. }
+            | ObjectId::Publication { .. } => {}
         }
     }
     for c in out.iter_mut() {
@@ -1025,7 +1028,8 @@ pub(crate) fn goes_with(dependent: &ObjectId, dropped: &BTreeSet<ObjectId>) -> b
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => false,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => false,
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::{
     Acl, Collation, ColumnStorage, DefaultPrivileges, Domain, Inheritance, Inherited, ObjectId,
@@ -78,6 +79,9 @@ pub struct Catalog {
     pub triggers: BTreeMap<(QualifiedName, String), Trigger>,
     /// Event triggers by name.
     pub event_triggers: BTreeMap<String, EventTrigger>,
+    /// Publications by name.
+    #[serde(default)]
+    pub publications: BTreeMap<String, Publication>,
 }
 
 impl Catalog {
@@ -95,6 +99,7 @@ impl Catalog {
             && self.aggregates.is_empty()
             && self.triggers.is_empty()
             && self.event_triggers.is_empty()
+            && self.publications.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -179,6 +184,7 @@ impl Catalog {
                 self.triggers.contains_key(&(table.clone(), name.clone()))
             }
             ObjectId::EventTrigger { name } => self.event_triggers.contains_key(name),
+            ObjectId::Publication { name } => self.publications.contains_key(name),
         }
     }
 }
@@ -205,6 +211,10 @@ impl Catalog {
         self.default_privileges
             .retain(|id, _| id.schema() != Some(name));
         self.owners.retain(|id, _| id.schema() != Some(name));
+        for p in self.publications.values_mut() {
+            p.tables.retain(|t, _| t.schema != name);
+            p.schemas.remove(name);
+        }
         self.depends
             .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
     }
@@ -317,6 +327,10 @@ impl Catalog {
             });
             std::iter::once(domain).chain(constraints)
         });
+        let publications = self.publications.values().map(|p| {
+            let filters = p.tables.values().filter_map(|t| t.row_filter.as_deref());
+            (p.id(), filters.collect())
+        });
         tables
             .chain(indexes)
             .chain(views)
@@ -325,6 +339,7 @@ impl Catalog {
             .chain(triggers)
             .chain(policies)
             .chain(domains)
+            .chain(publications)
     }
 
     /// The table and column whose identity uses the sequence `name`.

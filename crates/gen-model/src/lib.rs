@@ -8,6 +8,7 @@ mod keywords;
 mod object;
 pub mod pairs;
 mod partitions;
+mod publication;
 mod routines;
 mod security;
 mod types;
@@ -20,6 +21,7 @@ pub use catalog::{
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};
 pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
+pub use publication::{Publication, Publish, PublishedTable};
 pub use routines::{
     Aggregate, EventTrigger, Function, RoutineKey, RoutineKind, Trigger, TriggerEnabled,
 };

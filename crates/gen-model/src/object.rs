@@ -179,6 +179,11 @@ pub enum ObjectId {
         /// The table.
         table: QualifiedName,
     },
+    /// `CREATE PUBLICATION name`
+    Publication {
+        /// Publication name.
+        name: String,
+    },
 }
 
 impl ObjectId {
@@ -208,6 +213,7 @@ impl ObjectId {
             ObjectId::DefaultPrivileges { .. } => "default privileges",
             ObjectId::Inheritance { .. } => "inheritance",
             ObjectId::ReplicaIdentity { .. } => "replica identity",
+            ObjectId::Publication { .. } => "publication",
         }
     }
 
@@ -255,7 +261,7 @@ impl ObjectId {
                 Some(&name.schema)
             }
             ObjectId::Trigger { table, .. } => Some(&table.schema),
-            ObjectId::EventTrigger { .. } => None,
+            ObjectId::EventTrigger { .. } | ObjectId::Publication { .. } => None,
         }
     }
 }
@@ -265,9 +271,9 @@ impl ObjectId {
 impl fmt::Display for ObjectId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ObjectId::Schema { name } | ObjectId::Extension { name } => {
-                write!(f, "{} {}", self.kind(), Ident(name))
-            }
+            ObjectId::Schema { name }
+            | ObjectId::Extension { name }
+            | ObjectId::Publication { name } => write!(f, "{} {}", self.kind(), Ident(name)),
             ObjectId::Sequence { name }
             | ObjectId::Table { name }
             | ObjectId::Index { name }

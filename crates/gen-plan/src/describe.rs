@@ -2,8 +2,8 @@
 //! when two catalogs disagree about an object.
 
 use gen_diff::{
-    Change, CommentChange, EventTriggerChange, ExtensionChange, IndexChange, RoutineChange,
-    SchemaChange, SequenceChange, TableChange, TriggerChange, ViewChange,
+    Change, CommentChange, EventTriggerChange, ExtensionChange, IndexChange, PublicationChange,
+    RoutineChange, SchemaChange, SequenceChange, TableChange, TriggerChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId};
 
@@ -52,7 +52,8 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::View { .. }
         | ObjectId::MaterializedView { .. }
         | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. } => id.clone(),
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Publication { .. } => id.clone(),
     }
 }
 
@@ -176,6 +177,14 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
                     ));
                 }
                 comment(id.clone(), &e.comment, &mut changes);
+            }
+        }
+        ObjectId::Publication { name } => {
+            if let Some(p) = catalog.publications.get(name) {
+                changes.push(Change::Publication(PublicationChange::CreatePublication(
+                    p.clone(),
+                )));
+                comment(id.clone(), &p.comment, &mut changes);
             }
         }
         ObjectId::View { name } | ObjectId::MaterializedView { name } => {

@@ -26,11 +26,13 @@ pub enum HazardKind {
     Irreversible,
     /// Who may do what changes.
     AuthorizationChange,
+    /// What logical replication sends to subscribers changes.
+    ReplicationChange,
 }
 
 impl HazardKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [HazardKind; 8] = [
+    pub const ALL: [HazardKind; 9] = [
         HazardKind::DeletesData,
         HazardKind::RewritesTable,
         HazardKind::AccessExclusiveLock,
@@ -39,6 +41,7 @@ impl HazardKind {
         HazardKind::NotTransactional,
         HazardKind::Irreversible,
         HazardKind::AuthorizationChange,
+        HazardKind::ReplicationChange,
     ];
 
     /// The kind with this name (`deletes-data`), if there is one.
@@ -72,6 +75,9 @@ impl HazardKind {
             }
             HazardKind::Irreversible => "the revert restores the structure but not the data",
             HazardKind::AuthorizationChange => "who may read, write or run something changes",
+            HazardKind::ReplicationChange => {
+                "what a publication sends to its subscribers changes: tables, columns, rows or operations"
+            }
         }
     }
 
@@ -93,6 +99,9 @@ impl HazardKind {
             HazardKind::ValidatesExistingRows => Some(
                 "add the constraint NOT VALID and VALIDATE it in a later step, which only blocks schema changes (gen add --online)",
             ),
+            HazardKind::ReplicationChange => Some(
+                "run ALTER SUBSCRIPTION … REFRESH PUBLICATION on each subscriber afterwards, so it copies the tables it newly receives",
+            ),
             HazardKind::NotTransactional
             | HazardKind::Irreversible
             | HazardKind::AuthorizationChange => None,
@@ -110,6 +119,7 @@ impl HazardKind {
             HazardKind::NotTransactional => "not-transactional",
             HazardKind::Irreversible => "irreversible",
             HazardKind::AuthorizationChange => "authorization-change",
+            HazardKind::ReplicationChange => "replication-change",
         }
     }
 }

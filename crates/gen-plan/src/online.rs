@@ -125,7 +125,8 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
         | Change::Inheritance(_)
         | Change::Type(_)
         | Change::Domain(_)
-        | Change::Collation(_) => vec![step(render::render(change), true, hazards(change, old))],
+        | Change::Collation(_)
+        | Change::Publication(_) => vec![step(render::render(change), true, hazards(change, old))],
     }
 }
 

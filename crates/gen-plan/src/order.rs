@@ -41,6 +41,8 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Aggregate { .. } => 19,
         ObjectId::Trigger { .. } => 20,
         ObjectId::EventTrigger { .. } => 21,
+        // Last: it names tables, their columns and schemas.
+        ObjectId::Publication { .. } => 22,
     };
     match action {
         Action::Drop => 40 - create,
@@ -110,7 +112,8 @@ impl<'a> Graph<'a> {
             | ObjectId::EventTrigger { .. }
             | ObjectId::View { .. }
             | ObjectId::MaterializedView { .. }
-            | ObjectId::DefaultPrivileges { .. } => None,
+            | ObjectId::DefaultPrivileges { .. }
+            | ObjectId::Publication { .. } => None,
         }
     }
 
@@ -258,7 +261,8 @@ fn relation_names(
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => Vec::new(),
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => Vec::new(),
     }
 }
 
@@ -380,7 +384,8 @@ pub(crate) fn order<'a>(
                 | ObjectId::MaterializedView { .. }
                 | ObjectId::Policy { .. }
                 | ObjectId::Inheritance { .. }
-                | ObjectId::ReplicaIdentity { .. } => false,
+                | ObjectId::ReplicaIdentity { .. }
+                | ObjectId::Publication { .. } => false,
             };
             if *action == Action::CreateOrAlter && !skip {
                 let to = g.exact(Action::CreateOrAlter, id);

@@ -46,6 +46,7 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
     match id {
         ObjectId::Schema { name } => format!("SCHEMA {}", Ident(name)),
         ObjectId::Extension { name } => format!("EXTENSION {}", Ident(name)),
+        ObjectId::Publication { name } => format!("PUBLICATION {}", Ident(name)),
         ObjectId::Sequence { name } | ObjectId::SequenceOwnership { sequence: name } => {
             format!("SEQUENCE {name}")
         }

@@ -43,7 +43,8 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => unreachable!("not a routine or trigger"),
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => unreachable!("not a routine or trigger"),
     }
 }
 
@@ -91,7 +92,8 @@ pub(crate) fn exists_condition(id: &ObjectId) -> String {
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => unreachable!("not a routine or trigger"),
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => unreachable!("not a routine or trigger"),
     }
 }
 
@@ -146,7 +148,8 @@ pub(crate) fn present(id: &ObjectId, target: &Catalog) -> Option<(String, String
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => unreachable!("not a routine or trigger"),
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => unreachable!("not a routine or trigger"),
     })
 }
 

@@ -57,6 +57,7 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         ObjectId::Function { name, args } => format!("ROUTINE {name}({args})"),
         ObjectId::Aggregate { name, args } => format!("AGGREGATE {name}({})", aggregate_args(args)),
         ObjectId::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
+        ObjectId::Publication { name } => format!("PUBLICATION {}", Ident(name)),
         ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
         | ObjectId::Trigger { .. } => {
@@ -103,7 +104,8 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
         | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::Publication { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -167,7 +169,8 @@ pub(crate) fn privileges_sql(
         | ObjectId::MaterializedView { .. }
         | ObjectId::Policy { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => format!("{statement};"),
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => format!("{statement};"),
     }
 }
 
@@ -305,7 +308,8 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
         | ObjectId::View { .. }
         | ObjectId::MaterializedView { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => grants(id, out),
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => grants(id, out),
     }
     if let Some(owner) = catalog.owners.get(id) {
         out.push(Change::Owner(OwnerChange::SetOwner {
@@ -371,7 +375,8 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::EventTrigger { .. }
         | ObjectId::Policy { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => return out,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => return out,
     };
     let grants = target
         .privileges

@@ -54,7 +54,8 @@ pub(crate) fn exists_condition(id: &ObjectId) -> Option<String> {
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => return None,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => return None,
     })
 }
 
@@ -116,7 +117,8 @@ pub(crate) fn shape_mismatch(id: &ObjectId, target: &Catalog) -> Option<(String,
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => None,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => None,
     }
 }
 
@@ -189,7 +191,8 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => return None,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => return None,
     }
     Some(out)
 }
@@ -225,7 +228,8 @@ pub(crate) fn top_level(id: &ObjectId) -> Option<ObjectId> {
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => None,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => None,
     }
 }
 

@@ -62,7 +62,8 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
                 | ObjectId::Policy { .. }
                 | ObjectId::DefaultPrivileges { .. }
                 | ObjectId::Inheritance { .. }
-                | ObjectId::ReplicaIdentity { .. } => condition,
+                | ObjectId::ReplicaIdentity { .. }
+                | ObjectId::Publication { .. } => condition,
             };
             out.push(raise_if(&condition, &format!("{id} should be gone")));
         }
@@ -129,6 +130,46 @@ fn relation_of_kind(name: &QualifiedName, relkinds: &str) -> String {
     )
 }
 
+/// A check that raises unless publication `p` publishes what it says: its
+/// operations, and exactly its tables and schemas.
+fn publication_present(p: &gen_model::Publication, message: &str) -> String {
+    let of_it = format!(
+        "(SELECT oid FROM pg_catalog.pg_publication WHERE pubname = {})",
+        Literal(&p.name)
+    );
+    let mut condition = format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = {} AND puballtables = {} AND pubinsert = {} AND pubupdate = {} AND pubdelete = {} AND pubtruncate = {} AND pubviaroot = {})",
+        Literal(&p.name),
+        p.all_tables,
+        p.publish.insert,
+        p.publish.update,
+        p.publish.delete,
+        p.publish.truncate,
+        p.via_root
+    );
+    write!(
+        condition,
+        "\n        OR (SELECT count(*) FROM pg_catalog.pg_publication_rel WHERE prpubid = {of_it}) <> {}",
+        p.tables.len()
+    )
+    .expect("writing to a String");
+    for table in p.tables.keys() {
+        write!(
+            condition,
+            "\n        OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel WHERE prpubid = {of_it} AND prrelid = {})",
+            regclass(table)
+        )
+        .expect("writing to a String");
+    }
+    write!(
+        condition,
+        "\n        OR (SELECT count(*) FROM pg_catalog.pg_publication_namespace WHERE pnpubid = {of_it}) <> {}",
+        p.schemas.len()
+    )
+    .expect("writing to a String");
+    raise_if(&condition, message)
+}
+
 /// A condition true when an object with this identity exists at all.
 fn exists_condition(id: &ObjectId) -> Option<String> {
     Some(match id {
@@ -138,6 +179,10 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ),
         ObjectId::Extension { name } => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = {})",
+            Literal(name)
+        ),
+        ObjectId::Publication { name } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = {})",
             Literal(name)
         ),
         // Kinds share one namespace: a view may take a dropped table's name.
@@ -271,6 +316,10 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         | ObjectId::EventTrigger { .. } => {
             let (condition, message) = crate::routines::present(id, target)?;
             raise_if(&condition, &message)
+        }
+        ObjectId::Publication { name } => {
+            let p = target.publications.get(name)?;
+            publication_present(p, &missing("publishes otherwise"))
         }
         // Checked for existing alone.
         ObjectId::Schema { .. }

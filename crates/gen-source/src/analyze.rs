@@ -409,6 +409,16 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         NodeEnum::AlterEventTrigStmt(s) => out
             .alters
             .push(Name::global(NameKind::EventTrigger, &s.trigname)),
+        NodeEnum::CreatePublicationStmt(s) => {
+            out.defines
+                .push(Name::global(NameKind::Publication, &s.pubname));
+            out.references.extend(publication_schemas(&s.pubobjects));
+        }
+        NodeEnum::AlterPublicationStmt(s) => {
+            out.alters
+                .push(Name::global(NameKind::Publication, &s.pubname));
+            out.references.extend(publication_schemas(&s.pubobjects));
+        }
         NodeEnum::CommentStmt(s) => {
             if let Some(object) = &s.object {
                 out.references.extend(object_names(s.objtype, object));
@@ -1165,9 +1175,29 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
             .last()
             .map(|s| Name::global(NameKind::EventTrigger, s)),
         ObjectType::ObjectRole => parts.last().map(|s| Name::global(NameKind::Role, s)),
+        ObjectType::ObjectPublication => {
+            parts.last().map(|s| Name::global(NameKind::Publication, s))
+        }
         _ => None,
     };
     name.into_iter().collect()
+}
+
+/// The schemas a publication's `TABLES IN SCHEMA` names; its tables are
+/// relations the walk finds.
+fn publication_schemas(objects: &[protobuf::Node]) -> Vec<Name> {
+    use protobuf::PublicationObjSpecType as T;
+    objects
+        .iter()
+        .filter_map(|o| match &o.node {
+            Some(NodeEnum::PublicationObjSpec(spec))
+                if T::try_from(spec.pubobjtype) == Ok(T::PublicationobjTablesInSchema) =>
+            {
+                Some(Name::global(NameKind::Schema, &spec.name))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A trigger's name for ordering: `table.trigger` in the table's schema.

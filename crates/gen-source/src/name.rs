@@ -27,6 +27,8 @@ pub enum NameKind {
     Trigger,
     /// An event trigger. Event triggers are database-wide.
     EventTrigger,
+    /// A publication. Publications are database-wide.
+    Publication,
     /// A policy, named `table.policy` in its table's schema.
     Policy,
     /// A rule, named `table.rule` in its table's schema.
@@ -72,6 +74,7 @@ impl fmt::Display for NameKind {
             NameKind::Role => "role",
             NameKind::Trigger => "trigger",
             NameKind::EventTrigger => "event trigger",
+            NameKind::Publication => "publication",
             NameKind::Key => "key",
             NameKind::Policy => "policy",
             NameKind::Rule => "rule",

@@ -66,6 +66,7 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Policy => 9,
         NameKind::Rule => 10,
         NameKind::Constraint => 11,
+        NameKind::Publication => 12,
     }
 }
 

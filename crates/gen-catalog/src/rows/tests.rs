@@ -59,6 +59,10 @@ GRANT SELECT ON app.parent TO PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 CREATE STATISTICS app.parent_stats ON id, note FROM app.parent;
+CREATE PUBLICATION feed FOR TABLE app.parent (id, note) WHERE (id > 0)
+    WITH (publish = 'insert, update', publish_via_partition_root = true);
+CREATE PUBLICATION everything_public FOR TABLES IN SCHEMA public;
+COMMENT ON PUBLICATION feed IS 'what replicas read';
 "#;
 
 /// A local sandbox, or a failure saying how to get one: these tests need a
@@ -145,6 +149,8 @@ async fn every_query_decodes_on_a_real_server() {
     check::<AggregateRow>(&client, &[], c).await;
     check::<TriggerRow>(&client, &[], c).await;
     check::<EventTriggerRow>(&client, &[], c).await;
+    check::<PublicationRow>(&client, &[], c).await;
+    check::<PublicationMemberRow>(&client, &[], c).await;
     check::<PolicyRow>(&client, &[], c).await;
     check::<CastRow>(&client, &[], c).await;
     check::<UnsupportedRow>(&client, &[], c).await;

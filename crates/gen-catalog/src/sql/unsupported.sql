@@ -28,5 +28,6 @@ UNION ALL
 SELECT 'pg_foreign_server', s.oid, 0, 'foreign server', quote_ident(s.srvname)
 FROM pg_foreign_server s
 UNION ALL
-SELECT 'pg_publication', p.oid, 0, 'publication', quote_ident(p.pubname)
-FROM pg_publication p
+SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
+FROM pg_subscription s
+WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -23,6 +23,7 @@ mod owner;
 mod partition;
 mod policy;
 mod privileges;
+mod publication;
 mod routine;
 mod schema;
 mod sequence;
@@ -46,6 +47,8 @@ pub use partition::PartitionChange;
 pub use policy::PolicyChange;
 pub use privileges::PrivilegeAction;
 pub use privileges::PrivilegesChange;
+pub use publication::PublicationChange;
+pub(crate) use publication::{publications, recreate as recreate_publication};
 pub use routine::RoutineChange;
 pub use schema::SchemaChange;
 pub use sequence::SequenceChange;
@@ -101,6 +104,14 @@ pub enum Change {
     Domain(DomainChange),
     /// Collations.
     Collation(CollationChange),
+    /// Publications and their members.
+    Publication(PublicationChange),
+}
+
+impl From<PublicationChange> for Change {
+    fn from(change: PublicationChange) -> Self {
+        Change::Publication(change)
+    }
 }
 
 impl From<SchemaChange> for Change {
@@ -259,6 +270,7 @@ impl Change {
             Change::Type(c) => c.variant(),
             Change::Domain(c) => c.variant(),
             Change::Collation(c) => c.variant(),
+            Change::Publication(c) => c.variant(),
         }
     }
 
@@ -285,6 +297,22 @@ impl Change {
             Change::Type(c) => c.target(),
             Change::Domain(c) => c.target(),
             Change::Collation(c) => c.target(),
+            Change::Publication(c) => c.target(),
+        }
+    }
+
+    /// The object this change removes whole: its target when it drops,
+    /// unless it only takes a member out of a publication, which must come
+    /// before drops but leaves the publication in place.
+    pub fn removes(&self) -> Option<ObjectId> {
+        if let Change::Publication(p) = self
+            && p.keeps_publication()
+        {
+            return None;
+        }
+        match self.target() {
+            (Action::Drop, id) => Some(id),
+            (Action::CreateOrAlter, _) => None,
         }
     }
 }

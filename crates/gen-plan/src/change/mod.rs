@@ -17,6 +17,7 @@ mod owner;
 mod partition;
 mod policy;
 mod privileges;
+mod publication;
 mod routine;
 mod schema;
 mod sequence;
@@ -63,5 +64,6 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Type(c) => c,
         Change::Domain(c) => c,
         Change::Collation(c) => c,
+        Change::Publication(c) => c,
     }
 }

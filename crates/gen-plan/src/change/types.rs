@@ -186,7 +186,8 @@ fn parked(id: &ObjectId) -> (&'static str, &QualifiedName) {
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => {
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => {
             unreachable!("a rebuild parks a type, domain or collation, not {id}")
         }
     }

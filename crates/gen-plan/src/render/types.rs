@@ -35,7 +35,8 @@ pub(crate) fn comment_target(id: &ObjectId) -> Option<String> {
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. } => return None,
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => return None,
     })
 }
 
