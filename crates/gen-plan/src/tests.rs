@@ -5,390 +5,12 @@
 
 use gen_diff::Action;
 use gen_model::{
-    CastContext, Catalog, Column, Constraint, ConstraintKind, Ident, Identity, Index, ObjectId,
-    QualifiedName, Schema, Sequence, SequenceOptions, Table,
+    CastContext, Catalog, Column, ConstraintKind, Index, ObjectId, Sequence, SequenceOptions, Table,
 };
+use gen_test_support::*;
 use insta::assert_snapshot;
 
 use crate::{HazardKind, Plan, plan, verify};
-
-// ---------------------------------------------------------------------------
-// Builders: catalogs as the introspection would read them, in a few lines.
-// ---------------------------------------------------------------------------
-
-fn q(schema: &str, name: &str) -> QualifiedName {
-    QualifiedName::new(schema, name)
-}
-
-fn col(name: &str, data_type: &str) -> Column {
-    Column::plain(name, data_type)
-}
-
-trait ColumnExt {
-    fn not_null(self) -> Self;
-    fn default(self, expr: &str) -> Self;
-    fn generated(self, expr: &str) -> Self;
-    fn identity(self, always: bool, sequence: QualifiedName, options: SequenceOptions) -> Self;
-    fn collate(self, collation: &str) -> Self;
-    fn comment(self, text: &str) -> Self;
-}
-
-impl ColumnExt for Column {
-    fn not_null(mut self) -> Self {
-        self.not_null = true;
-        self
-    }
-    fn default(mut self, expr: &str) -> Self {
-        self.default = Some(expr.to_owned());
-        self
-    }
-    fn generated(mut self, expr: &str) -> Self {
-        self.generated = Some(expr.to_owned());
-        self
-    }
-    fn identity(mut self, always: bool, sequence: QualifiedName, options: SequenceOptions) -> Self {
-        self.identity = Some(Identity {
-            always,
-            sequence,
-            options,
-        });
-        self.not_null = true;
-        self
-    }
-    fn collate(mut self, collation: &str) -> Self {
-        self.collation = Some(collation.to_owned());
-        self
-    }
-    fn comment(mut self, text: &str) -> Self {
-        self.comment = Some(text.to_owned());
-        self
-    }
-}
-
-fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
-    Table {
-        name,
-        unlogged: false,
-        options: Vec::new(),
-        columns,
-        constraints: Default::default(),
-        comment: None,
-        inheritance: Default::default(),
-        replica_identity: Default::default(),
-    }
-}
-
-fn column_list(columns: &[&str]) -> String {
-    columns
-        .iter()
-        .map(|c| Ident(c).to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-trait TableExt {
-    fn constraint(
-        self,
-        name: &str,
-        kind: ConstraintKind,
-        definition: &str,
-        columns: &[&str],
-    ) -> Self;
-    fn pk(self, name: &str, columns: &[&str]) -> Self;
-    fn check(self, name: &str, expr: &str) -> Self;
-    fn fk(
-        self,
-        name: &str,
-        columns: &[&str],
-        target: &QualifiedName,
-        target_columns: &[&str],
-    ) -> Self;
-    fn not_valid(self, name: &str) -> Self;
-    fn comment(self, text: &str) -> Self;
-    fn constraint_comment(self, name: &str, text: &str) -> Self;
-    fn index_comment(self, name: &str, text: &str) -> Self;
-}
-
-impl TableExt for Table {
-    fn constraint(
-        mut self,
-        name: &str,
-        kind: ConstraintKind,
-        definition: &str,
-        columns: &[&str],
-    ) -> Self {
-        self.constraints.insert(
-            name.to_owned(),
-            Constraint {
-                name: name.to_owned(),
-                kind,
-                definition: definition.to_owned(),
-                columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-                references: None,
-                validated: true,
-                comment: None,
-                index_comment: None,
-                inherited: Default::default(),
-            },
-        );
-        self
-    }
-    fn pk(self, name: &str, columns: &[&str]) -> Self {
-        let definition = format!("PRIMARY KEY ({})", column_list(columns));
-        self.constraint(name, ConstraintKind::PrimaryKey, &definition, columns)
-    }
-    fn check(self, name: &str, expr: &str) -> Self {
-        self.constraint(name, ConstraintKind::Check, &format!("CHECK ({expr})"), &[])
-    }
-    fn fk(
-        self,
-        name: &str,
-        columns: &[&str],
-        target: &QualifiedName,
-        target_columns: &[&str],
-    ) -> Self {
-        let definition = format!(
-            "FOREIGN KEY ({}) REFERENCES {target}({})",
-            column_list(columns),
-            column_list(target_columns)
-        );
-        let mut t = self.constraint(name, ConstraintKind::ForeignKey, &definition, columns);
-        t.constraints.get_mut(name).unwrap().references = Some(target.clone());
-        t
-    }
-    fn not_valid(mut self, name: &str) -> Self {
-        let c = self.constraints.get_mut(name).unwrap();
-        c.validated = false;
-        c.definition.push_str(" NOT VALID");
-        self
-    }
-    fn comment(mut self, text: &str) -> Self {
-        self.comment = Some(text.to_owned());
-        self
-    }
-    fn constraint_comment(mut self, name: &str, text: &str) -> Self {
-        self.constraints.get_mut(name).unwrap().comment = Some(text.to_owned());
-        self
-    }
-    fn index_comment(mut self, name: &str, text: &str) -> Self {
-        self.constraints.get_mut(name).unwrap().index_comment = Some(text.to_owned());
-        self
-    }
-}
-
-/// Options a sequence of `data_type` gets when none are given, counting up.
-fn ascending(data_type: &str) -> SequenceOptions {
-    let (min_value, max_value) = SequenceOptions::default_bounds(data_type, 1);
-    SequenceOptions {
-        data_type: data_type.to_owned(),
-        start: min_value,
-        increment: 1,
-        min_value,
-        max_value,
-        cache: 1,
-        cycle: false,
-    }
-}
-
-/// Options a sequence of `data_type` gets with `INCREMENT BY -1` alone.
-fn descending(data_type: &str) -> SequenceOptions {
-    let (min_value, max_value) = SequenceOptions::default_bounds(data_type, -1);
-    SequenceOptions {
-        data_type: data_type.to_owned(),
-        start: max_value,
-        increment: -1,
-        min_value,
-        max_value,
-        cache: 1,
-        cycle: false,
-    }
-}
-
-fn sequence(name: QualifiedName, options: SequenceOptions) -> Sequence {
-    Sequence {
-        name,
-        options,
-        unlogged: false,
-        owned_by: None,
-        comment: None,
-    }
-}
-
-fn index(schema: &str, name: &str, table: &QualifiedName, columns: &[&str]) -> Index {
-    Index {
-        name: q(schema, name),
-        table: table.clone(),
-        definition: format!(
-            "CREATE INDEX {} ON {table} USING btree ({})",
-            Ident(name),
-            column_list(columns)
-        ),
-        comment: None,
-        parent: None,
-    }
-}
-
-fn table_id(name: &QualifiedName) -> ObjectId {
-    ObjectId::Table { name: name.clone() }
-}
-
-fn column_id(table: &QualifiedName, column: &str) -> ObjectId {
-    ObjectId::Column {
-        table: table.clone(),
-        column: column.to_owned(),
-    }
-}
-
-fn constraint_id(table: &QualifiedName, constraint: &str) -> ObjectId {
-    ObjectId::Constraint {
-        table: table.clone(),
-        constraint: constraint.to_owned(),
-    }
-}
-
-fn index_id(name: &QualifiedName) -> ObjectId {
-    ObjectId::Index { name: name.clone() }
-}
-
-/// A catalog under construction. `build` adds the dependency edges the
-/// introspection would find, so tests only spell out the unusual ones.
-#[derive(Debug, Default)]
-struct Db {
-    catalog: Catalog,
-    /// Edges given by hand, added in this order (to test that order does
-    /// not matter).
-    extra: Vec<(ObjectId, ObjectId)>,
-}
-
-fn db() -> Db {
-    Db::default().schema("public")
-}
-
-impl Db {
-    fn schema(mut self, name: &str) -> Self {
-        self.catalog.schemas.insert(
-            name.to_owned(),
-            Schema {
-                name: name.to_owned(),
-                comment: None,
-            },
-        );
-        self
-    }
-    fn schema_comment(mut self, name: &str, text: &str) -> Self {
-        self.catalog.schemas.get_mut(name).unwrap().comment = Some(text.to_owned());
-        self
-    }
-    fn table(mut self, t: Table) -> Self {
-        self.catalog.tables.insert(t.name.clone(), t);
-        self
-    }
-    fn sequence(mut self, s: Sequence) -> Self {
-        self.catalog.sequences.insert(s.name.clone(), s);
-        self
-    }
-    fn index(mut self, i: Index) -> Self {
-        self.catalog.indexes.insert(i.name.clone(), i);
-        self
-    }
-    fn cast(mut self, from: &str, to: &str, context: CastContext) -> Self {
-        self.catalog
-            .casts
-            .insert((from.to_owned(), to.to_owned()), context);
-        self
-    }
-    fn dep(mut self, dependent: ObjectId, referenced: ObjectId) -> Self {
-        self.extra.push((dependent, referenced));
-        self
-    }
-
-    /// The catalog with the edges `pg_depend` and gen-catalog's structural
-    /// pass would give it: objects on their schema and table, an index on
-    /// its table, a `nextval` default on its sequence, `OWNED BY` on the
-    /// sequence and column, and a foreign key on the referenced table's
-    /// primary key and its columns.
-    fn build(self) -> Catalog {
-        let Db { mut catalog, extra } = self;
-        let mut edges = extra;
-        for t in catalog.tables.values() {
-            let table = table_id(&t.name);
-            edges.push((
-                table.clone(),
-                ObjectId::Schema {
-                    name: t.name.schema.clone(),
-                },
-            ));
-            for c in &t.columns {
-                edges.push((column_id(&t.name, &c.name), table.clone()));
-                let nextval = c
-                    .default
-                    .as_deref()
-                    .and_then(|d| d.strip_prefix("nextval('"))
-                    .and_then(|d| d.split_once("'::regclass"))
-                    .map(|(name, _)| name);
-                if let Some(s) = catalog
-                    .sequences
-                    .values()
-                    .find(|s| Some(s.name.to_string().as_str()) == nextval)
-                {
-                    edges.push((
-                        column_id(&t.name, &c.name),
-                        ObjectId::Sequence {
-                            name: s.name.clone(),
-                        },
-                    ));
-                }
-            }
-            for c in t.constraints.values() {
-                let id = constraint_id(&t.name, &c.name);
-                edges.push((id.clone(), table.clone()));
-                for column in &c.columns {
-                    edges.push((id.clone(), column_id(&t.name, column)));
-                }
-                let Some(target) = c.references.as_ref().and_then(|r| catalog.tables.get(r)) else {
-                    continue;
-                };
-                if let Some(key) = target
-                    .constraints
-                    .values()
-                    .find(|k| k.kind == ConstraintKind::PrimaryKey)
-                {
-                    edges.push((id.clone(), constraint_id(&target.name, &key.name)));
-                    for column in &key.columns {
-                        edges.push((id.clone(), column_id(&target.name, column)));
-                    }
-                }
-            }
-        }
-        for i in catalog.indexes.values() {
-            edges.push((index_id(&i.name), table_id(&i.table)));
-        }
-        for s in catalog.sequences.values() {
-            let seq = ObjectId::Sequence {
-                name: s.name.clone(),
-            };
-            edges.push((
-                seq.clone(),
-                ObjectId::Schema {
-                    name: s.name.schema.clone(),
-                },
-            ));
-            if let Some((table, column)) = &s.owned_by {
-                let owned = ObjectId::SequenceOwnership {
-                    sequence: s.name.clone(),
-                };
-                edges.push((owned.clone(), seq));
-                edges.push((owned, column_id(table, column)));
-            }
-        }
-        for (a, b) in edges {
-            if catalog.contains(&b) {
-                catalog.depends.insert((a, b));
-            }
-        }
-        catalog
-    }
-}
 
 fn planned(old: &Catalog, new: &Catalog) -> Plan {
     plan(old, new).unwrap_or_else(|e| panic!("{e}"))
@@ -627,7 +249,7 @@ fn generated_expression_change_drops_the_index_on_the_column_first() {
                 col("total", "integer").generated(expr),
             ],
         ))
-        .index(index("public", "line_total_idx", &t, &["total"]))
+        .index(index("line_total_idx", &t, &["total"]))
         .dep(
             index_id(&q("public", "line_total_idx")),
             column_id(&t, "total"),
@@ -850,7 +472,7 @@ fn quoted_table() -> Table {
 fn quoted_catalog_with(t: Table) -> Catalog {
     let index = Index {
         comment: Some("By user.".to_owned()),
-        ..index("Sales", "Order user idx", &t.name, &["user"])
+        ..index("Order user idx", &t.name, &["user"])
     };
     Db::default().schema("Sales").table(t).index(index).build()
 }
@@ -944,7 +566,7 @@ fn comments_are_set_changed_removed_and_escaped() {
             .comment("old")
             .index_comment("t_pkey", "index before"),
         )
-        .index(index("public", "t_b_idx", &t, &["b"]))
+        .index(index("t_b_idx", &t, &["b"]))
         .build();
     let new = db()
         .schema_comment("public", "Application data.")
@@ -966,7 +588,7 @@ fn comments_are_set_changed_removed_and_escaped() {
         )
         .index(Index {
             comment: Some("Lookup by \"b\".".to_owned()),
-            ..index("public", "t_b_idx", &t, &["b"])
+            ..index("t_b_idx", &t, &["b"])
         })
         .build();
     assert_snapshot!(deploy(&old, &new), @r#"
@@ -1021,8 +643,8 @@ fn busy_pair(reversed: bool) -> (Catalog, Catalog) {
         .check("c_label_check", "(label <> ''::text)"),
     ];
     let mut indexes = vec![
-        index("public", "a_b_id_idx", &a, &["b_id"]),
-        index("app", "c_label_idx", &c, &["label"]),
+        index("a_b_id_idx", &a, &["b_id"]),
+        index("c_label_idx", &c, &["label"]),
     ];
     let mut sequences = vec![
         Sequence {
@@ -1223,7 +845,7 @@ fn verify_checks_what_was_created_altered_and_dropped() {
             .pk("t_pkey", &["id"]),
         )
         .table(table(q("public", "old_t"), vec![col("x", "integer")]))
-        .index(index("public", "t_legacy_idx", &t, &["legacy"]))
+        .index(index("t_legacy_idx", &t, &["legacy"]))
         .build();
     let new = db()
         .table(
