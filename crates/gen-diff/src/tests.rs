@@ -2,272 +2,15 @@
 //! which order, and what it leaves to the server (objects that go with
 //! their owner). Ordering and SQL are gen-plan's business and tested there.
 use gen_model::{
-    CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Ident, Identity, Index,
-    ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table,
+    CastContext, Catalog, Column, ConstraintKind, Extension, Identity, Index, Schema, Table,
 };
+use gen_test_support::*;
 use insta::assert_snapshot;
 
-use crate::change::{column_id, constraint_id};
 use crate::{
     Change, ColumnAction, ColumnChange, CommentChange, ConstraintChange, Conversion, TableChange,
     diff,
 };
-
-// ---------------------------------------------------------------------------
-// Builders
-// ---------------------------------------------------------------------------
-
-fn q(schema: &str, name: &str) -> QualifiedName {
-    QualifiedName::new(schema, name)
-}
-
-fn col(name: &str, data_type: &str) -> Column {
-    Column::plain(name, data_type)
-}
-
-trait ColumnExt {
-    fn not_null(self) -> Self;
-    fn default(self, expr: &str) -> Self;
-    fn generated(self, expr: &str) -> Self;
-    fn comment(self, text: &str) -> Self;
-}
-
-impl ColumnExt for Column {
-    fn not_null(mut self) -> Self {
-        self.not_null = true;
-        self
-    }
-    fn default(mut self, expr: &str) -> Self {
-        self.default = Some(expr.to_owned());
-        self
-    }
-    fn generated(mut self, expr: &str) -> Self {
-        self.generated = Some(expr.to_owned());
-        self
-    }
-    fn comment(mut self, text: &str) -> Self {
-        self.comment = Some(text.to_owned());
-        self
-    }
-}
-
-fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
-    Table {
-        name,
-        unlogged: false,
-        options: Vec::new(),
-        columns,
-        constraints: Default::default(),
-        comment: None,
-        inheritance: Default::default(),
-        replica_identity: Default::default(),
-    }
-}
-
-fn column_list(columns: &[&str]) -> String {
-    columns
-        .iter()
-        .map(|c| Ident(c).to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-trait TableExt {
-    fn constraint(
-        self,
-        name: &str,
-        kind: ConstraintKind,
-        definition: &str,
-        columns: &[&str],
-    ) -> Self;
-    fn pk(self, name: &str, columns: &[&str]) -> Self;
-    fn check(self, name: &str, expr: &str) -> Self;
-    fn fk(
-        self,
-        name: &str,
-        columns: &[&str],
-        target: &QualifiedName,
-        target_columns: &[&str],
-    ) -> Self;
-    fn not_valid(self, name: &str) -> Self;
-    fn constraint_comment(self, name: &str, text: &str) -> Self;
-    fn index_comment(self, name: &str, text: &str) -> Self;
-}
-
-impl TableExt for Table {
-    fn constraint(
-        mut self,
-        name: &str,
-        kind: ConstraintKind,
-        definition: &str,
-        columns: &[&str],
-    ) -> Self {
-        self.constraints.insert(
-            name.to_owned(),
-            Constraint {
-                name: name.to_owned(),
-                kind,
-                definition: definition.to_owned(),
-                columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-                references: None,
-                validated: true,
-                comment: None,
-                index_comment: None,
-                inherited: Default::default(),
-            },
-        );
-        self
-    }
-    fn pk(self, name: &str, columns: &[&str]) -> Self {
-        let definition = format!("PRIMARY KEY ({})", column_list(columns));
-        self.constraint(name, ConstraintKind::PrimaryKey, &definition, columns)
-    }
-    fn check(self, name: &str, expr: &str) -> Self {
-        self.constraint(name, ConstraintKind::Check, &format!("CHECK ({expr})"), &[])
-    }
-    fn fk(
-        self,
-        name: &str,
-        columns: &[&str],
-        target: &QualifiedName,
-        target_columns: &[&str],
-    ) -> Self {
-        let definition = format!(
-            "FOREIGN KEY ({}) REFERENCES {target}({})",
-            column_list(columns),
-            column_list(target_columns)
-        );
-        let mut t = self.constraint(name, ConstraintKind::ForeignKey, &definition, columns);
-        t.constraints.get_mut(name).unwrap().references = Some(target.clone());
-        t
-    }
-    fn not_valid(mut self, name: &str) -> Self {
-        let c = self.constraints.get_mut(name).unwrap();
-        c.validated = false;
-        c.definition.push_str(" NOT VALID");
-        self
-    }
-    fn constraint_comment(mut self, name: &str, text: &str) -> Self {
-        self.constraints.get_mut(name).unwrap().comment = Some(text.to_owned());
-        self
-    }
-    fn index_comment(mut self, name: &str, text: &str) -> Self {
-        self.constraints.get_mut(name).unwrap().index_comment = Some(text.to_owned());
-        self
-    }
-}
-
-fn ascending(data_type: &str) -> SequenceOptions {
-    let (min_value, max_value) = SequenceOptions::default_bounds(data_type, 1);
-    SequenceOptions {
-        data_type: data_type.to_owned(),
-        start: min_value,
-        increment: 1,
-        min_value,
-        max_value,
-        cache: 1,
-        cycle: false,
-    }
-}
-
-fn sequence(name: QualifiedName, owned_by: Option<(&QualifiedName, &str)>) -> Sequence {
-    Sequence {
-        name,
-        options: ascending("integer"),
-        unlogged: false,
-        owned_by: owned_by.map(|(t, c)| (t.clone(), c.to_owned())),
-        comment: None,
-    }
-}
-
-fn index(name: &str, table: &QualifiedName, columns: &[&str]) -> Index {
-    Index {
-        name: q(&table.schema, name),
-        table: table.clone(),
-        definition: format!(
-            "CREATE INDEX {} ON {table} USING btree ({})",
-            Ident(name),
-            column_list(columns)
-        ),
-        comment: None,
-        parent: None,
-    }
-}
-
-fn index_id(schema: &str, name: &str) -> ObjectId {
-    ObjectId::Index {
-        name: q(schema, name),
-    }
-}
-
-/// A catalog under construction; `build` adds the edges a foreign key has
-/// on the referenced table's primary key, as `pg_depend` records them
-/// (through the key's index), and the ones given by hand.
-#[derive(Debug, Default)]
-struct Db {
-    catalog: Catalog,
-    extra: Vec<(ObjectId, ObjectId)>,
-}
-
-fn db() -> Db {
-    let mut d = Db::default();
-    d.catalog.schemas.insert(
-        "public".to_owned(),
-        Schema {
-            name: "public".to_owned(),
-            comment: None,
-        },
-    );
-    d
-}
-
-impl Db {
-    fn table(mut self, t: Table) -> Self {
-        self.catalog.tables.insert(t.name.clone(), t);
-        self
-    }
-    fn sequence(mut self, s: Sequence) -> Self {
-        self.catalog.sequences.insert(s.name.clone(), s);
-        self
-    }
-    fn index(mut self, i: Index) -> Self {
-        self.catalog.indexes.insert(i.name.clone(), i);
-        self
-    }
-    fn cast(mut self, from: &str, to: &str, context: CastContext) -> Self {
-        self.catalog
-            .casts
-            .insert((from.to_owned(), to.to_owned()), context);
-        self
-    }
-    fn dep(mut self, dependent: ObjectId, referenced: ObjectId) -> Self {
-        self.extra.push((dependent, referenced));
-        self
-    }
-    fn build(self) -> Catalog {
-        let Db { mut catalog, extra } = self;
-        let mut edges = extra;
-        for t in catalog.tables.values() {
-            for c in t.constraints.values() {
-                let Some(target) = c.references.as_ref().and_then(|r| catalog.tables.get(r)) else {
-                    continue;
-                };
-                if let Some(key) = target
-                    .constraints
-                    .values()
-                    .find(|k| k.kind == ConstraintKind::PrimaryKey)
-                {
-                    edges.push((
-                        constraint_id(&t.name, &c.name),
-                        constraint_id(&target.name, &key.name),
-                    ));
-                }
-            }
-        }
-        catalog.depends.extend(edges);
-        catalog
-    }
-}
 
 /// One line per change: what it is and what it acts on.
 fn lines(changes: &[Change]) -> String {
@@ -394,14 +137,14 @@ fn everything() -> Catalog {
             &parent,
             &["id"],
         ))
-        .sequence(sequence(q("app", "parent_n_seq"), Some((&parent, "n"))))
+        .sequence(sequence(q("app", "parent_n_seq"), ascending("integer")).owned_by(&parent, "n"))
         .index(Index {
             comment: Some("Lookup.".to_owned()),
             ..index("child_parent_idx", &child, &["parent_id"])
         })
         .cast("integer", "bigint", CastContext::Implicit)
         .dep(
-            index_id("app", "child_parent_idx"),
+            index_id(&q("app", "child_parent_idx")),
             column_id(&child, "parent_id"),
         )
         .build();
@@ -513,7 +256,7 @@ fn owned_sequence_whose_column_is_dropped_is_not_dropped_separately() {
                     .default("nextval('public.t_n_seq'::regclass)"),
             ],
         ))
-        .sequence(sequence(seq.clone(), Some((&t, "n"))))
+        .sequence(sequence(seq.clone(), ascending("integer")).owned_by(&t, "n"))
         .build();
     let without_column = db()
         .table(table(t.clone(), vec![col("id", "integer")]))
@@ -788,7 +531,7 @@ fn recreated_key_takes_its_dependents_along_transitively_and_nothing_else() {
             // anything that hangs off the foreign key, to show the closure
             // is transitive.
             .dep(
-                index_id("public", "child_parent_idx"),
+                index_id(&q("public", "child_parent_idx")),
                 constraint_id(&child, "child_parent_id_fkey"),
             );
         let mut child2 = table(q("public", "child2"), vec![col("parent_id", "integer")]);
@@ -871,7 +614,7 @@ fn index_on_a_column_dropped_and_added_again_is_recreated() {
             comment: Some("Find by g.".to_owned()),
             ..index("t_g_idx", &t, &["g"])
         })
-        .dep(index_id("public", "t_g_idx"), column_id(&t, "g"))
+        .dep(index_id(&q("public", "t_g_idx")), column_id(&t, "g"))
         .build()
     };
     assert_snapshot!(diff_lines(&build("(a * 2)"), &build("(a * 3)")), @r#"
