@@ -29,7 +29,7 @@ mod types;
 
 pub use db::{Db, db};
 pub use ids::{column_id, constraint_id, index_id, table_id, type_id};
-pub use routines::{function, trigger};
+pub use routines::{function, procedure, trigger};
 pub use security::{grant, policy, role};
 pub use sql::{assert_parses, assert_plpgsql, assert_valid_sql};
 pub use tables::{

@@ -22,6 +22,19 @@ pub fn function(name: QualifiedName, language: &str, result: &str, body: &str) -
     }
 }
 
+/// A procedure `name(v integer)`, its definition as `pg_get_functiondef`
+/// prints it but for the argument's mode (`IN`): no `RETURNS` clause.
+pub fn procedure(name: QualifiedName, language: &str, body: &str) -> Function {
+    Function {
+        definition: format!(
+            "CREATE OR REPLACE PROCEDURE {name}(v integer)\n LANGUAGE {language}\nAS $procedure${body}$procedure$"
+        ),
+        kind: RoutineKind::Procedure,
+        result: None,
+        ..function(name, language, "void", body)
+    }
+}
+
 /// An enabled trigger, `definition` as `pg_get_triggerdef` prints it; a
 /// constraint trigger when it says so.
 pub fn trigger(table: QualifiedName, name: &str, definition: &str) -> Trigger {

@@ -14,15 +14,12 @@ fn q(name: &str) -> QualifiedName {
 }
 
 fn function(name: &str, kind: RoutineKind, result: &str) -> Function {
-    let f = gen_test_support::function(q(name), "plpgsql", result, " BEGIN END ");
     if kind == RoutineKind::Procedure {
-        Function {
-            kind,
-            definition: f.definition.replacen("FUNCTION", "PROCEDURE", 1),
-            ..f
-        }
-    } else {
-        Function { kind, ..f }
+        return gen_test_support::procedure(q(name), "plpgsql", " BEGIN END ");
+    }
+    Function {
+        kind,
+        ..gen_test_support::function(q(name), "plpgsql", result, " BEGIN END ")
     }
 }
 
