@@ -303,7 +303,7 @@ mod tests {
     use gen_model::{Catalog, Column, Index, ObjectId, QualifiedName, ReplicaIdentity, Table};
     use gen_test_support::{ColumnExt, TableExt};
 
-    use crate::plan;
+    use crate::tests::checked::plan;
 
     fn q(name: &str) -> QualifiedName {
         QualifiedName::new("public", name)

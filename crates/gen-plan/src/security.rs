@@ -408,7 +408,8 @@ mod tests {
     };
     use gen_test_support::{Db, col, role, table};
 
-    use crate::{HazardKind, plan};
+    use crate::HazardKind;
+    use crate::tests::checked::plan;
 
     fn name() -> QualifiedName {
         QualifiedName::new("app", "T")

@@ -10,7 +10,10 @@ use gen_model::{
 use gen_test_support::*;
 use insta::assert_snapshot;
 
-use crate::{HazardKind, Plan, plan, verify};
+use crate::{HazardKind, Plan};
+use checked::{describe, plan, verify};
+
+pub(crate) mod checked;
 
 fn planned(old: &Catalog, new: &Catalog) -> Plan {
     plan(old, new).unwrap_or_else(|e| panic!("{e}"))
@@ -1095,9 +1098,9 @@ fn definitions_gather_a_table_with_its_parts_and_comments() {
         table: t.clone(),
         column: "label".to_owned(),
     };
-    let top = crate::describe::top_level(&column, [&old, &new]);
+    let top = describe::top_level(&column, [&old, &new]);
     assert_eq!(top, ObjectId::Table { name: t.clone() });
-    assert_snapshot!(crate::describe::definition(&new, &top), @r#"
+    assert_snapshot!(describe::definition(&new, &top), @r#"
     CREATE TABLE app."Item" (
         id integer NOT NULL,
         label text,
@@ -1107,7 +1110,7 @@ fn definitions_gather_a_table_with_its_parts_and_comments() {
     COMMENT ON COLUMN app."Item".label IS 'Shown to users.';
     "#);
     assert_eq!(
-        crate::describe::definition(
+        describe::definition(
             &old,
             &ObjectId::Table {
                 name: q("app", "gone")

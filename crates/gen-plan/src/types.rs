@@ -239,7 +239,7 @@ mod tests {
 
     use super::*;
     use crate::hazard::HazardKind;
-    use crate::{plan, verify};
+    use crate::tests::checked::{plan, verify};
 
     fn q(name: &str) -> QualifiedName {
         QualifiedName::new("public", name)

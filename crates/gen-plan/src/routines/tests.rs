@@ -7,7 +7,8 @@ use gen_model::{
 };
 use gen_test_support::col;
 
-use crate::{HazardKind, plan, verify};
+use crate::HazardKind;
+use crate::tests::checked::{plan, verify};
 
 fn q(name: &str) -> QualifiedName {
     QualifiedName::new("app", name)

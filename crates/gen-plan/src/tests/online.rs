@@ -2,8 +2,9 @@
 
 use gen_model::{Catalog, View, ViewColumn};
 
+use super::checked::plan_with;
 use super::*;
-use crate::{Options, plan_with};
+use crate::Options;
 
 fn online(old: &Catalog, new: &Catalog) -> Plan {
     plan_with(old, new, Options { online: true }).unwrap_or_else(|e| panic!("{e}"))
