@@ -1,10 +1,12 @@
 //! Online mode and the hazards only it, or views, produce.
 
 use gen_model::{Catalog, View, ViewColumn};
+use gen_test_support::*;
+use insta::assert_snapshot;
 
 use super::checked::plan_with;
-use super::*;
-use crate::Options;
+use super::{hazard_lines, planned};
+use crate::{HazardKind, Options, Plan};
 
 fn online(old: &Catalog, new: &Catalog) -> Plan {
     plan_with(old, new, Options { online: true }).unwrap_or_else(|e| panic!("{e}"))
