@@ -585,6 +585,7 @@ pub(crate) fn partition_index(
 #[cfg(test)]
 mod tests {
     use gen_model::{Catalog, Column, Constraint, Inherited, QualifiedName, Table};
+    use gen_test_support::{ColumnExt, TableExt};
 
     use crate::{Change, ColumnAction, ColumnChange, diff};
 
@@ -593,44 +594,20 @@ mod tests {
     }
 
     fn col(name: &str) -> Column {
-        Column::plain(name, "integer")
-    }
-
-    fn inherited(mut c: Column) -> Column {
-        c.inherited = Inherited {
-            local: false,
-            count: 1,
-        };
-        c
+        gen_test_support::col(name, "integer")
     }
 
     fn table(name: &str, columns: Vec<Column>) -> Table {
-        Table {
-            name: q(name),
-            unlogged: false,
-            options: Vec::new(),
-            columns,
-            constraints: Default::default(),
-            comment: None,
-            inheritance: Default::default(),
-            replica_identity: Default::default(),
-        }
+        gen_test_support::table(q(name), columns)
     }
 
     fn partitioned(name: &str, key: &str, columns: Vec<Column>) -> Table {
-        let mut t = table(name, columns);
-        t.inheritance.partition_key = Some(key.to_owned());
-        t
+        table(name, columns).partitioned(key)
     }
 
     fn partition(name: &str, parent: &Table, bound: &str) -> Table {
-        let mut t = table(
-            name,
-            parent.columns.iter().cloned().map(inherited).collect(),
-        );
-        t.inheritance.parents = vec![parent.name.clone()];
-        t.inheritance.partition_bound = Some(bound.to_owned());
-        t
+        let columns = parent.columns.iter().cloned().map(ColumnExt::inherited);
+        table(name, columns.collect()).partition_of(&parent.name, bound)
     }
 
     fn catalog(tables: Vec<Table>) -> Catalog {
@@ -753,11 +730,8 @@ mod tests {
 
     fn index(name: &str, table: &str, parent: Option<&str>) -> gen_model::Index {
         gen_model::Index {
-            name: q(name),
-            table: q(table),
-            definition: format!("CREATE INDEX {name} ON public.{table} USING btree (a)"),
-            comment: None,
             parent: parent.map(q),
+            ..gen_test_support::index(name, &q(table), &["a"])
         }
     }
 

@@ -297,9 +297,10 @@ pub(crate) fn owners(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 #[cfg(test)]
 mod tests {
     use gen_model::{
-        Acl, Catalog, Column, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
+        Acl, Catalog, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
         PolicyCommand, QualifiedName, RowSecurity, Table,
     };
+    use gen_test_support::{col, role};
 
     use crate::{
         Change, CommentChange, OwnerChange, PolicyChange, PrivilegeAction, PrivilegesChange,
@@ -311,16 +312,7 @@ mod tests {
     }
 
     fn table() -> Table {
-        Table {
-            name: name(),
-            unlogged: false,
-            options: Vec::new(),
-            columns: vec![Column::plain("id", "integer")],
-            constraints: Default::default(),
-            comment: None,
-            inheritance: Default::default(),
-            replica_identity: Default::default(),
-        }
+        gen_test_support::table(name(), vec![col("id", "integer")])
     }
 
     fn with_table() -> Catalog {
@@ -331,14 +323,10 @@ mod tests {
 
     fn policy(command: PolicyCommand, using: Option<&str>, check: Option<&str>) -> Policy {
         Policy {
-            table: name(),
-            name: "p".into(),
-            permissive: true,
             command,
-            roles: vec![Grantee::Public],
             using: using.map(Into::into),
             check: check.map(Into::into),
-            comment: None,
+            ..gen_test_support::policy(name(), "p")
         }
     }
 
@@ -385,12 +373,8 @@ mod tests {
             .collect()
     }
 
-    fn grant(role: &str, privilege: &str, grantable: bool) -> Grant {
-        Grant {
-            grantee: Grantee::Role(role.into()),
-            privilege: privilege.into(),
-            grantable,
-        }
+    fn grant(name: &str, privilege: &str, grantable: bool) -> Grant {
+        gen_test_support::grant(role(name), privilege, grantable)
     }
 
     #[test]

@@ -1038,9 +1038,8 @@ mod tests {
     //! Which changes types, domains and collations produce; SQL and order
     //! are gen-plan's and tested there.
 
-    use std::collections::BTreeMap;
-
-    use gen_model::{Column, Table};
+    use gen_model::Column;
+    use gen_test_support::{DomainExt, attributes as attrs};
 
     use super::*;
     use crate::diff;
@@ -1051,16 +1050,6 @@ mod tests {
 
     fn labels(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| (*v).to_owned()).collect()
-    }
-
-    fn enum_type(name: &str, values: &[&str]) -> UserType {
-        UserType {
-            name: q(name),
-            kind: TypeKind::Enum {
-                values: labels(values),
-            },
-            comment: None,
-        }
     }
 
     fn column(name: &str, data_type: &str, default: Option<&str>) -> Column {
@@ -1074,19 +1063,11 @@ mod tests {
     /// with the edge the server records.
     fn with_mood(values: &[&str], default: Option<&str>) -> Catalog {
         let mut c = Catalog::default();
-        c.types.insert(q("mood"), enum_type("mood", values));
+        c.types
+            .insert(q("mood"), gen_test_support::enum_type(q("mood"), values));
         c.tables.insert(
             q("t"),
-            Table {
-                name: q("t"),
-                unlogged: false,
-                options: Vec::new(),
-                columns: vec![column("m", "public.mood", default)],
-                constraints: BTreeMap::new(),
-                comment: None,
-                inheritance: Default::default(),
-                replica_identity: Default::default(),
-            },
+            gen_test_support::table(q("t"), vec![column("m", "public.mood", default)]),
         );
         c.depends.insert((
             ObjectId::Column {
@@ -1254,28 +1235,10 @@ mod tests {
     }
 
     fn domain(constraints: &[(&str, &str)]) -> Domain {
-        Domain {
-            name: q("d"),
-            base_type: "integer".to_owned(),
-            collation: None,
-            default: None,
-            not_null: false,
-            constraints: constraints
-                .iter()
-                .map(|(n, def)| {
-                    (
-                        (*n).to_owned(),
-                        DomainConstraint {
-                            name: (*n).to_owned(),
-                            definition: (*def).to_owned(),
-                            validated: true,
-                            comment: None,
-                        },
-                    )
-                })
-                .collect(),
-            comment: None,
-        }
+        constraints.iter().fold(
+            gen_test_support::domain(q("d"), "integer"),
+            |d, (n, def)| d.constraint(n, def),
+        )
     }
 
     #[test]
@@ -1310,50 +1273,18 @@ mod tests {
         );
     }
 
+    /// Composite type `c` of integer attributes.
     fn composite(attrs: &[&str]) -> UserType {
-        UserType {
-            name: q("c"),
-            kind: TypeKind::Composite {
-                attributes: attrs
-                    .iter()
-                    .map(|a| Attribute {
-                        name: (*a).to_owned(),
-                        data_type: "integer".to_owned(),
-                        collation: None,
-                        comment: None,
-                    })
-                    .collect(),
-            },
-            comment: None,
-        }
-    }
-
-    fn attrs(list: &[(&str, &str)]) -> Vec<Attribute> {
-        list.iter()
-            .map(|(name, data_type)| Attribute {
-                name: (*name).to_owned(),
-                data_type: (*data_type).to_owned(),
-                collation: None,
-                comment: None,
-            })
-            .collect()
+        let list: Vec<(&str, &str)> = attrs.iter().map(|a| (*a, "integer")).collect();
+        composite_of("c", &list)
     }
 
     fn composite_of(name: &str, list: &[(&str, &str)]) -> UserType {
-        UserType {
-            name: q(name),
-            kind: TypeKind::Composite {
-                attributes: attrs(list),
-            },
-            comment: None,
-        }
+        gen_test_support::composite(q(name), list)
     }
 
     fn column_id(table: &str, column: &str) -> ObjectId {
-        ObjectId::Column {
-            table: q(table),
-            column: column.to_owned(),
-        }
+        gen_test_support::column_id(&q(table), column)
     }
 
     /// Table `t` with the columns given, and the edges the server records
@@ -1361,19 +1292,13 @@ mod tests {
     fn with_table(mut c: Catalog, columns: &[(&str, &str, &str)]) -> Catalog {
         c.tables.insert(
             q("t"),
-            Table {
-                name: q("t"),
-                unlogged: false,
-                options: Vec::new(),
-                columns: columns
+            gen_test_support::table(
+                q("t"),
+                columns
                     .iter()
                     .map(|(name, data_type, _)| column(name, data_type, None))
                     .collect(),
-                constraints: BTreeMap::new(),
-                comment: None,
-                inheritance: Default::default(),
-                replica_identity: Default::default(),
-            },
+            ),
         );
         for (name, _, used) in columns {
             c.depends.insert((column_id("t", name), type_id(&q(used))));

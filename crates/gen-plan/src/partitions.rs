@@ -300,49 +300,29 @@ fn ancestors<'a>(index: &'a Index, catalog: &'a Catalog) -> impl Iterator<Item =
 
 #[cfg(test)]
 mod tests {
-    use gen_model::{
-        Catalog, Column, Index, Inherited, ObjectId, QualifiedName, ReplicaIdentity, Table,
-    };
+    use gen_model::{Catalog, Column, Index, ObjectId, QualifiedName, ReplicaIdentity, Table};
+    use gen_test_support::{ColumnExt, TableExt};
 
-    use crate::plan;
+    use crate::tests::checked::plan;
 
     fn q(name: &str) -> QualifiedName {
         QualifiedName::new("public", name)
     }
 
     fn col(name: &str) -> Column {
-        Column::plain(name, "integer")
+        gen_test_support::col(name, "integer")
     }
 
     fn table(name: &str, columns: Vec<Column>) -> Table {
-        Table {
-            name: q(name),
-            unlogged: false,
-            options: Vec::new(),
-            columns,
-            constraints: Default::default(),
-            comment: None,
-            inheritance: Default::default(),
-            replica_identity: Default::default(),
-        }
+        gen_test_support::table(q(name), columns)
     }
 
     fn partitioned(name: &str) -> Table {
-        let mut t = table(name, vec![col("a")]);
-        t.inheritance.partition_key = Some("LIST (a)".to_owned());
-        t
+        table(name, vec![col("a")]).partitioned("LIST (a)")
     }
 
     fn partition(name: &str, parent: &str, bound: &str) -> Table {
-        let mut c = col("a");
-        c.inherited = Inherited {
-            local: false,
-            count: 1,
-        };
-        let mut t = table(name, vec![c]);
-        t.inheritance.parents = vec![q(parent)];
-        t.inheritance.partition_bound = Some(bound.to_owned());
-        t
+        table(name, vec![col("a").inherited()]).partition_of(&q(parent), bound)
     }
 
     /// A catalog with the dependency edges introspection would find: each

@@ -408,11 +408,13 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use gen_model::{
-        Acl, Catalog, Column, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
-        PolicyCommand, QualifiedName, Schema, Table,
+        Acl, Catalog, DefaultObjects, DefaultPrivileges, Grant, Grantee, ObjectId, Policy,
+        PolicyCommand, QualifiedName,
     };
+    use gen_test_support::{Db, col, role, table};
 
-    use crate::{HazardKind, plan};
+    use crate::HazardKind;
+    use crate::tests::checked::plan;
 
     fn name() -> QualifiedName {
         QualifiedName::new("app", "T")
@@ -421,40 +423,12 @@ mod tests {
     /// Schema `app` and, when `with_table`, table `app."T"` (id integer)
     /// with the edges gen-catalog gives them.
     fn catalog(with_table: bool) -> Catalog {
-        let mut c = Catalog::default();
-        c.schemas.insert(
-            "app".into(),
-            Schema {
-                name: "app".into(),
-                comment: None,
-            },
-        );
+        let c = Db::default().schema("app");
         if with_table {
-            c.tables.insert(
-                name(),
-                Table {
-                    name: name(),
-                    unlogged: false,
-                    options: Vec::new(),
-                    columns: vec![Column::plain("id", "integer")],
-                    constraints: Default::default(),
-                    comment: None,
-                    inheritance: Default::default(),
-                    replica_identity: Default::default(),
-                },
-            );
-            let table = ObjectId::Table { name: name() };
-            c.depends
-                .insert((table.clone(), ObjectId::Schema { name: "app".into() }));
-            c.depends.insert((
-                ObjectId::Column {
-                    table: name(),
-                    column: "id".into(),
-                },
-                table,
-            ));
+            c.table(table(name(), vec![col("id", "integer")])).build()
+        } else {
+            c.build()
         }
-        c
     }
 
     fn add_policy(c: &mut Catalog, p: Policy) {
@@ -468,10 +442,6 @@ mod tests {
             },
         ));
         c.policies.insert((p.table.clone(), p.name.clone()), p);
-    }
-
-    fn role(r: &str) -> Grantee {
-        Grantee::Role(r.into())
     }
 
     #[test]

@@ -238,71 +238,43 @@ mod tests {
     //! Order, SQL, hazards and verify checks of types, domains and
     //! collations, from catalogs written in code.
 
-    use std::collections::BTreeMap;
-
-    use gen_model::{Collation, Column, Domain, Table, UserType};
+    use gen_model::Collation;
+    use gen_test_support::{col, domain, enum_type, table};
 
     use super::*;
     use crate::hazard::HazardKind;
-    use crate::{plan, verify};
+    use crate::tests::checked::{plan, verify};
 
     fn q(name: &str) -> QualifiedName {
         QualifiedName::new("public", name)
-    }
-
-    fn mood(values: &[&str]) -> UserType {
-        UserType {
-            name: q("mood"),
-            kind: TypeKind::Enum {
-                values: values.iter().map(|v| (*v).to_owned()).collect(),
-            },
-            comment: None,
-        }
     }
 
     /// Enum `mood`, a domain `happy` over it, and table `t` with a column
     /// of each, with the edges the server records.
     fn catalog(values: &[&str]) -> Catalog {
         let mut c = Catalog::default();
-        c.types.insert(q("mood"), mood(values));
-        c.domains.insert(
-            q("happy"),
-            Domain {
-                name: q("happy"),
-                base_type: "public.mood".to_owned(),
-                collation: None,
-                default: None,
-                not_null: false,
-                constraints: BTreeMap::new(),
-                comment: None,
-            },
-        );
-        let column = |name: &str, data_type: &str| Column::plain(name, data_type);
+        c.types.insert(q("mood"), enum_type(q("mood"), values));
+        c.domains
+            .insert(q("happy"), domain(q("happy"), "public.mood"));
         c.tables.insert(
             q("t"),
-            Table {
-                name: q("t"),
-                unlogged: false,
-                options: Vec::new(),
-                columns: vec![column("m", "public.mood"), column("h", "public.happy")],
-                constraints: BTreeMap::new(),
-                comment: None,
-                inheritance: Default::default(),
-                replica_identity: Default::default(),
-            },
+            table(
+                q("t"),
+                vec![col("m", "public.mood"), col("h", "public.happy")],
+            ),
         );
         let mood_id = ObjectId::Type { name: q("mood") };
         let happy_id = ObjectId::Domain { name: q("happy") };
-        let col = |c: &str| ObjectId::Column {
+        let column = |c: &str| ObjectId::Column {
             table: q("t"),
             column: c.to_owned(),
         };
-        c.depends.insert((col("m"), mood_id.clone()));
-        c.depends.insert((col("h"), happy_id.clone()));
+        c.depends.insert((column("m"), mood_id.clone()));
+        c.depends.insert((column("h"), happy_id.clone()));
         c.depends.insert((happy_id, mood_id));
         for name in ["m", "h"] {
             c.depends
-                .insert((col(name), ObjectId::Table { name: q("t") }));
+                .insert((column(name), ObjectId::Table { name: q("t") }));
         }
         c
     }

@@ -1,6 +1,4 @@
 //! What `diff` plans for routines and triggers, on catalogs written in code.
-use std::collections::BTreeMap;
-
 use gen_model::{
     Catalog, Column, Constraint, ConstraintKind, EventTrigger, Function, ObjectId, QualifiedName,
     RoutineKind, Table, Trigger, TriggerEnabled,
@@ -16,32 +14,11 @@ fn q(name: &str) -> QualifiedName {
 }
 
 fn function(name: &str, result: &str, body: &str) -> Function {
-    Function {
-        name: q(name),
-        args: "integer".to_owned(),
-        kind: RoutineKind::Function,
-        language: "sql".to_owned(),
-        sql_body: false,
-        security_definer: false,
-        definition: format!(
-            "CREATE OR REPLACE FUNCTION app.{name}(v integer)\n RETURNS {result}\n LANGUAGE sql\nAS $function${body}$function$"
-        ),
-        result: Some(result.to_owned()),
-        signature: "i v integer".to_owned(),
-        defaults: 0,
-        comment: None,
-    }
+    gen_test_support::function(q(name), "sql", result, body)
 }
 
 fn trigger(table: &str, name: &str, definition: &str) -> Trigger {
-    Trigger {
-        table: q(table),
-        name: name.to_owned(),
-        definition: definition.to_owned(),
-        constraint: definition.starts_with("CREATE CONSTRAINT"),
-        enabled: TriggerEnabled::Origin,
-        comment: None,
-    }
+    gen_test_support::trigger(q(table), name, definition)
 }
 
 fn column(name: &str, default: Option<&str>) -> Column {
@@ -52,19 +29,12 @@ fn column(name: &str, default: Option<&str>) -> Column {
 }
 
 fn table(name: &str, columns: Vec<Column>, constraints: Vec<Constraint>) -> Table {
-    Table {
-        name: q(name),
-        unlogged: false,
-        options: Vec::new(),
-        columns,
-        constraints: constraints
-            .into_iter()
-            .map(|c| (c.name.clone(), c))
-            .collect::<BTreeMap<_, _>>(),
-        comment: None,
-        inheritance: Default::default(),
-        replica_identity: Default::default(),
-    }
+    let mut t = gen_test_support::table(q(name), columns);
+    t.constraints = constraints
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    t
 }
 
 fn with_function(catalog: &mut Catalog, f: Function) {

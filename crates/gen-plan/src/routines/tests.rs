@@ -2,36 +2,25 @@
 //! in code.
 
 use gen_model::{
-    Aggregate, Catalog, Column, Function, ObjectId, QualifiedName, RoutineKind, Table, Trigger,
+    Aggregate, Catalog, Function, ObjectId, QualifiedName, RoutineKind, Table, Trigger,
     TriggerEnabled,
 };
+use gen_test_support::col;
 
-use crate::{HazardKind, plan, verify};
+use crate::HazardKind;
+use crate::tests::checked::{plan, verify};
 
 fn q(name: &str) -> QualifiedName {
     QualifiedName::new("app", name)
 }
 
 fn function(name: &str, kind: RoutineKind, result: &str) -> Function {
-    let keyword = if kind == RoutineKind::Procedure {
-        "PROCEDURE"
-    } else {
-        "FUNCTION"
-    };
+    if kind == RoutineKind::Procedure {
+        return gen_test_support::procedure(q(name), "plpgsql", " BEGIN END ");
+    }
     Function {
-        name: q(name),
-        args: "integer".to_owned(),
         kind,
-        language: "plpgsql".to_owned(),
-        sql_body: false,
-        security_definer: false,
-        definition: format!(
-            "CREATE OR REPLACE {keyword} app.{name}(v integer)\n RETURNS {result}\n LANGUAGE plpgsql\nAS $function$ BEGIN END $function$"
-        ),
-        result: Some(result.to_owned()),
-        signature: "i v integer".to_owned(),
-        defaults: 0,
-        comment: None,
+        ..gen_test_support::function(q(name), "plpgsql", result, " BEGIN END ")
     }
 }
 
@@ -43,19 +32,9 @@ fn fid(name: &str) -> ObjectId {
 }
 
 fn table(name: &str, default: Option<&str>) -> Table {
-    Table {
-        name: q(name),
-        unlogged: false,
-        options: Vec::new(),
-        columns: vec![Column {
-            default: default.map(str::to_owned),
-            ..Column::plain("n", "integer")
-        }],
-        constraints: Default::default(),
-        comment: None,
-        inheritance: Default::default(),
-        replica_identity: Default::default(),
-    }
+    let mut n = col("n", "integer");
+    n.default = default.map(str::to_owned);
+    gen_test_support::table(q(name), vec![n])
 }
 
 fn column_n(table: &str) -> ObjectId {

@@ -1,9 +1,12 @@
 //! Online mode and the hazards only it, or views, produce.
 
 use gen_model::{Catalog, View, ViewColumn};
+use gen_test_support::*;
+use insta::assert_snapshot;
 
-use super::*;
-use crate::{Options, plan_with};
+use super::checked::plan_with;
+use super::{hazard_lines, planned};
+use crate::{HazardKind, Options, Plan};
 
 fn online(old: &Catalog, new: &Catalog) -> Plan {
     plan_with(old, new, Options { online: true }).unwrap_or_else(|e| panic!("{e}"))
@@ -16,7 +19,7 @@ fn online_mode_builds_indexes_concurrently_outside_the_transaction() {
     let old = db().table(bare.clone()).build();
     let new = db()
         .table(bare.clone())
-        .index(index("public", "t_n", &t, &["n"]))
+        .index(index("t_n", &t, &["n"]))
         .build();
     let p = online(&old, &new);
     assert_eq!(p.steps.len(), 1);
@@ -37,7 +40,7 @@ fn online_mode_leaves_indexes_on_new_tables_alone() {
     let t = q("public", "t");
     let new = db()
         .table(table(t.clone(), vec![col("n", "integer")]))
-        .index(index("public", "t_n", &t, &["n"]))
+        .index(index("t_n", &t, &["n"]))
         .build();
     let p = online(&db().build(), &new);
     assert!(p.steps.iter().all(|s| s.transactional));
