@@ -23,6 +23,7 @@ mod hazards;
 mod names;
 mod online;
 mod order;
+mod publications;
 mod sequences;
 mod types;
 mod verify;

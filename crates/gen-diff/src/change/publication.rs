@@ -207,3 +207,81 @@ fn members<'a>(
     let keys: BTreeSet<&QualifiedName> = old.keys().chain(new.keys()).collect();
     keys.into_iter().map(|k| (k, (old.get(k), new.get(k))))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use gen_model::{Catalog, Publication, Publish, PublishedTable};
+    use gen_test_support::q;
+
+    use crate::{Change, diff};
+
+    fn feed(all_tables: bool, tables: &[(&str, Option<&str>)], schemas: &[&str]) -> Catalog {
+        let mut c = Catalog::default();
+        let p = Publication {
+            name: "feed".to_owned(),
+            all_tables,
+            publish: Publish {
+                insert: true,
+                update: true,
+                delete: true,
+                truncate: !schemas.is_empty(),
+            },
+            via_root: false,
+            tables: tables
+                .iter()
+                .map(|(t, filter)| {
+                    let member = PublishedTable {
+                        columns: None,
+                        row_filter: filter.map(str::to_owned),
+                    };
+                    (q("public", t), member)
+                })
+                .collect::<BTreeMap<_, _>>(),
+            schemas: schemas
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect::<BTreeSet<_>>(),
+            comment: None,
+        };
+        c.publications.insert(p.name.clone(), p);
+        c
+    }
+
+    fn variants(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| format!("{} {:?}", c.variant(), c.target().0))
+            .collect()
+    }
+
+    #[test]
+    fn members_leave_join_and_change_in_place() {
+        let old = feed(false, &[("a", Some("(x > 0)")), ("b", None)], &[]);
+        let new = feed(false, &[("a", Some("(x > 1)")), ("c", None)], &["archive"]);
+        assert_eq!(
+            variants(&diff(&old, &new)),
+            [
+                "SetPublicationOptions CreateOrAlter",
+                "DropPublicationTable Drop",
+                "AddPublicationTable CreateOrAlter",
+                "DropPublicationTable Drop",
+                "AddPublicationTable CreateOrAlter",
+                "AddPublicationSchema CreateOrAlter",
+            ]
+        );
+        // Taking members out is ordered with drops but removes nothing whole.
+        assert!(diff(&old, &new).iter().all(|c| c.removes().is_none()));
+    }
+
+    #[test]
+    fn turning_to_all_tables_creates_the_publication_anew() {
+        let old = feed(false, &[("a", None)], &[]);
+        let new = feed(true, &[], &[]);
+        assert_eq!(
+            variants(&diff(&old, &new)),
+            ["DropPublication Drop", "CreatePublication CreateOrAlter"]
+        );
+    }
+}
