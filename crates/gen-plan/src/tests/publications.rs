@@ -8,7 +8,10 @@ use gen_test_support::*;
 
 use super::{deploy, hazard_lines, planned};
 
-fn publication(tables: &[(&QualifiedName, Option<&[&str]>, Option<&str>)]) -> Publication {
+/// A table with its column list and row filter.
+type Member<'a> = (&'a QualifiedName, Option<&'a [&'a str]>, Option<&'a str>);
+
+fn publication(tables: &[Member<'_>]) -> Publication {
     Publication {
         name: "feed".to_owned(),
         all_tables: false,
