@@ -169,7 +169,6 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         triggers,
         event_triggers,
         publications,
-        publication_members,
         policies,
         casts,
         unsupported,
@@ -196,7 +195,6 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read::<TriggerRow>(client),
         read::<EventTriggerRow>(client),
         read::<PublicationRow>(client),
-        read::<PublicationMemberRow>(client),
         read::<PolicyRow>(client),
         read::<CastRow>(client),
         read::<UnsupportedRow>(client),
@@ -223,7 +221,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
 
     // What only some databases hold is read in a second round, and only
     // when the first found some: aggregates' definitions, range types'
-    // settings, extensions' default comments.
+    // settings, extensions' default comments, publications' members.
     let functions: Vec<&FunctionRow> = functions
         .iter()
         .filter(|r| {
@@ -254,8 +252,15 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         }
         read_with::<ExtensionCommentRow>(client, &[(&extension_names, Type::TEXT_ARRAY)]).await
     };
-    let (aggregates, ranges, extension_comments) =
-        tokio::try_join!(aggregates, ranges, extension_comments)?;
+    let publication_members = async {
+        if publications.is_empty() {
+            Ok(Vec::new())
+        } else {
+            read::<PublicationMemberRow>(client).await
+        }
+    };
+    let (aggregates, ranges, extension_comments, publication_members) =
+        tokio::try_join!(aggregates, ranges, extension_comments, publication_members)?;
 
     client
         .batch_execute(
