@@ -681,15 +681,22 @@ async fn cleanup_existing(client: &Client, scratch: &Scratch, version_num: u32) 
         }
     }
     for role in &scratch.roles {
-        match client
-            .batch_execute(&format!("DROP ROLE IF EXISTS {}", quote_ident(role)))
-            .await
-        {
-            Ok(()) => {}
-            // Another run on this server found the role and granted to it
-            // meanwhile; it is in use, so it stays.
-            Err(e) if e.code() == Some(&SqlState::DEPENDENT_OBJECTS_STILL_EXIST) => {}
-            Err(e) => problems.push(format!("dropping role {role}: {}", PgError::from(e))),
+        // Under the lock that role creation takes: two sessions dropping
+        // one role at the same moment (both sides of a run found it new)
+        // fail with "tuple concurrently deleted" instead of one finding it
+        // gone.
+        let drop = format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({ROLES_LOCK_KEY}); DROP ROLE IF EXISTS {}; COMMIT",
+            quote_ident(role)
+        );
+        let Err(e) = client.batch_execute(&drop).await else {
+            continue;
+        };
+        let _ = client.batch_execute("ROLLBACK").await;
+        // Another run on this server found the role and granted to it
+        // meanwhile; it is in use, so it stays.
+        if e.code() != Some(&SqlState::DEPENDENT_OBJECTS_STILL_EXIST) {
+            problems.push(format!("dropping role {role}: {}", PgError::from(e)));
         }
     }
     problems
