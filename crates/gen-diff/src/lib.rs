@@ -298,13 +298,21 @@ pub(crate) fn option_changes(old: &[String], new: &[String]) -> (Vec<String>, Ve
     (set, reset)
 }
 
-/// Walks two maps side by side: `f(old, new)` for every key in either.
+/// Walks two maps side by side: `(old, new)` for every key in either.
 fn pairs<'a, K: Ord, V>(
     old: &'a BTreeMap<K, V>,
     new: &'a BTreeMap<K, V>,
 ) -> impl Iterator<Item = (Option<&'a V>, Option<&'a V>)> {
+    keyed_pairs(old, new).map(|(_, o, n)| (o, n))
+}
+
+/// [`pairs`], with the key.
+fn keyed_pairs<'a, K: Ord, V>(
+    old: &'a BTreeMap<K, V>,
+    new: &'a BTreeMap<K, V>,
+) -> impl Iterator<Item = (&'a K, Option<&'a V>, Option<&'a V>)> {
     let keys: BTreeSet<&K> = old.keys().chain(new.keys()).collect();
-    keys.into_iter().map(|k| (old.get(k), new.get(k)))
+    keys.into_iter().map(|k| (k, old.get(k), new.get(k)))
 }
 
 /// A comment change, if the comment differs.

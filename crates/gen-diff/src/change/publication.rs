@@ -1,12 +1,10 @@
 //! Publications: the change type, and the comparison that emits it.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use gen_model::{Catalog, ObjectId, Publication, PublishedTable, QualifiedName};
 use serde::Serialize;
 
 use super::{Action, Change};
-use crate::{comment, pairs};
+use crate::{comment, keyed_pairs, pairs};
 
 /// A change to a publication; each variant's doc is the statement it becomes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -148,7 +146,7 @@ fn alter(o: &Publication, n: &Publication, out: &mut Vec<Change>) {
         );
     }
     let name = &n.name;
-    for (table, (was, is)) in members(&o.tables, &n.tables) {
+    for (table, was, is) in keyed_pairs(&o.tables, &n.tables) {
         // A member whose column list or row filter changes leaves and comes
         // back; taking it out comes before drops, so before the table or
         // one of its listed columns goes.
@@ -195,17 +193,6 @@ fn alter(o: &Publication, n: &Publication, out: &mut Vec<Change>) {
             .into(),
         );
     }
-}
-
-/// The members of both sides by table, each with its old and new entry.
-type Member<'a> = Option<&'a PublishedTable>;
-
-fn members<'a>(
-    old: &'a BTreeMap<QualifiedName, PublishedTable>,
-    new: &'a BTreeMap<QualifiedName, PublishedTable>,
-) -> impl Iterator<Item = (&'a QualifiedName, (Member<'a>, Member<'a>))> {
-    let keys: BTreeSet<&QualifiedName> = old.keys().chain(new.keys()).collect();
-    keys.into_iter().map(|k| (k, (old.get(k), new.get(k))))
 }
 
 #[cfg(test)]
