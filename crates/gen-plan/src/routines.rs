@@ -17,83 +17,43 @@ pub(crate) fn aggregate_signature(name: &QualifiedName, args: &str) -> String {
 
 /// What follows `COMMENT ON` for one of these kinds.
 pub(crate) fn comment_target(id: &ObjectId) -> String {
-    match id {
+    match routine(id) {
         // ROUTINE names functions and procedures alike.
-        ObjectId::Function { name, args } => format!("ROUTINE {name}({args})"),
-        ObjectId::Aggregate { name, args } => {
+        Routine::Function { name, args } => format!("ROUTINE {name}({args})"),
+        Routine::Aggregate { name, args } => {
             format!("AGGREGATE {}", aggregate_signature(name, args))
         }
-        ObjectId::Trigger { table, name } => format!("TRIGGER {} ON {table}", Ident(name)),
-        ObjectId::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Type { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => unreachable!("not a routine or trigger"),
+        Routine::Trigger { table, name } => format!("TRIGGER {} ON {table}", Ident(name)),
+        Routine::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
     }
 }
 
 /// A condition true when an object of one of these kinds exists.
 pub(crate) fn exists_condition(id: &ObjectId) -> String {
-    match id {
+    match routine(id) {
         // Not to_regprocedure: it raises when an argument type is gone.
-        ObjectId::Function { name, args } => format!(
+        Routine::Function { name, args } => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE pronamespace = to_regnamespace({}) AND proname = {} AND prokind <> 'a' AND coalesce((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.i) FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY AS a(t, i)), '') = {})",
             Literal(&Ident(&name.schema).to_string()),
             Literal(&name.name),
             Literal(args)
         ),
         // Ordered-set signatures are beyond regprocedure's grammar.
-        ObjectId::Aggregate { name, args } => format!(
+        Routine::Aggregate { name, args } => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE pronamespace = to_regnamespace({}) AND proname = {} AND prokind = 'a' AND pg_catalog.pg_get_function_identity_arguments(oid) = {})",
             Literal(&Ident(&name.schema).to_string()),
             Literal(&name.name),
             Literal(args)
         ),
-        ObjectId::Trigger { table, name } => format!(
+        Routine::Trigger { table, name } => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass({}) AND tgname = {})",
             Literal(&table.to_string()),
             Literal(name)
         ),
-        ObjectId::EventTrigger { name } => format!(
+        Routine::EventTrigger { name } => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname = {})",
             Literal(name)
         ),
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Type { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => unreachable!("not a routine or trigger"),
     }
 }
 
@@ -102,9 +62,9 @@ pub(crate) fn exists_condition(id: &ObjectId) -> String {
 /// catalog does not hold it.
 pub(crate) fn present(id: &ObjectId, target: &Catalog) -> Option<(String, String)> {
     let exists = exists_condition(id);
-    Some(match id {
-        ObjectId::Trigger { table, name } => {
-            let t = target.triggers.get(&(table.clone(), name.clone()))?;
+    Some(match routine(id) {
+        Routine::Trigger { table, name } => {
+            let t = target.triggers.get(&(table.clone(), name.to_owned()))?;
             (
                 format!(
                     "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass({}) AND tgname = {} AND tgenabled = {})",
@@ -115,7 +75,7 @@ pub(crate) fn present(id: &ObjectId, target: &Catalog) -> Option<(String, String
                 format!("{id} is missing or not {}", t.enabled.keywords()),
             )
         }
-        ObjectId::EventTrigger { name } => {
+        Routine::EventTrigger { name } => {
             let e = target.event_triggers.get(name)?;
             (
                 format!(
@@ -126,10 +86,38 @@ pub(crate) fn present(id: &ObjectId, target: &Catalog) -> Option<(String, String
                 format!("{id} is missing or not {}", e.enabled.keywords()),
             )
         }
-        ObjectId::Function { .. } | ObjectId::Aggregate { .. } => {
+        Routine::Function { .. } | Routine::Aggregate { .. } => {
             (format!("NOT ({exists})"), format!("{id} is missing"))
         }
-        // exists_condition has refused them already.
+    })
+}
+
+/// The kinds this module knows, by name: each function above matches them
+/// all, and only [`routine`] says which ids are none of them.
+enum Routine<'a> {
+    Function {
+        name: &'a QualifiedName,
+        args: &'a str,
+    },
+    Aggregate {
+        name: &'a QualifiedName,
+        args: &'a str,
+    },
+    Trigger {
+        table: &'a QualifiedName,
+        name: &'a str,
+    },
+    EventTrigger {
+        name: &'a str,
+    },
+}
+
+fn routine(id: &ObjectId) -> Routine<'_> {
+    match id {
+        ObjectId::Function { name, args } => Routine::Function { name, args },
+        ObjectId::Aggregate { name, args } => Routine::Aggregate { name, args },
+        ObjectId::Trigger { table, name } => Routine::Trigger { table, name },
+        ObjectId::EventTrigger { name } => Routine::EventTrigger { name },
         ObjectId::Schema { .. }
         | ObjectId::Extension { .. }
         | ObjectId::Sequence { .. }
@@ -150,7 +138,7 @@ pub(crate) fn present(id: &ObjectId, target: &Catalog) -> Option<(String, String
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
         | ObjectId::Publication { .. } => unreachable!("not a routine or trigger"),
-    })
+    }
 }
 
 #[cfg(test)]
