@@ -292,19 +292,9 @@ fn real_apps() -> Vec<RealApp> {
         (
             "postgrest",
             Vec::new(),
-            &[
-                "rule",
-                "cast",
-                "foreign table",
-                "server",
-                "foreign-data wrapper",
-            ],
+            &["foreign table", "server", "foreign-data wrapper"],
         ),
-        (
-            "musicbrainz",
-            path("musicbrainz, public"),
-            &["text search configuration"],
-        ),
+        ("musicbrainz", path("musicbrainz, public"), &[]),
         ("lemmy", Vec::new(), &[]),
         ("supabase-storage", path("storage, public, extensions"), &[]),
     ]

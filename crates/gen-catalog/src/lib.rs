@@ -10,6 +10,7 @@
 //! two catalogs read from the same server version compare as text.
 
 mod acl;
+mod casts;
 mod ignore;
 mod lookup;
 mod partitions;
@@ -17,15 +18,16 @@ mod publications;
 mod reconcile;
 mod routines;
 mod rows;
+mod rules;
 mod security;
+mod text_search;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use gen_model::{
-    Attribute, CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity,
-    Index, Inherited, ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table, View,
-    ViewColumn,
+    Attribute, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Inherited,
+    ObjectId, QualifiedName, Schema, Sequence, SequenceOptions, Table, View, ViewColumn,
 };
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
@@ -35,11 +37,12 @@ pub use reconcile::reconcile;
 
 use lookup::Lookup;
 use rows::{
-    AclRow, AggregateRow, CastRow, CollationRow, ColumnRow, CommentRow, ConstraintRow,
-    DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow, EventTriggerRow,
-    ExtensionCommentRow, ExtensionRow, FunctionRow, IndexRow, InheritRow, PolicyRow,
-    PublicationMemberRow, PublicationRow, RangeRow, SchemaRow, SequenceRow, TableRow, TriggerRow,
-    TypeRow, UnsupportedRow, ViewRow, read, read_with,
+    AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow, CommentRow,
+    ConstraintRow, DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow,
+    EventTriggerRow, ExtensionCommentRow, ExtensionRow, FunctionRow, IndexRow, InheritRow,
+    PolicyRow, PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow,
+    SequenceRow, TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow,
+    TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow, ViewRow, read, read_if, read_with,
 };
 
 /// An error while reading a catalog.
@@ -169,6 +172,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         triggers,
         event_triggers,
         publications,
+        present,
         policies,
         casts,
         unsupported,
@@ -195,6 +199,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read::<TriggerRow>(client),
         read::<EventTriggerRow>(client),
         read::<PublicationRow>(client),
+        read::<PresentRow>(client),
         read::<PolicyRow>(client),
         read::<CastRow>(client),
         read::<UnsupportedRow>(client),
@@ -259,8 +264,29 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
             read::<PublicationMemberRow>(client).await
         }
     };
-    let (aggregates, ranges, extension_comments, publication_members) =
-        tokio::try_join!(aggregates, ranges, extension_comments, publication_members)?;
+    let present = present.first();
+    let has = |kind: fn(&PresentRow) -> bool| present.is_some_and(kind);
+    let (
+        aggregates,
+        ranges,
+        extension_comments,
+        publication_members,
+        cast_definitions,
+        rules,
+        text_search_configurations,
+        text_search_mappings,
+        text_search_dictionaries,
+    ) = tokio::try_join!(
+        aggregates,
+        ranges,
+        extension_comments,
+        publication_members,
+        read_if::<CastDefinitionRow>(client, has(|p| p.casts)),
+        read_if::<RuleRow>(client, has(|p| p.rules)),
+        read_if::<TextSearchConfigurationRow>(client, has(|p| p.text_search_configurations)),
+        read_if::<TextSearchMappingRow>(client, has(|p| p.text_search_configurations)),
+        read_if::<TextSearchDictionaryRow>(client, has(|p| p.text_search_dictionaries)),
+    )?;
 
     client
         .batch_execute(
@@ -298,6 +324,10 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.triggers(&triggers);
     b.event_triggers(&event_triggers);
     b.publications(&publications, &publication_members);
+    b.casts(&cast_definitions, &of_a_type);
+    b.rules(&rules);
+    b.text_search_dictionaries(&text_search_dictionaries);
+    b.text_search_configurations(&text_search_configurations, &text_search_mappings);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
     b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
     b.row_security(&tables);
@@ -309,14 +339,11 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.depends(&depends);
     b.routine_structural_depends();
     b.structural_depends();
-    b.catalog.casts = casts
+    b.routine_calls();
+    b.catalog.cast_contexts = casts
         .into_iter()
         .map(|r| {
-            let context = match r.context.as_str() {
-                "i" => CastContext::Implicit,
-                "a" => CastContext::Assignment,
-                _ => CastContext::Explicit,
-            };
+            let context = casts::context(&r.context);
             ((r.source, r.target), context)
         })
         .collect();
@@ -446,6 +473,9 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
         "pg_publication" => "pg_publication",
+        "pg_cast" => "pg_cast",
+        "pg_ts_config" => "pg_ts_config",
+        "pg_ts_dict" => "pg_ts_dict",
         "pg_rewrite" => "pg_rewrite",
         "pg_policy" => "pg_policy",
         "pg_default_acl" => "pg_default_acl",
@@ -1015,6 +1045,8 @@ impl Builder {
         self.type_structural_edges(&mut edges);
         edges.extend(self.policy_edges());
         edges.extend(self.publication_edges());
+        edges.extend(self.rule_edges());
+        edges.extend(self.text_search_edges());
         partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.

@@ -28,6 +28,18 @@ pub(crate) async fn read<R: CatalogRow>(client: &Client) -> Result<Vec<R>, Catal
     read_with(client, &[]).await
 }
 
+/// [`read`] when `present`, else no rows without asking the server.
+pub(crate) async fn read_if<R: CatalogRow>(
+    client: &Client,
+    present: bool,
+) -> Result<Vec<R>, CatalogError> {
+    if present {
+        read(client).await
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 /// [`read`], with parameters.
 pub(crate) async fn read_with<R: CatalogRow>(
     client: &Client,
@@ -362,6 +374,60 @@ catalog_rows! {
         nspid: Option<u32>,
         columns: Option<Vec<String>>,
         row_filter: Option<String>,
+    }
+
+    /// Which kinds that few databases hold this one has: their queries
+    /// run in a second round only when it does.
+    PresentRow, "kinds present", "present.sql" {
+        casts: bool,
+        rules: bool,
+        text_search_configurations: bool,
+        text_search_dictionaries: bool,
+    }
+
+    /// A cast the application defines.
+    CastDefinitionRow, "casts", "cast_definitions.sql" {
+        oid: u32,
+        source: String,
+        target: String,
+        method: String,
+        context: String,
+        function: Option<String>,
+    }
+
+    /// A rewrite rule other than a view's query.
+    RuleRow, "rules", "rules.sql" {
+        oid: u32,
+        relid: u32,
+        rulename: String,
+        definition: String,
+        enabled: String,
+    }
+
+    /// A text search configuration.
+    TextSearchConfigurationRow, "text search configurations", "text_search_configurations.sql" {
+        oid: u32,
+        nsp: u32,
+        cfgname: String,
+        owner: String,
+        parser: String,
+    }
+
+    /// One dictionary of a configuration's token type.
+    TextSearchMappingRow, "text search mappings", "text_search_mappings.sql" {
+        cfg: u32,
+        token: String,
+        dictionary: String,
+    }
+
+    /// A text search dictionary.
+    TextSearchDictionaryRow, "text search dictionaries", "text_search_dictionaries.sql" {
+        oid: u32,
+        nsp: u32,
+        dictname: String,
+        owner: String,
+        template: String,
+        options: Option<String>,
     }
 
     /// A row-level security policy; a role of `None` is PUBLIC.

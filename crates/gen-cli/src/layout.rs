@@ -77,6 +77,7 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         ObjectId::Column { table, .. }
         | ObjectId::Constraint { table, .. }
         | ObjectId::Trigger { table, .. }
+        | ObjectId::Rule { table, .. }
         | ObjectId::Policy { table, .. }
         | ObjectId::Inheritance { table, .. }
         | ObjectId::ReplicaIdentity { table } => relation(table),
@@ -102,6 +103,9 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
             type_name: name, ..
         } => in_schema(name, "types"),
         ObjectId::Collation { name } => in_schema(name, "collations"),
+        ObjectId::TextSearchConfiguration { name } | ObjectId::TextSearchDictionary { name } => {
+            in_schema(name, "text_search")
+        }
         ObjectId::Function { name, args } => {
             let overloaded = catalog.functions.keys().filter(|(n, _)| n == name).count() > 1;
             File::Object {
@@ -127,7 +131,9 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         ObjectId::DefaultPrivileges { schema: None, .. } | ObjectId::EventTrigger { .. } => {
             File::Database
         }
-        ObjectId::Publication { .. } => File::Publications,
+        ObjectId::Publication { .. } => File::Last("publications"),
+        // Casts join types and functions of any schema.
+        ObjectId::Cast { .. } => File::Last("casts"),
     }
 }
 
@@ -148,9 +154,9 @@ pub enum File {
         name: String,
         args: Option<String>,
     },
-    /// `zz_publications.sql`: publications name tables of every schema,
-    /// so they come after all of them.
-    Publications,
+    /// `zz_<what>.sql`: objects that name objects of every schema
+    /// (publications, casts), so they come after all of them.
+    Last(&'static str),
 }
 
 /// The statements of `steps` grouped into files, in plan order within each
@@ -222,7 +228,7 @@ fn short_hash(text: &str) -> String {
 fn plain_path(file: &File) -> PathBuf {
     match file {
         File::Database => PathBuf::from("00_database.sql"),
-        File::Publications => PathBuf::from("zz_publications.sql"),
+        File::Last(what) => PathBuf::from(format!("zz_{what}.sql")),
         File::Schema(schema) => PathBuf::from(file_name(schema)).join("schema.sql"),
         File::DefaultPrivileges(schema) => {
             PathBuf::from(file_name(schema)).join("00_default_privileges.sql")

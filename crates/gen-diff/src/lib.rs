@@ -22,11 +22,12 @@ mod view;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use change::{
-    Action, Change, CollationChange, ColumnAction, ColumnChange, CommentChange, ConstraintChange,
-    Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange, FieldCast,
-    IndexChange, InheritanceChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction,
-    PrivilegesChange, PublicationChange, RoutineChange, RowField, SchemaChange, SequenceChange,
-    TableChange, TriggerChange, TypeChange, ViewChange,
+    Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange, CommentChange,
+    ConstraintChange, Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange,
+    FieldCast, IndexChange, InheritanceChange, OwnerChange, PartitionChange, PolicyChange,
+    PrivilegeAction, PrivilegesChange, PublicationChange, RoutineChange, RowField, RuleChange,
+    SchemaChange, SequenceChange, TableChange, TextSearchChange, TriggerChange, TypeChange,
+    ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -52,6 +53,9 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     security::row_security(old, new, &mut out);
     security::policies(old, new, &mut out);
     change::publications(old, new, &mut out);
+    change::casts(old, new, &mut out);
+    change::rules(old, new, &mut out);
+    change::text_search(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -59,6 +63,61 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     security::default_privileges(old, new, &mut out);
     security::owners(old, new, &mut out);
     security::privileges(old, new, &mut out);
+    out
+}
+
+/// The changes that create `id` as `catalog` holds it, with its comment
+/// and settings, for the kinds whose module says how: empty otherwise, or
+/// when the catalog does not hold it.
+pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
+    let mut out = Vec::new();
+    match id {
+        ObjectId::Cast { source, target } => {
+            if let Some(c) = catalog.casts.get(&(source.clone(), target.clone())) {
+                change::create_cast(c, &mut out);
+            }
+        }
+        ObjectId::Rule { table, name } => {
+            if let Some(r) = catalog.rules.get(&(table.clone(), name.clone())) {
+                change::create_rule(r, &mut out);
+            }
+        }
+        ObjectId::TextSearchConfiguration { name } => {
+            if let Some(c) = catalog.text_search_configurations.get(name) {
+                change::create_configuration(c, &mut out);
+            }
+        }
+        ObjectId::TextSearchDictionary { name } => {
+            if let Some(d) = catalog.text_search_dictionaries.get(name) {
+                change::create_dictionary(d, &mut out);
+            }
+        }
+        // Described by gen-plan from their own parts.
+        ObjectId::Schema { .. }
+        | ObjectId::Extension { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::Column { .. }
+        | ObjectId::Constraint { .. }
+        | ObjectId::Index { .. }
+        | ObjectId::SequenceOwnership { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::DomainConstraint { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::TypeAttribute { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::Trigger { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Policy { .. }
+        | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::Inheritance { .. }
+        | ObjectId::ReplicaIdentity { .. }
+        | ObjectId::Publication { .. } => {}
+    }
     out
 }
 
@@ -271,6 +330,32 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         }
         ObjectId::Publication { name } => {
             change::recreate_publication(&old.publications[name], &new.publications[name], out);
+            true
+        }
+        ObjectId::Cast { source, target } => {
+            let key = (source.clone(), target.clone());
+            change::recreate_cast(&old.casts[&key], &new.casts[&key], out);
+            true
+        }
+        ObjectId::Rule { table, name } => {
+            let key = (table.clone(), name.clone());
+            change::recreate_rule(&old.rules[&key], &new.rules[&key], out);
+            true
+        }
+        ObjectId::TextSearchConfiguration { name } => {
+            change::recreate_configuration(
+                &old.text_search_configurations[name],
+                &new.text_search_configurations[name],
+                out,
+            );
+            true
+        }
+        ObjectId::TextSearchDictionary { name } => {
+            change::recreate_dictionary(
+                &old.text_search_dictionaries[name],
+                &new.text_search_dictionaries[name],
+                out,
+            );
             true
         }
         // Never dropped and created again for what they use: they are

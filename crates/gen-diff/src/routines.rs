@@ -225,7 +225,11 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => return false,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => return false,
     }
     true
 }

@@ -94,7 +94,11 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                             | ObjectId::DefaultPrivileges { .. }
                             | ObjectId::Inheritance { .. }
                             | ObjectId::ReplicaIdentity { .. }
-                            | ObjectId::Publication { .. } => false,
+                            | ObjectId::Publication { .. }
+                            | ObjectId::Cast { .. }
+                            | ObjectId::Rule { .. }
+                            | ObjectId::TextSearchConfiguration { .. }
+                            | ObjectId::TextSearchDictionary { .. } => false,
                         }
                 });
                 if new.tables.contains_key(&o.table) || reads_dropped {
@@ -368,7 +372,10 @@ mod tests {
                 | Change::Type(_)
                 | Change::Domain(_)
                 | Change::Collation(_)
-                | Change::Publication(_) => "other",
+                | Change::Publication(_)
+                | Change::Cast(_)
+                | Change::Rule(_)
+                | Change::TextSearch(_) => "other",
             })
             .collect()
     }

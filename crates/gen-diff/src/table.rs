@@ -197,7 +197,7 @@ pub(crate) fn type_conversion(from: &str, to: &str, catalogs: [&Catalog; 2]) -> 
         return Conversion::Assignment;
     }
     let key = (from.to_owned(), to.to_owned());
-    match catalogs.iter().find_map(|c| c.casts.get(&key)) {
+    match catalogs.iter().find_map(|c| c.cast_contexts.get(&key)) {
         Some(CastContext::Assignment | CastContext::Implicit) => Conversion::Assignment,
         Some(CastContext::Explicit) => Conversion::Explicit,
         // From a string type the server converts through the target's input

@@ -85,7 +85,10 @@ fn lines(changes: &[Change]) -> String {
             | Change::Type(_)
             | Change::Domain(_)
             | Change::Collation(_)
-            | Change::Publication(_) => format!("{variant} {id}"),
+            | Change::Publication(_)
+            | Change::Cast(_)
+            | Change::Rule(_)
+            | Change::TextSearch(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -320,7 +320,11 @@ pub(crate) fn stored(id: &ObjectId, old: &Catalog) -> bool {
                 | ObjectId::DefaultPrivileges { .. }
                 | ObjectId::Inheritance { .. }
                 | ObjectId::ReplicaIdentity { .. }
-                | ObjectId::Publication { .. } => {}
+                | ObjectId::Publication { .. }
+                | ObjectId::Cast { .. }
+                | ObjectId::Rule { .. }
+                | ObjectId::TextSearchConfiguration { .. }
+                | ObjectId::TextSearchDictionary { .. } => {}
             }
         }
     }
@@ -756,7 +760,11 @@ pub(crate) fn rebuild(
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => return,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => return,
     };
     let temp = parked_name(&name.name);
     // Only an enum loses labels, and only a composite type attributes.
@@ -924,7 +932,11 @@ pub(crate) fn rebuild(
             | ObjectId::DefaultPrivileges { .. }
             | ObjectId::Inheritance { .. }
             | ObjectId::ReplicaIdentity { .. }
-            | ObjectId::Publication { .. } => {}
+            | ObjectId::Publication { .. }
+            | ObjectId::Cast { .. }
+            | ObjectId::Rule { .. }
+            | ObjectId::TextSearchConfiguration { .. }
+            | ObjectId::TextSearchDictionary { .. } => {}
         }
     }
     for c in out.iter_mut() {
@@ -1029,7 +1041,11 @@ pub(crate) fn goes_with(dependent: &ObjectId, dropped: &BTreeSet<ObjectId>) -> b
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => false,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => false,
     }
 }
 

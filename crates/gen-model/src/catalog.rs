@@ -4,8 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cast::Cast;
 use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
+use crate::rule::Rule;
+use crate::text_search::{TextSearchConfiguration, TextSearchDictionary};
 use crate::{
     Acl, Collation, ColumnStorage, DefaultPrivileges, Domain, Inheritance, Inherited, ObjectId,
     Policy, QualifiedName, ReplicaIdentity, RowSecurity, TypeKind, UserType, View,
@@ -36,11 +39,19 @@ pub struct Catalog {
     /// Dependency edges `(dependent, referenced)`: the first needs the second.
     /// Read from `pg_depend` plus the structural ones (column on table).
     pub depends: BTreeSet<(ObjectId, ObjectId)>,
+    /// Routines that call other routines of the catalog in a body the
+    /// server keeps as text (`LANGUAGE sql` without `BEGIN ATOMIC`,
+    /// PL/pgSQL), `(caller, callee)`: the server records no dependency, yet
+    /// an index or a default that runs the caller needs the callee. Only
+    /// creation order follows them, and never around a cycle (recursive
+    /// routines).
+    #[serde(default)]
+    pub calls: BTreeSet<(ObjectId, ObjectId)>,
     /// Casts between types, as `(source, target)` type names, with the
     /// context they apply in: `ALTER COLUMN … TYPE` needs `USING` unless an
     /// assignment cast exists.
     #[serde(with = "crate::pairs")]
-    pub casts: BTreeMap<(String, String), CastContext>,
+    pub cast_contexts: BTreeMap<(String, String), CastContext>,
     /// Enum, composite and range types (not the row types of relations,
     /// not array types, not extension members).
     #[serde(with = "crate::pairs")]
@@ -82,6 +93,18 @@ pub struct Catalog {
     /// Publications by name.
     #[serde(default)]
     pub publications: BTreeMap<String, Publication>,
+    /// Casts the application defines, by (source, target).
+    #[serde(default, with = "crate::pairs")]
+    pub casts: BTreeMap<(String, String), Cast>,
+    /// Rewrite rules by relation and name.
+    #[serde(default, with = "crate::pairs")]
+    pub rules: BTreeMap<(QualifiedName, String), Rule>,
+    /// Text search configurations.
+    #[serde(default, with = "crate::pairs")]
+    pub text_search_configurations: BTreeMap<QualifiedName, TextSearchConfiguration>,
+    /// Text search dictionaries.
+    #[serde(default, with = "crate::pairs")]
+    pub text_search_dictionaries: BTreeMap<QualifiedName, TextSearchDictionary>,
 }
 
 impl Catalog {
@@ -100,6 +123,10 @@ impl Catalog {
             && self.triggers.is_empty()
             && self.event_triggers.is_empty()
             && self.publications.is_empty()
+            && self.casts.is_empty()
+            && self.rules.is_empty()
+            && self.text_search_configurations.is_empty()
+            && self.text_search_dictionaries.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -185,6 +212,18 @@ impl Catalog {
             }
             ObjectId::EventTrigger { name } => self.event_triggers.contains_key(name),
             ObjectId::Publication { name } => self.publications.contains_key(name),
+            ObjectId::Cast { source, target } => {
+                self.casts.contains_key(&(source.clone(), target.clone()))
+            }
+            ObjectId::Rule { table, name } => {
+                self.rules.contains_key(&(table.clone(), name.clone()))
+            }
+            ObjectId::TextSearchConfiguration { name } => {
+                self.text_search_configurations.contains_key(name)
+            }
+            ObjectId::TextSearchDictionary { name } => {
+                self.text_search_dictionaries.contains_key(name)
+            }
         }
     }
 }
@@ -207,6 +246,11 @@ impl Catalog {
         self.collations.retain(|n, _| n.schema != name);
         self.row_security.retain(|n, _| n.schema != name);
         self.policies.retain(|(t, _), _| t.schema != name);
+        self.rules.retain(|(t, _), _| t.schema != name);
+        self.text_search_configurations
+            .retain(|n, _| n.schema != name);
+        self.text_search_dictionaries
+            .retain(|n, _| n.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));
         self.default_privileges
             .retain(|id, _| id.schema() != Some(name));
@@ -216,6 +260,8 @@ impl Catalog {
             p.schemas.remove(name);
         }
         self.depends
+            .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
+        self.calls
             .retain(|(a, b)| a.schema() != Some(name) && b.schema() != Some(name));
     }
 
@@ -331,6 +377,10 @@ impl Catalog {
             let filters = p.tables.values().filter_map(|t| t.row_filter.as_deref());
             (p.id(), filters.collect())
         });
+        let rules = self
+            .rules
+            .values()
+            .map(|r| (r.id(), vec![r.definition.as_str()]));
         tables
             .chain(indexes)
             .chain(views)
@@ -340,6 +390,7 @@ impl Catalog {
             .chain(policies)
             .chain(domains)
             .chain(publications)
+            .chain(rules)
     }
 
     /// The table and column whose identity uses the sequence `name`.

@@ -2,6 +2,7 @@
 //! dependency edges, as plain data. No I/O lives here, so everything that
 //! reasons about schemas can be tested in memory.
 
+mod cast;
 mod catalog;
 mod ident;
 mod keywords;
@@ -10,10 +11,13 @@ pub mod pairs;
 mod partitions;
 mod publication;
 mod routines;
+mod rule;
 mod security;
+mod text_search;
 mod types;
 mod view;
 
+pub use cast::{Cast, CastMethod};
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
     Sequence, SequenceOptions, Table,
@@ -25,8 +29,10 @@ pub use publication::{Publication, Publish, PublishedTable};
 pub use routines::{
     Aggregate, EventTrigger, Function, RoutineKey, RoutineKind, Trigger, TriggerEnabled,
 };
+pub use rule::Rule;
 pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
+pub use text_search::{TextSearchConfiguration, TextSearchDictionary};
 pub use types::{Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, UserType};
 pub use view::{View, ViewColumn};

@@ -184,6 +184,30 @@ pub enum ObjectId {
         /// Publication name.
         name: String,
     },
+    /// `CREATE CAST (source AS target)`
+    Cast {
+        /// Source type, as `format_type` prints it.
+        source: String,
+        /// Target type, printed alike.
+        target: String,
+    },
+    /// `CREATE RULE name AS ON … TO table`
+    Rule {
+        /// The table or view.
+        table: QualifiedName,
+        /// Rule name.
+        name: String,
+    },
+    /// `CREATE TEXT SEARCH CONFIGURATION schema.name`
+    TextSearchConfiguration {
+        /// Configuration name.
+        name: QualifiedName,
+    },
+    /// `CREATE TEXT SEARCH DICTIONARY schema.name`
+    TextSearchDictionary {
+        /// Dictionary name.
+        name: QualifiedName,
+    },
 }
 
 impl ObjectId {
@@ -214,6 +238,10 @@ impl ObjectId {
             ObjectId::Inheritance { .. } => "inheritance",
             ObjectId::ReplicaIdentity { .. } => "replica identity",
             ObjectId::Publication { .. } => "publication",
+            ObjectId::Cast { .. } => "cast",
+            ObjectId::Rule { .. } => "rule",
+            ObjectId::TextSearchConfiguration { .. } => "text search configuration",
+            ObjectId::TextSearchDictionary { .. } => "text search dictionary",
         }
     }
 
@@ -226,7 +254,7 @@ impl ObjectId {
             ObjectId::Inheritance { table, .. } | ObjectId::ReplicaIdentity { table } => {
                 Some(table)
             }
-            ObjectId::Trigger { table, .. } => Some(table),
+            ObjectId::Trigger { table, .. } | ObjectId::Rule { table, .. } => Some(table),
             _ => None,
         }
     }
@@ -260,8 +288,12 @@ impl ObjectId {
             ObjectId::Function { name, .. } | ObjectId::Aggregate { name, .. } => {
                 Some(&name.schema)
             }
-            ObjectId::Trigger { table, .. } => Some(&table.schema),
-            ObjectId::EventTrigger { .. } | ObjectId::Publication { .. } => None,
+            ObjectId::Trigger { table, .. } | ObjectId::Rule { table, .. } => Some(&table.schema),
+            ObjectId::TextSearchConfiguration { name }
+            | ObjectId::TextSearchDictionary { name } => Some(&name.schema),
+            ObjectId::EventTrigger { .. }
+            | ObjectId::Publication { .. }
+            | ObjectId::Cast { .. } => None,
         }
     }
 }
@@ -323,6 +355,12 @@ impl fmt::Display for ObjectId {
                 write!(f, "trigger {} on {}", Ident(name), table)
             }
             ObjectId::EventTrigger { name } => write!(f, "event trigger {}", Ident(name)),
+            ObjectId::Cast { source, target } => write!(f, "cast ({source} AS {target})"),
+            ObjectId::Rule { table, name } => write!(f, "rule {} on {}", Ident(name), table),
+            ObjectId::TextSearchConfiguration { name }
+            | ObjectId::TextSearchDictionary { name } => {
+                write!(f, "{} {}", self.kind(), name)
+            }
         }
     }
 }

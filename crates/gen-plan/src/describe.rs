@@ -53,7 +53,11 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::MaterializedView { .. }
         | ObjectId::Policy { .. }
         | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Publication { .. } => id.clone(),
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => id.clone(),
     }
 }
 
@@ -210,6 +214,12 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
             return definition(catalog, &top_level(id, [catalog, catalog]));
         }
         ObjectId::Policy { .. } | ObjectId::DefaultPrivileges { .. } => {}
+        ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => {
+            changes.extend(gen_diff::creation(catalog, id));
+        }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {
             changes.extend(crate::types::definition(catalog, id).unwrap_or_default());
         }

@@ -126,7 +126,10 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
         | Change::Type(_)
         | Change::Domain(_)
         | Change::Collation(_)
-        | Change::Publication(_) => vec![step(render::render(change), true, hazards(change, old))],
+        | Change::Publication(_)
+        | Change::Cast(_)
+        | Change::Rule(_)
+        | Change::TextSearch(_) => vec![step(render::render(change), true, hazards(change, old))],
     }
 }
 

@@ -43,6 +43,12 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::EventTrigger { .. } => 21,
         // Last: it names tables, their columns and schemas.
         ObjectId::Publication { .. } => 22,
+        ObjectId::Cast { .. } => 23,
+        ObjectId::Rule { .. } => 24,
+        // Early: they need nothing but extensions, and what uses them
+        // may name them only in text (a function body's
+        // `to_tsvector('app.simple', …)`) that the server does not record.
+        ObjectId::TextSearchDictionary { .. } | ObjectId::TextSearchConfiguration { .. } => 1,
     };
     match action {
         Action::Drop => 40 - create,
@@ -90,9 +96,11 @@ impl<'a> Graph<'a> {
                     name: table.clone(),
                 })
             }
-            ObjectId::Trigger { table, .. } => Some(ObjectId::Table {
-                name: table.clone(),
-            }),
+            ObjectId::Trigger { table, .. } | ObjectId::Rule { table, .. } => {
+                Some(ObjectId::Table {
+                    name: table.clone(),
+                })
+            }
             // A checked constraint is written into CREATE DOMAIN.
             ObjectId::DomainConstraint { domain, .. } => Some(ObjectId::Domain {
                 name: domain.clone(),
@@ -113,7 +121,10 @@ impl<'a> Graph<'a> {
             | ObjectId::View { .. }
             | ObjectId::MaterializedView { .. }
             | ObjectId::DefaultPrivileges { .. }
-            | ObjectId::Publication { .. } => None,
+            | ObjectId::Publication { .. }
+            | ObjectId::Cast { .. }
+            | ObjectId::TextSearchConfiguration { .. }
+            | ObjectId::TextSearchDictionary { .. } => None,
         }
     }
 
@@ -262,7 +273,11 @@ fn relation_names(
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => Vec::new(),
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => Vec::new(),
     }
 }
 
@@ -385,7 +400,11 @@ pub(crate) fn order<'a>(
                 | ObjectId::Policy { .. }
                 | ObjectId::Inheritance { .. }
                 | ObjectId::ReplicaIdentity { .. }
-                | ObjectId::Publication { .. } => false,
+                | ObjectId::Publication { .. }
+                | ObjectId::Cast { .. }
+                | ObjectId::Rule { .. }
+                | ObjectId::TextSearchConfiguration { .. }
+                | ObjectId::TextSearchDictionary { .. } => false,
             };
             if *action == Action::CreateOrAlter && !skip {
                 let to = g.exact(Action::CreateOrAlter, id);
@@ -402,6 +421,15 @@ pub(crate) fn order<'a>(
     }
     // Creates follow what they need in the new catalog.
     for (a, b) in &new.depends {
+        let (from, to) = (
+            g.resolve(Action::CreateOrAlter, b),
+            g.resolve(Action::CreateOrAlter, a),
+        );
+        g.edge(from, to);
+    }
+    // A routine comes after those its body calls (an index that runs it
+    // needs them), where the server records nothing.
+    for (a, b) in &new.calls {
         let (from, to) = (
             g.resolve(Action::CreateOrAlter, b),
             g.resolve(Action::CreateOrAlter, a),

@@ -47,6 +47,12 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::Schema { name } => format!("SCHEMA {}", Ident(name)),
         ObjectId::Extension { name } => format!("EXTENSION {}", Ident(name)),
         ObjectId::Publication { name } => format!("PUBLICATION {}", Ident(name)),
+        ObjectId::Cast { source, target } => crate::change::cast::comment_target(source, target),
+        ObjectId::Rule { table, name } => crate::change::rule::comment_target(table, name),
+        ObjectId::TextSearchConfiguration { name } => {
+            format!("TEXT SEARCH CONFIGURATION {name}")
+        }
+        ObjectId::TextSearchDictionary { name } => format!("TEXT SEARCH DICTIONARY {name}"),
         ObjectId::Sequence { name } | ObjectId::SequenceOwnership { sequence: name } => {
             format!("SEQUENCE {name}")
         }

@@ -137,7 +137,11 @@ fn routine(id: &ObjectId) -> Routine<'_> {
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => unreachable!("not a routine or trigger"),
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => unreachable!("not a routine or trigger"),
     }
 }
 

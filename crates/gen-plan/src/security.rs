@@ -58,9 +58,15 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         ObjectId::Aggregate { name, args } => format!("AGGREGATE {name}({})", aggregate_args(args)),
         ObjectId::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
         ObjectId::Publication { name } => format!("PUBLICATION {}", Ident(name)),
+        ObjectId::TextSearchConfiguration { name } => {
+            format!("TEXT SEARCH CONFIGURATION {name}")
+        }
+        ObjectId::TextSearchDictionary { name } => format!("TEXT SEARCH DICTIONARY {name}"),
         ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
-        | ObjectId::Trigger { .. } => {
+        | ObjectId::Trigger { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::Cast { .. } => {
             unreachable!("{id} has no owner of its own")
         }
         // gen-catalog reads owners of nothing else.
@@ -105,7 +111,11 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::TypeAttribute { .. }
         | ObjectId::Trigger { .. }
         | ObjectId::EventTrigger { .. }
-        | ObjectId::Publication { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -170,7 +180,11 @@ pub(crate) fn privileges_sql(
         | ObjectId::Policy { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => format!("{statement};"),
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => format!("{statement};"),
     }
 }
 
@@ -309,7 +323,11 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
         | ObjectId::MaterializedView { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => grants(id, out),
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => grants(id, out),
     }
     if let Some(owner) = catalog.owners.get(id) {
         out.push(Change::Owner(OwnerChange::SetOwner {
@@ -376,7 +394,11 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::Policy { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => return out,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => return out,
     };
     let grants = target
         .privileges

@@ -14,6 +14,7 @@ use checked::plan;
 
 pub(crate) mod checked;
 
+mod casts;
 mod columns;
 mod comments;
 mod constraints;
@@ -24,7 +25,9 @@ mod names;
 mod online;
 mod order;
 mod publications;
+mod rules;
 mod sequences;
+mod text_search;
 mod types;
 mod verify;
 

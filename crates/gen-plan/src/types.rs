@@ -55,7 +55,11 @@ pub(crate) fn exists_condition(id: &ObjectId) -> Option<String> {
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => return None,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => return None,
     })
 }
 
@@ -118,7 +122,11 @@ pub(crate) fn shape_mismatch(id: &ObjectId, target: &Catalog) -> Option<(String,
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => None,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => None,
     }
 }
 
@@ -192,7 +200,11 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => return None,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => return None,
     }
     Some(out)
 }
@@ -229,7 +241,11 @@ pub(crate) fn top_level(id: &ObjectId) -> Option<ObjectId> {
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => None,
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => None,
     }
 }
 

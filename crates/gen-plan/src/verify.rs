@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use gen_model::{Catalog, ConstraintKind, Ident, Literal, ObjectId, QualifiedName};
 
-use crate::Plan;
+use crate::{Plan, change};
 
 /// The checks, as one PL/pgSQL `DO` block body, for the objects `plan`
 /// touches, judged against `target`, the catalog the plan leads to.
@@ -63,7 +63,11 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
                 | ObjectId::DefaultPrivileges { .. }
                 | ObjectId::Inheritance { .. }
                 | ObjectId::ReplicaIdentity { .. }
-                | ObjectId::Publication { .. } => condition,
+                | ObjectId::Publication { .. }
+                | ObjectId::Cast { .. }
+                | ObjectId::Rule { .. }
+                | ObjectId::TextSearchConfiguration { .. }
+                | ObjectId::TextSearchDictionary { .. } => condition,
             };
             out.push(raise_if(&condition, &format!("{id} should be gone")));
         }
@@ -185,6 +189,14 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             "EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = {})",
             Literal(name)
         ),
+        ObjectId::Cast { source, target } => change::cast::exists_condition(source, target),
+        ObjectId::Rule { table, name } => change::rule::exists_condition(table, name),
+        ObjectId::TextSearchConfiguration { name } => {
+            change::text_search::exists_condition("pg_ts_config", "cfg", name)
+        }
+        ObjectId::TextSearchDictionary { name } => {
+            change::text_search::exists_condition("pg_ts_dict", "dict", name)
+        }
         // Kinds share one namespace: a view may take a dropped table's name.
         ObjectId::Table { name } => relation_of_kind(name, "'r', 'p'"),
         ObjectId::Sequence { name } => relation_of_kind(name, "'S'"),
@@ -321,6 +333,31 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             let p = target.publications.get(name)?;
             publication_present(p, &missing("publishes otherwise"))
         }
+        ObjectId::Cast { source, target: to } => {
+            let c = target.casts.get(&(source.clone(), to.clone()))?;
+            raise_if(
+                &change::cast::mismatch_condition(c),
+                &missing("converts or applies otherwise"),
+            )
+        }
+        ObjectId::Rule { table, name } => {
+            let r = target.rules.get(&(table.clone(), name.clone()))?;
+            raise_if(
+                &change::rule::mismatch_condition(r),
+                &missing("fires otherwise"),
+            )
+        }
+        ObjectId::TextSearchConfiguration { name } => {
+            let c = target.text_search_configurations.get(name)?;
+            let exists = exists_condition(id)?;
+            raise_if(
+                &format!(
+                    "NOT ({exists}) OR {}",
+                    change::text_search::mismatch_condition(c)
+                ),
+                &missing("maps token types otherwise"),
+            )
+        }
         // Checked for existing alone.
         ObjectId::Schema { .. }
         | ObjectId::Extension { .. }
@@ -336,6 +373,7 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         | ObjectId::View { .. }
         | ObjectId::MaterializedView { .. }
         | ObjectId::DefaultPrivileges { .. }
+        | ObjectId::TextSearchDictionary { .. }
         | ObjectId::Inheritance { .. } => raise_if(
             &format!("NOT ({})", exists_condition(id)?),
             &format!("{id} is missing"),

@@ -326,10 +326,13 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 // `ENABLE/DISABLE [REPLICA | ALWAYS] TRIGGER name` needs the trigger.
                 for cmd in &s.cmds {
                     if let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node
-                        && is_trigger_state(cmd.subtype)
                         && !cmd.name.is_empty()
                     {
-                        out.references.push(trigger_name(r, &cmd.name));
+                        if is_trigger_state(cmd.subtype) {
+                            out.references.push(trigger_name(r, &cmd.name));
+                        } else if is_rule_state(cmd.subtype) {
+                            out.references.push(part_name(NameKind::Rule, r, &cmd.name));
+                        }
                     }
                 }
             }
@@ -398,6 +401,24 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             if let Some(table) = &s.relation {
                 out.defines
                     .push(part_name(NameKind::Rule, table, &s.rulename));
+            }
+        }
+        NodeEnum::CreateCastStmt(s) => {
+            out.defines
+                .extend(cast_name(s.sourcetype.as_ref(), s.targettype.as_ref()));
+        }
+        NodeEnum::AlterTsconfigurationStmt(s) => {
+            out.alters.extend(qualified(
+                NameKind::TextSearchConfiguration,
+                &strings(&s.cfgname),
+            ));
+            for dictionary in &s.dicts {
+                if let Some(node) = &dictionary.node {
+                    out.references.extend(qualified(
+                        NameKind::TextSearchDictionary,
+                        &list_strings(node),
+                    ));
+                }
             }
         }
         NodeEnum::CreateEventTrigStmt(s) => {
@@ -1001,6 +1022,12 @@ fn define_stmt(s: &protobuf::DefineStmt, out: &mut Analysis) {
         out.defines.extend(qualified(NameKind::Type, &names));
     } else if kind == ObjectType::ObjectCollation as i32 {
         out.defines.extend(qualified(NameKind::Collation, &names));
+    } else if kind == ObjectType::ObjectTsconfiguration as i32 {
+        out.defines
+            .extend(qualified(NameKind::TextSearchConfiguration, &names));
+    } else if kind == ObjectType::ObjectTsdictionary as i32 {
+        out.defines
+            .extend(qualified(NameKind::TextSearchDictionary, &names));
     }
     for (name, arg) in def_elems(&s.definition) {
         let Some(arg) = arg else { continue };
@@ -1046,6 +1073,9 @@ fn define_stmt(s: &protobuf::DefineStmt, out: &mut Analysis) {
         } else if name == "from" && kind == ObjectType::ObjectCollation as i32 {
             out.references
                 .extend(qualified(NameKind::Collation, &parts));
+        } else if name == "copy" && kind == ObjectType::ObjectTsconfiguration as i32 {
+            out.references
+                .extend(qualified(NameKind::TextSearchConfiguration, &parts));
         }
     }
 }
@@ -1169,6 +1199,18 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
             name.with_signature(signature)
         }),
         ObjectType::ObjectCollation => qualified(NameKind::Collation, &parts),
+        ObjectType::ObjectTsconfiguration => qualified(NameKind::TextSearchConfiguration, &parts),
+        ObjectType::ObjectTsdictionary => qualified(NameKind::TextSearchDictionary, &parts),
+        ObjectType::ObjectCast => match object {
+            NodeEnum::List(types) => {
+                let type_name = |i: usize| match types.items.get(i).and_then(|n| n.node.as_ref()) {
+                    Some(NodeEnum::TypeName(t)) => Some(t),
+                    _ => None,
+                };
+                cast_name(type_name(0), type_name(1))
+            }
+            _ => None,
+        },
         ObjectType::ObjectSchema => parts.last().map(|s| Name::global(NameKind::Schema, s)),
         ObjectType::ObjectExtension => parts.last().map(|s| Name::global(NameKind::Extension, s)),
         ObjectType::ObjectEventTrigger => parts
@@ -1226,6 +1268,32 @@ fn is_trigger_state(subtype: i32) -> bool {
     ]
     .iter()
     .any(|t| *t as i32 == subtype)
+}
+
+/// Whether an `ALTER TABLE` subcommand sets one rule's enabled state.
+fn is_rule_state(subtype: i32) -> bool {
+    use protobuf::AlterTableType as T;
+    [
+        T::AtEnableRule,
+        T::AtEnableAlwaysRule,
+        T::AtEnableReplicaRule,
+        T::AtDisableRule,
+    ]
+    .iter()
+    .any(|t| *t as i32 == subtype)
+}
+
+/// A cast's name for ordering: its types' own names, without schemas,
+/// which `CREATE CAST` and `COMMENT ON CAST` may spell differently.
+fn cast_name(
+    source: Option<&protobuf::TypeName>,
+    target: Option<&protobuf::TypeName>,
+) -> Option<Name> {
+    let last = |t: Option<&protobuf::TypeName>| strings(&t?.names).pop();
+    Some(Name::global(
+        NameKind::Cast,
+        format!("{} AS {}", last(source)?, last(target)?),
+    ))
 }
 
 /// The relation of a sequence's `OWNED BY [schema.]table.column`.

@@ -33,6 +33,13 @@ pub enum NameKind {
     Policy,
     /// A rule, named `table.rule` in its table's schema.
     Rule,
+    /// A cast, named `source AS target` by its types' own names. Casts are
+    /// database-wide.
+    Cast,
+    /// A text search configuration.
+    TextSearchConfiguration,
+    /// A text search dictionary.
+    TextSearchDictionary,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -58,6 +65,8 @@ impl NameKind {
                 | NameKind::Policy
                 | NameKind::Rule
                 | NameKind::Constraint
+                | NameKind::TextSearchConfiguration
+                | NameKind::TextSearchDictionary
         )
     }
 }
@@ -78,6 +87,9 @@ impl fmt::Display for NameKind {
             NameKind::Key => "key",
             NameKind::Policy => "policy",
             NameKind::Rule => "rule",
+            NameKind::Cast => "cast",
+            NameKind::TextSearchConfiguration => "text search configuration",
+            NameKind::TextSearchDictionary => "text search dictionary",
             NameKind::Constraint => "constraint",
         })
     }

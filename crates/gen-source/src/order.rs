@@ -67,6 +67,9 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Rule => 10,
         NameKind::Constraint => 11,
         NameKind::Publication => 12,
+        NameKind::Cast => 13,
+        NameKind::TextSearchConfiguration => 14,
+        NameKind::TextSearchDictionary => 15,
     }
 }
 

@@ -257,6 +257,15 @@ impl Walker<'_> {
             Kind::TypeCast if frame.second == "regclass" && !frame.first.is_empty() => {
                 names.extend(relation_literal(&frame.first));
             }
+            Kind::TypeCast if frame.second == "regconfig" && !frame.first.is_empty() => {
+                names.extend(literal_name(
+                    NameKind::TextSearchConfiguration,
+                    &frame.first,
+                ));
+            }
+            Kind::TypeCast if frame.second == "regdictionary" && !frame.first.is_empty() => {
+                names.extend(literal_name(NameKind::TextSearchDictionary, &frame.first));
+            }
             Kind::FuncCall => {
                 let sequence_function = matches!(
                     frame.parts.last().map(String::as_str),
@@ -264,6 +273,27 @@ impl Walker<'_> {
                 );
                 if sequence_function && !frame.first.is_empty() {
                     names.extend(relation_literal(&frame.first));
+                }
+                // The configuration these take first, as a string the
+                // server reads as `regconfig`.
+                let text_search_function = matches!(
+                    frame.parts.last().map(String::as_str),
+                    Some(
+                        "to_tsvector"
+                            | "to_tsquery"
+                            | "plainto_tsquery"
+                            | "phraseto_tsquery"
+                            | "websearch_to_tsquery"
+                            | "ts_headline"
+                            | "json_to_tsvector"
+                            | "jsonb_to_tsvector"
+                    )
+                );
+                if text_search_function && !frame.first.is_empty() {
+                    names.extend(literal_name(
+                        NameKind::TextSearchConfiguration,
+                        &frame.first,
+                    ));
                 }
                 names.extend(qualified(NameKind::Function, &frame.parts));
             }
@@ -307,11 +337,16 @@ pub(crate) fn qualified(kind: NameKind, parts: &[String]) -> Option<Name> {
 
 /// The relation a `regclass` literal such as `'app."Seq"'` names.
 pub(crate) fn relation_literal(text: &str) -> Option<Name> {
+    literal_name(NameKind::Relation, text)
+}
+
+/// The object of `kind` a `regclass`-like literal (`'app."Seq"'`) names.
+pub(crate) fn literal_name(kind: NameKind, text: &str) -> Option<Name> {
     let parts = identifiers(text, '.');
     if parts.iter().any(String::is_empty) {
         return None;
     }
-    qualified(NameKind::Relation, &parts)
+    qualified(kind, &parts)
 }
 
 /// Identifiers separated by `separator` in a string (a `regclass` literal,

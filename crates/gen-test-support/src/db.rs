@@ -50,7 +50,7 @@ impl Db {
     /// A cast from `pg_cast`, which decides how a column changes type.
     pub fn cast(mut self, from: &str, to: &str, context: CastContext) -> Self {
         self.catalog
-            .casts
+            .cast_contexts
             .insert((from.to_owned(), to.to_owned()), context);
         self
     }

@@ -21,6 +21,7 @@
 
 mod db;
 mod ids;
+mod objects;
 mod routines;
 mod security;
 mod sql;
@@ -29,6 +30,7 @@ mod types;
 
 pub use db::{Db, db};
 pub use ids::{column_id, constraint_id, index_id, table_id, type_id};
+pub use objects::{cast, rule, text_search_configuration, text_search_dictionary};
 pub use routines::{function, procedure, trigger};
 pub use security::{grant, policy, role};
 pub use sql::{assert_parses, assert_plpgsql, assert_valid_sql};

@@ -63,6 +63,14 @@ CREATE PUBLICATION feed FOR TABLE app.parent (id, note) WHERE (id > 0)
     WITH (publish = 'insert, update', publish_via_partition_root = true);
 CREATE PUBLICATION everything_public FOR TABLES IN SCHEMA public;
 COMMENT ON PUBLICATION feed IS 'what replicas read';
+CREATE TYPE app.grade AS (score int);
+CREATE FUNCTION app.grade(text) RETURNS app.grade LANGUAGE sql IMMUTABLE
+    RETURN ROW(length($1))::app.grade;
+CREATE CAST (text AS app.grade) WITH FUNCTION app.grade(text) AS ASSIGNMENT;
+CREATE RULE keep_parents AS ON DELETE TO app.parent DO INSTEAD NOTHING;
+CREATE TEXT SEARCH DICTIONARY app.english_stem (TEMPLATE = snowball, language = 'english');
+CREATE TEXT SEARCH CONFIGURATION app.plain (COPY = pg_catalog.simple);
+ALTER TEXT SEARCH CONFIGURATION app.plain ALTER MAPPING FOR asciiword WITH app.english_stem, simple;
 "#;
 
 /// A local sandbox, or a failure saying how to get one: these tests need a
@@ -151,6 +159,12 @@ async fn every_query_decodes_on_a_real_server() {
     check::<EventTriggerRow>(&client, &[], c).await;
     check::<PublicationRow>(&client, &[], c).await;
     check::<PublicationMemberRow>(&client, &[], c).await;
+    check::<PresentRow>(&client, &[], c).await;
+    check::<CastDefinitionRow>(&client, &[], c).await;
+    check::<RuleRow>(&client, &[], c).await;
+    check::<TextSearchConfigurationRow>(&client, &[], c).await;
+    check::<TextSearchMappingRow>(&client, &[], c).await;
+    check::<TextSearchDictionaryRow>(&client, &[], c).await;
     check::<PolicyRow>(&client, &[], c).await;
     check::<CastRow>(&client, &[], c).await;
     check::<UnsupportedRow>(&client, &[], c).await;

@@ -4,23 +4,21 @@
 -- client turns each one in an application schema (`nsp`; 0 for objects
 -- outside schemas) that neither an extension nor a range type made into
 -- an error naming it.
-SELECT 'pg_rewrite' AS class, r.oid AS objid, c.relnamespace AS nsp, 'rule' AS kind,
-       quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text AS identity
-FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
-WHERE r.rulename <> '_RETURN' AND r.oid >= 16384 AND c.oid >= 16384
-UNION ALL
-SELECT 'pg_operator', o.oid, o.oprnamespace, 'operator', o.oid::regoperator::text
+SELECT 'pg_operator' AS class, o.oid AS objid, o.oprnamespace AS nsp, 'operator' AS kind,
+       o.oid::regoperator::text AS identity
 FROM pg_operator o WHERE o.oid >= 16384
 UNION ALL
-SELECT 'pg_ts_config', t.oid, t.cfgnamespace, 'text search configuration', t.oid::regconfig::text
-FROM pg_ts_config t WHERE t.oid >= 16384
+SELECT 'pg_ts_parser', p.oid, p.prsnamespace, 'text search parser',
+       quote_ident(n.nspname) || '.' || quote_ident(p.prsname)
+FROM pg_ts_parser p JOIN pg_namespace n ON n.oid = p.prsnamespace WHERE p.oid >= 16384
+UNION ALL
+SELECT 'pg_ts_template', t.oid, t.tmplnamespace, 'text search template',
+       quote_ident(n.nspname) || '.' || quote_ident(t.tmplname)
+FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace WHERE t.oid >= 16384
 UNION ALL
 SELECT 'pg_statistic_ext', s.oid, s.stxnamespace, 'statistics object',
        quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
 FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
-UNION ALL
-SELECT 'pg_cast', c.oid, 0, 'cast', format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL)
-FROM pg_cast c WHERE c.oid >= 16384
 UNION ALL
 SELECT 'pg_foreign_data_wrapper', w.oid, 0, 'foreign data wrapper', quote_ident(w.fdwname)
 FROM pg_foreign_data_wrapper w

@@ -10,6 +10,7 @@
 use gen_model::{ObjectId, QualifiedName};
 use serde::Serialize;
 
+mod cast;
 mod collation;
 mod column;
 mod comment;
@@ -25,13 +26,17 @@ mod policy;
 mod privileges;
 mod publication;
 mod routine;
+mod rule;
 mod schema;
 mod sequence;
 mod table;
+mod text_search;
 mod trigger;
 mod types;
 mod view;
 
+pub use cast::CastChange;
+pub(crate) use cast::{casts, create as create_cast, recreate as recreate_cast};
 pub use collation::CollationChange;
 pub use column::ColumnChange;
 pub use column::{ColumnAction, Conversion, FieldCast, RowField};
@@ -50,20 +55,61 @@ pub use privileges::PrivilegesChange;
 pub use publication::PublicationChange;
 pub(crate) use publication::{publications, recreate as recreate_publication};
 pub use routine::RoutineChange;
+pub use rule::RuleChange;
+pub(crate) use rule::{create_new as create_rule, recreate as recreate_rule, rules};
 pub use schema::SchemaChange;
 pub use sequence::SequenceChange;
 pub use table::TableChange;
+pub use text_search::TextSearchChange;
+pub(crate) use text_search::{
+    create_configuration, create_dictionary, recreate_configuration, recreate_dictionary,
+    text_search,
+};
 pub use trigger::TriggerChange;
 pub use types::EnumPosition;
 pub use types::TypeChange;
 pub use view::ViewChange;
 
-/// One difference between two catalogs, turned into something to do: a
-/// change to one kind of object. Each kind's changes, and what they mean,
-/// live in a module of their own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Change {
+/// Declares [`Change`] from one line per kind: the variant, its type and
+/// its doc. `From` for each kind's type, [`Change::variant`] and
+/// [`Change::target`] follow from the list, so a new kind is one line here
+/// and its own module.
+macro_rules! changes {
+    ($($(#[doc = $doc:literal])* $kind:ident($inner:ident),)*) => {
+        /// One difference between two catalogs, turned into something to do:
+        /// a change to one kind of object. Each kind's changes, and what they
+        /// mean, live in a module of their own.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(untagged)]
+        pub enum Change {
+            $($(#[doc = $doc])* $kind($inner),)*
+        }
+
+        $(impl From<$inner> for Change {
+            fn from(change: $inner) -> Self {
+                Change::$kind(change)
+            }
+        })*
+
+        impl Change {
+            /// The variant's name, `CreateTable` and so on: for messages and tests.
+            pub fn variant(&self) -> &'static str {
+                match self {
+                    $(Change::$kind(c) => c.variant(),)*
+                }
+            }
+
+            /// The object this change acts on and how.
+            pub fn target(&self) -> (Action, ObjectId) {
+                match self {
+                    $(Change::$kind(c) => c.target(),)*
+                }
+            }
+        }
+    };
+}
+
+changes! {
     /// Schemas.
     Schema(SchemaChange),
     /// Extensions: created, dropped, updated, moved.
@@ -106,132 +152,12 @@ pub enum Change {
     Collation(CollationChange),
     /// Publications and their members.
     Publication(PublicationChange),
-}
-
-impl From<PublicationChange> for Change {
-    fn from(change: PublicationChange) -> Self {
-        Change::Publication(change)
-    }
-}
-
-impl From<SchemaChange> for Change {
-    fn from(change: SchemaChange) -> Self {
-        Change::Schema(change)
-    }
-}
-
-impl From<ExtensionChange> for Change {
-    fn from(change: ExtensionChange) -> Self {
-        Change::Extension(change)
-    }
-}
-
-impl From<TableChange> for Change {
-    fn from(change: TableChange) -> Self {
-        Change::Table(change)
-    }
-}
-
-impl From<ColumnChange> for Change {
-    fn from(change: ColumnChange) -> Self {
-        Change::Column(change)
-    }
-}
-
-impl From<ConstraintChange> for Change {
-    fn from(change: ConstraintChange) -> Self {
-        Change::Constraint(change)
-    }
-}
-
-impl From<IndexChange> for Change {
-    fn from(change: IndexChange) -> Self {
-        Change::Index(change)
-    }
-}
-
-impl From<SequenceChange> for Change {
-    fn from(change: SequenceChange) -> Self {
-        Change::Sequence(change)
-    }
-}
-
-impl From<CommentChange> for Change {
-    fn from(change: CommentChange) -> Self {
-        Change::Comment(change)
-    }
-}
-
-impl From<RoutineChange> for Change {
-    fn from(change: RoutineChange) -> Self {
-        Change::Routine(change)
-    }
-}
-
-impl From<TriggerChange> for Change {
-    fn from(change: TriggerChange) -> Self {
-        Change::Trigger(change)
-    }
-}
-
-impl From<EventTriggerChange> for Change {
-    fn from(change: EventTriggerChange) -> Self {
-        Change::EventTrigger(change)
-    }
-}
-
-impl From<ViewChange> for Change {
-    fn from(change: ViewChange) -> Self {
-        Change::View(change)
-    }
-}
-
-impl From<PolicyChange> for Change {
-    fn from(change: PolicyChange) -> Self {
-        Change::Policy(change)
-    }
-}
-
-impl From<PrivilegesChange> for Change {
-    fn from(change: PrivilegesChange) -> Self {
-        Change::Privileges(change)
-    }
-}
-
-impl From<OwnerChange> for Change {
-    fn from(change: OwnerChange) -> Self {
-        Change::Owner(change)
-    }
-}
-
-impl From<PartitionChange> for Change {
-    fn from(change: PartitionChange) -> Self {
-        Change::Partition(change)
-    }
-}
-
-impl From<InheritanceChange> for Change {
-    fn from(change: InheritanceChange) -> Self {
-        Change::Inheritance(change)
-    }
-}
-
-impl From<TypeChange> for Change {
-    fn from(change: TypeChange) -> Self {
-        Change::Type(change)
-    }
-}
-
-impl From<DomainChange> for Change {
-    fn from(change: DomainChange) -> Self {
-        Change::Domain(change)
-    }
-}
-
-impl From<CollationChange> for Change {
-    fn from(change: CollationChange) -> Self {
-        Change::Collation(change)
-    }
+    /// Casts between types.
+    Cast(CastChange),
+    /// Rewrite rules on tables and views.
+    Rule(RuleChange),
+    /// Text search configurations and dictionaries.
+    TextSearch(TextSearchChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two
@@ -246,61 +172,6 @@ pub enum Action {
 }
 
 impl Change {
-    /// The variant's name within its kind (`CreateTable`, `AddColumn`):
-    /// for messages and tests.
-    pub fn variant(&self) -> &'static str {
-        match self {
-            Change::Schema(c) => c.variant(),
-            Change::Extension(c) => c.variant(),
-            Change::Table(c) => c.variant(),
-            Change::Column(c) => c.variant(),
-            Change::Constraint(c) => c.variant(),
-            Change::Index(c) => c.variant(),
-            Change::Sequence(c) => c.variant(),
-            Change::Comment(c) => c.variant(),
-            Change::Routine(c) => c.variant(),
-            Change::Trigger(c) => c.variant(),
-            Change::EventTrigger(c) => c.variant(),
-            Change::View(c) => c.variant(),
-            Change::Policy(c) => c.variant(),
-            Change::Privileges(c) => c.variant(),
-            Change::Owner(c) => c.variant(),
-            Change::Partition(c) => c.variant(),
-            Change::Inheritance(c) => c.variant(),
-            Change::Type(c) => c.variant(),
-            Change::Domain(c) => c.variant(),
-            Change::Collation(c) => c.variant(),
-            Change::Publication(c) => c.variant(),
-        }
-    }
-
-    /// The object this change acts on and how.
-    pub fn target(&self) -> (Action, ObjectId) {
-        match self {
-            Change::Schema(c) => c.target(),
-            Change::Extension(c) => c.target(),
-            Change::Table(c) => c.target(),
-            Change::Column(c) => c.target(),
-            Change::Constraint(c) => c.target(),
-            Change::Index(c) => c.target(),
-            Change::Sequence(c) => c.target(),
-            Change::Comment(c) => c.target(),
-            Change::Routine(c) => c.target(),
-            Change::Trigger(c) => c.target(),
-            Change::EventTrigger(c) => c.target(),
-            Change::View(c) => c.target(),
-            Change::Policy(c) => c.target(),
-            Change::Privileges(c) => c.target(),
-            Change::Owner(c) => c.target(),
-            Change::Partition(c) => c.target(),
-            Change::Inheritance(c) => c.target(),
-            Change::Type(c) => c.target(),
-            Change::Domain(c) => c.target(),
-            Change::Collation(c) => c.target(),
-            Change::Publication(c) => c.target(),
-        }
-    }
-
     /// The object this change removes whole: its target when it drops,
     /// unless it only takes a member out of a publication, which must come
     /// before drops but leaves the publication in place.

@@ -4,6 +4,7 @@
 //! gen-diff, matching every variant by name: a new variant does not compile
 //! until it has its SQL and its hazards.
 
+pub(crate) mod cast;
 mod collation;
 mod column;
 mod comment;
@@ -19,9 +20,11 @@ mod policy;
 mod privileges;
 mod publication;
 mod routine;
+pub(crate) mod rule;
 mod schema;
 mod sequence;
 mod table;
+pub(crate) mod text_search;
 mod trigger;
 mod types;
 mod view;
@@ -65,5 +68,8 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Domain(c) => c,
         Change::Collation(c) => c,
         Change::Publication(c) => c,
+        Change::Cast(c) => c,
+        Change::Rule(c) => c,
+        Change::TextSearch(c) => c,
     }
 }

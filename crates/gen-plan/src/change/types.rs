@@ -187,7 +187,11 @@ fn parked(id: &ObjectId) -> (&'static str, &QualifiedName) {
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. } => {
+        | ObjectId::Publication { .. }
+        | ObjectId::Cast { .. }
+        | ObjectId::Rule { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. } => {
             unreachable!("a rebuild parks a type, domain or collation, not {id}")
         }
     }

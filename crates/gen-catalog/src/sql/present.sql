@@ -1,0 +1,6 @@
+-- Whether the database holds objects of the kinds few databases have, so
+-- that their queries run only when there is something to read.
+SELECT EXISTS (SELECT 1 FROM pg_cast WHERE oid >= 16384) AS casts,
+       EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND oid >= 16384) AS rules,
+       EXISTS (SELECT 1 FROM pg_ts_config WHERE oid >= 16384) AS text_search_configurations,
+       EXISTS (SELECT 1 FROM pg_ts_dict WHERE oid >= 16384) AS text_search_dictionaries
