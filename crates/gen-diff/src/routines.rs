@@ -1,5 +1,7 @@
 //! Functions, procedures, aggregates, triggers and event triggers.
-use gen_model::{Catalog, EventTrigger, ObjectId, QualifiedName, Trigger, TriggerEnabled};
+use gen_model::{
+    Catalog, EventTrigger, ObjectId, QualifiedName, RoutineObject, Trigger, TriggerEnabled,
+};
 
 use crate::{
     Change, ColumnAction, ColumnChange, EventTriggerChange, RoutineChange, TriggerChange, comment,
@@ -168,9 +170,9 @@ fn event_triggers(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 
 /// Drop as in `old`, create as in `new`, for the generic closure.
 pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) -> bool {
-    match id {
-        ObjectId::Function { name, args } => {
-            let key = (name.clone(), args.clone());
+    match id.as_routine() {
+        Some(RoutineObject::Function { name, args }) => {
+            let key = (name.clone(), args.to_owned());
             let (Some(o), Some(n)) = (old.functions.get(&key), new.functions.get(&key)) else {
                 return false;
             };
@@ -178,8 +180,8 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             out.push(Change::Routine(RoutineChange::CreateFunction(n.clone())));
             comment(n.id(), None, n.comment.as_ref(), out);
         }
-        ObjectId::Aggregate { name, args } => {
-            let key = (name.clone(), args.clone());
+        Some(RoutineObject::Aggregate { name, args }) => {
+            let key = (name.clone(), args.to_owned());
             let (Some(o), Some(n)) = (old.aggregates.get(&key), new.aggregates.get(&key)) else {
                 return false;
             };
@@ -187,15 +189,15 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             out.push(Change::Routine(RoutineChange::CreateAggregate(n.clone())));
             comment(n.id(), None, n.comment.as_ref(), out);
         }
-        ObjectId::Trigger { table, name } => {
-            let key = (table.clone(), name.clone());
+        Some(RoutineObject::Trigger { table, name }) => {
+            let key = (table.clone(), name.to_owned());
             let (Some(o), Some(n)) = (old.triggers.get(&key), new.triggers.get(&key)) else {
                 return false;
             };
             out.push(Change::Trigger(TriggerChange::DropTrigger(o.clone())));
             create_trigger(n, false, None, out);
         }
-        ObjectId::EventTrigger { name } => {
+        Some(RoutineObject::EventTrigger { name }) => {
             let (Some(o), Some(n)) = (old.event_triggers.get(name), new.event_triggers.get(name))
             else {
                 return false;
@@ -206,30 +208,7 @@ pub(crate) fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Ve
             create_event_trigger(n, out);
         }
         // The closure sends only routines and triggers here.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Type { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => return false,
+        None => return false,
     }
     true
 }

@@ -68,38 +68,15 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 let id = policy_id(o);
                 let gone = |t: &QualifiedName| *t != o.table && !new.tables.contains_key(t);
                 let reads_dropped = old.depends.iter().any(|(a, b)| {
-                    a == &id
-                        && match b {
-                            ObjectId::Table { name } => gone(name),
-                            ObjectId::Column { table, .. } => gone(table),
-                            // Not a table: no drop of it waits for the policy's.
-                            ObjectId::Schema { .. }
-                            | ObjectId::Extension { .. }
-                            | ObjectId::Sequence { .. }
-                            | ObjectId::Constraint { .. }
-                            | ObjectId::Index { .. }
-                            | ObjectId::SequenceOwnership { .. }
-                            | ObjectId::Type { .. }
-                            | ObjectId::Domain { .. }
-                            | ObjectId::DomainConstraint { .. }
-                            | ObjectId::Collation { .. }
-                            | ObjectId::TypeAttribute { .. }
-                            | ObjectId::Function { .. }
-                            | ObjectId::Aggregate { .. }
-                            | ObjectId::Trigger { .. }
-                            | ObjectId::EventTrigger { .. }
-                            | ObjectId::View { .. }
-                            | ObjectId::MaterializedView { .. }
-                            | ObjectId::Policy { .. }
-                            | ObjectId::DefaultPrivileges { .. }
-                            | ObjectId::Inheritance { .. }
-                            | ObjectId::ReplicaIdentity { .. }
-                            | ObjectId::Publication { .. }
-                            | ObjectId::Cast { .. }
-                            | ObjectId::Rule { .. }
-                            | ObjectId::TextSearchConfiguration { .. }
-                            | ObjectId::TextSearchDictionary { .. } => false,
-                        }
+                    // Only a table's drop (or its column's) waits for the policy's.
+                    let table = if let ObjectId::Table { name } = b {
+                        Some(name)
+                    } else if let ObjectId::Column { table, .. } = b {
+                        Some(table)
+                    } else {
+                        None
+                    };
+                    a == &id && table.is_some_and(gone)
                 });
                 if new.tables.contains_key(&o.table) || reads_dropped {
                     out.push(Change::Policy(PolicyChange::DropPolicy(o.clone())));

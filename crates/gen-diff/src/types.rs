@@ -22,7 +22,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gen_model::{
-    Attribute, Catalog, Domain, DomainConstraint, ObjectId, QualifiedName, TypeKind, UserType,
+    Attribute, Catalog, Domain, DomainConstraint, ObjectId, QualifiedName, TypeKind, TypeObject,
+    UserType,
 };
 
 use crate::table::type_conversion;
@@ -296,35 +297,13 @@ pub(crate) fn stored(id: &ObjectId, old: &Catalog) -> bool {
             if b != &t {
                 continue;
             }
-            match a {
-                ObjectId::Column { .. } => return true,
-                ObjectId::Type { .. } | ObjectId::Domain { .. } => queue.push(a.clone()),
-                // Hold no values of it.
-                ObjectId::Schema { .. }
-                | ObjectId::Extension { .. }
-                | ObjectId::Sequence { .. }
-                | ObjectId::Table { .. }
-                | ObjectId::Constraint { .. }
-                | ObjectId::Index { .. }
-                | ObjectId::SequenceOwnership { .. }
-                | ObjectId::DomainConstraint { .. }
-                | ObjectId::Collation { .. }
-                | ObjectId::TypeAttribute { .. }
-                | ObjectId::Function { .. }
-                | ObjectId::Aggregate { .. }
-                | ObjectId::Trigger { .. }
-                | ObjectId::EventTrigger { .. }
-                | ObjectId::View { .. }
-                | ObjectId::MaterializedView { .. }
-                | ObjectId::Policy { .. }
-                | ObjectId::DefaultPrivileges { .. }
-                | ObjectId::Inheritance { .. }
-                | ObjectId::ReplicaIdentity { .. }
-                | ObjectId::Publication { .. }
-                | ObjectId::Cast { .. }
-                | ObjectId::Rule { .. }
-                | ObjectId::TextSearchConfiguration { .. }
-                | ObjectId::TextSearchDictionary { .. } => {}
+            // A column holds values of it; a type or domain over it may
+            // be held in turn.
+            if matches!(a, ObjectId::Column { .. }) {
+                return true;
+            }
+            if matches!(a, ObjectId::Type { .. } | ObjectId::Domain { .. }) {
+                queue.push(a.clone());
             }
         }
     }
@@ -722,16 +701,16 @@ pub(crate) fn rebuild(
     // What takes its place under its name, and the id it is dropped by
     // once parked.
     let mut created = Vec::new();
-    let (name, retired) = match id {
-        ObjectId::Type { name } => {
+    let (name, retired) = match id.as_type_object() {
+        Some(TypeObject::Type(name)) => {
             create_type(&new.types[name], &mut created);
             (name, type_id(&parked(name)))
         }
-        ObjectId::Domain { name } => {
+        Some(TypeObject::Domain(name)) => {
             create_domain(&new.domains[name], &mut created);
             (name, domain_id(&parked(name)))
         }
-        ObjectId::Collation { name } => {
+        Some(TypeObject::Collation(name)) => {
             let n = &new.collations[name];
             created.push(Change::Collation(CollationChange::CreateCollation(
                 n.clone(),
@@ -740,31 +719,7 @@ pub(crate) fn rebuild(
             (name, ObjectId::Collation { name: parked(name) })
         }
         // Nothing else is parked under another name.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => return,
+        Some(TypeObject::DomainConstraint { .. } | TypeObject::Attribute { .. }) | None => return,
     };
     let temp = parked_name(&name.name);
     // Only an enum loses labels, and only a composite type attributes.
@@ -1016,36 +971,13 @@ fn uses_label(text: &str, label: &str) -> bool {
 /// Whether `dependent` is part of an object in `dropped` and so goes and
 /// comes with it: a rebuilt domain is created with its constraints.
 pub(crate) fn goes_with(dependent: &ObjectId, dropped: &BTreeSet<ObjectId>) -> bool {
-    match dependent {
-        ObjectId::DomainConstraint { domain, .. } => dropped.contains(&domain_id(domain)),
-        ObjectId::TypeAttribute { type_name, .. } => dropped.contains(&type_id(type_name)),
+    match dependent.as_type_object() {
+        Some(TypeObject::DomainConstraint { domain, .. }) => dropped.contains(&domain_id(domain)),
+        Some(TypeObject::Attribute { type_name, .. }) => dropped.contains(&type_id(type_name)),
         // Not part of a domain or composite type.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Type { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => false,
+        Some(TypeObject::Type(_) | TypeObject::Domain(_) | TypeObject::Collation(_)) | None => {
+            false
+        }
     }
 }
 

@@ -27,12 +27,15 @@ pub use object::{ObjectId, QualifiedName};
 pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
 pub use publication::{Publication, Publish, PublishedTable};
 pub use routines::{
-    Aggregate, EventTrigger, Function, RoutineKey, RoutineKind, Trigger, TriggerEnabled,
+    Aggregate, EventTrigger, Function, RoutineKey, RoutineKind, RoutineObject, Trigger,
+    TriggerEnabled,
 };
 pub use rule::Rule;
 pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
 pub use text_search::{TextSearchConfiguration, TextSearchDictionary};
-pub use types::{Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, UserType};
+pub use types::{
+    Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, TypeObject, UserType,
+};
 pub use view::{View, ViewColumn};

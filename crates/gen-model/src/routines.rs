@@ -198,3 +198,48 @@ impl EventTrigger {
         }
     }
 }
+
+/// An identity of the routines family (functions and procedures,
+/// aggregates, triggers, event triggers), seen on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutineObject<'a> {
+    /// A function or procedure.
+    Function {
+        /// Routine name.
+        name: &'a QualifiedName,
+        /// Identity arguments.
+        args: &'a str,
+    },
+    /// An aggregate.
+    Aggregate {
+        /// Aggregate name.
+        name: &'a QualifiedName,
+        /// Identity arguments.
+        args: &'a str,
+    },
+    /// A trigger on a table or view.
+    Trigger {
+        /// The table or view.
+        table: &'a QualifiedName,
+        /// Trigger name.
+        name: &'a str,
+    },
+    /// An event trigger.
+    EventTrigger {
+        /// Event trigger name.
+        name: &'a str,
+    },
+}
+
+impl ObjectId {
+    /// The identity as one of the routines family, if it is one.
+    pub fn as_routine(&self) -> Option<RoutineObject<'_>> {
+        Some(match self {
+            ObjectId::Function { name, args } => RoutineObject::Function { name, args },
+            ObjectId::Aggregate { name, args } => RoutineObject::Aggregate { name, args },
+            ObjectId::Trigger { table, name } => RoutineObject::Trigger { table, name },
+            ObjectId::EventTrigger { name } => RoutineObject::EventTrigger { name },
+            _ => return None,
+        })
+    }
+}

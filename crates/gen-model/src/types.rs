@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::QualifiedName;
+use crate::{ObjectId, QualifiedName};
 
 /// `CREATE TYPE name AS ENUM (…)`, `AS (…)` or `AS RANGE (…)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,5 +204,53 @@ mod tests {
         let json = serde_json::to_string(&c).expect("serializes");
         let back: Catalog = serde_json::from_str(&json).expect("deserializes");
         assert_eq!(back, c);
+    }
+}
+
+/// An identity of the types family, seen on its own: what code about
+/// types, domains and collations matches over, without the other kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeObject<'a> {
+    /// An enum, composite, range or base type.
+    Type(&'a QualifiedName),
+    /// A domain.
+    Domain(&'a QualifiedName),
+    /// A named check constraint of a domain.
+    DomainConstraint {
+        /// The domain.
+        domain: &'a QualifiedName,
+        /// Constraint name.
+        constraint: &'a str,
+    },
+    /// A collation.
+    Collation(&'a QualifiedName),
+    /// An attribute of a composite type.
+    Attribute {
+        /// The composite type.
+        type_name: &'a QualifiedName,
+        /// Attribute name.
+        attribute: &'a str,
+    },
+}
+
+impl ObjectId {
+    /// The identity as one of the types family, if it is one.
+    pub fn as_type_object(&self) -> Option<TypeObject<'_>> {
+        Some(match self {
+            ObjectId::Type { name } => TypeObject::Type(name),
+            ObjectId::Domain { name } => TypeObject::Domain(name),
+            ObjectId::DomainConstraint { domain, constraint } => {
+                TypeObject::DomainConstraint { domain, constraint }
+            }
+            ObjectId::Collation { name } => TypeObject::Collation(name),
+            ObjectId::TypeAttribute {
+                type_name,
+                attribute,
+            } => TypeObject::Attribute {
+                type_name,
+                attribute,
+            },
+            _ => return None,
+        })
     }
 }

@@ -34,9 +34,10 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
                     name: t.name.clone(),
                 },
             ),
-        ObjectId::DomainConstraint { .. } | ObjectId::TypeAttribute { .. } => {
-            crate::types::top_level(id).unwrap_or_else(|| id.clone())
-        }
+        ObjectId::DomainConstraint { .. } | ObjectId::TypeAttribute { .. } => id
+            .as_type_object()
+            .and_then(crate::types::top_level)
+            .unwrap_or_else(|| id.clone()),
         // Top-level already.
         ObjectId::Schema { .. }
         | ObjectId::Extension { .. }
@@ -221,7 +222,9 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {
-            changes.extend(crate::types::definition(catalog, id).unwrap_or_default());
+            if let Some(t) = id.as_type_object() {
+                changes.extend(crate::types::definition(catalog, t));
+            }
         }
     }
     crate::security::describe(catalog, id, &mut changes);

@@ -375,37 +375,9 @@ pub(crate) fn order<'a>(
         };
         let from = g.exact(*action, d);
         for (action, id) in &vertices {
-            let skip = match id {
-                ObjectId::DefaultPrivileges { .. } => true,
-                ObjectId::Schema { .. } => schema.is_some(),
-                // Created under the new defaults.
-                ObjectId::Extension { .. }
-                | ObjectId::Sequence { .. }
-                | ObjectId::Table { .. }
-                | ObjectId::Column { .. }
-                | ObjectId::Constraint { .. }
-                | ObjectId::Index { .. }
-                | ObjectId::SequenceOwnership { .. }
-                | ObjectId::Type { .. }
-                | ObjectId::Domain { .. }
-                | ObjectId::DomainConstraint { .. }
-                | ObjectId::Collation { .. }
-                | ObjectId::TypeAttribute { .. }
-                | ObjectId::Function { .. }
-                | ObjectId::Aggregate { .. }
-                | ObjectId::Trigger { .. }
-                | ObjectId::EventTrigger { .. }
-                | ObjectId::View { .. }
-                | ObjectId::MaterializedView { .. }
-                | ObjectId::Policy { .. }
-                | ObjectId::Inheritance { .. }
-                | ObjectId::ReplicaIdentity { .. }
-                | ObjectId::Publication { .. }
-                | ObjectId::Cast { .. }
-                | ObjectId::Rule { .. }
-                | ObjectId::TextSearchConfiguration { .. }
-                | ObjectId::TextSearchDictionary { .. } => false,
-            };
+            // Everything else is created under the new defaults.
+            let skip = matches!(id, ObjectId::DefaultPrivileges { .. })
+                || (matches!(id, ObjectId::Schema { .. }) && schema.is_some());
             if *action == Action::CreateOrAlter && !skip {
                 let to = g.exact(Action::CreateOrAlter, id);
                 g.edge(from, to);

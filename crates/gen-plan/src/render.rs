@@ -77,7 +77,10 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         | ObjectId::Domain { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::Collation { .. }
-        | ObjectId::TypeAttribute { .. } => types::comment_target(id).unwrap_or_default(),
+        | ObjectId::TypeAttribute { .. } => id
+            .as_type_object()
+            .map(types::comment_target)
+            .unwrap_or_default(),
     }
 }
 

@@ -149,42 +149,16 @@ pub(crate) fn privileges_sql(
             format!("REVOKE GRANT OPTION FOR {privileges} ON {object} FROM {grantee}")
         }
     };
-    match target {
-        ObjectId::DefaultPrivileges { role, schema, .. } => {
-            let mut prefix = format!("ALTER DEFAULT PRIVILEGES FOR ROLE {}", Ident(role));
-            if let Some(schema) = schema {
-                prefix.push_str(&format!(" IN SCHEMA {}", Ident(schema)));
-            }
-            format!("{prefix} {statement};")
+    // Default privileges are granted through their own statement; the
+    // statement alone acts on any other object.
+    if let ObjectId::DefaultPrivileges { role, schema, .. } = target {
+        let mut prefix = format!("ALTER DEFAULT PRIVILEGES FOR ROLE {}", Ident(role));
+        if let Some(schema) = schema {
+            prefix.push_str(&format!(" IN SCHEMA {}", Ident(schema)));
         }
-        // The statement alone, on the object itself.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Type { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => format!("{statement};"),
+        format!("{prefix} {statement};")
+    } else {
+        format!("{statement};")
     }
 }
 
@@ -245,89 +219,65 @@ pub(crate) fn describe(catalog: &Catalog, id: &ObjectId, out: &mut Vec<Change>) 
             push_grants(target, &acl.initial, &acl.grants, out);
         }
     };
-    match id {
-        ObjectId::Policy { table, name } => {
-            if let Some(p) = catalog.policies.get(&(table.clone(), name.clone())) {
-                out.push(Change::Policy(PolicyChange::CreatePolicy(p.clone())));
-                if p.comment.is_some() {
-                    out.push(Change::Comment(CommentChange::Comment {
-                        target: id.clone(),
-                        comment: p.comment.clone(),
-                    }));
-                }
+    if let ObjectId::Policy { table, name } = id {
+        if let Some(p) = catalog.policies.get(&(table.clone(), name.clone())) {
+            out.push(Change::Policy(PolicyChange::CreatePolicy(p.clone())));
+            if p.comment.is_some() {
+                out.push(Change::Comment(CommentChange::Comment {
+                    target: id.clone(),
+                    comment: p.comment.clone(),
+                }));
             }
-            return;
         }
-        ObjectId::DefaultPrivileges { .. } => {
-            if let Some(d) = catalog.default_privileges.get(id) {
-                push_grants(id, &d.initial, &d.grants, out);
-            }
-            return;
+        return;
+    }
+    if let ObjectId::DefaultPrivileges { .. } = id {
+        if let Some(d) = catalog.default_privileges.get(id) {
+            push_grants(id, &d.initial, &d.grants, out);
         }
-        ObjectId::Table { name } => {
-            if let Some(rls) = catalog.row_security.get(name) {
-                if rls.enabled {
-                    out.push(Change::Policy(PolicyChange::SetRowSecurity {
-                        table: name.clone(),
-                        enabled: true,
-                    }));
-                }
-                if rls.forced {
-                    out.push(Change::Policy(PolicyChange::ForceRowSecurity {
-                        table: name.clone(),
-                        forced: true,
-                    }));
-                }
+        return;
+    }
+    // Grants on the object itself, where it has any; a table's row-level
+    // security and policies before its grants, its columns' after.
+    if let ObjectId::Table { name } = id {
+        if let Some(rls) = catalog.row_security.get(name) {
+            if rls.enabled {
+                out.push(Change::Policy(PolicyChange::SetRowSecurity {
+                    table: name.clone(),
+                    enabled: true,
+                }));
             }
-            for p in catalog.policies.values().filter(|p| &p.table == name) {
-                describe(
-                    catalog,
-                    &ObjectId::Policy {
+            if rls.forced {
+                out.push(Change::Policy(PolicyChange::ForceRowSecurity {
+                    table: name.clone(),
+                    forced: true,
+                }));
+            }
+        }
+        for p in catalog.policies.values().filter(|p| &p.table == name) {
+            describe(
+                catalog,
+                &ObjectId::Policy {
+                    table: name.clone(),
+                    name: p.name.clone(),
+                },
+                out,
+            );
+        }
+        grants(id, out);
+        if let Some(t) = catalog.tables.get(name) {
+            for c in &t.columns {
+                grants(
+                    &ObjectId::Column {
                         table: name.clone(),
-                        name: p.name.clone(),
+                        column: c.name.clone(),
                     },
                     out,
                 );
             }
-            grants(id, out);
-            if let Some(t) = catalog.tables.get(name) {
-                for c in &t.columns {
-                    grants(
-                        &ObjectId::Column {
-                            table: name.clone(),
-                            column: c.name.clone(),
-                        },
-                        out,
-                    );
-                }
-            }
         }
-        // Grants on the object itself, where it has any.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Type { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => grants(id, out),
+    } else {
+        grants(id, out);
     }
     if let Some(owner) = catalog.owners.get(id) {
         out.push(Change::Owner(OwnerChange::SetOwner {

@@ -1,34 +1,34 @@
 //! Verify checks and definitions for types, domains and collations.
 
 use gen_diff::{Change, CollationChange, CommentChange, DomainChange, TypeChange};
-use gen_model::{Catalog, Literal, ObjectId, QualifiedName, TypeKind};
+use gen_model::{Catalog, Literal, ObjectId, QualifiedName, TypeKind, TypeObject};
 
 fn regtype(name: &QualifiedName) -> String {
     format!("to_regtype({})", Literal(&name.to_string()))
 }
 
 /// A condition true when an object of this group exists at all.
-pub(crate) fn exists_condition(id: &ObjectId) -> Option<String> {
-    Some(match id {
-        ObjectId::Type { name } => format!(
+pub(crate) fn exists_condition(id: TypeObject<'_>) -> String {
+    match id {
+        TypeObject::Type(name) => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid = {} AND typtype <> 'd')",
             regtype(name)
         ),
-        ObjectId::Domain { name } => format!(
+        TypeObject::Domain(name) => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid = {} AND typtype = 'd')",
             regtype(name)
         ),
-        ObjectId::DomainConstraint { domain, constraint } => format!(
+        TypeObject::DomainConstraint { domain, constraint } => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contypid = {} AND conname = {})",
             regtype(domain),
             Literal(constraint)
         ),
-        ObjectId::Collation { name } => format!(
+        TypeObject::Collation(name) => format!(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = {} AND c.collname = {})",
             Literal(&name.schema),
             Literal(&name.name)
         ),
-        ObjectId::TypeAttribute {
+        TypeObject::Attribute {
             type_name,
             attribute,
         } => format!(
@@ -36,38 +36,14 @@ pub(crate) fn exists_condition(id: &ObjectId) -> Option<String> {
             regtype(type_name),
             Literal(attribute)
         ),
-        // Not of this group.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => return None,
-    })
+    }
 }
 
 /// For enums, a condition true unless the labels are exactly those of
 /// `target`, in order; for composite attributes, unless the type matches.
-pub(crate) fn shape_mismatch(id: &ObjectId, target: &Catalog) -> Option<(String, String)> {
+pub(crate) fn shape_mismatch(id: TypeObject<'_>, target: &Catalog) -> Option<(String, String)> {
     match id {
-        ObjectId::Type { name } => {
+        TypeObject::Type(name) => {
             let TypeKind::Enum { values } = &target.types.get(name)?.kind else {
                 return None;
             };
@@ -81,14 +57,14 @@ pub(crate) fn shape_mismatch(id: &ObjectId, target: &Catalog) -> Option<(String,
                 format!("not labelled exactly {} in this order", labels.join(", ")),
             ))
         }
-        ObjectId::TypeAttribute {
+        TypeObject::Attribute {
             type_name,
             attribute,
         } => {
             let TypeKind::Composite { attributes } = &target.types.get(type_name)?.kind else {
                 return None;
             };
-            let a = attributes.iter().find(|a| &a.name == attribute)?;
+            let a = attributes.iter().find(|a| a.name == attribute)?;
             Some((
                 format!(
                     "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.typrelid = a.attrelid WHERE t.oid = {} AND a.attname = {} AND NOT a.attisdropped AND pg_catalog.format_type(a.atttypid, a.atttypmod) = {})",
@@ -101,38 +77,15 @@ pub(crate) fn shape_mismatch(id: &ObjectId, target: &Catalog) -> Option<(String,
         }
         // Only enum labels and attribute types are compared; other kinds
         // are checked by existing alone.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => None,
+        TypeObject::Domain(_) | TypeObject::DomainConstraint { .. } | TypeObject::Collation(_) => {
+            None
+        }
     }
 }
 
 /// The changes that create a top-level object of this group, comments
-/// included, or `None` for other kinds.
-pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>> {
+/// included; none for a part.
+pub(crate) fn definition(catalog: &Catalog, id: TypeObject<'_>) -> Vec<Change> {
     let mut out = Vec::new();
     let comment = |target: ObjectId, comment: &Option<String>, out: &mut Vec<Change>| {
         if comment.is_some() {
@@ -143,10 +96,10 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
         }
     };
     match id {
-        ObjectId::Type { name } => {
+        TypeObject::Type(name) => {
             if let Some(t) = catalog.types.get(name) {
                 out.push(Change::Type(TypeChange::CreateType(t.clone())));
-                comment(id.clone(), &t.comment, &mut out);
+                comment(ObjectId::Type { name: name.clone() }, &t.comment, &mut out);
                 if let TypeKind::Composite { attributes } = &t.kind {
                     for a in attributes {
                         let target = ObjectId::TypeAttribute {
@@ -158,10 +111,14 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
                 }
             }
         }
-        ObjectId::Domain { name } => {
+        TypeObject::Domain(name) => {
             if let Some(d) = catalog.domains.get(name) {
                 out.push(Change::Domain(DomainChange::CreateDomain(d.clone())));
-                comment(id.clone(), &d.comment, &mut out);
+                comment(
+                    ObjectId::Domain { name: name.clone() },
+                    &d.comment,
+                    &mut out,
+                );
                 for c in d.constraints.values() {
                     let target = ObjectId::DomainConstraint {
                         domain: name.clone(),
@@ -171,81 +128,36 @@ pub(crate) fn definition(catalog: &Catalog, id: &ObjectId) -> Option<Vec<Change>
                 }
             }
         }
-        ObjectId::Collation { name } => {
+        TypeObject::Collation(name) => {
             if let Some(c) = catalog.collations.get(name) {
                 out.push(Change::Collation(CollationChange::CreateCollation(
                     c.clone(),
                 )));
-                comment(id.clone(), &c.comment, &mut out);
+                comment(
+                    ObjectId::Collation { name: name.clone() },
+                    &c.comment,
+                    &mut out,
+                );
             }
         }
-        // Parts of a type or domain, or not of this group.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => return None,
+        // Parts: their type or domain is defined whole.
+        TypeObject::DomainConstraint { .. } | TypeObject::Attribute { .. } => {}
     }
-    Some(out)
+    out
 }
 
 /// The object a reader thinks of for a part: a domain constraint's
 /// domain, an attribute's type.
-pub(crate) fn top_level(id: &ObjectId) -> Option<ObjectId> {
+pub(crate) fn top_level(id: TypeObject<'_>) -> Option<ObjectId> {
     match id {
-        ObjectId::DomainConstraint { domain, .. } => Some(ObjectId::Domain {
+        TypeObject::DomainConstraint { domain, .. } => Some(ObjectId::Domain {
             name: domain.clone(),
         }),
-        ObjectId::TypeAttribute { type_name, .. } => Some(ObjectId::Type {
+        TypeObject::Attribute { type_name, .. } => Some(ObjectId::Type {
             name: type_name.clone(),
         }),
-        // Top-level, or not of this group.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Type { .. }
-        | ObjectId::Domain { .. }
-        | ObjectId::Collation { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => None,
+        // Top-level already.
+        TypeObject::Type(_) | TypeObject::Domain(_) | TypeObject::Collation(_) => None,
     }
 }
 

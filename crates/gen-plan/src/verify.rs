@@ -36,38 +36,13 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
             }
         } else if let Some(condition) = exists_condition(id) {
             // An index may give its name to a constraint's index in the same change.
-            let condition = match id {
-                ObjectId::Index { name } => format!(
+            let condition = if let ObjectId::Index { name } = id {
+                format!(
                     "{condition} AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = {})",
                     regclass(name)
-                ),
-                ObjectId::Schema { .. }
-                | ObjectId::Extension { .. }
-                | ObjectId::Sequence { .. }
-                | ObjectId::Table { .. }
-                | ObjectId::Column { .. }
-                | ObjectId::Constraint { .. }
-                | ObjectId::SequenceOwnership { .. }
-                | ObjectId::Type { .. }
-                | ObjectId::Domain { .. }
-                | ObjectId::DomainConstraint { .. }
-                | ObjectId::Collation { .. }
-                | ObjectId::TypeAttribute { .. }
-                | ObjectId::Function { .. }
-                | ObjectId::Aggregate { .. }
-                | ObjectId::Trigger { .. }
-                | ObjectId::EventTrigger { .. }
-                | ObjectId::View { .. }
-                | ObjectId::MaterializedView { .. }
-                | ObjectId::Policy { .. }
-                | ObjectId::DefaultPrivileges { .. }
-                | ObjectId::Inheritance { .. }
-                | ObjectId::ReplicaIdentity { .. }
-                | ObjectId::Publication { .. }
-                | ObjectId::Cast { .. }
-                | ObjectId::Rule { .. }
-                | ObjectId::TextSearchConfiguration { .. }
-                | ObjectId::TextSearchDictionary { .. } => condition,
+                )
+            } else {
+                condition
             };
             out.push(raise_if(&condition, &format!("{id} should be gone")));
         }
@@ -241,7 +216,7 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         | ObjectId::Domain { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::Collation { .. }
-        | ObjectId::TypeAttribute { .. } => return crate::types::exists_condition(id),
+        | ObjectId::TypeAttribute { .. } => crate::types::exists_condition(id.as_type_object()?),
     })
 }
 
@@ -316,9 +291,9 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             raise_if(&condition, &missing("set otherwise"))
         }
         ObjectId::Type { .. } | ObjectId::TypeAttribute { .. }
-            if crate::types::shape_mismatch(id, target).is_some() =>
+            if crate::types::shape_mismatch(id.as_type_object()?, target).is_some() =>
         {
-            let (condition, what) = crate::types::shape_mismatch(id, target)?;
+            let (condition, what) = crate::types::shape_mismatch(id.as_type_object()?, target)?;
             let exists = exists_condition(id)?;
             raise_if(&format!("NOT ({exists}) OR {condition}"), &missing(&what))
         }

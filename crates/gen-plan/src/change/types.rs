@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use gen_diff::{EnumPosition, TypeChange};
-use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind};
+use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind, TypeObject};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
@@ -163,35 +163,11 @@ impl Kind for TypeChange {
 /// The keyword and name of what a rebuild parks: `TYPE`, `DOMAIN` or
 /// `COLLATION`, the only kinds gen-diff rebuilds under their own name.
 fn parked(id: &ObjectId) -> (&'static str, &QualifiedName) {
-    match id {
-        ObjectId::Type { name } => ("TYPE", name),
-        ObjectId::Domain { name } => ("DOMAIN", name),
-        ObjectId::Collation { name } => ("COLLATION", name),
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::DomainConstraint { .. }
-        | ObjectId::TypeAttribute { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => {
+    match id.as_type_object() {
+        Some(TypeObject::Type(name)) => ("TYPE", name),
+        Some(TypeObject::Domain(name)) => ("DOMAIN", name),
+        Some(TypeObject::Collation(name)) => ("COLLATION", name),
+        Some(TypeObject::DomainConstraint { .. } | TypeObject::Attribute { .. }) | None => {
             unreachable!("a rebuild parks a type, domain or collation, not {id}")
         }
     }

@@ -2,46 +2,22 @@
 
 use std::fmt::Write as _;
 
-use gen_model::{Attribute, Collation, Domain, Ident, Literal, ObjectId, TypeKind, UserType};
+use gen_model::{Attribute, Collation, Domain, Ident, Literal, TypeKind, TypeObject, UserType};
 
 /// What `COMMENT ON` says for objects of this group.
-pub(crate) fn comment_target(id: &ObjectId) -> Option<String> {
-    Some(match id {
-        ObjectId::Type { name } => format!("TYPE {name}"),
-        ObjectId::Domain { name } => format!("DOMAIN {name}"),
-        ObjectId::DomainConstraint { domain, constraint } => {
+pub(crate) fn comment_target(id: TypeObject<'_>) -> String {
+    match id {
+        TypeObject::Type(name) => format!("TYPE {name}"),
+        TypeObject::Domain(name) => format!("DOMAIN {name}"),
+        TypeObject::DomainConstraint { domain, constraint } => {
             format!("CONSTRAINT {} ON DOMAIN {domain}", Ident(constraint))
         }
-        ObjectId::Collation { name } => format!("COLLATION {name}"),
-        ObjectId::TypeAttribute {
+        TypeObject::Collation(name) => format!("COLLATION {name}"),
+        TypeObject::Attribute {
             type_name,
             attribute,
         } => format!("COLUMN {type_name}.{}", Ident(attribute)),
-        // Not of this group.
-        ObjectId::Schema { .. }
-        | ObjectId::Extension { .. }
-        | ObjectId::Sequence { .. }
-        | ObjectId::Table { .. }
-        | ObjectId::Column { .. }
-        | ObjectId::Constraint { .. }
-        | ObjectId::Index { .. }
-        | ObjectId::SequenceOwnership { .. }
-        | ObjectId::Function { .. }
-        | ObjectId::Aggregate { .. }
-        | ObjectId::Trigger { .. }
-        | ObjectId::EventTrigger { .. }
-        | ObjectId::View { .. }
-        | ObjectId::MaterializedView { .. }
-        | ObjectId::Policy { .. }
-        | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. }
-        | ObjectId::ReplicaIdentity { .. }
-        | ObjectId::Publication { .. }
-        | ObjectId::Cast { .. }
-        | ObjectId::Rule { .. }
-        | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => return None,
-    })
+    }
 }
 
 pub(crate) fn attribute_definition(a: &Attribute) -> String {

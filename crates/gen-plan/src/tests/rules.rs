@@ -53,7 +53,10 @@ fn a_changed_rule_is_replaced_in_place_keeping_its_comment() {
 #[test]
 fn a_rule_on_a_retyped_column_is_dropped_first_and_created_after() {
     let r = rule(q("public", "t"), "keep", NOTHING);
-    let sql = deploy(&with("integer", &[r.clone()]), &with("bigint", &[r]));
+    let sql = deploy(
+        &with("integer", std::slice::from_ref(&r)),
+        &with("bigint", &[r]),
+    );
     let dropped = sql.find("DROP RULE keep ON public.t;").expect("drop");
     let retyped = sql.find("ALTER COLUMN v TYPE bigint").expect("retype");
     let created = sql.find("CREATE RULE keep").expect("create");
