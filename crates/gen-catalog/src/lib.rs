@@ -215,7 +215,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         .map(|r| (r.class.as_str(), r.objid))
         .collect();
     let unsupported = unsupported_objects(
-        (&unsupported, &tables, &indexes, &sequences),
+        (&unsupported, &tables, &indexes),
         &lookup,
         &of_a_type,
         ignore,
@@ -351,15 +351,10 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
 }
 
 /// What gen does not model among the application's objects, by the rows
-/// of unsupported.sql, tables.sql, indexes.sql and sequences.sql; those
-/// `ignore` matches left out, in order of kind and name.
+/// of unsupported.sql, tables.sql and indexes.sql; those `ignore` matches
+/// left out, in order of kind and name.
 fn unsupported_objects(
-    (unsupported, tables, indexes, sequences): (
-        &[UnsupportedRow],
-        &[TableRow],
-        &[IndexRow],
-        &[SequenceRow],
-    ),
+    (unsupported, tables, indexes): (&[UnsupportedRow], &[TableRow], &[IndexRow]),
     lookup: &Lookup,
     of_a_type: &HashSet<(&str, u32)>,
     ignore: &Ignore,
@@ -404,15 +399,6 @@ fn unsupported_objects(
         ];
         relation(&r.identity, r.indexrelid, r.relnamespace, &kinds);
     }
-    for r in sequences {
-        let identity_sequence = r.ownership.as_deref() == Some("i");
-        relation(
-            &r.identity,
-            r.oid,
-            r.relnamespace,
-            &[("privileges on identity sequence", identity_sequence)],
-        );
-    }
     let mut found: Vec<UnsupportedObject> = candidates
         .into_iter()
         .filter(|&(class, objid, nsp, _, _)| {
@@ -440,6 +426,9 @@ type DepKey = (&'static str, u32, i32);
 #[derive(Default)]
 struct Builder {
     catalog: Catalog,
+    /// Identity columns' sequences by oid: objects of their own only for
+    /// their privileges.
+    identity_sequences: HashMap<u32, QualifiedName>,
     /// Schema names, comments and extension members, read once.
     lookup: Lookup,
     /// Indexes that implement a constraint, by oid.
@@ -796,12 +785,16 @@ impl Builder {
     fn sequences(&mut self, rows: &[SequenceRow]) {
         for r in rows {
             let oid = r.oid;
-            if r.ownership.as_deref() == Some("i") {
-                continue;
-            }
             let Some(schema) = self.lookup.owned("pg_class", oid, r.relnamespace) else {
                 continue;
             };
+            // An identity column's sequence belongs to the column; only its
+            // privileges are its own.
+            if r.ownership.as_deref() == Some("i") {
+                self.identity_sequences
+                    .insert(oid, QualifiedName::new(schema, r.relname.clone()));
+                continue;
+            }
             let name = QualifiedName::new(schema, r.relname.clone());
             self.ids.insert(
                 ("pg_class", oid, 0),

@@ -232,7 +232,6 @@ catalog_rows! {
         owner_table: Option<u32>,
         owner_column: Option<i32>,
         ownership: Option<String>,
-        identity: Option<String>,
     }
 
     /// A view or materialized view.

@@ -128,7 +128,15 @@ impl Builder {
         let mut found: BTreeMap<ObjectId, Acl> = BTreeMap::new();
         for r in acls {
             let class = r.class.as_str();
-            let Some(id) = self.resolve(class, r.objid, r.subid) else {
+            let identity_sequence = || {
+                let name = self.identity_sequences.get(&r.objid)?;
+                (class == "pg_class" && r.subid == 0)
+                    .then(|| ObjectId::Sequence { name: name.clone() })
+            };
+            let Some(id) = self
+                .resolve(class, r.objid, r.subid)
+                .or_else(identity_sequence)
+            else {
                 continue;
             };
             // An extension's members stand for the extension in `ids`;

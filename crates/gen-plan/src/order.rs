@@ -101,6 +101,13 @@ impl<'a> Graph<'a> {
                     name: table.clone(),
                 })
             }
+            // An identity column's sequence comes with its table; only
+            // its grants are its own.
+            ObjectId::Sequence { name } => {
+                catalog.identity_column(name).map(|(t, _)| ObjectId::Table {
+                    name: t.name.clone(),
+                })
+            }
             // A checked constraint is written into CREATE DOMAIN.
             ObjectId::DomainConstraint { domain, .. } => Some(ObjectId::Domain {
                 name: domain.clone(),
@@ -108,7 +115,6 @@ impl<'a> Graph<'a> {
             // Not part of a table or domain.
             ObjectId::Schema { .. }
             | ObjectId::Extension { .. }
-            | ObjectId::Sequence { .. }
             | ObjectId::Table { .. }
             | ObjectId::SequenceOwnership { .. }
             | ObjectId::Type { .. }
@@ -335,6 +341,26 @@ pub(crate) fn order<'a>(
             let (from, to) = (
                 g.exact(Action::CreateOrAlter, &column),
                 g.exact(Action::CreateOrAlter, &change.target().1),
+            );
+            g.edge(from, to);
+        }
+    }
+
+    // Grants on an identity column's sequence follow the column's creation
+    // or its identity, whatever table it is on.
+    for change in changes {
+        let (Action::CreateOrAlter, ObjectId::Sequence { name }) = change.target() else {
+            continue;
+        };
+        if let Some((t, c)) = new.identity_column(&name) {
+            let column = ObjectId::Column {
+                table: t.name.clone(),
+                column: c.name.clone(),
+            };
+            let sequence = ObjectId::Sequence { name };
+            let (from, to) = (
+                g.exact(Action::CreateOrAlter, &column),
+                g.exact(Action::CreateOrAlter, &sequence),
             );
             g.edge(from, to);
         }

@@ -2,14 +2,12 @@
 -- dependency (OWNED BY) or, for an identity column's sequence, an
 -- internal one. The client keeps free-standing sequences in application
 -- schemas that no extension made, and gives identity sequences to their
--- columns. Privileges on an identity sequence are not modelled: the
--- identity of a sequence that has any is read, to report it.
+-- columns, keeping them apart only for their privileges.
 SELECT c.oid, c.relnamespace, c.relname,
        format_type(s.seqtypid, NULL) AS data_type,
        c.relpersistence = 'u' AS unlogged,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-       d.refobjid AS owner_table, d.refobjsubid AS owner_column, d.deptype::text AS ownership,
-       CASE WHEN c.relacl IS NOT NULL THEN c.oid::regclass::text END AS identity
+       d.refobjid AS owner_table, d.refobjsubid AS owner_column, d.deptype::text AS ownership
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
