@@ -71,7 +71,10 @@ pub(crate) fn locate(display_path: &Path, text: &str) -> Result<Vec<Located>, So
             "invalid byte sequence for encoding \"UTF8\": 0x00".to_owned(),
         ));
     }
-    let ranges = match pg_query::split_with_parser(text) {
+    // What the parser reads: psql's quoted variable interpolations made
+    // plain literals, at the same offsets.
+    let parsed_text = without_psql_variables(text);
+    let ranges = match pg_query::split_with_parser(&parsed_text) {
         Ok(ranges) => ranges,
         Err(pg_query::Error::Split(message)) => {
             let at = error_offset(text, &message);
@@ -87,9 +90,9 @@ pub(crate) fn locate(display_path: &Path, text: &str) -> Result<Vec<Located>, So
     // The parser's statement ranges include the comments and blanks before
     // a statement (and any comment before its semicolon); tokens tell where
     // the SQL itself starts and ends.
-    let tokens = significant_tokens(text).unwrap_or_default();
+    let tokens = significant_tokens(&parsed_text).unwrap_or_default();
     let lines = LineIndex::new(text);
-    let base = text.as_ptr() as usize;
+    let base = parsed_text.as_ptr() as usize;
     let mut located = Vec::with_capacity(ranges.len());
     for range in ranges {
         // The ranges are slices of `text`; their addresses give their
@@ -163,7 +166,7 @@ pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<(Located, Analysi
 
 /// Parses one statement's text and analyses it.
 fn analyze_sql(sql: &str) -> Result<Analysis, pg_query::Error> {
-    let parsed = pg_query::parse(sql, 0)?;
+    let parsed = pg_query::parse(&without_psql_variables(sql), 0)?;
     Ok(parsed
         .protobuf
         .stmts
@@ -174,13 +177,42 @@ fn analyze_sql(sql: &str) -> Result<Analysis, pg_query::Error> {
         .unwrap_or_default())
 }
 
+/// `text` as the server parses it once psql has interpolated its quoted
+/// variables (`:'name'`, `:"name"`, as a migration reads a secret): each
+/// such `:` made a blank, so that offsets stay those of `text`. A `:`
+/// before a quote inside a literal only changes what the parser reads
+/// there, never where the literal ends.
+pub(crate) fn without_psql_variables(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let variable = |i: usize| {
+        bytes[i] == b':'
+            && (i == 0 || bytes[i - 1] != b':')
+            && matches!(bytes.get(i + 1), Some(b'\'' | b'"'))
+            && bytes
+                .get(i + 2)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    };
+    if !(0..bytes.len()).any(variable) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for (i, b) in out.iter_mut().enumerate() {
+        if variable(i) {
+            *b = b' ';
+        }
+    }
+    // Only ASCII `:` became ASCII blanks: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).expect("ASCII for ASCII"))
+}
+
 /// Tokens other than comments, in order.
 fn significant_tokens(text: &str) -> Option<Vec<ScanToken>> {
     let sql_comment = Token::SqlComment as i32;
     let c_comment = Token::CComment as i32;
-    // The scanner hands back a null token list for empty input, which
-    // pg_query turns into a slice from a null pointer.
-    if text.is_empty() {
+    // The scanner hands back a null token list for input without tokens
+    // (empty, or blanks alone), which pg_query turns into a slice from a
+    // null pointer.
+    if text.trim().is_empty() {
         return Some(Vec::new());
     }
     let tokens = pg_query::scan_tokens(text).ok()?;
