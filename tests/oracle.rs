@@ -289,11 +289,7 @@ fn real_apps() -> Vec<RealApp> {
         ("elephant-repository", Vec::new(), &[]),
         ("graphile-starter", Vec::new(), &[]),
         ("pagila", Vec::new(), &[]),
-        (
-            "postgrest",
-            Vec::new(),
-            &["foreign table", "server", "foreign-data wrapper"],
-        ),
+        ("postgrest", Vec::new(), &[]),
         ("musicbrainz", path("musicbrainz, public"), &[]),
         ("lemmy", Vec::new(), &[]),
         ("supabase-storage", path("storage, public, extensions"), &[]),
@@ -768,8 +764,14 @@ async fn run_script(
         .map_err(|e| Failed::from(format!("{what} failed: {e}\n--- script ---\n{sql}")))
 }
 
+/// The value the oracle gives every secret a script reads: fixtures that
+/// hold a secret option spell it so, for the dumps to match.
+const FIXTURE_SECRET: &str = "fixture-secret";
+
 async fn execute(client: &Client, sql: &str, what: &str) -> Result<(), Failed> {
-    client.batch_execute(sql).await.map_err(|e| {
+    let sql = gen_cli::secrets::supply(sql, |_| Some(FIXTURE_SECRET.to_owned()))
+        .map_err(|e| Failed::from(format!("{what}: {}", e.message)))?;
+    client.batch_execute(&sql).await.map_err(|e| {
         let message = e
             .as_db_error()
             .map_or_else(|| e.to_string(), |d| d.message().to_owned());

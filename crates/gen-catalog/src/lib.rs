@@ -11,6 +11,7 @@
 
 mod acl;
 mod casts;
+mod foreign;
 mod ignore;
 mod lookup;
 mod partitions;
@@ -39,10 +40,11 @@ use lookup::Lookup;
 use rows::{
     AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow, CommentRow,
     ConstraintRow, DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow,
-    EventTriggerRow, ExtensionCommentRow, ExtensionRow, FunctionRow, IndexRow, InheritRow,
-    PolicyRow, PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow,
-    SequenceRow, TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow,
-    TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow, ViewRow, read, read_if, read_with,
+    EventTriggerRow, ExtensionCommentRow, ExtensionRow, ForeignColumnRow, ForeignDataWrapperRow,
+    ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow, PolicyRow, PresentRow,
+    PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow, TableRow,
+    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow, TriggerRow, TypeRow,
+    UnsupportedRow, UserMappingRow, ViewRow, read, read_if, read_with,
 };
 
 /// An error while reading a catalog.
@@ -276,6 +278,11 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         text_search_configurations,
         text_search_mappings,
         text_search_dictionaries,
+        foreign_data_wrappers,
+        foreign_servers,
+        user_mappings,
+        foreign_tables,
+        foreign_columns,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -286,6 +293,11 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<TextSearchConfigurationRow>(client, has(|p| p.text_search_configurations)),
         read_if::<TextSearchMappingRow>(client, has(|p| p.text_search_configurations)),
         read_if::<TextSearchDictionaryRow>(client, has(|p| p.text_search_dictionaries)),
+        read_if::<ForeignDataWrapperRow>(client, has(|p| p.foreign_data)),
+        read_if::<ForeignServerRow>(client, has(|p| p.foreign_data)),
+        read_if::<UserMappingRow>(client, has(|p| p.foreign_data)),
+        read_if::<ForeignTableRow>(client, has(|p| p.foreign_data)),
+        read_if::<ForeignColumnRow>(client, has(|p| p.foreign_data)),
     )?;
 
     client
@@ -328,6 +340,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.rules(&rules);
     b.text_search_dictionaries(&text_search_dictionaries);
     b.text_search_configurations(&text_search_configurations, &text_search_mappings);
+    b.foreign_data(&foreign_data_wrappers, &foreign_servers, &user_mappings);
+    b.foreign_tables(&foreign_tables, &foreign_columns);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
     b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
     b.row_security(&tables);
@@ -385,11 +399,7 @@ fn unsupported_objects(
             }
         };
     for r in tables {
-        let kinds = [
-            ("foreign table", r.relkind == "f"),
-            ("typed table", r.typed),
-            ("tablespace of", r.in_tablespace),
-        ];
+        let kinds = [("typed table", r.typed), ("tablespace of", r.in_tablespace)];
         relation(&r.identity, r.oid, r.relnamespace, &kinds);
     }
     for r in indexes {
@@ -441,6 +451,8 @@ struct Builder {
     views: HashMap<u32, QualifiedName>,
     /// Column names by (table oid, attnum), for `pg_depend` sub-ids.
     attnames: HashMap<(u32, i32), String>,
+    /// Column names of views by (view oid, attnum), for column grants.
+    view_attnames: HashMap<(u32, i32), String>,
     /// Dependency edges as found, duplicates included; sorted into
     /// `catalog.depends` at once by `structural_depends`, which is much
     /// cheaper than inserting tens of thousands of pairs one by one.
@@ -465,6 +477,9 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_cast" => "pg_cast",
         "pg_ts_config" => "pg_ts_config",
         "pg_ts_dict" => "pg_ts_dict",
+        "pg_foreign_data_wrapper" => "pg_foreign_data_wrapper",
+        "pg_foreign_server" => "pg_foreign_server",
+        "pg_user_mapping" => "pg_user_mapping",
         "pg_rewrite" => "pg_rewrite",
         "pg_policy" => "pg_policy",
         "pg_default_acl" => "pg_default_acl",
@@ -553,7 +568,7 @@ impl Builder {
             .lookup
             .relation_names(rows.iter().map(|r| (r.oid, r.relnamespace, &r.relname)));
         for r in rows {
-            // Foreign tables are reported as unsupported.
+            // Foreign tables are read apart (foreign.rs).
             if r.relkind == "f" {
                 continue;
             }
@@ -676,7 +691,14 @@ impl Builder {
     }
 
     fn constraints(&mut self, rows: &[ConstraintRow]) {
+        // A foreign key's clones stand for it: what they need (the
+        // referenced partitions' keys), it needs.
+        let mut clones = Vec::new();
         for r in rows {
+            if let Some(parent) = r.clone_of {
+                clones.push((r.oid, parent));
+                continue;
+            }
             if matches!(r.kind.as_str(), "p" | "u" | "x") {
                 self.constraint_indexes.insert(r.conindid);
             }
@@ -726,6 +748,21 @@ impl Builder {
             };
             if let Some(table) = self.catalog.tables.get_mut(&table_name) {
                 table.constraints.insert(name, constraint);
+            }
+        }
+        // A clone may name another clone (sub-partitions): resolve until
+        // every clone stands for a foreign key of its own.
+        while !clones.is_empty() {
+            let before = clones.len();
+            clones.retain(|&(clone, parent)| {
+                let Some(id) = self.ids.get(&("pg_constraint", parent, 0)).cloned() else {
+                    return true;
+                };
+                self.ids.insert(("pg_constraint", clone, 0), id);
+                false
+            });
+            if clones.len() == before {
+                break;
             }
         }
     }
@@ -853,7 +890,25 @@ impl Builder {
             data_type: a.data_type,
             collation: a.collation,
             comment: a.comment,
+            default: None,
         });
+        for r in columns
+            .iter()
+            .filter(|r| r.relkind == "v" || r.relkind == "m")
+        {
+            self.view_attnames
+                .insert((r.attrelid, i32::from(r.attnum)), r.attname.clone());
+        }
+        // Defaults are set on a view's columns one by one, after it is made.
+        for r in columns.iter().filter(|r| r.relkind == "v") {
+            if let Some(default) = &r.default_expr
+                && let Some(c) = by_oid
+                    .get_mut(&r.attrelid)
+                    .and_then(|cs| cs.iter_mut().find(|c| c.name == r.attname))
+            {
+                c.default = Some(default.clone());
+            }
+        }
         for r in rows {
             let oid = r.oid;
             let Some(schema) = self.lookup.owned("pg_class", oid, r.relnamespace) else {
@@ -870,6 +925,7 @@ impl Builder {
                 options,
                 populated: r.populated,
                 comment: self.lookup.comment("pg_class", oid, 0),
+                reads_itself: false,
             };
             let id = view.id();
             // What the query uses is recorded against the view's rewrite rule.
@@ -945,6 +1001,15 @@ impl Builder {
             };
             if a != b {
                 self.edges.push((a, b));
+            } else if r.deptype == "n"
+                && r.refobjsubid != 0
+                && let ObjectId::View { name } = &a
+                && let Some(v) = self.catalog.views.get_mut(name)
+            {
+                // A view's query that reads the view's own columns (every
+                // view's rule names the view itself, as a whole, for its
+                // OLD and NEW).
+                v.reads_itself = true;
             }
         }
     }
@@ -1040,6 +1105,7 @@ impl Builder {
         edges.extend(self.publication_edges());
         edges.extend(self.rule_edges());
         edges.extend(self.text_search_edges());
+        edges.extend(self.foreign_edges());
         partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.

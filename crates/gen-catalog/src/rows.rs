@@ -201,6 +201,7 @@ catalog_rows! {
         conindid: u32,
         conislocal: bool,
         coninhcount: i32,
+        clone_of: Option<u32>,
     }
 
     /// An index of a relation.
@@ -382,6 +383,7 @@ catalog_rows! {
         rules: bool,
         text_search_configurations: bool,
         text_search_dictionaries: bool,
+        foreign_data: bool,
     }
 
     /// A cast the application defines.
@@ -427,6 +429,60 @@ catalog_rows! {
         owner: String,
         template: String,
         options: Option<String>,
+    }
+
+    /// A foreign data wrapper.
+    ForeignDataWrapperRow, "foreign data wrappers", "foreign_data_wrappers.sql" {
+        oid: u32,
+        fdwname: String,
+        owner: String,
+        handler: Option<String>,
+        validator: Option<String>,
+        options: Vec<String>,
+    }
+
+    /// A foreign server.
+    ForeignServerRow, "foreign servers", "foreign_servers.sql" {
+        oid: u32,
+        srvname: String,
+        owner: String,
+        wrapper: String,
+        server_type: Option<String>,
+        version: Option<String>,
+        options: Vec<String>,
+    }
+
+    /// A user mapping.
+    UserMappingRow, "user mappings", "user_mappings.sql" {
+        oid: u32,
+        server: String,
+        username: String,
+        options: Vec<String>,
+    }
+
+    /// A foreign table.
+    ForeignTableRow, "foreign tables", "foreign_tables.sql" {
+        oid: u32,
+        relnamespace: u32,
+        relname: String,
+        server: String,
+        options: Vec<String>,
+        parent: Option<u32>,
+        bound: Option<String>,
+        check_names: Vec<String>,
+        check_definitions: Vec<String>,
+    }
+
+    /// A column a foreign table declares.
+    ForeignColumnRow, "foreign table columns", "foreign_columns.sql" {
+        attrelid: u32,
+        attnum: i16,
+        attname: String,
+        data_type: String,
+        collation: Option<String>,
+        attnotnull: bool,
+        default_expr: Option<String>,
+        options: Vec<String>,
     }
 
     /// A row-level security policy; a role of `None` is PUBLIC.

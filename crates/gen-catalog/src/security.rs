@@ -133,8 +133,30 @@ impl Builder {
                 (class == "pg_class" && r.subid == 0)
                     .then(|| ObjectId::Sequence { name: name.clone() })
             };
-            let Some(id) = self
-                .resolve(class, r.objid, r.subid)
+            // A view's column has grants of its own; it comes with its view.
+            let view_column = (class == "pg_class" && r.subid != 0)
+                .then(|| {
+                    let view = self.ids.get(&("pg_class", r.objid, 0))?;
+                    let column = self.view_attnames.get(&(r.objid, r.subid))?;
+                    let name = match view {
+                        ObjectId::View { name } | ObjectId::MaterializedView { name } => name,
+                        _ => return None,
+                    };
+                    Some((
+                        ObjectId::Column {
+                            table: name.clone(),
+                            column: column.clone(),
+                        },
+                        view.clone(),
+                    ))
+                })
+                .flatten();
+            if let Some((column, view)) = &view_column {
+                self.edges.push((column.clone(), view.clone()));
+            }
+            let Some(id) = view_column
+                .map(|(column, _)| column)
+                .or_else(|| self.resolve(class, r.objid, r.subid))
                 .or_else(identity_sequence)
             else {
                 continue;
@@ -274,6 +296,7 @@ fn of_its_own(class: &str, id: &ObjectId) -> bool {
                 | ObjectId::MaterializedView { .. }
                 | ObjectId::Sequence { .. }
                 | ObjectId::Column { .. }
+                | ObjectId::ForeignTable { .. }
         ),
         "pg_type" => matches!(id, ObjectId::Type { .. } | ObjectId::Domain { .. }),
         "pg_proc" => matches!(id, ObjectId::Function { .. } | ObjectId::Aggregate { .. }),

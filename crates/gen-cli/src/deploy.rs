@@ -71,7 +71,8 @@ async fn run_inside(client: &Client, script: &Script) -> anyhow::Result<()> {
         if statement.transaction_boundary().is_some() {
             continue;
         }
-        if let Err(e) = client.batch_execute(&statement.sql).await {
+        let sql = crate::secrets::from_env(&statement.sql)?;
+        if let Err(e) = client.batch_execute(&sql).await {
             return Err(statement_error(statement, &e));
         }
     }
@@ -82,7 +83,14 @@ async fn run_inside(client: &Client, script: &Script) -> anyhow::Result<()> {
 /// COMMIT included; after a failure, an open transaction is rolled back.
 async fn run_as_written(client: &Client, script: &Script) -> anyhow::Result<()> {
     for statement in &script.statements {
-        if let Err(e) = client.batch_execute(&statement.sql).await {
+        let sql = match crate::secrets::from_env(&statement.sql) {
+            Ok(sql) => sql,
+            Err(e) => {
+                let _ = client.batch_execute("ROLLBACK").await;
+                return Err(e.into());
+            }
+        };
+        if let Err(e) = client.batch_execute(&sql).await {
             let _ = client.batch_execute("ROLLBACK").await;
             return Err(statement_error(statement, &e));
         }

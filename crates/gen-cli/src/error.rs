@@ -28,8 +28,11 @@ impl UserError {
         self
     }
 
+    /// The source excerpt shown under the message, any secret option's
+    /// value in it masked.
     pub fn excerpt(mut self, excerpt: impl Into<String>) -> Self {
-        self.excerpt = Some(excerpt.into());
+        let excerpt = excerpt.into();
+        self.excerpt = Some(gen_model::redact_secrets(&excerpt).into_owned());
         self
     }
 }

@@ -128,9 +128,12 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
             schema: Some(schema),
             ..
         } => File::DefaultPrivileges(schema.clone()),
-        ObjectId::DefaultPrivileges { schema: None, .. } | ObjectId::EventTrigger { .. } => {
-            File::Database
-        }
+        ObjectId::DefaultPrivileges { schema: None, .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. } => File::Database,
+        ObjectId::ForeignTable { name } => relation(name),
         ObjectId::Publication { .. } => File::Last("publications"),
         // Casts join types and functions of any schema.
         ObjectId::Cast { .. } => File::Last("casts"),

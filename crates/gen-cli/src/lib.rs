@@ -12,3 +12,4 @@ pub mod layout;
 pub mod load;
 pub mod rename;
 pub mod report;
+pub mod secrets;

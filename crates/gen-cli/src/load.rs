@@ -577,6 +577,13 @@ fn setting_identifier(name: &str) -> String {
 /// is not an error, so `CREATE ROLE` runs as "create unless it exists"
 /// (gen reads no role attributes, so an existing role serves).
 fn runnable(statement: &Statement) -> std::borrow::Cow<'_, str> {
+    // A schema file may read a secret as a migration does, from a psql
+    // variable (and `gen init` writes them so): any value stands in.
+    if statement.sql.contains(":'gen_secret_")
+        && let Ok(sql) = crate::secrets::supply(&statement.sql, |_| Some(SANDBOX_SECRET.to_owned()))
+    {
+        return std::borrow::Cow::Owned(sql.into_owned());
+    }
     if statement.creates_role().is_some() {
         std::borrow::Cow::Owned(format!(
             "DO $gen_role$ BEGIN {}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $gen_role$",
@@ -731,22 +738,29 @@ fn missing_name(message: &str) -> Option<String> {
 
 /// Replays deploy scripts in plan order, each as written.
 async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
+    // A secret a migration reads is never known here, nor compared: any
+    // value stands in for it.
+    let sandbox_secret = |sql| crate::secrets::supply(sql, |_| Some(SANDBOX_SECRET.to_owned()));
     for script in scripts {
         if !gen_source::runs_as_one_transaction(&script.statements) {
             // One query would be one implicit transaction, which
             // CREATE INDEX CONCURRENTLY refuses: statement by statement, as
             // psql runs it.
             for statement in &script.statements {
-                if let Err(e) = client.batch_execute(&statement.sql).await {
+                let sql = sandbox_secret(&statement.sql)?;
+                if let Err(e) = client.batch_execute(&sql).await {
                     return Err(script_statement_error(statement, &e));
                 }
             }
-        } else if let Err(e) = client.batch_execute(&script.text).await {
+        } else if let Err(e) = client.batch_execute(&sandbox_secret(&script.text)?).await {
             return Err(script_error(script, &e));
         }
     }
     Ok(())
 }
+
+/// What the sandbox puts where a migration reads a secret.
+const SANDBOX_SECRET: &str = "gen-sandbox-stand-in";
 
 /// An error in one statement of a deploy script replayed statement by
 /// statement.

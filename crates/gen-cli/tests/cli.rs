@@ -321,9 +321,6 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
          CREATE FUNCTION same(int, int) RETURNS bool LANGUAGE sql AS 'SELECT $1 = $2';\n\
          CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = same);\n\
          CREATE TEXT SEARCH TEMPLATE lexer (INIT = dsimple_init, LEXIZE = dsimple_lexize);\n\
-         CREATE FOREIGN DATA WRAPPER wrapper;\n\
-         CREATE SERVER elsewhere FOREIGN DATA WRAPPER wrapper;\n\
-         CREATE FOREIGN TABLE remote (a int) SERVER elsewhere;\n\
          CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything\n             WITH (connect = false);\n",
     );
     let o = run_gen(dir.path(), &["add", "x"]);
@@ -331,9 +328,6 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
     let err = stderr(&o);
     let expected = [
         "CLUSTER ON index public.t_pkey",
-        "foreign data wrapper wrapper",
-        "foreign server elsewhere",
-        "foreign table public.remote",
         "operator public.===(integer,integer)",
         "statistics object public.st",
         "subscription feed",
@@ -1319,4 +1313,74 @@ fn owners_are_planned_only_on_request() {
         "{deploy}"
     );
     assert_exit(&run_gen(p, &["check"]), 0);
+}
+
+/// A password written in a schema file reaches no migration, no output
+/// format, no error and no cached catalog: the plan reads it from a psql
+/// variable, and says so.
+#[test]
+fn a_planted_password_is_never_written_or_printed() {
+    const PLANTED: &str = "planted-s3cret-42";
+    let dir = project();
+    let mapping = format!(
+        "CREATE EXTENSION postgres_fdw;\n\
+         CREATE SERVER warehouse FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'dw.internal');\n\
+         CREATE USER MAPPING FOR PUBLIC SERVER warehouse OPTIONS (user 'reader', password '{PLANTED}');\n"
+    );
+    write(dir.path(), "schema/fdw.sql", &mapping);
+    let mut printed = Vec::new();
+    let o = run_gen(dir.path(), &["add", "warehouse"]);
+    assert_exit(&o, 0);
+    printed.push(text(&o));
+    let deploy = std::fs::read_to_string(dir.path().join("migrations/deploy/warehouse.sql"))
+        .expect("deploy script");
+    assert!(
+        deploy.contains("password :'gen_secret_warehouse_public_password'")
+            && deploy.contains("needs-secret"),
+        "{deploy}"
+    );
+    let empty = tempfile::tempdir().expect("temp dir");
+    let from = empty.path().to_str().expect("utf-8 path");
+    for format in ["sql", "json", "markdown"] {
+        let o = run_gen(
+            dir.path(),
+            &["diff", "--from", from, "--to", "schema", "--format", format],
+        );
+        assert_exit(&o, 0);
+        printed.push(text(&o));
+    }
+    let o = run_gen(dir.path(), &["check"]);
+    assert_exit(&o, 0);
+    printed.push(text(&o));
+    // A statement the server rejects is shown in the error, its secret not.
+    write(
+        dir.path(),
+        "schema/fdw.sql",
+        &mapping.replace("password '", "bogus 'x', password '"),
+    );
+    let o = run_gen(dir.path(), &["diff"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("bogus"), "{}", stderr(&o));
+    printed.push(text(&o));
+    for output in &printed {
+        assert!(
+            !output.contains(PLANTED),
+            "the password was printed:\n{output}"
+        );
+    }
+    let cache = std::env::temp_dir()
+        .join("gen-tests-cache")
+        .join(dir.path().file_name().expect("a name"));
+    for root in [dir.path(), cache.as_path()] {
+        for (path, bytes) in snapshot(root) {
+            if path.starts_with("schema") {
+                continue;
+            }
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(PLANTED),
+                "the password was written to {}",
+                path.display()
+            );
+        }
+    }
 }

@@ -24,10 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use change::{
     Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange, CommentChange,
     ConstraintChange, Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange,
-    FieldCast, IndexChange, InheritanceChange, OwnerChange, PartitionChange, PolicyChange,
-    PrivilegeAction, PrivilegesChange, PublicationChange, RoutineChange, RowField, RuleChange,
-    SchemaChange, SequenceChange, TableChange, TextSearchChange, TriggerChange, TypeChange,
-    ViewChange,
+    FieldCast, ForeignChange, IndexChange, InheritanceChange, OwnerChange, PartitionChange,
+    PolicyChange, PrivilegeAction, PrivilegesChange, PublicationChange, RoutineChange, RowField,
+    RuleChange, SchemaChange, SequenceChange, TableChange, TextSearchChange, TriggerChange,
+    TypeChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -56,6 +56,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     change::casts(old, new, &mut out);
     change::rules(old, new, &mut out);
     change::text_search(old, new, &mut out);
+    change::foreign(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -92,6 +93,10 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
                 change::create_dictionary(d, &mut out);
             }
         }
+        ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. }
+        | ObjectId::ForeignTable { .. } => change::foreign_creation(catalog, id, &mut out),
         // Described by gen-plan from their own parts.
         ObjectId::Schema { .. }
         | ObjectId::Extension { .. }
@@ -354,6 +359,31 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             change::recreate_dictionary(
                 &old.text_search_dictionaries[name],
                 &new.text_search_dictionaries[name],
+                out,
+            );
+            true
+        }
+        ObjectId::ForeignDataWrapper { name } => {
+            change::recreate_wrapper(
+                &old.foreign_data_wrappers[name],
+                &new.foreign_data_wrappers[name],
+                out,
+            );
+            true
+        }
+        ObjectId::ForeignServer { name } => {
+            change::recreate_server(&old.foreign_servers[name], &new.foreign_servers[name], out);
+            true
+        }
+        ObjectId::UserMapping { server, user } => {
+            let key = (server.clone(), user.clone());
+            change::recreate_user_mapping(&old.user_mappings[&key], &new.user_mappings[&key], out);
+            true
+        }
+        ObjectId::ForeignTable { name } => {
+            change::recreate_foreign_table(
+                &old.foreign_tables[name],
+                &new.foreign_tables[name],
                 out,
             );
             true

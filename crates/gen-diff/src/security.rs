@@ -132,9 +132,12 @@ fn created<'a>(old: &'a Catalog, out: &[Change]) -> impl Fn(&ObjectId) -> bool +
     move |id: &ObjectId| {
         !old.contains(id)
             || rebuilt.contains(id)
-            || id
-                .table()
-                .is_some_and(|t| rebuilt.contains(&ObjectId::Table { name: t.clone() }))
+            || id.table().is_some_and(|t| {
+                // A column goes and comes with its table or view.
+                rebuilt.contains(&ObjectId::Table { name: t.clone() })
+                    || rebuilt.contains(&ObjectId::View { name: t.clone() })
+                    || rebuilt.contains(&ObjectId::MaterializedView { name: t.clone() })
+            })
     }
 }
 
@@ -352,7 +355,8 @@ mod tests {
                 | Change::Publication(_)
                 | Change::Cast(_)
                 | Change::Rule(_)
-                | Change::TextSearch(_) => "other",
+                | Change::TextSearch(_)
+                | Change::Foreign(_) => "other",
             })
             .collect()
     }

@@ -88,7 +88,8 @@ fn lines(changes: &[Change]) -> String {
             | Change::Publication(_)
             | Change::Cast(_)
             | Change::Rule(_)
-            | Change::TextSearch(_) => format!("{variant} {id}"),
+            | Change::TextSearch(_)
+            | Change::Foreign(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -891,7 +891,11 @@ pub(crate) fn rebuild(
             | ObjectId::Cast { .. }
             | ObjectId::Rule { .. }
             | ObjectId::TextSearchConfiguration { .. }
-            | ObjectId::TextSearchDictionary { .. } => {}
+            | ObjectId::TextSearchDictionary { .. }
+            | ObjectId::ForeignDataWrapper { .. }
+            | ObjectId::ForeignServer { .. }
+            | ObjectId::UserMapping { .. }
+            | ObjectId::ForeignTable { .. } => {}
         }
     }
     for c in out.iter_mut() {

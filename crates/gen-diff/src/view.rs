@@ -22,7 +22,25 @@ pub(crate) fn views(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
 /// `CREATE VIEW` with its comments.
 pub(crate) fn create(view: &View, out: &mut Vec<Change>) {
     out.push(Change::View(ViewChange::CreateView(view.clone())));
+    defaults(None, view, out);
     comments(None, view, out);
+}
+
+/// Column defaults set or dropped from `old`'s (none for a new view) to
+/// `new`'s.
+fn defaults(old: Option<&View>, new: &View, out: &mut Vec<Change>) {
+    for c in &new.columns {
+        let was = old
+            .and_then(|o| o.columns.iter().find(|oc| oc.name == c.name))
+            .and_then(|oc| oc.default.as_ref());
+        if was != c.default.as_ref() {
+            out.push(Change::View(ViewChange::SetViewColumnDefault {
+                view: new.name.clone(),
+                column: c.name.clone(),
+                default: c.default.clone(),
+            }));
+        }
+    }
 }
 
 /// Drop and create again, for a view whose shape changes or that goes down
@@ -36,6 +54,7 @@ fn alter(o: &View, n: &View, out: &mut Vec<Change>) {
     if o.materialized != n.materialized || o.definition != n.definition {
         if o.replaceable_by(n) {
             out.push(Change::View(ViewChange::ReplaceView(n.clone())));
+            defaults(Some(o), n, out);
             comments(Some(o), n, out);
         } else {
             recreate(o, n, out);
@@ -67,6 +86,7 @@ fn alter(o: &View, n: &View, out: &mut Vec<Change>) {
             populated: n.populated,
         }));
     }
+    defaults(Some(o), n, out);
     comments(Some(o), n, out);
 }
 

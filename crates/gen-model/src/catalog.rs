@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::cast::Cast;
+use crate::foreign::{ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping};
 use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::rule::Rule;
@@ -105,6 +106,18 @@ pub struct Catalog {
     /// Text search dictionaries.
     #[serde(default, with = "crate::pairs")]
     pub text_search_dictionaries: BTreeMap<QualifiedName, TextSearchDictionary>,
+    /// Foreign data wrappers by name (not an extension's).
+    #[serde(default)]
+    pub foreign_data_wrappers: BTreeMap<String, ForeignDataWrapper>,
+    /// Foreign servers by name.
+    #[serde(default)]
+    pub foreign_servers: BTreeMap<String, ForeignServer>,
+    /// User mappings by server and role.
+    #[serde(default, with = "crate::pairs")]
+    pub user_mappings: BTreeMap<(String, String), UserMapping>,
+    /// Foreign tables.
+    #[serde(default, with = "crate::pairs")]
+    pub foreign_tables: BTreeMap<QualifiedName, ForeignTable>,
 }
 
 impl Catalog {
@@ -127,6 +140,10 @@ impl Catalog {
             && self.rules.is_empty()
             && self.text_search_configurations.is_empty()
             && self.text_search_dictionaries.is_empty()
+            && self.foreign_data_wrappers.is_empty()
+            && self.foreign_servers.is_empty()
+            && self.user_mappings.is_empty()
+            && self.foreign_tables.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -165,10 +182,19 @@ impl Catalog {
             ObjectId::MaterializedView { name } => {
                 self.views.get(name).is_some_and(|v| v.materialized)
             }
-            ObjectId::Column { table, column } => self
-                .tables
-                .get(table)
-                .is_some_and(|t| t.column(column).is_some()),
+            ObjectId::Column { table, column } => {
+                self.tables
+                    .get(table)
+                    .is_some_and(|t| t.column(column).is_some())
+                    || self
+                        .foreign_tables
+                        .get(table)
+                        .is_some_and(|t| t.columns.iter().any(|c| &c.name == column))
+                    || self
+                        .views
+                        .get(table)
+                        .is_some_and(|v| v.columns.iter().any(|c| &c.name == column))
+            }
             ObjectId::Constraint { table, constraint } => self
                 .tables
                 .get(table)
@@ -224,6 +250,12 @@ impl Catalog {
             ObjectId::TextSearchDictionary { name } => {
                 self.text_search_dictionaries.contains_key(name)
             }
+            ObjectId::ForeignDataWrapper { name } => self.foreign_data_wrappers.contains_key(name),
+            ObjectId::ForeignServer { name } => self.foreign_servers.contains_key(name),
+            ObjectId::UserMapping { server, user } => self
+                .user_mappings
+                .contains_key(&(server.clone(), user.clone())),
+            ObjectId::ForeignTable { name } => self.foreign_tables.contains_key(name),
         }
     }
 }
@@ -251,6 +283,7 @@ impl Catalog {
             .retain(|n, _| n.schema != name);
         self.text_search_dictionaries
             .retain(|n, _| n.schema != name);
+        self.foreign_tables.retain(|n, _| n.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));
         self.default_privileges
             .retain(|id, _| id.schema() != Some(name));

@@ -4,6 +4,7 @@
 
 mod cast;
 mod catalog;
+mod foreign;
 mod ident;
 mod keywords;
 mod object;
@@ -21,6 +22,10 @@ pub use cast::{Cast, CastMethod};
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
     Sequence, SequenceOptions, Table,
+};
+pub use foreign::{
+    FdwOption, ForeignColumn, ForeignDataWrapper, ForeignServer, ForeignTable, SECRET_OPTIONS,
+    UserMapping, redact_secrets,
 };
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};

@@ -208,6 +208,28 @@ pub enum ObjectId {
         /// Dictionary name.
         name: QualifiedName,
     },
+    /// `CREATE FOREIGN DATA WRAPPER name`
+    ForeignDataWrapper {
+        /// Wrapper name.
+        name: String,
+    },
+    /// `CREATE SERVER name`
+    ForeignServer {
+        /// Server name.
+        name: String,
+    },
+    /// `CREATE USER MAPPING FOR user SERVER server`
+    UserMapping {
+        /// The server.
+        server: String,
+        /// The role, or `PUBLIC`.
+        user: String,
+    },
+    /// `CREATE FOREIGN TABLE schema.name`
+    ForeignTable {
+        /// Table name.
+        name: QualifiedName,
+    },
 }
 
 impl ObjectId {
@@ -242,6 +264,10 @@ impl ObjectId {
             ObjectId::Rule { .. } => "rule",
             ObjectId::TextSearchConfiguration { .. } => "text search configuration",
             ObjectId::TextSearchDictionary { .. } => "text search dictionary",
+            ObjectId::ForeignDataWrapper { .. } => "foreign data wrapper",
+            ObjectId::ForeignServer { .. } => "foreign server",
+            ObjectId::UserMapping { .. } => "user mapping",
+            ObjectId::ForeignTable { .. } => "foreign table",
         }
     }
 
@@ -291,9 +317,13 @@ impl ObjectId {
             ObjectId::Trigger { table, .. } | ObjectId::Rule { table, .. } => Some(&table.schema),
             ObjectId::TextSearchConfiguration { name }
             | ObjectId::TextSearchDictionary { name } => Some(&name.schema),
+            ObjectId::ForeignTable { name } => Some(&name.schema),
             ObjectId::EventTrigger { .. }
             | ObjectId::Publication { .. }
-            | ObjectId::Cast { .. } => None,
+            | ObjectId::Cast { .. }
+            | ObjectId::ForeignDataWrapper { .. }
+            | ObjectId::ForeignServer { .. }
+            | ObjectId::UserMapping { .. } => None,
         }
     }
 }
@@ -358,8 +388,20 @@ impl fmt::Display for ObjectId {
             ObjectId::Cast { source, target } => write!(f, "cast ({source} AS {target})"),
             ObjectId::Rule { table, name } => write!(f, "rule {} on {}", Ident(name), table),
             ObjectId::TextSearchConfiguration { name }
-            | ObjectId::TextSearchDictionary { name } => {
+            | ObjectId::TextSearchDictionary { name }
+            | ObjectId::ForeignTable { name } => {
                 write!(f, "{} {}", self.kind(), name)
+            }
+            ObjectId::ForeignDataWrapper { name } | ObjectId::ForeignServer { name } => {
+                write!(f, "{} {}", self.kind(), Ident(name))
+            }
+            ObjectId::UserMapping { server, user } => {
+                write!(
+                    f,
+                    "user mapping for {} on server {}",
+                    Ident(user),
+                    Ident(server)
+                )
             }
         }
     }

@@ -22,6 +22,10 @@ pub struct View {
     pub populated: bool,
     /// `COMMENT ON [MATERIALIZED] VIEW`.
     pub comment: Option<String>,
+    /// The query reads the view itself (made with `CREATE OR REPLACE
+    /// VIEW` over a first definition): it can only be created in two steps.
+    #[serde(default)]
+    pub reads_itself: bool,
 }
 
 /// One output column of a view.
@@ -35,6 +39,10 @@ pub struct ViewColumn {
     pub collation: Option<String>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
+    /// `ALTER VIEW … ALTER COLUMN … SET DEFAULT`: what an insert through
+    /// the view puts in when it leaves the column out.
+    #[serde(default)]
+    pub default: Option<String>,
 }
 
 impl View {

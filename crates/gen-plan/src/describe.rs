@@ -58,7 +58,11 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::Cast { .. }
         | ObjectId::Rule { .. }
         | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => id.clone(),
+        | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. }
+        | ObjectId::ForeignTable { .. } => id.clone(),
     }
 }
 
@@ -218,7 +222,11 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         ObjectId::Cast { .. }
         | ObjectId::Rule { .. }
         | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => {
+        | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. }
+        | ObjectId::ForeignTable { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

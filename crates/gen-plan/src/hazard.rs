@@ -28,11 +28,13 @@ pub enum HazardKind {
     AuthorizationChange,
     /// What logical replication sends to subscribers changes.
     ReplicationChange,
+    /// The step reads a secret that the deploy must be given.
+    NeedsSecret,
 }
 
 impl HazardKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [HazardKind; 9] = [
+    pub const ALL: [HazardKind; 10] = [
         HazardKind::DeletesData,
         HazardKind::RewritesTable,
         HazardKind::AccessExclusiveLock,
@@ -42,6 +44,7 @@ impl HazardKind {
         HazardKind::Irreversible,
         HazardKind::AuthorizationChange,
         HazardKind::ReplicationChange,
+        HazardKind::NeedsSecret,
     ];
 
     /// The kind with this name (`deletes-data`), if there is one.
@@ -78,6 +81,9 @@ impl HazardKind {
             HazardKind::ReplicationChange => {
                 "what a publication sends to its subscribers changes: tables, columns, rows or operations"
             }
+            HazardKind::NeedsSecret => {
+                "the migration holds no secret: it reads one from a psql variable that the deploy must be given"
+            }
         }
     }
 
@@ -102,6 +108,9 @@ impl HazardKind {
             HazardKind::ReplicationChange => Some(
                 "run ALTER SUBSCRIPTION … REFRESH PUBLICATION on each subscriber afterwards, so it copies the tables it newly receives",
             ),
+            HazardKind::NeedsSecret => Some(
+                "set GEN_SECRET_<NAME> for gen deploy, or pass --set gen_secret_<name>=… to sqitch deploy",
+            ),
             HazardKind::NotTransactional
             | HazardKind::Irreversible
             | HazardKind::AuthorizationChange => None,
@@ -120,6 +129,7 @@ impl HazardKind {
             HazardKind::Irreversible => "irreversible",
             HazardKind::AuthorizationChange => "authorization-change",
             HazardKind::ReplicationChange => "replication-change",
+            HazardKind::NeedsSecret => "needs-secret",
         }
     }
 }

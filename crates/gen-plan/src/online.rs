@@ -129,7 +129,8 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
         | Change::Publication(_)
         | Change::Cast(_)
         | Change::Rule(_)
-        | Change::TextSearch(_) => vec![step(render::render(change), true, hazards(change, old))],
+        | Change::TextSearch(_)
+        | Change::Foreign(_) => vec![step(render::render(change), true, hazards(change, old))],
     }
 }
 

@@ -49,6 +49,11 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         // may name them only in text (a function body's
         // `to_tsvector('app.simple', …)`) that the server does not record.
         ObjectId::TextSearchDictionary { .. } | ObjectId::TextSearchConfiguration { .. } => 1,
+        // Early, in this order: a server needs its wrapper, a mapping its server.
+        ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. } => 1,
+        ObjectId::ForeignTable { .. } => 3,
     };
     match action {
         Action::Drop => 40 - create,
@@ -130,7 +135,11 @@ impl<'a> Graph<'a> {
             | ObjectId::Publication { .. }
             | ObjectId::Cast { .. }
             | ObjectId::TextSearchConfiguration { .. }
-            | ObjectId::TextSearchDictionary { .. } => None,
+            | ObjectId::TextSearchDictionary { .. }
+            | ObjectId::ForeignDataWrapper { .. }
+            | ObjectId::ForeignServer { .. }
+            | ObjectId::UserMapping { .. }
+            | ObjectId::ForeignTable { .. } => None,
         }
     }
 
@@ -253,7 +262,8 @@ fn relation_names(
         ObjectId::View { name }
         | ObjectId::MaterializedView { name }
         | ObjectId::Sequence { name }
-        | ObjectId::Index { name } => vec![own(name)],
+        | ObjectId::Index { name }
+        | ObjectId::ForeignTable { name } => vec![own(name)],
         ObjectId::Constraint { table, constraint } => catalog
             .tables
             .get(table)
@@ -283,7 +293,10 @@ fn relation_names(
         | ObjectId::Cast { .. }
         | ObjectId::Rule { .. }
         | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => Vec::new(),
+        | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. } => Vec::new(),
     }
 }
 

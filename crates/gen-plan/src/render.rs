@@ -53,6 +53,10 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
             format!("TEXT SEARCH CONFIGURATION {name}")
         }
         ObjectId::TextSearchDictionary { name } => format!("TEXT SEARCH DICTIONARY {name}"),
+        ObjectId::ForeignDataWrapper { name } => crate::change::foreign::wrapper_target(name),
+        ObjectId::ForeignServer { name } => crate::change::foreign::server_target(name),
+        ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),
+        ObjectId::UserMapping { .. } => unreachable!("user mappings have no comment"),
         ObjectId::Sequence { name } | ObjectId::SequenceOwnership { sequence: name } => {
             format!("SEQUENCE {name}")
         }
@@ -96,12 +100,46 @@ pub(crate) fn view_name(id: &ObjectId) -> String {
 /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW name [WITH (…)] AS query`, the
 /// query as `pg_get_viewdef()` prints it.
 pub(crate) fn create_view(verb: &str, v: &View) -> String {
-    let mut sql = format!(
-        "{verb} {}{} {}",
+    // A query that reads the view itself needs the view first: created
+    // with its columns over no rows, then replaced, as pg_dump does.
+    let placeholder = if v.reads_itself && verb == "CREATE" {
+        let columns: Vec<String> = v
+            .columns
+            .iter()
+            .map(|c| {
+                let collation = c
+                    .collation
+                    .as_ref()
+                    .map_or_else(String::new, |c| format!(" COLLATE {c}"));
+                format!("NULL::{}{collation} AS {}", c.data_type, Ident(&c.name))
+            })
+            .collect();
+        format!(
+            "CREATE VIEW {} AS
+ SELECT {};
+",
+            v.name,
+            columns.join(
+                ",
+    "
+            )
+        )
+    } else {
+        String::new()
+    };
+    let verb = if placeholder.is_empty() {
+        verb
+    } else {
+        "CREATE OR REPLACE"
+    };
+    let mut sql = placeholder;
+    write!(
+        sql,
+        "{verb} {}VIEW {}",
         if v.materialized { "MATERIALIZED " } else { "" },
-        "VIEW",
         v.name
-    );
+    )
+    .expect("writing to a String");
     if !v.options.is_empty() {
         write!(sql, " WITH ({})", v.options.join(", ")).expect("writing to a String");
     }

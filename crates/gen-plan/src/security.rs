@@ -62,7 +62,11 @@ pub(crate) fn owned(id: &ObjectId) -> String {
             format!("TEXT SEARCH CONFIGURATION {name}")
         }
         ObjectId::TextSearchDictionary { name } => format!("TEXT SEARCH DICTIONARY {name}"),
-        ObjectId::DomainConstraint { .. }
+        ObjectId::ForeignDataWrapper { name } => crate::change::foreign::wrapper_target(name),
+        ObjectId::ForeignServer { name } => crate::change::foreign::server_target(name),
+        ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),
+        ObjectId::UserMapping { .. }
+        | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
         | ObjectId::Trigger { .. }
         | ObjectId::Rule { .. }
@@ -91,7 +95,15 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         // `TABLE` covers views and materialized views too.
         ObjectId::Table { name }
         | ObjectId::View { name }
-        | ObjectId::MaterializedView { name } => (String::new(), format!("TABLE {name}")),
+        | ObjectId::MaterializedView { name }
+        | ObjectId::ForeignTable { name } => (String::new(), format!("TABLE {name}")),
+        ObjectId::ForeignDataWrapper { name } => {
+            (String::new(), crate::change::foreign::wrapper_target(name))
+        }
+        ObjectId::ForeignServer { name } => (
+            String::new(),
+            format!("FOREIGN {}", crate::change::foreign::server_target(name)),
+        ),
         ObjectId::Column { table, column } => {
             (format!(" ({})", Ident(column)), format!("TABLE {table}"))
         }
@@ -115,7 +127,8 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::Cast { .. }
         | ObjectId::Rule { .. }
         | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::UserMapping { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -348,7 +361,11 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::Cast { .. }
         | ObjectId::Rule { .. }
         | ObjectId::TextSearchConfiguration { .. }
-        | ObjectId::TextSearchDictionary { .. } => return out,
+        | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. }
+        | ObjectId::ForeignTable { .. } => return out,
     };
     let grants = target
         .privileges

@@ -172,6 +172,12 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ObjectId::TextSearchDictionary { name } => {
             change::text_search::exists_condition("pg_ts_dict", "dict", name)
         }
+        ObjectId::ForeignDataWrapper { name } => change::foreign::wrapper_exists(name),
+        ObjectId::ForeignServer { name } => change::foreign::server_exists(name),
+        ObjectId::UserMapping { server, user } => {
+            change::foreign::user_mapping_exists(server, user)
+        }
+        ObjectId::ForeignTable { name } => relation_of_kind(name, "'f'"),
         // Kinds share one namespace: a view may take a dropped table's name.
         ObjectId::Table { name } => relation_of_kind(name, "'r', 'p'"),
         ObjectId::Sequence { name } => relation_of_kind(name, "'S'"),
@@ -349,6 +355,10 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         | ObjectId::MaterializedView { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::UserMapping { .. }
+        | ObjectId::ForeignTable { .. }
         | ObjectId::Inheritance { .. } => raise_if(
             &format!("NOT ({})", exists_condition(id)?),
             &format!("{id} is missing"),

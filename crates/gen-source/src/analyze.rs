@@ -257,12 +257,51 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 }
             }
         }
-        NodeEnum::CreateForeignTableStmt(s) => out.defines.extend(
-            s.base_stmt
-                .as_ref()
-                .and_then(|b| b.relation.as_ref())
-                .map(relation),
-        ),
+        NodeEnum::CreateForeignTableStmt(s) => {
+            out.defines.extend(
+                s.base_stmt
+                    .as_ref()
+                    .and_then(|b| b.relation.as_ref())
+                    .map(relation),
+            );
+            out.references
+                .push(Name::global(NameKind::ForeignServer, &s.servername));
+        }
+        NodeEnum::CreateFdwStmt(s) => {
+            out.defines
+                .push(Name::global(NameKind::ForeignDataWrapper, &s.fdwname));
+            for (_, arg) in def_elems(&s.func_options) {
+                if let Some(arg) = arg {
+                    out.references
+                        .extend(qualified(NameKind::Function, &name_parts(arg)));
+                }
+            }
+        }
+        NodeEnum::AlterFdwStmt(s) => {
+            out.alters
+                .push(Name::global(NameKind::ForeignDataWrapper, &s.fdwname));
+            for (_, arg) in def_elems(&s.func_options) {
+                if let Some(arg) = arg {
+                    out.references
+                        .extend(qualified(NameKind::Function, &name_parts(arg)));
+                }
+            }
+        }
+        NodeEnum::CreateForeignServerStmt(s) => {
+            out.defines
+                .push(Name::global(NameKind::ForeignServer, &s.servername));
+            out.references
+                .push(Name::global(NameKind::ForeignDataWrapper, &s.fdwname));
+        }
+        NodeEnum::AlterForeignServerStmt(s) => out
+            .alters
+            .push(Name::global(NameKind::ForeignServer, &s.servername)),
+        NodeEnum::CreateUserMappingStmt(s) => out
+            .references
+            .push(Name::global(NameKind::ForeignServer, &s.servername)),
+        NodeEnum::AlterUserMappingStmt(s) => out
+            .references
+            .push(Name::global(NameKind::ForeignServer, &s.servername)),
         NodeEnum::ViewStmt(s) => out.defines.extend(s.view.as_ref().map(relation)),
         NodeEnum::CreateTableAsStmt(s) => out.defines.extend(
             s.into
@@ -1090,13 +1129,19 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
         || s.objtype == ObjectType::ObjectDomain as i32
     {
         NameKind::Type
+    } else if s.objtype == ObjectType::ObjectFdw as i32 {
+        NameKind::ForeignDataWrapper
+    } else if s.objtype == ObjectType::ObjectForeignServer as i32 {
+        NameKind::ForeignServer
     } else {
         return;
     };
     for object in s.objects.iter().filter_map(|n| n.node.as_ref()) {
         let parts = name_parts(object);
         out.references.extend(match kind {
-            NameKind::Schema => parts.last().map(|s| Name::global(kind, s)),
+            NameKind::Schema | NameKind::ForeignDataWrapper | NameKind::ForeignServer => {
+                parts.last().map(|s| Name::global(kind, s))
+            }
             _ => qualified(kind, &parts),
         });
     }
@@ -1220,6 +1265,12 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         ObjectType::ObjectPublication => {
             parts.last().map(|s| Name::global(NameKind::Publication, s))
         }
+        ObjectType::ObjectFdw => parts
+            .last()
+            .map(|s| Name::global(NameKind::ForeignDataWrapper, s)),
+        ObjectType::ObjectForeignServer => parts
+            .last()
+            .map(|s| Name::global(NameKind::ForeignServer, s)),
         _ => None,
     };
     name.into_iter().collect()

@@ -40,6 +40,10 @@ pub enum NameKind {
     TextSearchConfiguration,
     /// A text search dictionary.
     TextSearchDictionary,
+    /// A foreign data wrapper. Wrappers are database-wide.
+    ForeignDataWrapper,
+    /// A foreign server. Servers are database-wide.
+    ForeignServer,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -90,6 +94,8 @@ impl fmt::Display for NameKind {
             NameKind::Cast => "cast",
             NameKind::TextSearchConfiguration => "text search configuration",
             NameKind::TextSearchDictionary => "text search dictionary",
+            NameKind::ForeignDataWrapper => "foreign data wrapper",
+            NameKind::ForeignServer => "foreign server",
             NameKind::Constraint => "constraint",
         })
     }

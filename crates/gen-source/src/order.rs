@@ -70,14 +70,21 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Cast => 13,
         NameKind::TextSearchConfiguration => 14,
         NameKind::TextSearchDictionary => 15,
+        NameKind::ForeignDataWrapper => 16,
+        NameKind::ForeignServer => 17,
     }
 }
 
-/// Names an extension can bring into a schema.
+/// Names an extension can bring into a schema (or, for a foreign data
+/// wrapper such as `postgres_fdw`, into the database).
 fn extension_can_define(kind: NameKind) -> bool {
     matches!(
         kind,
-        NameKind::Relation | NameKind::Type | NameKind::Function | NameKind::Collation
+        NameKind::Relation
+            | NameKind::Type
+            | NameKind::Function
+            | NameKind::Collation
+            | NameKind::ForeignDataWrapper
     )
 }
 

@@ -71,6 +71,15 @@ CREATE RULE keep_parents AS ON DELETE TO app.parent DO INSTEAD NOTHING;
 CREATE TEXT SEARCH DICTIONARY app.english_stem (TEMPLATE = snowball, language = 'english');
 CREATE TEXT SEARCH CONFIGURATION app.plain (COPY = pg_catalog.simple);
 ALTER TEXT SEARCH CONFIGURATION app.plain ALTER MAPPING FOR asciiword WITH app.english_stem, simple;
+CREATE EXTENSION postgres_fdw SCHEMA app;
+CREATE FOREIGN DATA WRAPPER app_fdw HANDLER app.postgres_fdw_handler OPTIONS (debug 'on');
+CREATE SERVER archive TYPE 'tape' VERSION '2' FOREIGN DATA WRAPPER app_fdw
+    OPTIONS (host 'archive.internal');
+CREATE USER MAPPING FOR PUBLIC SERVER archive OPTIONS (user 'reader', password 'x');
+CREATE FOREIGN TABLE app.archived (id int OPTIONS (column_name 'order_id') NOT NULL DEFAULT 0,
+    note text COLLATE "C", CHECK (id > 0)) SERVER archive OPTIONS (table_name 'orders');
+CREATE FOREIGN TABLE app.events_old PARTITION OF app.events
+    FOR VALUES FROM ('2000-01-01') TO ('2001-01-01') SERVER archive;
 "#;
 
 /// A local sandbox, or a failure saying how to get one: these tests need a
@@ -165,6 +174,11 @@ async fn every_query_decodes_on_a_real_server() {
     check::<TextSearchConfigurationRow>(&client, &[], c).await;
     check::<TextSearchMappingRow>(&client, &[], c).await;
     check::<TextSearchDictionaryRow>(&client, &[], c).await;
+    check::<ForeignDataWrapperRow>(&client, &[], c).await;
+    check::<ForeignServerRow>(&client, &[], c).await;
+    check::<UserMappingRow>(&client, &[], c).await;
+    check::<ForeignTableRow>(&client, &[], c).await;
+    check::<ForeignColumnRow>(&client, &[], c).await;
     check::<PolicyRow>(&client, &[], c).await;
     check::<CastRow>(&client, &[], c).await;
     check::<UnsupportedRow>(&client, &[], c).await;

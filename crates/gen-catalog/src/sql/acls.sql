@@ -25,3 +25,14 @@ UNION ALL
 SELECT 'pg_type', t.oid, 0, 'T', pg_get_userbyid(t.typowner), t.typnamespace, t.typacl::text[]
 FROM pg_type t
 WHERE t.typtype IN ('b', 'd', 'e', 'r', 'm', 'c') AND t.oid >= 16384
+UNION ALL
+-- Wrappers (`F`) and servers (`V`, not acldefault's letter, which would
+-- read as a sequence's in default privileges) grant nothing to PUBLIC by
+-- default.
+SELECT 'pg_foreign_data_wrapper', w.oid, 0, 'F', pg_get_userbyid(w.fdwowner), 0::oid,
+       w.fdwacl::text[]
+FROM pg_foreign_data_wrapper w
+UNION ALL
+SELECT 'pg_foreign_server', s.oid, 0, 'V', pg_get_userbyid(s.srvowner), 0::oid,
+       s.srvacl::text[]
+FROM pg_foreign_server s

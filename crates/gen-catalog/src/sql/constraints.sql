@@ -7,7 +7,14 @@ SELECT con.oid, con.conrelid, con.conname, con.contype::text AS kind,
        con.convalidated,
        con.conindid,
        -- int2 from Postgres 16 on, int4 before: one type on every server.
-       con.conislocal, con.coninhcount::int4 AS coninhcount
+       con.conislocal, con.coninhcount::int4 AS coninhcount,
+       -- A foreign key to a partitioned table has a clone per partition of
+       -- the referenced table, on the same referencing table: the server's
+       -- own bookkeeping, made and dropped with the foreign key it names.
+       CASE WHEN con.conparentid <> 0 AND EXISTS (
+                SELECT 1 FROM pg_constraint p
+                WHERE p.oid = con.conparentid AND p.conrelid = con.conrelid)
+            THEN con.conparentid END AS clone_of
 FROM pg_constraint con
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conrelid >= 16384
 ORDER BY con.conrelid, con.conname

@@ -13,7 +13,7 @@ SELECT c.oid, c.relnamespace, c.relname, c.relkind::text AS relkind,
        c.relrowsecurity, c.relforcerowsecurity, c.reltype,
        c.reloftype <> 0 AS typed,
        c.relkind = 'r' AND c.reltablespace <> 0 AS in_tablespace,
-       CASE WHEN c.relkind = 'f' OR c.reloftype <> 0 OR (c.relkind = 'r' AND c.reltablespace <> 0)
+       CASE WHEN c.reloftype <> 0 OR (c.relkind = 'r' AND c.reltablespace <> 0)
             THEN c.oid::regclass::text END AS identity
 FROM pg_class c
 WHERE c.relkind IN ('r', 'p', 'f') AND c.oid >= 16384

@@ -20,12 +20,6 @@ SELECT 'pg_statistic_ext', s.oid, s.stxnamespace, 'statistics object',
        quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
 FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
 UNION ALL
-SELECT 'pg_foreign_data_wrapper', w.oid, 0, 'foreign data wrapper', quote_ident(w.fdwname)
-FROM pg_foreign_data_wrapper w
-UNION ALL
-SELECT 'pg_foreign_server', s.oid, 0, 'foreign server', quote_ident(s.srvname)
-FROM pg_foreign_server s
-UNION ALL
 SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
 FROM pg_subscription s
 WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -18,6 +18,7 @@ mod constraint;
 mod domain;
 mod event_trigger;
 mod extension;
+mod foreign;
 mod index;
 mod inheritance;
 mod owner;
@@ -45,6 +46,11 @@ pub use constraint::ConstraintChange;
 pub use domain::DomainChange;
 pub use event_trigger::EventTriggerChange;
 pub use extension::ExtensionChange;
+pub use foreign::ForeignChange;
+pub(crate) use foreign::{
+    creation as foreign_creation, foreign, recreate_server,
+    recreate_table as recreate_foreign_table, recreate_user_mapping, recreate_wrapper,
+};
 pub use index::IndexChange;
 pub use inheritance::InheritanceChange;
 pub use owner::OwnerChange;
@@ -158,6 +164,8 @@ changes! {
     Rule(RuleChange),
     /// Text search configurations and dictionaries.
     TextSearch(TextSearchChange),
+    /// Foreign data wrappers, servers, user mappings and foreign tables.
+    Foreign(ForeignChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

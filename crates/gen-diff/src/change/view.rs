@@ -25,6 +25,15 @@ pub enum ViewChange {
         /// Keys to reset.
         reset: Vec<String>,
     },
+    /// `ALTER VIEW name ALTER COLUMN c {SET DEFAULT expr | DROP DEFAULT};`
+    SetViewColumnDefault {
+        /// The view.
+        view: QualifiedName,
+        /// The column.
+        column: String,
+        /// The default from now on, none to drop it.
+        default: Option<String>,
+    },
     /// `REFRESH MATERIALIZED VIEW name [WITH NO DATA];`
     RefreshMaterializedView {
         /// Materialized view.
@@ -41,6 +50,9 @@ impl ViewChange {
         match self {
             ViewChange::CreateView(v) | ViewChange::ReplaceView(v) => (CreateOrAlter, v.id()),
             ViewChange::DropView(v) => (Drop, v.id()),
+            ViewChange::SetViewColumnDefault { view, .. } => {
+                (CreateOrAlter, ObjectId::View { name: view.clone() })
+            }
             ViewChange::SetMaterializedViewOptions { name, .. }
             | ViewChange::RefreshMaterializedView { name, .. } => (
                 CreateOrAlter,
@@ -57,6 +69,7 @@ impl ViewChange {
             ViewChange::ReplaceView(..) => "ReplaceView",
             ViewChange::SetMaterializedViewOptions { .. } => "SetMaterializedViewOptions",
             ViewChange::RefreshMaterializedView { .. } => "RefreshMaterializedView",
+            ViewChange::SetViewColumnDefault { .. } => "SetViewColumnDefault",
         }
     }
 }

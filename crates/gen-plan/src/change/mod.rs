@@ -12,6 +12,7 @@ mod constraint;
 mod domain;
 mod event_trigger;
 mod extension;
+pub(crate) mod foreign;
 pub(crate) mod index;
 mod inheritance;
 mod owner;
@@ -71,5 +72,6 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Cast(c) => c,
         Change::Rule(c) => c,
         Change::TextSearch(c) => c,
+        Change::Foreign(c) => c,
     }
 }

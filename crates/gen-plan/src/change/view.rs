@@ -1,7 +1,7 @@
 //! Views and materialized views: the SQL and the hazards of each change.
 
 use gen_diff::ViewChange;
-use gen_model::Catalog;
+use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
@@ -23,6 +23,20 @@ impl Kind for ViewChange {
                 }
                 format!("ALTER MATERIALIZED VIEW {name} {};", parts.join(", "))
             }
+            ViewChange::SetViewColumnDefault {
+                view,
+                column,
+                default,
+            } => match default {
+                Some(d) => format!(
+                    "ALTER VIEW {view} ALTER COLUMN {} SET DEFAULT {d};",
+                    Ident(column)
+                ),
+                None => format!(
+                    "ALTER VIEW {view} ALTER COLUMN {} DROP DEFAULT;",
+                    Ident(column)
+                ),
+            },
             ViewChange::RefreshMaterializedView { name, populated } => format!(
                 "REFRESH MATERIALIZED VIEW {name}{};",
                 if *populated { "" } else { " WITH NO DATA" }
@@ -54,6 +68,7 @@ impl Kind for ViewChange {
             ViewChange::CreateView(..)
             | ViewChange::DropView(..)
             | ViewChange::ReplaceView(..)
+            | ViewChange::SetViewColumnDefault { .. }
             | ViewChange::SetMaterializedViewOptions { .. } => Vec::new(),
         }
     }

@@ -114,10 +114,12 @@ fn matview(name: &str, definition: &str) -> View {
             data_type: "bigint".to_owned(),
             collation: None,
             comment: None,
+            default: None,
         }],
         options: Vec::new(),
         populated: true,
         comment: None,
+        reads_itself: false,
     }
 }
 
