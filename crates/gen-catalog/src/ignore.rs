@@ -4,7 +4,7 @@
 //! migration would silently miss it. A project that manages such objects
 //! another way lists them in `gen.toml`; each pattern is matched against
 //! `kind identity` as gen names the object in its error, with `*` standing
-//! for any run of characters: `"operator public.*"`,
+//! for any run of characters: `"operator family public.*"`,
 //! `"foreign table *"`.
 
 /// Patterns naming objects that are neither planned nor an error.

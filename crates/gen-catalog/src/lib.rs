@@ -14,6 +14,7 @@ mod casts;
 mod foreign;
 mod ignore;
 mod lookup;
+mod operators;
 mod partitions;
 mod publications;
 mod reconcile;
@@ -21,6 +22,7 @@ mod routines;
 mod rows;
 mod rules;
 mod security;
+mod statistics;
 mod text_search;
 mod types;
 
@@ -41,10 +43,11 @@ use rows::{
     AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow, CommentRow,
     ConstraintRow, DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow,
     EventTriggerRow, ExtensionCommentRow, ExtensionRow, ForeignColumnRow, ForeignDataWrapperRow,
-    ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow, PolicyRow, PresentRow,
-    PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow, TableRow,
-    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow, TriggerRow, TypeRow,
-    UnsupportedRow, UserMappingRow, ViewRow, read, read_if, read_with,
+    ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow, OperatorRow, PolicyRow,
+    PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow,
+    StatisticsRow, TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow,
+    TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow, UserMappingRow, ViewRow, read,
+    read_if, read_with,
 };
 
 /// An error while reading a catalog.
@@ -283,6 +286,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         user_mappings,
         foreign_tables,
         foreign_columns,
+        statistics,
+        operators,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -298,6 +303,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<UserMappingRow>(client, has(|p| p.foreign_data)),
         read_if::<ForeignTableRow>(client, has(|p| p.foreign_data)),
         read_if::<ForeignColumnRow>(client, has(|p| p.foreign_data)),
+        read_if::<StatisticsRow>(client, has(|p| p.statistics)),
+        read_if::<OperatorRow>(client, has(|p| p.operators)),
     )?;
 
     client
@@ -342,6 +349,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.text_search_configurations(&text_search_configurations, &text_search_mappings);
     b.foreign_data(&foreign_data_wrappers, &foreign_servers, &user_mappings);
     b.foreign_tables(&foreign_tables, &foreign_columns);
+    b.statistics(&statistics);
+    b.operators(&operators);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
     b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
     b.row_security(&tables);
@@ -480,6 +489,7 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_foreign_data_wrapper" => "pg_foreign_data_wrapper",
         "pg_foreign_server" => "pg_foreign_server",
         "pg_user_mapping" => "pg_user_mapping",
+        "pg_statistic_ext" => "pg_statistic_ext",
         "pg_rewrite" => "pg_rewrite",
         "pg_policy" => "pg_policy",
         "pg_default_acl" => "pg_default_acl",
@@ -1106,6 +1116,8 @@ impl Builder {
         edges.extend(self.rule_edges());
         edges.extend(self.text_search_edges());
         edges.extend(self.foreign_edges());
+        edges.extend(self.statistics_edges());
+        edges.extend(self.operator_edges());
         partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.

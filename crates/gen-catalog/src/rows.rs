@@ -384,6 +384,8 @@ catalog_rows! {
         text_search_configurations: bool,
         text_search_dictionaries: bool,
         foreign_data: bool,
+        statistics: bool,
+        operators: bool,
     }
 
     /// A cast the application defines.
@@ -483,6 +485,34 @@ catalog_rows! {
         attnotnull: bool,
         default_expr: Option<String>,
         options: Vec<String>,
+    }
+
+    /// An extended statistics object.
+    StatisticsRow, "statistics", "statistics.sql" {
+        oid: u32,
+        nsp: u32,
+        stxname: String,
+        relid: u32,
+        owner: String,
+        definition: String,
+        target: Option<i32>,
+    }
+
+    /// An operator.
+    OperatorRow, "operators", "operators.sql" {
+        oid: u32,
+        nsp: u32,
+        oprname: String,
+        owner: String,
+        left_type: Option<String>,
+        right_type: String,
+        function: String,
+        commutator: Option<String>,
+        negator: Option<String>,
+        restrict: Option<String>,
+        join_estimator: Option<String>,
+        hashes: bool,
+        merges: bool,
     }
 
     /// A row-level security policy; a role of `None` is PUBLIC.

@@ -297,6 +297,8 @@ fn of_its_own(class: &str, id: &ObjectId) -> bool {
                 | ObjectId::Sequence { .. }
                 | ObjectId::Column { .. }
                 | ObjectId::ForeignTable { .. }
+                | ObjectId::Statistics { .. }
+                | ObjectId::Operator { .. }
         ),
         "pg_type" => matches!(id, ObjectId::Type { .. } | ObjectId::Domain { .. }),
         "pg_proc" => matches!(id, ObjectId::Function { .. } | ObjectId::Aggregate { .. }),

@@ -74,7 +74,7 @@ pub(crate) fn config_text(ignore: &[String]) -> String {
          # Objects gen does not model, managed by hand instead: \"kind name\" as\n\
          # gen's errors name them, * matches anything.\n\
          # [ignore]\n\
-         # objects = [\"operator public.*\"]\n",
+         # objects = [\"operator family public.*\"]\n",
     );
     if !ignore.is_empty() {
         let patterns: Vec<String> = ignore

@@ -103,6 +103,7 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
             type_name: name, ..
         } => in_schema(name, "types"),
         ObjectId::Collation { name } => in_schema(name, "collations"),
+        ObjectId::Operator { name, .. } => in_schema(name, "operators"),
         ObjectId::TextSearchConfiguration { name } | ObjectId::TextSearchDictionary { name } => {
             in_schema(name, "text_search")
         }
@@ -134,6 +135,10 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. } => File::Database,
         ObjectId::ForeignTable { name } => relation(name),
+        ObjectId::Statistics { name } => match catalog.statistics.get(name) {
+            Some(s) => relation(&s.table),
+            None => in_schema(name, "tables"),
+        },
         ObjectId::Publication { .. } => File::Last("publications"),
         // Casts join types and functions of any schema.
         ObjectId::Cast { .. } => File::Last("casts"),

@@ -236,15 +236,15 @@ fn bad_input_changes_nothing() {
         assert!(!has_registry(&client).await);
         client
             .batch_execute(
-                "CREATE OPERATOR public.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq)",
+                "CREATE OPERATOR FAMILY public.fam USING btree",
             )
             .await
-            .expect("operator");
+            .expect("operator family");
         let dir = tempfile::tempdir().expect("temp dir");
         let o = run_gen(dir.path(), &["init", "--from-db", &url]);
         assert_exit(&o, 2);
         assert!(
-            stderr(&o).contains("operator public.===(integer,integer)"),
+            stderr(&o).contains("operator family public.fam USING btree"),
             "{}",
             stderr(&o)
         );
@@ -263,7 +263,7 @@ fn bad_input_changes_nothing() {
                 "--from-db",
                 &url,
                 "--ignore",
-                "operator public.*",
+                "operator family public.*",
                 "--change",
                 "adopt",
                 "-n",
@@ -279,17 +279,17 @@ fn bad_input_changes_nothing() {
         assert!(dir.path().join("migrations/deploy/adopt.sql").is_file());
         let config = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
         assert!(
-            config.contains("[ignore]\nobjects = [\"operator public.*\"]\n"),
+            config.contains("[ignore]\nobjects = [\"operator family public.*\"]\n"),
             "{config}"
         );
-        // Neither the schema files nor the migration hold the operator
+        // Neither the schema files nor the migration hold the family
         // (gen.toml names it in its ignore list).
         assert!(
             snapshot(dir.path())
                 .iter()
                 .filter(|(p, _)| !p.ends_with("gen.toml"))
-                .all(|(_, text)| !String::from_utf8_lossy(text).contains("===")),
-            "the ignored operator was written"
+                .all(|(_, text)| !String::from_utf8_lossy(text).contains("OPERATOR FAMILY")),
+            "the ignored operator family was written"
         );
         assert_exit(&run_gen(dir.path(), &["check"]), 0);
         assert_exit(&run_gen(dir.path(), &["check", "--db", &url]), 0);

@@ -24,10 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use change::{
     Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange, CommentChange,
     ConstraintChange, Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange,
-    FieldCast, ForeignChange, IndexChange, InheritanceChange, OwnerChange, PartitionChange,
-    PolicyChange, PrivilegeAction, PrivilegesChange, PublicationChange, RoutineChange, RowField,
-    RuleChange, SchemaChange, SequenceChange, TableChange, TextSearchChange, TriggerChange,
-    TypeChange, ViewChange,
+    FieldCast, ForeignChange, IndexChange, InheritanceChange, OperatorChange, OwnerChange,
+    PartitionChange, PolicyChange, PrivilegeAction, PrivilegesChange, PublicationChange,
+    RoutineChange, RowField, RuleChange, SchemaChange, SequenceChange, StatisticsChange,
+    TableChange, TextSearchChange, TriggerChange, TypeChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -57,6 +57,8 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     change::rules(old, new, &mut out);
     change::text_search(old, new, &mut out);
     change::foreign(old, new, &mut out);
+    change::statistics(old, new, &mut out);
+    change::operators(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -97,6 +99,17 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
         | ObjectId::ForeignTable { .. } => change::foreign_creation(catalog, id, &mut out),
+        ObjectId::Statistics { name } => {
+            if let Some(s) = catalog.statistics.get(name) {
+                change::create_statistics(s, &mut out);
+            }
+        }
+        ObjectId::Operator { name, left, right } => {
+            let key = (name.clone(), left.clone(), right.clone());
+            if let Some(o) = catalog.operators.get(&key) {
+                change::create_operator(o, &mut out);
+            }
+        }
         // Described by gen-plan from their own parts.
         ObjectId::Schema { .. }
         | ObjectId::Extension { .. }
@@ -206,7 +219,10 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             if retyped_column
                 && matches!(
                     dependent,
-                    ObjectId::Constraint { .. } | ObjectId::Index { .. }
+                    ObjectId::Constraint { .. }
+                        | ObjectId::Index { .. }
+                        | ObjectId::Statistics { .. }
+                        | ObjectId::Operator { .. }
                 )
             {
                 continue;
@@ -386,6 +402,15 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
                 &new.foreign_tables[name],
                 out,
             );
+            true
+        }
+        ObjectId::Statistics { name } => {
+            change::recreate_statistics(&old.statistics[name], &new.statistics[name], out);
+            true
+        }
+        ObjectId::Operator { name, left, right } => {
+            let key = (name.clone(), left.clone(), right.clone());
+            change::recreate_operator(&old.operators[&key], &new.operators[&key], out);
             true
         }
         // Never dropped and created again for what they use: they are

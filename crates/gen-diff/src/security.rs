@@ -356,7 +356,9 @@ mod tests {
                 | Change::Cast(_)
                 | Change::Rule(_)
                 | Change::TextSearch(_)
-                | Change::Foreign(_) => "other",
+                | Change::Foreign(_)
+                | Change::Statistics(_)
+                | Change::Operator(_) => "other",
             })
             .collect()
     }

@@ -89,7 +89,9 @@ fn lines(changes: &[Change]) -> String {
             | Change::Cast(_)
             | Change::Rule(_)
             | Change::TextSearch(_)
-            | Change::Foreign(_) => format!("{variant} {id}"),
+            | Change::Foreign(_)
+            | Change::Statistics(_)
+            | Change::Operator(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

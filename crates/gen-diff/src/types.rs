@@ -895,7 +895,9 @@ pub(crate) fn rebuild(
             | ObjectId::ForeignDataWrapper { .. }
             | ObjectId::ForeignServer { .. }
             | ObjectId::UserMapping { .. }
-            | ObjectId::ForeignTable { .. } => {}
+            | ObjectId::ForeignTable { .. }
+            | ObjectId::Statistics { .. }
+            | ObjectId::Operator { .. } => {}
         }
     }
     for c in out.iter_mut() {

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::cast::Cast;
 use crate::foreign::{ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping};
+use crate::operator::Operator;
 use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::rule::Rule;
+use crate::statistics::Statistics;
 use crate::text_search::{TextSearchConfiguration, TextSearchDictionary};
 use crate::{
     Acl, Collation, ColumnStorage, DefaultPrivileges, Domain, Inheritance, Inherited, ObjectId,
@@ -118,6 +120,13 @@ pub struct Catalog {
     /// Foreign tables.
     #[serde(default, with = "crate::pairs")]
     pub foreign_tables: BTreeMap<QualifiedName, ForeignTable>,
+    /// Extended statistics objects.
+    #[serde(default, with = "crate::pairs")]
+    pub statistics: BTreeMap<QualifiedName, Statistics>,
+    /// Operators by schema and symbol, then operand types (`NONE` for a
+    /// prefix operator's left).
+    #[serde(default, with = "crate::pairs")]
+    pub operators: BTreeMap<(QualifiedName, String, String), Operator>,
 }
 
 impl Catalog {
@@ -144,6 +153,8 @@ impl Catalog {
             && self.foreign_servers.is_empty()
             && self.user_mappings.is_empty()
             && self.foreign_tables.is_empty()
+            && self.statistics.is_empty()
+            && self.operators.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -256,6 +267,11 @@ impl Catalog {
                 .user_mappings
                 .contains_key(&(server.clone(), user.clone())),
             ObjectId::ForeignTable { name } => self.foreign_tables.contains_key(name),
+            ObjectId::Statistics { name } => self.statistics.contains_key(name),
+            ObjectId::Operator { name, left, right } => {
+                self.operators
+                    .contains_key(&(name.clone(), left.clone(), right.clone()))
+            }
         }
     }
 }
@@ -284,6 +300,8 @@ impl Catalog {
         self.text_search_dictionaries
             .retain(|n, _| n.schema != name);
         self.foreign_tables.retain(|n, _| n.schema != name);
+        self.statistics.retain(|n, _| n.schema != name);
+        self.operators.retain(|(n, _, _), _| n.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));
         self.default_privileges
             .retain(|id, _| id.schema() != Some(name));

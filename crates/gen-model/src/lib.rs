@@ -8,12 +8,14 @@ mod foreign;
 mod ident;
 mod keywords;
 mod object;
+mod operator;
 pub mod pairs;
 mod partitions;
 mod publication;
 mod routines;
 mod rule;
 mod security;
+mod statistics;
 mod text_search;
 mod types;
 mod view;
@@ -29,6 +31,7 @@ pub use foreign::{
 };
 pub use ident::{Ident, Literal};
 pub use object::{ObjectId, QualifiedName};
+pub use operator::Operator;
 pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
 pub use publication::{Publication, Publish, PublishedTable};
 pub use routines::{
@@ -39,6 +42,7 @@ pub use rule::Rule;
 pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
+pub use statistics::Statistics;
 pub use text_search::{TextSearchConfiguration, TextSearchDictionary};
 pub use types::{
     Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, TypeObject, UserType,

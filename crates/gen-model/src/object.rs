@@ -230,6 +230,20 @@ pub enum ObjectId {
         /// Table name.
         name: QualifiedName,
     },
+    /// `CREATE STATISTICS schema.name`
+    Statistics {
+        /// Statistics object name.
+        name: QualifiedName,
+    },
+    /// `CREATE OPERATOR schema.op (LEFTARG = left, RIGHTARG = right, …)`
+    Operator {
+        /// Schema and symbol.
+        name: QualifiedName,
+        /// Left operand type, `NONE` for a prefix operator.
+        left: String,
+        /// Right operand type.
+        right: String,
+    },
 }
 
 impl ObjectId {
@@ -268,6 +282,8 @@ impl ObjectId {
             ObjectId::ForeignServer { .. } => "foreign server",
             ObjectId::UserMapping { .. } => "user mapping",
             ObjectId::ForeignTable { .. } => "foreign table",
+            ObjectId::Statistics { .. } => "statistics object",
+            ObjectId::Operator { .. } => "operator",
         }
     }
 
@@ -317,7 +333,9 @@ impl ObjectId {
             ObjectId::Trigger { table, .. } | ObjectId::Rule { table, .. } => Some(&table.schema),
             ObjectId::TextSearchConfiguration { name }
             | ObjectId::TextSearchDictionary { name } => Some(&name.schema),
-            ObjectId::ForeignTable { name } => Some(&name.schema),
+            ObjectId::ForeignTable { name }
+            | ObjectId::Statistics { name }
+            | ObjectId::Operator { name, .. } => Some(&name.schema),
             ObjectId::EventTrigger { .. }
             | ObjectId::Publication { .. }
             | ObjectId::Cast { .. }
@@ -389,12 +407,20 @@ impl fmt::Display for ObjectId {
             ObjectId::Rule { table, name } => write!(f, "rule {} on {}", Ident(name), table),
             ObjectId::TextSearchConfiguration { name }
             | ObjectId::TextSearchDictionary { name }
-            | ObjectId::ForeignTable { name } => {
+            | ObjectId::ForeignTable { name }
+            | ObjectId::Statistics { name } => {
                 write!(f, "{} {}", self.kind(), name)
             }
             ObjectId::ForeignDataWrapper { name } | ObjectId::ForeignServer { name } => {
                 write!(f, "{} {}", self.kind(), Ident(name))
             }
+            // As `regoperator` prints it, which errors and ignore patterns use.
+            ObjectId::Operator { name, left, right } => write!(
+                f,
+                "operator {}.{}({left},{right})",
+                Ident(&name.schema),
+                name.name
+            ),
             ObjectId::UserMapping { server, user } => {
                 write!(
                     f,

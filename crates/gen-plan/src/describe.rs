@@ -62,7 +62,9 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
-        | ObjectId::ForeignTable { .. } => id.clone(),
+        | ObjectId::ForeignTable { .. }
+        | ObjectId::Statistics { .. }
+        | ObjectId::Operator { .. } => id.clone(),
     }
 }
 
@@ -226,7 +228,9 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
-        | ObjectId::ForeignTable { .. } => {
+        | ObjectId::ForeignTable { .. }
+        | ObjectId::Statistics { .. }
+        | ObjectId::Operator { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

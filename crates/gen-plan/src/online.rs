@@ -130,7 +130,9 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
         | Change::Cast(_)
         | Change::Rule(_)
         | Change::TextSearch(_)
-        | Change::Foreign(_) => vec![step(render::render(change), true, hazards(change, old))],
+        | Change::Foreign(_)
+        | Change::Statistics(_)
+        | Change::Operator(_) => vec![step(render::render(change), true, hazards(change, old))],
     }
 }
 

@@ -54,6 +54,10 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. } => 1,
         ObjectId::ForeignTable { .. } => 3,
+        // With the table's indexes.
+        ObjectId::Statistics { .. } => 6,
+        // With the functions they are made of.
+        ObjectId::Operator { .. } => 18,
     };
     match action {
         Action::Drop => 40 - create,
@@ -139,7 +143,9 @@ impl<'a> Graph<'a> {
             | ObjectId::ForeignDataWrapper { .. }
             | ObjectId::ForeignServer { .. }
             | ObjectId::UserMapping { .. }
-            | ObjectId::ForeignTable { .. } => None,
+            | ObjectId::ForeignTable { .. }
+            | ObjectId::Statistics { .. }
+            | ObjectId::Operator { .. } => None,
         }
     }
 
@@ -296,7 +302,9 @@ fn relation_names(
         | ObjectId::TextSearchDictionary { .. }
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
-        | ObjectId::UserMapping { .. } => Vec::new(),
+        | ObjectId::UserMapping { .. }
+        | ObjectId::Statistics { .. }
+        | ObjectId::Operator { .. } => Vec::new(),
     }
 }
 

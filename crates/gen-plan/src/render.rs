@@ -56,6 +56,13 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::ForeignDataWrapper { name } => crate::change::foreign::wrapper_target(name),
         ObjectId::ForeignServer { name } => crate::change::foreign::server_target(name),
         ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),
+        ObjectId::Statistics { name } => format!("STATISTICS {name}"),
+        ObjectId::Operator { name, left, right } => {
+            format!(
+                "OPERATOR {}",
+                crate::change::operator::signature(name, left, right)
+            )
+        }
         ObjectId::UserMapping { .. } => unreachable!("user mappings have no comment"),
         ObjectId::Sequence { name } | ObjectId::SequenceOwnership { sequence: name } => {
             format!("SEQUENCE {name}")

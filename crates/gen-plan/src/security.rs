@@ -65,6 +65,13 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         ObjectId::ForeignDataWrapper { name } => crate::change::foreign::wrapper_target(name),
         ObjectId::ForeignServer { name } => crate::change::foreign::server_target(name),
         ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),
+        ObjectId::Statistics { name } => format!("STATISTICS {name}"),
+        ObjectId::Operator { name, left, right } => {
+            format!(
+                "OPERATOR {}",
+                crate::change::operator::signature(name, left, right)
+            )
+        }
         ObjectId::UserMapping { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
@@ -128,7 +135,9 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::Rule { .. }
         | ObjectId::TextSearchConfiguration { .. }
         | ObjectId::TextSearchDictionary { .. }
-        | ObjectId::UserMapping { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::UserMapping { .. }
+        | ObjectId::Statistics { .. }
+        | ObjectId::Operator { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -365,7 +374,9 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
-        | ObjectId::ForeignTable { .. } => return out,
+        | ObjectId::ForeignTable { .. }
+        | ObjectId::Statistics { .. }
+        | ObjectId::Operator { .. } => return out,
     };
     let grants = target
         .privileges

@@ -178,6 +178,22 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             change::foreign::user_mapping_exists(server, user)
         }
         ObjectId::ForeignTable { name } => relation_of_kind(name, "'f'"),
+        ObjectId::Operator { name, left, right } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = {} AND o.oprname = {} AND o.oprleft = {} AND o.oprright = to_regtype({}))",
+            Literal(&name.schema),
+            Literal(&name.name),
+            if left == "NONE" {
+                "0".to_owned()
+            } else {
+                format!("to_regtype({})", Literal(left))
+            },
+            Literal(right)
+        ),
+        ObjectId::Statistics { name } => format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = {} AND s.stxname = {})",
+            Literal(&name.schema),
+            Literal(&name.name)
+        ),
         // Kinds share one namespace: a view may take a dropped table's name.
         ObjectId::Table { name } => relation_of_kind(name, "'r', 'p'"),
         ObjectId::Sequence { name } => relation_of_kind(name, "'S'"),
@@ -359,6 +375,8 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
         | ObjectId::ForeignTable { .. }
+        | ObjectId::Statistics { .. }
+        | ObjectId::Operator { .. }
         | ObjectId::Inheritance { .. } => raise_if(
             &format!("NOT ({})", exists_condition(id)?),
             &format!("{id} is missing"),

@@ -267,6 +267,12 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             out.references
                 .push(Name::global(NameKind::ForeignServer, &s.servername));
         }
+        NodeEnum::CreateStatsStmt(s) => out
+            .defines
+            .extend(qualified(NameKind::Statistics, &strings(&s.defnames))),
+        NodeEnum::AlterStatsStmt(s) => out
+            .alters
+            .extend(qualified(NameKind::Statistics, &strings(&s.defnames))),
         NodeEnum::CreateFdwStmt(s) => {
             out.defines
                 .push(Name::global(NameKind::ForeignDataWrapper, &s.fdwname));
@@ -1061,6 +1067,8 @@ fn define_stmt(s: &protobuf::DefineStmt, out: &mut Analysis) {
         out.defines.extend(qualified(NameKind::Type, &names));
     } else if kind == ObjectType::ObjectCollation as i32 {
         out.defines.extend(qualified(NameKind::Collation, &names));
+    } else if kind == ObjectType::ObjectOperator as i32 {
+        out.defines.extend(qualified(NameKind::Operator, &names));
     } else if kind == ObjectType::ObjectTsconfiguration as i32 {
         out.defines
             .extend(qualified(NameKind::TextSearchConfiguration, &names));
@@ -1265,6 +1273,8 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         ObjectType::ObjectPublication => {
             parts.last().map(|s| Name::global(NameKind::Publication, s))
         }
+        ObjectType::ObjectStatisticExt => qualified(NameKind::Statistics, &parts),
+        ObjectType::ObjectOperator => qualified(NameKind::Operator, &parts),
         ObjectType::ObjectFdw => parts
             .last()
             .map(|s| Name::global(NameKind::ForeignDataWrapper, s)),

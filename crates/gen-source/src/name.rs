@@ -44,6 +44,11 @@ pub enum NameKind {
     ForeignDataWrapper,
     /// A foreign server. Servers are database-wide.
     ForeignServer,
+    /// An extended statistics object.
+    Statistics,
+    /// An operator, known by its symbol alone: overloads share it, which
+    /// is enough to order statements.
+    Operator,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -71,6 +76,8 @@ impl NameKind {
                 | NameKind::Constraint
                 | NameKind::TextSearchConfiguration
                 | NameKind::TextSearchDictionary
+                | NameKind::Statistics
+                | NameKind::Operator
         )
     }
 }
@@ -96,6 +103,8 @@ impl fmt::Display for NameKind {
             NameKind::TextSearchDictionary => "text search dictionary",
             NameKind::ForeignDataWrapper => "foreign data wrapper",
             NameKind::ForeignServer => "foreign server",
+            NameKind::Statistics => "statistics object",
+            NameKind::Operator => "operator",
             NameKind::Constraint => "constraint",
         })
     }

@@ -72,6 +72,8 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::TextSearchDictionary => 15,
         NameKind::ForeignDataWrapper => 16,
         NameKind::ForeignServer => 17,
+        NameKind::Statistics => 18,
+        NameKind::Operator => 19,
     }
 }
 

@@ -50,6 +50,7 @@ enum Kind {
     TypeName,
     TypeCast,
     FuncCall,
+    AExpr,
     ObjectWithArgs,
     RoleSpec,
     CommonTableExpr,
@@ -70,6 +71,7 @@ impl Kind {
             "TypeName" => Kind::TypeName,
             "TypeCast" => Kind::TypeCast,
             "FuncCall" => Kind::FuncCall,
+            "AExpr" => Kind::AExpr,
             "ObjectWithArgs" => Kind::ObjectWithArgs,
             "RoleSpec" => Kind::RoleSpec,
             "CommonTableExpr" => Kind::CommonTableExpr,
@@ -154,6 +156,7 @@ impl Walker<'_> {
         match (frame.kind, frame.field) {
             (Kind::TypeName, "names")
             | (Kind::FuncCall, "funcname")
+            | (Kind::AExpr, "name")
             | (Kind::ObjectWithArgs, "objname")
             | (Kind::CollateClause, "collname") => frame.parts.push(value.to_owned()),
             (Kind::ColumnRef, "fields")
@@ -305,6 +308,9 @@ impl Walker<'_> {
                 );
             }
             Kind::CollateClause => names.extend(qualified(NameKind::Collation, &frame.parts)),
+            // An operator in an expression: the schema's own operators
+            // come first (`OPERATOR(app.===)` or plain `===`).
+            Kind::AExpr => names.extend(qualified(NameKind::Operator, &frame.parts)),
             Kind::RoleSpec if frame.number == ROLESPEC_CSTRING && !frame.second.is_empty() => {
                 names.push(Name::global(NameKind::Role, frame.second));
             }

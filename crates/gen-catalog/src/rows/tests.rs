@@ -59,6 +59,14 @@ GRANT SELECT ON app.parent TO PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 CREATE STATISTICS app.parent_stats ON id, note FROM app.parent;
+ALTER STATISTICS app.parent_stats SET STATISTICS 500;
+CREATE FUNCTION app.same(int, int) RETURNS bool LANGUAGE sql IMMUTABLE RETURN $1 = $2;
+CREATE FUNCTION app.differ(int, int) RETURNS bool LANGUAGE sql IMMUTABLE RETURN $1 <> $2;
+CREATE OPERATOR app.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.same,
+    COMMUTATOR = OPERATOR(app.===), NEGATOR = OPERATOR(app.!==),
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR app.!== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.differ);
+CREATE OPERATOR app.~~~ (RIGHTARG = int, FUNCTION = int4um);
 CREATE PUBLICATION feed FOR TABLE app.parent (id, note) WHERE (id > 0)
     WITH (publish = 'insert, update', publish_via_partition_root = true);
 CREATE PUBLICATION everything_public FOR TABLES IN SCHEMA public;
@@ -179,6 +187,8 @@ async fn every_query_decodes_on_a_real_server() {
     check::<UserMappingRow>(&client, &[], c).await;
     check::<ForeignTableRow>(&client, &[], c).await;
     check::<ForeignColumnRow>(&client, &[], c).await;
+    check::<StatisticsRow>(&client, &[], c).await;
+    check::<OperatorRow>(&client, &[], c).await;
     check::<PolicyRow>(&client, &[], c).await;
     check::<CastRow>(&client, &[], c).await;
     check::<UnsupportedRow>(&client, &[], c).await;

@@ -4,9 +4,15 @@
 -- client turns each one in an application schema (`nsp`; 0 for objects
 -- outside schemas) that neither an extension nor a range type made into
 -- an error naming it.
-SELECT 'pg_operator' AS class, o.oid AS objid, o.oprnamespace AS nsp, 'operator' AS kind,
-       o.oid::regoperator::text AS identity
-FROM pg_operator o WHERE o.oid >= 16384
+SELECT 'pg_opclass' AS class, c.oid AS objid, c.opcnamespace AS nsp, 'operator class' AS kind,
+       quote_ident(n.nspname) || '.' || quote_ident(c.opcname) || ' USING ' || a.amname AS identity
+FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN pg_am a ON a.oid = c.opcmethod
+WHERE c.oid >= 16384
+UNION ALL
+SELECT 'pg_opfamily', f.oid, f.opfnamespace, 'operator family',
+       quote_ident(n.nspname) || '.' || quote_ident(f.opfname) || ' USING ' || a.amname
+FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am a ON a.oid = f.opfmethod
+WHERE f.oid >= 16384
 UNION ALL
 SELECT 'pg_ts_parser', p.oid, p.prsnamespace, 'text search parser',
        quote_ident(n.nspname) || '.' || quote_ident(p.prsname)
@@ -15,10 +21,6 @@ UNION ALL
 SELECT 'pg_ts_template', t.oid, t.tmplnamespace, 'text search template',
        quote_ident(n.nspname) || '.' || quote_ident(t.tmplname)
 FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace WHERE t.oid >= 16384
-UNION ALL
-SELECT 'pg_statistic_ext', s.oid, s.stxnamespace, 'statistics object',
-       quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
-FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
 UNION ALL
 SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
 FROM pg_subscription s

@@ -21,6 +21,7 @@ mod extension;
 mod foreign;
 mod index;
 mod inheritance;
+mod operator;
 mod owner;
 mod partition;
 mod policy;
@@ -30,6 +31,7 @@ mod routine;
 mod rule;
 mod schema;
 mod sequence;
+mod statistics;
 mod table;
 mod text_search;
 mod trigger;
@@ -53,6 +55,8 @@ pub(crate) use foreign::{
 };
 pub use index::IndexChange;
 pub use inheritance::InheritanceChange;
+pub use operator::OperatorChange;
+pub(crate) use operator::{create as create_operator, operators, recreate as recreate_operator};
 pub use owner::OwnerChange;
 pub use partition::PartitionChange;
 pub use policy::PolicyChange;
@@ -65,6 +69,10 @@ pub use rule::RuleChange;
 pub(crate) use rule::{create_new as create_rule, recreate as recreate_rule, rules};
 pub use schema::SchemaChange;
 pub use sequence::SequenceChange;
+pub use statistics::StatisticsChange;
+pub(crate) use statistics::{
+    create as create_statistics, recreate as recreate_statistics, statistics,
+};
 pub use table::TableChange;
 pub use text_search::TextSearchChange;
 pub(crate) use text_search::{
@@ -166,6 +174,10 @@ changes! {
     TextSearch(TextSearchChange),
     /// Foreign data wrappers, servers, user mappings and foreign tables.
     Foreign(ForeignChange),
+    /// Extended statistics.
+    Statistics(StatisticsChange),
+    /// Operators.
+    Operator(OperatorChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

@@ -15,6 +15,7 @@ mod extension;
 pub(crate) mod foreign;
 pub(crate) mod index;
 mod inheritance;
+pub(crate) mod operator;
 mod owner;
 mod partition;
 mod policy;
@@ -24,6 +25,7 @@ mod routine;
 pub(crate) mod rule;
 mod schema;
 mod sequence;
+mod statistics;
 mod table;
 pub(crate) mod text_search;
 mod trigger;
@@ -73,5 +75,7 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Rule(c) => c,
         Change::TextSearch(c) => c,
         Change::Foreign(c) => c,
+        Change::Statistics(c) => c,
+        Change::Operator(c) => c,
     }
 }
