@@ -514,10 +514,34 @@ pub(crate) fn order<'a>(
         }
     }
 
+    // Columns come in the order their table declares them (a table's
+    // added columns land at its end in plan order), other objects by name.
+    let position = |action: Action, id: &ObjectId| {
+        let ObjectId::Column { table, column } = id else {
+            return None;
+        };
+        let catalog = match action {
+            Action::Drop => old,
+            Action::CreateOrAlter => new,
+        };
+        let at = catalog
+            .tables
+            .get(table)?
+            .columns
+            .iter()
+            .position(|c| &c.name == column)?;
+        Some((table.clone(), at))
+    };
     // Kahn's algorithm, taking the smallest ready vertex each time.
     let key = |g: &Graph, i: NodeIndex| {
         let (action, id) = &g.graph[i];
-        Reverse((*action, rank(*action, id), id.clone(), i))
+        Reverse((
+            *action,
+            rank(*action, id),
+            position(*action, id),
+            id.clone(),
+            i,
+        ))
     };
     let mut indegree: BTreeMap<NodeIndex, usize> = g
         .graph
@@ -531,7 +555,7 @@ pub(crate) fn order<'a>(
         .collect();
     let mut out = Vec::with_capacity(changes.len());
     let mut done = 0;
-    while let Some(Reverse((_, _, _, i))) = ready.pop() {
+    while let Some(Reverse((_, _, _, _, i))) = ready.pop() {
         done += 1;
         out.extend(g.steps.get(&i).into_iter().flatten().copied());
         for next in g.graph.neighbors_directed(i, petgraph::Outgoing) {

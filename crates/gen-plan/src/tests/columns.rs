@@ -98,15 +98,15 @@ fn type_change_says_using_only_when_no_assignment_cast_exists() {
         col("name", "text").collate("\"C\""),
     ]);
     assert_snapshot!(deploy(&old, &new), @r#"
-        ALTER TABLE public.m ALTER COLUMN "Flag" TYPE boolean USING "Flag"::boolean;
-
         ALTER TABLE public.m ALTER COLUMN a TYPE bigint;
+
+        ALTER TABLE public.m ALTER COLUMN "Flag" TYPE boolean USING "Flag"::boolean;
 
         ALTER TABLE public.m ALTER COLUMN d TYPE interval USING d::text::interval;
 
-        ALTER TABLE public.m ALTER COLUMN name TYPE text COLLATE "C";
-
         ALTER TABLE public.m ALTER COLUMN s TYPE character varying(20);
+
+        ALTER TABLE public.m ALTER COLUMN name TYPE text COLLATE "C";
         "#);
 }
 
@@ -152,4 +152,26 @@ fn identity_clause_names_only_options_that_differ_from_the_defaults() {
             lim smallint NOT NULL GENERATED ALWAYS AS IDENTITY (MAXVALUE 1000 CYCLE)
         );
         ");
+}
+
+#[test]
+fn added_columns_come_in_the_order_the_table_declares_them() {
+    let t = q("public", "t");
+    let old = db()
+        .table(table(t.clone(), vec![col("id", "integer")]))
+        .build();
+    let new = db()
+        .table(table(
+            t,
+            vec![
+                col("id", "integer"),
+                col("zeta", "text"),
+                col("alpha", "text"),
+            ],
+        ))
+        .build();
+    assert_eq!(
+        deploy(&old, &new),
+        "ALTER TABLE public.t ADD COLUMN zeta text;\n\nALTER TABLE public.t ADD COLUMN alpha text;\n"
+    );
 }

@@ -93,11 +93,11 @@ fn names_are_quoted_in_alters() {
 
         ALTER TABLE "Sales"."Order" DROP COLUMN "select";
 
-        ALTER TABLE "Sales"."Order" ALTER COLUMN "données" TYPE character varying(100);
-
         ALTER TABLE "Sales"."Order" ALTER COLUMN "user" SET DEFAULT CURRENT_USER;
 
         ALTER TABLE "Sales"."Order" ALTER COLUMN "user" SET NOT NULL;
+
+        ALTER TABLE "Sales"."Order" ALTER COLUMN "données" TYPE character varying(100);
 
         ALTER TABLE "Sales"."Order" ADD CONSTRAINT "Id large" CHECK (("Id" > 1000)) NOT VALID;
         "#);
