@@ -412,10 +412,7 @@ fn unsupported_objects(
         relation(&r.identity, r.oid, r.relnamespace, &kinds);
     }
     for r in indexes {
-        let kinds = [
-            ("CLUSTER ON index", r.clustered),
-            ("tablespace of", r.in_tablespace),
-        ];
+        let kinds = [("tablespace of", r.in_tablespace)];
         relation(&r.identity, r.indexrelid, r.relnamespace, &kinds);
     }
     let mut found: Vec<UnsupportedObject> = candidates
@@ -574,6 +571,11 @@ impl Builder {
             .filter(|r| r.replica_identity)
             .map(|r| (r.indrelid, &r.relname))
             .collect();
+        let cluster_indexes: HashMap<u32, &String> = indexes
+            .iter()
+            .filter(|r| r.clustered)
+            .map(|r| (r.indrelid, &r.relname))
+            .collect();
         let names = self
             .lookup
             .relation_names(rows.iter().map(|r| (r.oid, r.relnamespace, &r.relname)));
@@ -610,6 +612,7 @@ impl Builder {
                         r,
                         replica_indexes.get(&oid).copied(),
                     ),
+                    cluster_on: cluster_indexes.get(&oid).map(|i| (*i).clone()),
                 },
             );
         }

@@ -413,6 +413,7 @@ mod tests {
             comment: None,
             inheritance: Default::default(),
             replica_identity: Default::default(),
+            cluster_on: None,
         };
         let mut live = Catalog::default();
         live.tables

@@ -314,7 +314,6 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
         "schema/t.sql",
         "CREATE EXTENSION citext;\n\
          CREATE TABLE t (id int PRIMARY KEY, x int);\n\
-         ALTER TABLE t CLUSTER ON t_pkey;\n\
          CREATE TYPE pair AS (a int, b text);\n\
          CREATE TABLE pairs OF pair;\n\
          CREATE OPERATOR FAMILY fam USING btree;\n\
@@ -325,7 +324,6 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
     assert_exit(&o, 2);
     let err = stderr(&o);
     let expected = [
-        "CLUSTER ON index public.t_pkey",
         "operator family public.fam USING btree",
         "subscription feed",
         "text search template public.lexer",

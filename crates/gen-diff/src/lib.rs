@@ -47,6 +47,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     sequences(old, new, &mut out);
     table::tables(old, new, &mut out);
     indexes(old, new, &mut out);
+    table::clusters(old, new, &mut out);
     types::types(old, new, forced, &mut out);
     routines::routines(old, new, &mut out);
     view::views(old, new, &mut out);

@@ -1,7 +1,9 @@
 //! Tables, their columns and their constraints.
 use std::collections::BTreeMap;
 
-use gen_model::{CastContext, Catalog, Column, Constraint, ConstraintKind, QualifiedName, Table};
+use gen_model::{
+    CastContext, Catalog, Column, Constraint, ConstraintKind, ObjectId, QualifiedName, Table,
+};
 use petgraph::graphmap::DiGraphMap;
 
 use crate::change::{column_id, constraint_id, table_id};
@@ -157,6 +159,47 @@ pub(crate) fn constraint_comments(
             constraint: new.name.clone(),
             comment: new.index_comment.clone(),
         }));
+    }
+}
+
+/// `CLUSTER ON` for every table whose clustering index changes, after the
+/// indexes are planned (the step follows its index's creation). A table
+/// made anew starts without one.
+pub(crate) fn clusters(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    for n in new.tables.values() {
+        let o = old
+            .tables
+            .get(&n.name)
+            .filter(|_| !partitions::rebuilt(&n.name, old, new));
+        cluster(o, n, new, out);
+    }
+}
+
+/// `CLUSTER ON` from `old`'s index (none for a new table) to `new`'s.
+fn cluster(old: Option<&Table>, new: &Table, catalog: &Catalog, out: &mut Vec<Change>) {
+    let was = old.and_then(|t| t.cluster_on.as_ref());
+    if was == new.cluster_on.as_ref() {
+        return;
+    }
+    match &new.cluster_on {
+        Some(index) => {
+            let name = QualifiedName::new(new.name.schema.clone(), index.clone());
+            let holder = if catalog.indexes.contains_key(&name) {
+                ObjectId::Index { name }
+            } else if new.constraints.contains_key(index) {
+                constraint_id(&new.name, index)
+            } else {
+                table_id(&new.name)
+            };
+            out.push(Change::Table(TableChange::ClusterOn {
+                table: new.name.clone(),
+                index: index.clone(),
+                holder,
+            }));
+        }
+        None => out.push(Change::Table(TableChange::SetWithoutCluster {
+            table: new.name.clone(),
+        })),
     }
 }
 

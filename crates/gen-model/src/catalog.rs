@@ -519,6 +519,9 @@ pub struct Table {
     pub inheritance: Inheritance,
     /// `REPLICA IDENTITY`.
     pub replica_identity: ReplicaIdentity,
+    /// `ALTER TABLE … CLUSTER ON index`: the index `CLUSTER` uses.
+    #[serde(default)]
+    pub cluster_on: Option<String>,
 }
 
 impl Table {

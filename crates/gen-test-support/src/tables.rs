@@ -80,6 +80,7 @@ pub fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         comment: None,
         inheritance: Default::default(),
         replica_identity: Default::default(),
+        cluster_on: None,
     }
 }
 

@@ -17,7 +17,7 @@ SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
        i.indisreplident AS replica_identity,
        i.indisclustered AS clustered,
        ic.relkind = 'i' AND ic.reltablespace <> 0 AS in_tablespace,
-       CASE WHEN i.indisclustered OR (ic.relkind = 'i' AND ic.reltablespace <> 0)
+       CASE WHEN ic.relkind = 'i' AND ic.reltablespace <> 0
             THEN i.indexrelid::regclass::text END AS identity
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid

@@ -37,6 +37,21 @@ pub enum TableChange {
         /// The new replica identity.
         identity: ReplicaIdentity,
     },
+    /// `ALTER TABLE table CLUSTER ON index;`
+    ClusterOn {
+        /// The table.
+        table: QualifiedName,
+        /// The index, in the table's schema.
+        index: String,
+        /// What makes the index: the index itself, or the key constraint
+        /// behind it (the step comes after it).
+        holder: ObjectId,
+    },
+    /// `ALTER TABLE table SET WITHOUT CLUSTER;`
+    SetWithoutCluster {
+        /// The table.
+        table: QualifiedName,
+    },
 }
 
 impl TableChange {
@@ -48,6 +63,8 @@ impl TableChange {
             TableChange::DropTable(t) => (Drop, table_id(&t.name)),
             TableChange::SetUnlogged { table: t, .. }
             | TableChange::SetTableOptions { table: t, .. } => (CreateOrAlter, table_id(t)),
+            TableChange::ClusterOn { holder, .. } => (CreateOrAlter, holder.clone()),
+            TableChange::SetWithoutCluster { table } => (CreateOrAlter, table_id(table)),
             TableChange::SetReplicaIdentity { table, .. } => (
                 CreateOrAlter,
                 ObjectId::ReplicaIdentity {
@@ -65,6 +82,8 @@ impl TableChange {
             TableChange::SetUnlogged { .. } => "SetUnlogged",
             TableChange::SetTableOptions { .. } => "SetTableOptions",
             TableChange::SetReplicaIdentity { .. } => "SetReplicaIdentity",
+            TableChange::ClusterOn { .. } => "ClusterOn",
+            TableChange::SetWithoutCluster { .. } => "SetWithoutCluster",
         }
     }
 }

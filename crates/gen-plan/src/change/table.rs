@@ -1,7 +1,7 @@
 //! Tables as a whole: the SQL and the hazards of each change.
 
 use gen_diff::TableChange;
-use gen_model::Catalog;
+use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
@@ -33,6 +33,12 @@ impl Kind for TableChange {
                     replica_identity(identity)
                 )
             }
+            TableChange::ClusterOn { table, index, .. } => {
+                format!("ALTER TABLE {table} CLUSTER ON {};", Ident(index))
+            }
+            TableChange::SetWithoutCluster { table } => {
+                format!("ALTER TABLE {table} SET WITHOUT CLUSTER;")
+            }
         }
     }
 
@@ -59,7 +65,12 @@ impl Kind for TableChange {
                     "changing the replica identity of {table} locks it against reads and writes, briefly"
                 ),
             )],
-            TableChange::CreateTable(..) | TableChange::SetTableOptions { .. } => Vec::new(),
+            // CLUSTER ON only marks the index (SHARE UPDATE EXCLUSIVE lock):
+            // nothing is rewritten until someone runs CLUSTER.
+            TableChange::CreateTable(..)
+            | TableChange::SetTableOptions { .. }
+            | TableChange::ClusterOn { .. }
+            | TableChange::SetWithoutCluster { .. } => Vec::new(),
         }
     }
 }
