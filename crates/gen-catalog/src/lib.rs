@@ -826,6 +826,14 @@ impl Builder {
                         .get(&oid)
                         .and_then(|p| p.first())
                         .and_then(|p| names.get(p).cloned()),
+                    column_statistics: r
+                        .column_statistics
+                        .iter()
+                        .filter_map(|s| {
+                            let (n, v) = s.split_once('=')?;
+                            Some((n.parse().ok()?, v.parse().ok()?))
+                        })
+                        .collect(),
                 },
             );
         }

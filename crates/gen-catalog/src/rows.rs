@@ -213,6 +213,7 @@ catalog_rows! {
         definition: Option<String>,
         replica_identity: bool,
         clustered: bool,
+        column_statistics: Vec<String>,
         in_tablespace: bool,
         identity: Option<String>,
     }

@@ -651,10 +651,36 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                     out.push(Change::Index(IndexChange::CreateIndex(n.clone())));
                     comment(id(n), None, n.comment.as_ref(), out);
                 } else {
+                    column_statistics(o, n, out);
                     comment(id(n), o.comment.as_ref(), n.comment.as_ref(), out);
                 }
             }
             (None, None) => {}
+        }
+    }
+}
+
+/// Sampling targets of an index's columns set or reset in place.
+fn column_statistics(o: &gen_model::Index, n: &gen_model::Index, out: &mut Vec<Change>) {
+    let columns: BTreeSet<i16> = o
+        .column_statistics
+        .iter()
+        .chain(&n.column_statistics)
+        .map(|(c, _)| *c)
+        .collect();
+    let target = |i: &gen_model::Index, c: i16| {
+        i.column_statistics
+            .iter()
+            .find(|(n, _)| *n == c)
+            .map(|(_, v)| *v)
+    };
+    for c in columns {
+        if target(o, c) != target(n, c) {
+            out.push(Change::Index(IndexChange::SetColumnStatistics {
+                name: n.name.clone(),
+                column: c,
+                target: target(n, c),
+            }));
         }
     }
 }

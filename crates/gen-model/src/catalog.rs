@@ -733,4 +733,8 @@ pub struct Index {
     /// The index of the parent table this index is attached to, for the
     /// index of a partition: it is created and dropped with that one.
     pub parent: Option<QualifiedName>,
+    /// Sampling targets set on its columns (`ALTER INDEX … ALTER COLUMN n
+    /// SET STATISTICS v`), by column number.
+    #[serde(default)]
+    pub column_statistics: Vec<(i16, i32)>,
 }

@@ -415,6 +415,7 @@ mod tests {
                     definition: format!("CREATE INDEX {name} ON public.{table} USING btree (a)"),
                     comment: None,
                     parent: parent.map(q),
+                    column_statistics: Vec::new(),
                 },
             );
             new.depends.insert((
@@ -456,6 +457,7 @@ mod tests {
                 definition: "CREATE UNIQUE INDEX t_a ON public.t USING btree (a)".to_owned(),
                 comment: None,
                 parent: None,
+                column_statistics: Vec::new(),
             },
         );
         new.depends.insert((

@@ -215,6 +215,7 @@ pub fn index(name: &str, table: &QualifiedName, columns: &[&str]) -> Index {
         ),
         comment: None,
         parent: None,
+        column_statistics: Vec::new(),
     }
 }
 

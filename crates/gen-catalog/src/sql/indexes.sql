@@ -1,7 +1,7 @@
 -- Every index of a relation; the client keeps those of the tables and
 -- materialized views it kept, without the ones that implement a primary
 -- key, unique or exclusion constraint (they are part of the constraint).
--- What gen does not model (CLUSTER ON, a tablespace) is reported; the
+-- What gen does not model (a tablespace) is reported; the
 -- identity is read for those only. A partition's index is attached to
 -- its parent by inherits.sql.
 SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
@@ -16,6 +16,11 @@ SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
             ELSE pg_get_indexdef(i.indexrelid) END AS definition,
        i.indisreplident AS replica_identity,
        i.indisclustered AS clustered,
+       -- Sampling targets set on index columns (ALTER INDEX … ALTER COLUMN n
+       -- SET STATISTICS v), as n=v.
+       ARRAY(SELECT a.attnum || '=' || a.attstattarget FROM pg_attribute a
+             WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0
+             ORDER BY a.attnum) AS column_statistics,
        ic.relkind = 'i' AND ic.reltablespace <> 0 AS in_tablespace,
        CASE WHEN ic.relkind = 'i' AND ic.reltablespace <> 0
             THEN i.indexrelid::regclass::text END AS identity

@@ -1,6 +1,6 @@
 //! Indexes.
 
-use gen_model::{Index, ObjectId};
+use gen_model::{Index, ObjectId, QualifiedName};
 use serde::Serialize;
 
 use super::Action;
@@ -13,6 +13,15 @@ pub enum IndexChange {
     CreateIndex(Index),
     /// `DROP INDEX name;`
     DropIndex(Index),
+    /// `ALTER INDEX name ALTER COLUMN n SET STATISTICS v;`
+    SetColumnStatistics {
+        /// The index.
+        name: QualifiedName,
+        /// The index column's number.
+        column: i16,
+        /// The sampling target from now on; none for the default.
+        target: Option<i32>,
+    },
 }
 
 impl IndexChange {
@@ -32,6 +41,9 @@ impl IndexChange {
                     name: i.name.clone(),
                 },
             ),
+            IndexChange::SetColumnStatistics { name, .. } => {
+                (CreateOrAlter, ObjectId::Index { name: name.clone() })
+            }
         }
     }
 
@@ -40,6 +52,7 @@ impl IndexChange {
         match self {
             IndexChange::CreateIndex(..) => "CreateIndex",
             IndexChange::DropIndex(..) => "DropIndex",
+            IndexChange::SetColumnStatistics { .. } => "SetColumnStatistics",
         }
     }
 }

@@ -11,6 +11,15 @@ impl Kind for IndexChange {
         match self {
             IndexChange::CreateIndex(i) => create(i, Build::InTransaction),
             IndexChange::DropIndex(i) => drop(i, Build::InTransaction),
+            // -1 is the default on every supported major.
+            IndexChange::SetColumnStatistics {
+                name,
+                column,
+                target,
+            } => format!(
+                "ALTER INDEX {name} ALTER COLUMN {column} SET STATISTICS {};",
+                target.unwrap_or(-1)
+            ),
         }
     }
 
@@ -23,7 +32,9 @@ impl Kind for IndexChange {
                     format!("building index {} blocks writes to {}", i.name, i.table),
                 )]
             }
-            IndexChange::CreateIndex(..) | IndexChange::DropIndex(..) => Vec::new(),
+            IndexChange::CreateIndex(..)
+            | IndexChange::DropIndex(..)
+            | IndexChange::SetColumnStatistics { .. } => Vec::new(),
         }
     }
 }
@@ -41,6 +52,17 @@ pub(crate) enum Build {
 /// or `CREATE UNIQUE INDEX …` (`pg_get_indexdef`); `CONCURRENTLY` goes
 /// right after that head.
 pub(crate) fn create(i: &Index, build: Build) -> String {
+    let mut sql = create_alone(i, build);
+    for (column, target) in &i.column_statistics {
+        sql.push_str(&format!(
+            "\nALTER INDEX {} ALTER COLUMN {column} SET STATISTICS {target};",
+            i.name
+        ));
+    }
+    sql
+}
+
+fn create_alone(i: &Index, build: Build) -> String {
     match build {
         Build::InTransaction => format!("{};", i.definition),
         Build::Concurrently => {
