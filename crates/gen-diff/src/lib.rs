@@ -211,6 +211,9 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         .chain(retyped)
         .collect();
     let mut done = dropped.clone();
+    // The objects rebuilt around what they depend on, and their changes.
+    let mut rebuilt: BTreeSet<ObjectId> = BTreeSet::new();
+    let mut rebuilds: Vec<Change> = Vec::new();
     while let Some(id) = queue.pop() {
         let retyped_column = matches!(id, ObjectId::Column { .. }) && !dropped.contains(&id);
         for &dependent in dependents.get(&id).into_iter().flatten() {
@@ -248,14 +251,19 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             }
             let mut changes = Vec::new();
             if recreate(dependent, old, new, &mut changes) {
-                // What was planned for it in place gives way to the rebuild.
-                out.retain(|c| &c.target().1 != dependent);
-                out.append(&mut changes);
+                rebuilt.insert(dependent.clone());
+                rebuilds.append(&mut changes);
                 done.insert(dependent.clone());
                 queue.push(dependent.clone());
             }
         }
     }
+    // The closure is whole: what was planned in place for an object in it
+    // gives way to its rebuild, at once.
+    if !rebuilt.is_empty() {
+        out.retain(|c| !rebuilt.contains(&c.target().1));
+    }
+    out.append(&mut rebuilds);
 }
 
 /// The changes that drop `id` as it is in `old` and create it as it is in
