@@ -4,7 +4,9 @@ use gen_diff::{ColumnAction, ColumnChange, Conversion, FieldCast};
 use gen_model::{Catalog, Ident};
 
 use super::Kind;
+use crate::Step;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::online::{Online, not_null_check_name};
 use crate::render::{column_action, column_definition};
 
 impl Kind for ColumnChange {
@@ -127,5 +129,45 @@ impl Kind for ColumnChange {
             | ColumnChange::AlterColumn { .. }
             | ColumnChange::ReleaseDefault { .. } => Vec::new(),
         }
+    }
+
+    fn online(&self, online: &Online<'_>) -> Option<Vec<Step>> {
+        let ColumnChange::AlterColumn {
+            table,
+            column,
+            action: ColumnAction::SetNotNull,
+        } = self
+        else {
+            return None;
+        };
+        if !online.stays(table) || online.old.tables[table].column(column).is_none() {
+            return None;
+        }
+        let check = not_null_check_name(column);
+        let col = Ident(column);
+        Some(vec![
+            online.step(
+                format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {} CHECK ({col} IS NOT NULL) NOT VALID;",
+                    Ident(&check)
+                ),
+                true,
+                Vec::new(),
+            ),
+            online.validate(table, &check),
+            online.step(
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;\nALTER TABLE {table} DROP CONSTRAINT {};",
+                    Ident(&check)
+                ),
+                true,
+                vec![hazard(
+                    HazardKind::AccessExclusiveLock,
+                    format!(
+                        "SET NOT NULL on {table}.{col} takes a brief ACCESS EXCLUSIVE lock; the validated check spares it the scan"
+                    ),
+                )],
+            ),
+        ])
     }
 }

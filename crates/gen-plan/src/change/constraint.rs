@@ -4,7 +4,9 @@ use gen_diff::ConstraintChange;
 use gen_model::{Catalog, ConstraintKind, Ident};
 
 use super::Kind;
+use crate::Step;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::online::Online;
 
 impl Kind for ConstraintChange {
     fn sql(&self) -> String {
@@ -44,6 +46,35 @@ impl Kind for ConstraintChange {
             ConstraintChange::AddConstraint { .. }
             | ConstraintChange::DropConstraint { .. }
             | ConstraintChange::ValidateConstraint { .. } => Vec::new(),
+        }
+    }
+
+    fn online(&self, online: &Online<'_>) -> Option<Vec<Step>> {
+        match self {
+            ConstraintChange::AddConstraint { table, constraint }
+                if constraint.validated
+                    && matches!(
+                        constraint.kind,
+                        ConstraintKind::Check | ConstraintKind::ForeignKey
+                    )
+                    && online.stays(table) =>
+            {
+                let name = Ident(&constraint.name);
+                Some(vec![
+                    online.step(
+                        format!(
+                            "ALTER TABLE {table} ADD CONSTRAINT {name} {} NOT VALID;",
+                            constraint.definition
+                        ),
+                        true,
+                        Vec::new(),
+                    ),
+                    online.validate(table, &constraint.name),
+                ])
+            }
+            ConstraintChange::AddConstraint { .. }
+            | ConstraintChange::DropConstraint { .. }
+            | ConstraintChange::ValidateConstraint { .. } => None,
         }
     }
 }

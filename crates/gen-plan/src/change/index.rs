@@ -4,7 +4,9 @@ use gen_diff::IndexChange;
 use gen_model::{Catalog, Index};
 
 use super::Kind;
+use crate::Step;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::online::Online;
 
 impl Kind for IndexChange {
     fn sql(&self) -> String {
@@ -35,6 +37,33 @@ impl Kind for IndexChange {
             IndexChange::CreateIndex(..)
             | IndexChange::DropIndex(..)
             | IndexChange::SetColumnStatistics { .. } => Vec::new(),
+        }
+    }
+
+    fn online(&self, online: &Online<'_>) -> Option<Vec<Step>> {
+        match self {
+            IndexChange::CreateIndex(i) if online.stays(&i.table) => Some(vec![online.step(
+                create(i, Build::Concurrently),
+                false,
+                vec![hazard(
+                    HazardKind::NotTransactional,
+                    format!(
+                        "{} is built concurrently, outside a transaction: if the build fails, an INVALID index is left behind to drop by hand",
+                        i.name
+                    ),
+                )],
+            )]),
+            IndexChange::DropIndex(i) if online.stays(&i.table) => Some(vec![online.step(
+                drop(i, Build::Concurrently),
+                false,
+                vec![hazard(
+                    HazardKind::NotTransactional,
+                    format!("{} is dropped concurrently, outside a transaction", i.name),
+                )],
+            )]),
+            IndexChange::CreateIndex(..)
+            | IndexChange::DropIndex(..)
+            | IndexChange::SetColumnStatistics { .. } => None,
         }
     }
 }

@@ -35,7 +35,9 @@ mod view;
 use gen_diff::Change;
 use gen_model::Catalog;
 
+use crate::Step;
 use crate::hazard::Hazard;
+use crate::online::Online;
 
 /// What gen-plan knows of one kind of change.
 pub(crate) trait Kind {
@@ -45,6 +47,14 @@ pub(crate) trait Kind {
     /// What a reviewer must know before the change runs, judged against
     /// the catalog it starts from.
     fn hazards(&self, old: &Catalog) -> Vec<Hazard>;
+
+    /// The change's steps in online mode (`gen add --online`), where they
+    /// differ from its one transactional step: for the kinds whose changes
+    /// lock a busy table (indexes, constraints, columns). `None` runs the
+    /// change as in a plan of one transaction.
+    fn online(&self, _online: &Online<'_>) -> Option<Vec<Step>> {
+        None
+    }
 }
 
 /// The kind a change belongs to.
