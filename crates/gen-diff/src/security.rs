@@ -68,7 +68,9 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 let id = policy_id(o);
                 let gone = |t: &QualifiedName| *t != o.table && !new.tables.contains_key(t);
                 let reads_dropped = old.depends.iter().any(|(a, b)| {
-                    // Only a table's drop (or its column's) waits for the policy's.
+                    // Only a table's drop (or its column's), or a view's
+                    // (which goes before the table it reads, maybe this
+                    // one), waits for the policy's.
                     let table = if let ObjectId::Table { name } = b {
                         Some(name)
                     } else if let ObjectId::Column { table, .. } = b {
@@ -76,7 +78,10 @@ pub(crate) fn policies(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                     } else {
                         None
                     };
-                    a == &id && table.is_some_and(gone)
+                    let view_goes =
+                        matches!(b, ObjectId::View { .. } | ObjectId::MaterializedView { .. })
+                            && !new.contains(b);
+                    a == &id && (table.is_some_and(gone) || view_goes)
                 });
                 if new.tables.contains_key(&o.table) || reads_dropped {
                     out.push(Change::Policy(PolicyChange::DropPolicy(o.clone())));
