@@ -286,6 +286,11 @@ fn an_idle_server_stops_itself() {
     wait_until("its files are gone", Duration::from_secs(5), || {
         !env.server_dir().join("data").exists()
     });
+    // The watcher removes the files, then exits: give a loaded machine a
+    // moment between the two, and then nothing of it may be left.
+    wait_until("no process of it is left", Duration::from_secs(5), || {
+        processes_mentioning(&env.base).is_empty()
+    });
     assert_eq!(processes_mentioning(&env.base), Vec::<i32>::new());
     // And the next run starts a new one.
     env.diff("1");
