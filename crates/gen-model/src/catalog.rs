@@ -445,7 +445,12 @@ impl Catalog {
     }
 
     /// The table and column whose identity uses the sequence `name`.
+    /// A free-standing sequence answers at once: only the search for an
+    /// identity sequence walks the tables.
     pub fn identity_column(&self, name: &QualifiedName) -> Option<(&Table, &Column)> {
+        if self.sequences.contains_key(name) {
+            return None;
+        }
         self.tables.values().find_map(|t| {
             t.columns
                 .iter()
