@@ -578,11 +578,9 @@ fn setting_identifier(name: &str) -> String {
 /// (gen reads no role attributes, so an existing role serves).
 fn runnable(statement: &Statement) -> std::borrow::Cow<'_, str> {
     // A schema file may read a secret as a migration does, from a psql
-    // variable (and `gen init` writes them so): any value stands in.
-    if statement.sql.contains(":'gen_secret_")
-        && let Ok(sql) = crate::secrets::supply(&statement.sql, |_| Some(SANDBOX_SECRET.to_owned()))
-    {
-        return std::borrow::Cow::Owned(sql.into_owned());
+    // variable (and `gen init` writes them so).
+    if let std::borrow::Cow::Owned(sql) = crate::secrets::stand_in(&statement.sql) {
+        return std::borrow::Cow::Owned(sql);
     }
     if statement.creates_role().is_some() {
         std::borrow::Cow::Owned(format!(
@@ -738,29 +736,26 @@ fn missing_name(message: &str) -> Option<String> {
 
 /// Replays deploy scripts in plan order, each as written.
 async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
-    // A secret a migration reads is never known here, nor compared: any
-    // value stands in for it.
-    let sandbox_secret = |sql| crate::secrets::supply(sql, |_| Some(SANDBOX_SECRET.to_owned()));
     for script in scripts {
         if !gen_source::runs_as_one_transaction(&script.statements) {
             // One query would be one implicit transaction, which
             // CREATE INDEX CONCURRENTLY refuses: statement by statement, as
             // psql runs it.
             for statement in &script.statements {
-                let sql = sandbox_secret(&statement.sql)?;
+                let sql = crate::secrets::stand_in(&statement.sql);
                 if let Err(e) = client.batch_execute(&sql).await {
                     return Err(script_statement_error(statement, &e));
                 }
             }
-        } else if let Err(e) = client.batch_execute(&sandbox_secret(&script.text)?).await {
+        } else if let Err(e) = client
+            .batch_execute(&crate::secrets::stand_in(&script.text))
+            .await
+        {
             return Err(script_error(script, &e));
         }
     }
     Ok(())
 }
-
-/// What the sandbox puts where a migration reads a secret.
-const SANDBOX_SECRET: &str = "gen-sandbox-stand-in";
 
 /// An error in one statement of a deploy script replayed statement by
 /// statement.

@@ -21,6 +21,36 @@ pub fn supply(
     sql: &str,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<Cow<'_, str>, UserError> {
+    substitute(sql, |name, variable| {
+        lookup(variable).ok_or_else(|| {
+            UserError::new(format!("the migration reads secret {name}, and {variable} is not set"))
+                .hint(format!(
+                    "set {variable} in the environment of gen deploy (sqitch takes it as --set {name}=…)"
+                ))
+        })
+    })
+}
+
+/// What the sandbox reads wherever a schema file or replayed migration
+/// reads a secret: gen never knows one, nor compares them.
+const STAND_IN: &str = "gen-sandbox-stand-in";
+
+/// `sql` as the sandbox runs it: every secret read as [`STAND_IN`].
+pub fn stand_in(sql: &str) -> Cow<'_, str> {
+    match substitute(sql, |_, _| {
+        Ok::<_, std::convert::Infallible>(STAND_IN.to_owned())
+    }) {
+        Ok(sql) => sql,
+        Err(never) => match never {},
+    }
+}
+
+/// `sql` with each `:'gen_secret_<name>'` replaced by the quoted value
+/// `value(name, GEN_SECRET_<NAME>)` gives.
+fn substitute<E>(
+    sql: &str,
+    value: impl Fn(&str, &str) -> Result<String, E>,
+) -> Result<Cow<'_, str>, E> {
     if !sql.contains(PREFIX) {
         return Ok(Cow::Borrowed(sql));
     }
@@ -40,13 +70,7 @@ pub fn supply(
             continue;
         }
         let variable = name.to_ascii_uppercase();
-        let value = lookup(&variable).ok_or_else(|| {
-            UserError::new(format!("the migration reads secret {name}, and {variable} is not set"))
-                .hint(format!(
-                    "set {variable} in the environment of gen deploy (sqitch takes it as --set {name}=…)"
-                ))
-        })?;
-        out.push_str(&Literal(&value).to_string());
+        out.push_str(&Literal(&value(name, &variable)?).to_string());
         rest = &after[end + 1..];
     }
     out.push_str(rest);
