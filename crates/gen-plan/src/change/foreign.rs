@@ -78,9 +78,13 @@ fn options_change(old: &[FdwOption], new: &[FdwOption], owner: &[&str]) -> Optio
 }
 
 /// The secrets a statement with `options` reads, as hazards.
-fn secret_hazards(options: &[&FdwOption], owner: &[&str], what: &str) -> Vec<Hazard> {
+fn secret_hazards<'a>(
+    options: impl IntoIterator<Item = &'a FdwOption>,
+    owner: &[&str],
+    what: &str,
+) -> Vec<Hazard> {
     options
-        .iter()
+        .into_iter()
         .filter(|o| o.value.is_none())
         .map(|o| {
             let mut parts = owner.to_vec();
@@ -261,35 +265,35 @@ impl Kind for ForeignChange {
     }
 
     fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
-        let added = |old: &[FdwOption], new: &'_ [FdwOption]| -> Vec<FdwOption> {
-            new.iter()
-                .filter(|n| !old.iter().any(|o| o.name == n.name))
-                .cloned()
-                .collect()
-        };
+        fn added<'a>(
+            old: &'a [FdwOption],
+            new: &'a [FdwOption],
+        ) -> impl Iterator<Item = &'a FdwOption> {
+            new.iter().filter(|n| !old.iter().any(|o| o.name == n.name))
+        }
         match self {
             ForeignChange::CreateWrapper(w) => secret_hazards(
-                &w.options.iter().collect::<Vec<_>>(),
+                &w.options,
                 &[&w.name],
                 &format!("creating foreign data wrapper {}", Ident(&w.name)),
             ),
             ForeignChange::AlterWrapper { old, new } => secret_hazards(
-                &added(&old.options, &new.options).iter().collect::<Vec<_>>(),
+                added(&old.options, &new.options),
                 &[&new.name],
                 &format!("altering foreign data wrapper {}", Ident(&new.name)),
             ),
             ForeignChange::CreateServer(s) => secret_hazards(
-                &s.options.iter().collect::<Vec<_>>(),
+                &s.options,
                 &[&s.name],
                 &format!("creating server {}", Ident(&s.name)),
             ),
             ForeignChange::AlterServer { old, new } => secret_hazards(
-                &added(&old.options, &new.options).iter().collect::<Vec<_>>(),
+                added(&old.options, &new.options),
                 &[&new.name],
                 &format!("altering server {}", Ident(&new.name)),
             ),
             ForeignChange::CreateUserMapping(m) => secret_hazards(
-                &m.options.iter().collect::<Vec<_>>(),
+                &m.options,
                 &mapping_owner(m),
                 &format!(
                     "creating the user mapping for {} on server {}",
@@ -298,7 +302,7 @@ impl Kind for ForeignChange {
                 ),
             ),
             ForeignChange::AlterUserMapping { old, new } => secret_hazards(
-                &added(&old.options, &new.options).iter().collect::<Vec<_>>(),
+                added(&old.options, &new.options),
                 &mapping_owner(new),
                 &format!(
                     "altering the user mapping for {} on server {}",
@@ -308,13 +312,13 @@ impl Kind for ForeignChange {
             ),
             ForeignChange::CreateForeignTable(t) => {
                 let mut out = secret_hazards(
-                    &t.options.iter().collect::<Vec<_>>(),
+                    &t.options,
                     &table_owner(&t.name),
                     &format!("creating foreign table {}", t.name),
                 );
                 for c in &t.columns {
                     out.extend(secret_hazards(
-                        &c.options.iter().collect::<Vec<_>>(),
+                        &c.options,
                         &[&t.name.schema, &t.name.name, &c.name],
                         &format!("creating foreign table {}", t.name),
                     ));
