@@ -42,36 +42,29 @@ fn aggregate_args(args: &str) -> &str {
     if args.is_empty() { "*" } else { args }
 }
 
-/// `kind name` after `ALTER` for objects that have owners.
+/// `kind name` after `ALTER` for objects that have owners: what
+/// `COMMENT ON` names them by too.
 pub(crate) fn owned(id: &ObjectId) -> String {
     match id {
-        ObjectId::Schema { name } => format!("SCHEMA {}", Ident(name)),
-        ObjectId::Sequence { name } => format!("SEQUENCE {name}"),
-        ObjectId::Table { name } => format!("TABLE {name}"),
-        ObjectId::View { name } => format!("VIEW {name}"),
-        ObjectId::MaterializedView { name } => format!("MATERIALIZED VIEW {name}"),
-        ObjectId::Type { name } => format!("TYPE {name}"),
-        ObjectId::Domain { name } => format!("DOMAIN {name}"),
-        ObjectId::Collation { name } => format!("COLLATION {name}"),
-        // ROUTINE covers functions and procedures alike.
-        ObjectId::Function { name, args } => format!("ROUTINE {name}({args})"),
-        ObjectId::Aggregate { name, args } => format!("AGGREGATE {name}({})", aggregate_args(args)),
-        ObjectId::EventTrigger { name } => format!("EVENT TRIGGER {}", Ident(name)),
-        ObjectId::Publication { name } => format!("PUBLICATION {}", Ident(name)),
-        ObjectId::TextSearchConfiguration { name } => {
-            format!("TEXT SEARCH CONFIGURATION {name}")
-        }
-        ObjectId::TextSearchDictionary { name } => format!("TEXT SEARCH DICTIONARY {name}"),
-        ObjectId::ForeignDataWrapper { name } => crate::change::foreign::wrapper_target(name),
-        ObjectId::ForeignServer { name } => crate::change::foreign::server_target(name),
-        ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),
-        ObjectId::Statistics { name } => format!("STATISTICS {name}"),
-        ObjectId::Operator { name, left, right } => {
-            format!(
-                "OPERATOR {}",
-                crate::change::operator::signature(name, left, right)
-            )
-        }
+        ObjectId::Schema { .. }
+        | ObjectId::Sequence { .. }
+        | ObjectId::Table { .. }
+        | ObjectId::View { .. }
+        | ObjectId::MaterializedView { .. }
+        | ObjectId::Type { .. }
+        | ObjectId::Domain { .. }
+        | ObjectId::Collation { .. }
+        | ObjectId::Function { .. }
+        | ObjectId::Aggregate { .. }
+        | ObjectId::EventTrigger { .. }
+        | ObjectId::Publication { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::ForeignDataWrapper { .. }
+        | ObjectId::ForeignServer { .. }
+        | ObjectId::ForeignTable { .. }
+        | ObjectId::Statistics { .. }
+        | ObjectId::Operator { .. } => crate::render::comment_target(id),
         ObjectId::UserMapping { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
