@@ -913,16 +913,16 @@ impl Builder {
             comment: a.comment,
             default: None,
         });
+        // Names for column grants, and the defaults of a plain view's
+        // columns, which are set one by one after the view is made.
         for r in columns
             .iter()
             .filter(|r| r.relkind == "v" || r.relkind == "m")
         {
             self.view_attnames
                 .insert((r.attrelid, i32::from(r.attnum)), r.attname.clone());
-        }
-        // Defaults are set on a view's columns one by one, after it is made.
-        for r in columns.iter().filter(|r| r.relkind == "v") {
-            if let Some(default) = &r.default_expr
+            if r.relkind == "v"
+                && let Some(default) = &r.default_expr
                 && let Some(c) = by_oid
                     .get_mut(&r.attrelid)
                     .and_then(|cs| cs.iter_mut().find(|c| c.name == r.attname))
@@ -1124,7 +1124,6 @@ impl Builder {
         self.type_structural_edges(&mut edges);
         edges.extend(self.policy_edges());
         edges.extend(self.publication_edges());
-        edges.extend(self.rule_edges());
         edges.extend(self.text_search_edges());
         edges.extend(self.foreign_edges());
         edges.extend(self.statistics_edges());

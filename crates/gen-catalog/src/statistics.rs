@@ -29,31 +29,28 @@ impl Builder {
                 comment: self.lookup.comment("pg_statistic_ext", r.oid, 0),
             };
             self.ids.insert(("pg_statistic_ext", r.oid, 0), s.id());
+            if let Some(relation) = self.ids.get(&("pg_class", r.relid, 0)) {
+                self.edges.push((s.id(), relation.clone()));
+            }
             self.catalog.owners.insert(s.id(), r.owner.clone());
             self.catalog.statistics.insert(s.name.clone(), s);
         }
     }
 
-    /// Each statistics object on its schema and its relation.
+    /// Each statistics object on its schema (the edge to its relation is
+    /// recorded as it is read).
     pub(crate) fn statistics_edges(&self) -> Vec<(ObjectId, ObjectId)> {
-        let mut edges = Vec::new();
-        for s in self.catalog.statistics.values() {
-            edges.push((
-                s.id(),
-                ObjectId::Schema {
-                    name: s.name.schema.clone(),
-                },
-            ));
-            let on = match self.catalog.views.get(&s.table) {
-                Some(_) => ObjectId::MaterializedView {
-                    name: s.table.clone(),
-                },
-                None => ObjectId::Table {
-                    name: s.table.clone(),
-                },
-            };
-            edges.push((s.id(), on));
-        }
-        edges
+        self.catalog
+            .statistics
+            .values()
+            .map(|s| {
+                (
+                    s.id(),
+                    ObjectId::Schema {
+                        name: s.name.schema.clone(),
+                    },
+                )
+            })
+            .collect()
     }
 }
