@@ -38,7 +38,28 @@ pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<
     }
     // Settings come from the flags and the environment (or a gen.toml in
     // a parent directory): the sandbox to check the files in, owners.
-    let config = &Config::load(global)?;
+    let mut config = Config::load(global)?;
+    // The sandbox runs the database's major, which the project plans for.
+    let live_major = {
+        let client = gen_sandbox::connect_url(url).await?;
+        let version = crate::target::server_version(&client).await?;
+        gen_sandbox::major_of(&version)
+    };
+    if let Some(major) = live_major {
+        if !gen_sandbox::SUPPORTED_MAJORS.contains(&major) {
+            return Err(UserError::new(format!(
+                "the database is PostgreSQL {major}, which gen does not support"
+            ))
+            .hint(format!(
+                "gen plans for PostgreSQL {} to {}",
+                gen_sandbox::SUPPORTED_MAJORS.start(),
+                gen_sandbox::SUPPORTED_MAJORS.end()
+            ))
+            .into());
+        }
+        config.backend.default_version(major);
+    }
+    let config = &config;
     let project = crate::commands::project_name(args)?;
     gen_migrations::validate_name("change", &args.change)?;
     let planner = Signature::from_env()?;
@@ -102,7 +123,7 @@ pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<
     })?;
     std::fs::write(
         staging.path().join(CONFIG_FILE),
-        crate::commands::config_text(&args.ignore),
+        crate::commands::config_text(&args.ignore, config.backend.version()),
     )
     .context("writing gen.toml")?;
 

@@ -31,6 +31,13 @@ pub struct Global {
     #[arg(long, global = true, env = "GEN_SANDBOX", value_name = "BACKEND")]
     pub sandbox: Option<SandboxKind>,
 
+    /// The PostgreSQL major the project plans for (14 to 18): the sandbox
+    /// runs that major (local binaries of it, or `postgres:<major>` for
+    /// Docker), a `--dev-url` server must be it, and targets of another
+    /// major are warned about. Also `[sandbox] version` in gen.toml.
+    #[arg(long, global = true, env = "GEN_PG_VERSION", value_name = "MAJOR")]
+    pub pg_version: Option<u32>,
+
     /// Directory with the PostgreSQL server binaries (`initdb`, `postgres`)
     /// for the local sandbox.
     #[arg(long, global = true, env = "GEN_PG_BIN", value_name = "DIR")]
@@ -41,7 +48,8 @@ pub struct Global {
     #[arg(long, global = true, env = "GEN_DEV_URL", value_name = "URL")]
     pub dev_url: Option<String>,
 
-    /// Docker image for `--sandbox docker` (default `postgres:15`).
+    /// Docker image for `--sandbox docker` (default `postgres:<version>`,
+    /// `postgres:15` without a version).
     #[arg(long, global = true, env = "GEN_DOCKER_IMAGE", value_name = "IMAGE")]
     pub docker_image: Option<String>,
 

@@ -18,7 +18,7 @@ use crate::rename;
 use crate::report;
 use gen_plan::script::{self as scripts, ChangeScripts};
 
-pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
+pub fn init(global: &crate::cli::Global, args: &InitArgs) -> anyhow::Result<i32> {
     if Path::new(CONFIG_FILE).exists() {
         return Err(UserError::new(format!("{CONFIG_FILE} already exists here"))
             .hint("this directory is already a gen project")
@@ -28,8 +28,20 @@ pub fn init(args: &InitArgs) -> anyhow::Result<i32> {
     let migrations = Path::new("migrations");
     MigrationDir::init(migrations, &project)?;
     std::fs::create_dir_all("schema").context("creating schema/")?;
-    write_new(Path::new(CONFIG_FILE), &config_text(&[]))?;
+    // The major to plan for: the one asked for, else this machine's server.
+    let version = global
+        .pg_version
+        .or_else(|| gen_sandbox::local_major(global.pg_bin.as_deref()));
+    write_new(Path::new(CONFIG_FILE), &config_text(&[], version))?;
     eprintln!("initialised project {project}: {CONFIG_FILE}, schema/, migrations/");
+    match version {
+        Some(v) => eprintln!(
+            "planning for PostgreSQL {v} ([sandbox] version in {CONFIG_FILE}; set it to the major production runs)"
+        ),
+        None => eprintln!(
+            "no PostgreSQL server found here: set [sandbox] version in {CONFIG_FILE} to the major production runs"
+        ),
+    }
     eprintln!("next: write CREATE statements in schema/*.sql, then run `gen add <name>`");
     Ok(0)
 }
@@ -55,15 +67,23 @@ pub(crate) fn project_name(args: &InitArgs) -> anyhow::Result<String> {
     Ok(project)
 }
 
-/// A new project's gen.toml; `ignore` patterns go to `[ignore] objects`.
-pub(crate) fn config_text(ignore: &[String]) -> String {
-    let mut text = String::from(
+/// A new project's gen.toml; `ignore` patterns go to `[ignore] objects`,
+/// `version` is the PostgreSQL major the project plans for.
+pub(crate) fn config_text(ignore: &[String], version: Option<u32>) -> String {
+    let version = match version {
+        Some(v) => format!("version = {v}\n"),
+        None => "# version = 17\n".to_owned(),
+    };
+    let mut text = format!(
         "# gen settings. Paths are relative to this file.\n\
          [project]\n\
          schema = \"schema\"\n\
          migrations = \"migrations\"\n\
          \n\
          [sandbox]\n\
+         # The PostgreSQL major production runs (14 to 18): the sandbox runs it,\n\
+         # and targets of another major are warned about.\n\
+         {version}\
          # local (default): a throwaway cluster from this machine's PostgreSQL binaries.\n\
          # docker: a container; url: scratch databases on an existing server.\n\
          backend = \"local\"\n\

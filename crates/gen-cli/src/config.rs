@@ -73,6 +73,8 @@ struct ProjectSection {
 #[serde(deny_unknown_fields)]
 struct SandboxSection {
     backend: Option<SandboxKind>,
+    /// The PostgreSQL major the project plans for.
+    version: Option<u32>,
     pg_bin: Option<PathBuf>,
     url: Option<String>,
     image: Option<String>,
@@ -112,6 +114,16 @@ pub struct Config {
 }
 
 impl Config {
+    /// What a target database's major is held against: the project's
+    /// version, when it names one.
+    pub fn expected(&self) -> crate::target::Expected {
+        crate::target::Expected {
+            major: self.backend.version(),
+            from: "the project ([sandbox] version)",
+            strict: self.load.strict,
+        }
+    }
+
     pub fn load(global: &Global) -> anyhow::Result<Config> {
         let cwd = std::env::current_dir().context("reading the current directory")?;
         let path = match &global.config {
@@ -167,19 +179,35 @@ impl Config {
             .sandbox_idle
             .or(file.sandbox.idle)
             .unwrap_or(DEFAULT_IDLE_SECS);
+        let version = global.pg_version.or(file.sandbox.version);
+        if let Some(v) = version.filter(|v| !gen_sandbox::SUPPORTED_MAJORS.contains(v)) {
+            return Err(UserError::new(format!(
+                "PostgreSQL {v} is not supported (the sandbox version, from --pg-version, GEN_PG_VERSION or [sandbox] version)"
+            ))
+            .hint(format!(
+                "gen plans for PostgreSQL {} to {}",
+                gen_sandbox::SUPPORTED_MAJORS.start(),
+                gen_sandbox::SUPPORTED_MAJORS.end()
+            ))
+            .into());
+        }
         let backend = match kind {
             SandboxKind::Local if idle > 0 => Backend::Warm {
                 pg_bin: global.pg_bin.clone().or(file.sandbox.pg_bin.map(rel)),
+                version,
                 idle: std::time::Duration::from_secs(idle),
                 watcher: watcher_command()?,
             },
             SandboxKind::Local => Backend::Local {
                 pg_bin: global.pg_bin.clone().or(file.sandbox.pg_bin.map(rel)),
+                version,
             },
             SandboxKind::Docker => Backend::Docker {
                 image: global.docker_image.clone().or(file.sandbox.image),
+                version,
             },
             SandboxKind::Url => Backend::Url {
+                version,
                 url: global.dev_url.clone().or(file.sandbox.url).ok_or_else(|| {
                     UserError::new("the url sandbox needs a server URL").hint(
                         "pass --dev-url postgres://user@host/db or set sandbox.url in gen.toml",

@@ -137,8 +137,12 @@ async fn under_lock(
     Ok(code)
 }
 
-async fn connect(url: &str) -> anyhow::Result<Client> {
-    Ok(gen_sandbox::connect_url(url).await?)
+/// Connects to the target database, and warns when its major is not the
+/// project's; returns the connection and the server's version.
+async fn connect(config: &Config, url: &str) -> anyhow::Result<(Client, String)> {
+    let client = gen_sandbox::connect_url(url).await?;
+    let version = crate::target::check(&client, "the database", config.expected()).await?;
+    Ok((client, version))
 }
 
 fn committer(config: &Config) -> anyhow::Result<Committer> {
@@ -250,7 +254,7 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
         });
     }
     let committer = committer(config)?;
-    let client = connect(&args.db.db).await?;
+    let (client, server_version) = connect(config, &args.db.db).await?;
     let registry = Registry::new(&client);
 
     if args.dry_run {
@@ -297,8 +301,8 @@ pub async fn deploy(config: &Config, args: &DeployArgs) -> anyhow::Result<i32> {
         }
         registry.check_dependencies(plan, deployed, end).await?;
         if let Some(file) = &args.backup {
-            backup(config, &args.db.db, file).await?;
-            eprintln!("backup written to {}", file.display());
+            let pg_dump = backup(config, &args.db.db, &server_version, file).await?;
+            eprintln!("backup written to {} by {pg_dump}", file.display());
         }
         for p in pending {
             eprint!("  + {} .. ", p.planned.change.name);
@@ -419,13 +423,24 @@ async fn deploy_change(
     Ok(())
 }
 
-/// Writes a plain-format `pg_dump` of the database to `file`, atomically.
-async fn backup(config: &Config, url: &str, file: &Path) -> anyhow::Result<()> {
+/// Writes a plain-format `pg_dump` of the database to `file`, atomically,
+/// with a `pg_dump` at least as new as the server (`server_version`), as
+/// pg_dump requires; returns which one, `pg_dump 17.2 (/usr/…/pg_dump)`.
+async fn backup(
+    config: &Config,
+    url: &str,
+    server_version: &str,
+    file: &Path,
+) -> anyhow::Result<String> {
     let pg_bin = match &config.backend {
-        gen_sandbox::Backend::Local { pg_bin } => pg_bin.clone(),
+        gen_sandbox::Backend::Local { pg_bin, .. } | gen_sandbox::Backend::Warm { pg_bin, .. } => {
+            pg_bin.clone()
+        }
         _ => None,
     };
-    let pg_dump = gen_sandbox::client_program(pg_bin.as_deref(), "pg_dump")?;
+    let major = gen_sandbox::major_of(server_version).unwrap_or(0);
+    let (pg_dump, dump_version) =
+        gen_sandbox::client_program_at_least(pg_bin.as_deref(), major, "pg_dump")?;
     let (conninfo, password) = gen_sandbox::libpq_target(url)?;
     let parent = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -460,7 +475,7 @@ async fn backup(config: &Config, url: &str, file: &Path) -> anyhow::Result<()> {
     staged
         .persist(file)
         .with_context(|| format!("writing {}", file.display()))?;
-    Ok(())
+    Ok(format!("pg_dump {dump_version} ({})", pg_dump.display()))
 }
 
 pub async fn revert(config: &Config, args: &RevertArgs) -> anyhow::Result<i32> {
@@ -472,7 +487,7 @@ pub async fn revert(config: &Config, args: &RevertArgs) -> anyhow::Result<i32> {
         None => 0,
     };
     let committer = committer(config)?;
-    let client = connect(&args.db.db).await?;
+    let (client, _) = connect(config, &args.db.db).await?;
     let registry = Registry::new(&client);
     if registry.exists().await? {
         registry.check_release().await?;
@@ -569,7 +584,7 @@ pub async fn verify(config: &Config, args: &VerifyArgs) -> anyhow::Result<i32> {
     let dir = open_migrations(&config.migrations)?;
     let plan = dir.plan();
     let ids = plan.change_ids();
-    let client = connect(&args.db.db).await?;
+    let (client, _) = connect(config, &args.db.db).await?;
     let registry = Registry::new(&client);
     if registry.exists().await? {
         registry.check_release().await?;
@@ -626,7 +641,7 @@ pub async fn status(config: &Config, args: &StatusArgs) -> anyhow::Result<i32> {
         Some(t) => Some(target_index(&dir, t)?),
         None => None,
     };
-    let client = connect(&args.db.db).await?;
+    let (client, _) = connect(config, &args.db.db).await?;
     let registry = Registry::new(&client);
     if registry.exists().await? {
         registry.check_release().await?;

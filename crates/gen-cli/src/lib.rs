@@ -13,3 +13,4 @@ pub mod load;
 pub mod rename;
 pub mod report;
 pub mod secrets;
+pub mod target;

@@ -309,10 +309,32 @@ pub async fn catalogs_and_roles(
         let roles: Vec<String> = a.roles().union(&b.roles()).cloned().collect();
         sandbox.create_roles(&roles).await?;
     }
+    // A live database is held against the project's major, else against
+    // the sandbox's when one runs: the plan is made on one, run on the other.
+    let expected = match (backend.version(), &sandbox) {
+        (Some(major), _) => crate::target::Expected {
+            major: Some(major),
+            from: "the project ([sandbox] version)",
+            strict: load.strict,
+        },
+        (None, Some(sandbox)) => crate::target::Expected {
+            major: Some(sandbox.server_version_num() / 10_000),
+            from: "the sandbox",
+            strict: load.strict,
+        },
+        (None, None) => crate::target::Expected::default(),
+    };
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
-            side(sandbox.as_ref(), &a, from.label(), ignore, renames),
-            side(sandbox.as_ref(), &b, to.label(), ignore, &[])
+            side(
+                sandbox.as_ref(),
+                &a,
+                from.label(),
+                ignore,
+                renames,
+                expected
+            ),
+            side(sandbox.as_ref(), &b, to.label(), ignore, &[], expected)
         )?;
         // Round trips run in a scratch database, never in a live one.
         match (old_client, new_client) {
@@ -347,10 +369,17 @@ async fn side(
     label: &str,
     ignore: &Ignore,
     renames: &[Rename],
+    expected: crate::target::Expected,
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
     let client = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
+            crate::target::check(
+                &client,
+                &format!("the database at {}", gen_sandbox::redact(url)),
+                expected,
+            )
+            .await?;
             if !renames.is_empty() {
                 // A live database is only ever read: renames happen in a
                 // transaction that is rolled back.

@@ -62,7 +62,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     let code = match &cli.command {
-        Command::Init(args) if args.from_db.is_none() => commands::init(args)?,
+        Command::Init(args) if args.from_db.is_none() => commands::init(&cli.global, args)?,
         Command::Init(args) => {
             let url = args.from_db.as_deref().expect("matched above");
             baseline::run(&cli.global, args, url).await?

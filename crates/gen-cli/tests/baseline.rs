@@ -26,7 +26,7 @@ fn live_sql() -> String {
 }
 
 async fn start() -> Sandbox {
-    let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+    let sandbox = Sandbox::start(&Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"))
         .await
         .expect("a local Postgres to stand in for the live database (install postgresql)");
     let roles: Vec<String> = ROLES.iter().map(|r| (*r).to_owned()).collect();

@@ -558,7 +558,7 @@ fn sqitch_deploys_online_migrations() {
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+        let sandbox = Sandbox::start(&Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"))
             .await
             .expect("a local Postgres for sqitch (install postgresql)");
         let db = sandbox.create_database("sqitch").await.expect("database");
@@ -668,7 +668,7 @@ fn renames_keep_data() {
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
+        let sandbox = Sandbox::start(&Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"))
             .await
             .expect("a local Postgres for sqitch (install postgresql)");
         let db = sandbox.create_database("renames").await.expect("database");
@@ -763,9 +763,10 @@ fn check_db_finds_drift_in_a_live_database() {
     assert_exit(&run_gen(p, &["add", "first"]), 0);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
-            .await
-            .expect("a local Postgres (install postgresql)");
+        let sandbox =
+            Sandbox::start(&Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"))
+                .await
+                .expect("a local Postgres (install postgresql)");
         let db = sandbox.create_database("live").await.expect("database");
         let target = sqitch_target(&db);
         run_sqitch(p, &target, &["deploy"]);
@@ -1106,9 +1107,10 @@ fn sqitch_deploys_verifies_and_reverts_gen_migrations() {
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
-            .await
-            .expect("a local Postgres for sqitch (install postgresql)");
+        let sandbox =
+            Sandbox::start(&Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"))
+                .await
+                .expect("a local Postgres for sqitch (install postgresql)");
         let db = sandbox.create_database("sqitch").await.expect("database");
         let target = sqitch_target(&db);
         let sqitch = |args: &[&str]| run_sqitch(p, &target, args);
@@ -1230,9 +1232,10 @@ fn dev_url_uses_an_existing_server_and_cleans_up() {
     );
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let server = Sandbox::start(&Backend::Local { pg_bin: None })
-            .await
-            .expect("a local Postgres to stand in for a dev server (install postgresql)");
+        let server =
+            Sandbox::start(&Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"))
+                .await
+                .expect("a local Postgres to stand in for a dev server (install postgresql)");
         let url = server.url();
         let o = run_gen(dir.path(), &["add", "t", "--dev-url", &url]);
         assert_exit(&o, 0);

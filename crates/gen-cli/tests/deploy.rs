@@ -94,9 +94,10 @@ where
 {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let sandbox = Sandbox::start(&Backend::Local { pg_bin: None })
-            .await
-            .expect("a local Postgres (install postgresql)");
+        let sandbox =
+            Sandbox::start(&Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"))
+                .await
+                .expect("a local Postgres (install postgresql)");
         let db = sandbox.create_database("deploy").await.expect("database");
         let client = db.connect().await.expect("connect");
         let url = url(&db);

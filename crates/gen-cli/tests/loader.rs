@@ -391,9 +391,11 @@ fn a_change_creates_the_roles_it_needs_and_its_revert_drops_them() {
     // verify checks it, and the revert takes it away again.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let sandbox = gen_sandbox::Sandbox::start(&gen_sandbox::Backend::Local { pg_bin: None })
-            .await
-            .expect("a local Postgres for sqitch (install postgresql)");
+        let sandbox = gen_sandbox::Sandbox::start(
+            &gen_sandbox::Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"),
+        )
+        .await
+        .expect("a local Postgres for sqitch (install postgresql)");
         let db = sandbox.create_database("roles").await.expect("database");
         let target = sqitch_target(&db);
         let client = db.connect().await.expect("connect");

@@ -10,9 +10,17 @@ use tokio_postgres::{Client, Config, NoTls};
 
 use crate::error::SandboxError;
 
-/// The image used when none is given: the same major version the local
-/// backend is tested with.
-pub(crate) const DEFAULT_IMAGE: &str = "postgres:15";
+/// The major of the image used when neither an image nor a version is
+/// given: the one the local backend is tested with by default.
+const DEFAULT_MAJOR: u32 = 15;
+
+/// The image to run: the one given, else `postgres:<version>`.
+pub(crate) fn image(image: Option<&str>, version: Option<u32>) -> String {
+    match image {
+        Some(image) => image.to_owned(),
+        None => format!("postgres:{}", version.unwrap_or(DEFAULT_MAJOR)),
+    }
+}
 
 /// How long to wait for the Docker engine to answer a ping.
 const PING_TIMEOUT: Duration = Duration::from_secs(5);
@@ -51,11 +59,8 @@ async fn check_engine() -> Result<(), SandboxError> {
 }
 
 /// Starts a container and connects to its `postgres` database.
-pub(crate) async fn start(
-    image: Option<&str>,
-) -> Result<(Container, Config, Client), SandboxError> {
+pub(crate) async fn start(image: &str) -> Result<(Container, Config, Client), SandboxError> {
     check_engine().await?;
-    let image = image.unwrap_or(DEFAULT_IMAGE);
     let container_err =
         |source: Box<dyn std::error::Error + Send + Sync>| SandboxError::Container {
             image: image.to_owned(),

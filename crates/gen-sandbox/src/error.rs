@@ -38,6 +38,49 @@ pub enum SandboxError {
         output: String,
     },
 
+    /// No server binaries of the major the project asks for.
+    #[error("no PostgreSQL {major} server binaries found (looked in {})", .looked_in.join(", "))]
+    NoBinariesForMajor {
+        /// The major version asked for.
+        major: u32,
+        /// Every place that was searched, in search order.
+        looked_in: Vec<String>,
+    },
+
+    /// No client program new enough for a server.
+    #[error("no {program} of PostgreSQL {major} or newer found{}", if .seen.is_empty() { String::new() } else { format!(" (found only {})", .seen.join(", ")) })]
+    NoClientForMajor {
+        /// `pg_dump`.
+        program: String,
+        /// The server's major.
+        major: u32,
+        /// The older ones found.
+        seen: Vec<String>,
+    },
+
+    /// The server is of a major version gen does not plan for.
+    #[error(
+        "{what} is PostgreSQL {version}; gen supports PostgreSQL {}",
+        supported_list()
+    )]
+    UnsupportedMajor {
+        /// Which server: `the server binaries in /usr/lib/postgresql/13/bin`.
+        what: String,
+        /// Its version, `13.16`.
+        version: String,
+    },
+
+    /// The server is not of the major the project asks for.
+    #[error("{what} is PostgreSQL {version}, but the project asks for PostgreSQL {wanted}")]
+    WrongMajor {
+        /// Which server.
+        what: String,
+        /// Its version, `16.4`.
+        version: String,
+        /// The major asked for.
+        wanted: u32,
+    },
+
     /// gen runs as root and there is no unprivileged user to run the server as.
     #[error(
         "running as root and no \"postgres\" user exists to run the server as (initdb and postgres refuse to run as root)"
@@ -191,7 +234,21 @@ impl SandboxError {
     /// The next step for the user, if there is an obvious one.
     pub fn hint(&self) -> Option<&str> {
         match self {
-            Self::NoBinaries { .. } => Some("install postgresql or pass --pg-bin DIR"),
+            Self::NoBinaries { .. } => Some(
+                "install PostgreSQL's server (on Debian/Ubuntu: apt-get install postgresql), pass --pg-bin DIR, or use --sandbox docker",
+            ),
+            Self::NoBinariesForMajor { .. } => Some(
+                "install that major's server (Debian/Ubuntu: the PostgreSQL project's package postgresql-<major> from apt.postgresql.org; scripts/install-deps in gen's repository fetches every supported major), pass --pg-bin DIR, or use --sandbox docker",
+            ),
+            Self::NoClientForMajor { .. } => Some(
+                "install the client of the server's major (Debian/Ubuntu: postgresql-client-<major> from apt.postgresql.org) or pass --pg-bin DIR",
+            ),
+            Self::UnsupportedMajor { .. } => Some(
+                "plan with a supported major: set [sandbox] version in gen.toml, or pass --pg-version or --pg-bin",
+            ),
+            Self::WrongMajor { .. } => Some(
+                "point the sandbox at a server of the project's major, or change [sandbox] version (--pg-version) to the major production runs",
+            ),
             Self::PgBinIncomplete { .. } => Some(
                 "pass the directory that holds both initdb and postgres, e.g. /usr/lib/postgresql/15/bin",
             ),
@@ -218,6 +275,15 @@ impl SandboxError {
             ),
             _ => None,
         }
+    }
+}
+
+/// `14, 15, 16, 17 and 18`.
+fn supported_list() -> String {
+    let majors: Vec<String> = crate::SUPPORTED_MAJORS.map(|m| m.to_string()).collect();
+    match majors.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => majors.join(""),
     }
 }
 

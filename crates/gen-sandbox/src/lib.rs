@@ -62,6 +62,17 @@ pub use conninfo::redact;
 pub use error::{PgError, SandboxError};
 pub use warm::{WarmStatus, status as warm_status, stop_all as stop_warm, watch};
 
+/// The PostgreSQL majors gen plans for: a sandbox of another major is
+/// refused before anything is loaded into it.
+pub const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 14..=18;
+
+/// `17` from `17.2`, `17devel` or `170002` (`server_version_num`).
+pub fn major_of(version: &str) -> Option<u32> {
+    let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
+    let n: u32 = digits.parse().ok()?;
+    Some(if n >= 100_000 { n / 10_000 } else { n })
+}
+
 /// How long cleanup of an existing server may take when it runs from `Drop`.
 const DROP_CLEANUP_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -73,6 +84,9 @@ pub enum Backend {
         /// The directory holding `initdb` and `postgres` (`--pg-bin`); found
         /// automatically when `None`.
         pg_bin: Option<PathBuf>,
+        /// The major the server must be (`[sandbox] version`): binaries of
+        /// that major are looked for; `None` takes whatever is found.
+        version: Option<u32>,
     },
     /// The local backend's server kept running for the next run: scratch
     /// databases with unique names are made on it (or claimed ready-made)
@@ -81,6 +95,8 @@ pub enum Backend {
     Warm {
         /// As for [`Backend::Local`].
         pg_bin: Option<PathBuf>,
+        /// As for [`Backend::Local`].
+        version: Option<u32>,
         /// How long the server stays up without a run.
         idle: Duration,
         /// The program and arguments that run [`watch`]; the server
@@ -93,31 +109,104 @@ pub enum Backend {
     Url {
         /// A `postgres://` URL or a libpq `key=value` string.
         url: String,
+        /// The major the server must be, checked on connecting.
+        version: Option<u32>,
     },
     /// A container started through the Docker engine.
     Docker {
-        /// The image, `postgres:15` when `None`.
+        /// The image, `postgres:<version>` when `None`.
         image: Option<String>,
+        /// The major the server must be; also picks the default image.
+        version: Option<u32>,
     },
+}
+
+impl Backend {
+    /// The local backend as the environment asks for it, the way gen's
+    /// command line reads the same variables: `GEN_PG_BIN` (a bin
+    /// directory) and `GEN_PG_VERSION` (a major). For tests and tools
+    /// that start a sandbox without a project.
+    pub fn local_from_env() -> Result<Backend, SandboxError> {
+        let pg_bin = std::env::var_os("GEN_PG_BIN")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let version = match std::env::var("GEN_PG_VERSION") {
+            Ok(v) if !v.is_empty() => {
+                Some(
+                    v.trim()
+                        .parse::<u32>()
+                        .map_err(|_| SandboxError::UnsupportedMajor {
+                            what: "GEN_PG_VERSION".to_owned(),
+                            version: v.clone(),
+                        })?,
+                )
+            }
+            _ => None,
+        };
+        Ok(Backend::Local { pg_bin, version })
+    }
+
+    /// Sets the major the server must be, unless the project set one.
+    pub fn default_version(&mut self, major: u32) {
+        match self {
+            Backend::Local { version, .. }
+            | Backend::Warm { version, .. }
+            | Backend::Url { version, .. }
+            | Backend::Docker { version, .. } => {
+                version.get_or_insert(major);
+            }
+        }
+    }
+
+    /// The major version the server must be, if the project says.
+    pub fn version(&self) -> Option<u32> {
+        match self {
+            Backend::Local { version, .. }
+            | Backend::Warm { version, .. }
+            | Backend::Url { version, .. }
+            | Backend::Docker { version, .. } => *version,
+        }
+    }
 }
 
 impl Default for Backend {
     fn default() -> Self {
-        Self::Local { pg_bin: None }
+        Self::Local {
+            pg_bin: None,
+            version: None,
+        }
     }
 }
 
 impl fmt::Debug for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Local { pg_bin } => f.debug_struct("Local").field("pg_bin", pg_bin).finish(),
-            Self::Warm { pg_bin, idle, .. } => f
+            Self::Local { pg_bin, version } => f
+                .debug_struct("Local")
+                .field("pg_bin", pg_bin)
+                .field("version", version)
+                .finish(),
+            Self::Warm {
+                pg_bin,
+                version,
+                idle,
+                ..
+            } => f
                 .debug_struct("Warm")
                 .field("pg_bin", pg_bin)
+                .field("version", version)
                 .field("idle", idle)
                 .finish(),
-            Self::Url { url } => f.debug_struct("Url").field("url", &redact(url)).finish(),
-            Self::Docker { image } => f.debug_struct("Docker").field("image", image).finish(),
+            Self::Url { url, version } => f
+                .debug_struct("Url")
+                .field("url", &redact(url))
+                .field("version", version)
+                .finish(),
+            Self::Docker { image, version } => f
+                .debug_struct("Docker")
+                .field("image", image)
+                .field("version", version)
+                .finish(),
         }
     }
 }
@@ -180,12 +269,16 @@ pub fn fingerprint(backend: &Backend) -> Option<String> {
     match backend {
         // The same binaries with the same settings: a snapshot read on
         // either is valid for the other.
-        Backend::Local { pg_bin } | Backend::Warm { pg_bin, .. } => {
+        Backend::Local { pg_bin, version }
+        | Backend::Warm {
+            pg_bin, version, ..
+        } => {
+            let pg_bin = local::resolve(pg_bin.as_deref(), *version).ok()?;
             local::binaries_fingerprint(pg_bin.as_deref()).map(|f| format!("local {f}"))
         }
-        Backend::Docker { image } => Some(format!(
+        Backend::Docker { image, version } => Some(format!(
             "docker {}",
-            image.as_deref().unwrap_or(docker::DEFAULT_IMAGE)
+            docker::image(image.as_deref(), *version)
         )),
         Backend::Url { .. } => None,
     }
@@ -195,30 +288,33 @@ impl Sandbox {
     /// Starts (or connects to) a server for this run.
     pub async fn start(backend: &Backend) -> Result<Sandbox, SandboxError> {
         let (server, admin_config, admin) = match backend {
-            Backend::Local { pg_bin } => {
-                let (server, config, client) = local::LocalServer::start(pg_bin.clone()).await?;
+            Backend::Local { pg_bin, version } => {
+                let pg_bin = local::resolve(pg_bin.as_deref(), *version)?;
+                let (server, config, client) = local::LocalServer::start(pg_bin).await?;
                 (Server::Local(server), config, client)
             }
             Backend::Warm {
                 pg_bin,
+                version,
                 idle,
                 watcher,
             } => {
                 let options = warm::Options {
-                    pg_bin: pg_bin.clone(),
+                    pg_bin: local::resolve(pg_bin.as_deref(), *version)?,
                     idle: *idle,
                     watcher: watcher.clone(),
                 };
                 let (server, config, client) = warm::attach(&options).await?;
                 (Server::Warm(server), config, client)
             }
-            Backend::Url { url } => {
+            Backend::Url { url, .. } => {
                 let config = conninfo::parse(url)?;
                 let client = connect_config(&config).await?;
                 (Server::Url, config, client)
             }
-            Backend::Docker { image } => {
-                let (container, config, client) = docker::start(image.as_deref()).await?;
+            Backend::Docker { image, version } => {
+                let image = docker::image(image.as_deref(), *version);
+                let (container, config, client) = docker::start(&image).await?;
                 (Server::Docker(Box::new(container)), config, client)
             }
         };
@@ -273,6 +369,27 @@ impl Sandbox {
                 roles,
             )
         };
+        let major = version_num / 10_000;
+        let what = || match backend {
+            Backend::Url { url, .. } => format!("the server at {}", redact(url)),
+            Backend::Docker { image, version } => {
+                format!("the image {}", docker::image(image.as_deref(), *version))
+            }
+            Backend::Local { .. } | Backend::Warm { .. } => "the sandbox's server".to_owned(),
+        };
+        if !SUPPORTED_MAJORS.contains(&major) {
+            return Err(SandboxError::UnsupportedMajor {
+                what: what(),
+                version,
+            });
+        }
+        if let Some(wanted) = backend.version().filter(|&w| w != major) {
+            return Err(SandboxError::WrongMajor {
+                what: what(),
+                version,
+                wanted,
+            });
+        }
         if let Some(inner) = sandbox.inner.as_mut() {
             inner.server_version = version;
             inner.server_version_num = version_num;
@@ -794,6 +911,26 @@ pub fn client_program(pg_bin: Option<&Path>, program: &str) -> Result<PathBuf, S
     Ok(dir.join(program))
 }
 
+/// The major of the server binaries the local backend would use without a
+/// version: `pg_bin`'s, else the first found; `None` when there are none.
+pub fn local_major(pg_bin: Option<&Path>) -> Option<u32> {
+    local::find_binaries(pg_bin)
+        .ok()
+        .and_then(|b| major_of(&b.version))
+}
+
+/// A client program (`pg_dump`) at least as new as a server of major
+/// `at_least`, as pg_dump requires, and its version: `pg_bin`'s when new
+/// enough, else one of the installations gen knows of for that major or a
+/// newer one.
+pub fn client_program_at_least(
+    pg_bin: Option<&Path>,
+    at_least: u32,
+    program: &str,
+) -> Result<(PathBuf, String), SandboxError> {
+    local::client_at_least(pg_bin, at_least, program)
+}
+
 /// A connection string for libpq tools split in two: the `key=value`
 /// conninfo without the password, for the command line where `ps` shows
 /// it, and the password, for `PGPASSWORD`.
@@ -938,9 +1075,19 @@ mod tests {
     }
 
     #[test]
+    fn majors_read_from_versions_and_version_numbers() {
+        assert_eq!(major_of("17.2"), Some(17));
+        assert_eq!(major_of("18devel"), Some(18));
+        assert_eq!(major_of("170002"), Some(17));
+        assert_eq!(major_of("9.6.24"), Some(9));
+        assert_eq!(major_of("x"), None);
+    }
+
+    #[test]
     fn backend_debug_hides_passwords() {
         let backend = Backend::Url {
             url: "postgres://u:hunter2@h/db".to_owned(),
+            version: None,
         };
         let text = format!("{backend:?}");
         assert!(!text.contains("hunter2"), "{text}");

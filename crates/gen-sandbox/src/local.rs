@@ -66,7 +66,97 @@ pub(crate) fn find_binaries(explicit: Option<&Path>) -> Result<Binaries, Sandbox
         None => search_binaries()?,
     };
     let version = server_version(&dir.join("postgres"))?;
+    if !crate::major_of(&version).is_some_and(|m| crate::SUPPORTED_MAJORS.contains(&m)) {
+        return Err(SandboxError::UnsupportedMajor {
+            what: format!("the server in {}", dir.display()),
+            version,
+        });
+    }
     Ok(Binaries { dir, version })
+}
+
+/// A client program (`pg_dump`) of at least major `at_least`, and its
+/// version: from `explicit` when that is new enough, else from an
+/// installation of that major or a newer one, else the one found first.
+pub(crate) fn client_at_least(
+    explicit: Option<&Path>,
+    at_least: u32,
+    program: &str,
+) -> Result<(PathBuf, String), SandboxError> {
+    let mut dirs: Vec<PathBuf> = explicit.map(Path::to_owned).into_iter().collect();
+    for major in at_least.max(*crate::SUPPORTED_MAJORS.start())..=*crate::SUPPORTED_MAJORS.end() {
+        dirs.extend(major_candidates(major));
+    }
+    if let Ok(dir) = search_binaries() {
+        dirs.push(dir);
+    }
+    let mut seen = Vec::new();
+    for dir in dirs {
+        let path = dir.join(program);
+        if !is_executable(&path) {
+            continue;
+        }
+        let Ok(version) = server_version(&path) else {
+            continue;
+        };
+        if crate::major_of(&version).is_some_and(|m| m >= at_least) {
+            return Ok((path, version));
+        }
+        seen.push(format!("{} ({version})", path.display()));
+    }
+    Err(SandboxError::NoClientForMajor {
+        program: program.to_owned(),
+        major: at_least,
+        seen,
+    })
+}
+
+/// Where binaries of `major` are installed by the usual packages: the
+/// PostgreSQL project's Debian/Ubuntu packages, gen's own install script
+/// (`/opt/gen/postgresql` as root, else the user's cache), the project's
+/// RPMs and Homebrew.
+fn major_candidates(major: u32) -> Vec<PathBuf> {
+    let mut found = vec![
+        PathBuf::from(format!("/usr/lib/postgresql/{major}/bin")),
+        PathBuf::from(format!("/opt/gen/postgresql/{major}/bin")),
+    ];
+    if let Some(cache) = dirs::cache_dir() {
+        found.push(cache.join(format!("gen/postgresql/{major}/bin")));
+    }
+    found.push(PathBuf::from(format!("/usr/pgsql-{major}/bin")));
+    found.push(PathBuf::from(format!(
+        "/opt/homebrew/opt/postgresql@{major}/bin"
+    )));
+    found.push(PathBuf::from(format!(
+        "/usr/local/opt/postgresql@{major}/bin"
+    )));
+    found
+}
+
+/// The bin directory to start the server from: `explicit` as given (its
+/// major is checked once the server runs), else, when the project names a
+/// major, the first installation of that major; else `None`, for
+/// [`find_binaries`] to search.
+pub(crate) fn resolve(
+    explicit: Option<&Path>,
+    major: Option<u32>,
+) -> Result<Option<PathBuf>, SandboxError> {
+    let (None, Some(major)) = (explicit, major) else {
+        return Ok(explicit.map(Path::to_owned));
+    };
+    let candidates = major_candidates(major);
+    if let Some(dir) = candidates.iter().find(|d| has_server(d)) {
+        return Ok(Some(dir.clone()));
+    }
+    // Elsewhere on PATH or behind pg_config, if it is that major.
+    if let Ok(dir) = search_binaries()
+        && server_version(&dir.join("postgres")).is_ok_and(|v| crate::major_of(&v) == Some(major))
+    {
+        return Ok(Some(dir));
+    }
+    let mut looked_in: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+    looked_in.push("initdb on PATH and pg_config --bindir".to_owned());
+    Err(SandboxError::NoBinariesForMajor { major, looked_in })
 }
 
 /// Where [`find_binaries`] would find the server, and what identifies the

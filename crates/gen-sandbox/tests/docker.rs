@@ -14,14 +14,17 @@ async fn no_docker_engine_is_a_clear_fast_error() {
     if std::path::Path::new("/var/run/docker.sock").exists()
         || std::env::var_os("DOCKER_HOST").is_some()
     {
-        let sandbox = Sandbox::start(&Backend::Docker { image: None })
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "docker backend with an engine present: {}",
-                    common::chain(&e)
-                )
-            });
+        let sandbox = Sandbox::start(&Backend::Docker {
+            image: None,
+            version: None,
+        })
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "docker backend with an engine present: {}",
+                common::chain(&e)
+            )
+        });
         let db = sandbox.create_database("docker").await.expect("create");
         db.connect().await.expect("connect");
         sandbox.shutdown().await.expect("shutdown");
@@ -29,9 +32,12 @@ async fn no_docker_engine_is_a_clear_fast_error() {
     }
     for image in [None, Some("postgres:16".to_owned())] {
         let started = Instant::now();
-        let err = Sandbox::start(&Backend::Docker { image })
-            .await
-            .expect_err("no engine");
+        let err = Sandbox::start(&Backend::Docker {
+            image,
+            version: None,
+        })
+        .await
+        .expect_err("no engine");
         let elapsed = started.elapsed();
         assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
         assert!(

@@ -232,9 +232,12 @@ async fn url_backend_creates_and_removes_scratch_databases_and_roles() {
         (host.url(), false),
     ];
     for (i, (url, explicit_shutdown)) in forms.into_iter().enumerate() {
-        let remote = Sandbox::start(&Backend::Url { url: url.clone() })
-            .await
-            .unwrap_or_else(|e| panic!("url backend on {url}: {}", chain(&e)));
+        let remote = Sandbox::start(&Backend::Url {
+            url: url.clone(),
+            version: None,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("url backend on {url}: {}", chain(&e)));
         assert_eq!(remote.server_version(), host.server_version());
         assert!(remote.bin_dir().is_none() && remote.server_pid().is_none());
         let (a, b) = tokio::try_join!(remote.create_database("old"), remote.create_database("new"))
@@ -311,6 +314,7 @@ async fn connection_errors_never_show_the_password() {
 
         let err = Sandbox::start(&Backend::Url {
             url: target.to_owned(),
+            version: None,
         })
         .await
         .expect_err("no server there");
@@ -350,6 +354,7 @@ async fn a_server_that_dies_at_startup_is_reported_with_its_log_and_cleaned_up()
     }
     let err = Sandbox::start(&Backend::Local {
         pg_bin: Some(fake.path().to_owned()),
+        version: None,
     })
     .await
     .expect_err("fake server exits");

@@ -4,16 +4,15 @@
 #![allow(dead_code)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use gen_sandbox::{Backend, Sandbox, SandboxError};
 
-/// The local backend, with `GEN_PG_BIN` as `--pg-bin` when set.
+/// The local backend, with `GEN_PG_BIN` as `--pg-bin` and
+/// `GEN_PG_VERSION` as `--pg-version` when set.
 pub fn local_backend() -> Backend {
-    Backend::Local {
-        pg_bin: std::env::var_os("GEN_PG_BIN").map(PathBuf::from),
-    }
+    Backend::local_from_env().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Panics with the error, its causes and the hint: these tests need a real
