@@ -41,7 +41,7 @@ pub use reconcile::reconcile;
 use lookup::Lookup;
 use rows::{
     AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow, CommentRow,
-    ConstraintRow, DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow,
+    ConstraintRow, Db, DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow,
     EventTriggerRow, ExtensionCommentRow, ExtensionRow, ForeignColumnRow, ForeignDataWrapperRow,
     ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow, OperatorRow, PolicyRow,
     PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow,
@@ -49,6 +49,7 @@ use rows::{
     TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow, UserMappingRow, ViewRow, read,
     read_if, read_with,
 };
+pub use rows::{NEWEST_MAJOR, OLDEST_MAJOR};
 
 /// An error while reading a catalog.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +80,24 @@ pub enum CatalogError {
     /// The database holds objects gen does not model.
     #[error("{}", unsupported_message(.0))]
     Unsupported(Vec<UnsupportedObject>),
+    /// The server is of a major version gen does not read.
+    #[error(
+        "PostgreSQL {} (server_version_num {version_num}) is not supported; gen reads PostgreSQL {OLDEST_MAJOR} to {NEWEST_MAJOR}",
+        major_of(version_num)
+    )]
+    UnsupportedMajor {
+        /// The server's `server_version_num`.
+        version_num: String,
+    },
+}
+
+/// `170004` → `17`; `90624` → `9.6`.
+fn major_of(version_num: &str) -> String {
+    match version_num.parse::<u32>() {
+        Ok(n) if n >= 100_000 => (n / 10_000).to_string(),
+        Ok(n) => format!("{}.{}", n / 10_000, n / 100 % 100),
+        Err(_) => version_num.to_owned(),
+    }
 }
 
 impl CatalogError {
@@ -87,6 +106,9 @@ impl CatalogError {
         match self {
             CatalogError::Unsupported(_) => Some(
                 "gen cannot plan these objects; remove them from the schema, or list them under [ignore] objects in gen.toml to manage them by hand",
+            ),
+            CatalogError::UnsupportedMajor { .. } => Some(
+                "plan against a supported major: set [sandbox] version in gen.toml (or --pg-version), or point --dev-url at such a server",
             ),
             CatalogError::Query { .. } | CatalogError::Column { .. } => None,
         }
@@ -144,16 +166,30 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     // of the bundled example. Only what initdb itself made and an
     // application may change (the `public` schema, its grants, comment and
     // owner) is read without the bound.
-    client
-        .batch_execute(
+    let settings = client
+        .simple_query(
             "SET search_path = ''; SET jit = off; SET enable_nestloop = off; \
-             SET join_collapse_limit = 1; SET from_collapse_limit = 1",
+             SET join_collapse_limit = 1; SET from_collapse_limit = 1; \
+             SELECT current_setting('server_version_num')",
         )
         .await
         .map_err(|source| CatalogError::Query {
             what: "session settings",
             source,
         })?;
+    let version_num = settings.iter().find_map(|m| match m {
+        tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0),
+        _ => None,
+    });
+    let major = version_num
+        .and_then(|v| v.parse::<u32>().ok())
+        .map_or(0, |n| n / 10_000);
+    if !(OLDEST_MAJOR..=NEWEST_MAJOR).contains(&major) {
+        return Err(CatalogError::UnsupportedMajor {
+            version_num: version_num.unwrap_or("unknown").to_owned(),
+        });
+    }
+    let db = Db { client, major };
     // Every query of the first round is sent at once: the server never
     // waits for the client between them.
     let (
@@ -184,32 +220,32 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         acls,
         default_privileges,
     ) = tokio::try_join!(
-        read::<SchemaRow>(client),
-        read::<CommentRow>(client),
-        read::<DependRow>(client),
-        read::<ExtensionRow>(client),
-        read::<TableRow>(client),
-        read::<InheritRow>(client),
-        read::<ColumnRow>(client),
-        read::<ConstraintRow>(client),
-        read::<IndexRow>(client),
-        read::<SequenceRow>(client),
-        read::<ViewRow>(client),
-        read::<TypeRow>(client),
-        read::<EnumRow>(client),
-        read::<DomainRow>(client),
-        read::<DomainConstraintRow>(client),
-        read::<CollationRow>(client),
-        read::<FunctionRow>(client),
-        read::<TriggerRow>(client),
-        read::<EventTriggerRow>(client),
-        read::<PublicationRow>(client),
-        read::<PresentRow>(client),
-        read::<PolicyRow>(client),
-        read::<CastRow>(client),
-        read::<UnsupportedRow>(client),
-        read::<AclRow>(client),
-        read::<DefaultPrivilegeRow>(client),
+        read::<SchemaRow>(db),
+        read::<CommentRow>(db),
+        read::<DependRow>(db),
+        read::<ExtensionRow>(db),
+        read::<TableRow>(db),
+        read::<InheritRow>(db),
+        read::<ColumnRow>(db),
+        read::<ConstraintRow>(db),
+        read::<IndexRow>(db),
+        read::<SequenceRow>(db),
+        read::<ViewRow>(db),
+        read::<TypeRow>(db),
+        read::<EnumRow>(db),
+        read::<DomainRow>(db),
+        read::<DomainConstraintRow>(db),
+        read::<CollationRow>(db),
+        read::<FunctionRow>(db),
+        read::<TriggerRow>(db),
+        read::<EventTriggerRow>(db),
+        read::<PublicationRow>(db),
+        read::<PresentRow>(db),
+        read::<PolicyRow>(db),
+        read::<CastRow>(db),
+        read::<UnsupportedRow>(db),
+        read::<AclRow>(db),
+        read::<DefaultPrivilegeRow>(db),
     )?;
 
     let lookup = Lookup::new(&schemas, &comments, &depends);
@@ -244,14 +280,14 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     let extension_names: Vec<&str> = extensions.iter().map(|r| r.extname.as_str()).collect();
     let aggregates = async {
         if has_aggregates {
-            read::<AggregateRow>(client).await
+            read::<AggregateRow>(db).await
         } else {
             Ok(Vec::new())
         }
     };
     let ranges = async {
         if has_ranges {
-            read::<RangeRow>(client).await
+            read::<RangeRow>(db).await
         } else {
             Ok(Vec::new())
         }
@@ -260,13 +296,13 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         if extension_names.is_empty() {
             return Ok(Vec::new());
         }
-        read_with::<ExtensionCommentRow>(client, &[(&extension_names, Type::TEXT_ARRAY)]).await
+        read_with::<ExtensionCommentRow>(db, &[(&extension_names, Type::TEXT_ARRAY)]).await
     };
     let publication_members = async {
         if publications.is_empty() {
             Ok(Vec::new())
         } else {
-            read::<PublicationMemberRow>(client).await
+            read::<PublicationMemberRow>(db).await
         }
     };
     let present = present.first();
@@ -293,18 +329,18 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         ranges,
         extension_comments,
         publication_members,
-        read_if::<CastDefinitionRow>(client, has(|p| p.casts)),
-        read_if::<RuleRow>(client, has(|p| p.rules)),
-        read_if::<TextSearchConfigurationRow>(client, has(|p| p.text_search_configurations)),
-        read_if::<TextSearchMappingRow>(client, has(|p| p.text_search_configurations)),
-        read_if::<TextSearchDictionaryRow>(client, has(|p| p.text_search_dictionaries)),
-        read_if::<ForeignDataWrapperRow>(client, has(|p| p.foreign_data)),
-        read_if::<ForeignServerRow>(client, has(|p| p.foreign_data)),
-        read_if::<UserMappingRow>(client, has(|p| p.foreign_data)),
-        read_if::<ForeignTableRow>(client, has(|p| p.foreign_data)),
-        read_if::<ForeignColumnRow>(client, has(|p| p.foreign_data)),
-        read_if::<StatisticsRow>(client, has(|p| p.statistics)),
-        read_if::<OperatorRow>(client, has(|p| p.operators)),
+        read_if::<CastDefinitionRow>(db, has(|p| p.casts)),
+        read_if::<RuleRow>(db, has(|p| p.rules)),
+        read_if::<TextSearchConfigurationRow>(db, has(|p| p.text_search_configurations)),
+        read_if::<TextSearchMappingRow>(db, has(|p| p.text_search_configurations)),
+        read_if::<TextSearchDictionaryRow>(db, has(|p| p.text_search_dictionaries)),
+        read_if::<ForeignDataWrapperRow>(db, has(|p| p.foreign_data)),
+        read_if::<ForeignServerRow>(db, has(|p| p.foreign_data)),
+        read_if::<UserMappingRow>(db, has(|p| p.foreign_data)),
+        read_if::<ForeignTableRow>(db, has(|p| p.foreign_data)),
+        read_if::<ForeignColumnRow>(db, has(|p| p.foreign_data)),
+        read_if::<StatisticsRow>(db, has(|p| p.statistics)),
+        read_if::<OperatorRow>(db, has(|p| p.operators)),
     )?;
 
     client
@@ -679,6 +715,8 @@ impl Builder {
                 default,
                 identity,
                 generated,
+                virtual_generated: r.generated == "v",
+                not_null_name: r.not_null_name.clone(),
                 comment: self.lookup.comment("pg_class", relid, i32::from(attnum)),
                 inherited: Inherited {
                     local: r.attislocal,

@@ -6,10 +6,68 @@
 //! error naming the query and the column, not a panic in a user's run. The
 //! tests run every query against a real server and decode what it returns.
 
+use std::borrow::Cow;
+
 use tokio_postgres::types::{FromSql, ToSql, Type};
 use tokio_postgres::{Client, Row};
 
 use crate::CatalogError;
+
+/// The oldest server major the queries are written for.
+pub const OLDEST_MAJOR: u32 = 14;
+/// The newest server major the queries are written for.
+pub const NEWEST_MAJOR: u32 = 18;
+
+/// A connection to the server being read, and its major version, which
+/// decides the text of the queries whose catalogs differ between majors.
+#[derive(Clone, Copy)]
+pub(crate) struct Db<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) major: u32,
+}
+
+/// A query's text for a server of `major`.
+///
+/// Where catalogs differ between majors a query writes the alternatives
+/// in place, newest first, each after the first major it is for, and
+/// closes the group with `/*end*/`:
+///
+/// ```sql
+/// /*pg17*/ co.colllocale /*pg15*/ co.colliculocale /*pg14*/ NULL::text /*end*/
+/// ```
+///
+/// The first alternative whose major is at most the server's is kept.
+pub(crate) fn for_major(sql: &str, major: u32) -> Cow<'_, str> {
+    if !sql.contains("/*pg") {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(start) = rest.find("/*pg") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("/*end*/")
+            .map(|i| start + i)
+            .unwrap_or_else(|| panic!("a /*pgNN*/ group without /*end*/ in:\n{sql}"));
+        let group = &rest[start..end];
+        let mut chosen = None;
+        for alternative in group.split("/*pg").skip(1) {
+            let (first, text) = alternative
+                .split_once("*/")
+                .unwrap_or_else(|| panic!("an unclosed /*pgNN*/ marker in:\n{sql}"));
+            let first: u32 = first
+                .parse()
+                .unwrap_or_else(|_| panic!("/*pg{first}*/ is not a major version in:\n{sql}"));
+            if chosen.is_none() && first <= major {
+                chosen = Some(text.trim());
+            }
+        }
+        out.push_str(chosen.unwrap_or(""));
+        rest = &rest[end + "/*end*/".len()..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
 
 /// The row type of one query of `src/sql/`.
 pub(crate) trait CatalogRow: Sized {
@@ -24,17 +82,17 @@ pub(crate) trait CatalogRow: Sized {
 }
 
 /// Runs `R`'s query and decodes its rows.
-pub(crate) async fn read<R: CatalogRow>(client: &Client) -> Result<Vec<R>, CatalogError> {
-    read_with(client, &[]).await
+pub(crate) async fn read<R: CatalogRow>(db: Db<'_>) -> Result<Vec<R>, CatalogError> {
+    read_with(db, &[]).await
 }
 
 /// [`read`] when `present`, else no rows without asking the server.
 pub(crate) async fn read_if<R: CatalogRow>(
-    client: &Client,
+    db: Db<'_>,
     present: bool,
 ) -> Result<Vec<R>, CatalogError> {
     if present {
-        read(client).await
+        read(db).await
     } else {
         Ok(Vec::new())
     }
@@ -42,14 +100,15 @@ pub(crate) async fn read_if<R: CatalogRow>(
 
 /// [`read`], with parameters.
 pub(crate) async fn read_with<R: CatalogRow>(
-    client: &Client,
+    db: Db<'_>,
     params: &[(&(dyn ToSql + Sync), Type)],
 ) -> Result<Vec<R>, CatalogError> {
     // An unnamed statement in one round trip (parse, bind, execute):
     // preparing a named statement first costs a round trip and a
     // server-side statement to close for a query that runs once.
-    let rows = client
-        .query_typed(R::SQL, params)
+    let rows = db
+        .client
+        .query_typed(&for_major(R::SQL, db.major), params)
         .await
         .map_err(|source| CatalogError::Query {
             what: R::WHAT,
@@ -186,6 +245,7 @@ catalog_rows! {
         storage: Option<String>,
         type_storage: String,
         compression: Option<String>,
+        not_null_name: Option<String>,
     }
 
     /// A constraint of a table.
@@ -305,7 +365,8 @@ catalog_rows! {
         provider: String,
         collcollate: Option<String>,
         collctype: Option<String>,
-        colliculocale: Option<String>,
+        locale: Option<String>,
+        icu_rules: Option<String>,
         collisdeterministic: bool,
     }
 

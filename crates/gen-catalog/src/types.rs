@@ -169,6 +169,7 @@ impl Builder {
             let provider = match r.provider.as_str() {
                 "i" => "icu",
                 "c" => "libc",
+                "b" => "builtin",
                 _ => "default",
             };
             self.catalog.collations.insert(
@@ -178,7 +179,8 @@ impl Builder {
                     provider: provider.to_owned(),
                     lc_collate: r.collcollate.clone(),
                     lc_ctype: r.collctype.clone(),
-                    icu_locale: r.colliculocale.clone(),
+                    locale: r.locale.clone(),
+                    icu_rules: r.icu_rules.clone(),
                     deterministic: r.collisdeterministic,
                     comment: self.lookup.comment("pg_collation", oid, 0),
                 },

@@ -259,7 +259,14 @@ pub(crate) fn after_create(n: &Table, new: &Catalog, out: &mut Vec<Change>) {
             .next();
         match parent_column {
             Some(pc) if c.inherited.only_inherited() => {
-                let base = inherited_copy(pc, c.comment.as_ref());
+                let mut base = inherited_copy(pc, c.comment.as_ref());
+                // From 18 on a partition's CREATE TABLE names its not-null
+                // constraints itself (an inherited one cannot be renamed).
+                if n.inheritance.partition_of().is_some() && c.not_null && c.not_null_name.is_some()
+                {
+                    base.not_null = true;
+                    base.not_null_name.clone_from(&c.not_null_name);
+                }
                 alter_column(&n.name, &base, c, [new, new], out);
             }
             _ => {

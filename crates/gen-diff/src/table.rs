@@ -258,9 +258,12 @@ pub(crate) fn alter_column(
     out: &mut Vec<Change>,
 ) {
     let id = column_id(table, &n.name);
-    // Postgres 15 cannot give a column a generation expression in place; a
-    // generated column holds no data of its own, so drop and add loses nothing.
-    if n.generated.is_some() && o.generated != n.generated {
+    // Before 17 a column cannot take a generation expression in place, and
+    // no major turns a stored one virtual or back; a generated column holds
+    // no data of its own, so drop and add loses nothing.
+    if n.generated.is_some()
+        && (o.generated != n.generated || o.virtual_generated != n.virtual_generated)
+    {
         out.push(Change::Column(ColumnChange::DropColumn {
             table: table.clone(),
             column: o.clone(),
@@ -295,8 +298,20 @@ pub(crate) fn alter_column(
     {
         actions.push(ColumnAction::SetDefault(d.clone()));
     }
-    if !o.not_null && n.not_null {
-        actions.push(ColumnAction::SetNotNull);
+    let default_name = || gen_model::default_not_null_name(&table.name, &n.name);
+    match (&o.not_null_name, &n.not_null_name) {
+        // From 18 on: a name of its own, or a new one.
+        (_, Some(name)) if !o.not_null && n.not_null && *name != default_name() => {
+            actions.push(ColumnAction::AddNotNull { name: name.clone() });
+        }
+        _ if !o.not_null && n.not_null => actions.push(ColumnAction::SetNotNull),
+        (Some(from), Some(to)) if o.not_null && n.not_null && from != to => {
+            actions.push(ColumnAction::RenameNotNull {
+                from: from.clone(),
+                to: to.clone(),
+            });
+        }
+        _ => {}
     }
     // Dropping identity leaves NOT NULL in place; an identity column is always NOT NULL.
     if o.not_null && !n.not_null {

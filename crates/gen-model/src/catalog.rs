@@ -555,6 +555,15 @@ pub struct Column {
     pub identity: Option<Identity>,
     /// `GENERATED ALWAYS AS (expr) STORED`: the expression.
     pub generated: Option<String>,
+    /// The generated column is `VIRTUAL` (PostgreSQL 18 on): computed when
+    /// read, never stored.
+    #[serde(default)]
+    pub virtual_generated: bool,
+    /// The name of the column's not-null constraint (PostgreSQL 18 on,
+    /// where `NOT NULL` is a constraint with a name); `None` where the
+    /// server keeps none.
+    #[serde(default)]
+    pub not_null_name: Option<String>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
     /// Whether the column is declared locally and how many parents give it.
@@ -583,11 +592,37 @@ impl Column {
             default: None,
             identity: None,
             generated: None,
+            virtual_generated: false,
+            not_null_name: None,
             comment: None,
             inherited: Inherited::default(),
             storage: ColumnStorage::default(),
         }
     }
+}
+
+/// The name PostgreSQL 18 gives a column's not-null constraint when none
+/// is written: `<table>_<column>_not_null`, the two names shortened, the
+/// longer first, until the whole fits in 63 bytes (`makeObjectName`).
+pub fn default_not_null_name(table: &str, column: &str) -> String {
+    const LABEL: &str = "not_null";
+    // NAMEDATALEN - 1, less two underscores and the label.
+    let available = 63 - 2 - LABEL.len();
+    let (mut a, mut b) = (table.len(), column.len());
+    while a + b > available {
+        if a > b {
+            a -= 1;
+        } else {
+            b -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_owned()
+    };
+    format!("{}_{}_{LABEL}", clip(table, a), clip(column, b))
 }
 
 /// An identity column's generation and sequence options.

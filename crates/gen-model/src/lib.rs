@@ -23,7 +23,7 @@ mod view;
 pub use cast::{Cast, CastMethod};
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
-    Sequence, SequenceOptions, Table,
+    Sequence, SequenceOptions, Table, default_not_null_name,
 };
 pub use foreign::{
     FdwOption, ForeignColumn, ForeignDataWrapper, ForeignServer, ForeignTable, SECRET_OPTIONS,

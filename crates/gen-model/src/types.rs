@@ -112,14 +112,17 @@ impl DomainConstraint {
 pub struct Collation {
     /// Qualified collation name.
     pub name: QualifiedName,
-    /// `libc` or `icu`.
+    /// `libc`, `icu` or `builtin` (PostgreSQL 17 on).
     pub provider: String,
     /// `LC_COLLATE` (libc).
     pub lc_collate: Option<String>,
     /// `LC_CTYPE` (libc).
     pub lc_ctype: Option<String>,
-    /// `LOCALE` (icu).
-    pub icu_locale: Option<String>,
+    /// `LOCALE` (icu, builtin).
+    pub locale: Option<String>,
+    /// `RULES` (icu, PostgreSQL 16 on).
+    #[serde(default)]
+    pub icu_rules: Option<String>,
     /// `DETERMINISTIC`.
     pub deterministic: bool,
     /// `COMMENT ON COLLATION`.
@@ -196,7 +199,8 @@ mod tests {
                 provider: "icu".to_owned(),
                 lc_collate: None,
                 lc_ctype: None,
-                icu_locale: Some("und".to_owned()),
+                locale: Some("und".to_owned()),
+                icu_rules: None,
                 deterministic: false,
                 comment: None,
             },

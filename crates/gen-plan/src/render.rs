@@ -165,6 +165,19 @@ pub(crate) fn create_table(t: &Table) -> String {
         .filter(|c| crate::partitions::declares_column(t, c))
         .map(|c| column_definition(&t.name.name, c))
         .collect();
+    // A partition takes its parent's not-null constraints under the
+    // parent's names; from 18 on, where they have names, it says its own.
+    if t.inheritance.partition_of().is_some() {
+        for c in &t.columns {
+            if let (true, Some(name)) = (c.not_null, &c.not_null_name) {
+                lines.push(format!(
+                    "{} WITH OPTIONS CONSTRAINT {} NOT NULL",
+                    Ident(&c.name),
+                    Ident(name)
+                ));
+            }
+        }
+    }
     for c in t.constraints.values() {
         if !c.inherited.only_inherited() {
             lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
@@ -184,13 +197,23 @@ pub(crate) fn column_definition(table: &str, c: &Column) -> String {
         write!(sql, " COLLATE {collation}").expect("writing to a String");
     }
     if let Some(expr) = &c.generated {
-        write!(sql, " GENERATED ALWAYS AS ({expr}) STORED").expect("writing to a String");
+        let kind = if c.virtual_generated {
+            "VIRTUAL"
+        } else {
+            "STORED"
+        };
+        write!(sql, " GENERATED ALWAYS AS ({expr}) {kind}").expect("writing to a String");
     }
     if let Some(default) = &c.default {
         write!(sql, " DEFAULT {default}").expect("writing to a String");
     }
     if c.not_null {
-        sql.push_str(" NOT NULL");
+        match &c.not_null_name {
+            Some(name) if *name != gen_model::default_not_null_name(table, &c.name) => {
+                write!(sql, " CONSTRAINT {} NOT NULL", Ident(name)).expect("writing to a String");
+            }
+            _ => sql.push_str(" NOT NULL"),
+        }
     }
     if let Some(identity) = &c.identity {
         sql.push(' ');
@@ -255,8 +278,29 @@ fn row_conversion(column: &str, fields: &[RowField], to: &str) -> String {
     )
 }
 
-pub(crate) fn column_action(table: &str, column: &str, action: &ColumnAction) -> String {
-    match action {
+/// The statement of one change to a column: `ALTER TABLE t ALTER COLUMN
+/// c …;`, or the table-level statement of a not-null constraint's name.
+pub(crate) fn alter_column(
+    table: &gen_model::QualifiedName,
+    column: &str,
+    action: &ColumnAction,
+) -> String {
+    let sub = match action {
+        ColumnAction::AddNotNull { name } => {
+            return format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {} NOT NULL {};",
+                Ident(name),
+                Ident(column)
+            );
+        }
+        ColumnAction::RenameNotNull { from, to } => {
+            return format!(
+                "ALTER TABLE {table} RENAME CONSTRAINT {} TO {};",
+                Ident(from),
+                Ident(to)
+            );
+        }
+
         ColumnAction::Type {
             to,
             collation,
@@ -288,7 +332,7 @@ pub(crate) fn column_action(table: &str, column: &str, action: &ColumnAction) ->
         ColumnAction::SetNotNull => "SET NOT NULL".to_owned(),
         ColumnAction::DropNotNull => "DROP NOT NULL".to_owned(),
         ColumnAction::AddIdentity(identity) => {
-            format!("ADD {}", identity_clause(identity, table, column))
+            format!("ADD {}", identity_clause(identity, &table.name, column))
         }
         ColumnAction::DropIdentity { .. } => "DROP IDENTITY".to_owned(),
         ColumnAction::SetGeneration { always } => format!(
@@ -306,7 +350,8 @@ pub(crate) fn column_action(table: &str, column: &str, action: &ColumnAction) ->
         ColumnAction::SetCompression(c) => {
             format!("SET COMPRESSION {}", c.as_deref().unwrap_or("DEFAULT"))
         }
-    }
+    };
+    format!("ALTER TABLE {table} ALTER COLUMN {} {sub};", Ident(column))
 }
 
 /// What a new sequence of `data_type` gets for every option not given,

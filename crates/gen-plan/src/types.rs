@@ -263,7 +263,8 @@ mod tests {
             provider: provider.to_owned(),
             lc_collate: libc.map(|l| l.0.to_owned()),
             lc_ctype: libc.map(|l| l.1.to_owned()),
-            icu_locale: (provider == "icu").then(|| "und-u-ks-level2".to_owned()),
+            locale: (provider == "icu").then(|| "und-u-ks-level2".to_owned()),
+            icu_rules: None,
             deterministic: provider != "icu",
             comment: None,
         };

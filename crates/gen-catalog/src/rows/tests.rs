@@ -3,7 +3,6 @@
 //! fails here rather than in a user's run.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use gen_sandbox::{Backend, Sandbox, SandboxError};
 use tokio_postgres::Client;
@@ -93,9 +92,7 @@ CREATE FOREIGN TABLE app.events_old PARTITION OF app.events
 /// A local sandbox, or a failure saying how to get one: these tests need a
 /// real server and must never pass without one.
 async fn start() -> Sandbox {
-    let backend = Backend::Local {
-        pg_bin: std::env::var_os("GEN_PG_BIN").map(PathBuf::from),
-    };
+    let backend = Backend::local_from_env().unwrap_or_else(|e| panic!("{e}"));
     Sandbox::start(&backend)
         .await
         .unwrap_or_else(|err: SandboxError| {
@@ -121,13 +118,25 @@ fn chain(err: &dyn std::error::Error) -> String {
     text
 }
 
+/// The server's major version, as introspection reads it.
+async fn major(client: &Client) -> u32 {
+    let row = client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int / 10000",
+            &[],
+        )
+        .await
+        .expect("server_version_num");
+    u32::try_from(row.get::<_, i32>(0)).expect("a positive major")
+}
+
 /// Runs `R`'s query, decodes every row, and insists there was one.
 async fn check<R: CatalogRow>(
-    client: &Client,
+    db: Db<'_>,
     params: &[(&(dyn ToSql + Sync), Type)],
     checked: &mut BTreeSet<&'static str>,
 ) {
-    let rows: Vec<R> = read_with(client, params)
+    let rows: Vec<R> = read_with(db, params)
         .await
         .unwrap_or_else(|e| panic!("{}", chain(&e)));
     assert!(
@@ -150,50 +159,55 @@ async fn every_query_decodes_on_a_real_server() {
         .await
         .expect("search_path");
 
+    let major = major(&client).await;
+    let d = Db {
+        client: &client,
+        major,
+    };
     let mut checked = BTreeSet::new();
     let c = &mut checked;
-    check::<SchemaRow>(&client, &[], c).await;
-    check::<CommentRow>(&client, &[], c).await;
-    check::<DependRow>(&client, &[], c).await;
-    check::<ExtensionRow>(&client, &[], c).await;
-    check::<ExtensionCommentRow>(&client, &[(&vec!["citext"], Type::TEXT_ARRAY)], c).await;
-    check::<TableRow>(&client, &[], c).await;
-    check::<InheritRow>(&client, &[], c).await;
-    check::<ColumnRow>(&client, &[], c).await;
-    check::<ConstraintRow>(&client, &[], c).await;
-    check::<IndexRow>(&client, &[], c).await;
-    check::<SequenceRow>(&client, &[], c).await;
-    check::<ViewRow>(&client, &[], c).await;
-    check::<TypeRow>(&client, &[], c).await;
-    check::<EnumRow>(&client, &[], c).await;
-    check::<RangeRow>(&client, &[], c).await;
-    check::<DomainRow>(&client, &[], c).await;
-    check::<DomainConstraintRow>(&client, &[], c).await;
-    check::<CollationRow>(&client, &[], c).await;
-    check::<FunctionRow>(&client, &[], c).await;
-    check::<AggregateRow>(&client, &[], c).await;
-    check::<TriggerRow>(&client, &[], c).await;
-    check::<EventTriggerRow>(&client, &[], c).await;
-    check::<PublicationRow>(&client, &[], c).await;
-    check::<PublicationMemberRow>(&client, &[], c).await;
-    check::<PresentRow>(&client, &[], c).await;
-    check::<CastDefinitionRow>(&client, &[], c).await;
-    check::<RuleRow>(&client, &[], c).await;
-    check::<TextSearchConfigurationRow>(&client, &[], c).await;
-    check::<TextSearchMappingRow>(&client, &[], c).await;
-    check::<TextSearchDictionaryRow>(&client, &[], c).await;
-    check::<ForeignDataWrapperRow>(&client, &[], c).await;
-    check::<ForeignServerRow>(&client, &[], c).await;
-    check::<UserMappingRow>(&client, &[], c).await;
-    check::<ForeignTableRow>(&client, &[], c).await;
-    check::<ForeignColumnRow>(&client, &[], c).await;
-    check::<StatisticsRow>(&client, &[], c).await;
-    check::<OperatorRow>(&client, &[], c).await;
-    check::<PolicyRow>(&client, &[], c).await;
-    check::<CastRow>(&client, &[], c).await;
-    check::<UnsupportedRow>(&client, &[], c).await;
-    check::<AclRow>(&client, &[], c).await;
-    check::<DefaultPrivilegeRow>(&client, &[], c).await;
+    check::<SchemaRow>(d, &[], c).await;
+    check::<CommentRow>(d, &[], c).await;
+    check::<DependRow>(d, &[], c).await;
+    check::<ExtensionRow>(d, &[], c).await;
+    check::<ExtensionCommentRow>(d, &[(&vec!["citext"], Type::TEXT_ARRAY)], c).await;
+    check::<TableRow>(d, &[], c).await;
+    check::<InheritRow>(d, &[], c).await;
+    check::<ColumnRow>(d, &[], c).await;
+    check::<ConstraintRow>(d, &[], c).await;
+    check::<IndexRow>(d, &[], c).await;
+    check::<SequenceRow>(d, &[], c).await;
+    check::<ViewRow>(d, &[], c).await;
+    check::<TypeRow>(d, &[], c).await;
+    check::<EnumRow>(d, &[], c).await;
+    check::<RangeRow>(d, &[], c).await;
+    check::<DomainRow>(d, &[], c).await;
+    check::<DomainConstraintRow>(d, &[], c).await;
+    check::<CollationRow>(d, &[], c).await;
+    check::<FunctionRow>(d, &[], c).await;
+    check::<AggregateRow>(d, &[], c).await;
+    check::<TriggerRow>(d, &[], c).await;
+    check::<EventTriggerRow>(d, &[], c).await;
+    check::<PublicationRow>(d, &[], c).await;
+    check::<PublicationMemberRow>(d, &[], c).await;
+    check::<PresentRow>(d, &[], c).await;
+    check::<CastDefinitionRow>(d, &[], c).await;
+    check::<RuleRow>(d, &[], c).await;
+    check::<TextSearchConfigurationRow>(d, &[], c).await;
+    check::<TextSearchMappingRow>(d, &[], c).await;
+    check::<TextSearchDictionaryRow>(d, &[], c).await;
+    check::<ForeignDataWrapperRow>(d, &[], c).await;
+    check::<ForeignServerRow>(d, &[], c).await;
+    check::<UserMappingRow>(d, &[], c).await;
+    check::<ForeignTableRow>(d, &[], c).await;
+    check::<ForeignColumnRow>(d, &[], c).await;
+    check::<StatisticsRow>(d, &[], c).await;
+    check::<OperatorRow>(d, &[], c).await;
+    check::<PolicyRow>(d, &[], c).await;
+    check::<CastRow>(d, &[], c).await;
+    check::<UnsupportedRow>(d, &[], c).await;
+    check::<AclRow>(d, &[], c).await;
+    check::<DefaultPrivilegeRow>(d, &[], c).await;
 
     // A query added without a row type, or a row type left out above.
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sql");
@@ -242,4 +256,24 @@ async fn a_missing_or_mistyped_column_is_an_error_naming_it() {
 
     drop(client);
     sandbox.shutdown().await.expect("shutdown");
+}
+
+#[test]
+fn a_query_takes_the_newest_alternative_its_server_has() {
+    let sql = "SELECT /*pg17*/ a /*pg15*/ b /*pg14*/ c /*end*/ AS x, y FROM t";
+    assert_eq!(for_major(sql, 18), "SELECT a AS x, y FROM t");
+    assert_eq!(for_major(sql, 17), "SELECT a AS x, y FROM t");
+    assert_eq!(for_major(sql, 16), "SELECT b AS x, y FROM t");
+    assert_eq!(for_major(sql, 15), "SELECT b AS x, y FROM t");
+    assert_eq!(for_major(sql, 14), "SELECT c AS x, y FROM t");
+    // A group with nothing for an older server leaves nothing there.
+    assert_eq!(
+        for_major("SELECT x /*pg18*/ , z /*end*/ FROM t", 17),
+        "SELECT x  FROM t"
+    );
+    assert_eq!(
+        for_major("SELECT x /*pg18*/ , z /*end*/ FROM t", 18),
+        "SELECT x , z FROM t"
+    );
+    assert!(matches!(for_major("SELECT 1", 14), Cow::Borrowed(_)));
 }

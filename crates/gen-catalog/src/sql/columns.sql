@@ -19,11 +19,17 @@ SELECT a.attrelid, c.relkind::text AS relkind, a.attnum, a.attname,
                            WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage,
        CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
                          WHEN 'm' THEN 'main' ELSE 'extended' END AS type_storage,
-       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+       -- From 18 on NOT NULL is a constraint with a name.
+       /*pg18*/ nn.conname::text /*pg14*/ NULL::text /*end*/ AS not_null_name
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+/*pg18*/
+LEFT JOIN pg_constraint nn
+  ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
+/*end*/
 WHERE a.attnum > 0 AND NOT a.attisdropped
   AND a.attrelid >= 16384 AND c.oid >= 16384
   AND c.relkind IN ('r', 'p', 'v', 'm', 'c')

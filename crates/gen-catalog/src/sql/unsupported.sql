@@ -25,3 +25,27 @@ UNION ALL
 SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
 FROM pg_subscription s
 WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+/*pg18*/
+-- PostgreSQL 18's constraints beyond the model: not-null constraints that
+-- are NOT VALID or NO INHERIT (a plain one, named or not, is the
+-- column's), NOT ENFORCED constraints, and temporal keys (WITHOUT
+-- OVERLAPS, PERIOD).
+UNION ALL
+SELECT 'pg_constraint', con.oid, c.relnamespace,
+       CASE WHEN NOT con.convalidated THEN 'NOT VALID not-null constraint'
+            ELSE 'NO INHERIT not-null constraint' END,
+       quote_ident(con.conname) || ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'n' AND con.conrelid >= 16384
+  AND (NOT con.convalidated OR con.connoinherit)
+UNION ALL
+SELECT 'pg_constraint', con.oid, c.relnamespace,
+       CASE WHEN NOT con.conenforced THEN 'NOT ENFORCED constraint' ELSE 'temporal constraint' END,
+       quote_ident(con.conname) || ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.conrelid >= 16384 AND (NOT con.conenforced OR con.conperiod)
+/*end*/

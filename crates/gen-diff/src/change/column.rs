@@ -143,6 +143,20 @@ pub enum ColumnAction {
     },
     /// `DROP EXPRESSION`: a generated column becomes a plain one, keeping its values.
     DropExpression,
+    /// `ALTER TABLE t ADD CONSTRAINT name NOT NULL c` (PostgreSQL 18): the
+    /// column becomes not null under a constraint name of its own.
+    AddNotNull {
+        /// The constraint's name.
+        name: String,
+    },
+    /// `ALTER TABLE t RENAME CONSTRAINT from TO to` (PostgreSQL 18): the
+    /// column's not-null constraint takes another name.
+    RenameNotNull {
+        /// The name before.
+        from: String,
+        /// The name after.
+        to: String,
+    },
     /// `SET STATISTICS n`; `None` resets it (`-1`).
     SetStatistics(Option<i32>),
     /// `SET STORAGE { PLAIN | EXTERNAL | EXTENDED | MAIN }`

@@ -7,7 +7,7 @@ use super::Kind;
 use crate::Step;
 use crate::hazard::{Hazard, HazardKind, hazard};
 use crate::online::{Online, not_null_check_name};
-use crate::render::{column_action, column_definition};
+use crate::render::{alter_column, column_definition};
 
 impl Kind for ColumnChange {
     fn sql(&self) -> String {
@@ -25,11 +25,7 @@ impl Kind for ColumnChange {
                 table,
                 column,
                 action,
-            } => format!(
-                "ALTER TABLE {table} ALTER COLUMN {} {};",
-                Ident(column),
-                column_action(&table.name, column, action)
-            ),
+            } => alter_column(table, column, action),
             ColumnChange::ReleaseDefault { table, column } => {
                 format!(
                     "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT;",
@@ -107,7 +103,7 @@ impl Kind for ColumnChange {
             ColumnChange::AlterColumn {
                 table,
                 column,
-                action: ColumnAction::SetNotNull,
+                action: ColumnAction::SetNotNull | ColumnAction::AddNotNull { .. },
             } => vec![hazard(
                 ValidatesExistingRows,
                 format!(
@@ -115,7 +111,9 @@ impl Kind for ColumnChange {
                     Ident(column)
                 ),
             )],
-            ColumnChange::AddColumn { table, column } if column.generated.is_some() => {
+            ColumnChange::AddColumn { table, column }
+                if column.generated.is_some() && !column.virtual_generated =>
+            {
                 vec![hazard(
                     RewritesTable,
                     format!(

@@ -99,9 +99,12 @@ pub(crate) fn create_domain(d: &Domain) -> String {
 pub(crate) fn create_collation(c: &Collation) -> String {
     let mut options = vec![format!("provider = {}", c.provider)];
     match c.provider.as_str() {
-        "icu" => {
-            if let Some(l) = &c.icu_locale {
+        "icu" | "builtin" => {
+            if let Some(l) = &c.locale {
                 options.push(format!("locale = {}", Literal(l)));
+            }
+            if let Some(r) = &c.icu_rules {
+                options.push(format!("rules = {}", Literal(r)));
             }
         }
         _ => match (&c.lc_collate, &c.lc_ctype) {
