@@ -357,6 +357,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         lookup,
         ..Builder::default()
     };
+    b.catalog.major = major;
     b.schemas(&schemas);
     b.extensions(&extensions, &extension_comments);
     let parents = inherits

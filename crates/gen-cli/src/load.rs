@@ -309,6 +309,12 @@ pub async fn catalogs_and_roles(
         let roles: Vec<String> = a.roles().union(&b.roles()).cloned().collect();
         sandbox.create_roles(&roles).await?;
     }
+    if let (None, Some(sandbox)) = (backend.version(), &sandbox) {
+        eprintln!(
+            "note: planned with PostgreSQL {}, the server found first; set [sandbox] version in gen.toml to the major production runs",
+            sandbox.server_version()
+        );
+    }
     // A live database is held against the project's major, else against
     // the sandbox's when one runs: the plan is made on one, run on the other.
     let expected = match (backend.version(), &sandbox) {

@@ -12,6 +12,16 @@ mod common;
 use common::*;
 use gen_sandbox::{Backend, Sandbox};
 
+/// `gen` as [`run_gen`] runs it, the major left to the project's gen.toml
+/// and the flags (scripts/test sets `GEN_PG_VERSION` for the suite).
+fn run_gen(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    gen_cmd(dir)
+        .env_remove("GEN_PG_VERSION")
+        .args(args)
+        .output()
+        .expect("running gen")
+}
+
 fn project(version: u32) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let v = version.to_string();

@@ -261,8 +261,15 @@ pub(crate) fn alter_column(
     // Before 17 a column cannot take a generation expression in place, and
     // no major turns a stored one virtual or back; a generated column holds
     // no data of its own, so drop and add loses nothing.
+    // From 17 on a generated column changes its expression in place (on
+    // 18 a virtual one too, with no rewrite).
+    let set_expression = catalogs[1].major >= 17
+        && o.generated.is_some()
+        && o.virtual_generated == n.virtual_generated
+        && (!n.virtual_generated || catalogs[1].major >= 18);
     if n.generated.is_some()
         && (o.generated != n.generated || o.virtual_generated != n.virtual_generated)
+        && !set_expression
     {
         out.push(Change::Column(ColumnChange::DropColumn {
             table: table.clone(),
@@ -284,6 +291,14 @@ pub(crate) fn alter_column(
     }
     if o.generated.is_some() && n.generated.is_none() {
         actions.push(ColumnAction::DropExpression);
+    }
+    if let (Some(from), Some(to)) = (&o.generated, &n.generated)
+        && from != to
+    {
+        actions.push(ColumnAction::SetExpression {
+            expression: to.clone(),
+            stored: !n.virtual_generated,
+        });
     }
     if type_changes {
         actions.push(ColumnAction::Type {

@@ -23,6 +23,11 @@ use crate::{
 /// side in a stable order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
+    /// The major version of the server the catalog was read from (`17`);
+    /// 0 for a catalog made otherwise. What a plan may use depends on it
+    /// (`ALTER COLUMN … SET EXPRESSION` from 17 on).
+    #[serde(default)]
+    pub major: u32,
     /// Application schemas (system schemas and extension members are left out).
     pub schemas: BTreeMap<String, Schema>,
     /// Installed extensions, except `plpgsql`, which every database has.

@@ -345,6 +345,9 @@ pub(crate) fn alter_column(
             .collect::<Vec<_>>()
             .join(" "),
         ColumnAction::DropExpression => "DROP EXPRESSION".to_owned(),
+        ColumnAction::SetExpression { expression, .. } => {
+            format!("SET EXPRESSION AS ({expression})")
+        }
         ColumnAction::SetStatistics(n) => format!("SET STATISTICS {}", n.unwrap_or(-1)),
         ColumnAction::SetStorage(s) => format!("SET STORAGE {}", s.to_uppercase()),
         ColumnAction::SetCompression(c) => {

@@ -143,6 +143,14 @@ pub enum ColumnAction {
     },
     /// `DROP EXPRESSION`: a generated column becomes a plain one, keeping its values.
     DropExpression,
+    /// `SET EXPRESSION AS (expr)` (PostgreSQL 17 on): a generated column
+    /// computes its values another way; a stored one is rewritten.
+    SetExpression {
+        /// The new expression.
+        expression: String,
+        /// The column is stored, so the table is rewritten.
+        stored: bool,
+    },
     /// `ALTER TABLE t ADD CONSTRAINT name NOT NULL c` (PostgreSQL 18): the
     /// column becomes not null under a constraint name of its own.
     AddNotNull {

@@ -111,6 +111,17 @@ impl Kind for ColumnChange {
                     Ident(column)
                 ),
             )],
+            ColumnChange::AlterColumn {
+                table,
+                column,
+                action: ColumnAction::SetExpression { stored: true, .. },
+            } => vec![hazard(
+                RewritesTable,
+                format!(
+                    "SET EXPRESSION recomputes {} and rewrites {table} under an ACCESS EXCLUSIVE lock",
+                    Ident(column)
+                ),
+            )],
             ColumnChange::AddColumn { table, column }
                 if column.generated.is_some() && !column.virtual_generated =>
             {
