@@ -76,8 +76,15 @@ pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
         ("schema", &config.schema),
         ("migrations", &config.migrations),
     ] {
-        let mut files = Vec::new();
-        collect(root, &mut files)?;
+        // Exactly the files a load reads, refused alike when one is not a
+        // regular file (a FIFO would block here, /dev/zero never end).
+        let mut files = if label == "schema" && root.is_dir() {
+            gen_source::schema_files(root).map_err(crate::load::source_error)?
+        } else {
+            let mut files = Vec::new();
+            collect(root, &mut files)?;
+            files
+        };
         files.sort();
         field(label, root.display().to_string().as_bytes());
         for path in files {
@@ -91,24 +98,40 @@ pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
     Ok(Some(digest.iter().map(|b| format!("{b:02x}")).collect()))
 }
 
-/// Every file below `root` (or `root` itself when it is a file).
+/// Every regular file below `root` (or `root` itself when it is one),
+/// links to files followed and links to directories not (no loops);
+/// anything else is an error naming it.
 fn collect(root: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    if root.is_file() {
+    let special = |path: &Path| {
+        crate::load::source_error(gen_source::SourceError::NotRegular {
+            path: path.to_path_buf(),
+            what: "a special file (a device, FIFO, socket or broken link)",
+        })
+    };
+    let Ok(meta) = std::fs::metadata(root) else {
+        // A missing path is reported by the load itself.
+        return Ok(());
+    };
+    if meta.is_file() {
         out.push(root.to_path_buf());
         return Ok(());
     }
-    let Ok(entries) = std::fs::read_dir(root) else {
-        // A missing directory is reported by the load itself.
-        return Ok(());
-    };
+    if !meta.is_dir() {
+        return Err(special(root));
+    }
+    let entries = std::fs::read_dir(root).with_context(|| format!("listing {}", root.display()))?;
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("listing {}", root.display()))?
-            .path();
-        if path.is_dir() {
+        let entry = entry.with_context(|| format!("listing {}", root.display()))?;
+        let path = entry.path();
+        let file_type = entry
+            .file_type()
+            .with_context(|| format!("reading {}", path.display()))?;
+        if file_type.is_dir() {
             collect(&path, out)?;
-        } else {
+        } else if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
             out.push(path);
+        } else if !(file_type.is_symlink() && path.is_dir()) {
+            return Err(special(&path));
         }
     }
     Ok(())

@@ -440,3 +440,128 @@ fn roles_managed_elsewhere_are_left_out_of_changes() {
         "{deploy}"
     );
 }
+
+/// `gen` with a deadline: a schema input that blocks or never ends must
+/// be refused at once, so a run that outlives the deadline is a failure
+/// (and is killed rather than left hanging).
+fn run_gen_within(dir: &std::path::Path, args: &[&str], seconds: u64) -> std::process::Output {
+    use std::io::Read as _;
+    let mut child = gen_cmd(dir)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running gen");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for gen") {
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            child
+                .stdout
+                .take()
+                .expect("stdout")
+                .read_to_end(&mut stdout)
+                .expect("stdout");
+            child
+                .stderr
+                .take()
+                .expect("stderr")
+                .read_to_end(&mut stderr)
+                .expect("stderr");
+            return std::process::Output {
+                status,
+                stdout,
+                stderr,
+            };
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("gen {args:?} ran past {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A device, a FIFO, a dangling link or a link loop under schema/ is exit
+/// 2 naming it, in `gen add` and `gen check` alike (the cache key reads
+/// the same files the load does), and nothing is written.
+#[test]
+fn special_files_under_schema_are_refused_by_every_command() {
+    use std::os::unix::fs::symlink;
+    /// A name, what makes the entry, what the error says.
+    type Case<'a> = (&'a str, &'a dyn Fn(&std::path::Path), &'a str);
+    let cases: [Case<'_>; 4] = [
+        (
+            "zz.sql",
+            &|p| symlink("/dev/zero", p.join("schema/zz.sql")).expect("link"),
+            "schema/zz.sql is a character device",
+        ),
+        (
+            "pipe.sql",
+            &|p| {
+                let status = std::process::Command::new("mkfifo")
+                    .arg(p.join("schema/pipe.sql"))
+                    .status()
+                    .expect("mkfifo");
+                assert!(status.success());
+            },
+            "schema/pipe.sql is a FIFO",
+        ),
+        (
+            "gone.sql",
+            &|p| symlink(p.join("schema/nowhere.sql"), p.join("schema/gone.sql")).expect("link"),
+            "schema/gone.sql is a dangling symbolic link",
+        ),
+        (
+            "a.sql",
+            &|p| {
+                symlink(p.join("schema/b.sql"), p.join("schema/a.sql")).expect("link");
+                symlink(p.join("schema/a.sql"), p.join("schema/b.sql")).expect("link");
+            },
+            "is a symbolic link loop",
+        ),
+    ];
+    for (name, make, said) in cases {
+        let dir = project();
+        let p = dir.path();
+        write(p, "schema/t.sql", "CREATE TABLE t (id int);\n");
+        make(p);
+        let before = snapshot_without_special(p);
+        for command in [
+            &["add", "x"][..],
+            &["check"],
+            &["diff", "--from", "migrations", "--to", "schema"],
+        ] {
+            let o = run_gen_within(p, command, 60);
+            assert_exit(&o, 2);
+            assert!(
+                stderr(&o).contains(said),
+                "{name}, gen {command:?}: {}",
+                text(&o)
+            );
+            assert!(stderr(&o).contains("hint:"), "{}", text(&o));
+        }
+        assert_eq!(before, snapshot_without_special(p), "{name}: files changed");
+    }
+}
+
+/// The regular files of a project, as [`snapshot`] lists them, reading
+/// nothing that is not one.
+fn snapshot_without_special(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("list") {
+            let entry = entry.expect("entry");
+            let t = entry.file_type().expect("type");
+            if t.is_dir() {
+                walk(&entry.path(), out);
+            } else {
+                out.push(entry.path());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}

@@ -64,6 +64,16 @@ pub enum SourceError {
         /// The line with a caret under the statement's start.
         excerpt: String,
     },
+    /// Something under the schema directory that is not a regular file
+    /// (or a link to one): reading it could block forever (a FIFO), never
+    /// end (`/dev/zero`) or reach outside the project.
+    #[error("{} is {what}, not a regular file", path.display())]
+    NotRegular {
+        /// The entry, as displayed.
+        path: PathBuf,
+        /// What it is: `a FIFO`, `a dangling symbolic link`, …
+        what: &'static str,
+    },
     /// The parser library failed in a way that is not about the SQL.
     #[error("parsing {}", path.display())]
     Parser {
@@ -94,6 +104,9 @@ impl SourceError {
                 "schema files hold schema; move data into a migration (`gen add NAME --empty`), or turn strict loading off",
             ),
             SourceError::Refused { .. } => None,
+            SourceError::NotRegular { .. } => Some(
+                "schema inputs are regular files or links to them; remove it or replace it with the file it stands for",
+            ),
             SourceError::Parser { .. } => None,
         }
     }

@@ -51,14 +51,12 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> 
         },
     })?;
     let files = if metadata.is_dir() {
-        let mut relative = Vec::new();
-        find_sql_files(path, Path::new(""), &mut relative)?;
-        relative.sort_by(|a, b| {
-            a.as_os_str()
-                .as_encoded_bytes()
-                .cmp(b.as_os_str().as_encoded_bytes())
+        schema_files(path)?
+    } else if let Some(what) = not_regular(metadata.file_type()) {
+        return Err(SourceError::NotRegular {
+            path: path.to_owned(),
+            what,
         });
-        relative.into_iter().map(|r| path.join(r)).collect()
     } else {
         vec![path.to_owned()]
     };
@@ -151,6 +149,23 @@ fn first_line_excerpt(located: &Located) -> String {
     LineIndex::new(line).excerpt(0)
 }
 
+/// The files [`load_with`] reads from a schema directory: every `*.sql`
+/// file below it, in bytewise order of the path below `dir`. Links to
+/// files are followed; links to directories are not, which rules out
+/// loops. Anything else there — a device, FIFO or socket, a dangling link
+/// or a link loop — is an error naming it, whatever its name: reading one
+/// could block, never end, or reach outside the project.
+pub fn schema_files(dir: &Path) -> Result<Vec<PathBuf>, SourceError> {
+    let mut relative = Vec::new();
+    find_sql_files(dir, Path::new(""), &mut relative)?;
+    relative.sort_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
+    Ok(relative.into_iter().map(|r| dir.join(r)).collect())
+}
+
 /// Collects the `.sql` files under `root.join(relative)`, as paths
 /// relative to `root`.
 fn find_sql_files(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> {
@@ -167,11 +182,50 @@ fn find_sql_files(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Resul
             find_sql_files(root, &child, out)?;
             continue;
         }
-        let is_file = file_type.is_file()
-            || (file_type.is_symlink() && fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
-        if is_file && child.extension().is_some_and(|ext| ext == "sql") {
+        let target = if file_type.is_symlink() {
+            match fs::metadata(entry.path()) {
+                Ok(meta) => meta.file_type(),
+                Err(e) => {
+                    let what = if e.raw_os_error() == Some(nix::libc::ELOOP) {
+                        "a symbolic link loop"
+                    } else {
+                        "a dangling symbolic link"
+                    };
+                    return Err(SourceError::NotRegular {
+                        path: root.join(&child),
+                        what,
+                    });
+                }
+            }
+        } else {
+            file_type
+        };
+        if let Some(what) = not_regular(target) {
+            return Err(SourceError::NotRegular {
+                path: root.join(&child),
+                what,
+            });
+        }
+        if target.is_file() && child.extension().is_some_and(|ext| ext == "sql") {
             out.push(child);
         }
     }
     Ok(())
+}
+
+/// What a file type is when it is neither a regular file nor a directory
+/// (a link to a directory is left alone: it is not followed).
+fn not_regular(file_type: fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt as _;
+    if file_type.is_fifo() {
+        Some("a FIFO")
+    } else if file_type.is_char_device() {
+        Some("a character device")
+    } else if file_type.is_block_device() {
+        Some("a block device")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else {
+        None
+    }
 }
