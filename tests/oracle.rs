@@ -606,6 +606,7 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
     let options = gen_source::Options {
         settings: real.settings.clone(),
         strict: false,
+        statement_timeout: None,
     };
     let load_source = |path: &Path| {
         gen_source::load_with(path, &options)

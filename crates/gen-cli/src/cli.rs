@@ -59,6 +59,17 @@ pub struct Global {
     #[arg(long, global = true, env = "GEN_SANDBOX_IDLE", value_name = "SECONDS")]
     pub sandbox_idle: Option<u64>,
 
+    /// Seconds one statement of a schema file or replayed migration may
+    /// run in the sandbox before it is cancelled (default 60; also
+    /// `[sandbox] statement_timeout`).
+    #[arg(
+        long,
+        global = true,
+        env = "GEN_STATEMENT_TIMEOUT",
+        value_name = "SECONDS"
+    )]
+    pub statement_timeout: Option<u64>,
+
     /// Compare and plan owners (`ALTER … OWNER TO`). Off by default: who
     /// owns a new object depends on who runs the migration. Also
     /// `[plan] owners = true` in gen.toml.

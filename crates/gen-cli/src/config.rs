@@ -80,6 +80,8 @@ struct SandboxSection {
     image: Option<String>,
     /// Seconds the local server stays up without a run; 0 for a throwaway.
     idle: Option<u64>,
+    /// Seconds one loaded statement may run.
+    statement_timeout: Option<u64>,
 }
 
 /// How long the local sandbox's server waits for the next run by default.
@@ -251,9 +253,20 @@ impl Config {
             };
             settings.push((name, value));
         }
+        let statement_timeout = match global.statement_timeout.or(file.sandbox.statement_timeout) {
+            Some(0) => {
+                return Err(UserError::new(
+                    "the sandbox's statement_timeout is 0 seconds, which would let a schema file run forever",
+                )
+                .hint("give [sandbox] statement_timeout (or --statement-timeout) a number of seconds; the default is 60")
+                .into());
+            }
+            seconds => seconds.map(std::time::Duration::from_secs),
+        };
         let load = gen_source::Options {
             settings,
             strict: global.strict || file.load.strict.unwrap_or(false),
+            statement_timeout,
         };
         let scripts = Settings {
             online: file.plan.online,

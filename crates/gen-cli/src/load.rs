@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use gen_catalog::Ignore;
@@ -295,7 +296,11 @@ pub async fn catalogs_and_roles(
     };
     let start = async {
         if from.needs_sandbox() || to.needs_sandbox() {
-            anyhow::Ok(Some(Sandbox::start(backend).await?))
+            let mut sandbox = Sandbox::start(backend).await?;
+            if let Some(limit) = load.statement_timeout {
+                sandbox.set_statement_timeout(limit);
+            }
+            anyhow::Ok(Some(sandbox))
         } else {
             Ok(None)
         }
@@ -410,7 +415,7 @@ async fn side(
             let sandbox = sandbox.expect("a sandbox is started for migrations");
             let db = sandbox.create_database(label).await?;
             let client = connect_with_defaults(&db, settings).await?;
-            replay(&client, scripts).await?;
+            replay(&client, scripts, sandbox.statement_timeout()).await?;
             client
         }
     };
@@ -438,9 +443,10 @@ pub async fn load_schema(
     source: &Source,
     setup: Option<&str>,
 ) -> anyhow::Result<(Database, Client)> {
+    let limit = sandbox.statement_timeout();
     let (db, client) = fresh_database(sandbox, label, setup, &source.settings).await?;
     let known = known_settings(&client, &source.statements).await?;
-    if run_batched(&client, &source.statements, &known)
+    if run_batched(&client, &source.statements, &known, limit)
         .await
         .is_ok()
     {
@@ -457,17 +463,86 @@ pub async fn load_schema(
             .transition(statement.session(), |name| known.is_known(name))
             .join(";\n");
         if !prelude.is_empty() {
-            client
-                .batch_execute(&prelude)
+            run_within(&client, &prelude, limit)
                 .await
-                .map_err(|e| statement_error(source, statement, &e))?;
+                .map_err(|e| stopped_error(source, statement, e, limit))?;
         }
         session = statement.session();
-        if let Err(e) = client.batch_execute(&runnable(statement)).await {
-            return Err(statement_error(source, statement, &e));
-        }
+        run_within(&client, &runnable(statement), limit)
+            .await
+            .map_err(|e| stopped_error(source, statement, e, limit))?;
     }
     Ok((db, client))
+}
+
+/// Why a statement loaded into the sandbox did not complete.
+#[derive(Debug)]
+pub(crate) enum Stopped {
+    /// The server refused it.
+    Error(tokio_postgres::Error),
+    /// It ran past the statement timeout and was cancelled.
+    Timeout,
+}
+
+impl From<tokio_postgres::Error> for Stopped {
+    fn from(e: tokio_postgres::Error) -> Self {
+        Stopped::Error(e)
+    }
+}
+
+/// Runs `sql` (one statement or a batch); past `limit` the server is told
+/// to cancel it. A schema file is untrusted: `SELECT pg_sleep(1e6)` or an
+/// endless `DO` loop must end the run, not hold it, and no `SET
+/// statement_timeout` in the file can lift a limit kept on this side.
+pub(crate) async fn run_within(client: &Client, sql: &str, limit: Duration) -> Result<(), Stopped> {
+    let run = client.batch_execute(sql);
+    tokio::pin!(run);
+    match tokio::time::timeout(limit, &mut run).await {
+        Ok(result) => Ok(result?),
+        Err(_) => {
+            // Best effort: the scratch database is dropped either way, and
+            // dropping it ends the session the statement runs in.
+            let _ = client
+                .cancel_token()
+                .cancel_query(tokio_postgres::NoTls)
+                .await;
+            let _ = tokio::time::timeout(CANCEL_GRACE, run).await;
+            Err(Stopped::Timeout)
+        }
+    }
+}
+
+/// How long a cancelled statement gets to end.
+const CANCEL_GRACE: Duration = Duration::from_secs(5);
+
+/// [`statement_error`], or that the statement ran past the timeout.
+fn stopped_error(
+    source: &Source,
+    statement: &Statement,
+    e: Stopped,
+    limit: Duration,
+) -> anyhow::Error {
+    match e {
+        Stopped::Error(e) => statement_error(source, statement, &e),
+        Stopped::Timeout => timeout_error(&statement.location, statement.excerpt(None), limit),
+    }
+}
+
+/// `schema/x.sql:3:1: the statement ran past the statement timeout (60 s)`.
+fn timeout_error(
+    location: &gen_source::Location,
+    excerpt: String,
+    limit: Duration,
+) -> anyhow::Error {
+    UserError::new(format!(
+        "{location}: the statement ran past the statement timeout ({} s) and was cancelled",
+        limit.as_secs()
+    ))
+    .excerpt(excerpt)
+    .hint(
+        "a schema file's statements must finish quickly; if this one must be slow, raise [sandbox] statement_timeout in gen.toml (or --statement-timeout)",
+    )
+    .into()
 }
 
 /// The settings a server knows, to tell which `SET`s in the files it would
@@ -641,7 +716,8 @@ async fn run_batched(
     client: &Client,
     statements: &[Statement],
     known: &KnownSettings,
-) -> Result<(), tokio_postgres::Error> {
+    limit: Duration,
+) -> Result<(), Stopped> {
     let mut batch = String::new();
     let mut pending = 0;
     let base = Session::default();
@@ -654,24 +730,24 @@ async fn run_batched(
         session = statement.session();
         if statement.must_run_outside_transaction() {
             if !batch.is_empty() {
-                client.batch_execute(&batch).await?;
+                run_within(client, &batch, limit).await?;
                 batch.clear();
                 pending = 0;
             }
-            client.batch_execute(&runnable(statement)).await?;
+            run_within(client, &runnable(statement), limit).await?;
         } else {
             batch.push_str(&runnable(statement));
             batch.push_str(";\n");
             pending += 1;
             if pending == BATCH {
-                client.batch_execute(&batch).await?;
+                run_within(client, &batch, limit).await?;
                 batch.clear();
                 pending = 0;
             }
         }
     }
     if !batch.is_empty() {
-        client.batch_execute(&batch).await?;
+        run_within(client, &batch, limit).await?;
     }
     Ok(())
 }
@@ -770,7 +846,7 @@ fn missing_name(message: &str) -> Option<String> {
 }
 
 /// Replays deploy scripts in plan order, each as written.
-async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
+async fn replay(client: &Client, scripts: &[Script], limit: Duration) -> anyhow::Result<()> {
     for script in scripts {
         if !gen_source::runs_as_one_transaction(&script.statements) {
             // One query would be one implicit transaction, which
@@ -778,15 +854,32 @@ async fn replay(client: &Client, scripts: &[Script]) -> anyhow::Result<()> {
             // psql runs it.
             for statement in &script.statements {
                 let sql = crate::secrets::stand_in(&statement.sql);
-                if let Err(e) = client.batch_execute(&sql).await {
-                    return Err(script_statement_error(statement, &e));
+                match run_within(client, &sql, limit).await {
+                    Ok(()) => {}
+                    Err(Stopped::Error(e)) => return Err(script_statement_error(statement, &e)),
+                    Err(Stopped::Timeout) => {
+                        return Err(timeout_error(
+                            &statement.location,
+                            statement.excerpt(None),
+                            limit,
+                        ));
+                    }
                 }
             }
-        } else if let Err(e) = client
-            .batch_execute(&crate::secrets::stand_in(&script.text))
-            .await
-        {
-            return Err(script_error(script, &e));
+        } else {
+            match run_within(client, &crate::secrets::stand_in(&script.text), limit).await {
+                Ok(()) => {}
+                Err(Stopped::Error(e)) => return Err(script_error(script, &e)),
+                Err(Stopped::Timeout) => {
+                    return Err(UserError::new(format!(
+                        "replaying {}: a statement ran past the statement timeout ({} s) and was cancelled",
+                        script.path.display(),
+                        limit.as_secs()
+                    ))
+                    .hint("raise [sandbox] statement_timeout in gen.toml (or --statement-timeout) if the migration must be slow")
+                    .into());
+                }
+            }
         }
     }
     Ok(())

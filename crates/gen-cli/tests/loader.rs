@@ -565,3 +565,40 @@ fn snapshot_without_special(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// A statement that never ends is cancelled at the statement timeout, with
+/// an error naming it; the file's own `SET statement_timeout = 0` cannot
+/// lift the limit, and a timeout of 0 is refused.
+#[test]
+fn a_statement_that_never_ends_is_cancelled_at_the_timeout() {
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/t.sql",
+        "SET statement_timeout = 0;\nCREATE TABLE t (id int);\nDO $$ BEGIN PERFORM pg_sleep(1000); END $$;\n",
+    );
+    for command in [&["add", "x"][..], &["check", "--no-cache"]] {
+        let mut args = vec!["--statement-timeout", "2"];
+        args.extend_from_slice(command);
+        let started = std::time::Instant::now();
+        let o = run_gen_within(p, &args, 60);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(
+            err.contains("schema/t.sql:3:1: the statement ran past the statement timeout (2 s)"),
+            "{err}"
+        );
+        assert!(err.contains("statement_timeout"), "no hint: {err}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+    assert!(!p.join("migrations/deploy/x.sql").exists());
+
+    let o = run_gen(p, &["--statement-timeout", "0", "check"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("run forever"), "{}", text(&o));
+}

@@ -227,7 +227,12 @@ struct Inner {
     state: Mutex<Scratch>,
     /// Warm server: the roles that existed when this run began.
     roles_at_start: Vec<String>,
+    /// How long one statement a schema file or migration holds may run.
+    statement_timeout: Duration,
 }
+
+/// How long a statement loaded into the sandbox may run by default.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 enum Server {
     Local(local::LocalServer),
@@ -328,6 +333,7 @@ impl Sandbox {
                 server_version_num: 0,
                 state: Mutex::new(Scratch::default()),
                 roles_at_start: Vec::new(),
+                statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
             }),
         };
         // One round trip: the version and, on the warm server (which
@@ -483,6 +489,21 @@ impl Sandbox {
         self.inner
             .as_ref()
             .map_or("", |inner| inner.server_version.as_str())
+    }
+
+    /// How long one statement loaded into the sandbox (from a schema file
+    /// or a replayed migration) may run before it is cancelled.
+    pub fn statement_timeout(&self) -> Duration {
+        self.inner
+            .as_ref()
+            .map_or(DEFAULT_STATEMENT_TIMEOUT, |inner| inner.statement_timeout)
+    }
+
+    /// Sets [`Sandbox::statement_timeout`].
+    pub fn set_statement_timeout(&mut self, limit: Duration) {
+        if let Some(inner) = self.inner.as_mut() {
+            inner.statement_timeout = limit;
+        }
     }
 
     /// The server's version as a number, e.g. `150018`.

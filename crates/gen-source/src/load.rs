@@ -21,6 +21,9 @@ pub struct Options {
     pub settings: Vec<(String, String)>,
     /// Data statements are an error instead of a warning.
     pub strict: bool,
+    /// How long one statement may run in the sandbox (`[sandbox]
+    /// statement_timeout`); the sandbox's default when `None`.
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 /// [`load_with`] default options.

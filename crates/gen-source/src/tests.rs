@@ -973,8 +973,8 @@ fn data_statements_are_set_aside_with_their_location() {
     let strict = crate::load_with(
         &schema,
         &crate::Options {
-            settings: Vec::new(),
             strict: true,
+            ..crate::Options::default()
         },
     );
     assert!(
