@@ -106,13 +106,19 @@ impl Kind for PublicationChange {
 }
 
 /// `CREATE PUBLICATION`, with its members in name order and every option
-/// said, so that the server's defaults never decide.
+/// said, so that the server's defaults never decide. The tables follow one
+/// `TABLE` (`FOR TABLE ONLY a, ONLY b`), which PostgreSQL 14 reads as well
+/// as 15 and later, where each may repeat it.
 fn create(p: &Publication) -> String {
     let mut sql = format!("CREATE PUBLICATION {}", Ident(&p.name));
     let members: Vec<String> = p
         .tables
         .iter()
-        .map(|(table, member)| format!("TABLE {}", table_spec(table, member)))
+        .enumerate()
+        .map(|(i, (table, member))| {
+            let keyword = if i == 0 { "TABLE " } else { "" };
+            format!("{keyword}{}", table_spec(table, member))
+        })
         .chain(
             p.schemas
                 .iter()
