@@ -32,6 +32,13 @@ use gen_sandbox::{Backend, Database, Sandbox};
 use libtest_mimic::{Arguments, Failed, Trial};
 use tokio_postgres::Client;
 
+/// Where psql and pg_dump are, for the sandbox's server.
+static CLIENTS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+fn clients() -> &'static Path {
+    CLIENTS.get().expect("set before any case runs")
+}
+
 /// The major whose server printed the golden scripts, except for the
 /// fixtures of a version's own (`fixtures/pg18/…`), printed by that major.
 const GOLDEN_MAJOR: u32 = 15;
@@ -322,13 +329,20 @@ fn main() -> ExitCode {
             .build()
             .expect("starting the async runtime"),
     );
-    let sandbox = match runtime.block_on(Sandbox::start(
-        &Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION"),
-    )) {
+    // GEN_ORACLE_SANDBOX=docker runs the oracle in a container of the
+    // major GEN_PG_VERSION names (scripts/test runs a sample so).
+    let mut backend = Backend::local_from_env().expect("GEN_PG_BIN, GEN_PG_VERSION");
+    if std::env::var("GEN_ORACLE_SANDBOX").as_deref() == Ok("docker") {
+        backend = Backend::Docker {
+            image: None,
+            version: backend.version(),
+        };
+    }
+    let sandbox = match runtime.block_on(Sandbox::start(&backend)) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!(
-                "error: the oracle needs a local PostgreSQL server: {e}\nhint: {}",
+                "error: the oracle needs a PostgreSQL server: {e}\nhint: {}",
                 e.hint().unwrap_or(
                     "install the postgresql package (server binaries) or set GEN_PG_BIN"
                 )
@@ -336,6 +350,23 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // psql and pg_dump: the sandbox's own, or (in a container) a local
+    // installation at least as new as its server.
+    let clients = match sandbox.bin_dir() {
+        Some(dir) => dir.to_owned(),
+        None => match gen_sandbox::client_program_at_least(
+            None,
+            sandbox.server_version_num() / 10_000,
+            "pg_dump",
+        ) {
+            Ok((pg_dump, _)) => pg_dump.parent().map(Path::to_owned).unwrap_or_default(),
+            Err(e) => {
+                eprintln!("error: the oracle needs psql and pg_dump: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    CLIENTS.set(clients).expect("set once");
     let server = match runtime.block_on(Server::read(&sandbox)) {
         Ok(server) => server,
         Err(e) => {
@@ -601,7 +632,7 @@ async fn psql_load(
         .create_database(label)
         .await
         .map_err(|e| fail("creating a database for psql", e))?;
-    let bin = sandbox.bin_dir().expect("local sandbox");
+    let bin = clients();
     let options: Vec<String> = settings
         .iter()
         .map(|(name, value)| format!("-c {name}={}", value.replace(' ', "")))
@@ -666,7 +697,7 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
     for (label, path) in [("real_psql_a", &case.old), ("real_psql_b", &case.new)] {
         let db = psql_load(sandbox, label, path, &real.settings).await?;
         if sides.contains(&path) {
-            by_psql.push(dump(sandbox, &db).await?);
+            by_psql.push(dump(&db).await?);
         }
         if real.owns_roles {
             sandbox
@@ -682,7 +713,7 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
     let result = async {
         for (path, by_psql) in sides.iter().zip(&by_psql) {
             let db = if *path == &case.old { &a_db } else { &b_db };
-            let by_gen = dump(sandbox, db).await?;
+            let by_gen = dump(db).await?;
             same_schema(
                 sandbox,
                 by_psql,
@@ -812,8 +843,8 @@ async fn run_shuffled(sandbox: &Sandbox, new: &Path, mut seed: u64) -> Result<()
     let result = async {
         let (split_db, split_client) =
             loaded.map_err(|e| fail("loading the shuffled files", format!("{e:#}")))?;
-        let expected = dump(sandbox, &whole_db).await?;
-        let actual = dump(sandbox, &split_db).await?;
+        let expected = dump(&whole_db).await?;
+        let actual = dump(&split_db).await?;
         drop(split_client);
         sandbox
             .drop_database(&split_db)
@@ -891,10 +922,10 @@ async fn converge(
         golden(&case.dir.join("verify.sql"), &scripts.verify)?;
     }
 
-    let old_dump = dump(sandbox, a_db).await?;
-    let new_dump = dump(sandbox, b_db).await?;
-    run_script(sandbox, case, a_db, a, &scripts.deploy, "deploy").await?;
-    let deployed_dump = dump(sandbox, a_db).await?;
+    let old_dump = dump(a_db).await?;
+    let new_dump = dump(b_db).await?;
+    run_script(case, a_db, a, &scripts.deploy, "deploy").await?;
+    let deployed_dump = dump(a_db).await?;
     same_schema(
         sandbox,
         &new_dump,
@@ -910,8 +941,8 @@ async fn converge(
     execute(a, &scripts.verify, "verify after deploy").await?;
     rows_check(case, a, "after_deploy.sql").await?;
 
-    run_script(sandbox, case, a_db, a, &scripts.revert, "revert").await?;
-    let reverted_dump = dump(sandbox, a_db).await?;
+    run_script(case, a_db, a, &scripts.revert, "revert").await?;
+    let reverted_dump = dump(a_db).await?;
     same_schema(
         sandbox,
         &old_dump,
@@ -945,7 +976,6 @@ async fn rows_check(case: &Case, client: &Client, file: &str) -> Result<(), Fail
 /// Runs a deploy or revert script: in one call, or for online mode through
 /// psql, where statements outside a transaction block run on their own.
 async fn run_script(
-    sandbox: &Sandbox,
     case: &Case,
     db: &Database,
     client: &Client,
@@ -955,7 +985,7 @@ async fn run_script(
     if !case.online {
         return execute(client, sql, what).await;
     }
-    psql(sandbox, db, sql)
+    psql(db, sql)
         .await
         .map_err(|e| Failed::from(format!("{what} failed: {e}\n--- script ---\n{sql}")))
 }
@@ -1012,10 +1042,8 @@ fn golden(path: &Path, actual: &str) -> Result<(), Failed> {
     )))
 }
 
-async fn dump(sandbox: &Sandbox, db: &Database) -> Result<String, Failed> {
-    let bin = sandbox
-        .bin_dir()
-        .ok_or_else(|| Failed::from("the local sandbox has no bin directory"))?;
+async fn dump(db: &Database) -> Result<String, Failed> {
+    let bin = clients();
     let output = tokio::process::Command::new(bin.join("pg_dump"))
         .arg("--schema-only")
         .arg(format!("--dbname={}", db.conninfo()))
@@ -1072,9 +1100,9 @@ fn psql_command(bin: &Path, db: &Database) -> tokio::process::Command {
 }
 
 /// Feeds `sql` to psql on `db`, stopping at the first error.
-async fn psql(sandbox: &Sandbox, db: &Database, sql: &str) -> Result<(), String> {
+async fn psql(db: &Database, sql: &str) -> Result<(), String> {
     use tokio::io::AsyncWriteExt as _;
-    let bin = sandbox.bin_dir().expect("local sandbox");
+    let bin = clients();
     let mut child = psql_command(bin, db)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
@@ -1103,10 +1131,10 @@ async fn round_trip(sandbox: &Sandbox, raw: &str) -> Result<String, Failed> {
         .create_database("oracle_restore")
         .await
         .map_err(|e| fail("creating a restore database", e))?;
-    psql(sandbox, &db, raw)
+    psql(&db, raw)
         .await
         .map_err(|e| Failed::from(format!("restoring a dump failed: {e}")))?;
-    let dumped = dump(sandbox, &db).await;
+    let dumped = dump(&db).await;
     sandbox
         .drop_database(&db)
         .await

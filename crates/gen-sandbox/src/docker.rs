@@ -2,7 +2,6 @@
 
 use std::time::{Duration, Instant};
 
-use testcontainers::core::wait::LogWaitStrategy;
 use testcontainers::core::{IntoContainerPort as _, WaitFor};
 use testcontainers::runners::AsyncRunner as _;
 use testcontainers::{ContainerAsync, GenericImage, ImageExt as _};
@@ -24,8 +23,8 @@ pub(crate) fn image(image: Option<&str>, version: Option<u32>) -> String {
 
 /// How long to wait for the Docker engine to answer a ping.
 const PING_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long the container gets to accept connections after its log says so.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a started container gets to accept connections.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A running container; removed when dropped.
 pub(crate) type Container = ContainerAsync<GenericImage>;
@@ -58,23 +57,100 @@ async fn check_engine() -> Result<(), SandboxError> {
     }
 }
 
-/// Starts a container and connects to its `postgres` database.
+/// The id of `image` as the engine has it (`sha256:…`), or `None` when no
+/// engine answers or it has no such image. Asked on a thread of its own, so
+/// that a caller on any runtime (or none) can wait for it.
+pub(crate) fn image_id(image: &str) -> Option<String> {
+    let image = image.to_owned();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let docker = tokio::time::timeout(
+                PING_TIMEOUT,
+                testcontainers::core::client::docker_client_instance(),
+            )
+            .await
+            .ok()?
+            .ok()?;
+            let inspect = tokio::time::timeout(PING_TIMEOUT, docker.inspect_image(&image))
+                .await
+                .ok()?
+                .ok()?;
+            inspect.id
+        })
+    })
+    .join()
+    .ok()
+    .flatten()
+}
+
+/// The label every sandbox container carries, with the pid of the gen
+/// process that started it: a container whose process is gone (killed
+/// before it could remove it) is removed by the next run.
+const LABEL: &str = "dev.gen.sandbox.pid";
+
+/// Removes the sandbox containers whose gen process no longer runs.
+async fn sweep() {
+    use testcontainers::bollard::query_parameters::{
+        ListContainersOptions, RemoveContainerOptions,
+    };
+    let Ok(docker) = testcontainers::core::client::docker_client_instance().await else {
+        return;
+    };
+    let filters = std::collections::HashMap::from([("label".to_owned(), vec![LABEL.to_owned()])]);
+    let Ok(containers) = docker
+        .list_containers(Some(ListContainersOptions {
+            all: true,
+            filters: Some(filters),
+            ..ListContainersOptions::default()
+        }))
+        .await
+    else {
+        return;
+    };
+    for c in containers {
+        let pid = c
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(LABEL))
+            .and_then(|p| p.parse::<i32>().ok());
+        let (Some(id), Some(pid)) = (c.id, pid) else {
+            continue;
+        };
+        if !crate::local::pid_alive(pid) {
+            let _ = docker
+                .remove_container(
+                    &id,
+                    Some(RemoveContainerOptions {
+                        force: true,
+                        v: true,
+                        ..RemoveContainerOptions::default()
+                    }),
+                )
+                .await;
+        }
+    }
+}
+
+/// Starts a container and connects to its `postgres` database. Ready means
+/// a connection succeeds, whatever the image logs.
 pub(crate) async fn start(image: &str) -> Result<(Container, Config, Client), SandboxError> {
     check_engine().await?;
+    sweep().await;
     let container_err =
         |source: Box<dyn std::error::Error + Send + Sync>| SandboxError::Container {
             image: image.to_owned(),
             source,
         };
     let (name, tag) = split_image(image);
-    // The official image logs "ready" twice on first start: once for the
-    // temporary server that runs its init scripts, once for the real one.
-    let ready = WaitFor::log(
-        LogWaitStrategy::stderr("database system is ready to accept connections").with_times(2),
-    );
+    eprintln!("starting a container from {image} for the sandbox…");
     let container = GenericImage::new(name, tag)
         .with_exposed_port(5432.tcp())
-        .with_wait_for(ready)
+        .with_wait_for(WaitFor::Nothing)
+        .with_label(LABEL, std::process::id().to_string())
         .with_env_var("POSTGRES_HOST_AUTH_METHOD", "trust")
         .with_cmd([
             "postgres",
@@ -90,38 +166,75 @@ pub(crate) async fn start(image: &str) -> Result<(Container, Config, Client), Sa
         .start()
         .await
         .map_err(|e| container_err(Box::new(e)))?;
-    let host = container
-        .get_host()
-        .await
-        .map_err(|e| container_err(Box::new(e)))?;
-    let port = container
-        .get_host_port_ipv4(5432.tcp())
-        .await
-        .map_err(|e| container_err(Box::new(e)))?;
+    let address = async {
+        let host = container.get_host().await?;
+        let port = container.get_host_port_ipv4(5432.tcp()).await?;
+        testcontainers::core::error::Result::Ok((host, port))
+    };
+    let (host, port) = match address.await {
+        Ok(address) => address,
+        // A container that stopped at once has no port to reach.
+        Err(_) if container.is_running().await.is_ok_and(|running| !running) => {
+            let log = log_tail(&container).await;
+            let _ = container.rm().await;
+            return Err(SandboxError::ContainerExited {
+                image: image.to_owned(),
+                log,
+            });
+        }
+        Err(e) => return Err(container_err(Box::new(e))),
+    };
 
     let mut config = Config::new();
     config
         .host(host.to_string())
         .port(port)
         .user("postgres")
-        .dbname("postgres");
-    // Port forwarding can lag the log line by a moment.
-    let deadline = Instant::now() + CONNECT_TIMEOUT;
+        .dbname("postgres")
+        .connect_timeout(Duration::from_secs(2));
+    // The image's own start (initdb, a first server for init scripts) runs
+    // before the server answers: ready is when a connection succeeds.
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
     loop {
         match config.connect(NoTls).await {
             Ok((client, connection)) => {
                 tokio::spawn(connection);
                 return Ok((container, config, client));
             }
-            Err(e) if Instant::now() >= deadline => {
-                return Err(SandboxError::Connect {
-                    target: crate::conninfo::to_conninfo(&config, false),
+            Err(_) if Instant::now() < deadline => {
+                if container.is_running().await.is_ok_and(|running| !running) {
+                    let log = log_tail(&container).await;
+                    let _ = container.rm().await;
+                    return Err(SandboxError::ContainerExited {
+                        image: image.to_owned(),
+                        log,
+                    });
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => {
+                let log = log_tail(&container).await;
+                let _ = container.rm().await;
+                return Err(SandboxError::ContainerTimeout {
+                    image: image.to_owned(),
+                    waited: STARTUP_TIMEOUT,
+                    log,
                     source: e.into(),
                 });
             }
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
     }
+}
+
+/// The last lines the container wrote, for an error.
+async fn log_tail(container: &Container) -> String {
+    let mut text =
+        String::from_utf8_lossy(&container.stdout_to_vec().await.unwrap_or_default()).into_owned();
+    text.push_str(&String::from_utf8_lossy(
+        &container.stderr_to_vec().await.unwrap_or_default(),
+    ));
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
 }
 
 #[cfg(test)]

@@ -193,6 +193,31 @@ pub enum SandboxError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// The container stopped before its server accepted a connection.
+    #[error(
+        "the container from image {image} exited before its server accepted connections; its log ends:\n{log}"
+    )]
+    ContainerExited {
+        /// The image.
+        image: String,
+        /// The last lines of the container's output.
+        log: String,
+    },
+
+    /// The container's server did not accept a connection in time.
+    #[error("the container from image {image} did not accept connections within {} s; its log ends:\n{log}", .waited.as_secs())]
+    ContainerTimeout {
+        /// The image.
+        image: String,
+        /// How long gen waited.
+        waited: std::time::Duration,
+        /// The last lines of the container's output.
+        log: String,
+        /// The last connection error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// A directory for the warm server exists but is not private to this user.
     #[error("refusing to use {}: {reason}", .path.display())]
     UnsafeDirectory {
@@ -271,7 +296,10 @@ impl SandboxError {
                 Some("start Docker or use the local backend (the default)")
             }
             Self::Container { .. } => Some(
-                "check that the image exists and can be pulled, or use the local backend (the default)",
+                "check that the image exists locally or can be pulled (scripts/docker-images in gen's repository builds postgres:<major> from local binaries), or use the local backend (the default)",
+            ),
+            Self::ContainerExited { .. } | Self::ContainerTimeout { .. } => Some(
+                "the image must start a PostgreSQL server on port 5432 that trusts local connections, as the official postgres images do with POSTGRES_HOST_AUTH_METHOD=trust",
             ),
             _ => None,
         }

@@ -267,7 +267,7 @@ impl fmt::Debug for Sandbox {
 }
 
 /// What identifies the server `backend` would run, found without starting
-/// it: the local binaries' version and place, or the Docker image. `None`
+/// it: the local binaries' version and place, or the Docker image's id. `None`
 /// for a server URL, whose version can change behind the same address, and
 /// when the local binaries cannot be found.
 pub fn fingerprint(backend: &Backend) -> Option<String> {
@@ -281,10 +281,12 @@ pub fn fingerprint(backend: &Backend) -> Option<String> {
             let pg_bin = local::resolve(pg_bin.as_deref(), *version).ok()?;
             local::binaries_fingerprint(pg_bin.as_deref()).map(|f| format!("local {f}"))
         }
-        Backend::Docker { image, version } => Some(format!(
-            "docker {}",
-            docker::image(image.as_deref(), *version)
-        )),
+        // An image's name can stand for another image tomorrow: its id
+        // says which one (none without an engine: nothing is cached).
+        Backend::Docker { image, version } => {
+            docker::image_id(&docker::image(image.as_deref(), *version))
+                .map(|id| format!("docker {id}"))
+        }
         Backend::Url { .. } => None,
     }
 }
