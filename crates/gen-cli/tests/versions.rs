@@ -228,3 +228,65 @@ fn pg18_constraints_beyond_the_model_are_named() {
     }
     assert_eq!(before, snapshot(p));
 }
+
+/// From 17 on a domain's NOT NULL is a constraint with a name; the model
+/// keeps only that the domain is not null, so a name of its own is named
+/// as beyond it rather than lost.
+#[test]
+fn pg17_named_domain_not_null_is_named() {
+    let dir = project(17);
+    let p = dir.path();
+    write(
+        p,
+        "schema/t.sql",
+        "CREATE DOMAIN price AS int CONSTRAINT price_required NOT NULL;\n\
+         CREATE DOMAIN quantity AS int NOT NULL;\n",
+    );
+    let o = run_gen(p, &["--sandbox-idle", "0", "add", "x"]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("named domain not-null constraint price_required ON public.price"),
+        "{err}"
+    );
+    assert!(!err.contains("quantity"), "a default name refused: {err}");
+}
+
+/// Without a version gen says which major it planned with; `gen init
+/// --from-db` writes the database's major, and its sandbox runs it.
+#[test]
+fn the_major_used_is_said_and_init_from_db_takes_the_databases() {
+    let dir = project(15);
+    let p = dir.path();
+    let toml = std::fs::read_to_string(p.join("gen.toml")).expect("gen.toml");
+    write(p, "gen.toml", &toml.replace("\nversion = 15\n", "\n"));
+    write(p, "schema/t.sql", "CREATE TABLE t (id int);\n");
+    let o = run_gen(p, &["--sandbox-idle", "0", "add", "t"]);
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.contains("note: planned with PostgreSQL ") && err.contains("set [sandbox] version"),
+        "{err}"
+    );
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let sandbox = server(16).await;
+        let db = sandbox.create_database("live").await.expect("database");
+        let client = db.connect().await.expect("connect");
+        client
+            .batch_execute("CREATE TABLE public.accounts (id int PRIMARY KEY)")
+            .await
+            .expect("live schema");
+        let fresh = tempfile::tempdir().expect("temp dir");
+        let o = run_gen(
+            fresh.path(),
+            &["--sandbox-idle", "0", "init", "--from-db", &url(&db)],
+        );
+        assert_exit(&o, 0);
+        let toml = std::fs::read_to_string(fresh.path().join("gen.toml")).expect("gen.toml");
+        assert!(toml.contains("\nversion = 16\n"), "{toml}");
+        drop(client);
+        sandbox.shutdown().await.expect("shutdown");
+    });
+}

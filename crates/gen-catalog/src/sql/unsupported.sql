@@ -25,6 +25,21 @@ UNION ALL
 SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
 FROM pg_subscription s
 WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+/*pg17*/
+-- From 17 on a domain's NOT NULL is a constraint with a name: the model
+-- keeps it as the domain's NOT NULL, so a name of its own (or NOT VALID)
+-- is beyond it.
+UNION ALL
+SELECT 'pg_constraint', con.oid, t.typnamespace,
+       CASE WHEN NOT con.convalidated THEN 'NOT VALID domain not-null constraint'
+            ELSE 'named domain not-null constraint' END,
+       quote_ident(con.conname) || ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname)
+FROM pg_constraint con
+JOIN pg_type t ON t.oid = con.contypid
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE con.contype = 'n' AND con.contypid >= 16384
+  AND (NOT con.convalidated OR con.conname <> left(t.typname, 54) || '_not_null')
+/*end*/
 /*pg18*/
 -- PostgreSQL 18's constraints beyond the model: not-null constraints that
 -- are NOT VALID or NO INHERIT (a plain one, named or not, is the
