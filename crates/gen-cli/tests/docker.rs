@@ -305,3 +305,88 @@ fn interrupted_and_killed_runs_leave_no_container() {
         "the next run did not sweep the killed run's container"
     );
 }
+
+/// An image the engine does not have and cannot pull is an error naming
+/// it (the registry here is a closed local port: nothing leaves the
+/// machine); a container that runs but never serves is given up on after
+/// the startup timeout, with its log; neither leaves a container behind.
+#[test]
+#[ignore = "needs a Docker engine and the postgres images; scripts/test runs it after starting dockerd"]
+fn a_missing_image_and_a_server_that_never_answers_are_clear_errors() {
+    use std::io::Write as _;
+    require_engine();
+    let dir = tempfile::tempdir().expect("temp dir");
+    project(dir.path());
+
+    let o = run_gen(
+        dir.path(),
+        &[
+            "--sandbox",
+            "docker",
+            "--docker-image",
+            "localhost:1/gen-test/absent:1",
+            "check",
+            "--no-cache",
+        ],
+    );
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("could not start a container from image localhost:1/gen-test/absent:1"),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+
+    let mut build = std::process::Command::new("docker")
+        .args(["build", "-q", "-t", "gen-test/silent:1", "-"])
+        .env("DOCKER_BUILDKIT", "0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("docker build");
+    build
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"FROM postgres:15\nENTRYPOINT [\"/bin/sh\", \"-c\", \"echo listening nowhere >&2; while :; do sleep 1; done\"]\n")
+        .expect("Dockerfile");
+    let built = build.wait_with_output().expect("docker build");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let started = std::time::Instant::now();
+    let o = run_gen(
+        dir.path(),
+        &[
+            "--sandbox",
+            "docker",
+            "--docker-image",
+            "gen-test/silent:1",
+            "check",
+            "--no-cache",
+        ],
+    );
+    let _ = std::process::Command::new("docker")
+        .args(["rmi", "-f", "gen-test/silent:1"])
+        .output();
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("did not accept connections within 60 s"),
+        "{err}"
+    );
+    assert!(err.contains("listening nowhere"), "no log tail: {err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        sandbox_containers(),
+        "",
+        "a sandbox container was left behind"
+    );
+}

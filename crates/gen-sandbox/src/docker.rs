@@ -226,15 +226,26 @@ pub(crate) async fn start(image: &str) -> Result<(Container, Config, Client), Sa
     }
 }
 
-/// The last lines the container wrote, for an error.
+/// The last lines the container wrote, for an error: asked of the engine
+/// by count, so a chatty container costs no more than a quiet one.
 async fn log_tail(container: &Container) -> String {
-    let mut text =
-        String::from_utf8_lossy(&container.stdout_to_vec().await.unwrap_or_default()).into_owned();
-    text.push_str(&String::from_utf8_lossy(
-        &container.stderr_to_vec().await.unwrap_or_default(),
-    ));
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(20)..].join("\n")
+    use futures_util::StreamExt as _;
+    use testcontainers::bollard::query_parameters::LogsOptions;
+    let Ok(docker) = testcontainers::core::client::docker_client_instance().await else {
+        return String::new();
+    };
+    let options = LogsOptions {
+        stdout: true,
+        stderr: true,
+        tail: "20".to_owned(),
+        ..LogsOptions::default()
+    };
+    let mut logs = docker.logs(container.id(), Some(options));
+    let mut text = String::new();
+    while let Some(Ok(chunk)) = logs.next().await {
+        text.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+    }
+    text.trim_end().to_owned()
 }
 
 #[cfg(test)]

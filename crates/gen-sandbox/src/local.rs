@@ -947,6 +947,33 @@ mod tests {
     }
 
     #[test]
+    fn a_major_installed_nowhere_is_an_error_saying_where_it_looked_and_how_to_get_it() {
+        // No machine has PostgreSQL 99 in any of the usual places.
+        let err = resolve(None, Some(99)).expect_err("no PostgreSQL 99 anywhere");
+        assert!(
+            matches!(&err, SandboxError::NoBinariesForMajor { major: 99, looked_in }
+                if looked_in.iter().any(|p| p == "/usr/lib/postgresql/99/bin")),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("no PostgreSQL 99 server binaries found"),
+            "{err}"
+        );
+        let hint = err.hint().expect("hint");
+        assert!(
+            hint.contains("apt.postgresql.org") && hint.contains("--sandbox docker"),
+            "{hint}"
+        );
+        // An explicit directory is taken as given; its major is checked once
+        // its server runs.
+        assert_eq!(
+            resolve(Some(Path::new("/somewhere/bin")), Some(99)).expect("as given"),
+            Some(PathBuf::from("/somewhere/bin"))
+        );
+    }
+
+    #[test]
     fn explicit_bin_dir_without_server_is_an_error_with_a_hint() {
         let dir = tempfile::tempdir().expect("tempdir");
         let err = find_binaries(Some(dir.path())).expect_err("empty dir");
