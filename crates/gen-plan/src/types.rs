@@ -268,16 +268,31 @@ mod tests {
             deterministic: provider != "icu",
             comment: None,
         };
+        // PostgreSQL 16's ICU rules and 17's builtin provider.
+        let ruled = Collation {
+            icu_rules: Some("&a < b".to_owned()),
+            ..collation("ruled", "icu", None)
+        };
+        let fast = Collation {
+            locale: Some("C.UTF-8".to_owned()),
+            ..collation("fast", "builtin", None)
+        };
         for c in [
             collation("ci", "icu", None),
             collation("same", "libc", Some(("C", "C"))),
             collation("split", "libc", Some(("C", "POSIX"))),
+            ruled,
+            fast,
         ] {
             new.collations.insert(c.name.clone(), c);
         }
         let p = plan(&Catalog::default(), &new).expect("orderable");
         insta::assert_snapshot!(p.sql(), @r"
         CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
+        CREATE COLLATION public.fast (provider = builtin, locale = 'C.UTF-8');
+
+        CREATE COLLATION public.ruled (provider = icu, locale = 'und-u-ks-level2', rules = '&a < b', deterministic = false);
 
         CREATE COLLATION public.same (provider = libc, locale = 'C');
 
