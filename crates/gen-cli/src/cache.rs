@@ -77,15 +77,18 @@ pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
         ("migrations", &config.migrations),
     ] {
         // Exactly the files a load reads, refused alike when one is not a
-        // regular file (a FIFO would block here, /dev/zero never end).
-        let mut files = if label == "schema" && root.is_dir() {
-            gen_source::schema_files(root).map_err(crate::load::source_error)?
+        // regular file (a FIFO would block here, /dev/zero never end). A
+        // missing path is reported by the load itself.
+        let which = if label == "schema" {
+            gen_source::Files::Sql
         } else {
-            let mut files = Vec::new();
-            collect(root, &mut files)?;
-            files
+            gen_source::Files::All
         };
-        files.sort();
+        let files = match gen_source::input_files(root, which) {
+            Ok(files) => files,
+            Err(gen_source::SourceError::NotFound { .. }) => Vec::new(),
+            Err(e) => return Err(crate::load::source_error(e)),
+        };
         field(label, root.display().to_string().as_bytes());
         for path in files {
             let bytes =
@@ -96,45 +99,6 @@ pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
     }
     let digest = h.finalize();
     Ok(Some(digest.iter().map(|b| format!("{b:02x}")).collect()))
-}
-
-/// Every regular file below `root` (or `root` itself when it is one),
-/// links to files followed and links to directories not (no loops);
-/// anything else is an error naming it.
-fn collect(root: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let special = |path: &Path| {
-        crate::load::source_error(gen_source::SourceError::NotRegular {
-            path: path.to_path_buf(),
-            what: "a special file (a device, FIFO, socket or broken link)",
-        })
-    };
-    let Ok(meta) = std::fs::metadata(root) else {
-        // A missing path is reported by the load itself.
-        return Ok(());
-    };
-    if meta.is_file() {
-        out.push(root.to_path_buf());
-        return Ok(());
-    }
-    if !meta.is_dir() {
-        return Err(special(root));
-    }
-    let entries = std::fs::read_dir(root).with_context(|| format!("listing {}", root.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("listing {}", root.display()))?;
-        let path = entry.path();
-        let file_type = entry
-            .file_type()
-            .with_context(|| format!("reading {}", path.display()))?;
-        if file_type.is_dir() {
-            collect(&path, out)?;
-        } else if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-            out.push(path);
-        } else if !(file_type.is_symlink() && path.is_dir()) {
-            return Err(special(&path));
-        }
-    }
-    Ok(())
 }
 
 /// The snapshot stored under `key`, if any. A damaged file counts as none.

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 pub use analyze::Boundary;
 pub use error::SourceError;
-pub use load::{Options, load, load_with, ordered, schema_files};
+pub use load::{Files, Options, input_files, load, load_with, ordered, schema_files};
 pub use location::Location;
 pub use name::{Name, NameKind};
 pub use parse::split;

@@ -44,25 +44,7 @@ pub fn load(path: &Path) -> Result<Source, SourceError> {
 /// names they define and reference (see [`Source::statements`]) and the
 /// roles they mention are collected (see [`crate::roles`]).
 pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> {
-    let metadata = fs::metadata(path).map_err(|source| match source.kind() {
-        io::ErrorKind::NotFound => SourceError::NotFound {
-            path: path.to_owned(),
-        },
-        _ => SourceError::Io {
-            path: path.to_owned(),
-            source,
-        },
-    })?;
-    let files = if metadata.is_dir() {
-        schema_files(path)?
-    } else if let Some(what) = not_regular(metadata.file_type()) {
-        return Err(SourceError::NotRegular {
-            path: path.to_owned(),
-            what,
-        });
-    } else {
-        vec![path.to_owned()]
-    };
+    let files = input_files(path, Files::Sql)?;
 
     // Every file is checked for syntax errors before any parse tree is
     // built, and then all trees are built together, spread over threads.
@@ -152,26 +134,65 @@ fn first_line_excerpt(located: &Located) -> String {
     LineIndex::new(line).excerpt(0)
 }
 
+/// Which files a listing of a directory keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// The `*.sql` files, as [`load_with`] reads a schema directory.
+    Sql,
+    /// Every file (a migrations directory, hashed for the cache).
+    All,
+}
+
 /// The files [`load_with`] reads from a schema directory: every `*.sql`
-/// file below it, in bytewise order of the path below `dir`. Links to
-/// files are followed; links to directories are not, which rules out
-/// loops. Anything else there — a device, FIFO or socket, a dangling link
-/// or a link loop — is an error naming it, whatever its name: reading one
-/// could block, never end, or reach outside the project.
+/// file below it, in bytewise order of the path below `dir`. See
+/// [`input_files`].
 pub fn schema_files(dir: &Path) -> Result<Vec<PathBuf>, SourceError> {
+    input_files(dir, Files::Sql)
+}
+
+/// `path` itself when it is a regular file, else the files below it that
+/// `which` keeps, in bytewise order of the path below it. Links to files
+/// are followed; links to directories are not, which rules out loops.
+/// Anything else there — a device, FIFO or socket, a dangling link or a
+/// link loop — is an error naming it, whatever its name: reading one could
+/// block, never end, or reach outside the project.
+pub fn input_files(path: &Path, which: Files) -> Result<Vec<PathBuf>, SourceError> {
+    let metadata = fs::metadata(path).map_err(|source| match source.kind() {
+        io::ErrorKind::NotFound => SourceError::NotFound {
+            path: path.to_owned(),
+        },
+        _ => SourceError::Io {
+            path: path.to_owned(),
+            source,
+        },
+    })?;
+    if !metadata.is_dir() {
+        if let Some(what) = not_regular(metadata.file_type()) {
+            return Err(SourceError::NotRegular {
+                path: path.to_owned(),
+                what,
+            });
+        }
+        return Ok(vec![path.to_owned()]);
+    }
     let mut relative = Vec::new();
-    find_sql_files(dir, Path::new(""), &mut relative)?;
+    find_files(path, Path::new(""), which, &mut relative)?;
     relative.sort_by(|a, b| {
         a.as_os_str()
             .as_encoded_bytes()
             .cmp(b.as_os_str().as_encoded_bytes())
     });
-    Ok(relative.into_iter().map(|r| dir.join(r)).collect())
+    Ok(relative.into_iter().map(|r| path.join(r)).collect())
 }
 
-/// Collects the `.sql` files under `root.join(relative)`, as paths
+/// Collects the files `which` keeps under `root.join(relative)`, as paths
 /// relative to `root`.
-fn find_sql_files(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> {
+fn find_files(
+    root: &Path,
+    relative: &Path,
+    which: Files,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), SourceError> {
     let dir = root.join(relative);
     let io_error = |source| SourceError::Io {
         path: dir.clone(),
@@ -182,7 +203,7 @@ fn find_sql_files(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Resul
         let child = relative.join(entry.file_name());
         let file_type = entry.file_type().map_err(io_error)?;
         if file_type.is_dir() {
-            find_sql_files(root, &child, out)?;
+            find_files(root, &child, which, out)?;
             continue;
         }
         let target = if file_type.is_symlink() {
@@ -209,7 +230,11 @@ fn find_sql_files(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Resul
                 what,
             });
         }
-        if target.is_file() && child.extension().is_some_and(|ext| ext == "sql") {
+        let kept = match which {
+            Files::Sql => child.extension().is_some_and(|ext| ext == "sql"),
+            Files::All => true,
+        };
+        if target.is_file() && kept {
             out.push(child);
         }
     }
