@@ -119,11 +119,7 @@ impl Config {
     /// What a target database's major is held against: the project's
     /// version, when it names one.
     pub fn expected(&self) -> crate::target::Expected {
-        crate::target::Expected {
-            major: self.backend.version(),
-            from: "the project ([sandbox] version)",
-            strict: self.load.strict,
-        }
+        crate::target::Expected::project(&self.backend, self.load.strict)
     }
 
     pub fn load(global: &Global) -> anyhow::Result<Config> {

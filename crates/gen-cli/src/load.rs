@@ -322,19 +322,8 @@ pub async fn catalogs_and_roles(
     }
     // A live database is held against the project's major, else against
     // the sandbox's when one runs: the plan is made on one, run on the other.
-    let expected = match (backend.version(), &sandbox) {
-        (Some(major), _) => crate::target::Expected {
-            major: Some(major),
-            from: "the project ([sandbox] version)",
-            strict: load.strict,
-        },
-        (None, Some(sandbox)) => crate::target::Expected {
-            major: Some(sandbox.server_version_num() / 10_000),
-            from: "the sandbox",
-            strict: load.strict,
-        },
-        (None, None) => crate::target::Expected::default(),
-    };
+    let expected =
+        crate::target::Expected::project_or_sandbox(backend, sandbox.as_ref(), load.strict);
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
             side(

@@ -926,14 +926,6 @@ pub async fn connect_url(url: &str) -> Result<Client, SandboxError> {
     connect_config(&conninfo::parse(url)?).await
 }
 
-/// A client program (`pg_dump`, `psql`) from the PostgreSQL installation
-/// the local sandbox uses: `pg_bin` when given, else the one found the
-/// same way as the server binaries.
-pub fn client_program(pg_bin: Option<&Path>, program: &str) -> Result<PathBuf, SandboxError> {
-    let dir = local::find_binaries(pg_bin)?.dir;
-    Ok(dir.join(program))
-}
-
 /// The major of the server binaries the local backend would use without a
 /// version: `pg_bin`'s, else the first found; `None` when there are none.
 pub fn local_major(pg_bin: Option<&Path>) -> Option<u32> {
