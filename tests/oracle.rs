@@ -32,6 +32,9 @@ use gen_sandbox::{Backend, Database, Sandbox};
 use libtest_mimic::{Arguments, Failed, Trial};
 use tokio_postgres::Client;
 
+#[path = "../crates/gen-cli/tests/common/fixtures.rs"]
+mod fixtures;
+
 /// Where psql and pg_dump are, for the sandbox's server.
 static CLIENTS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
@@ -182,22 +185,6 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The oldest major a fixture is for: its own `since` file (a fixture
-/// using PostgreSQL 15's syntax holds `15`), else that of its group
-/// (`fixtures/pg17/…`: 17); `None` for every supported major.
-fn since(kind: &Path, dir: &Path) -> Option<u32> {
-    if let Ok(text) = std::fs::read_to_string(dir.join("since")) {
-        return Some(
-            text.trim()
-                .parse()
-                .unwrap_or_else(|_| panic!("{}/since: not a major version", dir.display())),
-        );
-    }
-    file_name(kind)
-        .strip_prefix("pg")
-        .and_then(|m| m.parse().ok())
-}
-
 fn fixture_cases(root: &Path) -> Vec<Case> {
     let mut cases = Vec::new();
     let fixtures = root.join("fixtures");
@@ -217,7 +204,7 @@ fn fixture_cases(root: &Path) -> Vec<Case> {
                 setup: None,
                 roles: Vec::new(),
                 golden: true,
-                since: since(&kind, &dir),
+                since: fixtures::since(&dir),
                 real: None,
                 // Online mode is held to the same oracle, run as sqitch runs
                 // scripts: through psql, statement by statement.

@@ -351,15 +351,8 @@ fn fixtures_round_trip_through_a_baseline() {
         let sandbox = start().await;
         let major = sandbox.server_version_num() / 10_000;
         // fixtures/pg18/… are PostgreSQL 18's, and a fixture with a
-        // `since` file is for that major on (tests/oracle.rs reads the same).
-        let since = |new: &Path| {
-            let dir = new.parent()?;
-            if let Ok(text) = std::fs::read_to_string(dir.join("since")) {
-                return text.trim().parse::<u32>().ok();
-            }
-            let kind = dir.parent()?.file_name()?.to_str()?;
-            kind.strip_prefix("pg")?.parse::<u32>().ok()
-        };
+        // `since` file is for that major on.
+        let since = |new: &Path| new.parent().and_then(common::fixtures::since);
         let (cases, newer): (Vec<PathBuf>, Vec<PathBuf>) = cases
             .into_iter()
             .partition(|new| since(new).is_none_or(|since| since <= major));

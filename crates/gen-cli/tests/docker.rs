@@ -36,6 +36,40 @@ fn sandbox_containers() -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
+/// Builds `tag` from `postgres:15` with an entrypoint that runs `script`
+/// instead of the server.
+fn build_image(tag: &str, script: &str) {
+    use std::io::Write as _;
+    let mut build = std::process::Command::new("docker")
+        .args(["build", "-q", "-t", tag, "-"])
+        .env("DOCKER_BUILDKIT", "0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("docker build");
+    let dockerfile = format!("FROM postgres:15\nENTRYPOINT [\"/bin/sh\", \"-c\", {script:?}]\n");
+    build
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(dockerfile.as_bytes())
+        .expect("Dockerfile");
+    let built = build.wait_with_output().expect("docker build");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
+/// Removes an image a test built or tagged.
+fn remove_image(tag: &str) {
+    let _ = std::process::Command::new("docker")
+        .args(["rmi", "-f", tag])
+        .output();
+}
+
 fn require_engine() {
     let ok = std::process::Command::new("docker")
         .arg("info")
@@ -163,9 +197,7 @@ fn the_catalog_cache_follows_the_image_not_its_name() {
     // refused, since the project plans for 15.
     tag("postgres:17");
     let third = check();
-    let _ = std::process::Command::new("docker")
-        .args(["rmi", "gen-test/swap:1"])
-        .output();
+    remove_image("gen-test/swap:1");
     assert_exit(&third, 2);
     assert!(
         stderr(&third).contains("but the project asks for PostgreSQL 15"),
@@ -184,30 +216,10 @@ fn the_catalog_cache_follows_the_image_not_its_name() {
 #[test]
 #[ignore = "needs a Docker engine and the postgres images; scripts/test runs it after starting dockerd"]
 fn an_image_that_never_serves_is_a_clear_error() {
-    use std::io::Write as _;
     require_engine();
     let dir = tempfile::tempdir().expect("temp dir");
     project(dir.path());
-    let mut build = std::process::Command::new("docker")
-        .args(["build", "-q", "-t", "gen-test/broken:1", "-"])
-        .env("DOCKER_BUILDKIT", "0")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("docker build");
-    build
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"FROM postgres:15\nENTRYPOINT [\"/bin/sh\", \"-c\", \"echo broken on purpose >&2; exit 3\"]\n")
-        .expect("Dockerfile");
-    let built = build.wait_with_output().expect("docker build");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    build_image("gen-test/broken:1", "echo broken on purpose >&2; exit 3");
 
     let o = run_gen(
         dir.path(),
@@ -220,9 +232,7 @@ fn an_image_that_never_serves_is_a_clear_error() {
             "--no-cache",
         ],
     );
-    let _ = std::process::Command::new("docker")
-        .args(["rmi", "-f", "gen-test/broken:1"])
-        .output();
+    remove_image("gen-test/broken:1");
     assert_exit(&o, 2);
     let err = stderr(&o);
     assert!(err.contains("gen-test/broken:1"), "{err}");
@@ -313,7 +323,6 @@ fn interrupted_and_killed_runs_leave_no_container() {
 #[test]
 #[ignore = "needs a Docker engine and the postgres images; scripts/test runs it after starting dockerd"]
 fn a_missing_image_and_a_server_that_never_answers_are_clear_errors() {
-    use std::io::Write as _;
     require_engine();
     let dir = tempfile::tempdir().expect("temp dir");
     project(dir.path());
@@ -337,25 +346,9 @@ fn a_missing_image_and_a_server_that_never_answers_are_clear_errors() {
     );
     assert!(err.contains("hint:"), "{err}");
 
-    let mut build = std::process::Command::new("docker")
-        .args(["build", "-q", "-t", "gen-test/silent:1", "-"])
-        .env("DOCKER_BUILDKIT", "0")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("docker build");
-    build
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"FROM postgres:15\nENTRYPOINT [\"/bin/sh\", \"-c\", \"echo listening nowhere >&2; while :; do sleep 1; done\"]\n")
-        .expect("Dockerfile");
-    let built = build.wait_with_output().expect("docker build");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
+    build_image(
+        "gen-test/silent:1",
+        "echo listening nowhere >&2; while :; do sleep 1; done",
     );
     let started = std::time::Instant::now();
     let o = run_gen(
@@ -369,9 +362,7 @@ fn a_missing_image_and_a_server_that_never_answers_are_clear_errors() {
             "--no-cache",
         ],
     );
-    let _ = std::process::Command::new("docker")
-        .args(["rmi", "-f", "gen-test/silent:1"])
-        .output();
+    remove_image("gen-test/silent:1");
     assert_exit(&o, 2);
     let err = stderr(&o);
     assert!(

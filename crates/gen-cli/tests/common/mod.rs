@@ -11,6 +11,8 @@ use std::process::{Command, Output, Stdio};
 
 use gen_sandbox::Database;
 
+pub mod fixtures;
+
 /// `gen` in `dir`, isolated from the caller's settings: no config, sandbox
 /// or database from the environment, a fixed planner and timestamp, and a
 /// catalog cache of this project's own, so no earlier run can answer.
