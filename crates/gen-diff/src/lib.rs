@@ -166,6 +166,21 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             column: column.clone(),
         })
     });
+    // A composite type whose attribute changes type in place: the server
+    // refuses that while a view's rule uses the type (as newer minor
+    // releases of every major do), so its views are rebuilt around it.
+    let retyped_types: BTreeSet<ObjectId> = out
+        .iter()
+        .filter_map(|c| {
+            if let Change::Type(TypeChange::AlterAttributeType { type_name, .. }) = c {
+                Some(ObjectId::Type {
+                    name: type_name.clone(),
+                })
+            } else {
+                None
+            }
+        })
+        .collect();
     // Roots: what is dropped and comes back, and columns dropped for good (a
     // view that stays but no longer uses the column has to let go of it
     // first), and views dropped for good (a view of the same text may stay
@@ -209,6 +224,7 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         .cloned()
         .chain(parts)
         .chain(retyped)
+        .chain(retyped_types.iter().cloned())
         .collect();
     let mut done = dropped.clone();
     // The objects rebuilt around what they depend on, and their changes.
@@ -216,8 +232,17 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     let mut rebuilds: Vec<Change> = Vec::new();
     while let Some(id) = queue.pop() {
         let retyped_column = matches!(id, ObjectId::Column { .. }) && !dropped.contains(&id);
+        let retyped_type = retyped_types.contains(&id) && !dropped.contains(&id);
         for &dependent in dependents.get(&id).into_iter().flatten() {
             if done.contains(dependent) || !new.contains(dependent) {
+                continue;
+            }
+            if retyped_type
+                && !matches!(
+                    dependent,
+                    ObjectId::View { .. } | ObjectId::MaterializedView { .. }
+                )
+            {
                 continue;
             }
             if retyped_column
