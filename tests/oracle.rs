@@ -174,6 +174,8 @@ struct Real {
     /// live side by side in one cluster: psql's is dumped and dropped
     /// before gen's, and there is no plan from psql's loads to compare.
     owns_roles: bool,
+    /// Roles made before loading, as the project's `[sandbox] roles`.
+    roles: &'static [&'static str],
 }
 
 fn repo_root() -> PathBuf {
@@ -465,9 +467,10 @@ async fn load(
 /// Owners are compared only in cases that ask for it with an `owners`
 /// file, as gen compares them only when configured to.
 async fn introspect(client: &Client, what: &str, owners: bool) -> Result<Catalog, Failed> {
-    let catalog = gen_catalog::introspect(client)
+    let mut catalog = gen_catalog::introspect(client)
         .await
         .map_err(|e| fail(&format!("introspecting {what}"), e))?;
+    gen_cli::runner::as_loaded(&mut catalog);
     Ok(if owners {
         catalog
     } else {
@@ -483,27 +486,33 @@ type RealApp = (
     Vec<(String, String)>,
     &'static [&'static str],
     Option<u32>,
+    &'static [&'static str],
 );
 
 fn real_apps() -> Vec<RealApp> {
     let path = |p: &str| vec![("search_path".to_owned(), p.to_owned())];
     vec![
-        ("feedbin", Vec::new(), &[], None),
-        ("philomena", Vec::new(), &[], None),
-        ("elephant-repository", Vec::new(), &[], None),
+        ("feedbin", Vec::new(), &[], None, &[]),
+        ("philomena", Vec::new(), &[], None, &[]),
+        ("elephant-repository", Vec::new(), &[], None, &[]),
         // A dump of PostgreSQL 15 or newer: it revokes the public schema's
         // privileges from postgres, which owns that schema only before 15,
         // and gen does not model an owner revoking its own privileges.
-        ("graphile-starter", Vec::new(), &[], Some(15)),
-        ("pagila", Vec::new(), &[], None),
-        ("postgrest", Vec::new(), &[], None),
-        ("musicbrainz", path("musicbrainz, public"), &[], None),
-        ("lemmy", Vec::new(), &[], None),
+        ("graphile-starter", Vec::new(), &[], Some(15), &[]),
+        ("pagila", Vec::new(), &[], None, &[]),
+        ("postgrest", Vec::new(), &[], None, &[]),
+        ("musicbrainz", path("musicbrainz, public"), &[], None, &[]),
+        ("lemmy", Vec::new(), &[], None, &[]),
+        // Its migrations create roles and change their settings in
+        // dynamic SQL, which the sandbox lets a role without superuser do
+        // only from PostgreSQL 16 on (CREATEROLE, with the admin option on
+        // the roles it made).
         (
             "supabase-storage",
             path("storage, public, extensions"),
             &[],
-            None,
+            Some(16),
+            &[],
         ),
     ]
 }
@@ -516,7 +525,7 @@ fn real_cases(root: &Path, staging: &Path) -> Vec<Case> {
     let empty = staging.join("empty");
     std::fs::create_dir_all(&empty).expect("creating an empty schema directory");
     let mut cases = Vec::new();
-    for (app, settings, unsupported, since) in real_apps() {
+    for (app, settings, unsupported, since, roles) in real_apps() {
         let dir = corpus.join(app);
         assert!(
             dir.is_dir(),
@@ -528,6 +537,7 @@ fn real_cases(root: &Path, staging: &Path) -> Vec<Case> {
             check_old: true,
             unsupported,
             owns_roles: app == "postgrest",
+            roles,
         };
         let history = dir.join("history");
         let case = |name: String, old: PathBuf, new: PathBuf, real: &Real| Case {
@@ -625,13 +635,14 @@ async fn psql_load(
         .map(|(name, value)| format!("-c {name}={}", value.replace(' ', "")))
         .collect();
     for file in sql_files(path) {
-        let output = psql_command(bin, &db)
-            .arg("-f")
-            .arg(&file)
-            .env("PGOPTIONS", options.join(" "))
-            .output()
-            .await
-            .map_err(|e| fail("running psql", e))?;
+        // As the sandbox runs statements: as `postgres`, the superuser only
+        // for what needs one.
+        let text = std::fs::read_to_string(&file).map_err(|e| fail("reading a file", e))?;
+        let output = psql_input(
+            psql_command(bin, &db).env("PGOPTIONS", options.join(" ")),
+            &as_deployer(&text),
+        )
+        .await?;
         if !output.status.success() {
             return Err(Failed::from(format!(
                 "psql could not load {}: {}",
@@ -652,6 +663,7 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
         settings: real.settings.clone(),
         strict: false,
         statement_timeout: None,
+        roles: real.roles.iter().map(|r| (*r).to_owned()).collect(),
     };
     let load_source = |path: &Path| {
         gen_source::load_with(path, &options)
@@ -667,6 +679,14 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
         .create_roles(&roles)
         .await
         .map_err(|e| fail("creating roles", e))?;
+    let settings: Vec<String> =
+        gen_source::custom_settings(old.statements.iter().chain(&new.statements))
+            .into_iter()
+            .collect();
+    sandbox
+        .allow_settings(&settings)
+        .await
+        .map_err(|e| fail("allowing custom settings", e))?;
     let gen_load = |label: &'static str, source: gen_source::Source, path: PathBuf| async move {
         load_schema(sandbox, label, &source, None)
             .await
@@ -714,7 +734,11 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
             gen_catalog::introspect(&a).await,
             gen_catalog::introspect(&b).await,
         ) {
-            (Ok(old), Ok(new)) => (old, new),
+            (Ok(mut old), Ok(mut new)) => {
+                gen_cli::runner::as_loaded(&mut old);
+                gen_cli::runner::as_loaded(&mut new);
+                (old, new)
+            }
             (Err(e), _) | (_, Err(e)) => {
                 let message = e.to_string();
                 let named = real.unsupported.iter().any(|kind| message.contains(kind));
@@ -972,7 +996,7 @@ async fn run_script(
     if !case.online {
         return execute(client, sql, what).await;
     }
-    psql(db, sql)
+    psql(db, &as_deployer(sql))
         .await
         .map_err(|e| Failed::from(format!("{what} failed: {e}\n--- script ---\n{sql}")))
 }
@@ -981,9 +1005,59 @@ async fn run_script(
 /// hold a secret option spell it so, for the dumps to match.
 const FIXTURE_SECRET: &str = "fixture-secret";
 
+/// `sql` as the role that deploys runs it: `postgres`, which the sandbox's
+/// loading role stands for, switching to the sandbox's superuser for the
+/// statements that need one, as production's `postgres` is one, and giving
+/// `postgres` what those make that it may own. Objects are then owned, and
+/// default privileges applied, as in a database the sandbox loaded from
+/// schema files, and statements meet the same privileges there.
+fn as_deployer(sql: &str) -> String {
+    let Ok(statements) = gen_source::split(Path::new("script.sql"), sql) else {
+        return sql.to_owned();
+    };
+    // As the sandbox's loading role logs in (a role's own settings do not
+    // follow SET ROLE): from 16 on, it may act as the roles it creates.
+    let mut out = "SELECT pg_catalog.set_config('createrole_self_grant', 'set, inherit', false) \
+                   WHERE current_setting('server_version_num')::int >= 160000;\n"
+        .to_owned();
+    let mut superuser = None;
+    for statement in &statements {
+        let run_as = statement.run_as();
+        // Rows go in as before the sandbox was sealed: a fixture's seeds
+        // and a dump's data are trusted here, and gen leaves them out.
+        let wants = statement.is_data()
+            || matches!(
+                run_as,
+                gen_source::RunAs::Superuser { .. }
+                    | gen_source::RunAs::Deferred
+                    | gen_source::RunAs::Skipped
+            );
+        if superuser != Some(wants) {
+            out.push_str(if wants {
+                "RESET ROLE;\n"
+            } else {
+                "SET ROLE postgres;\n"
+            });
+            superuser = Some(wants);
+        }
+        match statement.without_role_statements() {
+            Some(sql) => out.push_str(&sql),
+            None => out.push_str(&statement.sql),
+        }
+        out.push_str(";\n");
+        if run_as == (gen_source::RunAs::Superuser { brings_code: true }) {
+            out.push_str(&gen_cli::runner::hand_over_sql());
+            out.push_str(";\n");
+        }
+    }
+    out.push_str("RESET ROLE;\n");
+    out
+}
+
 async fn execute(client: &Client, sql: &str, what: &str) -> Result<(), Failed> {
     let sql = gen_cli::secrets::supply(sql, |_| Some(FIXTURE_SECRET.to_owned()))
         .map_err(|e| Failed::from(format!("{what}: {}", e.message)))?;
+    let sql = as_deployer(&sql);
     client.batch_execute(&sql).await.map_err(|e| {
         let message = e
             .as_db_error()
@@ -1043,7 +1117,11 @@ async fn dump(db: &Database) -> Result<String, Failed> {
             String::from_utf8_lossy(&output.stderr)
         )));
     }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    // What the sandbox's superuser owns is `postgres`'s where it deploys.
+    Ok(
+        String::from_utf8_lossy(&output.stdout)
+            .replace(gen_sandbox::SUPERUSER, gen_sandbox::LOADER),
+    )
 }
 
 /// Compares two raw dumps. Where they differ as printed, each is restored
@@ -1088,29 +1166,38 @@ fn psql_command(bin: &Path, db: &Database) -> tokio::process::Command {
 
 /// Feeds `sql` to psql on `db`, stopping at the first error.
 async fn psql(db: &Database, sql: &str) -> Result<(), String> {
-    use tokio::io::AsyncWriteExt as _;
-    let bin = clients();
-    let mut child = psql_command(bin, db)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("running psql: {e}"))?;
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    stdin
-        .write_all(sql.as_bytes())
+    let output = psql_input(&mut psql_command(clients(), db), sql)
         .await
-        .map_err(|e| format!("feeding psql: {e}"))?;
-    drop(stdin);
-    let output = child
-        .wait_with_output()
-        .await
-        .map_err(|e| format!("running psql: {e}"))?;
+        .map_err(|e| e.message().map(str::to_owned).unwrap_or_default())?;
     if output.status.success() {
         Ok(())
     } else {
         Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
+}
+
+/// Runs a psql `command` with `sql` on its standard input.
+async fn psql_input(
+    command: &mut tokio::process::Command,
+    sql: &str,
+) -> Result<std::process::Output, Failed> {
+    use tokio::io::AsyncWriteExt as _;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| fail("running psql", e))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin
+        .write_all(sql.as_bytes())
+        .await
+        .map_err(|e| fail("feeding psql", e))?;
+    drop(stdin);
+    child
+        .wait_with_output()
+        .await
+        .map_err(|e| fail("running psql", e))
 }
 
 async fn round_trip(sandbox: &Sandbox, raw: &str) -> Result<String, Failed> {
@@ -1129,7 +1216,8 @@ async fn round_trip(sandbox: &Sandbox, raw: &str) -> Result<String, Failed> {
     dumped
 }
 
-/// What of a dump is the schema: no comments, settings or blank lines;
+/// What of a dump is the schema: no comments, settings, grantors or blank
+/// lines;
 /// statements in a stable order (pg_dump breaks ties by creation order);
 /// table columns in a stable order, because a column added by a migration
 /// lands at the end of the table while the schema file may declare it
@@ -1146,6 +1234,7 @@ fn normalize(dump: &str) -> String {
             && (line.is_empty()
                 || line.starts_with("--")
                 || line.starts_with("SET ")
+                || line.starts_with("RESET SESSION AUTHORIZATION")
                 || line.starts_with("SELECT pg_catalog.set_config"))
         {
             continue;
@@ -1160,6 +1249,11 @@ fn normalize(dump: &str) -> String {
         statements.push(statement(&current));
     }
     statements.sort();
+    // Grantors are not part of gen's model: a grant made by a role that is
+    // not the object's owner (the loading role, through a grant option of
+    // its own) prints under `SET SESSION AUTHORIZATION` beside the owner's
+    // same grant, where a superuser's would have been the owner's alone.
+    statements.dedup();
     statements.join("\n")
 }
 

@@ -82,6 +82,8 @@ struct SandboxSection {
     idle: Option<u64>,
     /// Seconds one loaded statement may run.
     statement_timeout: Option<u64>,
+    /// Roles to make before loading, beyond those the files name.
+    roles: Option<Vec<String>>,
 }
 
 /// How long the local sandbox's server waits for the next run by default.
@@ -263,6 +265,7 @@ impl Config {
             settings,
             strict: global.strict || file.load.strict.unwrap_or(false),
             statement_timeout,
+            roles: file.sandbox.roles.clone().unwrap_or_default(),
         };
         let scripts = Settings {
             online: file.plan.online,

@@ -12,5 +12,6 @@ pub mod layout;
 pub mod load;
 pub mod rename;
 pub mod report;
+pub mod runner;
 pub mod secrets;
 pub mod target;

@@ -10,11 +10,12 @@ use gen_catalog::Ignore;
 use gen_migrations::MigrationDir;
 use gen_model::Catalog;
 use gen_sandbox::{Backend, Database, Sandbox};
-use gen_source::{Session, Source, Statement};
+use gen_source::{RunAs, Session, Source, Statement};
 use tokio_postgres::Client;
 
 use crate::error::UserError;
 use crate::rename::{self, Rename};
+use crate::runner::{self, Route, Runner, Stopped};
 
 /// Where one side of a comparison comes from.
 #[derive(Debug, Clone)]
@@ -199,6 +200,18 @@ impl Prepared {
         }
     }
 
+    /// Custom settings the statements set (see
+    /// [`gen_source::custom_settings`]).
+    fn custom_settings(&self) -> BTreeSet<String> {
+        match self {
+            Prepared::Schema(s) => gen_source::custom_settings(&s.statements),
+            Prepared::Migrations(scripts, _) => {
+                gen_source::custom_settings(scripts.iter().flat_map(|s| s.statements.iter()))
+            }
+            Prepared::Url(_) => BTreeSet::new(),
+        }
+    }
+
     fn roles(&self) -> BTreeSet<String> {
         match self {
             Prepared::Schema(s) => s.roles.clone(),
@@ -311,8 +324,28 @@ pub async fn catalogs_and_roles(
         after: b.role_definitions(),
     };
     if let Some(sandbox) = &sandbox {
-        let roles: Vec<String> = a.roles().union(&b.roles()).cloned().collect();
-        sandbox.create_roles(&roles).await?;
+        let made: BTreeSet<String> = created
+            .before
+            .iter()
+            .chain(created.after.keys())
+            .cloned()
+            .collect();
+        let mentioned: Vec<String> = a
+            .roles()
+            .union(&b.roles())
+            .chain(&load.roles)
+            .filter(|r| !made.contains(*r))
+            .cloned()
+            .collect();
+        let made: Vec<String> = made.into_iter().collect();
+        sandbox.create_roles(&mentioned).await?;
+        sandbox.create_statement_roles(&made).await?;
+        let settings: Vec<String> = a
+            .custom_settings()
+            .union(&b.custom_settings())
+            .cloned()
+            .collect();
+        sandbox.allow_settings(&settings).await?;
     }
     if let (None, Some(sandbox)) = (backend.version(), &sandbox) {
         eprintln!(
@@ -403,16 +436,23 @@ async fn side(
         Prepared::Migrations(scripts, settings) => {
             let sandbox = sandbox.expect("a sandbox is started for migrations");
             let db = sandbox.create_database(label).await?;
-            let client = connect_with_defaults(&db, settings).await?;
-            replay(&client, scripts, sandbox.statement_timeout()).await?;
-            client
+            let limit = sandbox.statement_timeout();
+            let base = Session::default();
+            let mut runner = connect_with_defaults(&db, settings, limit, &base).await?;
+            replay(&mut runner, scripts, limit).await?;
+            runner
+                .finish(|_| true)
+                .await
+                .map_err(|(statement, e)| match (statement, e) {
+                    (Some(statement), Stopped::Error(e)) => script_statement_error(statement, &e),
+                    (_, e) => anyhow::anyhow!("finishing the replay: {e:?}"),
+                })?
         }
     };
     rename::apply(&client, renames).await?;
-    Ok((
-        gen_catalog::introspect_with(&client, ignore).await?,
-        Some(client),
-    ))
+    let mut catalog = gen_catalog::introspect_with(&client, ignore).await?;
+    runner::as_loaded(&mut catalog);
+    Ok((catalog, Some(client)))
 }
 
 /// Loads schema files into a new database. Everything goes in one batch,
@@ -426,6 +466,10 @@ async fn side(
 /// the connection is brought to them. A setting this server does not know
 /// (`transaction_timeout` in a dump from a newer major) is left out with a
 /// warning naming where it is set, as psql reports it and goes on.
+///
+/// In a sealed sandbox the files run as [`gen_sandbox::LOADER`], the few
+/// statements that need a superuser alone as one (see [`crate::runner`]).
+/// Returns a connection for reading the catalog: the superuser's there.
 pub async fn load_schema(
     sandbox: &Sandbox,
     label: &str,
@@ -433,76 +477,55 @@ pub async fn load_schema(
     setup: Option<&str>,
 ) -> anyhow::Result<(Database, Client)> {
     let limit = sandbox.statement_timeout();
-    let (db, client) = fresh_database(sandbox, label, setup, &source.settings).await?;
-    let known = known_settings(&client, &source.statements).await?;
-    if run_batched(&client, &source.statements, &known, limit)
-        .await
-        .is_ok()
+    let base = Session::default();
+    let (db, runner) = fresh_database(sandbox, label, setup, &source.settings, &base).await?;
+    let known = known_settings(runner.user(), &source.statements).await?;
+    let is_known = |name: &str| known.is_known(name);
+    if let Ok(runner) = run_batched(runner, &source.statements, &base, &is_known).await
+        && let Ok(client) = runner.finish(is_known).await
     {
         return Ok((db, client));
     }
-    drop(client);
     sandbox.drop_database(&db).await?;
 
-    let (db, client) = fresh_database(sandbox, label, setup, &source.settings).await?;
-    let base = Session::default();
+    let (db, mut runner) = fresh_database(sandbox, label, setup, &source.settings, &base).await?;
     let mut session = &base;
     for statement in &source.statements {
-        let prelude = session
-            .transition(statement.session(), |name| known.is_known(name))
-            .join(";\n");
-        if !prelude.is_empty() {
-            run_within(&client, &prelude, limit)
-                .await
-                .map_err(|e| stopped_error(source, statement, e, limit))?;
-        }
-        session = statement.session();
-        run_within(&client, &runnable(statement), limit)
-            .await
-            .map_err(|e| stopped_error(source, statement, e, limit))?;
+        let sql = runnable(statement, runner.is_sealed());
+        let ran = match runner.route(statement) {
+            Route::Skipped => continue,
+            Route::Deferred => {
+                runner.defer(statement);
+                continue;
+            }
+            Route::Superuser => runner.run_superuser(statement, &sql, is_known).await,
+            Route::User => {
+                let prelude = session
+                    .transition(statement.session(), is_known)
+                    .join(";\n");
+                session = statement.session();
+                let prelude = if prelude.is_empty() {
+                    Ok(())
+                } else {
+                    runner.run_user(&prelude).await
+                };
+                match prelude {
+                    Ok(()) => runner.run_user(&sql).await,
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        ran.map_err(|e| stopped_error(source, statement, e, limit, db.is_sealed()))?;
     }
+    let client = runner
+        .finish(is_known)
+        .await
+        .map_err(|(statement, e)| match statement {
+            Some(statement) => stopped_error(source, statement, e, limit, db.is_sealed()),
+            None => anyhow::anyhow!("restoring the sandbox after loading: {e:?}"),
+        })?;
     Ok((db, client))
 }
-
-/// Why a statement loaded into the sandbox did not complete.
-#[derive(Debug)]
-pub(crate) enum Stopped {
-    /// The server refused it.
-    Error(tokio_postgres::Error),
-    /// It ran past the statement timeout and was cancelled.
-    Timeout,
-}
-
-impl From<tokio_postgres::Error> for Stopped {
-    fn from(e: tokio_postgres::Error) -> Self {
-        Stopped::Error(e)
-    }
-}
-
-/// Runs `sql` (one statement or a batch); past `limit` the server is told
-/// to cancel it. A schema file is untrusted: `SELECT pg_sleep(1e6)` or an
-/// endless `DO` loop must end the run, not hold it, and no `SET
-/// statement_timeout` in the file can lift a limit kept on this side.
-pub(crate) async fn run_within(client: &Client, sql: &str, limit: Duration) -> Result<(), Stopped> {
-    let run = client.batch_execute(sql);
-    tokio::pin!(run);
-    match tokio::time::timeout(limit, &mut run).await {
-        Ok(result) => Ok(result?),
-        Err(_) => {
-            // Best effort: the scratch database is dropped either way, and
-            // dropping it ends the session the statement runs in.
-            let _ = client
-                .cancel_token()
-                .cancel_query(tokio_postgres::NoTls)
-                .await;
-            let _ = tokio::time::timeout(CANCEL_GRACE, run).await;
-            Err(Stopped::Timeout)
-        }
-    }
-}
-
-/// How long a cancelled statement gets to end.
-const CANCEL_GRACE: Duration = Duration::from_secs(5);
 
 /// [`statement_error`], or that the statement ran past the timeout.
 fn stopped_error(
@@ -510,9 +533,10 @@ fn stopped_error(
     statement: &Statement,
     e: Stopped,
     limit: Duration,
+    sealed: bool,
 ) -> anyhow::Error {
     match e {
-        Stopped::Error(e) => statement_error(source, statement, &e),
+        Stopped::Error(e) => statement_error(source, statement, &e, sealed),
         Stopped::Timeout => timeout_error(&statement.location, statement.excerpt(None), limit),
     }
 }
@@ -602,63 +626,62 @@ async fn known_settings(
     Ok(known)
 }
 
-/// A new scratch database, ready for schema statements: function bodies
-/// are not checked (they may use objects created later), the project's
-/// `[load]` settings are its defaults, and `setup` (SQL that both sides
-/// share) has run.
-async fn fresh_database(
+/// A new scratch database, ready for schema statements: the project's
+/// `[load]` settings are its defaults and `setup` (SQL that both sides
+/// share, trusted) has run.
+async fn fresh_database<'s>(
     sandbox: &Sandbox,
     label: &str,
     setup: Option<&str>,
     settings: &[(String, String)],
-) -> anyhow::Result<(Database, Client)> {
+    base: &'s Session,
+) -> anyhow::Result<(Database, Runner<'s>)> {
     let db = sandbox.create_database(label).await?;
-    let client = connect_with_defaults(&db, settings).await?;
-    client
-        .batch_execute("SET check_function_bodies = off")
-        .await
-        .context("preparing the sandbox database")?;
+    let runner = connect_with_defaults(&db, settings, sandbox.statement_timeout(), base).await?;
     if let Some(setup) = setup {
-        client
+        runner
+            .user()
             .batch_execute(setup)
             .await
             .context("running setup SQL")?;
     }
-    Ok((db, client))
+    Ok((db, runner))
 }
 
 /// Connects to a scratch database whose defaults are `settings` (the
 /// `[load]` section): set as the database's own, so that every session
 /// starts with them and `RESET` returns to them, as with `PGOPTIONS`.
-async fn connect_with_defaults(
+async fn connect_with_defaults<'s>(
     db: &Database,
     settings: &[(String, String)],
-) -> anyhow::Result<Client> {
-    let client = db.connect().await?;
-    if settings.is_empty() {
-        return Ok(client);
+    limit: Duration,
+    base: &'s Session,
+) -> anyhow::Result<Runner<'s>> {
+    if !settings.is_empty() {
+        let mut sql = String::new();
+        for (name, value) in settings {
+            // set_config reads the value as postgresql.conf does (a list
+            // for search_path); the database keeps what the session then
+            // has.
+            sql.push_str(&format!(
+                "SELECT pg_catalog.set_config({}, {}, false);\nALTER DATABASE {} SET {} FROM CURRENT;\n",
+                gen_model::Literal(name),
+                gen_model::Literal(value),
+                gen_model::Ident(db.name()),
+                setting_identifier(name),
+            ));
+        }
+        let client = db.connect().await?;
+        client.batch_execute(&sql).await.map_err(|e| {
+            let message = e
+                .as_db_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+            UserError::new(format!("{}: [load]: {message}", crate::config::CONFIG_FILE)).hint(
+                "[load] takes session settings this server knows, written as in postgresql.conf",
+            )
+        })?;
     }
-    let mut sql = String::new();
-    for (name, value) in settings {
-        // set_config reads the value as postgresql.conf does (a list for
-        // search_path); the database keeps what the session then has.
-        sql.push_str(&format!(
-            "SELECT pg_catalog.set_config({}, {}, false);\nALTER DATABASE {} SET {} FROM CURRENT;\n",
-            gen_model::Literal(name),
-            gen_model::Literal(value),
-            gen_model::Ident(db.name()),
-            setting_identifier(name),
-        ));
-    }
-    client.batch_execute(&sql).await.map_err(|e| {
-        let message = e
-            .as_db_error()
-            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
-        UserError::new(format!("{}: [load]: {message}", crate::config::CONFIG_FILE))
-            .hint("[load] takes session settings this server knows, written as in postgresql.conf")
-    })?;
-    drop(client);
-    Ok(db.connect().await?)
+    Runner::open(db, limit, base).await
 }
 
 /// A setting's name as `ALTER DATABASE … SET` takes it: each dotted part an
@@ -675,10 +698,15 @@ fn setting_identifier(name: &str) -> String {
 /// catalog's unique index says so) or a pre-created mention already made
 /// is not an error, so `CREATE ROLE` runs as "create unless it exists"
 /// (gen reads no role attributes, so an existing role serves).
-fn runnable(statement: &Statement) -> std::borrow::Cow<'_, str> {
+fn runnable(statement: &Statement, sealed: bool) -> std::borrow::Cow<'_, str> {
     // A schema file may read a secret as a migration does, from a psql
     // variable (and `gen init` writes them so).
     if let std::borrow::Cow::Owned(sql) = crate::secrets::stand_in(&statement.sql) {
+        return std::borrow::Cow::Owned(sql);
+    }
+    // Roles are the sealed sandbox's: a `DO` block's own role statements
+    // are left out as top-level ones are (positions in it hold).
+    if sealed && let Some(sql) = statement.without_role_statements() {
         return std::borrow::Cow::Owned(sql);
     }
     if statement.creates_role().is_some() {
@@ -699,46 +727,66 @@ fn runnable(statement: &Statement) -> std::borrow::Cow<'_, str> {
 const BATCH: usize = 200;
 
 /// Runs statements in few round trips, in batches of [`BATCH`]; statements
-/// that must run outside a transaction block go alone. Settings change
-/// between statements as their files set them.
-async fn run_batched(
-    client: &Client,
-    statements: &[Statement],
-    known: &KnownSettings,
-    limit: Duration,
-) -> Result<(), Stopped> {
+/// that must run outside a transaction block, or as the superuser, go
+/// alone. Settings change between statements as their files set them.
+async fn run_batched<'s>(
+    mut runner: Runner<'s>,
+    statements: &'s [Statement],
+    base: &'s Session,
+    known: &impl Fn(&str) -> bool,
+) -> Result<Runner<'s>, Stopped> {
     let mut batch = String::new();
     let mut pending = 0;
-    let base = Session::default();
-    let mut session = &base;
+    let mut session = base;
     for statement in statements {
-        for set in session.transition(statement.session(), |name| known.is_known(name)) {
+        match runner.route(statement) {
+            Route::Skipped => continue,
+            Route::Deferred => {
+                runner.defer(statement);
+                continue;
+            }
+            Route::Superuser => {
+                if !batch.is_empty() {
+                    runner.run_user(&batch).await?;
+                    batch.clear();
+                    pending = 0;
+                }
+                runner
+                    .run_superuser(statement, &runnable(statement, true), known)
+                    .await?;
+                continue;
+            }
+            Route::User => {}
+        }
+        for set in session.transition(statement.session(), known) {
             batch.push_str(&set);
             batch.push_str(";\n");
         }
         session = statement.session();
         if statement.must_run_outside_transaction() {
             if !batch.is_empty() {
-                run_within(client, &batch, limit).await?;
+                runner.run_user(&batch).await?;
                 batch.clear();
                 pending = 0;
             }
-            run_within(client, &runnable(statement), limit).await?;
+            runner
+                .run_user(&runnable(statement, runner.is_sealed()))
+                .await?;
         } else {
-            batch.push_str(&runnable(statement));
+            batch.push_str(&runnable(statement, runner.is_sealed()));
             batch.push_str(";\n");
             pending += 1;
             if pending == BATCH {
-                run_within(client, &batch, limit).await?;
+                runner.run_user(&batch).await?;
                 batch.clear();
                 pending = 0;
             }
         }
     }
     if !batch.is_empty() {
-        run_within(client, &batch, limit).await?;
+        runner.run_user(&batch).await?;
     }
-    Ok(())
+    Ok(runner)
 }
 
 /// `schema/x.sql:3:7: relation "orgs" does not exist`, with the excerpt and
@@ -748,17 +796,23 @@ fn statement_error(
     source: &Source,
     statement: &Statement,
     e: &tokio_postgres::Error,
+    sealed: bool,
 ) -> anyhow::Error {
     let Some(db) = e.as_db_error() else {
         return anyhow::anyhow!("loading {}: {e}", statement.location);
     };
     let position = error_position(db);
     let location = statement.location_of(position);
-    let mut message = format!("{location}: {}", db.message());
+    let sealed = sealed.then(|| runner::sealed_hint(db)).flatten();
+    let mut message = format!(
+        "{location}: {}",
+        sealed.as_ref().map_or(db.message(), |(m, _)| m.as_str())
+    );
     if let Some(detail) = db.detail() {
         message.push_str(&format!(" ({detail})"));
     }
     let hint = missing_name_hint(source, statement, db)
+        .or_else(|| sealed.map(|(_, h)| h))
         .or_else(|| db.hint().map(str::to_owned))
         .unwrap_or_else(|| "fix the statement at that position".to_owned());
     UserError::new(message)
@@ -834,16 +888,53 @@ fn missing_name(message: &str) -> Option<String> {
     rest.find('(').map(|end| rest[..end].to_owned())
 }
 
-/// Replays deploy scripts in plan order, each as written.
-async fn replay(client: &Client, scripts: &[Script], limit: Duration) -> anyhow::Result<()> {
+/// Replays deploy scripts in plan order, each as written. In a sealed
+/// sandbox a script holding a statement that does not run as the loading
+/// role goes statement by statement outside a transaction block (the
+/// superuser's connection cannot see what an open transaction on the
+/// other has made), session settings on both connections.
+async fn replay<'s>(
+    runner: &mut Runner<'s>,
+    scripts: &'s [Script],
+    limit: Duration,
+) -> anyhow::Result<()> {
     for script in scripts {
-        if !gen_source::runs_as_one_transaction(&script.statements) {
+        if let Some((statement, why)) = script.statements.iter().find_map(|s| match s.run_as() {
+            RunAs::Refused(why) => Some((s, why)),
+            _ => None,
+        }) {
+            return Err(UserError::new(format!(
+                "{}: refused: {}",
+                statement.location, why
+            ))
+            .excerpt(statement.excerpt(None))
+            .hint("the migrations must replay in a sandbox: move what needs the server itself out of them")
+            .into());
+        }
+        let routed = script
+            .statements
+            .iter()
+            .any(|s| !matches!(runner.route(s), Route::User));
+        if routed || !gen_source::runs_as_one_transaction(&script.statements) {
             // One query would be one implicit transaction, which
             // CREATE INDEX CONCURRENTLY refuses: statement by statement, as
             // psql runs it.
             for statement in &script.statements {
+                if routed && statement.transaction_boundary().is_some() {
+                    continue;
+                }
                 let sql = crate::secrets::stand_in(&statement.sql);
-                match run_within(client, &sql, limit).await {
+                let ran = match runner.route(statement) {
+                    Route::Skipped => continue,
+                    Route::Deferred => {
+                        runner.defer(statement);
+                        continue;
+                    }
+                    Route::Superuser => runner.run_superuser(statement, &sql, |_| true).await,
+                    Route::User if statement.is_setting() => runner.run_both(&sql).await,
+                    Route::User => runner.run_user(&sql).await,
+                };
+                match ran {
                     Ok(()) => {}
                     Err(Stopped::Error(e)) => return Err(script_statement_error(statement, &e)),
                     Err(Stopped::Timeout) => {
@@ -856,7 +947,10 @@ async fn replay(client: &Client, scripts: &[Script], limit: Duration) -> anyhow:
                 }
             }
         } else {
-            match run_within(client, &crate::secrets::stand_in(&script.text), limit).await {
+            match runner
+                .run_user(&crate::secrets::stand_in(&script.text))
+                .await
+            {
                 Ok(()) => {}
                 Err(Stopped::Error(e)) => return Err(script_error(script, &e)),
                 Err(Stopped::Timeout) => {
@@ -881,14 +975,17 @@ fn script_statement_error(statement: &Statement, e: &tokio_postgres::Error) -> a
         return anyhow::anyhow!("replaying {}: {e}", statement.location);
     };
     let position = error_position(db);
-    UserError::new(format!(
-        "{}: {}",
-        statement.location_of(position),
-        db.message()
-    ))
-    .excerpt(statement.excerpt(position))
-    .hint("the migrations no longer replay on an empty database; fix the script named above")
-    .into()
+    let (message, hint) = runner::sealed_hint(db).unwrap_or_else(|| {
+        (
+            db.message().to_owned(),
+            "the migrations no longer replay on an empty database; fix the script named above"
+                .to_owned(),
+        )
+    });
+    UserError::new(format!("{}: {message}", statement.location_of(position)))
+        .excerpt(statement.excerpt(position))
+        .hint(hint)
+        .into()
 }
 
 fn script_error(script: &Script, e: &tokio_postgres::Error) -> anyhow::Error {

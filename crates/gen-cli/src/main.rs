@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             return ExitCode::from(TROUBLE);
         }
     };
+    let mut interrupted = false;
     let code = runtime.block_on(async {
         // Ctrl-C drops the command's future, and with it any sandbox, whose
         // Drop stops the server and removes its files.
@@ -49,15 +50,36 @@ fn main() -> ExitCode {
             },
             _ = tokio::signal::ctrl_c() => {
                 eprintln!("interrupted");
+                interrupted = true;
+                ExitCode::from(INTERRUPTED)
+            }
+            () = terminated() => {
+                eprintln!("terminated");
+                interrupted = true;
                 ExitCode::from(INTERRUPTED)
             }
         }
     });
+    if interrupted {
+        // The sandbox was dropped with the command's future; a template
+        // copy still going on a blocking thread is not.
+        gen_sandbox::remove_leftovers();
+    }
     // Everything has finished or been dropped by now; dropping the runtime
     // would still wait for its idle worker threads to wake up and exit,
     // which took up to 5 ms of a 130 ms check.
     runtime.shutdown_background();
     code
+}
+
+/// Resolves when the process gets SIGTERM (never, if it cannot listen).
+async fn terminated() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {

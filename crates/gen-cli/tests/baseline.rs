@@ -37,7 +37,13 @@ async fn start() -> Sandbox {
 /// A database of the sandbox loaded with `sql`, and its URL for gen.
 async fn live(sandbox: &Sandbox, sql: &str) -> (Database, Client, String) {
     let db = sandbox.create_database("live").await.expect("database");
+    // Made as `postgres`, as on a server where it runs the migrations; the
+    // sandbox's superuser stands in for it where only a superuser will do.
     let client = db.connect().await.expect("connect");
+    client
+        .batch_execute(&format!("SET ROLE {}", gen_sandbox::LOADER))
+        .await
+        .expect("acting as the owner");
     client
         .batch_execute(sql)
         .await
@@ -236,7 +242,7 @@ fn bad_input_changes_nothing() {
         assert!(!has_registry(&client).await);
         client
             .batch_execute(
-                "CREATE OPERATOR FAMILY public.fam USING btree",
+                "RESET ROLE; CREATE OPERATOR FAMILY public.fam USING btree",
             )
             .await
             .expect("operator family");
@@ -364,7 +370,16 @@ fn fixtures_round_trip_through_a_baseline() {
         }
         // gen's own sandbox for the self-check: scratch databases on the
         // same server, rather than a cluster per case.
-        let server = sandbox.url();
+        // Each gen run loads into the warm server of a directory of the
+        // test's own, as the sealed sandbox does.
+        let warm = tempfile::tempdir().expect("warm server directory");
+        let gen_warm = |p: &Path, args: &[&str]| {
+            common::gen_cmd(p)
+                .env("GEN_SANDBOX_DIR", warm.path())
+                .args(args)
+                .output()
+                .expect("running gen")
+        };
         let mut failures = Vec::new();
         let mut adopted = 0;
         for new in &cases {
@@ -382,14 +397,11 @@ fn fixtures_round_trip_through_a_baseline() {
                 .expect("fixture loads");
             let dir = tempfile::tempdir().expect("temp dir");
             let p = dir.path();
-            let o = run_gen(
-                p,
-                &["init", "--from-db", &db.conninfo(), "--dev-url", &server],
-            );
+            let o = gen_warm(p, &["init", "--from-db", &db.conninfo()]);
             match o.status.code() {
                 Some(0) => {
                     adopted += 1;
-                    let check = run_gen(p, &["check", "--no-cache", "--dev-url", &server]);
+                    let check = gen_warm(p, &["check", "--no-cache"]);
                     if check.status.code() != Some(0) {
                         failures.push(format!(
                             "{name}: gen check after the baseline:\n{}{}",
@@ -405,6 +417,12 @@ fn fixtures_round_trip_through_a_baseline() {
             sandbox.drop_database(&db).await.expect("drop");
         }
         sandbox.shutdown().await.expect("shutdown");
+        let stop = common::gen_cmd(warm.path())
+            .env("GEN_SANDBOX_DIR", warm.path())
+            .args(["sandbox", "stop"])
+            .output()
+            .expect("stopping the warm server");
+        assert_exit(&stop, 0);
         assert!(
             failures.is_empty(),
             "{} of {} cases failed:\n{}",
@@ -432,7 +450,7 @@ fn a_failed_recording_says_how_to_redo_it() {
         // A role that can read the catalog but not create sqitch's schema.
         client
             .batch_execute(&format!(
-                "CREATE ROLE looker LOGIN; REVOKE CREATE ON DATABASE {} FROM PUBLIC",
+                "RESET ROLE; CREATE ROLE looker LOGIN; REVOKE CREATE ON DATABASE {} FROM PUBLIC",
                 db.name()
             ))
             .await

@@ -574,7 +574,8 @@ fn sqitch_deploys_online_migrations() {
         drop(client);
         // The deployed database plans to nothing against the schema files.
         let url = format!(
-            "postgres://postgres@/{}?host={}",
+            "postgres://{}@/{}?host={}",
+            gen_sandbox::SUPERUSER,
             db.name(),
             target.rsplit_once("host=").expect("host").1
         );
@@ -705,7 +706,8 @@ fn renames_keep_data() {
         assert_eq!(count("SELECT max(ticket) FROM crm.clients").await, 3);
         assert_eq!(count("SELECT count(*) FROM crm.clients WHERE mood = 'so-so' AND backup LIKE '%@y' AND crm.yell(email) LIKE '%@X'").await, 3);
         let url = format!(
-            "postgres://postgres@/{}?host={}",
+            "postgres://{}@/{}?host={}",
+            gen_sandbox::SUPERUSER,
             db.name(),
             target.rsplit_once("host=").expect("host").1
         );
@@ -771,7 +773,8 @@ fn check_db_finds_drift_in_a_live_database() {
         let target = sqitch_target(&db);
         run_sqitch(p, &target, &["deploy"]);
         let url = format!(
-            "postgres://postgres@/{}?host={}",
+            "postgres://{}@/{}?host={}",
+            gen_sandbox::SUPERUSER,
             db.name(),
             target.rsplit_once("host=").expect("host").1
         );

@@ -376,7 +376,11 @@ fn gen_and_sqitch_deploying_at_once_wait_for_each_other() {
             .arg(p.join("migrations"))
             .args([
                 "deploy",
-                &format!("db:pg://postgres@/{}?host={host}", db.name()),
+                &format!(
+                    "db:pg://{}@/{}?host={host}",
+                    gen_sandbox::SUPERUSER,
+                    db.name()
+                ),
             ])
             .env("SQITCH_USER_CONFIG", "/dev/null")
             .env("SQITCH_SYSTEM_CONFIG", "/dev/null")

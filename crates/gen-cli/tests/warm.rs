@@ -117,7 +117,7 @@ impl Env {
         config
             .host_path(self.server_dir().join("sock"))
             .port(5432)
-            .user("postgres")
+            .user(gen_sandbox::SUPERUSER)
             .dbname("postgres");
         let (client, connection) = config.connect(NoTls).await.expect("connecting");
         tokio::spawn(connection);

@@ -152,6 +152,10 @@ pub(crate) async fn start(image: &str) -> Result<(Container, Config, Client), Sa
         .with_wait_for(WaitFor::Nothing)
         .with_label(LABEL, std::process::id().to_string())
         .with_env_var("POSTGRES_HOST_AUTH_METHOD", "trust")
+        // The image's superuser is the sandbox's own; `postgres` is the
+        // role schema files run as (see `LOADER`).
+        .with_env_var("POSTGRES_USER", crate::SUPERUSER)
+        .with_env_var("POSTGRES_DB", "postgres")
         .with_cmd([
             "postgres",
             "-c",
@@ -189,7 +193,7 @@ pub(crate) async fn start(image: &str) -> Result<(Container, Config, Client), Sa
     config
         .host(host.to_string())
         .port(port)
-        .user("postgres")
+        .user(crate::SUPERUSER)
         .dbname("postgres")
         .connect_timeout(Duration::from_secs(2));
     // The image's own start (initdb, a first server for init scripts) runs

@@ -62,6 +62,19 @@ pub use conninfo::redact;
 pub use error::{PgError, SandboxError};
 pub use warm::{WarmStatus, status as warm_status, stop_all as stop_warm, watch};
 
+/// The sandbox's own superuser: it makes the scratch databases and the
+/// roles schema files mention, and runs the few statements that only a
+/// superuser may (see [`LOADER`]).
+pub const SUPERUSER: &str = "gen_sandbox";
+
+/// The role schema files and replayed migrations run as, in a sandbox gen
+/// runs itself (local, warm or Docker): no superuser, owner of the run's
+/// scratch databases, member (with the admin option) of every role the
+/// files mention. `postgres` because objects it creates are then owned as
+/// they are when a deploy runs as `postgres`, and `ALTER … OWNER TO
+/// postgres` in a dump means what it says.
+pub const LOADER: &str = "postgres";
+
 /// The PostgreSQL majors gen plans for: a sandbox of another major is
 /// refused before anything is loaded into it.
 pub const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 14..=18;
@@ -71,6 +84,13 @@ pub fn major_of(version: &str) -> Option<u32> {
     let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
     let n: u32 = digits.parse().ok()?;
     Some(if n >= 100_000 { n / 10_000 } else { n })
+}
+
+/// Removes what this process's local sandboxes left on disk: for the
+/// moment a signal ends the process, when a sandbox may still be copying
+/// its template on a thread no `Drop` waits for.
+pub fn remove_leftovers() {
+    local::remove_own_runs();
 }
 
 /// How long cleanup of an existing server may take when it runs from `Drop`.
@@ -229,6 +249,10 @@ struct Inner {
     roles_at_start: Vec<String>,
     /// How long one statement a schema file or migration holds may run.
     statement_timeout: Duration,
+    /// Schema files run as [`LOADER`], not as the server's superuser: a
+    /// server gen runs itself. A URL's server is the user's, loaded as the
+    /// role the URL names.
+    sealed: bool,
 }
 
 /// How long a statement loaded into the sandbox may run by default.
@@ -246,6 +270,8 @@ enum Server {
 struct Scratch {
     databases: BTreeSet<String>,
     roles: BTreeSet<String>,
+    /// Custom settings [`LOADER`] was allowed to set.
+    settings: BTreeSet<String>,
 }
 
 impl fmt::Debug for Sandbox {
@@ -266,8 +292,14 @@ impl fmt::Debug for Sandbox {
     }
 }
 
+/// How schema files run in a sandbox gen runs itself, as part of what a
+/// snapshot of a catalog read there is keyed by: one read from a server
+/// where files ran as its superuser (and could change it) is not trusted.
+const SEALED: &str = "sealed=1";
+
 /// What identifies the server `backend` would run, found without starting
-/// it: the local binaries' version and place, or the Docker image's id. `None`
+/// it: the local binaries' version and place, or the Docker image's id,
+/// and how files run there ([`LOADER`]). `None`
 /// for a server URL, whose version can change behind the same address, and
 /// when the local binaries cannot be found.
 pub fn fingerprint(backend: &Backend) -> Option<String> {
@@ -279,13 +311,13 @@ pub fn fingerprint(backend: &Backend) -> Option<String> {
             pg_bin, version, ..
         } => {
             let pg_bin = local::resolve(pg_bin.as_deref(), *version).ok()?;
-            local::binaries_fingerprint(pg_bin.as_deref()).map(|f| format!("local {f}"))
+            local::binaries_fingerprint(pg_bin.as_deref()).map(|f| format!("local {SEALED} {f}"))
         }
         // An image's name can stand for another image tomorrow: its id
         // says which one (none without an engine: nothing is cached).
         Backend::Docker { image, version } => {
             docker::image_id(&docker::image(image.as_deref(), *version))
-                .map(|id| format!("docker {id}"))
+                .map(|id| format!("docker {SEALED} {id}"))
         }
         Backend::Url { .. } => None,
     }
@@ -336,6 +368,7 @@ impl Sandbox {
                 state: Mutex::new(Scratch::default()),
                 roles_at_start: Vec::new(),
                 statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
+                sealed: !matches!(backend, Backend::Url { .. }),
             }),
         };
         // One round trip: the version and, on the warm server (which
@@ -402,6 +435,13 @@ impl Sandbox {
             inner.server_version = version;
             inner.server_version_num = version_num;
             inner.roles_at_start = roles_at_start;
+            if inner.sealed {
+                inner
+                    .admin
+                    .batch_execute(&seal_sql(version_num))
+                    .await
+                    .map_err(|e| query_error(format!("preparing the role {LOADER}"), e))?;
+            }
         }
         Ok(sandbox)
     }
@@ -427,21 +467,40 @@ impl Sandbox {
         config.dbname(&name);
         // The warm server's watcher keeps empty databases made exactly as
         // below ready: renaming one is far cheaper than creating one.
-        if matches!(inner.server, Server::Warm(_))
-            && warm::claim(&inner.admin, &name).await.is_some()
-        {
-            return Ok(Database { name, config });
+        let loader = inner.sealed.then(|| {
+            let mut loader = config.clone();
+            loader.user(LOADER);
+            loader
+        });
+        let claimed = matches!(inner.server, Server::Warm(_))
+            && warm::claim(&inner.admin, &name).await.is_some();
+        if !claimed {
+            // Copying files is about twice as fast as WAL-logging the
+            // template, but it forces checkpoints: fine on our own server,
+            // rude on someone else's.
+            let file_copy = !matches!(inner.server, Server::Url);
+            let owner = inner.sealed.then_some(LOADER);
+            let sql = create_database_sql(&name, inner.server_version_num, file_copy, owner);
+            if let Err(e) = inner.admin.batch_execute(&sql).await {
+                lock(&inner.state).databases.remove(&name);
+                return Err(query_error(format!("creating database {name}"), e));
+            }
         }
-        // Copying files is about twice as fast as WAL-logging the template,
-        // but it forces checkpoints: fine on our own server, rude on
-        // someone else's.
-        let file_copy = !matches!(inner.server, Server::Url);
-        let sql = create_database_sql(&name, inner.server_version_num, file_copy);
-        if let Err(e) = inner.admin.batch_execute(&sql).await {
-            lock(&inner.state).databases.remove(&name);
-            return Err(query_error(format!("creating database {name}"), e));
+        if inner.sealed {
+            hand_over(
+                &inner.admin,
+                &config,
+                &name,
+                inner.server_version_num,
+                claimed,
+            )
+            .await?;
         }
-        Ok(Database { name, config })
+        Ok(Database {
+            name,
+            config,
+            loader,
+        })
     }
 
     /// Drops a database made by [`Sandbox::create_database`], ending any
@@ -459,8 +518,24 @@ impl Sandbox {
     /// them before loading. `public`, `current_user`, `current_role` and
     /// `session_user` are keywords, not roles, and are skipped. On the URL
     /// backend the roles created here are dropped again at cleanup (unless
-    /// something else on that server has come to depend on them).
+    /// something else on that server has come to depend on them). In a
+    /// sealed sandbox [`LOADER`] is made a member of each, with the admin
+    /// option: files give objects to them (`OWNER TO`), create objects as
+    /// them (`SET ROLE`) and grant them to one another.
     pub async fn create_roles(&self, roles: &[String]) -> Result<(), SandboxError> {
+        self.make_roles(roles, true).await
+    }
+
+    /// [`Sandbox::create_roles`] for the roles the files' own `CREATE
+    /// ROLE` statements make, which a sealed sandbox does not run: on the
+    /// warm server these go again at the end of the run, as they would
+    /// with a throwaway cluster, where roles made for mentions stay for
+    /// other runs.
+    pub async fn create_statement_roles(&self, roles: &[String]) -> Result<(), SandboxError> {
+        self.make_roles(roles, false).await
+    }
+
+    async fn make_roles(&self, roles: &[String], for_mentions: bool) -> Result<(), SandboxError> {
         let inner = self.inner()?;
         let mut wanted = BTreeSet::new();
         for role in roles {
@@ -475,14 +550,65 @@ impl Sandbox {
         }
         let names: Vec<&str> = wanted.iter().copied().collect();
         let existing = existing_roles(&inner.admin, &names).await?;
-        if names.iter().all(|r| existing.contains(*r)) {
+        if !names.iter().all(|r| existing.contains(*r)) {
+            // The admin connection is shared by concurrent callers, whose
+            // statements would land inside this transaction: it gets its own.
+            let client = connect_config(&inner.admin_config).await?;
+            let created = create_missing_roles(&client, &names, for_mentions).await?;
+            lock(&inner.state).roles.extend(created);
+        }
+        if inner.sealed {
+            let members: Vec<String> = names
+                .iter()
+                .filter(|r| **r != LOADER)
+                .map(|r| format!("GRANT {} TO {LOADER} WITH ADMIN OPTION;\n", quote_ident(r)))
+                .collect();
+            if !members.is_empty() {
+                inner
+                    .admin
+                    .batch_execute(&members.concat())
+                    .await
+                    .map_err(|e| query_error(format!("granting roles to {LOADER}"), e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Lets [`LOADER`] set these custom settings (`app.tenant`) for its
+    /// database or role, as `ALTER DATABASE … SET` in a file does: from
+    /// PostgreSQL 15 on only a superuser may, unless granted. Names the
+    /// server knows as its own or a module's are left alone; grants on the
+    /// warm server are taken back at the end of the run.
+    pub async fn allow_settings(&self, names: &[String]) -> Result<(), SandboxError> {
+        let inner = self.inner()?;
+        if !inner.sealed || inner.server_version_num < 150_000 || names.is_empty() {
             return Ok(());
         }
-        // The admin connection is shared by concurrent callers, whose
-        // statements would land inside this transaction: it gets its own.
-        let client = connect_config(&inner.admin_config).await?;
-        let created = create_missing_roles(&client, &names).await?;
-        lock(&inner.state).roles.extend(created);
+        let unknown: Vec<String> = inner
+            .admin
+            .query_typed(
+                "SELECT n FROM unnest($1::text[]) AS n \
+                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_settings s WHERE lower(s.name) = n)",
+                &[(&names, Type::TEXT_ARRAY)],
+            )
+            .await
+            .map_err(|e| query_error("looking up settings", e))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let grants: String = unknown
+            .iter()
+            .map(|n| format!("GRANT SET ON PARAMETER {} TO {LOADER};\n", quote_ident(n)))
+            .collect();
+        inner
+            .admin
+            .batch_execute(&grants)
+            .await
+            .map_err(|e| query_error(format!("letting {LOADER} set custom settings"), e))?;
+        lock(&inner.state).settings.extend(unknown);
         Ok(())
     }
 
@@ -587,13 +713,28 @@ impl Sandbox {
                     .unwrap_or_default()
             }
             Server::Warm(mut server) => {
-                let problems = drop_statement_roles(
+                let mut problems = drop_statement_roles(
                     &admin,
                     &inner_roles_at_start,
                     &scratch,
                     server_version_num,
                 )
                 .await;
+                if !scratch.settings.is_empty() {
+                    let revokes: String = scratch
+                        .settings
+                        .iter()
+                        .map(|n| {
+                            format!(
+                                "REVOKE SET ON PARAMETER {} FROM {LOADER};\n",
+                                quote_ident(n)
+                            )
+                        })
+                        .collect();
+                    if let Err(e) = admin.batch_execute(&revokes).await {
+                        problems.push(format!("taking back custom settings: {}", PgError::from(e)));
+                    }
+                }
                 drop(admin);
                 // The watcher drops the scratch databases once this process
                 // has exited: off the critical path, and certain to happen
@@ -693,6 +834,7 @@ impl Drop for Sandbox {
 async fn create_missing_roles(
     client: &Client,
     names: &[&str],
+    for_mentions: bool,
 ) -> Result<Vec<String>, SandboxError> {
     client
         .batch_execute(&format!(
@@ -705,9 +847,13 @@ async fn create_missing_roles(
     for role in names.iter().filter(|r| !existing.contains(**r)) {
         let quoted = quote_ident(role);
         client
-            .batch_execute(&format!(
-                "CREATE ROLE {quoted} NOLOGIN; COMMENT ON ROLE {quoted} IS '{ROLE_COMMENT}'"
-            ))
+            .batch_execute(&if for_mentions {
+                format!(
+                    "CREATE ROLE {quoted} NOLOGIN; COMMENT ON ROLE {quoted} IS '{ROLE_COMMENT}'"
+                )
+            } else {
+                format!("CREATE ROLE {quoted} NOLOGIN")
+            })
             .await
             .map_err(|e| query_error(format!("creating role {role}"), e))?;
         created.push((*role).to_owned());
@@ -748,7 +894,7 @@ async fn drop_statement_roles(
     let new: Vec<String> = listed
         .iter()
         .map(|row| row.get::<_, String>(0))
-        .filter(|r| !at_start.contains(r) && !scratch.roles.contains(r) && !r.starts_with("pg_"))
+        .filter(|r| !at_start.contains(r) && !r.starts_with("pg_"))
         .collect();
     if new.is_empty() {
         return Vec::new();
@@ -773,6 +919,7 @@ async fn drop_statement_roles(
     let made = Scratch {
         databases: scratch.databases.clone(),
         roles: rows.iter().map(|row| row.get(0)).collect(),
+        settings: BTreeSet::new(),
     };
     cleanup_existing(client, &made, version_num).await
 }
@@ -796,12 +943,18 @@ const ROLES_LOCK_KEY: i64 = 0x6765_6e72_6f6c_6573;
 
 /// `CREATE DATABASE` for a scratch database: from `template0` with UTF8 and
 /// the C locale, so both sides of a comparison start identical whatever the
-/// server's defaults.
-pub(crate) fn create_database_sql(name: &str, version_num: u32, file_copy: bool) -> String {
-    let mut sql = format!(
-        "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
-        quote_ident(name)
-    );
+/// server's defaults; owned by `owner` when given.
+pub(crate) fn create_database_sql(
+    name: &str,
+    version_num: u32,
+    file_copy: bool,
+    owner: Option<&str>,
+) -> String {
+    let mut sql = format!("CREATE DATABASE {}", quote_ident(name));
+    if let Some(owner) = owner {
+        sql.push_str(&format!(" OWNER {}", quote_ident(owner)));
+    }
+    sql.push_str(" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
     if version_num >= 150_000 {
         sql.push_str(" LOCALE_PROVIDER libc");
         if file_copy {
@@ -809,6 +962,76 @@ pub(crate) fn create_database_sql(name: &str, version_num: u32, file_copy: bool)
         }
     }
     sql
+}
+
+/// The statements that bring [`LOADER`] to exactly what it may do,
+/// whatever an earlier run's statements made of it (a role may change its
+/// own settings and password), and close the maintenance databases to it.
+/// It may create roles only from PostgreSQL 16 on, where `CREATEROLE`
+/// manages just the roles it has the admin option on; before, it would let
+/// a role grant itself any role, `pg_execute_server_program` included.
+fn seal_sql(version_num: u32) -> String {
+    let (roles, self_grant) = if version_num >= 160_000 {
+        // BYPASSRLS only so that it may create roles with it; and it may
+        // act as the roles it makes (give them objects), as a superuser
+        // would.
+        (
+            "CREATEROLE BYPASSRLS",
+            format!("\nALTER ROLE {LOADER} SET createrole_self_grant = 'set, inherit';"),
+        )
+    } else {
+        ("NOCREATEROLE NOBYPASSRLS", String::new())
+    };
+    format!(
+        "BEGIN;
+SELECT pg_catalog.pg_advisory_xact_lock({ROLES_LOCK_KEY});
+DO $gen$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{LOADER}') THEN
+        CREATE ROLE {LOADER};
+    END IF;
+END $gen$;
+ALTER ROLE {LOADER} LOGIN NOSUPERUSER NOCREATEDB {roles} NOREPLICATION INHERIT CONNECTION LIMIT -1 PASSWORD NULL VALID UNTIL 'infinity';
+ALTER ROLE {LOADER} RESET ALL;{self_grant}
+DO $gen$ DECLARE d name; BEGIN
+    FOR d IN SELECT db.datname FROM pg_catalog.pg_db_role_setting s
+             JOIN pg_catalog.pg_database db ON db.oid = s.setdatabase
+             WHERE s.setrole = '{LOADER}'::regrole LOOP
+        EXECUTE format('ALTER ROLE {LOADER} IN DATABASE %I RESET ALL', d);
+    END LOOP;
+END $gen$;
+REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC;
+COMMIT"
+    )
+}
+
+/// Gives a scratch database to [`LOADER`]: a claimed ready database is the
+/// superuser's until now, and before PostgreSQL 15 the bootstrap superuser
+/// owns each database's `public` schema, which the role must own as
+/// `postgres` does on a server where it is that superuser.
+async fn hand_over(
+    admin: &Client,
+    config: &Config,
+    name: &str,
+    version_num: u32,
+    claimed: bool,
+) -> Result<(), SandboxError> {
+    if claimed {
+        admin
+            .batch_execute(&format!(
+                "ALTER DATABASE {} OWNER TO {LOADER}",
+                quote_ident(name)
+            ))
+            .await
+            .map_err(|e| query_error(format!("handing database {name} to {LOADER}"), e))?;
+    }
+    if version_num < 150_000 {
+        let client = connect_config(config).await?;
+        client
+            .batch_execute(&format!("ALTER SCHEMA public OWNER TO {LOADER}"))
+            .await
+            .map_err(|e| query_error(format!("handing database {name} to {LOADER}"), e))?;
+    }
+    Ok(())
 }
 
 /// Drops scratch databases, then the roles this run created (a role cannot
@@ -881,7 +1104,10 @@ async fn drop_database_on(
 #[derive(Clone)]
 pub struct Database {
     name: String,
+    /// As the superuser.
     config: Config,
+    /// As [`LOADER`], in a sealed sandbox.
+    loader: Option<Config>,
 }
 
 impl fmt::Debug for Database {
@@ -899,10 +1125,26 @@ impl Database {
         &self.name
     }
 
-    /// Opens a new connection; its background task is spawned on the current
-    /// tokio runtime and ends when the client is dropped.
+    /// Opens a new connection as the server's superuser (or the URL's
+    /// role); its background task is spawned on the current tokio runtime
+    /// and ends when the client is dropped. For reading the catalog and for
+    /// trusted SQL: untrusted statements go through
+    /// [`Database::connect_loader`].
     pub async fn connect(&self) -> Result<Client, SandboxError> {
         connect_config(&self.config).await
+    }
+
+    /// Opens a new connection as [`LOADER`] in a sealed sandbox, else as
+    /// [`Database::connect`] does. Schema files and replayed migrations run
+    /// on it.
+    pub async fn connect_loader(&self) -> Result<Client, SandboxError> {
+        connect_config(self.loader.as_ref().unwrap_or(&self.config)).await
+    }
+
+    /// Whether schema files run as [`LOADER`] here, with the superuser
+    /// ([`Database::connect`]) for what only a superuser may do.
+    pub fn is_sealed(&self) -> bool {
+        self.loader.is_some()
     }
 
     /// A libpq `key=value` string for `psql -d` and `pg_dump -d`. Contains
@@ -1041,6 +1283,10 @@ fn validate_role_name(role: &str) -> Result<(), SandboxError> {
         "longer than 63 bytes"
     } else if role.contains('\0') {
         "contains a NUL character"
+    } else if role == SUPERUSER {
+        "the sandbox's own superuser"
+    } else if role.starts_with("pg_") {
+        "reserved for the server's predefined roles"
     } else {
         return Ok(());
     };

@@ -313,7 +313,7 @@ pub(crate) fn run_base() -> PathBuf {
 /// Names what `ensure_template` makes beyond the server version: the initdb
 /// options that shape the files. Change it with those options, or templates
 /// made by an earlier gen (with 16 MB WAL segments, say) are reused forever.
-pub(crate) const TEMPLATE_LAYOUT: &str = "w1";
+pub(crate) const TEMPLATE_LAYOUT: &str = "w2";
 
 /// `<cache>/gen/pg<version>-<layout>-template`.
 pub(crate) fn template_path(cache_root: &Path, version: &str) -> PathBuf {
@@ -366,7 +366,7 @@ pub(crate) fn ensure_template(
         .arg(&data)
         .args([
             "-U",
-            "postgres",
+            crate::SUPERUSER,
             "--auth=trust",
             "-E",
             "UTF8",
@@ -479,7 +479,7 @@ pub(crate) fn chown_tree(path: &Path, owner: Owner) -> Result<(), SandboxError> 
 /// Removes run directories whose gen process is gone: a gen killed with
 /// SIGKILL cannot clean up after itself (its server still dies, through the
 /// parent-death signal), so the next run does it.
-fn sweep_stale_runs(base: &Path) {
+pub(crate) fn sweep_stale_runs(base: &Path) {
     let Ok(entries) = fs::read_dir(base) else {
         return;
     };
@@ -499,6 +499,33 @@ fn sweep_stale_runs(base: &Path) {
         };
         if !pid_alive(owner) && !server_alive(&dir.join("data")) {
             let _ = fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+/// Removes the run directories of this process: on Ctrl-C or SIGTERM a run
+/// may be copying its template on a thread of its own, which no `Drop`
+/// stops in time. Tries a few times, since that thread may still be
+/// writing.
+pub(crate) fn remove_own_runs() {
+    let Ok(entries) = fs::read_dir(run_base()) else {
+        return;
+    };
+    let me = std::process::id().to_string();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(RUN_PREFIX) {
+            continue;
+        }
+        let dir = entry.path();
+        let ours = fs::read_to_string(dir.join(OWNER_FILE)).is_ok_and(|pid| pid.trim() == me);
+        if !ours {
+            continue;
+        }
+        for _ in 0..20 {
+            if fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
         }
     }
 }
@@ -587,7 +614,7 @@ impl LocalServer {
         config
             .host_path(&server.socket_dir)
             .port(PORT)
-            .user("postgres")
+            .user(crate::SUPERUSER)
             .dbname("postgres");
 
         let deadline = Instant::now() + STARTUP_TIMEOUT;

@@ -55,7 +55,7 @@ const TICK: Duration = Duration::from_millis(50);
 const MARKER: &str = "gen.sandbox_dir";
 /// Changes with anything that makes an older server unfit for reuse beyond
 /// the binaries and the settings, which are hashed in already.
-const KEY_VERSION: &str = "warm1";
+const KEY_VERSION: &str = "warm2";
 
 /// How a warm server is found, started and kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +88,7 @@ impl Place {
         config
             .host_path(self.socket_dir())
             .port(local::PORT)
-            .user("postgres")
+            .user(crate::SUPERUSER)
             .dbname("postgres")
             .connect_timeout(Duration::from_secs(5));
         config
@@ -691,6 +691,10 @@ async fn watch_server(place: &Place, server: &mut Child) -> Result<(), SandboxEr
             && (pending || used != seen)
         {
             seen = used;
+            // Throwaway runs of this user that were killed (or interrupted
+            // half-way through copying their template) left directories
+            // behind: gone here too, not only at the next throwaway run.
+            local::sweep_stale_runs(&local::run_base());
             pending = match maintain(place, c, &mut opened).await {
                 Ok(pending) => pending,
                 Err(e) => {
@@ -777,7 +781,15 @@ async fn maintain(
     while pool.len() < target {
         let name = crate::scratch_name("pool").replacen(SCRATCH_PREFIX, POOL_PREFIX, 1);
         client
-            .batch_execute(&crate::create_database_sql(&name, 150_000, true))
+            .batch_execute(&crate::create_database_sql(&name, 150_000, true, None))
+            .await?;
+        // The superuser's until a run claims it: no run may reach into a
+        // database another will be given.
+        client
+            .batch_execute(&format!(
+                "REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC",
+                crate::quote_ident(&name)
+            ))
             .await?;
         pool.insert(name);
     }

@@ -221,7 +221,8 @@ async fn url_backend_creates_and_removes_scratch_databases_and_roles() {
         .await
         .expect("create role");
     assert!(
-        host.url().starts_with("postgres://postgres@%2F"),
+        host.url()
+            .starts_with(&format!("postgres://{}@%2F", gen_sandbox::SUPERUSER)),
         "{}",
         host.url()
     );

@@ -9,6 +9,7 @@
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, GrantTargetType, ObjectType, ReindexObjectType};
 
+use crate::privilege::{self, RunAs};
 use crate::walk::{self, Found, qualified};
 use crate::{Name, NameKind};
 
@@ -53,6 +54,8 @@ pub(crate) struct Analysis {
     pub uses_access_method: bool,
     /// The statement is a `CREATE ROLE` (`USER`, `GROUP`).
     pub creates_role: bool,
+    /// Who runs it in a sealed sandbox.
+    pub run_as: RunAs,
 }
 
 /// What a statement is to the loader.
@@ -104,8 +107,14 @@ pub(crate) enum Setting {
 const SYSTEM_SCHEMAS: [&str; 3] = ["pg_catalog", "information_schema", "pg_toast"];
 
 pub(crate) fn analyze(node: &NodeEnum) -> Analysis {
+    let run_as = privilege::run_as(node);
+    let class = match run_as {
+        RunAs::Refused(why) => Class::Refused(why),
+        _ => classify(node),
+    };
     let mut analysis = Analysis {
-        class: classify(node),
+        class,
+        run_as,
         boundary: boundary(node),
         ..Analysis::default()
     };
@@ -629,6 +638,71 @@ pub(crate) fn do_block_roles(body: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// A `DO` block's text with each plain role statement among its PL/pgSQL
+/// statements (`GRANT role TO role`, `CREATE ROLE`…) made `NULL`, padded
+/// with spaces to its length so that positions in the text hold. `None`
+/// for any other statement, or a block without one.
+pub(crate) fn without_role_statements(sql: &str) -> Option<String> {
+    let parsed = pg_query::parse(sql, 0).ok()?;
+    let Some(NodeEnum::DoStmt(s)) = parsed
+        .protobuf
+        .stmts
+        .first()
+        .and_then(|raw| raw.stmt.as_ref())
+        .and_then(|stmt| stmt.node.as_ref())
+    else {
+        return None;
+    };
+    let body = def_elems(&s.args)
+        .find(|(name, _)| *name == "as")
+        .and_then(|(_, arg)| arg.and_then(string_value))?;
+    let language = def_elems(&s.args)
+        .find(|(name, _)| *name == "language")
+        .and_then(|(_, arg)| arg.and_then(string_value));
+    if language.is_some_and(|l| !l.eq_ignore_ascii_case("plpgsql")) {
+        return None;
+    }
+    // The body as written: only a dollar-quoted one is there verbatim.
+    let body_at = sql.find(body)?;
+    let wrapped =
+        format!("CREATE FUNCTION gen_do() RETURNS void LANGUAGE plpgsql AS $gen_do${body}$gen_do$");
+    let tree = pg_query::parse_plpgsql(&wrapped).ok()?;
+    let mut queries = Vec::new();
+    collect_queries(&tree, &mut queries);
+    let mut out = sql.to_owned();
+    let mut from = body_at;
+    let mut changed = false;
+    for query in queries {
+        let is_role_statement = pg_query::parse(&query, 0).is_ok_and(|q| {
+            q.protobuf.stmts.iter().any(|raw| {
+                raw.stmt
+                    .as_ref()
+                    .and_then(|stmt| stmt.node.as_ref())
+                    .is_some_and(|node| privilege::run_as(node) == RunAs::Skipped)
+            })
+        });
+        let Some(at) = out[from..].find(&query).map(|at| from + at) else {
+            continue;
+        };
+        from = at + query.len();
+        if !is_role_statement {
+            continue;
+        }
+        let blank: String = query
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match (i, c) {
+                (_, '\n') => '\n',
+                (0..4, _) => "NULL".chars().nth(i).unwrap_or(' '),
+                _ => ' ',
+            })
+            .collect();
+        out.replace_range(at..from, &blank);
+        changed = true;
+    }
+    changed.then_some(out)
 }
 
 /// The SQL of every plain statement in a PL/pgSQL parse tree.

@@ -24,6 +24,7 @@ mod location;
 mod name;
 mod order;
 mod parse;
+mod privilege;
 mod psql;
 mod session;
 mod walk;
@@ -38,6 +39,7 @@ pub use load::{Files, Options, input_files, load, load_with, ordered, schema_fil
 pub use location::Location;
 pub use name::{Name, NameKind};
 pub use parse::split;
+pub use privilege::RunAs;
 pub use session::Session;
 
 /// Schema files read from disk, their statements in load order.
@@ -52,7 +54,7 @@ pub struct Source {
     /// order, file order and then position within the file decide.
     pub statements: Vec<Statement>,
     /// Roles the statements mention (grantees, owners, policy targets…)
-    /// that no `CREATE ROLE` in the files creates; see [`roles`].
+    /// or create; see [`roles`].
     pub roles: BTreeSet<String>,
     /// Statements about data rather than schema (`INSERT`, `COPY`,
     /// `setval`…), in file order: not loaded, for the caller to name.
@@ -109,6 +111,8 @@ pub struct Statement {
     boundary: Option<Boundary>,
     /// A session setting (`SET`, `set_config(…, false)`).
     sets_session: bool,
+    /// About data, not schema (`INSERT`, `COPY`, `setval`…).
+    data: bool,
     /// For `ALTER DEFAULT PRIVILEGES`: the schemas it applies to, empty for
     /// the whole database. It loads before the objects it applies to.
     default_privileges: Option<Vec<String>>,
@@ -129,6 +133,7 @@ pub struct Statement {
     uses_access_method: bool,
     /// Is a `CREATE ROLE`.
     creates_role: bool,
+    run_as: RunAs,
     /// The session settings in effect for this statement: what `SET`
     /// statements before it in its file (and the project's `[load]`
     /// settings) left.
@@ -164,6 +169,39 @@ impl Statement {
             .iter()
             .filter(|d| d.kind == NameKind::Role)
             .map(|d| d.name.as_str())
+    }
+
+    /// Whether this statement is about data, not schema (`INSERT`,
+    /// `COPY`, `setval`…): a loader leaves it out.
+    pub fn is_data(&self) -> bool {
+        self.data
+    }
+
+    /// Whether this statement changes the session's settings (`SET`,
+    /// `RESET`, `set_config(…, false)`).
+    pub fn is_setting(&self) -> bool {
+        self.sets_session
+    }
+
+    /// For a `DO` block, its text without the role statements among its
+    /// own (`GRANT role TO role`, `CREATE ROLE`), each made `NULL` in place:
+    /// a sealed sandbox makes the roles itself and runs no role statement.
+    /// `None` when there is nothing to leave out.
+    pub fn without_role_statements(&self) -> Option<String> {
+        if !self
+            .sql
+            .get(..2)
+            .is_some_and(|s| s.eq_ignore_ascii_case("do"))
+        {
+            return None;
+        }
+        analyze::without_role_statements(&self.sql)
+    }
+
+    /// Who runs this statement in a sealed sandbox: the loading role,
+    /// the superuser (now or after the rest), or nobody.
+    pub fn run_as(&self) -> RunAs {
+        self.run_as
     }
 
     /// The session settings this statement runs with.
@@ -261,34 +299,69 @@ pub fn runs_as_one_transaction(statements: &[Statement]) -> bool {
     true
 }
 
-/// Roles that `statements` mention and do not create, for a sandbox to
-/// create before loading them.
+/// Roles that `statements` mention or create, for a sandbox to create
+/// before loading them.
 ///
-/// Mentions are grantees and grantors, owners (`OWNER TO`, `AUTHORIZATION`),
-/// policy targets, `ALTER DEFAULT PRIVILEGES FOR ROLE`, both sides of
-/// `GRANT role TO role`, and roles named in role options (`IN ROLE`).
-/// `PUBLIC`, `CURRENT_USER`, `SESSION_USER`, `CURRENT_ROLE` and predefined
-/// `pg_*` roles are never included. Roles that a `CREATE ROLE` among the
-/// statements creates are excluded rather than reported, so pre-creating the
-/// set never collides with the files; load order puts the `CREATE ROLE`
-/// before the statements that use the role.
+/// Mentions are grantees and grantors, owners (`OWNER TO`,
+/// `AUTHORIZATION`), policy targets, `ALTER DEFAULT PRIVILEGES FOR ROLE`,
+/// both sides of `GRANT role TO role`, and roles named in role options (`IN
+/// ROLE`). `PUBLIC`, `CURRENT_USER`, `SESSION_USER`, `CURRENT_ROLE` and
+/// predefined `pg_*` roles are never included. A role a `CREATE ROLE` (or
+/// a `DO` block's) makes is included too: roles are the sandbox's, which
+/// makes them all before the files load and does not run the files' role
+/// statements (a loader that does runs `CREATE ROLE` as "create unless it
+/// exists").
 pub fn roles<'a>(statements: impl IntoIterator<Item = &'a Statement>) -> BTreeSet<String> {
-    let mut mentioned = BTreeSet::new();
-    let mut created = BTreeSet::new();
+    let mut roles = BTreeSet::new();
     for statement in statements {
-        for name in &statement.defines {
-            if name.kind == NameKind::Role {
-                created.insert(name.name.clone());
-            }
-        }
-        for name in &statement.references {
+        for name in statement.defines.iter().chain(&statement.references) {
             if name.kind == NameKind::Role && !is_builtin_role(&name.name) {
-                mentioned.insert(name.name.clone());
+                roles.insert(name.name.clone());
             }
         }
     }
-    mentioned.retain(|role| !created.contains(role));
-    mentioned
+    roles
+}
+
+/// Custom settings (`app.tenant`, `request.jwt.claim.id`) that `statements`
+/// set, wherever the text says `SET name` (in a `DO` block's dynamic SQL
+/// too): from PostgreSQL 15 on, a role without superuser may set one for
+/// its database (`ALTER DATABASE … SET`) only when granted, and a sealed
+/// sandbox grants these.
+pub fn custom_settings<'a>(
+    statements: impl IntoIterator<Item = &'a Statement>,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for statement in statements {
+        let text = statement.sql.to_ascii_lowercase();
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(at) = text[from..].find("set").map(|at| from + at) {
+            from = at + 3;
+            let word_start = at == 0 || !is_name_byte(bytes[at - 1]);
+            let after = &text[from..];
+            let name_start = after.len() - after.trim_start().len();
+            if !word_start || name_start == 0 {
+                continue;
+            }
+            let name: String = after[name_start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
+                .collect();
+            let valid = name.contains('.')
+                && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && !name.ends_with('.')
+                && !name.contains("..");
+            if valid {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
 /// The roles `statements` create, each with a `CREATE ROLE` statement that

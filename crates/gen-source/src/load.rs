@@ -24,6 +24,11 @@ pub struct Options {
     /// How long one statement may run in the sandbox (`[sandbox]
     /// statement_timeout`); the sandbox's default when `None`.
     pub statement_timeout: Option<std::time::Duration>,
+    /// Roles the files need that no statement names (`[sandbox] roles`):
+    /// made in dynamic SQL (`EXECUTE 'CREATE ROLE ' || name`), which a
+    /// sealed sandbox cannot let them do before PostgreSQL 16. They join
+    /// [`Source::roles`].
+    pub roles: Vec<String>,
 }
 
 /// [`load_with`] default options.
@@ -107,7 +112,8 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> 
         }
     }
     let statements = ordered(statements);
-    let roles = roles(&statements);
+    let mut roles = roles(&statements);
+    roles.extend(options.roles.iter().cloned());
     Ok(Source {
         files,
         statements,

@@ -12,13 +12,15 @@ use crate::{Location, Session, SourceError, Statement};
 
 /// Parses one script into its statements, in file order, without
 /// reordering: for migration scripts, which run as written, settings and
-/// all.
+/// all. psql's meta-commands (`\restrict` in a dump) are left out, as the
+/// loader leaves them out of schema files.
 ///
 /// `display_path` only labels locations. A syntax error is reported with the
 /// exact line and column of the offending token.
 pub fn split(display_path: &Path, text: &str) -> Result<Vec<Statement>, SourceError> {
     let session = Arc::new(Session::default());
-    Ok(analyze_all(locate(display_path, text)?)?
+    let prepared = crate::psql::prepare(display_path, text)?;
+    Ok(analyze_all(locate(display_path, &prepared.text)?)?
         .into_iter()
         .map(|(located, analysis)| statement(located, analysis, Arc::clone(&session)))
         .collect())
@@ -44,6 +46,7 @@ pub(crate) fn statement(l: Located, analysis: Analysis, session: Arc<Session>) -
         outside_transaction: analysis.outside_transaction,
         boundary: analysis.boundary,
         sets_session: matches!(analysis.class, Class::Setting(_)),
+        data: analysis.class == Class::Data,
         default_privileges: analysis.default_privileges,
         partitions: analysis.partitions,
         index_on: analysis.index_on,
@@ -53,6 +56,7 @@ pub(crate) fn statement(l: Located, analysis: Analysis, session: Arc<Session>) -
         body_references: analysis.body_references,
         uses_access_method: analysis.uses_access_method,
         creates_role: analysis.creates_role,
+        run_as: analysis.run_as,
         session,
     }
 }

@@ -283,7 +283,7 @@ fn grants_comments_policies_and_triggers_follow_their_objects() {
 }
 
 #[test]
-fn roles_mentioned_exclude_builtin_and_created_roles() {
+fn roles_mentioned_or_created_leave_out_builtin_ones() {
     let sql = "\
 CREATE SCHEMA app AUTHORIZATION app_owner;
 CREATE TABLE app.t (id int);
@@ -303,6 +303,7 @@ ALTER FUNCTION f() OWNER TO function_owner;
         roles,
         [
             "app_owner",
+            "created",
             "default_grantee",
             "default_owner",
             "function_owner",
@@ -327,7 +328,10 @@ fn load_reports_roles_and_puts_create_role_first() {
         ("roles.sql", "CREATE ROLE app_user;"),
     ]);
     let source = load(&schema).unwrap();
-    assert_eq!(source.roles.iter().collect::<Vec<_>>(), ["auditor"]);
+    assert_eq!(
+        source.roles.iter().collect::<Vec<_>>(),
+        ["app_user", "auditor"]
+    );
     let sql: Vec<_> = source.statements.iter().map(|s| s.sql.as_str()).collect();
     assert_eq!(
         sql,
@@ -481,7 +485,6 @@ fn statements_that_cannot_run_in_a_transaction_block() {
 CREATE INDEX CONCURRENTLY i ON t (id);
 CREATE INDEX j ON t (id);
 VACUUM t;
-CREATE DATABASE other;
 DROP INDEX CONCURRENTLY i;
 REINDEX INDEX CONCURRENTLY j;
 ALTER TYPE mood ADD VALUE 'meh';
@@ -492,10 +495,7 @@ CREATE TABLE t2 (id int);";
         .iter()
         .map(Statement::must_run_outside_transaction)
         .collect();
-    assert_eq!(
-        outside,
-        [true, false, true, true, true, true, false, true, false]
-    );
+    assert_eq!(outside, [true, false, true, true, true, false, true, false]);
 }
 
 #[test]
@@ -1081,4 +1081,38 @@ fn a_script_runs_as_one_transaction_unless_it_commits_part_of_its_work() {
     assert!(!one(
         "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;\n"
     ));
+}
+
+#[test]
+fn role_statements_in_a_do_block_are_left_out_in_place() {
+    let sql = "DO $$\nDECLARE r text = 'anon';\nBEGIN\n  EXECUTE 'grant ' || r || ' to authenticator';\n  grant postgres          to authenticator;\n  CREATE TABLE t (id int);\nEND$$;";
+    let statements = split(Path::new("do.sql"), sql).unwrap();
+    let out = statements[0]
+        .without_role_statements()
+        .expect("a role statement");
+    assert_eq!(
+        out,
+        "DO $$\nDECLARE r text = 'anon';\nBEGIN\n  EXECUTE 'grant ' || r || ' to authenticator';\n  NULL                                    ;\n  CREATE TABLE t (id int);\nEND$$"
+    );
+    assert_eq!(out.len(), statements[0].sql.len());
+    let plain = split(Path::new("do.sql"), "DO $$ BEGIN CREATE TABLE t (); END $$").unwrap();
+    assert_eq!(plain[0].without_role_statements(), None);
+    let table = split(Path::new("t.sql"), "CREATE TABLE t (id int)").unwrap();
+    assert_eq!(table[0].without_role_statements(), None);
+}
+
+#[test]
+fn custom_settings_are_found_where_they_are_set() {
+    let sql = "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET request.jwt.claim.id = %L', current_database(), '-1'); END $$;\n\
+SET app.tenant = 'x';\n\
+ALTER ROLE r SET search_path = a;\n\
+CREATE TABLE reset (offset_set int);\n\
+SELECT set_config('app.other', 'y', false);";
+    let statements = split(Path::new("s.sql"), sql).unwrap();
+    assert_eq!(
+        crate::custom_settings(&statements)
+            .into_iter()
+            .collect::<Vec<_>>(),
+        ["app.tenant", "request.jwt.claim.id"]
+    );
 }

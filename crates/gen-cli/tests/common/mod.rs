@@ -109,14 +109,25 @@ fn socket_dir(db: &Database) -> String {
         .to_owned()
 }
 
-/// A `postgres://` URL for a scratch database, as a user would pass `--db`.
+/// A `postgres://` URL for a scratch database, as a user would pass `--db`:
+/// as the sandbox's superuser, as production often deploys as one.
 pub fn url(db: &Database) -> String {
-    format!("postgres://postgres@/{}?host={}", db.name(), socket_dir(db))
+    format!(
+        "postgres://{}@/{}?host={}",
+        gen_sandbox::SUPERUSER,
+        db.name(),
+        socket_dir(db)
+    )
 }
 
-/// A sqitch target for a scratch database.
+/// A sqitch target for a scratch database, as its superuser.
 pub fn sqitch_target(db: &Database) -> String {
-    format!("db:pg://postgres@/{}?host={}", db.name(), socket_dir(db))
+    format!(
+        "db:pg://{}@/{}?host={}",
+        gen_sandbox::SUPERUSER,
+        db.name(),
+        socket_dir(db)
+    )
 }
 
 /// Runs sqitch on the project's migrations against `target`, with no user

@@ -1,0 +1,402 @@
+//! Running untrusted statements in a scratch database.
+//!
+//! Schema files and replayed migrations are untrusted input. In a sandbox
+//! gen runs itself they run as [`gen_sandbox::LOADER`], a role without
+//! superuser; the few statements only a superuser may run
+//! ([`RunAs::Superuser`]) go alone over a second connection, as
+//! [`gen_sandbox::SUPERUSER`], with triggers and event triggers held off
+//! (`session_replication_role = replica`, so nothing the files wrote runs
+//! with its rights). What it makes that could run code it does not show —
+//! a function in an untrusted language, a foreign table read through its
+//! wrapper — has its handler taken away until loading is over: such a
+//! function is created but never runs in the sandbox. Statements that
+//! change `ALTER EVENT TRIGGER` states run last.
+
+use std::time::Duration;
+
+use gen_sandbox::{Database, LOADER, SUPERUSER};
+use gen_source::{RunAs, Session, Statement};
+use tokio_postgres::{Client, SimpleQueryMessage};
+
+/// Why a statement loaded into the sandbox did not complete.
+#[derive(Debug)]
+pub(crate) enum Stopped {
+    /// The server refused it.
+    Error(tokio_postgres::Error),
+    /// It ran past the statement timeout and was cancelled.
+    Timeout,
+}
+
+impl From<tokio_postgres::Error> for Stopped {
+    fn from(e: tokio_postgres::Error) -> Self {
+        Stopped::Error(e)
+    }
+}
+
+/// Runs `sql` (one statement or a batch); past `limit` the server is told
+/// to cancel it. A schema file is untrusted: `SELECT pg_sleep(1e6)` or an
+/// endless `DO` loop must end the run, not hold it, and no `SET
+/// statement_timeout` in the file can lift a limit kept on this side.
+pub(crate) async fn run_within(client: &Client, sql: &str, limit: Duration) -> Result<(), Stopped> {
+    let run = client.batch_execute(sql);
+    tokio::pin!(run);
+    match tokio::time::timeout(limit, &mut run).await {
+        Ok(result) => Ok(result?),
+        Err(_) => {
+            // Best effort: the scratch database is dropped either way, and
+            // dropping it ends the session the statement runs in.
+            let _ = client
+                .cancel_token()
+                .cancel_query(tokio_postgres::NoTls)
+                .await;
+            let _ = tokio::time::timeout(CANCEL_GRACE, run).await;
+            Err(Stopped::Timeout)
+        }
+    }
+}
+
+/// How long a cancelled statement gets to end.
+const CANCEL_GRACE: Duration = Duration::from_secs(5);
+
+/// The connections one scratch database is loaded over.
+pub(crate) struct Runner<'s> {
+    /// The loading role's (the URL's role on a server gen does not run).
+    user: Client,
+    /// The superuser's, in a sealed sandbox.
+    admin: Option<Admin<'s>>,
+    limit: Duration,
+}
+
+struct Admin<'s> {
+    client: Client,
+    /// The settings the connection has, from the statements run on it.
+    session: &'s Session,
+    /// `UPDATE` statements that give back the handlers taken away.
+    rearm: Vec<String>,
+    /// Statements that run once every other one has.
+    deferred: Vec<&'s Statement>,
+}
+
+/// Who runs a statement, as this runner sees it.
+pub(crate) enum Route {
+    /// On the loading role's connection (in a batch, if the caller batches).
+    User,
+    /// On the superuser's, alone.
+    Superuser,
+    /// Once everything else has run.
+    Deferred,
+    /// Not at all.
+    Skipped,
+}
+
+impl<'s> Runner<'s> {
+    /// Connects to `db` as the loading role and, in a sealed sandbox, as
+    /// the superuser too. Function bodies are not checked while loading:
+    /// they may use objects created later.
+    pub(crate) async fn open(
+        db: &Database,
+        limit: Duration,
+        base: &'s Session,
+    ) -> anyhow::Result<Runner<'s>> {
+        let prepare_user = async {
+            let user = db.connect_loader().await?;
+            user.batch_execute("SET check_function_bodies = off")
+                .await?;
+            anyhow::Ok(user)
+        };
+        let prepare_admin = async {
+            if !db.is_sealed() {
+                return anyhow::Ok(None);
+            }
+            let client = db.connect().await?;
+            client
+                .batch_execute(
+                    "SET check_function_bodies = off; SET session_replication_role = replica",
+                )
+                .await?;
+            Ok(Some(Admin {
+                client,
+                session: base,
+                rearm: Vec::new(),
+                deferred: Vec::new(),
+            }))
+        };
+        let (user, admin) = tokio::try_join!(prepare_user, prepare_admin)?;
+        Ok(Runner { user, admin, limit })
+    }
+
+    /// Whether the files run as the loading role, with the superuser
+    /// beside it.
+    pub(crate) fn is_sealed(&self) -> bool {
+        self.admin.is_some()
+    }
+
+    /// The loading role's connection.
+    pub(crate) fn user(&self) -> &Client {
+        &self.user
+    }
+
+    /// How `statement` runs here: as written by the loading role on a
+    /// server gen does not run, else as [`Statement::run_as`] says.
+    pub(crate) fn route(&self, statement: &Statement) -> Route {
+        if self.admin.is_none() {
+            return Route::User;
+        }
+        match statement.run_as() {
+            RunAs::Loader | RunAs::Refused(_) => Route::User,
+            RunAs::Superuser { .. } => Route::Superuser,
+            RunAs::Deferred => Route::Deferred,
+            RunAs::Skipped => Route::Skipped,
+        }
+    }
+
+    /// Runs `sql` on the loading role's connection.
+    pub(crate) async fn run_user(&self, sql: &str) -> Result<(), Stopped> {
+        run_within(&self.user, sql, self.limit).await
+    }
+
+    /// Runs a session setting on both connections, so that statements the
+    /// superuser runs see it too.
+    pub(crate) async fn run_both(&self, sql: &str) -> Result<(), Stopped> {
+        if let Some(admin) = &self.admin {
+            run_within(&admin.client, sql, self.limit).await?;
+        }
+        run_within(&self.user, sql, self.limit).await
+    }
+
+    /// Keeps `statement` for [`Runner::finish`].
+    pub(crate) fn defer(&mut self, statement: &'s Statement) {
+        if let Some(admin) = self.admin.as_mut() {
+            admin.deferred.push(statement);
+        }
+    }
+
+    /// Runs `statement` alone as the superuser, in its file's session
+    /// settings; then gives the loading role what a role without superuser
+    /// may own of what it made, and takes away the handlers of untrusted
+    /// languages and foreign-data wrappers.
+    pub(crate) async fn run_superuser(
+        &mut self,
+        statement: &'s Statement,
+        sql: &str,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<(), Stopped> {
+        let limit = self.limit;
+        let Some(admin) = self.admin.as_mut() else {
+            return run_within(&self.user, sql, limit).await;
+        };
+        let prelude = admin.session.transition(statement.session(), known);
+        if !prelude.is_empty() {
+            run_within(&admin.client, &prelude.join(";\n"), limit).await?;
+        }
+        admin.session = statement.session();
+        run_within(&admin.client, sql, limit).await?;
+        if !matches!(statement.run_as(), RunAs::Superuser { brings_code: true }) {
+            return Ok(());
+        }
+        let rows = admin.client.simple_query(&after_superuser_sql()).await?;
+        for row in rows {
+            if let SimpleQueryMessage::Row(row) = row
+                && let (Some(catalog), Some(oid), Some(was)) = (row.get(0), row.get(1), row.get(2))
+            {
+                admin.rearm.push(rearm_sql(catalog, oid, was));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the deferred statements as the superuser, gives back the
+    /// handlers and returns a connection for reading the catalog (the
+    /// superuser's in a sealed sandbox, with the database's own settings
+    /// again); the loading role's connection is closed first, so that none
+    /// of the files' code runs once handlers are back.
+    pub(crate) async fn finish(
+        self,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<Client, (Option<&'s Statement>, Stopped)> {
+        let Runner { user, admin, limit } = self;
+        let Some(mut admin) = admin else {
+            return Ok(user);
+        };
+        drop(user);
+        // In one round trip (owners: one per object of a dump); statement
+        // by statement to name the one that fails.
+        let deferred = std::mem::take(&mut admin.deferred);
+        let mut batch = String::new();
+        let mut session = admin.session;
+        for statement in &deferred {
+            for set in session.transition(statement.session(), &known) {
+                batch.push_str(&set);
+                batch.push_str(";\n");
+            }
+            session = statement.session();
+            batch.push_str(&statement.sql);
+            batch.push_str(";\n");
+        }
+        if !batch.is_empty() && run_within(&admin.client, &batch, limit).await.is_err() {
+            for statement in deferred {
+                let prelude = admin.session.transition(statement.session(), &known);
+                let run = async {
+                    if !prelude.is_empty() {
+                        run_within(&admin.client, &prelude.join(";\n"), limit).await?;
+                    }
+                    run_within(&admin.client, &statement.sql, limit).await
+                };
+                run.await.map_err(|e| (Some(statement), e))?;
+                admin.session = statement.session();
+            }
+        }
+        let mut sql = admin.rearm.concat();
+        sql.push_str("RESET ALL; SET check_function_bodies = off;");
+        admin
+            .client
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| (None, Stopped::Error(e)))?;
+        Ok(admin.client)
+    }
+}
+
+/// What follows a statement run as the superuser that may make code (see
+/// [`RunAs::Superuser`]), in one round trip: [`hand_over_sql`], then every
+/// untrusted language's call handler becomes one that only raises an
+/// error, and every foreign-data wrapper loses its handler, so that no
+/// function body written in a schema file runs with the server's rights
+/// and no foreign table is read. Returns the handlers taken, as `(catalog,
+/// oid, handler)`.
+fn after_superuser_sql() -> String {
+    format!(
+        "{};
+WITH languages AS (
+    SELECT oid, lanplcallfoid AS was FROM pg_catalog.pg_language
+    WHERE NOT lanpltrusted AND lanplcallfoid NOT IN (0, 'pg_catalog.language_handler_in'::regproc)
+), disarmed_languages AS (
+    UPDATE pg_catalog.pg_language l SET lanplcallfoid = 'pg_catalog.language_handler_in'::regproc
+    FROM languages WHERE l.oid = languages.oid
+    RETURNING 'pg_language'::text, l.oid::text, languages.was::oid::text
+), wrappers AS (
+    SELECT oid, fdwhandler AS was FROM pg_catalog.pg_foreign_data_wrapper WHERE fdwhandler <> 0
+), disarmed_wrappers AS (
+    UPDATE pg_catalog.pg_foreign_data_wrapper w SET fdwhandler = 0
+    FROM wrappers WHERE w.oid = wrappers.oid
+    RETURNING 'pg_foreign_data_wrapper'::text, w.oid::text, wrappers.was::oid::text
+)
+SELECT * FROM disarmed_languages UNION ALL SELECT * FROM disarmed_wrappers",
+        hand_over_sql()
+    )
+}
+
+/// A `DO` block that gives the functions, base types, foreign servers and
+/// foreign tables the superuser owns (outside extensions) to the loading
+/// role, as they would belong to `postgres` where it deploys: later
+/// statements of the files (comments, grants, user mappings) are then its
+/// owner's, as written.
+pub fn hand_over_sql() -> String {
+    let not_in_extension = |class: &str, oid: &str| {
+        format!(
+            "NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = '{class}'::regclass AND d.objid = {oid} AND d.deptype = 'e')"
+        )
+    };
+    format!(
+        "DO $gen$ DECLARE r record; BEGIN
+    FOR r IN SELECT p.oid::regprocedure AS f FROM pg_catalog.pg_proc p
+             WHERE p.proowner = '{SUPERUSER}'::regrole AND p.oid >= 16384 AND {proc} LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO {LOADER}', r.f);
+    END LOOP;
+    FOR r IN SELECT t.oid::regtype AS t FROM pg_catalog.pg_type t
+             WHERE t.typowner = '{SUPERUSER}'::regrole AND t.oid >= 16384
+               AND t.typtype IN ('b', 'p') AND t.typcategory <> 'A' AND {types} LOOP
+        EXECUTE format('ALTER TYPE %s OWNER TO {LOADER}', r.t);
+    END LOOP;
+    FOR r IN SELECT s.srvname FROM pg_catalog.pg_foreign_server s
+             WHERE s.srvowner = '{SUPERUSER}'::regrole AND {server} LOOP
+        EXECUTE format('ALTER SERVER %I OWNER TO {LOADER}', r.srvname);
+    END LOOP;
+    FOR r IN SELECT c.oid::regclass AS t FROM pg_catalog.pg_class c
+             WHERE c.relkind = 'f' AND c.relowner = '{SUPERUSER}'::regrole AND {class} LOOP
+        EXECUTE format('ALTER FOREIGN TABLE %s OWNER TO {LOADER}', r.t);
+    END LOOP;
+END $gen$",
+        proc = not_in_extension("pg_catalog.pg_proc", "p.oid"),
+        types = not_in_extension("pg_catalog.pg_type", "t.oid"),
+        server = not_in_extension("pg_catalog.pg_foreign_server", "s.oid"),
+        class = not_in_extension("pg_catalog.pg_class", "c.oid"),
+    )
+}
+
+/// The statement that gives a handler back.
+fn rearm_sql(catalog: &str, oid: &str, was: &str) -> String {
+    let column = if catalog == "pg_language" {
+        "lanplcallfoid"
+    } else {
+        "fdwhandler"
+    };
+    // Both are numbers the server just printed.
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if !digits(oid) || !digits(was) {
+        return String::new();
+    }
+    format!("UPDATE pg_catalog.{catalog} SET {column} = {was} WHERE oid = {oid};\n")
+}
+
+/// What the sandbox's superuser owns reads as owned by the loading role:
+/// it made what only a superuser may (an event trigger, a foreign-data
+/// wrapper, a publication for all tables), which on the target belongs to
+/// the role that deploys, `postgres` as the loading role stands for it. A
+/// grant to that role of such an object is then its owner's own privilege,
+/// implicit as any owner's.
+pub fn as_loaded(catalog: &mut gen_model::Catalog) {
+    let loader = gen_model::Grantee::Role(LOADER.to_owned());
+    for (id, owner) in &mut catalog.owners {
+        if owner != SUPERUSER {
+            continue;
+        }
+        LOADER.clone_into(owner);
+        if let Some(acl) = catalog.privileges.get_mut(id) {
+            acl.grants.retain(|g| g.grantee != loader);
+            acl.initial.retain(|g| g.grantee != loader);
+        }
+    }
+    catalog
+        .privileges
+        .retain(|_, acl| !acl.grants.is_empty() || !acl.initial.is_empty());
+}
+
+/// The message for an error a statement met, where loading as a role
+/// without superuser explains it: a function of an untrusted language
+/// called, or a privilege only a superuser has.
+pub(crate) fn sealed_hint(db: &tokio_postgres::error::DbError) -> Option<(String, String)> {
+    use tokio_postgres::error::SqlState;
+    if db.message() == "cannot accept a value of type language_handler" {
+        return Some((
+            "a function in an untrusted language was called: the sandbox creates such functions but never runs them".to_owned(),
+            "a schema file may define such a function but not call it while loading".to_owned(),
+        ));
+    }
+    let roles = [
+        "create role",
+        "alter role",
+        "admin option",
+        "grant role",
+        "drop role",
+    ];
+    if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE
+        && roles.iter().any(|r| db.message().contains(r))
+    {
+        return Some((
+            db.message().to_owned(),
+            format!(
+                "roles are the sandbox's: it makes the roles the files name before loading, and the role {LOADER} may create and change roles only from PostgreSQL 16 on; name roles made in dynamic SQL in [sandbox] roles in gen.toml, or plan with [sandbox] version = 16 or newer"
+            ),
+        ));
+    }
+    if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE {
+        return Some((
+            db.message().to_owned(),
+            format!(
+                "schema files load as the role {LOADER}, without superuser; gen runs as superuser only CREATE EXTENSION, event triggers, functions in untrusted languages, foreign-data wrappers and servers, publications, casts, operator classes and families, access methods and text search parsers and templates, so anything else that needs a superuser cannot load"
+            ),
+        ));
+    }
+    None
+}

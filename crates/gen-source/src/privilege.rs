@@ -1,0 +1,421 @@
+//! Who runs a statement in a sealed sandbox.
+//!
+//! Schema files are untrusted: a sandbox gen runs itself loads them as a
+//! role without superuser, so that `COPY … TO PROGRAM`, file functions and
+//! connections to other servers fail as they would for any ordinary role.
+//! A few statements a schema legitimately holds need a superuser: those
+//! are recognised here from the parse tree, one statement at a time, and
+//! only kinds that run none of the schema's own code at that moment (an
+//! extension's script is the server's, not the file's) are let through.
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{self, ObjectType};
+
+/// Who runs a statement in a sealed sandbox.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum RunAs {
+    /// The unprivileged loading role: almost everything.
+    #[default]
+    Loader,
+    /// The sandbox's superuser, for this statement alone: `CREATE
+    /// EXTENSION`, event triggers, functions in untrusted languages,
+    /// foreign-data wrappers, publications, casts, operator classes…
+    Superuser {
+        /// It may make something whose code the sandbox must hold off or
+        /// give to the loading role: a function or aggregate, a base type,
+        /// a language, a foreign-data wrapper, server or table.
+        brings_code: bool,
+    },
+    /// The superuser, once every other statement has run: `ALTER … OWNER
+    /// TO` (the new owner needs `CREATE` on the schema, which only a
+    /// superuser may skip; the loading role is a member of every role, so
+    /// nothing before needs the new owner in place) and `ALTER EVENT
+    /// TRIGGER` (which could make an event trigger fire for the
+    /// superuser's own statements).
+    Deferred,
+    /// Not run: role attributes and memberships are no part of a plan, and
+    /// roles are cluster-wide, so the sandbox makes the roles the files
+    /// name (`CREATE ROLE`, `ALTER ROLE`, `GRANT role TO role`, comments on
+    /// roles and databases, grants on the database).
+    Skipped,
+    /// Refused, with the reason: it would reach beyond the database being
+    /// described (`ALTER SYSTEM`, `CREATE DATABASE`, `LOAD`, tablespaces…).
+    Refused(&'static str),
+}
+
+/// Procedural languages a role without superuser may write functions in.
+const TRUSTED_LANGUAGES: [&str; 8] = [
+    "sql", "plpgsql", "plperl", "pltcl", "plv8", "java", "plrust", "pllua",
+];
+
+/// Settings only a superuser may set that limit or log a session's own
+/// work: a function may carry one (`SET temp_file_limit = '1kB'`).
+const LIMITS: [&str; 8] = [
+    "temp_file_limit",
+    "log_min_duration_statement",
+    "log_statement",
+    "log_min_messages",
+    "log_min_error_statement",
+    "log_temp_files",
+    "deadlock_timeout",
+    "track_functions",
+];
+
+/// Object kinds only a superuser creates: statements about them (comments,
+/// grants, owners, renames, drops) run as the superuser too.
+fn superusers_kind(kind: i32) -> bool {
+    use ObjectType as O;
+    matches!(
+        ObjectType::try_from(kind),
+        Ok(O::ObjectExtension
+            | O::ObjectEventTrigger
+            | O::ObjectFdw
+            | O::ObjectLanguage
+            | O::ObjectPublication
+            | O::ObjectPublicationNamespace
+            | O::ObjectPublicationRel
+            | O::ObjectSubscription
+            | O::ObjectOpclass
+            | O::ObjectOpfamily
+            | O::ObjectAmop
+            | O::ObjectAmproc
+            | O::ObjectAccessMethod
+            | O::ObjectTsparser
+            | O::ObjectTstemplate
+            | O::ObjectCast
+            | O::ObjectTransform
+            | O::ObjectForeignTable)
+    )
+}
+
+/// Cluster-wide objects: the sandbox's, never a schema file's.
+fn shared_kind(kind: i32) -> bool {
+    matches!(
+        ObjectType::try_from(kind),
+        Ok(ObjectType::ObjectRole
+            | ObjectType::ObjectDatabase
+            | ObjectType::ObjectTablespace
+            | ObjectType::ObjectParameterAcl)
+    )
+}
+
+const DATABASE: &str = "the sandbox's databases are its own: a schema file describes the contents of one database (session settings go in [load] in gen.toml)";
+const TABLESPACE: &str =
+    "a tablespace is a directory on the database server: create it there, outside the schema files";
+
+/// Who runs `node` in a sealed sandbox.
+pub(crate) fn run_as(node: &NodeEnum) -> RunAs {
+    match node {
+        NodeEnum::AlterSystemStmt(_) => {
+            RunAs::Refused("ALTER SYSTEM changes the server's configuration, not a schema")
+        }
+        NodeEnum::CreatedbStmt(_)
+        | NodeEnum::DropdbStmt(_)
+        | NodeEnum::AlterDatabaseStmt(_)
+        | NodeEnum::AlterDatabaseSetStmt(_)
+        | NodeEnum::AlterDatabaseRefreshCollStmt(_) => RunAs::Refused(DATABASE),
+        NodeEnum::LoadStmt(_) => RunAs::Refused(
+            "LOAD loads a library into the server; CREATE EXTENSION does it for a schema",
+        ),
+        NodeEnum::CreateTableSpaceStmt(_)
+        | NodeEnum::DropTableSpaceStmt(_)
+        | NodeEnum::AlterTableSpaceOptionsStmt(_)
+        | NodeEnum::AlterTableMoveAllStmt(_) => RunAs::Refused(TABLESPACE),
+        NodeEnum::ImportForeignSchemaStmt(_) => RunAs::Refused(
+            "IMPORT FOREIGN SCHEMA reads another server; write the foreign tables out instead",
+        ),
+        NodeEnum::VariableSetStmt(s) if s.name.eq_ignore_ascii_case("session_authorization") => {
+            RunAs::Refused(
+                "SET SESSION AUTHORIZATION needs a superuser; SET ROLE changes who creates objects",
+            )
+        }
+        NodeEnum::CreateSubscriptionStmt(s) if !does_not_connect(&s.options) => RunAs::Refused(
+            "a subscription connects to its publisher when created: write WITH (connect = false)",
+        ),
+        NodeEnum::AlterSubscriptionStmt(_) | NodeEnum::DropSubscriptionStmt(_) => {
+            RunAs::Refused("changing or dropping a subscription reaches its publisher")
+        }
+
+        NodeEnum::CreateRoleStmt(_)
+        | NodeEnum::AlterRoleStmt(_)
+        | NodeEnum::AlterRoleSetStmt(_)
+        | NodeEnum::DropRoleStmt(_)
+        | NodeEnum::GrantRoleStmt(_) => RunAs::Skipped,
+        NodeEnum::CommentStmt(s) if shared_kind(s.objtype) => RunAs::Skipped,
+        NodeEnum::SecLabelStmt(s) if shared_kind(s.objtype) => RunAs::Skipped,
+        NodeEnum::GrantStmt(s) if shared_kind(s.objtype) => RunAs::Skipped,
+        NodeEnum::RenameStmt(s) if s.rename_type == ObjectType::ObjectRole as i32 => RunAs::Skipped,
+        NodeEnum::RenameStmt(s) if shared_kind(s.rename_type) => RunAs::Refused(DATABASE),
+        NodeEnum::AlterOwnerStmt(s) if shared_kind(s.object_type) => RunAs::Refused(DATABASE),
+
+        NodeEnum::AlterEventTrigStmt(_) => RunAs::Deferred,
+        NodeEnum::AlterOwnerStmt(_) => RunAs::Deferred,
+        NodeEnum::AlterTableStmt(s) if only_owner(s) => RunAs::Deferred,
+        NodeEnum::CreateExtensionStmt(_)
+        | NodeEnum::AlterExtensionStmt(_)
+        | NodeEnum::AlterExtensionContentsStmt(_)
+        | NodeEnum::CreatePlangStmt(_)
+        | NodeEnum::CreateFdwStmt(_)
+        | NodeEnum::AlterFdwStmt(_)
+        | NodeEnum::CreateForeignServerStmt(_)
+        | NodeEnum::CreateForeignTableStmt(_) => RunAs::Superuser { brings_code: true },
+        NodeEnum::CreateEventTrigStmt(_)
+        | NodeEnum::CreatePublicationStmt(_)
+        | NodeEnum::AlterPublicationStmt(_)
+        | NodeEnum::CreateSubscriptionStmt(_)
+        | NodeEnum::CreateOpClassStmt(_)
+        | NodeEnum::CreateOpFamilyStmt(_)
+        | NodeEnum::AlterOpFamilyStmt(_)
+        | NodeEnum::CreateAmStmt(_)
+        | NodeEnum::CreateCastStmt(_)
+        | NodeEnum::CreateTransformStmt(_)
+        | NodeEnum::SecLabelStmt(_) => SUPERUSER,
+        NodeEnum::DefineStmt(s) => define(s),
+        NodeEnum::CreateFunctionStmt(s) => function(s),
+        NodeEnum::AlterFunctionStmt(s) if leakproof(&s.actions) => SUPERUSER,
+        NodeEnum::CommentStmt(s) if superusers_kind(s.objtype) => SUPERUSER,
+        NodeEnum::GrantStmt(s) if superusers_kind(s.objtype) => SUPERUSER,
+        NodeEnum::RenameStmt(s) if superusers_kind(s.rename_type) => SUPERUSER,
+        NodeEnum::AlterObjectSchemaStmt(s) if superusers_kind(s.object_type) => SUPERUSER,
+        NodeEnum::DropStmt(s) if superusers_kind(s.remove_type) => SUPERUSER,
+        // `ALTER FOREIGN TABLE … OPTIONS (filename …)` is a superuser's.
+        NodeEnum::AlterTableStmt(s) if s.objtype == ObjectType::ObjectForeignTable as i32 => {
+            RunAs::Superuser { brings_code: true }
+        }
+        _ => RunAs::Loader,
+    }
+}
+
+/// `LEAKPROOF` among a function's options.
+fn leakproof(options: &[protobuf::Node]) -> bool {
+    options.iter().any(|o| {
+        matches!(&o.node, Some(NodeEnum::DefElem(d))
+            if d.defname == "leakproof" && def_value(d).as_deref() == Some("true"))
+    })
+}
+
+/// A superuser's statement that makes nothing holding code.
+const SUPERUSER: RunAs = RunAs::Superuser { brings_code: false };
+
+/// `ALTER TABLE … OWNER TO …` and nothing else.
+fn only_owner(s: &protobuf::AlterTableStmt) -> bool {
+    !s.cmds.is_empty()
+        && s.cmds.iter().all(|c| {
+            matches!(&c.node, Some(NodeEnum::AlterTableCmd(cmd))
+                if cmd.subtype == protobuf::AlterTableType::AtChangeOwner as i32)
+        })
+}
+
+/// `WITH (connect = false)`: a subscription created without reaching its
+/// publisher.
+fn does_not_connect(options: &[protobuf::Node]) -> bool {
+    options.iter().any(|o| match &o.node {
+        Some(NodeEnum::DefElem(d)) if d.defname == "connect" => {
+            matches!(def_value(d).as_deref(), Some("false" | "off" | "0"))
+        }
+        _ => false,
+    })
+}
+
+/// A `DefElem`'s value as text: `false`, `'plpgsql'`, `c`.
+fn def_value(d: &protobuf::DefElem) -> Option<String> {
+    match d.arg.as_ref()?.node.as_ref()? {
+        NodeEnum::String(s) => Some(s.sval.to_ascii_lowercase()),
+        NodeEnum::Boolean(b) => Some(b.boolval.to_string()),
+        NodeEnum::Integer(i) => Some(i.ival.to_string()),
+        NodeEnum::AConst(c) => match &c.val {
+            Some(protobuf::a_const::Val::Sval(s)) => Some(s.sval.to_ascii_lowercase()),
+            Some(protobuf::a_const::Val::Boolval(b)) => Some(b.boolval.to_string()),
+            Some(protobuf::a_const::Val::Ival(i)) => Some(i.ival.to_string()),
+            _ => None,
+        },
+        NodeEnum::TypeName(t) => t.names.last().and_then(|n| match &n.node {
+            Some(NodeEnum::String(s)) => Some(s.sval.to_ascii_lowercase()),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Base types (`CREATE TYPE t (INPUT = …)`), text search parsers and
+/// templates, and aggregates whose state is `internal` are a superuser's;
+/// other definitions (aggregates, operators, collations, dictionaries)
+/// anyone's.
+fn define(s: &protobuf::DefineStmt) -> RunAs {
+    let internal_state = || {
+        s.definition.iter().any(|o| match &o.node {
+            Some(NodeEnum::DefElem(d)) if d.defname == "stype" || d.defname == "mstype" => {
+                def_value(d).as_deref() == Some("internal")
+            }
+            _ => false,
+        })
+    };
+    match ObjectType::try_from(s.kind) {
+        Ok(ObjectType::ObjectTsparser | ObjectType::ObjectTstemplate) => SUPERUSER,
+        // Made by the superuser, then given to the loading role.
+        Ok(ObjectType::ObjectType) if !s.definition.is_empty() => {
+            RunAs::Superuser { brings_code: true }
+        }
+        Ok(ObjectType::ObjectAggregate) if internal_state() => {
+            RunAs::Superuser { brings_code: true }
+        }
+        _ => RunAs::Loader,
+    }
+}
+
+/// A function in a trusted language is anyone's; one in an untrusted
+/// procedural language is created by the superuser and never runs in the
+/// sandbox; C and `internal` run the server's own machine code, which a
+/// schema file may only bring through an extension.
+fn function(s: &protobuf::CreateFunctionStmt) -> RunAs {
+    let language = s
+        .options
+        .iter()
+        .find_map(|o| match &o.node {
+            Some(NodeEnum::DefElem(d)) if d.defname == "language" => def_value(d),
+            _ => None,
+        })
+        .unwrap_or_else(|| "sql".to_owned());
+    // LEAKPROOF is a superuser's promise; the function is then given to
+    // the loading role.
+    let leakproof = leakproof(&s.options);
+    // `SET temp_file_limit = …` on a function is checked when it is
+    // created: settings only a superuser may set, but which give no power
+    // over the server, make it the superuser's to create.
+    let limits = s.options.iter().any(|o| match &o.node {
+        Some(NodeEnum::DefElem(d)) if d.defname == "set" => {
+            match d.arg.as_ref().and_then(|a| a.node.as_ref()) {
+                Some(NodeEnum::VariableSetStmt(v)) => {
+                    LIMITS.contains(&v.name.to_ascii_lowercase().as_str())
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    });
+    match language.as_str() {
+        "c" | "internal" => RunAs::Refused(
+            "a function in C or internal runs the server's own machine code: only an extension can bring one into the sandbox",
+        ),
+        l if TRUSTED_LANGUAGES.contains(&l) && !leakproof && !limits => RunAs::Loader,
+        _ => RunAs::Superuser { brings_code: true },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(sql: &str) -> RunAs {
+        let parsed = pg_query::parse(sql, 0).expect("parses");
+        let node = parsed.protobuf.stmts[0]
+            .stmt
+            .as_ref()
+            .and_then(|s| s.node.as_ref())
+            .expect("a statement")
+            .clone();
+        run_as(&node)
+    }
+
+    #[test]
+    fn ordinary_schema_runs_as_the_loader() {
+        for sql in [
+            "CREATE TABLE t (id int)",
+            "ALTER TABLE t ADD COLUMN a int, OWNER TO app",
+            "GRANT SELECT ON t TO app",
+            "COMMENT ON TABLE t IS 'x'",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS 'begin return 1; end'",
+            "CREATE FUNCTION f() RETURNS int AS 'select 1'",
+            "CREATE AGGREGATE a (int) (sfunc = int4pl, stype = int)",
+            "CREATE TYPE mood AS ENUM ('a')",
+            "CREATE TYPE shell",
+            "CREATE USER MAPPING FOR app SERVER s",
+            "DO $$ BEGIN END $$",
+            "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app",
+        ] {
+            assert_eq!(of(sql), RunAs::Loader, "{sql}");
+        }
+    }
+
+    #[test]
+    fn what_needs_a_superuser_is_recognised() {
+        for sql in [
+            "CREATE EXTENSION postgis",
+            "COMMENT ON EXTENSION pgcrypto IS 'x'",
+            "CREATE EVENT TRIGGER e ON ddl_command_end EXECUTE FUNCTION f()",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE plpython3u AS 'return 1'",
+            "CREATE FOREIGN DATA WRAPPER w",
+            "CREATE SERVER s FOREIGN DATA WRAPPER w",
+            "GRANT USAGE ON FOREIGN DATA WRAPPER w TO app",
+            "CREATE FOREIGN TABLE f (a int) SERVER s OPTIONS (filename '/x')",
+            "ALTER FOREIGN TABLE f OPTIONS (SET filename '/y')",
+            "CREATE PUBLICATION p FOR ALL TABLES",
+            "CREATE CAST (text AS int) WITHOUT FUNCTION",
+            "CREATE OPERATOR CLASS c FOR TYPE int USING btree AS OPERATOR 1 <",
+            "CREATE TYPE base (INPUT = base_in, OUTPUT = base_out)",
+            "CREATE AGGREGATE a (int) (sfunc = f, stype = internal, finalfunc = g)",
+            "CREATE FUNCTION f(int) RETURNS int LANGUAGE sql LEAKPROOF AS 'select 1'",
+            "ALTER FUNCTION f(int) LEAKPROOF",
+            "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql SET temp_file_limit TO '1kB' AS 'select 1'",
+            "CREATE TEXT SEARCH PARSER p (START = a, GETTOKEN = b, END = c, LEXTYPES = d)",
+            "CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p WITH (connect = false)",
+            "SECURITY LABEL ON TABLE t IS 'x'",
+        ] {
+            assert!(matches!(of(sql), RunAs::Superuser { .. }), "{sql}");
+        }
+        for sql in [
+            "ALTER EVENT TRIGGER e ENABLE ALWAYS",
+            "ALTER TABLE t OWNER TO app",
+            "ALTER FUNCTION f() OWNER TO app",
+            "ALTER SCHEMA s OWNER TO app",
+        ] {
+            assert_eq!(of(sql), RunAs::Deferred, "{sql}");
+        }
+        assert_eq!(
+            of("CREATE FUNCTION f() RETURNS int LANGUAGE plperlu AS '1'"),
+            RunAs::Superuser { brings_code: true }
+        );
+        assert_eq!(
+            of("COMMENT ON EXTENSION pgcrypto IS 'x'"),
+            RunAs::Superuser { brings_code: false }
+        );
+    }
+
+    #[test]
+    fn roles_are_the_sandboxs() {
+        for sql in [
+            "CREATE ROLE app LOGIN",
+            "ALTER ROLE postgres NOSUPERUSER",
+            "ALTER ROLE app SET search_path = x",
+            "GRANT app TO other",
+            "DROP ROLE app",
+            "COMMENT ON ROLE app IS 'x'",
+            "COMMENT ON DATABASE d IS 'x'",
+            "GRANT CONNECT ON DATABASE d TO app",
+            "ALTER ROLE app RENAME TO b",
+        ] {
+            assert_eq!(of(sql), RunAs::Skipped, "{sql}");
+        }
+    }
+
+    #[test]
+    fn what_reaches_beyond_the_database_is_refused() {
+        for sql in [
+            "ALTER SYSTEM SET archive_command = 'x'",
+            "CREATE DATABASE d",
+            "DROP DATABASE d",
+            "ALTER DATABASE d SET search_path = x",
+            "ALTER DATABASE d OWNER TO x",
+            "LOAD 'auto_explain'",
+            "CREATE TABLESPACE t LOCATION '/tmp'",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE c AS '$libdir/dblink', 'dblink_connect_u'",
+            "CREATE FUNCTION f(text) RETURNS text LANGUAGE internal AS 'pg_read_file_v2'",
+            "IMPORT FOREIGN SCHEMA s FROM SERVER x INTO y",
+            "SET SESSION AUTHORIZATION app",
+            "CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p",
+            "ALTER SUBSCRIPTION s REFRESH PUBLICATION",
+        ] {
+            assert!(matches!(of(sql), RunAs::Refused(_)), "{sql}: {:?}", of(sql));
+        }
+    }
+}
