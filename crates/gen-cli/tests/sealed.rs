@@ -284,3 +284,67 @@ fn sandbox_major(p: &Path) -> u32 {
         .and_then(|v| v.trim().parse().ok())
         .expect("gen init writes the major")
 }
+
+/// SIGTERM or Ctrl-C at any moment of a run (starting its server, copying
+/// the template, loading) leaves no directory and no server behind.
+#[test]
+fn interrupted_runs_leave_nothing_behind() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let (dir, _drop) =
+        project("CREATE TABLE t (id int);\nDO $$ BEGIN PERFORM pg_sleep(30); END $$;\n");
+    let base = if Path::new("/dev/shm").is_dir() {
+        std::path::PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
+    for (i, delay) in [0u64, 5, 15, 30, 60, 100, 200, 400, 800, 1500]
+        .into_iter()
+        .enumerate()
+    {
+        let signal = if i % 2 == 0 {
+            Signal::SIGTERM
+        } else {
+            Signal::SIGINT
+        };
+        let mut child = gen_cmd(dir.path())
+            .args(["--sandbox-idle", "0", "check", "--no-cache"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn gen");
+        let pid = child.id().to_string();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        kill(
+            Pid::from_raw(i32::try_from(child.id()).expect("pid")),
+            signal,
+        )
+        .expect("signal");
+        let status = child.wait().expect("wait");
+        assert!(
+            !status.success(),
+            "{signal} after {delay} ms: the run went on"
+        );
+        // Its server goes with it (parent-death signal); its directory now.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let left: Vec<_> = std::fs::read_dir(&base)
+                .expect("run base")
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("gen-sandbox-"))
+                .filter(|e| {
+                    std::fs::read_to_string(e.path().join("gen.pid")).is_ok_and(|p| p.trim() == pid)
+                })
+                .map(|e| e.path())
+                .collect();
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{signal} after {delay} ms left {left:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
