@@ -448,18 +448,30 @@ async fn load(
 ) -> Result<(Database, Client), Failed> {
     let source =
         gen_source::load(path).map_err(|e| fail(&format!("parsing {}", path.display()), e))?;
-    let (db, client) = load_schema(sandbox, label, &source, setup)
+    let (db, _loader) = load_schema(sandbox, label, &source, setup)
         .await
         .map_err(|e| fail(&format!("loading {}", path.display()), format!("{e:#}")))?;
+    // Fixtures are trusted: the oracle reads (every user mapping's options
+    // included) and reconciles as the superuser.
+    let client = db
+        .connect()
+        .await
+        .map_err(|e| fail("connecting as the superuser", e))?;
     // Rows a fixture seeds are data statements, which gen leaves out of a
-    // schema: the oracle runs them itself.
-    for seed in &source.ignored {
-        execute(
-            &client,
-            &seed.sql,
-            &format!("seeding rows at {}", seed.location),
-        )
-        .await?;
+    // schema: the oracle runs them itself, as the superuser.
+    if !source.ignored.is_empty() {
+        let seeder = db
+            .connect()
+            .await
+            .map_err(|e| fail("connecting as the superuser", e))?;
+        for seed in &source.ignored {
+            execute(
+                &seeder,
+                &seed.sql,
+                &format!("seeding rows at {}", seed.location),
+            )
+            .await?;
+        }
     }
     Ok((db, client))
 }
@@ -470,7 +482,7 @@ async fn introspect(client: &Client, what: &str, owners: bool) -> Result<Catalog
     let mut catalog = gen_catalog::introspect(client)
         .await
         .map_err(|e| fail(&format!("introspecting {what}"), e))?;
-    gen_cli::runner::as_loaded(&mut catalog);
+    gen_cli::runner::as_loaded(client, &mut catalog).await;
     Ok(if owners {
         catalog
     } else {
@@ -688,9 +700,14 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
         .await
         .map_err(|e| fail("allowing custom settings", e))?;
     let gen_load = |label: &'static str, source: gen_source::Source, path: PathBuf| async move {
-        load_schema(sandbox, label, &source, None)
+        let (db, _loader) = load_schema(sandbox, label, &source, None)
             .await
-            .map_err(|e| fail(&format!("loading {}", path.display()), format!("{e:#}")))
+            .map_err(|e| fail(&format!("loading {}", path.display()), format!("{e:#}")))?;
+        let client = db
+            .connect()
+            .await
+            .map_err(|e| fail("connecting as the superuser", e))?;
+        Ok::<_, Failed>((db, client))
     };
     let sides: Vec<&PathBuf> = if real.check_old {
         vec![&case.old, &case.new]
@@ -735,8 +752,8 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
             gen_catalog::introspect(&b).await,
         ) {
             (Ok(mut old), Ok(mut new)) => {
-                gen_cli::runner::as_loaded(&mut old);
-                gen_cli::runner::as_loaded(&mut new);
+                gen_cli::runner::as_loaded(&a, &mut old).await;
+                gen_cli::runner::as_loaded(&b, &mut new).await;
                 (old, new)
             }
             (Err(e), _) | (_, Err(e)) => {
@@ -935,7 +952,13 @@ async fn converge(
 
     let old_dump = dump(a_db).await?;
     let new_dump = dump(b_db).await?;
-    run_script(case, a_db, a, &scripts.deploy, "deploy").await?;
+    // Scripts run as the role that deploys (see `as_deployer`), over a
+    // connection of the sandbox's superuser; gen reads as the loading role.
+    let deployer = a_db
+        .connect()
+        .await
+        .map_err(|e| fail("connecting as the superuser", e))?;
+    run_script(case, a_db, &deployer, &scripts.deploy, "deploy").await?;
     let deployed_dump = dump(a_db).await?;
     same_schema(
         sandbox,
@@ -949,10 +972,10 @@ async fn converge(
     let mut target = new.clone();
     gen_catalog::reconcile(b, &deployed, &mut target).await;
     empty_plan(&deployed, &target, "planning again after deploy")?;
-    execute(a, &scripts.verify, "verify after deploy").await?;
-    rows_check(case, a, "after_deploy.sql").await?;
+    execute(&deployer, &scripts.verify, "verify after deploy").await?;
+    rows_check(case, &deployer, "after_deploy.sql").await?;
 
-    run_script(case, a_db, a, &scripts.revert, "revert").await?;
+    run_script(case, a_db, &deployer, &scripts.revert, "revert").await?;
     let reverted_dump = dump(a_db).await?;
     same_schema(
         sandbox,
@@ -967,8 +990,8 @@ async fn converge(
     empty_plan(&reverted, &old, "planning again after revert")?;
     let back = gen_plan::plan(&new, &old).map_err(|e| fail("planning the revert", e))?;
     let revert_verify = gen_plan::verify::script("-- verify revert", &back, &old);
-    execute(a, &revert_verify, "verify after revert").await?;
-    rows_check(case, a, "after_revert.sql").await?;
+    execute(&deployer, &revert_verify, "verify after revert").await?;
+    rows_check(case, &deployer, "after_revert.sql").await?;
     Ok(())
 }
 

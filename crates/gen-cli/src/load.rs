@@ -404,7 +404,7 @@ async fn side(
     renames: &[Rename],
     expected: crate::target::Expected,
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
-    let client = match prepared {
+    let (db, client) = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
             crate::target::check(
@@ -431,7 +431,7 @@ async fn side(
         }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");
-            load_schema(sandbox, label, source, None).await?.1
+            load_schema(sandbox, label, source, None).await?
         }
         Prepared::Migrations(scripts, settings) => {
             let sandbox = sandbox.expect("a sandbox is started for migrations");
@@ -440,18 +440,26 @@ async fn side(
             let base = Session::default();
             let mut runner = connect_with_defaults(&db, settings, limit, &base).await?;
             replay(&mut runner, scripts, limit).await?;
-            runner
-                .finish(|_| true)
-                .await
-                .map_err(|(statement, e)| match (statement, e) {
-                    (Some(statement), Stopped::Error(e)) => script_statement_error(statement, &e),
-                    (_, e) => anyhow::anyhow!("finishing the replay: {e:?}"),
-                })?
+            let client =
+                runner
+                    .finish(db.name(), |_| true)
+                    .await
+                    .map_err(|(statement, e)| match (statement, e) {
+                        (Some(statement), Stopped::Error(e)) => {
+                            script_statement_error(statement, &e)
+                        }
+                        (_, e) => anyhow::anyhow!("finishing the replay: {e:?}"),
+                    })?;
+            (db, client)
         }
     };
     rename::apply(&client, renames).await?;
-    let mut catalog = gen_catalog::introspect_with(&client, ignore).await?;
-    runner::as_loaded(&mut catalog);
+    // Read as the superuser, who sees every user mapping's options; a read
+    // runs none of the files' code, unlike gen's statements after loading
+    // (renames above, round trips later), which run as the loading role.
+    let reader = db.connect().await?;
+    let mut catalog = gen_catalog::introspect_with(&reader, ignore).await?;
+    runner::as_loaded(&reader, &mut catalog).await;
     Ok((catalog, Some(client)))
 }
 
@@ -482,7 +490,7 @@ pub async fn load_schema(
     let known = known_settings(runner.user(), &source.statements).await?;
     let is_known = |name: &str| known.is_known(name);
     if let Ok(runner) = run_batched(runner, &source.statements, &base, &is_known).await
-        && let Ok(client) = runner.finish(is_known).await
+        && let Ok(client) = runner.finish(db.name(), is_known).await
     {
         return Ok((db, client));
     }
@@ -517,13 +525,14 @@ pub async fn load_schema(
         };
         ran.map_err(|e| stopped_error(source, statement, e, limit, db.is_sealed()))?;
     }
-    let client = runner
-        .finish(is_known)
-        .await
-        .map_err(|(statement, e)| match statement {
-            Some(statement) => stopped_error(source, statement, e, limit, db.is_sealed()),
-            None => anyhow::anyhow!("restoring the sandbox after loading: {e:?}"),
-        })?;
+    let client =
+        runner
+            .finish(db.name(), is_known)
+            .await
+            .map_err(|(statement, e)| match statement {
+                Some(statement) => stopped_error(source, statement, e, limit, db.is_sealed()),
+                None => anyhow::anyhow!("restoring the sandbox after loading: {e:?}"),
+            })?;
     Ok((db, client))
 }
 
@@ -536,6 +545,10 @@ fn stopped_error(
     sealed: bool,
 ) -> anyhow::Error {
     match e {
+        Stopped::Refused(why) => UserError::new(format!("{}: refused: {why}", statement.location))
+            .excerpt(statement.excerpt(None))
+            .hint("load the function through CREATE EXTENSION, or leave the statement out")
+            .into(),
         Stopped::Error(e) => statement_error(source, statement, &e, sealed),
         Stopped::Timeout => timeout_error(&statement.location, statement.excerpt(None), limit),
     }
@@ -936,6 +949,14 @@ async fn replay<'s>(
                 };
                 match ran {
                     Ok(()) => {}
+                    Err(Stopped::Refused(why)) => {
+                        return Err(UserError::new(format!(
+                            "{}: refused: {why}",
+                            statement.location
+                        ))
+                        .excerpt(statement.excerpt(None))
+                        .into());
+                    }
                     Err(Stopped::Error(e)) => return Err(script_statement_error(statement, &e)),
                     Err(Stopped::Timeout) => {
                         return Err(timeout_error(
@@ -952,6 +973,7 @@ async fn replay<'s>(
                 .await
             {
                 Ok(()) => {}
+                Err(Stopped::Refused(why)) => return Err(anyhow::anyhow!("refused: {why}")),
                 Err(Stopped::Error(e)) => return Err(script_error(script, &e)),
                 Err(Stopped::Timeout) => {
                     return Err(UserError::new(format!(

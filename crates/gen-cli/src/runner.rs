@@ -9,8 +9,9 @@
 //! with its rights). What it makes that could run code it does not show —
 //! a function in an untrusted language, a foreign table read through its
 //! wrapper — has its handler taken away until loading is over: such a
-//! function is created but never runs in the sandbox. Statements that
-//! change `ALTER EVENT TRIGGER` states run last.
+//! function is created but never runs in the sandbox. `ALTER … OWNER TO`
+//! and `ALTER EVENT TRIGGER` run last; after loading, gen goes on as the
+//! loading role.
 
 use std::time::Duration;
 
@@ -25,6 +26,8 @@ pub(crate) enum Stopped {
     Error(tokio_postgres::Error),
     /// It ran past the statement timeout and was cancelled.
     Timeout,
+    /// The sandbox would not run it as the superuser, for this reason.
+    Refused(String),
 }
 
 impl From<tokio_postgres::Error> for Stopped {
@@ -71,8 +74,11 @@ struct Admin<'s> {
     client: Client,
     /// The settings the connection has, from the statements run on it.
     session: &'s Session,
-    /// `UPDATE` statements that give back the handlers taken away.
-    rearm: Vec<String>,
+    /// The handlers taken from foreign-data wrappers, `(wrapper oid,
+    /// handler oid)`: they are never given back in the sandbox, where
+    /// gen's own statements still run after loading, and the catalog read
+    /// there is told them instead (see [`as_loaded`]).
+    wrappers: Vec<(String, String)>,
     /// Statements that run once every other one has.
     deferred: Vec<&'s Statement>,
 }
@@ -117,7 +123,7 @@ impl<'s> Runner<'s> {
             Ok(Some(Admin {
                 client,
                 session: base,
-                rearm: Vec::new(),
+                wrappers: Vec::new(),
                 deferred: Vec::new(),
             }))
         };
@@ -185,6 +191,7 @@ impl<'s> Runner<'s> {
         let Some(admin) = self.admin.as_mut() else {
             return run_within(&self.user, sql, limit).await;
         };
+        called_functions_are_machine_code(&admin.client, statement).await?;
         let prelude = admin.session.transition(statement.session(), known);
         if !prelude.is_empty() {
             run_within(&admin.client, &prelude.join(";\n"), limit).await?;
@@ -197,31 +204,36 @@ impl<'s> Runner<'s> {
         let rows = admin.client.simple_query(&after_superuser_sql()).await?;
         for row in rows {
             if let SimpleQueryMessage::Row(row) = row
-                && let (Some(catalog), Some(oid), Some(was)) = (row.get(0), row.get(1), row.get(2))
+                && let (Some("pg_foreign_data_wrapper"), Some(oid), Some(was)) =
+                    (row.get(0), row.get(1), row.get(2))
             {
-                admin.rearm.push(rearm_sql(catalog, oid, was));
+                admin.wrappers.push((oid.to_owned(), was.to_owned()));
             }
         }
         Ok(())
     }
 
-    /// Runs the deferred statements as the superuser, gives back the
-    /// handlers and returns a connection for reading the catalog (the
-    /// superuser's in a sealed sandbox, with the database's own settings
-    /// again); the loading role's connection is closed first, so that none
-    /// of the files' code runs once handlers are back.
+    /// Runs the deferred statements as the superuser and returns the
+    /// loading role's connection, with the database's own settings again,
+    /// for reading the catalog and for gen's own statements after loading
+    /// (round trips, renames): those may fire the files' event triggers or
+    /// call their functions, which must then run without superuser and
+    /// with the handlers still taken. `db` is the database's name.
     pub(crate) async fn finish(
         self,
+        db: &str,
         known: impl Fn(&str) -> bool,
     ) -> Result<Client, (Option<&'s Statement>, Stopped)> {
         let Runner { user, admin, limit } = self;
         let Some(mut admin) = admin else {
             return Ok(user);
         };
-        drop(user);
+        // Owners first: an `ALTER EVENT TRIGGER … ENABLE ALWAYS` would make
+        // an event trigger fire for the superuser's statements after it.
+        let mut deferred = std::mem::take(&mut admin.deferred);
+        deferred.sort_by_key(|s| is_event_trigger_statement(s));
         // In one round trip (owners: one per object of a dump); statement
         // by statement to name the one that fails.
-        let deferred = std::mem::take(&mut admin.deferred);
         let mut batch = String::new();
         let mut session = admin.session;
         for statement in &deferred {
@@ -246,15 +258,80 @@ impl<'s> Runner<'s> {
                 admin.session = statement.session();
             }
         }
-        let mut sql = admin.rearm.concat();
-        sql.push_str("RESET ALL; SET check_function_bodies = off;");
-        admin
-            .client
-            .batch_execute(&sql)
+        if !admin.wrappers.is_empty() {
+            let value = admin
+                .wrappers
+                .iter()
+                .map(|(wrapper, handler)| format!("{wrapper}={handler}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            admin
+                .client
+                .batch_execute(&format!(
+                    "ALTER DATABASE {} SET {WRAPPER_HANDLERS} = {}",
+                    gen_model::Ident(db),
+                    gen_model::Literal(&value)
+                ))
+                .await
+                .map_err(|e| (None, Stopped::Error(e)))?;
+        }
+        drop(admin);
+        user.batch_execute("RESET ALL; SET check_function_bodies = off")
             .await
             .map_err(|e| (None, Stopped::Error(e)))?;
-        Ok(admin.client)
+        Ok(user)
     }
+}
+
+/// Where a sealed sandbox's database keeps the handlers it took from
+/// foreign-data wrappers, as `wrapper oid=handler oid,…`: a setting of the
+/// database, which no plan reads or writes.
+const WRAPPER_HANDLERS: &str = "gen.wrapper_handlers";
+
+/// `ALTER EVENT TRIGGER …`.
+fn is_event_trigger_statement(statement: &Statement) -> bool {
+    let words: Vec<String> = statement
+        .sql
+        .split_whitespace()
+        .take(3)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    words == ["ALTER", "EVENT", "TRIGGER"]
+}
+
+/// Refuses a statement whose handler, validator or inline handler is a
+/// function other than machine code (which only an extension can have
+/// brought): the server would call it as the superuser running the
+/// statement.
+async fn called_functions_are_machine_code(
+    admin: &Client,
+    statement: &Statement,
+) -> Result<(), Stopped> {
+    for name in statement.superuser_calls() {
+        let (schema, function) = match name.as_slice() {
+            [function] => (None, function.as_str()),
+            [schema, function] => (Some(schema.as_str()), function.as_str()),
+            _ => continue,
+        };
+        let written: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_catalog.pg_proc p \
+                 JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE p.proname = $1 AND ($2::text IS NULL OR n.nspname = $2) \
+                   AND l.lanname NOT IN ('c', 'internal')",
+                &[&function, &schema],
+            )
+            .await?
+            .get(0);
+        if written > 0 {
+            return Err(Stopped::Refused(format!(
+                "{} is a function a schema file wrote, which the server would call as the superuser: a wrapper's or language's functions must come from an extension",
+                name.join(".")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What follows a statement run as the superuser that may make code (see
@@ -262,8 +339,8 @@ impl<'s> Runner<'s> {
 /// untrusted language's call handler becomes one that only raises an
 /// error, and every foreign-data wrapper loses its handler, so that no
 /// function body written in a schema file runs with the server's rights
-/// and no foreign table is read. Returns the handlers taken, as `(catalog,
-/// oid, handler)`.
+/// and no foreign table is read, for as long as the database lives.
+/// Returns the handlers taken, as `(catalog, oid, handler)`.
 fn after_superuser_sql() -> String {
     format!(
         "{};
@@ -324,28 +401,16 @@ END $gen$",
     )
 }
 
-/// The statement that gives a handler back.
-fn rearm_sql(catalog: &str, oid: &str, was: &str) -> String {
-    let column = if catalog == "pg_language" {
-        "lanplcallfoid"
-    } else {
-        "fdwhandler"
-    };
-    // Both are numbers the server just printed.
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if !digits(oid) || !digits(was) {
-        return String::new();
-    }
-    format!("UPDATE pg_catalog.{catalog} SET {column} = {was} WHERE oid = {oid};\n")
-}
-
-/// What the sandbox's superuser owns reads as owned by the loading role:
-/// it made what only a superuser may (an event trigger, a foreign-data
-/// wrapper, a publication for all tables), which on the target belongs to
-/// the role that deploys, `postgres` as the loading role stands for it. A
-/// grant to that role of such an object is then its owner's own privilege,
-/// implicit as any owner's.
-pub fn as_loaded(catalog: &mut gen_model::Catalog) {
+/// The catalog read in a sealed sandbox's database as the files mean it:
+/// what the sandbox's superuser owns reads as owned by the loading role
+/// (it made what only a superuser may, such as an event trigger or a
+/// publication for all tables, which on the target belongs to the role
+/// that deploys, `postgres` as the loading role stands for it; a grant to
+/// that role of such an object is then its owner's own privilege, implicit
+/// as any owner's); and a foreign-data wrapper has the handler the sandbox
+/// took from it while loading. `client` is connected to that database, as
+/// after [`gen_catalog::introspect`].
+pub async fn as_loaded(client: &Client, catalog: &mut gen_model::Catalog) {
     let loader = gen_model::Grantee::Role(LOADER.to_owned());
     for (id, owner) in &mut catalog.owners {
         if owner != SUPERUSER {
@@ -360,6 +425,29 @@ pub fn as_loaded(catalog: &mut gen_model::Catalog) {
     catalog
         .privileges
         .retain(|_, acl| !acl.grants.is_empty() || !acl.initial.is_empty());
+    // Best effort: without the setting there is nothing to put back.
+    let Ok(rows) = client
+        .query(
+            "WITH taken AS ( \
+                 SELECT split_part(item, '=', 1)::oid AS wrapper, split_part(item, '=', 2)::oid AS handler \
+                 FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) AS c(entry), \
+                      unnest(string_to_array(substr(c.entry, length($1) + 2), ',')) AS item \
+                 WHERE s.setrole = 0 AND starts_with(c.entry, $1 || '=') \
+                   AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) \
+             SELECT w.fdwname::text, t.handler::regproc::text \
+             FROM taken t JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = t.wrapper",
+            &[&WRAPPER_HANDLERS],
+        )
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let (wrapper, handler): (String, String) = (row.get(0), row.get(1));
+        if let Some(w) = catalog.foreign_data_wrappers.get_mut(&wrapper) {
+            w.handler = Some(handler);
+        }
+    }
 }
 
 /// The message for an error a statement met, where loading as a role

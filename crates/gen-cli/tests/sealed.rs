@@ -168,6 +168,24 @@ fn other_servers_are_out_of_reach() {
     runtime.block_on(victim.shutdown()).expect("shutdown");
 }
 
+/// A foreign-data wrapper's validator runs as the superuser that creates
+/// the wrapper (as soon as it has options): one a schema file wrote is
+/// refused before it can run.
+#[test]
+fn a_wrappers_functions_must_come_from_an_extension() {
+    let (dir, drop) = project(
+        "CREATE FUNCTION check_options(text[], oid) RETURNS void LANGUAGE plpgsql AS $f$\n\
+         BEGIN EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'id > {drop}/pwned'); END $f$;\n\
+         CREATE FOREIGN DATA WRAPPER sneaky VALIDATOR check_options OPTIONS (mode 'x');\n",
+    );
+    refused(
+        dir.path(),
+        drop.path(),
+        "schema/attack.sql:3:1",
+        "check_options is a function a schema file wrote",
+    );
+}
+
 /// What reaches beyond the database a schema describes is refused by name
 /// before anything loads.
 #[test]
@@ -182,6 +200,10 @@ fn server_wide_statements_are_refused() {
         (
             "SET SESSION AUTHORIZATION nobody;\n",
             "SET SESSION AUTHORIZATION",
+        ),
+        (
+            "ALTER TABLE t OWNER TO gen_sandbox;\n",
+            "the sandbox's superuser owns nothing",
         ),
     ] {
         let (dir, drop) = project(&format!("CREATE TABLE t (id int);\n{sql}"));

@@ -577,7 +577,8 @@ impl Sandbox {
     /// Lets [`LOADER`] set these custom settings (`app.tenant`) for its
     /// database or role, as `ALTER DATABASE … SET` in a file does: from
     /// PostgreSQL 15 on only a superuser may, unless granted. Names the
-    /// server knows as its own or a module's are left alone; grants on the
+    /// server knows as its own or a module's, and gen's own (`gen.…`), are
+    /// left alone; grants on the
     /// warm server are taken back at the end of the run.
     pub async fn allow_settings(&self, names: &[String]) -> Result<(), SandboxError> {
         let inner = self.inner()?;
@@ -588,7 +589,8 @@ impl Sandbox {
             .admin
             .query_typed(
                 "SELECT n FROM unnest($1::text[]) AS n \
-                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_settings s WHERE lower(s.name) = n)",
+                 WHERE NOT starts_with(n, 'gen.') \
+                   AND NOT EXISTS (SELECT FROM pg_catalog.pg_settings s WHERE lower(s.name) = n)",
                 &[(&names, Type::TEXT_ARRAY)],
             )
             .await

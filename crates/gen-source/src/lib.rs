@@ -198,6 +198,22 @@ impl Statement {
         analyze::without_role_statements(&self.sql)
     }
 
+    /// For a foreign-data wrapper or a language statement run as the
+    /// superuser: the functions it names that the server will call as the
+    /// superuser (handler, validator, inline handler), each as written.
+    pub fn superuser_calls(&self) -> Vec<Vec<String>> {
+        let Ok(parsed) = pg_query::parse(&self.sql, 0) else {
+            return Vec::new();
+        };
+        parsed
+            .protobuf
+            .stmts
+            .iter()
+            .filter_map(|raw| raw.stmt.as_ref()?.node.as_ref())
+            .flat_map(privilege::called_functions)
+            .collect()
+    }
+
     /// Who runs this statement in a sealed sandbox: the loading role,
     /// the superuser (now or after the rest), or nobody.
     pub fn run_as(&self) -> RunAs {

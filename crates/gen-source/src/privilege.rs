@@ -148,6 +148,16 @@ pub(crate) fn run_as(node: &NodeEnum) -> RunAs {
         NodeEnum::RenameStmt(s) if shared_kind(s.rename_type) => RunAs::Refused(DATABASE),
         NodeEnum::AlterOwnerStmt(s) if shared_kind(s.object_type) => RunAs::Refused(DATABASE),
 
+        NodeEnum::AlterOwnerStmt(s)
+            if s.newowner
+                .as_ref()
+                .is_some_and(|r| r.rolename == SANDBOX_SUPERUSER) =>
+        {
+            RunAs::Refused(OWNED_BY_SUPERUSER)
+        }
+        NodeEnum::AlterTableStmt(s) if only_owner(s) && owner_is_superuser(s) => {
+            RunAs::Refused(OWNED_BY_SUPERUSER)
+        }
         NodeEnum::AlterEventTrigStmt(_) => RunAs::Deferred,
         NodeEnum::AlterOwnerStmt(_) => RunAs::Deferred,
         NodeEnum::AlterTableStmt(s) if only_owner(s) => RunAs::Deferred,
@@ -192,6 +202,63 @@ fn leakproof(options: &[protobuf::Node]) -> bool {
         matches!(&o.node, Some(NodeEnum::DefElem(d))
             if d.defname == "leakproof" && def_value(d).as_deref() == Some("true"))
     })
+}
+
+/// The sandbox's own superuser (gen-sandbox's `SUPERUSER`).
+const SANDBOX_SUPERUSER: &str = "gen_sandbox";
+
+const OWNED_BY_SUPERUSER: &str =
+    "the sandbox's superuser owns nothing of a schema's: what it owned would run with its rights";
+
+/// `ALTER TABLE … OWNER TO` the sandbox's superuser.
+fn owner_is_superuser(s: &protobuf::AlterTableStmt) -> bool {
+    s.cmds.iter().any(|c| {
+        matches!(&c.node, Some(NodeEnum::AlterTableCmd(cmd))
+            if cmd.newowner.as_ref().is_some_and(|r| r.rolename == SANDBOX_SUPERUSER))
+    })
+}
+
+/// The functions a foreign-data wrapper or a language statement names as
+/// its handler, validator or inline handler, each as written (qualified or
+/// not): the server calls them as the superuser that runs the statement
+/// (a validator as soon as options are given), so they must be machine
+/// code an extension brought, never a function a schema file wrote.
+pub(crate) fn called_functions(node: &NodeEnum) -> Vec<Vec<String>> {
+    let names = |n: &[protobuf::Node]| -> Vec<String> {
+        n.iter()
+            .filter_map(|x| match &x.node {
+                Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let from_options = |options: &[protobuf::Node]| -> Vec<Vec<String>> {
+        options
+            .iter()
+            .filter_map(|o| match &o.node {
+                Some(NodeEnum::DefElem(d))
+                    if d.defname == "handler" || d.defname == "validator" =>
+                {
+                    match d.arg.as_ref().and_then(|a| a.node.as_ref()) {
+                        Some(NodeEnum::List(l)) => Some(names(&l.items)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .filter(|n| !n.is_empty())
+            .collect()
+    };
+    match node {
+        NodeEnum::CreateFdwStmt(s) => from_options(&s.func_options),
+        NodeEnum::AlterFdwStmt(s) => from_options(&s.func_options),
+        NodeEnum::CreatePlangStmt(s) => [&s.plhandler, &s.plinline, &s.plvalidator]
+            .into_iter()
+            .map(|n| names(n))
+            .filter(|n| !n.is_empty())
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A superuser's statement that makes nothing holding code.
@@ -414,6 +481,8 @@ mod tests {
             "SET SESSION AUTHORIZATION app",
             "CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p",
             "ALTER SUBSCRIPTION s REFRESH PUBLICATION",
+            "ALTER FUNCTION f() OWNER TO gen_sandbox",
+            "ALTER TABLE t OWNER TO gen_sandbox",
         ] {
             assert!(matches!(of(sql), RunAs::Refused(_)), "{sql}: {:?}", of(sql));
         }
