@@ -448,15 +448,12 @@ async fn load(
 ) -> Result<(Database, Client), Failed> {
     let source =
         gen_source::load(path).map_err(|e| fail(&format!("parsing {}", path.display()), e))?;
-    let (db, _loader) = load_schema(sandbox, label, &source, setup)
+    let (db, loaded) = load_schema(sandbox, label, &source, setup)
         .await
         .map_err(|e| fail(&format!("loading {}", path.display()), format!("{e:#}")))?;
     // Fixtures are trusted: the oracle reads (every user mapping's options
     // included) and reconciles as the superuser.
-    let client = db
-        .connect()
-        .await
-        .map_err(|e| fail("connecting as the superuser", e))?;
+    let client = loaded.reader.expect("the oracle's sandbox is sealed");
     // Rows a fixture seeds are data statements, which gen leaves out of a
     // schema: the oracle runs them itself, as the superuser.
     if !source.ignored.is_empty() {
@@ -700,13 +697,10 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
         .await
         .map_err(|e| fail("allowing custom settings", e))?;
     let gen_load = |label: &'static str, source: gen_source::Source, path: PathBuf| async move {
-        let (db, _loader) = load_schema(sandbox, label, &source, None)
+        let (db, loaded) = load_schema(sandbox, label, &source, None)
             .await
             .map_err(|e| fail(&format!("loading {}", path.display()), format!("{e:#}")))?;
-        let client = db
-            .connect()
-            .await
-            .map_err(|e| fail("connecting as the superuser", e))?;
+        let client = loaded.reader.expect("the oracle's sandbox is sealed");
         Ok::<_, Failed>((db, client))
     };
     let sides: Vec<&PathBuf> = if real.check_old {
@@ -1068,7 +1062,11 @@ fn as_deployer(sql: &str) -> String {
             None => out.push_str(&statement.sql),
         }
         out.push_str(";\n");
-        if run_as == (gen_source::RunAs::Superuser { brings_code: true }) {
+        if run_as
+            == (gen_source::RunAs::Superuser {
+                then: gen_source::Then::HandOver,
+            })
+        {
             out.push_str(&gen_cli::runner::hand_over_sql());
             out.push_str(";\n");
         }

@@ -15,7 +15,7 @@ use tokio_postgres::Client;
 
 use crate::error::UserError;
 use crate::rename::{self, Rename};
-use crate::runner::{self, Route, Runner, Stopped};
+use crate::runner::{self, Loaded, Route, Runner, Stopped};
 
 /// Where one side of a comparison comes from.
 #[derive(Debug, Clone)]
@@ -404,7 +404,7 @@ async fn side(
     renames: &[Rename],
     expected: crate::target::Expected,
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
-    let (db, client) = match prepared {
+    let (_db, loaded) = match prepared {
         Prepared::Url(url) => {
             let client = gen_sandbox::connect_url(url).await?;
             crate::target::check(
@@ -440,7 +440,7 @@ async fn side(
             let base = Session::default();
             let mut runner = connect_with_defaults(&db, settings, limit, &base).await?;
             replay(&mut runner, scripts, limit).await?;
-            let client =
+            let loaded =
                 runner
                     .finish(db.name(), |_| true)
                     .await
@@ -450,17 +450,15 @@ async fn side(
                         }
                         (_, e) => anyhow::anyhow!("finishing the replay: {e:?}"),
                     })?;
-            (db, client)
+            (db, loaded)
         }
     };
-    rename::apply(&client, renames).await?;
-    // Read as the superuser, who sees every user mapping's options; a read
-    // runs none of the files' code, unlike gen's statements after loading
-    // (renames above, round trips later), which run as the loading role.
-    let reader = db.connect().await?;
-    let mut catalog = gen_catalog::introspect_with(&reader, ignore).await?;
-    runner::as_loaded(&reader, &mut catalog).await;
-    Ok((catalog, Some(client)))
+    // Renames run as the loading role; the catalog is read as the superuser
+    // where there is one (see `Loaded`).
+    rename::apply(&loaded.client, renames).await?;
+    let mut catalog = gen_catalog::introspect_with(loaded.reader(), ignore).await?;
+    runner::as_loaded(loaded.reader(), &mut catalog).await;
+    Ok((catalog, Some(loaded.client)))
 }
 
 /// Loads schema files into a new database. Everything goes in one batch,
@@ -477,22 +475,22 @@ async fn side(
 ///
 /// In a sealed sandbox the files run as [`gen_sandbox::LOADER`], the few
 /// statements that need a superuser alone as one (see [`crate::runner`]).
-/// Returns a connection for reading the catalog: the superuser's there.
+/// Returns the database's connections (see [`Loaded`]).
 pub async fn load_schema(
     sandbox: &Sandbox,
     label: &str,
     source: &Source,
     setup: Option<&str>,
-) -> anyhow::Result<(Database, Client)> {
+) -> anyhow::Result<(Database, Loaded)> {
     let limit = sandbox.statement_timeout();
     let base = Session::default();
     let (db, runner) = fresh_database(sandbox, label, setup, &source.settings, &base).await?;
     let known = known_settings(runner.user(), &source.statements).await?;
     let is_known = |name: &str| known.is_known(name);
     if let Ok(runner) = run_batched(runner, &source.statements, &base, &is_known).await
-        && let Ok(client) = runner.finish(db.name(), is_known).await
+        && let Ok(loaded) = runner.finish(db.name(), is_known).await
     {
-        return Ok((db, client));
+        return Ok((db, loaded));
     }
     sandbox.drop_database(&db).await?;
 
@@ -525,15 +523,15 @@ pub async fn load_schema(
         };
         ran.map_err(|e| stopped_error(source, statement, e, limit, db.is_sealed()))?;
     }
-    let client =
+    let loaded =
         runner
             .finish(db.name(), is_known)
             .await
             .map_err(|(statement, e)| match statement {
                 Some(statement) => stopped_error(source, statement, e, limit, db.is_sealed()),
-                None => anyhow::anyhow!("restoring the sandbox after loading: {e:?}"),
+                None => anyhow::anyhow!("finishing the load: {e:?}"),
             })?;
-    Ok((db, client))
+    Ok((db, loaded))
 }
 
 /// [`statement_error`], or that the statement ran past the timeout.

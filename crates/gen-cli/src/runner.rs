@@ -16,7 +16,7 @@
 use std::time::Duration;
 
 use gen_sandbox::{Database, LOADER, SUPERUSER};
-use gen_source::{RunAs, Session, Statement};
+use gen_source::{RunAs, Session, Statement, Then};
 use tokio_postgres::{Client, SimpleQueryMessage};
 
 /// Why a statement loaded into the sandbox did not complete.
@@ -198,35 +198,53 @@ impl<'s> Runner<'s> {
         }
         admin.session = statement.session();
         run_within(&admin.client, sql, limit).await?;
-        if !matches!(statement.run_as(), RunAs::Superuser { brings_code: true }) {
-            return Ok(());
-        }
-        let rows = admin.client.simple_query(&after_superuser_sql()).await?;
+        let after = match statement.run_as() {
+            RunAs::Superuser {
+                then: Then::HandOver,
+            } => hand_over_query(),
+            RunAs::Superuser { then: Then::Disarm } => DISARM.to_owned(),
+            _ => return Ok(()),
+        };
+        let rows = admin.client.simple_query(&after).await?;
+        let mut hand_over = String::new();
         for row in rows {
-            if let SimpleQueryMessage::Row(row) = row
-                && let (Some("pg_foreign_data_wrapper"), Some(oid), Some(was)) =
-                    (row.get(0), row.get(1), row.get(2))
+            let SimpleQueryMessage::Row(row) = row else {
+                continue;
+            };
+            if row.len() == 1 {
+                if let Some(statement) = row.get(0) {
+                    hand_over.push_str(statement);
+                    hand_over.push_str(";\n");
+                }
+            } else if let (Some("pg_foreign_data_wrapper"), Some(oid), Some(was)) =
+                (row.get(0), row.get(1), row.get(2))
             {
                 admin.wrappers.push((oid.to_owned(), was.to_owned()));
             }
         }
+        if !hand_over.is_empty() {
+            run_within(&admin.client, &hand_over, limit).await?;
+        }
         Ok(())
     }
 
-    /// Runs the deferred statements as the superuser and returns the
-    /// loading role's connection, with the database's own settings again,
-    /// for reading the catalog and for gen's own statements after loading
-    /// (round trips, renames): those may fire the files' event triggers or
-    /// call their functions, which must then run without superuser and
-    /// with the handlers still taken. `db` is the database's name.
+    /// Runs the deferred statements as the superuser and returns both
+    /// connections, with the database's own settings again (see
+    /// [`Loaded`]): gen's own statements after loading may fire the files'
+    /// event triggers or call their functions, which must then run without
+    /// superuser and with the handlers still taken. `db` is the database's
+    /// name.
     pub(crate) async fn finish(
         self,
         db: &str,
         known: impl Fn(&str) -> bool,
-    ) -> Result<Client, (Option<&'s Statement>, Stopped)> {
+    ) -> Result<Loaded, (Option<&'s Statement>, Stopped)> {
         let Runner { user, admin, limit } = self;
         let Some(mut admin) = admin else {
-            return Ok(user);
+            return Ok(Loaded {
+                client: user,
+                reader: None,
+            });
         };
         // Owners first: an `ALTER EVENT TRIGGER … ENABLE ALWAYS` would make
         // an event trigger fire for the superuser's statements after it.
@@ -275,11 +293,33 @@ impl<'s> Runner<'s> {
                 .await
                 .map_err(|e| (None, Stopped::Error(e)))?;
         }
-        drop(admin);
-        user.batch_execute("RESET ALL; SET check_function_bodies = off")
-            .await
-            .map_err(|e| (None, Stopped::Error(e)))?;
-        Ok(user)
+        let reset = "RESET ALL; SET check_function_bodies = off";
+        let (a, u) = tokio::join!(admin.client.batch_execute(reset), user.batch_execute(reset));
+        a.and(u).map_err(|e| (None, Stopped::Error(e)))?;
+        Ok(Loaded {
+            client: user,
+            reader: Some(admin.client),
+        })
+    }
+}
+
+/// The connections to a loaded scratch database.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The loading role's: for gen's own statements after loading (renames,
+    /// round trips), which may fire the files' event triggers or call their
+    /// functions.
+    pub client: Client,
+    /// The superuser's in a sealed sandbox, for reading the catalog: it
+    /// sees every user mapping's options, and a read runs none of the
+    /// files' code. `None` where the files ran as the URL's role.
+    pub reader: Option<Client>,
+}
+
+impl Loaded {
+    /// The connection to read the catalog with.
+    pub fn reader(&self) -> &Client {
+        self.reader.as_ref().unwrap_or(&self.client)
     }
 }
 
@@ -334,17 +374,14 @@ async fn called_functions_are_machine_code(
     Ok(())
 }
 
-/// What follows a statement run as the superuser that may make code (see
-/// [`RunAs::Superuser`]), in one round trip: [`hand_over_sql`], then every
-/// untrusted language's call handler becomes one that only raises an
-/// error, and every foreign-data wrapper loses its handler, so that no
-/// function body written in a schema file runs with the server's rights
-/// and no foreign table is read, for as long as the database lives.
-/// Returns the handlers taken, as `(catalog, oid, handler)`.
-fn after_superuser_sql() -> String {
-    format!(
-        "{};
-WITH languages AS (
+/// What follows a statement run as the superuser that may make a
+/// language or a wrapper ([`Then::Disarm`]): every untrusted language's
+/// call handler becomes one that only raises an error, and every
+/// foreign-data wrapper loses its handler, so that no function body written
+/// in a schema file runs with the server's rights and no foreign table is
+/// read, for as long as the database lives. Returns the handlers taken, as
+/// `(catalog, oid, handler)`.
+const DISARM: &str = "WITH languages AS (
     SELECT oid, lanplcallfoid AS was FROM pg_catalog.pg_language
     WHERE NOT lanpltrusted AND lanplcallfoid NOT IN (0, 'pg_catalog.language_handler_in'::regproc)
 ), disarmed_languages AS (
@@ -358,46 +395,47 @@ WITH languages AS (
     FROM wrappers WHERE w.oid = wrappers.oid
     RETURNING 'pg_foreign_data_wrapper'::text, w.oid::text, wrappers.was::oid::text
 )
-SELECT * FROM disarmed_languages UNION ALL SELECT * FROM disarmed_wrappers",
-        hand_over_sql()
-    )
-}
+SELECT * FROM disarmed_languages UNION ALL SELECT * FROM disarmed_wrappers";
 
-/// A `DO` block that gives the functions, base types, foreign servers and
+/// What follows a statement run as the superuser that makes something a
+/// role without superuser may own ([`Then::HandOver`]): a query for the
+/// statements that give the functions, base types, foreign servers and
 /// foreign tables the superuser owns (outside extensions) to the loading
-/// role, as they would belong to `postgres` where it deploys: later
-/// statements of the files (comments, grants, user mappings) are then its
-/// owner's, as written.
-pub fn hand_over_sql() -> String {
+/// role, as they would belong to `postgres`
+/// where it deploys: later statements of the files (comments, grants, user
+/// mappings) are then its owner's, as written. One column, `statement`.
+fn hand_over_query() -> String {
     let not_in_extension = |class: &str, oid: &str| {
         format!(
             "NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = '{class}'::regclass AND d.objid = {oid} AND d.deptype = 'e')"
         )
     };
     format!(
-        "DO $gen$ DECLARE r record; BEGIN
-    FOR r IN SELECT p.oid::regprocedure AS f FROM pg_catalog.pg_proc p
-             WHERE p.proowner = '{SUPERUSER}'::regrole AND p.oid >= 16384 AND {proc} LOOP
-        EXECUTE format('ALTER ROUTINE %s OWNER TO {LOADER}', r.f);
-    END LOOP;
-    FOR r IN SELECT t.oid::regtype AS t FROM pg_catalog.pg_type t
-             WHERE t.typowner = '{SUPERUSER}'::regrole AND t.oid >= 16384
-               AND t.typtype IN ('b', 'p') AND t.typcategory <> 'A' AND {types} LOOP
-        EXECUTE format('ALTER TYPE %s OWNER TO {LOADER}', r.t);
-    END LOOP;
-    FOR r IN SELECT s.srvname FROM pg_catalog.pg_foreign_server s
-             WHERE s.srvowner = '{SUPERUSER}'::regrole AND {server} LOOP
-        EXECUTE format('ALTER SERVER %I OWNER TO {LOADER}', r.srvname);
-    END LOOP;
-    FOR r IN SELECT c.oid::regclass AS t FROM pg_catalog.pg_class c
-             WHERE c.relkind = 'f' AND c.relowner = '{SUPERUSER}'::regrole AND {class} LOOP
-        EXECUTE format('ALTER FOREIGN TABLE %s OWNER TO {LOADER}', r.t);
-    END LOOP;
-END $gen$",
+        "SELECT format('ALTER ROUTINE %s OWNER TO {LOADER}', p.oid::regprocedure) AS statement
+FROM pg_catalog.pg_proc p
+WHERE p.proowner = '{SUPERUSER}'::regrole AND p.oid >= 16384 AND {proc}
+UNION ALL
+SELECT format('ALTER TYPE %s OWNER TO {LOADER}', t.oid::regtype) FROM pg_catalog.pg_type t
+WHERE t.typowner = '{SUPERUSER}'::regrole AND t.oid >= 16384
+  AND t.typtype IN ('b', 'p') AND t.typcategory <> 'A' AND {types}
+UNION ALL
+SELECT format('ALTER SERVER %I OWNER TO {LOADER}', s.srvname) FROM pg_catalog.pg_foreign_server s
+WHERE s.srvowner = '{SUPERUSER}'::regrole AND {server}
+UNION ALL
+SELECT format('ALTER FOREIGN TABLE %s OWNER TO {LOADER}', c.oid::regclass) FROM pg_catalog.pg_class c
+WHERE c.relkind = 'f' AND c.relowner = '{SUPERUSER}'::regrole AND {class}",
         proc = not_in_extension("pg_catalog.pg_proc", "p.oid"),
         types = not_in_extension("pg_catalog.pg_type", "t.oid"),
         server = not_in_extension("pg_catalog.pg_foreign_server", "s.oid"),
         class = not_in_extension("pg_catalog.pg_class", "c.oid"),
+    )
+}
+
+/// [`hand_over_query`]'s statements run in a `DO` block, for a script.
+pub fn hand_over_sql() -> String {
+    format!(
+        "DO $gen$ DECLARE r record; BEGIN\n    FOR r IN {} LOOP\n        EXECUTE r.statement;\n    END LOOP;\nEND $gen$",
+        hand_over_query()
     )
 }
 

@@ -374,7 +374,7 @@ impl Sandbox {
         // One round trip: the version and, on the warm server (which
         // outlives this run, so the roles its statements create are dropped
         // at the end), the roles there are.
-        let (version, version_num, roles_at_start) = {
+        let (version, version_num, roles_at_start, loader) = {
             let inner = sandbox.inner()?;
             let warm = matches!(inner.server, Server::Warm(_));
             let roles = if warm {
@@ -387,7 +387,12 @@ impl Sandbox {
                 .query_typed(
                     &format!(
                         "SELECT current_setting('server_version'), \
-                         current_setting('server_version_num')::int4, {roles}"
+                         current_setting('server_version_num')::int4, {roles}, \
+                         EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{LOADER}'), \
+                         ARRAY(SELECT DISTINCT db.datname::text FROM pg_catalog.pg_db_role_setting s \
+                               JOIN pg_catalog.pg_database db ON db.oid = s.setdatabase \
+                               JOIN pg_catalog.pg_roles r ON r.oid = s.setrole \
+                               WHERE r.rolname = '{LOADER}')"
                     ),
                     &[],
                 )
@@ -401,6 +406,11 @@ impl Sandbox {
             let full: String = row.get(0);
             let num: i32 = row.get(1);
             let roles: Vec<String> = row.get(2);
+            let loader = Loader {
+                exists: row.get(3),
+                databases_with_settings: row.get(4),
+                shared: warm,
+            };
             (
                 full.split_whitespace()
                     .next()
@@ -408,6 +418,7 @@ impl Sandbox {
                     .to_owned(),
                 u32::try_from(num).unwrap_or_default(),
                 roles,
+                loader,
             )
         };
         let major = version_num / 10_000;
@@ -438,7 +449,7 @@ impl Sandbox {
             if inner.sealed {
                 inner
                     .admin
-                    .batch_execute(&seal_sql(version_num))
+                    .batch_execute(&seal_sql(version_num, &loader))
                     .await
                     .map_err(|e| query_error(format!("preparing the role {LOADER}"), e))?;
             }
@@ -966,44 +977,54 @@ pub(crate) fn create_database_sql(
     sql
 }
 
+/// What a server holds of [`LOADER`] before a run: whether the role
+/// exists, and the databases where it has settings of its own.
+struct Loader {
+    exists: bool,
+    databases_with_settings: Vec<String>,
+    /// Other runs use the server at the same time (the warm one).
+    shared: bool,
+}
+
 /// The statements that bring [`LOADER`] to exactly what it may do,
 /// whatever an earlier run's statements made of it (a role may change its
 /// own settings and password), and close the maintenance databases to it.
 /// It may create roles only from PostgreSQL 16 on, where `CREATEROLE`
 /// manages just the roles it has the admin option on; before, it would let
 /// a role grant itself any role, `pg_execute_server_program` included.
-fn seal_sql(version_num: u32) -> String {
+fn seal_sql(version_num: u32, loader: &Loader) -> String {
     let (roles, self_grant) = if version_num >= 160_000 {
         // BYPASSRLS only so that it may create roles with it; and it may
         // act as the roles it makes (give them objects), as a superuser
         // would.
         (
             "CREATEROLE BYPASSRLS",
-            format!("\nALTER ROLE {LOADER} SET createrole_self_grant = 'set, inherit';"),
+            format!("ALTER ROLE {LOADER} SET createrole_self_grant = 'set, inherit';\n"),
         )
     } else {
         ("NOCREATEROLE NOBYPASSRLS", String::new())
     };
-    format!(
-        "BEGIN;
-SELECT pg_catalog.pg_advisory_xact_lock({ROLES_LOCK_KEY});
-DO $gen$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{LOADER}') THEN
-        CREATE ROLE {LOADER};
-    END IF;
-END $gen$;
-ALTER ROLE {LOADER} LOGIN NOSUPERUSER NOCREATEDB {roles} NOREPLICATION INHERIT CONNECTION LIMIT -1 PASSWORD NULL VALID UNTIL 'infinity';
-ALTER ROLE {LOADER} RESET ALL;{self_grant}
-DO $gen$ DECLARE d name; BEGIN
-    FOR d IN SELECT db.datname FROM pg_catalog.pg_db_role_setting s
-             JOIN pg_catalog.pg_database db ON db.oid = s.setdatabase
-             WHERE s.setrole = '{LOADER}'::regrole LOOP
-        EXECUTE format('ALTER ROLE {LOADER} IN DATABASE %I RESET ALL', d);
-    END LOOP;
-END $gen$;
-REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC;
-COMMIT"
-    )
+    let mut sql = format!("BEGIN;\nSELECT pg_catalog.pg_advisory_xact_lock({ROLES_LOCK_KEY});\n");
+    if !loader.exists && loader.shared {
+        // Another run may have made it since it was looked for.
+        sql.push_str(&format!(
+            "DO $gen$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{LOADER}') THEN CREATE ROLE {LOADER}; END IF; END $gen$;\n"
+        ));
+    } else if !loader.exists {
+        sql.push_str(&format!("CREATE ROLE {LOADER};\n"));
+    }
+    sql.push_str(&format!(
+        "ALTER ROLE {LOADER} LOGIN NOSUPERUSER NOCREATEDB {roles} NOREPLICATION INHERIT CONNECTION LIMIT -1 PASSWORD NULL VALID UNTIL 'infinity';\n\
+         ALTER ROLE {LOADER} RESET ALL;\n{self_grant}"
+    ));
+    for db in &loader.databases_with_settings {
+        sql.push_str(&format!(
+            "ALTER ROLE {LOADER} IN DATABASE {} RESET ALL;\n",
+            quote_ident(db)
+        ));
+    }
+    sql.push_str("REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC;\nCOMMIT");
+    sql
 }
 
 /// Gives a scratch database to [`LOADER`]: a claimed ready database is the

@@ -39,7 +39,7 @@ pub use load::{Files, Options, input_files, load, load_with, ordered, schema_fil
 pub use location::Location;
 pub use name::{Name, NameKind};
 pub use parse::split;
-pub use privilege::RunAs;
+pub use privilege::{RunAs, Then};
 pub use session::Session;
 
 /// Schema files read from disk, their statements in load order.

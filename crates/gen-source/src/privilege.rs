@@ -21,10 +21,8 @@ pub enum RunAs {
     /// EXTENSION`, event triggers, functions in untrusted languages,
     /// foreign-data wrappers, publications, casts, operator classes…
     Superuser {
-        /// It may make something whose code the sandbox must hold off or
-        /// give to the loading role: a function or aggregate, a base type,
-        /// a language, a foreign-data wrapper, server or table.
-        brings_code: bool,
+        /// What the sandbox does right after it.
+        then: Then,
     },
     /// The superuser, once every other statement has run: `ALTER … OWNER
     /// TO` (the new owner needs `CREATE` on the schema, which only a
@@ -41,6 +39,20 @@ pub enum RunAs {
     /// Refused, with the reason: it would reach beyond the database being
     /// described (`ALTER SYSTEM`, `CREATE DATABASE`, `LOAD`, tablespaces…).
     Refused(&'static str),
+}
+
+/// What follows a statement a superuser runs.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// Nothing: it makes nothing that holds code.
+    #[default]
+    Nothing,
+    /// Give what it made (a function or aggregate, a base type, a foreign
+    /// server or table) to the loading role, which may own it.
+    HandOver,
+    /// Take the handlers of the untrusted languages and foreign-data
+    /// wrappers it may have made (an extension, a language, a wrapper).
+    Disarm,
 }
 
 /// Procedural languages a role without superuser may write functions in.
@@ -166,9 +178,8 @@ pub(crate) fn run_as(node: &NodeEnum) -> RunAs {
         | NodeEnum::AlterExtensionContentsStmt(_)
         | NodeEnum::CreatePlangStmt(_)
         | NodeEnum::CreateFdwStmt(_)
-        | NodeEnum::AlterFdwStmt(_)
-        | NodeEnum::CreateForeignServerStmt(_)
-        | NodeEnum::CreateForeignTableStmt(_) => RunAs::Superuser { brings_code: true },
+        | NodeEnum::AlterFdwStmt(_) => RunAs::Superuser { then: Then::Disarm },
+        NodeEnum::CreateForeignServerStmt(_) | NodeEnum::CreateForeignTableStmt(_) => HAND_OVER,
         NodeEnum::CreateEventTrigStmt(_)
         | NodeEnum::CreatePublicationStmt(_)
         | NodeEnum::AlterPublicationStmt(_)
@@ -190,7 +201,7 @@ pub(crate) fn run_as(node: &NodeEnum) -> RunAs {
         NodeEnum::DropStmt(s) if superusers_kind(s.remove_type) => SUPERUSER,
         // `ALTER FOREIGN TABLE … OPTIONS (filename …)` is a superuser's.
         NodeEnum::AlterTableStmt(s) if s.objtype == ObjectType::ObjectForeignTable as i32 => {
-            RunAs::Superuser { brings_code: true }
+            SUPERUSER
         }
         _ => RunAs::Loader,
     }
@@ -262,7 +273,14 @@ pub(crate) fn called_functions(node: &NodeEnum) -> Vec<Vec<String>> {
 }
 
 /// A superuser's statement that makes nothing holding code.
-const SUPERUSER: RunAs = RunAs::Superuser { brings_code: false };
+const SUPERUSER: RunAs = RunAs::Superuser {
+    then: Then::Nothing,
+};
+
+/// A superuser's statement whose object goes to the loading role.
+const HAND_OVER: RunAs = RunAs::Superuser {
+    then: Then::HandOver,
+};
 
 /// `ALTER TABLE … OWNER TO …` and nothing else.
 fn only_owner(s: &protobuf::AlterTableStmt) -> bool {
@@ -320,12 +338,8 @@ fn define(s: &protobuf::DefineStmt) -> RunAs {
     match ObjectType::try_from(s.kind) {
         Ok(ObjectType::ObjectTsparser | ObjectType::ObjectTstemplate) => SUPERUSER,
         // Made by the superuser, then given to the loading role.
-        Ok(ObjectType::ObjectType) if !s.definition.is_empty() => {
-            RunAs::Superuser { brings_code: true }
-        }
-        Ok(ObjectType::ObjectAggregate) if internal_state() => {
-            RunAs::Superuser { brings_code: true }
-        }
+        Ok(ObjectType::ObjectType) if !s.definition.is_empty() => HAND_OVER,
+        Ok(ObjectType::ObjectAggregate) if internal_state() => HAND_OVER,
         _ => RunAs::Loader,
     }
 }
@@ -365,7 +379,7 @@ fn function(s: &protobuf::CreateFunctionStmt) -> RunAs {
             "a function in C or internal runs the server's own machine code: only an extension can bring one into the sandbox",
         ),
         l if TRUSTED_LANGUAGES.contains(&l) && !leakproof && !limits => RunAs::Loader,
-        _ => RunAs::Superuser { brings_code: true },
+        _ => HAND_OVER,
     }
 }
 
@@ -440,12 +454,9 @@ mod tests {
         }
         assert_eq!(
             of("CREATE FUNCTION f() RETURNS int LANGUAGE plperlu AS '1'"),
-            RunAs::Superuser { brings_code: true }
+            HAND_OVER
         );
-        assert_eq!(
-            of("COMMENT ON EXTENSION pgcrypto IS 'x'"),
-            RunAs::Superuser { brings_code: false }
-        );
+        assert_eq!(of("COMMENT ON EXTENSION pgcrypto IS 'x'"), SUPERUSER);
     }
 
     #[test]
