@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use gen_model::{Catalog, ConstraintKind, Ident, Literal, ObjectId, QualifiedName};
+use gen_model::{Catalog, Literal, ObjectId, QualifiedName};
 
 use crate::{Plan, change};
 
@@ -35,12 +35,8 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
                 out.extend(crate::security::checks(id, target));
             }
         } else if let Some(condition) = exists_condition(id) {
-            // An index may give its name to a constraint's index in the same change.
             let condition = if let ObjectId::Index { name } = id {
-                format!(
-                    "{condition} AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = {})",
-                    regclass(name)
-                )
+                change::index::standing_condition(name)
             } else {
                 condition
             };
@@ -102,72 +98,20 @@ pub(crate) fn regclass(name: &impl ToString) -> String {
 
 /// A condition true when relation `name` exists with one of `relkinds`
 /// (a list of SQL literals).
-fn relation_of_kind(name: &QualifiedName, relkinds: &str) -> String {
+pub(crate) fn relation_of_kind(name: &QualifiedName, relkinds: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relkind IN ({relkinds}))",
         regclass(name)
     )
 }
 
-/// A check that raises unless publication `p` publishes what it says: its
-/// operations, and exactly its tables and schemas.
-fn publication_present(p: &gen_model::Publication, major: u32, message: &str) -> String {
-    let of_it = format!(
-        "(SELECT oid FROM pg_catalog.pg_publication WHERE pubname = {})",
-        Literal(&p.name)
-    );
-    let mut condition = format!(
-        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = {} AND puballtables = {} AND pubinsert = {} AND pubupdate = {} AND pubdelete = {} AND pubtruncate = {} AND pubviaroot = {})",
-        Literal(&p.name),
-        p.all_tables,
-        p.publish.insert,
-        p.publish.update,
-        p.publish.delete,
-        p.publish.truncate,
-        p.via_root
-    );
-    write!(
-        condition,
-        "\n        OR (SELECT count(*) FROM pg_catalog.pg_publication_rel WHERE prpubid = {of_it}) <> {}",
-        p.tables.len()
-    )
-    .expect("writing to a String");
-    for table in p.tables.keys() {
-        write!(
-            condition,
-            "\n        OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel WHERE prpubid = {of_it} AND prrelid = {})",
-            regclass(table)
-        )
-        .expect("writing to a String");
-    }
-    // Publications name schemas from PostgreSQL 15 on (0: a catalog not
-    // read from a server, taken as the newest).
-    if major == 0 || major >= 15 {
-        write!(
-            condition,
-            "\n        OR (SELECT count(*) FROM pg_catalog.pg_publication_namespace WHERE pnpubid = {of_it}) <> {}",
-            p.schemas.len()
-        )
-        .expect("writing to a String");
-    }
-    raise_if(&condition, message)
-}
-
-/// A condition true when an object with this identity exists at all.
+/// A condition true when an object with this identity exists at all: each
+/// kind's own, in its module.
 fn exists_condition(id: &ObjectId) -> Option<String> {
     Some(match id {
-        ObjectId::Schema { name } => format!(
-            "to_regnamespace({}) IS NOT NULL",
-            Literal(&Ident(name).to_string())
-        ),
-        ObjectId::Extension { name } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = {})",
-            Literal(name)
-        ),
-        ObjectId::Publication { name } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = {})",
-            Literal(name)
-        ),
+        ObjectId::Schema { name } => change::schema::exists_condition(name),
+        ObjectId::Extension { name } => change::extension::exists_condition(name),
+        ObjectId::Publication { name } => change::publication::exists_condition(name),
         ObjectId::Cast { source, target } => change::cast::exists_condition(source, target),
         ObjectId::Rule { table, name } => change::rule::exists_condition(table, name),
         ObjectId::TextSearchConfiguration { name } => {
@@ -181,63 +125,35 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ObjectId::UserMapping { server, user } => {
             change::foreign::user_mapping_exists(server, user)
         }
-        ObjectId::ForeignTable { name } => relation_of_kind(name, "'f'"),
-        ObjectId::Operator { name, left, right } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = {} AND o.oprname = {} AND o.oprleft = {} AND o.oprright = to_regtype({}))",
-            Literal(&name.schema),
-            Literal(&name.name),
-            if left == "NONE" {
-                "0".to_owned()
-            } else {
-                format!("to_regtype({})", Literal(left))
-            },
-            Literal(right)
-        ),
-        ObjectId::Statistics { name } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = {} AND s.stxname = {})",
-            Literal(&name.schema),
-            Literal(&name.name)
-        ),
-        // Kinds share one namespace: a view may take a dropped table's name.
-        ObjectId::Table { name } => relation_of_kind(name, "'r', 'p'"),
-        ObjectId::Sequence { name } => relation_of_kind(name, "'S'"),
-        ObjectId::Index { name } => relation_of_kind(name, "'i', 'I'"),
-        ObjectId::Column { table, column } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped)",
-            regclass(table),
-            Literal(column)
-        ),
-        ObjectId::Constraint { table, constraint } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND conname = {})",
-            regclass(table),
-            Literal(constraint)
-        ),
+        ObjectId::ForeignTable { name } => change::foreign::table_exists(name),
+        ObjectId::Operator { name, left, right } => {
+            change::operator::exists_condition(name, left, right)
+        }
+        ObjectId::Statistics { name } => change::statistics::exists_condition(name),
+        ObjectId::Table { name } => change::table::exists_condition(name),
+        ObjectId::Sequence { name } => change::sequence::exists_condition(name),
+        ObjectId::Index { name } => change::index::exists_condition(name),
+        ObjectId::Column { table, column } => change::column::exists_condition(table, column),
+        ObjectId::Constraint { table, constraint } => {
+            change::constraint::exists_condition(table, constraint)
+        }
         ObjectId::SequenceOwnership { .. } => return None,
         ObjectId::Function { .. }
         | ObjectId::Aggregate { .. }
         | ObjectId::Trigger { .. }
         | ObjectId::EventTrigger { .. } => crate::routines::exists_condition(id),
-        ObjectId::View { name } => relation_of_kind(name, "'v'"),
-        ObjectId::MaterializedView { name } => relation_of_kind(name, "'m'"),
-        ObjectId::Policy { table, name } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = {} AND polname = {})",
-            regclass(table),
-            Literal(name)
-        ),
+        ObjectId::View { name } => change::view::exists_condition(name, false),
+        ObjectId::MaterializedView { name } => change::view::exists_condition(name, true),
+        ObjectId::Policy { table, name } => change::policy::exists_condition(table, name),
         ObjectId::DefaultPrivileges {
             role,
             schema,
             objects,
         } => crate::security::default_privileges_exist(role, schema.as_deref(), *objects),
-        ObjectId::Inheritance { table, parent } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = {} AND inhparent = {})",
-            regclass(table),
-            regclass(parent)
-        ),
-        ObjectId::ReplicaIdentity { table } => format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident <> 'd')",
-            regclass(table)
-        ),
+        ObjectId::Inheritance { table, parent } => {
+            change::inheritance::exists_condition(table, parent)
+        }
+        ObjectId::ReplicaIdentity { table } => change::table::replica_identity_exists(table),
         ObjectId::Type { .. }
         | ObjectId::Domain { .. }
         | ObjectId::DomainConstraint { .. }
@@ -246,75 +162,24 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
     })
 }
 
-/// A check that raises unless the object exists with the shape `target` gives it.
+/// A check that raises unless the object exists with the shape `target`
+/// gives it: each kind's own, in its module; kinds without a shape to
+/// check are checked for existing.
 fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
     let missing = |what: &str| format!("{id} is missing or {what}");
     Some(match id {
         ObjectId::Column { table, column } => {
-            let c = target.tables.get(table)?.column(column)?;
-            let condition = format!(
-                "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = {} AND attnotnull = {})",
-                regclass(table),
-                Literal(column),
-                Literal(&c.data_type),
-                c.not_null
-            );
-            raise_if(
-                &condition,
-                &missing(&format!(
-                    "not {}{}",
-                    c.data_type,
-                    if c.not_null { " NOT NULL" } else { "" }
-                )),
-            )
+            change::column::present(table, column, target, missing)?
         }
-        // Definitions are not compared: the server may print a definition
-        // it read back differently from the one it was given.
         ObjectId::Constraint { table, constraint } => {
-            let c = target.tables.get(table)?.constraints.get(constraint)?;
-            let contype = match c.kind {
-                ConstraintKind::PrimaryKey => "p",
-                ConstraintKind::Unique => "u",
-                ConstraintKind::Check => "c",
-                ConstraintKind::ForeignKey => "f",
-                ConstraintKind::Exclusion => "x",
-            };
-            let condition = format!(
-                "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND conname = {} AND contype = {} AND convalidated = {})",
-                regclass(table),
-                Literal(constraint),
-                Literal(contype),
-                c.validated
-            );
-            raise_if(&condition, &missing("of another kind"))
+            change::constraint::present(table, constraint, target, &missing("of another kind"))?
         }
         ObjectId::Policy { table, name } => {
             let p = target.policies.get(&(table.clone(), name.clone()))?;
             crate::security::policy_present(id, p)
         }
         ObjectId::ReplicaIdentity { table } => {
-            let t = target.tables.get(table)?;
-            let (code, index) = match &t.replica_identity {
-                gen_model::ReplicaIdentity::Default => ("d", None),
-                gen_model::ReplicaIdentity::Full => ("f", None),
-                gen_model::ReplicaIdentity::Nothing => ("n", None),
-                gen_model::ReplicaIdentity::Index(i) => ("i", Some(i)),
-            };
-            let mut condition = format!(
-                "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident = {})",
-                regclass(table),
-                Literal(code)
-            );
-            if let Some(i) = index {
-                write!(
-                    condition,
-                    " OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indrelid = {} AND indexrelid = {} AND indisreplident)",
-                    regclass(table),
-                    regclass(&gen_model::QualifiedName::new(table.schema.clone(), i.clone()))
-                )
-                .expect("writing to a String");
-            }
-            raise_if(&condition, &missing("set otherwise"))
+            change::table::replica_identity_present(table, target, &missing("set otherwise"))?
         }
         ObjectId::Type { .. } | ObjectId::TypeAttribute { .. }
             if crate::types::shape_mismatch(id.as_type_object()?, target).is_some() =>
@@ -332,7 +197,7 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         }
         ObjectId::Publication { name } => {
             let p = target.publications.get(name)?;
-            publication_present(p, target.major, &missing("publishes otherwise"))
+            change::publication::present(p, target.major, &missing("publishes otherwise"))
         }
         ObjectId::Cast { source, target: to } => {
             let c = target.casts.get(&(source.clone(), to.clone()))?;

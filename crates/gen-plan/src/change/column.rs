@@ -180,3 +180,39 @@ impl Kind for ColumnChange {
         ])
     }
 }
+
+/// Verify: a condition true when `table` has `column`.
+pub(crate) fn exists_condition(table: &gen_model::QualifiedName, column: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped)",
+        crate::verify::regclass(table),
+        gen_model::Literal(column)
+    )
+}
+
+/// Verify: a check that raises unless the column has the type and
+/// nullability `target` gives it.
+pub(crate) fn present(
+    table: &gen_model::QualifiedName,
+    column: &str,
+    target: &Catalog,
+    missing: impl Fn(&str) -> String,
+) -> Option<String> {
+    use gen_model::Literal;
+    let c = target.tables.get(table)?.column(column)?;
+    let condition = format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = {} AND attnotnull = {})",
+        crate::verify::regclass(table),
+        Literal(column),
+        Literal(&c.data_type),
+        c.not_null
+    );
+    Some(crate::verify::raise_if(
+        &condition,
+        &missing(&format!(
+            "not {}{}",
+            c.data_type,
+            if c.not_null { " NOT NULL" } else { "" }
+        )),
+    ))
+}

@@ -78,3 +78,41 @@ impl Kind for ConstraintChange {
         }
     }
 }
+
+/// Verify: a condition true when `table` has constraint `constraint`.
+pub(crate) fn exists_condition(table: &gen_model::QualifiedName, constraint: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND conname = {})",
+        crate::verify::regclass(table),
+        gen_model::Literal(constraint)
+    )
+}
+
+/// Verify: a check that raises unless the constraint is of the kind, and
+/// as validated, as `target` says. Definitions are not compared: the
+/// server may print a definition it read back differently from the one it
+/// was given.
+pub(crate) fn present(
+    table: &gen_model::QualifiedName,
+    constraint: &str,
+    target: &Catalog,
+    message: &str,
+) -> Option<String> {
+    use gen_model::Literal;
+    let c = target.tables.get(table)?.constraints.get(constraint)?;
+    let contype = match c.kind {
+        ConstraintKind::PrimaryKey => "p",
+        ConstraintKind::Unique => "u",
+        ConstraintKind::Check => "c",
+        ConstraintKind::ForeignKey => "f",
+        ConstraintKind::Exclusion => "x",
+    };
+    let condition = format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND conname = {} AND contype = {} AND convalidated = {})",
+        crate::verify::regclass(table),
+        Literal(constraint),
+        Literal(contype),
+        c.validated
+    );
+    Some(crate::verify::raise_if(&condition, message))
+}

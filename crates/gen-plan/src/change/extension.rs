@@ -50,3 +50,11 @@ impl Kind for ExtensionChange {
         }
     }
 }
+
+/// Verify: a condition true when extension `name` is installed.
+pub(crate) fn exists_condition(name: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = {})",
+        Literal(name)
+    )
+}

@@ -372,3 +372,8 @@ pub(crate) fn user_mapping_exists(server: &str, name: &str) -> String {
         }
     )
 }
+
+/// Verify: a condition true when foreign table `name` exists.
+pub(crate) fn table_exists(name: &QualifiedName) -> String {
+    crate::verify::relation_of_kind(name, "'f'")
+}

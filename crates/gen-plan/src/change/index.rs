@@ -116,3 +116,19 @@ pub(crate) fn drop(i: &Index, build: Build) -> String {
         Build::Concurrently => format!("DROP INDEX CONCURRENTLY {};", i.name),
     }
 }
+
+/// Verify: a condition true when index `name` exists.
+pub(crate) fn exists_condition(name: &gen_model::QualifiedName) -> String {
+    crate::verify::relation_of_kind(name, "'i', 'I'")
+}
+
+/// Verify: a condition true when index `name` exists and no constraint has
+/// taken it over (an index may give its name to a constraint's index in
+/// the same change): what "gone" must disprove.
+pub(crate) fn standing_condition(name: &gen_model::QualifiedName) -> String {
+    format!(
+        "{} AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = {})",
+        exists_condition(name),
+        crate::verify::regclass(name)
+    )
+}

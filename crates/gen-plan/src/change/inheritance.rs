@@ -31,3 +31,15 @@ impl Kind for InheritanceChange {
         }
     }
 }
+
+/// Verify: a condition true when `table` inherits from `parent`.
+pub(crate) fn exists_condition(
+    table: &gen_model::QualifiedName,
+    parent: &gen_model::QualifiedName,
+) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = {} AND inhparent = {})",
+        crate::verify::regclass(table),
+        crate::verify::regclass(parent)
+    )
+}

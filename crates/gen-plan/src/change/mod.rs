@@ -1,4 +1,5 @@
-//! One module per kind of change: its SQL and its hazards, in one place.
+//! One module per kind of change: its SQL, its hazards and how a verify
+//! script checks its objects, in one place.
 //!
 //! Each module implements [`Kind`] for its kind's change type from
 //! gen-diff, matching every variant by name: a new variant does not compile
@@ -6,31 +7,31 @@
 
 pub(crate) mod cast;
 mod collation;
-mod column;
+pub(crate) mod column;
 mod comment;
-mod constraint;
+pub(crate) mod constraint;
 mod domain;
 mod event_trigger;
-mod extension;
+pub(crate) mod extension;
 pub(crate) mod foreign;
 pub(crate) mod index;
-mod inheritance;
+pub(crate) mod inheritance;
 pub(crate) mod operator;
 mod owner;
 mod partition;
-mod policy;
+pub(crate) mod policy;
 mod privileges;
-mod publication;
+pub(crate) mod publication;
 mod routine;
 pub(crate) mod rule;
-mod schema;
-mod sequence;
-mod statistics;
-mod table;
+pub(crate) mod schema;
+pub(crate) mod sequence;
+pub(crate) mod statistics;
+pub(crate) mod table;
 pub(crate) mod text_search;
 mod trigger;
 mod types;
-mod view;
+pub(crate) mod view;
 
 use gen_diff::Change;
 use gen_model::Catalog;

@@ -66,3 +66,20 @@ impl Kind for OperatorChange {
         }
     }
 }
+
+/// Verify: a condition true when the operator exists with these operand
+/// types (`left` is `NONE` for a prefix operator).
+pub(crate) fn exists_condition(name: &QualifiedName, left: &str, right: &str) -> String {
+    use gen_model::Literal;
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = {} AND o.oprname = {} AND o.oprleft = {} AND o.oprright = to_regtype({}))",
+        Literal(&name.schema),
+        Literal(&name.name),
+        if left == "NONE" {
+            "0".to_owned()
+        } else {
+            format!("to_regtype({})", Literal(left))
+        },
+        Literal(right)
+    )
+}

@@ -104,3 +104,12 @@ impl Kind for PolicyChange {
         }
     }
 }
+
+/// Verify: a condition true when policy `name` on `table` exists.
+pub(crate) fn exists_condition(table: &gen_model::QualifiedName, name: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = {} AND polname = {})",
+        crate::verify::regclass(table),
+        gen_model::Literal(name)
+    )
+}

@@ -165,3 +165,56 @@ fn what_is_published(p: &Publication) -> String {
         option.replace(", ", "/") + " changes"
     }
 }
+
+/// Verify: a condition true when publication `name` exists.
+pub(crate) fn exists_condition(name: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = {})",
+        Literal(name)
+    )
+}
+
+/// Verify: a check that raises unless publication `p` publishes what it
+/// says: its operations, and exactly its tables and schemas.
+pub(crate) fn present(p: &Publication, major: u32, message: &str) -> String {
+    use std::fmt::Write as _;
+    let of_it = format!(
+        "(SELECT oid FROM pg_catalog.pg_publication WHERE pubname = {})",
+        Literal(&p.name)
+    );
+    let mut condition = format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = {} AND puballtables = {} AND pubinsert = {} AND pubupdate = {} AND pubdelete = {} AND pubtruncate = {} AND pubviaroot = {})",
+        Literal(&p.name),
+        p.all_tables,
+        p.publish.insert,
+        p.publish.update,
+        p.publish.delete,
+        p.publish.truncate,
+        p.via_root
+    );
+    write!(
+        condition,
+        "\n        OR (SELECT count(*) FROM pg_catalog.pg_publication_rel WHERE prpubid = {of_it}) <> {}",
+        p.tables.len()
+    )
+    .expect("writing to a String");
+    for table in p.tables.keys() {
+        write!(
+            condition,
+            "\n        OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel WHERE prpubid = {of_it} AND prrelid = {})",
+            crate::verify::regclass(table)
+        )
+        .expect("writing to a String");
+    }
+    // Publications name schemas from PostgreSQL 15 on (0: a catalog not
+    // read from a server, taken as the newest).
+    if major == 0 || major >= 15 {
+        write!(
+            condition,
+            "\n        OR (SELECT count(*) FROM pg_catalog.pg_publication_namespace WHERE pnpubid = {of_it}) <> {}",
+            p.schemas.len()
+        )
+        .expect("writing to a String");
+    }
+    crate::verify::raise_if(&condition, message)
+}

@@ -26,3 +26,11 @@ impl Kind for SchemaChange {
         }
     }
 }
+
+/// Verify: a condition true when schema `name` exists.
+pub(crate) fn exists_condition(name: &str) -> String {
+    format!(
+        "to_regnamespace({}) IS NOT NULL",
+        gen_model::Literal(&Ident(name).to_string())
+    )
+}

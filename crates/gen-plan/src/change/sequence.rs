@@ -70,3 +70,8 @@ impl Kind for SequenceChange {
         }
     }
 }
+
+/// Verify: a condition true when sequence `name` exists.
+pub(crate) fn exists_condition(name: &gen_model::QualifiedName) -> String {
+    crate::verify::relation_of_kind(name, "'S'")
+}

@@ -30,3 +30,13 @@ impl Kind for StatisticsChange {
         }
     }
 }
+
+/// Verify: a condition true when statistics object `name` exists.
+pub(crate) fn exists_condition(name: &gen_model::QualifiedName) -> String {
+    use gen_model::Literal;
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = {} AND s.stxname = {})",
+        Literal(&name.schema),
+        Literal(&name.name)
+    )
+}

@@ -74,3 +74,50 @@ impl Kind for TableChange {
         }
     }
 }
+
+/// Verify: a condition true when table `name` exists (kinds share one
+/// namespace: a view may take a dropped table's name).
+pub(crate) fn exists_condition(name: &gen_model::QualifiedName) -> String {
+    crate::verify::relation_of_kind(name, "'r', 'p'")
+}
+
+/// Verify: a condition true when `table` has a replica identity other than
+/// the default.
+pub(crate) fn replica_identity_exists(table: &gen_model::QualifiedName) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident <> 'd')",
+        crate::verify::regclass(table)
+    )
+}
+
+/// Verify: a check that raises unless `table`'s replica identity is the
+/// one `target` gives it.
+pub(crate) fn replica_identity_present(
+    table: &gen_model::QualifiedName,
+    target: &Catalog,
+    message: &str,
+) -> Option<String> {
+    use std::fmt::Write as _;
+    let t = target.tables.get(table)?;
+    let (code, index) = match &t.replica_identity {
+        gen_model::ReplicaIdentity::Default => ("d", None),
+        gen_model::ReplicaIdentity::Full => ("f", None),
+        gen_model::ReplicaIdentity::Nothing => ("n", None),
+        gen_model::ReplicaIdentity::Index(i) => ("i", Some(i)),
+    };
+    let mut condition = format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = {} AND relreplident = {})",
+        crate::verify::regclass(table),
+        gen_model::Literal(code)
+    );
+    if let Some(i) = index {
+        write!(
+            condition,
+            " OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indrelid = {} AND indexrelid = {} AND indisreplident)",
+            crate::verify::regclass(table),
+            crate::verify::regclass(&gen_model::QualifiedName::new(table.schema.clone(), i.clone()))
+        )
+        .expect("writing to a String");
+    }
+    Some(crate::verify::raise_if(&condition, message))
+}

@@ -73,3 +73,9 @@ impl Kind for ViewChange {
         }
     }
 }
+
+/// Verify: a condition true when view `name` exists (`materialized`: as a
+/// materialized view).
+pub(crate) fn exists_condition(name: &gen_model::QualifiedName, materialized: bool) -> String {
+    crate::verify::relation_of_kind(name, if materialized { "'m'" } else { "'v'" })
+}
