@@ -1448,7 +1448,9 @@ fn relation(r: &protobuf::RangeVar) -> Name {
 }
 
 /// `(defname, arg)` of every `DefElem` in an option list.
-fn def_elems(options: &[protobuf::Node]) -> impl Iterator<Item = (&str, Option<&NodeEnum>)> {
+pub(crate) fn def_elems(
+    options: &[protobuf::Node],
+) -> impl Iterator<Item = (&str, Option<&NodeEnum>)> {
     options.iter().filter_map(|option| match &option.node {
         Some(NodeEnum::DefElem(d)) => Some((
             d.defname.as_str(),
@@ -1459,7 +1461,7 @@ fn def_elems(options: &[protobuf::Node]) -> impl Iterator<Item = (&str, Option<&
 }
 
 /// The values of `String` nodes in a node list.
-fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
+pub(crate) fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
     nodes
         .iter()
         .filter_map(|n| n.node.as_ref().and_then(string_value))
@@ -1467,7 +1469,7 @@ fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
         .collect()
 }
 
-fn string_value(node: &NodeEnum) -> Option<&str> {
+pub(crate) fn string_value(node: &NodeEnum) -> Option<&str> {
     match node {
         NodeEnum::String(s) => Some(&s.sval),
         _ => None,
@@ -1475,7 +1477,7 @@ fn string_value(node: &NodeEnum) -> Option<&str> {
 }
 
 /// The strings of a `List` node (or of a lone `String`).
-fn list_strings(node: &NodeEnum) -> Vec<String> {
+pub(crate) fn list_strings(node: &NodeEnum) -> Vec<String> {
     match node {
         NodeEnum::List(list) => strings(&list.items),
         other => string_value(other).map(str::to_owned).into_iter().collect(),

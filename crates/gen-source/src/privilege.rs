@@ -11,6 +11,8 @@
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, ObjectType};
 
+use crate::analyze::{def_elems, list_strings, strings};
+
 /// Who runs a statement in a sealed sandbox.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum RunAs {
@@ -209,10 +211,7 @@ pub(crate) fn run_as(node: &NodeEnum) -> RunAs {
 
 /// `LEAKPROOF` among a function's options.
 fn leakproof(options: &[protobuf::Node]) -> bool {
-    options.iter().any(|o| {
-        matches!(&o.node, Some(NodeEnum::DefElem(d))
-            if d.defname == "leakproof" && def_value(d).as_deref() == Some("true"))
-    })
+    option(options, "leakproof").as_deref() == Some("true")
 }
 
 /// The sandbox's own superuser (gen-sandbox's `SUPERUSER`).
@@ -235,28 +234,10 @@ fn owner_is_superuser(s: &protobuf::AlterTableStmt) -> bool {
 /// (a validator as soon as options are given), so they must be machine
 /// code an extension brought, never a function a schema file wrote.
 pub(crate) fn called_functions(node: &NodeEnum) -> Vec<Vec<String>> {
-    let names = |n: &[protobuf::Node]| -> Vec<String> {
-        n.iter()
-            .filter_map(|x| match &x.node {
-                Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-                _ => None,
-            })
-            .collect()
-    };
     let from_options = |options: &[protobuf::Node]| -> Vec<Vec<String>> {
-        options
-            .iter()
-            .filter_map(|o| match &o.node {
-                Some(NodeEnum::DefElem(d))
-                    if d.defname == "handler" || d.defname == "validator" =>
-                {
-                    match d.arg.as_ref().and_then(|a| a.node.as_ref()) {
-                        Some(NodeEnum::List(l)) => Some(names(&l.items)),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            })
+        def_elems(options)
+            .filter(|(name, _)| matches!(*name, "handler" | "validator"))
+            .filter_map(|(_, arg)| arg.map(list_strings))
             .filter(|n| !n.is_empty())
             .collect()
     };
@@ -265,7 +246,7 @@ pub(crate) fn called_functions(node: &NodeEnum) -> Vec<Vec<String>> {
         NodeEnum::AlterFdwStmt(s) => from_options(&s.func_options),
         NodeEnum::CreatePlangStmt(s) => [&s.plhandler, &s.plinline, &s.plvalidator]
             .into_iter()
-            .map(|n| names(n))
+            .map(|n| strings(n))
             .filter(|n| !n.is_empty())
             .collect(),
         _ => Vec::new(),
@@ -294,17 +275,22 @@ fn only_owner(s: &protobuf::AlterTableStmt) -> bool {
 /// `WITH (connect = false)`: a subscription created without reaching its
 /// publisher.
 fn does_not_connect(options: &[protobuf::Node]) -> bool {
-    options.iter().any(|o| match &o.node {
-        Some(NodeEnum::DefElem(d)) if d.defname == "connect" => {
-            matches!(def_value(d).as_deref(), Some("false" | "off" | "0"))
-        }
-        _ => false,
-    })
+    matches!(
+        option(options, "connect").as_deref(),
+        Some("false" | "off" | "0")
+    )
 }
 
-/// A `DefElem`'s value as text: `false`, `'plpgsql'`, `c`.
-fn def_value(d: &protobuf::DefElem) -> Option<String> {
-    match d.arg.as_ref()?.node.as_ref()? {
+/// The value of option `name` among `options`, as text (see [`value`]).
+fn option(options: &[protobuf::Node], name: &str) -> Option<String> {
+    def_elems(options)
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, arg)| value(arg?))
+}
+
+/// An option's value as text: `false`, `'plpgsql'`, `c`.
+fn value(arg: &NodeEnum) -> Option<String> {
+    match arg {
         NodeEnum::String(s) => Some(s.sval.to_ascii_lowercase()),
         NodeEnum::Boolean(b) => Some(b.boolval.to_string()),
         NodeEnum::Integer(i) => Some(i.ival.to_string()),
@@ -314,10 +300,7 @@ fn def_value(d: &protobuf::DefElem) -> Option<String> {
             Some(protobuf::a_const::Val::Ival(i)) => Some(i.ival.to_string()),
             _ => None,
         },
-        NodeEnum::TypeName(t) => t.names.last().and_then(|n| match &n.node {
-            Some(NodeEnum::String(s)) => Some(s.sval.to_ascii_lowercase()),
-            _ => None,
-        }),
+        NodeEnum::TypeName(t) => strings(&t.names).last().map(|n| n.to_ascii_lowercase()),
         _ => None,
     }
 }
@@ -328,12 +311,9 @@ fn def_value(d: &protobuf::DefElem) -> Option<String> {
 /// anyone's.
 fn define(s: &protobuf::DefineStmt) -> RunAs {
     let internal_state = || {
-        s.definition.iter().any(|o| match &o.node {
-            Some(NodeEnum::DefElem(d)) if d.defname == "stype" || d.defname == "mstype" => {
-                def_value(d).as_deref() == Some("internal")
-            }
-            _ => false,
-        })
+        ["stype", "mstype"]
+            .iter()
+            .any(|o| option(&s.definition, o).as_deref() == Some("internal"))
     };
     match ObjectType::try_from(s.kind) {
         Ok(ObjectType::ObjectTsparser | ObjectType::ObjectTstemplate) => SUPERUSER,
@@ -349,28 +329,16 @@ fn define(s: &protobuf::DefineStmt) -> RunAs {
 /// sandbox; C and `internal` run the server's own machine code, which a
 /// schema file may only bring through an extension.
 fn function(s: &protobuf::CreateFunctionStmt) -> RunAs {
-    let language = s
-        .options
-        .iter()
-        .find_map(|o| match &o.node {
-            Some(NodeEnum::DefElem(d)) if d.defname == "language" => def_value(d),
-            _ => None,
-        })
-        .unwrap_or_else(|| "sql".to_owned());
+    let language = option(&s.options, "language").unwrap_or_else(|| "sql".to_owned());
     // LEAKPROOF is a superuser's promise; the function is then given to
     // the loading role.
     let leakproof = leakproof(&s.options);
     // `SET temp_file_limit = …` on a function is checked when it is
     // created: settings only a superuser may set, but which give no power
     // over the server, make it the superuser's to create.
-    let limits = s.options.iter().any(|o| match &o.node {
-        Some(NodeEnum::DefElem(d)) if d.defname == "set" => {
-            match d.arg.as_ref().and_then(|a| a.node.as_ref()) {
-                Some(NodeEnum::VariableSetStmt(v)) => {
-                    LIMITS.contains(&v.name.to_ascii_lowercase().as_str())
-                }
-                _ => false,
-            }
+    let limits = def_elems(&s.options).any(|(name, arg)| match arg {
+        Some(NodeEnum::VariableSetStmt(v)) if name == "set" => {
+            LIMITS.contains(&v.name.to_ascii_lowercase().as_str())
         }
         _ => false,
     });
