@@ -189,36 +189,35 @@ pub fn source_error(e: gen_source::SourceError) -> anyhow::Error {
 }
 
 impl Prepared {
+    /// This side's statements, in the order they load (none for a live
+    /// database).
+    fn statements(&self) -> Vec<&Statement> {
+        match self {
+            Prepared::Schema(s) => s.statements.iter().collect(),
+            Prepared::Migrations(scripts, _) => {
+                scripts.iter().flat_map(|s| s.statements.iter()).collect()
+            }
+            Prepared::Url(_) => Vec::new(),
+        }
+    }
+
     /// The roles this side's statements create, with their definitions.
     fn role_definitions(&self) -> BTreeMap<String, String> {
-        match self {
-            Prepared::Schema(s) => gen_source::role_definitions(&s.statements),
-            Prepared::Migrations(scripts, _) => {
-                gen_source::role_definitions(scripts.iter().flat_map(|s| s.statements.iter()))
-            }
-            Prepared::Url(_) => BTreeMap::new(),
-        }
+        gen_source::role_definitions(self.statements())
     }
 
     /// Custom settings the statements set (see
     /// [`gen_source::custom_settings`]).
     fn custom_settings(&self) -> BTreeSet<String> {
-        match self {
-            Prepared::Schema(s) => gen_source::custom_settings(&s.statements),
-            Prepared::Migrations(scripts, _) => {
-                gen_source::custom_settings(scripts.iter().flat_map(|s| s.statements.iter()))
-            }
-            Prepared::Url(_) => BTreeSet::new(),
-        }
+        gen_source::custom_settings(self.statements())
     }
 
+    /// The roles the statements mention or create; schema files' also
+    /// those `[sandbox] roles` names (see [`gen_source::Source::roles`]).
     fn roles(&self) -> BTreeSet<String> {
         match self {
             Prepared::Schema(s) => s.roles.clone(),
-            Prepared::Migrations(scripts, _) => {
-                gen_source::roles(scripts.iter().flat_map(|s| s.statements.iter()))
-            }
-            Prepared::Url(_) => BTreeSet::new(),
+            Prepared::Migrations(..) | Prepared::Url(_) => gen_source::roles(self.statements()),
         }
     }
 }
@@ -495,7 +494,6 @@ pub async fn load_schema(
     sandbox.drop_database(&db).await?;
 
     let (db, mut runner) = fresh_database(sandbox, label, setup, &source.settings, &base).await?;
-    let mut session = &base;
     for statement in &source.statements {
         let sql = runnable(statement, runner.is_sealed());
         let ran = match runner.route(statement) {
@@ -505,21 +503,7 @@ pub async fn load_schema(
                 continue;
             }
             Route::Superuser => runner.run_superuser(statement, &sql, is_known).await,
-            Route::User => {
-                let prelude = session
-                    .transition(statement.session(), is_known)
-                    .join(";\n");
-                session = statement.session();
-                let prelude = if prelude.is_empty() {
-                    Ok(())
-                } else {
-                    runner.run_user(&prelude).await
-                };
-                match prelude {
-                    Ok(()) => runner.run_user(&sql).await,
-                    Err(e) => Err(e),
-                }
-            }
+            Route::User => runner.run_user_statement(statement, &sql, is_known).await,
         };
         ran.map_err(|e| stopped_error(source, statement, e, limit, db.is_sealed()))?;
     }
@@ -769,11 +753,7 @@ async fn run_batched<'s>(
             }
             Route::User => {}
         }
-        for set in session.transition(statement.session(), known) {
-            batch.push_str(&set);
-            batch.push_str(";\n");
-        }
-        session = statement.session();
+        runner::settings_into(&mut batch, &mut session, statement, known);
         if statement.must_run_outside_transaction() {
             if !batch.is_empty() {
                 runner.run_user(&batch).await?;

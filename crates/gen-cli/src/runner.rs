@@ -8,8 +8,8 @@
 //! (`session_replication_role = replica`, so nothing the files wrote runs
 //! with its rights). What it makes that could run code it does not show —
 //! a function in an untrusted language, a foreign table read through its
-//! wrapper — has its handler taken away until loading is over: such a
-//! function is created but never runs in the sandbox. `ALTER … OWNER TO`
+//! wrapper — has its handler taken away for as long as the database lives:
+//! such a function is created but never runs in the sandbox. `ALTER … OWNER TO`
 //! and `ALTER EVENT TRIGGER` run last; after loading, gen goes on as the
 //! loading role.
 
@@ -65,6 +65,8 @@ const CANCEL_GRACE: Duration = Duration::from_secs(5);
 pub(crate) struct Runner<'s> {
     /// The loading role's (the URL's role on a server gen does not run).
     user: Client,
+    /// The settings `user` has, from the statements run on it one by one.
+    user_session: &'s Session,
     /// The superuser's, in a sealed sandbox.
     admin: Option<Admin<'s>>,
     limit: Duration,
@@ -128,7 +130,12 @@ impl<'s> Runner<'s> {
             }))
         };
         let (user, admin) = tokio::try_join!(prepare_user, prepare_admin)?;
-        Ok(Runner { user, admin, limit })
+        Ok(Runner {
+            user,
+            user_session: base,
+            admin,
+            limit,
+        })
     }
 
     /// Whether the files run as the loading role, with the superuser
@@ -159,6 +166,26 @@ impl<'s> Runner<'s> {
     /// Runs `sql` on the loading role's connection.
     pub(crate) async fn run_user(&self, sql: &str) -> Result<(), Stopped> {
         run_within(&self.user, sql, self.limit).await
+    }
+
+    /// Runs `statement` (as `sql`) alone on the loading role's connection,
+    /// in its file's session settings.
+    pub(crate) async fn run_user_statement(
+        &mut self,
+        statement: &'s Statement,
+        sql: &str,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<(), Stopped> {
+        let limit = self.limit;
+        run_in_session(
+            &self.user,
+            &mut self.user_session,
+            statement,
+            sql,
+            known,
+            limit,
+        )
+        .await
     }
 
     /// Runs a session setting on both connections, so that statements the
@@ -192,12 +219,15 @@ impl<'s> Runner<'s> {
             return run_within(&self.user, sql, limit).await;
         };
         called_functions_are_machine_code(&admin.client, statement).await?;
-        let prelude = admin.session.transition(statement.session(), known);
-        if !prelude.is_empty() {
-            run_within(&admin.client, &prelude.join(";\n"), limit).await?;
-        }
-        admin.session = statement.session();
-        run_within(&admin.client, sql, limit).await?;
+        run_in_session(
+            &admin.client,
+            &mut admin.session,
+            statement,
+            sql,
+            known,
+            limit,
+        )
+        .await?;
         let after = match statement.run_as() {
             RunAs::Superuser {
                 then: Then::HandOver,
@@ -239,7 +269,9 @@ impl<'s> Runner<'s> {
         db: &str,
         known: impl Fn(&str) -> bool,
     ) -> Result<Loaded, (Option<&'s Statement>, Stopped)> {
-        let Runner { user, admin, limit } = self;
+        let Runner {
+            user, admin, limit, ..
+        } = self;
         let Some(mut admin) = admin else {
             return Ok(Loaded {
                 client: user,
@@ -255,25 +287,23 @@ impl<'s> Runner<'s> {
         let mut batch = String::new();
         let mut session = admin.session;
         for statement in &deferred {
-            for set in session.transition(statement.session(), &known) {
-                batch.push_str(&set);
-                batch.push_str(";\n");
-            }
-            session = statement.session();
+            settings_into(&mut batch, &mut session, statement, &known);
             batch.push_str(&statement.sql);
             batch.push_str(";\n");
         }
         if !batch.is_empty() && run_within(&admin.client, &batch, limit).await.is_err() {
             for statement in deferred {
-                let prelude = admin.session.transition(statement.session(), &known);
-                let run = async {
-                    if !prelude.is_empty() {
-                        run_within(&admin.client, &prelude.join(";\n"), limit).await?;
-                    }
-                    run_within(&admin.client, &statement.sql, limit).await
-                };
-                run.await.map_err(|e| (Some(statement), e))?;
-                admin.session = statement.session();
+                let sql = &statement.sql;
+                run_in_session(
+                    &admin.client,
+                    &mut admin.session,
+                    statement,
+                    sql,
+                    &known,
+                    limit,
+                )
+                .await
+                .map_err(|e| (Some(statement), e))?;
             }
         }
         if !admin.wrappers.is_empty() {
@@ -301,6 +331,39 @@ impl<'s> Runner<'s> {
             reader: Some(admin.client),
         })
     }
+}
+
+/// Appends to `batch` the statements that bring a connection whose
+/// settings are `session` to `statement`'s, and takes them as its own.
+pub(crate) fn settings_into<'s>(
+    batch: &mut String,
+    session: &mut &'s Session,
+    statement: &'s Statement,
+    known: impl Fn(&str) -> bool,
+) {
+    for set in session.transition(statement.session(), known) {
+        batch.push_str(&set);
+        batch.push_str(";\n");
+    }
+    *session = statement.session();
+}
+
+/// Runs `sql` (`statement`, as it is sent) alone on `client`, whose
+/// settings are `session`, after bringing it to the statement's.
+async fn run_in_session<'s>(
+    client: &Client,
+    session: &mut &'s Session,
+    statement: &'s Statement,
+    sql: &str,
+    known: impl Fn(&str) -> bool,
+    limit: Duration,
+) -> Result<(), Stopped> {
+    let mut prelude = String::new();
+    settings_into(&mut prelude, session, statement, known);
+    if !prelude.is_empty() {
+        run_within(client, &prelude, limit).await?;
+    }
+    run_within(client, sql, limit).await
 }
 
 /// The connections to a loaded scratch database.
