@@ -575,9 +575,16 @@ impl Sandbox {
                 .map(|r| format!("GRANT {} TO {LOADER} WITH ADMIN OPTION;\n", quote_ident(r)))
                 .collect();
             if !members.is_empty() {
+                // Runs at the same moment grant the same memberships:
+                // serialised as role creation is ("tuple concurrently
+                // updated" otherwise), in one query, which no other
+                // caller's statement on this connection can come between.
                 inner
                     .admin
-                    .batch_execute(&members.concat())
+                    .batch_execute(&format!(
+                        "BEGIN;\nSELECT pg_catalog.pg_advisory_xact_lock({ROLES_LOCK_KEY});\n{}COMMIT",
+                        members.concat()
+                    ))
                     .await
                     .map_err(|e| query_error(format!("granting roles to {LOADER}"), e))?;
             }
@@ -616,9 +623,12 @@ impl Sandbox {
             .iter()
             .map(|n| format!("GRANT SET ON PARAMETER {} TO {LOADER};\n", quote_ident(n)))
             .collect();
+        // Serialised with other runs' grants, as role memberships are.
         inner
             .admin
-            .batch_execute(&grants)
+            .batch_execute(&format!(
+                "BEGIN;\nSELECT pg_catalog.pg_advisory_xact_lock({ROLES_LOCK_KEY});\n{grants}COMMIT"
+            ))
             .await
             .map_err(|e| query_error(format!("letting {LOADER} set custom settings"), e))?;
         lock(&inner.state).settings.extend(unknown);
