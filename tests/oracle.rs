@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use gen_cli::load::load_schema;
+use gen_load::load_schema;
 use gen_model::Catalog;
 use gen_plan::script::{ChangeScripts, Settings};
 use gen_sandbox::{Backend, Database, Sandbox};
@@ -479,7 +479,7 @@ async fn introspect(client: &Client, what: &str, owners: bool) -> Result<Catalog
     let mut catalog = gen_catalog::introspect(client)
         .await
         .map_err(|e| fail(&format!("introspecting {what}"), e))?;
-    gen_cli::runner::as_loaded(client, &mut catalog).await;
+    gen_load::runner::as_loaded(client, &mut catalog).await;
     Ok(if owners {
         catalog
     } else {
@@ -746,8 +746,8 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
             gen_catalog::introspect(&b).await,
         ) {
             (Ok(mut old), Ok(mut new)) => {
-                gen_cli::runner::as_loaded(&a, &mut old).await;
-                gen_cli::runner::as_loaded(&b, &mut new).await;
+                gen_load::runner::as_loaded(&a, &mut old).await;
+                gen_load::runner::as_loaded(&b, &mut new).await;
                 (old, new)
             }
             (Err(e), _) | (_, Err(e)) => {
@@ -1067,7 +1067,7 @@ fn as_deployer(sql: &str) -> String {
                 then: gen_source::Then::HandOver,
             })
         {
-            out.push_str(&gen_cli::runner::hand_over_sql());
+            out.push_str(&gen_load::runner::hand_over_sql());
             out.push_str(";\n");
         }
     }
@@ -1076,7 +1076,7 @@ fn as_deployer(sql: &str) -> String {
 }
 
 async fn execute(client: &Client, sql: &str, what: &str) -> Result<(), Failed> {
-    let sql = gen_cli::secrets::supply(sql, |_| Some(FIXTURE_SECRET.to_owned()))
+    let sql = gen_load::secrets::supply(sql, |_| Some(FIXTURE_SECRET.to_owned()))
         .map_err(|e| Failed::from(format!("{what}: {}", e.message)))?;
     let sql = as_deployer(&sql);
     client.batch_execute(&sql).await.map_err(|e| {

@@ -20,7 +20,7 @@ use crate::cli::{Global, InitArgs};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
 use crate::layout;
-use crate::load::{self, Src};
+use gen_load::{self as load, Src};
 use gen_plan::script::{self as scripts, ChangeScripts};
 
 /// What `gen init --from-db` creates, relative to the current directory.
@@ -42,7 +42,7 @@ pub async fn run(global: &Global, args: &InitArgs, url: &str) -> anyhow::Result<
     // The sandbox runs the database's major, which the project plans for.
     let live_major = {
         let client = gen_sandbox::connect_url(url).await?;
-        let version = crate::target::server_version(&client).await?;
+        let version = gen_load::target::server_version(&client).await?;
         gen_sandbox::major_of(&version)
     };
     if let Some(major) = live_major {

@@ -87,7 +87,7 @@ pub fn key(config: &Config) -> anyhow::Result<Option<String>> {
         let files = match gen_source::input_files(root, which) {
             Ok(files) => files,
             Err(gen_source::SourceError::NotFound { .. }) => Vec::new(),
-            Err(e) => return Err(crate::load::source_error(e)),
+            Err(e) => return Err(gen_load::source_error(e)),
         };
         field(label, root.display().to_string().as_bytes());
         for path in files {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gen_plan::HazardKind;
 
-use crate::rename::Rename;
+use gen_load::rename::Rename;
 
 /// Declarative PostgreSQL schemas in, ordered and reversible Sqitch migrations out.
 #[derive(Debug, Parser)]
@@ -288,7 +288,7 @@ pub struct AddArgs {
     /// `function:public.total(integer)=order_total`; kinds: schema, table,
     /// column, view, materialized-view, index, constraint, sequence, type,
     /// domain, enum-value, function.
-    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = crate::rename::parse)]
+    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = gen_load::rename::parse)]
     pub rename: Vec<Rename>,
 
     /// Online mode: indexes CONCURRENTLY, constraints NOT VALID then
@@ -332,7 +332,7 @@ pub struct DiffArgs {
     pub exit_code: bool,
 
     /// Rename instead of drop and create, as `gen add --rename` does.
-    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = crate::rename::parse)]
+    #[arg(long = "rename", value_name = "KIND:OLD=NEW", value_parser = gen_load::rename::parse)]
     pub rename: Vec<Rename>,
 
     /// Plan in online mode, as `gen add --online` would.

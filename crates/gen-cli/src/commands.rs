@@ -13,9 +13,9 @@ use crate::cli::{
 };
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::UserError;
-use crate::load::{self, Src};
-use crate::rename;
 use crate::report;
+use gen_load::rename;
+use gen_load::{self as load, Src};
 use gen_plan::script::{self as scripts, ChangeScripts};
 
 pub fn init(global: &crate::cli::Global, args: &InitArgs) -> anyhow::Result<i32> {

@@ -120,8 +120,8 @@ pub struct Config {
 impl Config {
     /// What a target database's major is held against: the project's
     /// version, when it names one.
-    pub fn expected(&self) -> crate::target::Expected {
-        crate::target::Expected::project(&self.backend, self.load.strict)
+    pub fn expected(&self) -> gen_load::target::Expected {
+        gen_load::target::Expected::project(&self.backend, self.load.strict)
     }
 
     pub fn load(global: &Global) -> anyhow::Result<Config> {

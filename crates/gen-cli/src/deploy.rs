@@ -23,7 +23,7 @@ use tokio_postgres::Client;
 use crate::cli::{CheckFormat, DeployArgs, RevertArgs, StatusArgs, TagArgs, VerifyArgs};
 use crate::config::Config;
 use crate::error::UserError;
-use crate::load::{open_migrations, source_error};
+use gen_load::{open_migrations, source_error};
 
 /// A script read and split into statements.
 struct Script {
@@ -71,7 +71,7 @@ async fn run_inside(client: &Client, script: &Script) -> anyhow::Result<()> {
         if statement.transaction_boundary().is_some() {
             continue;
         }
-        let sql = crate::secrets::from_env(&statement.sql)?;
+        let sql = gen_load::secrets::from_env(&statement.sql)?;
         if let Err(e) = client.batch_execute(&sql).await {
             return Err(statement_error(statement, &e));
         }
@@ -83,7 +83,7 @@ async fn run_inside(client: &Client, script: &Script) -> anyhow::Result<()> {
 /// COMMIT included; after a failure, an open transaction is rolled back.
 async fn run_as_written(client: &Client, script: &Script) -> anyhow::Result<()> {
     for statement in &script.statements {
-        let sql = match crate::secrets::from_env(&statement.sql) {
+        let sql = match gen_load::secrets::from_env(&statement.sql) {
             Ok(sql) => sql,
             Err(e) => {
                 let _ = client.batch_execute("ROLLBACK").await;
@@ -141,7 +141,7 @@ async fn under_lock(
 /// project's; returns the connection and the server's version.
 async fn connect(config: &Config, url: &str) -> anyhow::Result<(Client, String)> {
     let client = gen_sandbox::connect_url(url).await?;
-    let version = crate::target::check(&client, "the database", config.expected()).await?;
+    let version = gen_load::target::check(&client, "the database", config.expected()).await?;
     Ok((client, version))
 }
 

@@ -1,49 +1,9 @@
-//! Errors the user can act on, and how they are shown.
+//! How errors are shown.
 //!
 //! Exit codes follow diff(1): 0 nothing found, 1 something found (drift,
 //! changes), 2 trouble. Every error is trouble.
 
-use std::fmt;
-
-/// An error with what the user needs to fix it: where, and what to do next.
-#[derive(Debug)]
-pub struct UserError {
-    pub message: String,
-    /// Source excerpt with a caret under the column, shown after the message.
-    pub excerpt: Option<String>,
-    pub hint: Option<String>,
-}
-
-impl UserError {
-    pub fn new(message: impl Into<String>) -> Self {
-        UserError {
-            message: message.into(),
-            excerpt: None,
-            hint: None,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    /// The source excerpt shown under the message, any secret option's
-    /// value in it masked.
-    pub fn excerpt(mut self, excerpt: impl Into<String>) -> Self {
-        let excerpt = excerpt.into();
-        self.excerpt = Some(gen_model::redact_secrets(&excerpt).into_owned());
-        self
-    }
-}
-
-impl fmt::Display for UserError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for UserError {}
+pub use gen_load::UserError;
 
 /// Prints `error: …`, the cause chain, an excerpt and `hint: …` to stderr.
 pub fn report(err: &anyhow::Error) {

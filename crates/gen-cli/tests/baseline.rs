@@ -392,7 +392,7 @@ fn fixtures_round_trip_through_a_baseline() {
             let source = gen_source::load(new).expect("fixture parses");
             let roles: Vec<String> = source.roles.iter().cloned().collect();
             sandbox.create_roles(&roles).await.expect("roles");
-            let (db, client) = gen_cli::load::load_schema(&sandbox, "fixture", &source, None)
+            let (db, client) = gen_load::load_schema(&sandbox, "fixture", &source, None)
                 .await
                 .expect("fixture loads");
             let dir = tempfile::tempdir().expect("temp dir");

@@ -13,7 +13,9 @@ use gen_sandbox::{Backend, Database, Sandbox};
 use gen_source::{RunAs, Session, Source, Statement};
 use tokio_postgres::Client;
 
-use crate::error::UserError;
+use crate::error::{
+    UserError, script_error, script_statement_error, source_error, stopped_error, timeout_error,
+};
 use crate::rename::{self, Rename};
 use crate::runner::{self, Loaded, Route, Runner, Stopped};
 
@@ -170,22 +172,6 @@ fn read_migrations(path: &Path) -> anyhow::Result<Vec<Script>> {
             })
         })
         .collect()
-}
-
-/// Turns a parse error into one with its location, excerpt and hint.
-pub fn source_error(e: gen_source::SourceError) -> anyhow::Error {
-    let hint = e.hint().map(str::to_owned);
-    let mut user = match &e {
-        gen_source::SourceError::Syntax { excerpt, .. }
-        | gen_source::SourceError::MetaCommand { excerpt, .. }
-        | gen_source::SourceError::DataStatement { excerpt, .. }
-        | gen_source::SourceError::Refused { excerpt, .. } => {
-            UserError::new(e.to_string()).excerpt(excerpt.clone())
-        }
-        other => UserError::new(other.to_string()),
-    };
-    user.hint = hint;
-    user.into()
 }
 
 impl Prepared {
@@ -518,41 +504,6 @@ pub async fn load_schema(
     Ok((db, loaded))
 }
 
-/// [`statement_error`], or that the statement ran past the timeout.
-fn stopped_error(
-    source: &Source,
-    statement: &Statement,
-    e: Stopped,
-    limit: Duration,
-    sealed: bool,
-) -> anyhow::Error {
-    match e {
-        Stopped::Refused(why) => UserError::new(format!("{}: refused: {why}", statement.location))
-            .excerpt(statement.excerpt(None))
-            .hint("load the function through CREATE EXTENSION, or leave the statement out")
-            .into(),
-        Stopped::Error(e) => statement_error(source, statement, &e, sealed),
-        Stopped::Timeout => timeout_error(&statement.location, statement.excerpt(None), limit),
-    }
-}
-
-/// `schema/x.sql:3:1: the statement ran past the statement timeout (60 s)`.
-fn timeout_error(
-    location: &gen_source::Location,
-    excerpt: String,
-    limit: Duration,
-) -> anyhow::Error {
-    UserError::new(format!(
-        "{location}: the statement ran past the statement timeout ({} s) and was cancelled",
-        limit.as_secs()
-    ))
-    .excerpt(excerpt)
-    .hint(
-        "a schema file's statements must finish quickly; if this one must be slow, raise [sandbox] statement_timeout in gen.toml (or --statement-timeout)",
-    )
-    .into()
-}
-
 /// The settings a server knows, to tell which `SET`s in the files it would
 /// refuse. Custom settings (`app.tenant`) are always accepted.
 struct KnownSettings {
@@ -671,7 +622,7 @@ async fn connect_with_defaults<'s>(
             let message = e
                 .as_db_error()
                 .map_or_else(|| e.to_string(), |d| d.message().to_owned());
-            UserError::new(format!("{}: [load]: {message}", crate::config::CONFIG_FILE)).hint(
+            UserError::new(format!("{}: [load]: {message}", "gen.toml")).hint(
                 "[load] takes session settings this server knows, written as in postgresql.conf",
             )
         })?;
@@ -780,105 +731,6 @@ async fn run_batched<'s>(
     Ok(runner)
 }
 
-/// `schema/x.sql:3:7: relation "orgs" does not exist`, with the excerpt and
-/// a hint: for a name that does not exist, which statement defines it, if
-/// any; else the server's hint.
-fn statement_error(
-    source: &Source,
-    statement: &Statement,
-    e: &tokio_postgres::Error,
-    sealed: bool,
-) -> anyhow::Error {
-    let Some(db) = e.as_db_error() else {
-        return anyhow::anyhow!("loading {}: {e}", statement.location);
-    };
-    let position = error_position(db);
-    let location = statement.location_of(position);
-    let sealed = sealed.then(|| runner::sealed_hint(db)).flatten();
-    let mut message = format!(
-        "{location}: {}",
-        sealed.as_ref().map_or(db.message(), |(m, _)| m.as_str())
-    );
-    if let Some(detail) = db.detail() {
-        message.push_str(&format!(" ({detail})"));
-    }
-    let hint = missing_name_hint(source, statement, db)
-        .or_else(|| sealed.map(|(_, h)| h))
-        .or_else(|| db.hint().map(str::to_owned))
-        .unwrap_or_else(|| "fix the statement at that position".to_owned());
-    UserError::new(message)
-        .excerpt(statement.excerpt(position))
-        .hint(hint)
-        .into()
-}
-
-/// Where in the statement the server says the error is: a 1-based
-/// character position into the text it was sent.
-fn error_position(db: &tokio_postgres::error::DbError) -> Option<u32> {
-    match db.position() {
-        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p),
-        _ => None,
-    }
-}
-
-/// For an error about a name that does not exist: where the files define
-/// it, or that they do not.
-fn missing_name_hint(
-    source: &Source,
-    statement: &Statement,
-    db: &tokio_postgres::error::DbError,
-) -> Option<String> {
-    use tokio_postgres::error::SqlState;
-    let code = db.code();
-    let missing = [
-        SqlState::UNDEFINED_TABLE,
-        SqlState::UNDEFINED_OBJECT,
-        SqlState::UNDEFINED_FUNCTION,
-        SqlState::INVALID_SCHEMA_NAME,
-        SqlState::UNDEFINED_COLUMN,
-    ];
-    if !missing.contains(code) || !db.message().ends_with("does not exist") {
-        return None;
-    }
-    let name = missing_name(db.message())?;
-    let bare = name.rsplit('.').next().unwrap_or(&name).to_owned();
-    let definer = source.statements.iter().find(|s| {
-        s.defines.iter().any(|d| {
-            d.name == bare
-                || d.name
-                    .strip_suffix(')')
-                    .is_some_and(|n| n.starts_with(&format!("{bare}(")))
-        })
-    });
-    Some(match definer {
-        Some(d) if d.location == statement.location => return None,
-        Some(d) => format!(
-            "{name} is created at {}, which loads after this statement: \
-             the two need each other, or this statement needs it in a way \
-             the loader cannot see; move that statement earlier in its file",
-            d.location
-        ),
-        None if *code == SqlState::UNDEFINED_COLUMN => {
-            "no statement in the schema files adds that column".to_owned()
-        }
-        None => format!(
-            "no statement in the schema files creates {name}; create it, or check \
-             its spelling and the search_path"
-        ),
-    })
-}
-
-/// The name an "X does not exist" message is about: the first quoted name,
-/// or the function of `function f(integer) does not exist`.
-fn missing_name(message: &str) -> Option<String> {
-    if let Some(start) = message.find('"') {
-        let rest = &message[start + 1..];
-        return rest.find('"').map(|end| rest[..end].to_owned());
-    }
-    let rest = message.strip_prefix("function ")?;
-    rest.find('(').map(|end| rest[..end].to_owned())
-}
-
 /// Replays deploy scripts in plan order, each as written. In a sealed
 /// sandbox a script holding a statement that does not run as the loading
 /// role goes statement by statement outside a transaction block (the
@@ -952,7 +804,7 @@ async fn replay<'s>(
             {
                 Ok(()) => {}
                 Err(Stopped::Refused(why)) => return Err(anyhow::anyhow!("refused: {why}")),
-                Err(Stopped::Error(e)) => return Err(script_error(script, &e)),
+                Err(Stopped::Error(e)) => return Err(script_error(&script.path, &script.text, &e)),
                 Err(Stopped::Timeout) => {
                     return Err(UserError::new(format!(
                         "replaying {}: a statement ran past the statement timeout ({} s) and was cancelled",
@@ -966,66 +818,4 @@ async fn replay<'s>(
         }
     }
     Ok(())
-}
-
-/// An error in one statement of a deploy script replayed statement by
-/// statement.
-fn script_statement_error(statement: &Statement, e: &tokio_postgres::Error) -> anyhow::Error {
-    let Some(db) = e.as_db_error() else {
-        return anyhow::anyhow!("replaying {}: {e}", statement.location);
-    };
-    let position = error_position(db);
-    let (message, hint) = runner::sealed_hint(db).unwrap_or_else(|| {
-        (
-            db.message().to_owned(),
-            "the migrations no longer replay on an empty database; fix the script named above"
-                .to_owned(),
-        )
-    });
-    UserError::new(format!("{}: {message}", statement.location_of(position)))
-        .excerpt(statement.excerpt(position))
-        .hint(hint)
-        .into()
-}
-
-fn script_error(script: &Script, e: &tokio_postgres::Error) -> anyhow::Error {
-    let Some(db) = e.as_db_error() else {
-        return anyhow::anyhow!("replaying {}: {e}", script.path.display());
-    };
-    let (line, col) = error_position(db).map_or((1, 1), |p| line_col(&script.text, p));
-    UserError::new(format!(
-        "{}:{line}:{col}: {}",
-        script.path.display(),
-        db.message()
-    ))
-    .hint("the migrations no longer replay on an empty database; fix the script named above")
-    .into()
-}
-
-/// Line and column (1-based, in characters) of a 1-based character position.
-fn line_col(text: &str, position: u32) -> (usize, usize) {
-    let mut line = 1;
-    let mut col = 1;
-    for c in text.chars().take(position.saturating_sub(1) as usize) {
-        if c == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
-    }
-    (line, col)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::line_col;
-
-    #[test]
-    fn positions_count_characters() {
-        let text = "BEGIN;\nSELECT é, x;\n";
-        assert_eq!(line_col(text, 1), (1, 1));
-        assert_eq!(line_col(text, 8), (2, 1));
-        assert_eq!(line_col(text, 18), (2, 11));
-    }
 }
