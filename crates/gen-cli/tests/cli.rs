@@ -304,8 +304,9 @@ fn typed_table_is_named_as_unsupported() {
     assert_eq!(before, snapshot(dir.path()));
 }
 
-/// Every kind gen does not model is named, in order of kind; what an
-/// extension made (citext brings operators and casts) is the extension's.
+/// Every kind gen does not model is named, in order of kind, never left
+/// out of a plan; what an extension made (citext brings operators and
+/// casts, plpgsql its language) is the extension's.
 #[test]
 fn every_unsupported_kind_is_named_and_extension_members_are_not() {
     let dir = project();
@@ -317,6 +318,9 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
          CREATE TYPE pair AS (a int, b text);\n\
          CREATE TABLE pairs OF pair;\n\
          CREATE OPERATOR FAMILY fam USING btree;\n\
+         CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;\n\
+         CREATE CONVERSION latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;\n\
+         CREATE LANGUAGE plsample HANDLER plpgsql_call_handler;\n\
          CREATE TEXT SEARCH TEMPLATE lexer (INIT = dsimple_init, LEXIZE = dsimple_lexize);\n\
          CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything\n             WITH (connect = false);\n",
     );
@@ -324,6 +328,9 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
     assert_exit(&o, 2);
     let err = stderr(&o);
     let expected = [
+        "access method heap2",
+        "conversion public.latin_in",
+        "language plsample",
         "operator family public.fam USING btree",
         "subscription feed",
         "text search template public.lexer",
