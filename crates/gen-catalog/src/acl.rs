@@ -85,7 +85,7 @@ fn privilege(letter: char) -> Option<&'static str> {
 pub(crate) fn public_default(objtype: &str) -> Vec<Grant> {
     let privilege = match objtype {
         "f" => "EXECUTE",
-        "T" => "USAGE",
+        "T" | "l" => "USAGE",
         _ => return Vec::new(),
     };
     vec![Grant {

@@ -13,6 +13,7 @@ mod acl;
 mod casts;
 mod foreign;
 mod ignore;
+mod languages;
 mod lookup;
 mod operators;
 mod partitions;
@@ -43,9 +44,9 @@ use rows::{
     AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow, CommentRow,
     ConstraintRow, Db, DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow,
     EventTriggerRow, ExtensionCommentRow, ExtensionRow, ForeignColumnRow, ForeignDataWrapperRow,
-    ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow, OperatorRow, PolicyRow,
-    PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow,
-    StatisticsRow, TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow,
+    ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow, LanguageRow, OperatorRow,
+    PolicyRow, PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow,
+    SequenceRow, StatisticsRow, TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow,
     TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow, UserMappingRow, ViewRow, read,
     read_if, read_with,
 };
@@ -324,6 +325,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         foreign_columns,
         statistics,
         operators,
+        languages,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -341,6 +343,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<ForeignColumnRow>(db, has(|p| p.foreign_data)),
         read_if::<StatisticsRow>(db, has(|p| p.statistics)),
         read_if::<OperatorRow>(db, has(|p| p.operators)),
+        read_if::<LanguageRow>(db, has(|p| p.languages)),
     )?;
 
     client
@@ -388,6 +391,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.foreign_tables(&foreign_tables, &foreign_columns);
     b.statistics(&statistics);
     b.operators(&operators);
+    b.languages(&languages);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
     b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
     b.row_security(&tables);
@@ -514,6 +518,7 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_opclass" => "pg_opclass",
         "pg_collation" => "pg_collation",
         "pg_operator" => "pg_operator",
+        "pg_language" => "pg_language",
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
         "pg_publication" => "pg_publication",

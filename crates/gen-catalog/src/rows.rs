@@ -448,6 +448,7 @@ catalog_rows! {
         foreign_data: bool,
         statistics: bool,
         operators: bool,
+        languages: bool,
     }
 
     /// A cast the application defines.
@@ -575,6 +576,16 @@ catalog_rows! {
         join_estimator: Option<String>,
         hashes: bool,
         merges: bool,
+    }
+
+    /// A procedural language.
+    LanguageRow, "languages", "languages.sql" {
+        oid: u32,
+        lanname: String,
+        trusted: bool,
+        handler: String,
+        inline: Option<String>,
+        validator: Option<String>,
     }
 
     /// A row-level security policy; a role of `None` is PUBLIC.

@@ -133,7 +133,8 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         | ObjectId::EventTrigger { .. }
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
-        | ObjectId::UserMapping { .. } => File::Database,
+        | ObjectId::UserMapping { .. }
+        | ObjectId::Language { .. } => File::Database,
         ObjectId::ForeignTable { name } => relation(name),
         ObjectId::Statistics { name } => match catalog.statistics.get(name) {
             Some(s) => relation(&s.table),

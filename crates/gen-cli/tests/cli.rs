@@ -320,7 +320,6 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
          CREATE OPERATOR FAMILY fam USING btree;\n\
          CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;\n\
          CREATE CONVERSION latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;\n\
-         CREATE LANGUAGE plsample HANDLER plpgsql_call_handler;\n\
          CREATE TEXT SEARCH TEMPLATE lexer (INIT = dsimple_init, LEXIZE = dsimple_lexize);\n\
          CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything\n             WITH (connect = false);\n",
     );
@@ -330,7 +329,6 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
     let expected = [
         "access method heap2",
         "conversion public.latin_in",
-        "language plsample",
         "operator family public.fam USING btree",
         "subscription feed",
         "text search template public.lexer",

@@ -24,10 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use change::{
     Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange, CommentChange,
     ConstraintChange, Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange,
-    FieldCast, ForeignChange, IndexChange, InheritanceChange, OperatorChange, OwnerChange,
-    PartitionChange, PolicyChange, PrivilegeAction, PrivilegesChange, PublicationChange,
-    RoutineChange, RowField, RuleChange, SchemaChange, SequenceChange, StatisticsChange,
-    TableChange, TextSearchChange, TriggerChange, TypeChange, ViewChange,
+    FieldCast, ForeignChange, IndexChange, InheritanceChange, LanguageChange, OperatorChange,
+    OwnerChange, PartitionChange, PolicyChange, PrivilegeAction, PrivilegesChange,
+    PublicationChange, RoutineChange, RowField, RuleChange, SchemaChange, SequenceChange,
+    StatisticsChange, TableChange, TextSearchChange, TriggerChange, TypeChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -60,6 +60,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     change::foreign(old, new, &mut out);
     change::statistics(old, new, &mut out);
     change::operators(old, new, &mut out);
+    change::languages(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -109,6 +110,11 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
             let key = (name.clone(), left.clone(), right.clone());
             if let Some(o) = catalog.operators.get(&key) {
                 change::create_operator(o, &mut out);
+            }
+        }
+        ObjectId::Language { name } => {
+            if let Some(l) = catalog.languages.get(name) {
+                change::create_language(l, &mut out);
             }
         }
         // Described by gen-plan from their own parts.
@@ -455,7 +461,8 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         | ObjectId::SequenceOwnership { .. }
         | ObjectId::TypeAttribute { .. }
         | ObjectId::DefaultPrivileges { .. }
-        | ObjectId::Inheritance { .. } => false,
+        | ObjectId::Inheritance { .. }
+        | ObjectId::Language { .. } => false,
     }
 }
 

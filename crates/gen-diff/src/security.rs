@@ -195,10 +195,22 @@ pub fn privilege_changes(target: &ObjectId, from: &[Grant], to: &[Grant], out: &
 /// from what the server gives it on creation, not from nothing.
 pub(crate) fn privileges(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     let created = created(old, out);
+    // A kind that must place its grants itself (a language turning
+    // untrusted) has planned them already.
+    let placed: BTreeSet<ObjectId> = out
+        .iter()
+        .filter_map(|c| {
+            if let Change::Privileges(p) = c {
+                Some(p.target().1)
+            } else {
+                None
+            }
+        })
+        .collect();
     let mut changes = Vec::new();
     let none = Vec::new();
     for (id, n) in &new.privileges {
-        if !new.contains(id) {
+        if !new.contains(id) || placed.contains(id) {
             continue;
         }
         let from = if created(id) {
@@ -209,7 +221,11 @@ pub(crate) fn privileges(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         privilege_changes(id, from, &n.grants, &mut changes);
     }
     for (id, o) in &old.privileges {
-        if new.privileges.contains_key(id) || !new.contains(id) || created(id) {
+        if new.privileges.contains_key(id)
+            || !new.contains(id)
+            || created(id)
+            || placed.contains(id)
+        {
             continue;
         }
         privilege_changes(id, &o.grants, &[], &mut changes);
@@ -363,7 +379,8 @@ mod tests {
                 | Change::TextSearch(_)
                 | Change::Foreign(_)
                 | Change::Statistics(_)
-                | Change::Operator(_) => "other",
+                | Change::Operator(_)
+                | Change::Language(_) => "other",
             })
             .collect()
     }

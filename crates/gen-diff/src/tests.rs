@@ -91,7 +91,8 @@ fn lines(changes: &[Change]) -> String {
             | Change::TextSearch(_)
             | Change::Foreign(_)
             | Change::Statistics(_)
-            | Change::Operator(_) => format!("{variant} {id}"),
+            | Change::Operator(_)
+            | Change::Language(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -897,7 +897,8 @@ pub(crate) fn rebuild(
             | ObjectId::UserMapping { .. }
             | ObjectId::ForeignTable { .. }
             | ObjectId::Statistics { .. }
-            | ObjectId::Operator { .. } => {}
+            | ObjectId::Operator { .. }
+            | ObjectId::Language { .. } => {}
         }
     }
     for c in out.iter_mut() {

@@ -76,11 +76,13 @@ struct Admin<'s> {
     client: Client,
     /// The settings the connection has, from the statements run on it.
     session: &'s Session,
-    /// The handlers taken from foreign-data wrappers, `(wrapper oid,
-    /// handler oid)`: they are never given back in the sandbox, where
-    /// gen's own statements still run after loading, and the catalog read
-    /// there is told them instead (see [`as_loaded`]).
+    /// The handlers taken from foreign-data wrappers and untrusted
+    /// languages, `(wrapper or language oid, handler oid)`: they are never
+    /// given back in the sandbox, where gen's own statements still run
+    /// after loading, and the catalog read there is told them instead (see
+    /// [`as_loaded`]).
     wrappers: Vec<(String, String)>,
+    languages: Vec<(String, String)>,
     /// Statements that run once every other one has.
     deferred: Vec<&'s Statement>,
 }
@@ -126,6 +128,7 @@ impl<'s> Runner<'s> {
                 client,
                 session: base,
                 wrappers: Vec::new(),
+                languages: Vec::new(),
                 deferred: Vec::new(),
             }))
         };
@@ -246,10 +249,15 @@ impl<'s> Runner<'s> {
                     hand_over.push_str(statement);
                     hand_over.push_str(";\n");
                 }
-            } else if let (Some("pg_foreign_data_wrapper"), Some(oid), Some(was)) =
+            } else if let (Some(catalog), Some(oid), Some(was)) =
                 (row.get(0), row.get(1), row.get(2))
             {
-                admin.wrappers.push((oid.to_owned(), was.to_owned()));
+                let taken = if catalog == "pg_language" {
+                    &mut admin.languages
+                } else {
+                    &mut admin.wrappers
+                };
+                taken.push((oid.to_owned(), was.to_owned()));
             }
         }
         if !hand_over.is_empty() {
@@ -306,17 +314,22 @@ impl<'s> Runner<'s> {
                 .map_err(|e| (Some(statement), e))?;
             }
         }
-        if !admin.wrappers.is_empty() {
-            let value = admin
-                .wrappers
+        for (setting, taken) in [
+            (WRAPPER_HANDLERS, &admin.wrappers),
+            (LANGUAGE_HANDLERS, &admin.languages),
+        ] {
+            if taken.is_empty() {
+                continue;
+            }
+            let value = taken
                 .iter()
-                .map(|(wrapper, handler)| format!("{wrapper}={handler}"))
+                .map(|(object, handler)| format!("{object}={handler}"))
                 .collect::<Vec<_>>()
                 .join(",");
             admin
                 .client
                 .batch_execute(&format!(
-                    "ALTER DATABASE {} SET {WRAPPER_HANDLERS} = {}",
+                    "ALTER DATABASE {} SET {setting} = {}",
                     gen_model::Ident(db),
                     gen_model::Literal(&value)
                 ))
@@ -390,6 +403,9 @@ impl Loaded {
 /// foreign-data wrappers, as `wrapper oid=handler oid,…`: a setting of the
 /// database, which no plan reads or writes.
 const WRAPPER_HANDLERS: &str = "gen.wrapper_handlers";
+
+/// The same for the call handlers taken from untrusted languages.
+const LANGUAGE_HANDLERS: &str = "gen.language_handlers";
 
 /// `ALTER EVENT TRIGGER …`.
 fn is_event_trigger_statement(statement: &Statement) -> bool {
@@ -508,7 +524,7 @@ pub fn hand_over_sql() -> String {
 /// publication for all tables, which on the target belongs to the role
 /// that deploys, `postgres` as the loading role stands for it; a grant to
 /// that role of such an object is then its owner's own privilege, implicit
-/// as any owner's); and a foreign-data wrapper has the handler the sandbox
+/// as any owner's); and a foreign-data wrapper or an untrusted language has the handler the sandbox
 /// took from it while loading. `client` is connected to that database, as
 /// after [`gen_catalog::introspect`].
 pub async fn as_loaded(client: &Client, catalog: &mut gen_model::Catalog) {
@@ -526,27 +542,36 @@ pub async fn as_loaded(client: &Client, catalog: &mut gen_model::Catalog) {
     catalog
         .privileges
         .retain(|_, acl| !acl.grants.is_empty() || !acl.initial.is_empty());
-    // Best effort: without the setting there is nothing to put back.
+    // Best effort: without the settings there is nothing to put back.
     let Ok(rows) = client
         .query(
             "WITH taken AS ( \
-                 SELECT split_part(item, '=', 1)::oid AS wrapper, split_part(item, '=', 2)::oid AS handler \
+                 SELECT split_part(c.entry, '=', 1) AS setting, \
+                        split_part(item, '=', 1)::oid AS object, split_part(item, '=', 2)::oid AS handler \
                  FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) AS c(entry), \
-                      unnest(string_to_array(substr(c.entry, length($1) + 2), ',')) AS item \
-                 WHERE s.setrole = 0 AND starts_with(c.entry, $1 || '=') \
+                      unnest(string_to_array(substr(c.entry, strpos(c.entry, '=') + 1), ',')) AS item \
+                 WHERE s.setrole = 0 AND split_part(c.entry, '=', 1) IN ($1, $2) \
                    AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) \
-             SELECT w.fdwname::text, t.handler::regproc::text \
-             FROM taken t JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = t.wrapper",
-            &[&WRAPPER_HANDLERS],
+             SELECT t.setting, coalesce(w.fdwname, l.lanname)::text, t.handler::regproc::text \
+             FROM taken t \
+             LEFT JOIN pg_catalog.pg_foreign_data_wrapper w ON t.setting = $1 AND w.oid = t.object \
+             LEFT JOIN pg_catalog.pg_language l ON t.setting = $2 AND l.oid = t.object \
+             WHERE coalesce(w.fdwname, l.lanname) IS NOT NULL",
+            &[&WRAPPER_HANDLERS, &LANGUAGE_HANDLERS],
         )
         .await
     else {
         return;
     };
     for row in rows {
-        let (wrapper, handler): (String, String) = (row.get(0), row.get(1));
-        if let Some(w) = catalog.foreign_data_wrappers.get_mut(&wrapper) {
-            w.handler = Some(handler);
+        let (setting, name, handler): (String, String, String) =
+            (row.get(0), row.get(1), row.get(2));
+        if setting == WRAPPER_HANDLERS {
+            if let Some(w) = catalog.foreign_data_wrappers.get_mut(&name) {
+                w.handler = Some(handler);
+            }
+        } else if let Some(l) = catalog.languages.get_mut(&name) {
+            l.handler = handler;
         }
     }
 }

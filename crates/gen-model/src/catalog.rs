@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cast::Cast;
 use crate::foreign::{ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping};
+use crate::language::Language;
 use crate::operator::Operator;
 use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
@@ -132,6 +133,9 @@ pub struct Catalog {
     /// prefix operator's left).
     #[serde(default, with = "crate::pairs")]
     pub operators: BTreeMap<(QualifiedName, String, String), Operator>,
+    /// Procedural languages by name (not an extension's).
+    #[serde(default)]
+    pub languages: BTreeMap<String, Language>,
 }
 
 impl Catalog {
@@ -160,6 +164,7 @@ impl Catalog {
             && self.foreign_tables.is_empty()
             && self.statistics.is_empty()
             && self.operators.is_empty()
+            && self.languages.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -277,6 +282,7 @@ impl Catalog {
                 self.operators
                     .contains_key(&(name.clone(), left.clone(), right.clone()))
             }
+            ObjectId::Language { name } => self.languages.contains_key(name),
         }
     }
 }

@@ -7,6 +7,7 @@ mod catalog;
 mod foreign;
 mod ident;
 mod keywords;
+mod language;
 mod object;
 mod operator;
 pub mod pairs;
@@ -30,6 +31,7 @@ pub use foreign::{
     UserMapping, redact_secrets,
 };
 pub use ident::{Ident, Literal};
+pub use language::Language;
 pub use object::{ObjectId, QualifiedName};
 pub use operator::Operator;
 pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};

@@ -235,6 +235,11 @@ pub enum ObjectId {
         /// Statistics object name.
         name: QualifiedName,
     },
+    /// `CREATE LANGUAGE name`
+    Language {
+        /// Language name.
+        name: String,
+    },
     /// `CREATE OPERATOR schema.op (LEFTARG = left, RIGHTARG = right, …)`
     Operator {
         /// Schema and symbol.
@@ -284,6 +289,7 @@ impl ObjectId {
             ObjectId::ForeignTable { .. } => "foreign table",
             ObjectId::Statistics { .. } => "statistics object",
             ObjectId::Operator { .. } => "operator",
+            ObjectId::Language { .. } => "language",
         }
     }
 
@@ -341,7 +347,8 @@ impl ObjectId {
             | ObjectId::Cast { .. }
             | ObjectId::ForeignDataWrapper { .. }
             | ObjectId::ForeignServer { .. }
-            | ObjectId::UserMapping { .. } => None,
+            | ObjectId::UserMapping { .. }
+            | ObjectId::Language { .. } => None,
         }
     }
 }
@@ -411,7 +418,9 @@ impl fmt::Display for ObjectId {
             | ObjectId::Statistics { name } => {
                 write!(f, "{} {}", self.kind(), name)
             }
-            ObjectId::ForeignDataWrapper { name } | ObjectId::ForeignServer { name } => {
+            ObjectId::ForeignDataWrapper { name }
+            | ObjectId::ForeignServer { name }
+            | ObjectId::Language { name } => {
                 write!(f, "{} {}", self.kind(), Ident(name))
             }
             // As `regoperator` prints it, which errors and ignore patterns use.

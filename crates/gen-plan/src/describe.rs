@@ -64,7 +64,8 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::UserMapping { .. }
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
-        | ObjectId::Operator { .. } => id.clone(),
+        | ObjectId::Operator { .. }
+        | ObjectId::Language { .. } => id.clone(),
     }
 }
 
@@ -230,7 +231,8 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::UserMapping { .. }
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
-        | ObjectId::Operator { .. } => {
+        | ObjectId::Operator { .. }
+        | ObjectId::Language { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

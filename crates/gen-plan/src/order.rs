@@ -58,6 +58,8 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Statistics { .. } => 6,
         // With the functions they are made of.
         ObjectId::Operator { .. } => 18,
+        // Early: functions are written in it.
+        ObjectId::Language { .. } => 1,
     };
     match action {
         Action::Drop => 40 - create,
@@ -145,7 +147,8 @@ impl<'a> Graph<'a> {
             | ObjectId::UserMapping { .. }
             | ObjectId::ForeignTable { .. }
             | ObjectId::Statistics { .. }
-            | ObjectId::Operator { .. } => None,
+            | ObjectId::Operator { .. }
+            | ObjectId::Language { .. } => None,
         }
     }
 
@@ -304,7 +307,8 @@ fn relation_names(
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
         | ObjectId::Statistics { .. }
-        | ObjectId::Operator { .. } => Vec::new(),
+        | ObjectId::Operator { .. }
+        | ObjectId::Language { .. } => Vec::new(),
     }
 }
 

@@ -57,6 +57,7 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::ForeignServer { name } => crate::change::foreign::server_target(name),
         ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),
         ObjectId::Statistics { name } => format!("STATISTICS {name}"),
+        ObjectId::Language { name } => crate::change::language::target(name),
         ObjectId::Operator { name, left, right } => {
             format!(
                 "OPERATOR {}",

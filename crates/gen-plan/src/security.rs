@@ -64,7 +64,8 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         | ObjectId::ForeignServer { .. }
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
-        | ObjectId::Operator { .. } => crate::render::comment_target(id),
+        | ObjectId::Operator { .. }
+        | ObjectId::Language { .. } => crate::render::comment_target(id),
         ObjectId::UserMapping { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
@@ -100,6 +101,7 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         ObjectId::ForeignDataWrapper { name } => {
             (String::new(), crate::change::foreign::wrapper_target(name))
         }
+        ObjectId::Language { name } => (String::new(), crate::change::language::target(name)),
         ObjectId::ForeignServer { name } => (
             String::new(),
             format!("FOREIGN {}", crate::change::foreign::server_target(name)),
@@ -369,7 +371,8 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::UserMapping { .. }
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
-        | ObjectId::Operator { .. } => return out,
+        | ObjectId::Operator { .. }
+        | ObjectId::Language { .. } => return out,
     };
     let grants = target
         .privileges

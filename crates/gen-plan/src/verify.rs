@@ -130,6 +130,7 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
             change::operator::exists_condition(name, left, right)
         }
         ObjectId::Statistics { name } => change::statistics::exists_condition(name),
+        ObjectId::Language { name } => change::language::exists_condition(name),
         ObjectId::Table { name } => change::table::exists_condition(name),
         ObjectId::Sequence { name } => change::sequence::exists_condition(name),
         ObjectId::Index { name } => change::index::exists_condition(name),
@@ -204,6 +205,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             raise_if(
                 &change::cast::mismatch_condition(c),
                 &missing("converts or applies otherwise"),
+            )
+        }
+        ObjectId::Language { name } => {
+            let l = target.languages.get(name)?;
+            raise_if(
+                &change::language::mismatch_condition(l),
+                &missing("differs in trust or handlers"),
             )
         }
         ObjectId::Rule { table, name } => {

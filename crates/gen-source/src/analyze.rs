@@ -302,6 +302,14 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 }
             }
         }
+        NodeEnum::CreatePlangStmt(s) => {
+            out.defines
+                .push(Name::global(NameKind::Language, &s.plname));
+            for handler in [&s.plhandler, &s.plinline, &s.plvalidator] {
+                out.references
+                    .extend(qualified(NameKind::Function, &strings(handler)));
+            }
+        }
         NodeEnum::CreateForeignServerStmt(s) => {
             out.defines
                 .push(Name::global(NameKind::ForeignServer, &s.servername));
@@ -403,6 +411,7 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 qualified(NameKind::Function, &strings(&s.funcname))
                     .map(|name| name.with_signature(parameter_signature(&s.parameters))),
             );
+            out.references.extend(language(&s.options));
             out.body_references = sql_body_functions(&s.options);
         }
         NodeEnum::DefineStmt(s) => define_stmt(s, out),
@@ -535,6 +544,7 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             out.defines.push(Name::global(NameKind::Role, &s.role));
         }
         NodeEnum::DoStmt(s) => {
+            out.references.extend(language(&s.args));
             // `DO $$ BEGIN IF NOT EXISTS (…) THEN CREATE ROLE r; END IF; END $$`:
             // how schema files (and gen's own scripts) create a role that
             // may exist already.
@@ -1215,18 +1225,31 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
         NameKind::ForeignDataWrapper
     } else if s.objtype == ObjectType::ObjectForeignServer as i32 {
         NameKind::ForeignServer
+    } else if s.objtype == ObjectType::ObjectLanguage as i32 {
+        NameKind::Language
     } else {
         return;
     };
     for object in s.objects.iter().filter_map(|n| n.node.as_ref()) {
         let parts = name_parts(object);
         out.references.extend(match kind {
-            NameKind::Schema | NameKind::ForeignDataWrapper | NameKind::ForeignServer => {
-                parts.last().map(|s| Name::global(kind, s))
-            }
+            NameKind::Schema
+            | NameKind::ForeignDataWrapper
+            | NameKind::ForeignServer
+            | NameKind::Language => parts.last().map(|s| Name::global(kind, s)),
             _ => qualified(kind, &parts),
         });
     }
+}
+
+/// The language a `CREATE FUNCTION` or `DO` is written in, from its
+/// options, unless every database has it.
+fn language(options: &[protobuf::Node]) -> Option<Name> {
+    def_elems(options)
+        .find(|(name, _)| *name == "language")
+        .and_then(|(_, arg)| arg.and_then(string_value))
+        .filter(|l| !matches!(*l, "sql" | "plpgsql" | "c" | "internal"))
+        .map(|l| Name::global(NameKind::Language, l))
 }
 
 /// The argument types of `CREATE FUNCTION`'s parameters: the input ones
@@ -1355,6 +1378,7 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
         ObjectType::ObjectForeignServer => parts
             .last()
             .map(|s| Name::global(NameKind::ForeignServer, s)),
+        ObjectType::ObjectLanguage => parts.last().map(|s| Name::global(NameKind::Language, s)),
         _ => None,
     };
     name.into_iter().collect()

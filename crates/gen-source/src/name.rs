@@ -49,6 +49,8 @@ pub enum NameKind {
     /// An operator, known by its symbol alone: overloads share it, which
     /// is enough to order statements.
     Operator,
+    /// A procedural language. Languages are database-wide.
+    Language,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -105,6 +107,7 @@ impl fmt::Display for NameKind {
             NameKind::ForeignServer => "foreign server",
             NameKind::Statistics => "statistics object",
             NameKind::Operator => "operator",
+            NameKind::Language => "language",
             NameKind::Constraint => "constraint",
         })
     }

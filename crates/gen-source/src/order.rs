@@ -74,6 +74,7 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::ForeignServer => 17,
         NameKind::Statistics => 18,
         NameKind::Operator => 19,
+        NameKind::Language => 20,
     }
 }
 

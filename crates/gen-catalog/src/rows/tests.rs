@@ -65,6 +65,8 @@ CREATE OPERATOR app.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.same,
     RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
 CREATE OPERATOR app.!== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.differ);
 CREATE OPERATOR app.~~~ (RIGHTARG = int, FUNCTION = int4um);
+CREATE TRUSTED LANGUAGE plsample HANDLER plpgsql_call_handler
+    INLINE plpgsql_inline_handler VALIDATOR plpgsql_validator;
 CREATE TYPE app.grade AS (score int);
 CREATE FUNCTION app.grade(text) RETURNS app.grade LANGUAGE sql IMMUTABLE
     RETURN ROW(length($1))::app.grade;
@@ -229,6 +231,7 @@ async fn every_query_decodes_on_a_real_server() {
     check::<ForeignColumnRow>(d, &[], c).await;
     check::<StatisticsRow>(d, &[], c).await;
     check::<OperatorRow>(d, &[], c).await;
+    check::<LanguageRow>(d, &[], c).await;
     check::<PolicyRow>(d, &[], c).await;
     check::<CastRow>(d, &[], c).await;
     check::<UnsupportedRow>(d, &[], c).await;

@@ -36,3 +36,8 @@ UNION ALL
 SELECT 'pg_foreign_server', s.oid, 0, 'V', pg_get_userbyid(s.srvowner), 0::oid,
        s.srvacl::text[]
 FROM pg_foreign_server s
+UNION ALL
+-- Languages grant USAGE to PUBLIC by default.
+SELECT 'pg_language', l.oid, 0, 'l', pg_get_userbyid(l.lanowner), 0::oid, l.lanacl::text[]
+FROM pg_language l
+WHERE l.oid >= 16384

@@ -26,9 +26,6 @@ SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
 FROM pg_subscription s
 WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 UNION ALL
-SELECT 'pg_language', l.oid, 0, 'language', quote_ident(l.lanname)
-FROM pg_language l WHERE l.oid >= 16384
-UNION ALL
 SELECT 'pg_am', a.oid, 0, 'access method', quote_ident(a.amname)
 FROM pg_am a WHERE a.oid >= 16384
 UNION ALL

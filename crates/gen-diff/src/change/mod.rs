@@ -21,6 +21,7 @@ mod extension;
 mod foreign;
 mod index;
 mod inheritance;
+mod language;
 mod operator;
 mod owner;
 mod partition;
@@ -55,6 +56,8 @@ pub(crate) use foreign::{
 };
 pub use index::IndexChange;
 pub use inheritance::InheritanceChange;
+pub use language::LanguageChange;
+pub(crate) use language::{create as create_language, languages};
 pub use operator::OperatorChange;
 pub(crate) use operator::{create as create_operator, operators, recreate as recreate_operator};
 pub use owner::OwnerChange;
@@ -178,6 +181,8 @@ changes! {
     Statistics(StatisticsChange),
     /// Operators.
     Operator(OperatorChange),
+    /// Procedural languages.
+    Language(LanguageChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

@@ -16,6 +16,7 @@ pub(crate) mod extension;
 pub(crate) mod foreign;
 pub(crate) mod index;
 pub(crate) mod inheritance;
+pub(crate) mod language;
 pub(crate) mod operator;
 mod owner;
 mod partition;
@@ -88,5 +89,6 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Foreign(c) => c,
         Change::Statistics(c) => c,
         Change::Operator(c) => c,
+        Change::Language(c) => c,
     }
 }
