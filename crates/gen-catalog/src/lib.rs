@@ -11,6 +11,7 @@
 
 mod acl;
 mod casts;
+mod conversions;
 mod foreign;
 mod ignore;
 mod languages;
@@ -42,13 +43,13 @@ pub use reconcile::reconcile;
 use lookup::Lookup;
 use rows::{
     AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow, CommentRow,
-    ConstraintRow, Db, DefaultPrivilegeRow, DependRow, DomainConstraintRow, DomainRow, EnumRow,
-    EventTriggerRow, ExtensionCommentRow, ExtensionRow, ForeignColumnRow, ForeignDataWrapperRow,
-    ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow, LanguageRow, OperatorRow,
-    PolicyRow, PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow, SchemaRow,
-    SequenceRow, StatisticsRow, TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow,
-    TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow, UserMappingRow, ViewRow, read,
-    read_if, read_with,
+    ConstraintRow, ConversionRow, Db, DefaultPrivilegeRow, DependRow, DomainConstraintRow,
+    DomainRow, EnumRow, EventTriggerRow, ExtensionCommentRow, ExtensionRow, ForeignColumnRow,
+    ForeignDataWrapperRow, ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow,
+    LanguageRow, OperatorRow, PolicyRow, PresentRow, PublicationMemberRow, PublicationRow,
+    RangeRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, TableRow, TextSearchConfigurationRow,
+    TextSearchDictionaryRow, TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow,
+    UserMappingRow, ViewRow, read, read_if, read_with,
 };
 pub use rows::{NEWEST_MAJOR, OLDEST_MAJOR};
 
@@ -326,6 +327,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         statistics,
         operators,
         languages,
+        conversions,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -344,6 +346,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<StatisticsRow>(db, has(|p| p.statistics)),
         read_if::<OperatorRow>(db, has(|p| p.operators)),
         read_if::<LanguageRow>(db, has(|p| p.languages)),
+        read_if::<ConversionRow>(db, has(|p| p.conversions)),
     )?;
 
     client
@@ -392,6 +395,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.statistics(&statistics);
     b.operators(&operators);
     b.languages(&languages);
+    b.conversions(&conversions);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
     b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
     b.row_security(&tables);
@@ -519,6 +523,7 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_collation" => "pg_collation",
         "pg_operator" => "pg_operator",
         "pg_language" => "pg_language",
+        "pg_conversion" => "pg_conversion",
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
         "pg_publication" => "pg_publication",

@@ -449,6 +449,7 @@ catalog_rows! {
         statistics: bool,
         operators: bool,
         languages: bool,
+        conversions: bool,
     }
 
     /// A cast the application defines.
@@ -586,6 +587,18 @@ catalog_rows! {
         handler: String,
         inline: Option<String>,
         validator: Option<String>,
+    }
+
+    /// An encoding conversion.
+    ConversionRow, "conversions", "conversions.sql" {
+        oid: u32,
+        nsp: u32,
+        conname: String,
+        owner: String,
+        source: String,
+        destination: String,
+        function: String,
+        is_default: bool,
     }
 
     /// A row-level security policy; a role of `None` is PUBLIC.

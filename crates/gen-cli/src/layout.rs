@@ -104,6 +104,7 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         } => in_schema(name, "types"),
         ObjectId::Collation { name } => in_schema(name, "collations"),
         ObjectId::Operator { name, .. } => in_schema(name, "operators"),
+        ObjectId::Conversion { name } => in_schema(name, "conversions"),
         ObjectId::TextSearchConfiguration { name } | ObjectId::TextSearchDictionary { name } => {
             in_schema(name, "text_search")
         }

@@ -23,9 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use change::{
     Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange, CommentChange,
-    ConstraintChange, Conversion, DomainChange, EnumPosition, EventTriggerChange, ExtensionChange,
-    FieldCast, ForeignChange, IndexChange, InheritanceChange, LanguageChange, OperatorChange,
-    OwnerChange, PartitionChange, PolicyChange, PrivilegeAction, PrivilegesChange,
+    ConstraintChange, Conversion, ConversionChange, DomainChange, EnumPosition, EventTriggerChange,
+    ExtensionChange, FieldCast, ForeignChange, IndexChange, InheritanceChange, LanguageChange,
+    OperatorChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction, PrivilegesChange,
     PublicationChange, RoutineChange, RowField, RuleChange, SchemaChange, SequenceChange,
     StatisticsChange, TableChange, TextSearchChange, TriggerChange, TypeChange, ViewChange,
 };
@@ -61,6 +61,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     change::statistics(old, new, &mut out);
     change::operators(old, new, &mut out);
     change::languages(old, new, &mut out);
+    change::conversions(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -115,6 +116,11 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
         ObjectId::Language { name } => {
             if let Some(l) = catalog.languages.get(name) {
                 change::create_language(l, &mut out);
+            }
+        }
+        ObjectId::Conversion { name } => {
+            if let Some(c) = catalog.conversions.get(name) {
+                change::create_conversion(c, &mut out);
             }
         }
         // Described by gen-plan from their own parts.
@@ -451,6 +457,10 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         ObjectId::Operator { name, left, right } => {
             let key = (name.clone(), left.clone(), right.clone());
             change::recreate_operator(&old.operators[&key], &new.operators[&key], out);
+            true
+        }
+        ObjectId::Conversion { name } => {
+            change::recreate_conversion(&old.conversions[name], &new.conversions[name], out);
             true
         }
         // Never dropped and created again for what they use: they are

@@ -380,7 +380,8 @@ mod tests {
                 | Change::Foreign(_)
                 | Change::Statistics(_)
                 | Change::Operator(_)
-                | Change::Language(_) => "other",
+                | Change::Language(_)
+                | Change::Conversion(_) => "other",
             })
             .collect()
     }

@@ -92,7 +92,8 @@ fn lines(changes: &[Change]) -> String {
             | Change::Foreign(_)
             | Change::Statistics(_)
             | Change::Operator(_)
-            | Change::Language(_) => format!("{variant} {id}"),
+            | Change::Language(_)
+            | Change::Conversion(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -898,7 +898,8 @@ pub(crate) fn rebuild(
             | ObjectId::ForeignTable { .. }
             | ObjectId::Statistics { .. }
             | ObjectId::Operator { .. }
-            | ObjectId::Language { .. } => {}
+            | ObjectId::Language { .. }
+            | ObjectId::Conversion { .. } => {}
         }
     }
     for c in out.iter_mut() {

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::cast::Cast;
+use crate::conversion::Conversion;
 use crate::foreign::{ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping};
 use crate::language::Language;
 use crate::operator::Operator;
@@ -136,6 +137,9 @@ pub struct Catalog {
     /// Procedural languages by name (not an extension's).
     #[serde(default)]
     pub languages: BTreeMap<String, Language>,
+    /// Encoding conversions.
+    #[serde(default, with = "crate::pairs")]
+    pub conversions: BTreeMap<QualifiedName, Conversion>,
 }
 
 impl Catalog {
@@ -165,6 +169,7 @@ impl Catalog {
             && self.statistics.is_empty()
             && self.operators.is_empty()
             && self.languages.is_empty()
+            && self.conversions.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -283,6 +288,7 @@ impl Catalog {
                     .contains_key(&(name.clone(), left.clone(), right.clone()))
             }
             ObjectId::Language { name } => self.languages.contains_key(name),
+            ObjectId::Conversion { name } => self.conversions.contains_key(name),
         }
     }
 }
@@ -313,6 +319,7 @@ impl Catalog {
         self.foreign_tables.retain(|n, _| n.schema != name);
         self.statistics.retain(|n, _| n.schema != name);
         self.operators.retain(|(n, _, _), _| n.schema != name);
+        self.conversions.retain(|n, _| n.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));
         self.default_privileges
             .retain(|id, _| id.schema() != Some(name));

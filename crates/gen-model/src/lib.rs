@@ -4,6 +4,7 @@
 
 mod cast;
 mod catalog;
+mod conversion;
 mod foreign;
 mod ident;
 mod keywords;
@@ -26,6 +27,7 @@ pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,
     Sequence, SequenceOptions, Table, default_not_null_name,
 };
+pub use conversion::Conversion;
 pub use foreign::{
     FdwOption, ForeignColumn, ForeignDataWrapper, ForeignServer, ForeignTable, SECRET_OPTIONS,
     UserMapping, redact_secrets,

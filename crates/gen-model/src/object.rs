@@ -235,6 +235,11 @@ pub enum ObjectId {
         /// Statistics object name.
         name: QualifiedName,
     },
+    /// `CREATE CONVERSION schema.name`
+    Conversion {
+        /// Conversion name.
+        name: QualifiedName,
+    },
     /// `CREATE LANGUAGE name`
     Language {
         /// Language name.
@@ -290,6 +295,7 @@ impl ObjectId {
             ObjectId::Statistics { .. } => "statistics object",
             ObjectId::Operator { .. } => "operator",
             ObjectId::Language { .. } => "language",
+            ObjectId::Conversion { .. } => "conversion",
         }
     }
 
@@ -341,6 +347,7 @@ impl ObjectId {
             | ObjectId::TextSearchDictionary { name } => Some(&name.schema),
             ObjectId::ForeignTable { name }
             | ObjectId::Statistics { name }
+            | ObjectId::Conversion { name }
             | ObjectId::Operator { name, .. } => Some(&name.schema),
             ObjectId::EventTrigger { .. }
             | ObjectId::Publication { .. }
@@ -415,7 +422,8 @@ impl fmt::Display for ObjectId {
             ObjectId::TextSearchConfiguration { name }
             | ObjectId::TextSearchDictionary { name }
             | ObjectId::ForeignTable { name }
-            | ObjectId::Statistics { name } => {
+            | ObjectId::Statistics { name }
+            | ObjectId::Conversion { name } => {
                 write!(f, "{} {}", self.kind(), name)
             }
             ObjectId::ForeignDataWrapper { name }

@@ -65,7 +65,8 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
-        | ObjectId::Language { .. } => id.clone(),
+        | ObjectId::Language { .. }
+        | ObjectId::Conversion { .. } => id.clone(),
     }
 }
 
@@ -232,7 +233,8 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
-        | ObjectId::Language { .. } => {
+        | ObjectId::Language { .. }
+        | ObjectId::Conversion { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

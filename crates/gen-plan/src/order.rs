@@ -60,6 +60,8 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Operator { .. } => 18,
         // Early: functions are written in it.
         ObjectId::Language { .. } => 1,
+        // With the functions they are made of.
+        ObjectId::Conversion { .. } => 18,
     };
     match action {
         Action::Drop => 40 - create,
@@ -148,7 +150,8 @@ impl<'a> Graph<'a> {
             | ObjectId::ForeignTable { .. }
             | ObjectId::Statistics { .. }
             | ObjectId::Operator { .. }
-            | ObjectId::Language { .. } => None,
+            | ObjectId::Language { .. }
+            | ObjectId::Conversion { .. } => None,
         }
     }
 
@@ -308,7 +311,8 @@ fn relation_names(
         | ObjectId::UserMapping { .. }
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
-        | ObjectId::Language { .. } => Vec::new(),
+        | ObjectId::Language { .. }
+        | ObjectId::Conversion { .. } => Vec::new(),
     }
 }
 

@@ -58,6 +58,7 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),
         ObjectId::Statistics { name } => format!("STATISTICS {name}"),
         ObjectId::Language { name } => crate::change::language::target(name),
+        ObjectId::Conversion { name } => format!("CONVERSION {name}"),
         ObjectId::Operator { name, left, right } => {
             format!(
                 "OPERATOR {}",

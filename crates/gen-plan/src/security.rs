@@ -65,7 +65,8 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
-        | ObjectId::Language { .. } => crate::render::comment_target(id),
+        | ObjectId::Language { .. }
+        | ObjectId::Conversion { .. } => crate::render::comment_target(id),
         ObjectId::UserMapping { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
@@ -132,7 +133,8 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::TextSearchDictionary { .. }
         | ObjectId::UserMapping { .. }
         | ObjectId::Statistics { .. }
-        | ObjectId::Operator { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::Operator { .. }
+        | ObjectId::Conversion { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -372,7 +374,8 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::ForeignTable { .. }
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
-        | ObjectId::Language { .. } => return out,
+        | ObjectId::Language { .. }
+        | ObjectId::Conversion { .. } => return out,
     };
     let grants = target
         .privileges

@@ -131,6 +131,7 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         }
         ObjectId::Statistics { name } => change::statistics::exists_condition(name),
         ObjectId::Language { name } => change::language::exists_condition(name),
+        ObjectId::Conversion { name } => change::conversion::exists_condition(name),
         ObjectId::Table { name } => change::table::exists_condition(name),
         ObjectId::Sequence { name } => change::sequence::exists_condition(name),
         ObjectId::Index { name } => change::index::exists_condition(name),
@@ -205,6 +206,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             raise_if(
                 &change::cast::mismatch_condition(c),
                 &missing("converts or applies otherwise"),
+            )
+        }
+        ObjectId::Conversion { name } => {
+            let c = target.conversions.get(name)?;
+            raise_if(
+                &change::conversion::mismatch_condition(c),
+                &missing("converts otherwise"),
             )
         }
         ObjectId::Language { name } => {

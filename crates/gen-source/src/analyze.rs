@@ -302,6 +302,12 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 }
             }
         }
+        NodeEnum::CreateConversionStmt(s) => {
+            out.defines
+                .extend(qualified(NameKind::Conversion, &strings(&s.conversion_name)));
+            out.references
+                .extend(qualified(NameKind::Function, &strings(&s.func_name)));
+        }
         NodeEnum::CreatePlangStmt(s) => {
             out.defines
                 .push(Name::global(NameKind::Language, &s.plname));
@@ -1379,6 +1385,7 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
             .last()
             .map(|s| Name::global(NameKind::ForeignServer, s)),
         ObjectType::ObjectLanguage => parts.last().map(|s| Name::global(NameKind::Language, s)),
+        ObjectType::ObjectConversion => qualified(NameKind::Conversion, &parts),
         _ => None,
     };
     name.into_iter().collect()

@@ -51,6 +51,8 @@ pub enum NameKind {
     Operator,
     /// A procedural language. Languages are database-wide.
     Language,
+    /// An encoding conversion.
+    Conversion,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -80,6 +82,7 @@ impl NameKind {
                 | NameKind::TextSearchDictionary
                 | NameKind::Statistics
                 | NameKind::Operator
+                | NameKind::Conversion
         )
     }
 }
@@ -108,6 +111,7 @@ impl fmt::Display for NameKind {
             NameKind::Statistics => "statistics object",
             NameKind::Operator => "operator",
             NameKind::Language => "language",
+            NameKind::Conversion => "conversion",
             NameKind::Constraint => "constraint",
         })
     }

@@ -75,6 +75,7 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Statistics => 18,
         NameKind::Operator => 19,
         NameKind::Language => 20,
+        NameKind::Conversion => 21,
     }
 }
 

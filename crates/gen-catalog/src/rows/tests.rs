@@ -67,6 +67,7 @@ CREATE OPERATOR app.!== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.differ);
 CREATE OPERATOR app.~~~ (RIGHTARG = int, FUNCTION = int4um);
 CREATE TRUSTED LANGUAGE plsample HANDLER plpgsql_call_handler
     INLINE plpgsql_inline_handler VALIDATOR plpgsql_validator;
+CREATE DEFAULT CONVERSION app.latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
 CREATE TYPE app.grade AS (score int);
 CREATE FUNCTION app.grade(text) RETURNS app.grade LANGUAGE sql IMMUTABLE
     RETURN ROW(length($1))::app.grade;
@@ -232,6 +233,7 @@ async fn every_query_decodes_on_a_real_server() {
     check::<StatisticsRow>(d, &[], c).await;
     check::<OperatorRow>(d, &[], c).await;
     check::<LanguageRow>(d, &[], c).await;
+    check::<ConversionRow>(d, &[], c).await;
     check::<PolicyRow>(d, &[], c).await;
     check::<CastRow>(d, &[], c).await;
     check::<UnsupportedRow>(d, &[], c).await;

@@ -28,10 +28,6 @@ WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database(
 UNION ALL
 SELECT 'pg_am', a.oid, 0, 'access method', quote_ident(a.amname)
 FROM pg_am a WHERE a.oid >= 16384
-UNION ALL
-SELECT 'pg_conversion', c.oid, c.connamespace, 'conversion',
-       quote_ident(n.nspname) || '.' || quote_ident(c.conname)
-FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.oid >= 16384
 /*pg17*/
 -- From 17 on a domain's NOT NULL is a constraint with a name: the model
 -- keeps it as the domain's NOT NULL, so a name of its own (or NOT VALID)

@@ -15,6 +15,7 @@ mod collation;
 mod column;
 mod comment;
 mod constraint;
+mod conversion;
 mod domain;
 mod event_trigger;
 mod extension;
@@ -46,6 +47,10 @@ pub use column::ColumnChange;
 pub use column::{ColumnAction, Conversion, FieldCast, RowField};
 pub use comment::CommentChange;
 pub use constraint::ConstraintChange;
+pub use conversion::ConversionChange;
+pub(crate) use conversion::{
+    conversions, create as create_conversion, recreate as recreate_conversion,
+};
 pub use domain::DomainChange;
 pub use event_trigger::EventTriggerChange;
 pub use extension::ExtensionChange;
@@ -183,6 +188,8 @@ changes! {
     Operator(OperatorChange),
     /// Procedural languages.
     Language(LanguageChange),
+    /// Encoding conversions.
+    Conversion(ConversionChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

@@ -10,6 +10,7 @@ mod collation;
 pub(crate) mod column;
 mod comment;
 pub(crate) mod constraint;
+pub(crate) mod conversion;
 mod domain;
 mod event_trigger;
 pub(crate) mod extension;
@@ -90,5 +91,6 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Statistics(c) => c,
         Change::Operator(c) => c,
         Change::Language(c) => c,
+        Change::Conversion(c) => c,
     }
 }
