@@ -9,6 +9,7 @@
 //! some. Definitions come from the server's own `pg_get_*def` functions, so
 //! two catalogs read from the same server version compare as text.
 
+mod access_methods;
 mod acl;
 mod casts;
 mod conversions;
@@ -42,14 +43,14 @@ pub use reconcile::reconcile;
 
 use lookup::Lookup;
 use rows::{
-    AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow, CommentRow,
-    ConstraintRow, ConversionRow, Db, DefaultPrivilegeRow, DependRow, DomainConstraintRow,
-    DomainRow, EnumRow, EventTriggerRow, ExtensionCommentRow, ExtensionRow, ForeignColumnRow,
-    ForeignDataWrapperRow, ForeignServerRow, ForeignTableRow, FunctionRow, IndexRow, InheritRow,
-    LanguageRow, OperatorRow, PolicyRow, PresentRow, PublicationMemberRow, PublicationRow,
-    RangeRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, TableRow, TextSearchConfigurationRow,
-    TextSearchDictionaryRow, TextSearchMappingRow, TriggerRow, TypeRow, UnsupportedRow,
-    UserMappingRow, ViewRow, read, read_if, read_with,
+    AccessMethodRow, AclRow, AggregateRow, CastDefinitionRow, CastRow, CollationRow, ColumnRow,
+    CommentRow, ConstraintRow, ConversionRow, Db, DefaultPrivilegeRow, DependRow,
+    DomainConstraintRow, DomainRow, EnumRow, EventTriggerRow, ExtensionCommentRow, ExtensionRow,
+    ForeignColumnRow, ForeignDataWrapperRow, ForeignServerRow, ForeignTableRow, FunctionRow,
+    IndexRow, InheritRow, LanguageRow, OperatorRow, PolicyRow, PresentRow, PublicationMemberRow,
+    PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, TableRow,
+    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow, TriggerRow, TypeRow,
+    UnsupportedRow, UserMappingRow, ViewRow, read, read_if, read_with,
 };
 pub use rows::{NEWEST_MAJOR, OLDEST_MAJOR};
 
@@ -328,6 +329,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         operators,
         languages,
         conversions,
+        access_methods,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -347,6 +349,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<OperatorRow>(db, has(|p| p.operators)),
         read_if::<LanguageRow>(db, has(|p| p.languages)),
         read_if::<ConversionRow>(db, has(|p| p.conversions)),
+        read_if::<AccessMethodRow>(db, has(|p| p.access_methods)),
     )?;
 
     client
@@ -394,6 +397,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.foreign_tables(&foreign_tables, &foreign_columns);
     b.statistics(&statistics);
     b.operators(&operators);
+    b.access_methods(&access_methods);
     b.languages(&languages);
     b.conversions(&conversions);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
@@ -524,6 +528,7 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_operator" => "pg_operator",
         "pg_language" => "pg_language",
         "pg_conversion" => "pg_conversion",
+        "pg_am" => "pg_am",
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
         "pg_publication" => "pg_publication",
@@ -660,6 +665,7 @@ impl Builder {
                         replica_indexes.get(&oid).copied(),
                     ),
                     cluster_on: cluster_indexes.get(&oid).map(|i| (*i).clone()),
+                    access_method: r.access_method.clone().filter(|am| am != "heap"),
                 },
             );
         }

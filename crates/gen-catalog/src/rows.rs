@@ -217,6 +217,7 @@ catalog_rows! {
         typed: bool,
         in_tablespace: bool,
         identity: Option<String>,
+        access_method: Option<String>,
     }
 
     /// One parent of a table or of a partition's index.
@@ -450,6 +451,7 @@ catalog_rows! {
         operators: bool,
         languages: bool,
         conversions: bool,
+        access_methods: bool,
     }
 
     /// A cast the application defines.
@@ -599,6 +601,14 @@ catalog_rows! {
         destination: String,
         function: String,
         is_default: bool,
+    }
+
+    /// An access method.
+    AccessMethodRow, "access methods", "access_methods.sql" {
+        oid: u32,
+        amname: String,
+        kind: String,
+        handler: String,
     }
 
     /// A row-level security policy; a role of `None` is PUBLIC.

@@ -135,7 +135,8 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
-        | ObjectId::Language { .. } => File::Database,
+        | ObjectId::Language { .. }
+        | ObjectId::AccessMethod { .. } => File::Database,
         ObjectId::ForeignTable { name } => relation(name),
         ObjectId::Statistics { name } => match catalog.statistics.get(name) {
             Some(s) => relation(&s.table),
@@ -416,6 +417,7 @@ mod tests {
             inheritance: Default::default(),
             replica_identity: Default::default(),
             cluster_on: None,
+            access_method: None,
         };
         let mut live = Catalog::default();
         live.tables

@@ -22,12 +22,13 @@ mod view;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use change::{
-    Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange, CommentChange,
-    ConstraintChange, Conversion, ConversionChange, DomainChange, EnumPosition, EventTriggerChange,
-    ExtensionChange, FieldCast, ForeignChange, IndexChange, InheritanceChange, LanguageChange,
-    OperatorChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction, PrivilegesChange,
-    PublicationChange, RoutineChange, RowField, RuleChange, SchemaChange, SequenceChange,
-    StatisticsChange, TableChange, TextSearchChange, TriggerChange, TypeChange, ViewChange,
+    AccessMethodChange, Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange,
+    CommentChange, ConstraintChange, Conversion, ConversionChange, DomainChange, EnumPosition,
+    EventTriggerChange, ExtensionChange, FieldCast, ForeignChange, IndexChange, InheritanceChange,
+    LanguageChange, OperatorChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction,
+    PrivilegesChange, PublicationChange, RoutineChange, RowField, RuleChange, SchemaChange,
+    SequenceChange, StatisticsChange, TableChange, TextSearchChange, TriggerChange, TypeChange,
+    ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -62,6 +63,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     change::operators(old, new, &mut out);
     change::languages(old, new, &mut out);
     change::conversions(old, new, &mut out);
+    change::access_methods(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -121,6 +123,11 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
         ObjectId::Conversion { name } => {
             if let Some(c) = catalog.conversions.get(name) {
                 change::create_conversion(c, &mut out);
+            }
+        }
+        ObjectId::AccessMethod { name } => {
+            if let Some(a) = catalog.access_methods.get(name) {
+                change::create_access_method(a, &mut out);
             }
         }
         // Described by gen-plan from their own parts.
@@ -461,6 +468,14 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         }
         ObjectId::Conversion { name } => {
             change::recreate_conversion(&old.conversions[name], &new.conversions[name], out);
+            true
+        }
+        ObjectId::AccessMethod { name } => {
+            change::recreate_access_method(
+                &old.access_methods[name],
+                &new.access_methods[name],
+                out,
+            );
             true
         }
         // Never dropped and created again for what they use: they are

@@ -33,6 +33,12 @@ pub(crate) fn rebuilt(name: &QualifiedName, old: &Catalog, new: &Catalog) -> boo
     if o.inheritance.partition_key != n.inheritance.partition_key {
         return true;
     }
+    // `SET ACCESS METHOD` comes with PostgreSQL 15, and reaches a
+    // partitioned table from 17 on.
+    let partitioned = n.inheritance.partition_key.is_some();
+    if o.access_method != n.access_method && (new.major < 15 || (partitioned && new.major < 17)) {
+        return true;
+    }
     // `INHERIT` leaves the child's own columns and checks declared on the
     // child (`attislocal`); nothing turns them into inherited-only ones as
     // a child created with `INHERITS` has them, so such a child is built anew.

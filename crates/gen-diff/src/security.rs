@@ -381,7 +381,8 @@ mod tests {
                 | Change::Statistics(_)
                 | Change::Operator(_)
                 | Change::Language(_)
-                | Change::Conversion(_) => "other",
+                | Change::Conversion(_)
+                | Change::AccessMethod(_) => "other",
             })
             .collect()
     }

@@ -65,6 +65,12 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
             unlogged: n.unlogged,
         }));
     }
+    if o.access_method != n.access_method {
+        out.push(Change::Table(TableChange::SetAccessMethod {
+            table: n.name.clone(),
+            access_method: n.access_method.clone(),
+        }));
+    }
     if o.options != n.options {
         let (set, reset) = crate::option_changes(&o.options, &n.options);
         out.push(Change::Table(TableChange::SetTableOptions {

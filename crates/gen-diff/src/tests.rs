@@ -18,6 +18,7 @@ mod dependents;
 mod extensions;
 mod indexes;
 mod sequences;
+mod tables;
 
 /// One line per change: what it is and what it acts on.
 fn lines(changes: &[Change]) -> String {
@@ -93,7 +94,8 @@ fn lines(changes: &[Change]) -> String {
             | Change::Statistics(_)
             | Change::Operator(_)
             | Change::Language(_)
-            | Change::Conversion(_) => format!("{variant} {id}"),
+            | Change::Conversion(_)
+            | Change::AccessMethod(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

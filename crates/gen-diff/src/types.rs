@@ -899,7 +899,8 @@ pub(crate) fn rebuild(
             | ObjectId::Statistics { .. }
             | ObjectId::Operator { .. }
             | ObjectId::Language { .. }
-            | ObjectId::Conversion { .. } => {}
+            | ObjectId::Conversion { .. }
+            | ObjectId::AccessMethod { .. } => {}
         }
     }
     for c in out.iter_mut() {

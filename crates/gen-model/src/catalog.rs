@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::access_method::AccessMethod;
 use crate::cast::Cast;
 use crate::conversion::Conversion;
 use crate::foreign::{ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping};
@@ -140,6 +141,9 @@ pub struct Catalog {
     /// Encoding conversions.
     #[serde(default, with = "crate::pairs")]
     pub conversions: BTreeMap<QualifiedName, Conversion>,
+    /// Access methods by name (not an extension's).
+    #[serde(default)]
+    pub access_methods: BTreeMap<String, AccessMethod>,
 }
 
 impl Catalog {
@@ -170,6 +174,7 @@ impl Catalog {
             && self.operators.is_empty()
             && self.languages.is_empty()
             && self.conversions.is_empty()
+            && self.access_methods.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -289,6 +294,7 @@ impl Catalog {
             }
             ObjectId::Language { name } => self.languages.contains_key(name),
             ObjectId::Conversion { name } => self.conversions.contains_key(name),
+            ObjectId::AccessMethod { name } => self.access_methods.contains_key(name),
         }
     }
 }
@@ -545,6 +551,9 @@ pub struct Table {
     /// `ALTER TABLE … CLUSTER ON index`: the index `CLUSTER` uses.
     #[serde(default)]
     pub cluster_on: Option<String>,
+    /// `USING method`: the table access method, unless it is `heap`.
+    #[serde(default)]
+    pub access_method: Option<String>,
 }
 
 impl Table {

@@ -2,6 +2,7 @@
 //! dependency edges, as plain data. No I/O lives here, so everything that
 //! reasons about schemas can be tested in memory.
 
+mod access_method;
 mod cast;
 mod catalog;
 mod conversion;
@@ -22,6 +23,7 @@ mod text_search;
 mod types;
 mod view;
 
+pub use access_method::AccessMethod;
 pub use cast::{Cast, CastMethod};
 pub use catalog::{
     CastContext, Catalog, Column, Constraint, ConstraintKind, Extension, Identity, Index, Schema,

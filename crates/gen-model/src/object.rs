@@ -240,6 +240,11 @@ pub enum ObjectId {
         /// Conversion name.
         name: QualifiedName,
     },
+    /// `CREATE ACCESS METHOD name`
+    AccessMethod {
+        /// Access method name.
+        name: String,
+    },
     /// `CREATE LANGUAGE name`
     Language {
         /// Language name.
@@ -296,6 +301,7 @@ impl ObjectId {
             ObjectId::Operator { .. } => "operator",
             ObjectId::Language { .. } => "language",
             ObjectId::Conversion { .. } => "conversion",
+            ObjectId::AccessMethod { .. } => "access method",
         }
     }
 
@@ -355,7 +361,8 @@ impl ObjectId {
             | ObjectId::ForeignDataWrapper { .. }
             | ObjectId::ForeignServer { .. }
             | ObjectId::UserMapping { .. }
-            | ObjectId::Language { .. } => None,
+            | ObjectId::Language { .. }
+            | ObjectId::AccessMethod { .. } => None,
         }
     }
 }
@@ -428,7 +435,8 @@ impl fmt::Display for ObjectId {
             }
             ObjectId::ForeignDataWrapper { name }
             | ObjectId::ForeignServer { name }
-            | ObjectId::Language { name } => {
+            | ObjectId::Language { name }
+            | ObjectId::AccessMethod { name } => {
                 write!(f, "{} {}", self.kind(), Ident(name))
             }
             // As `regoperator` prints it, which errors and ignore patterns use.

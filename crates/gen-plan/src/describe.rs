@@ -66,7 +66,8 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
-        | ObjectId::Conversion { .. } => id.clone(),
+        | ObjectId::Conversion { .. }
+        | ObjectId::AccessMethod { .. } => id.clone(),
     }
 }
 
@@ -234,7 +235,8 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
-        | ObjectId::Conversion { .. } => {
+        | ObjectId::Conversion { .. }
+        | ObjectId::AccessMethod { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

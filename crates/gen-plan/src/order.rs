@@ -62,6 +62,8 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Language { .. } => 1,
         // With the functions they are made of.
         ObjectId::Conversion { .. } => 18,
+        // Early: tables are stored by them.
+        ObjectId::AccessMethod { .. } => 1,
     };
     match action {
         Action::Drop => 40 - create,
@@ -151,7 +153,8 @@ impl<'a> Graph<'a> {
             | ObjectId::Statistics { .. }
             | ObjectId::Operator { .. }
             | ObjectId::Language { .. }
-            | ObjectId::Conversion { .. } => None,
+            | ObjectId::Conversion { .. }
+            | ObjectId::AccessMethod { .. } => None,
         }
     }
 
@@ -312,7 +315,8 @@ fn relation_names(
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
-        | ObjectId::Conversion { .. } => Vec::new(),
+        | ObjectId::Conversion { .. }
+        | ObjectId::AccessMethod { .. } => Vec::new(),
     }
 }
 

@@ -59,6 +59,7 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::Statistics { name } => format!("STATISTICS {name}"),
         ObjectId::Language { name } => crate::change::language::target(name),
         ObjectId::Conversion { name } => format!("CONVERSION {name}"),
+        ObjectId::AccessMethod { name } => crate::change::access_method::target(name),
         ObjectId::Operator { name, left, right } => {
             format!(
                 "OPERATOR {}",
@@ -186,6 +187,9 @@ pub(crate) fn create_table(t: &Table) -> String {
         }
     }
     let mut sql = crate::partitions::create_table(t, lines);
+    if let Some(method) = &t.access_method {
+        write!(sql, " USING {}", Ident(method)).expect("writing to a String");
+    }
     if !t.options.is_empty() {
         write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
     }

@@ -72,7 +72,8 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         | ObjectId::TypeAttribute { .. }
         | ObjectId::Trigger { .. }
         | ObjectId::Rule { .. }
-        | ObjectId::Cast { .. } => {
+        | ObjectId::Cast { .. }
+        | ObjectId::AccessMethod { .. } => {
             unreachable!("{id} has no owner of its own")
         }
         // gen-catalog reads owners of nothing else.
@@ -134,7 +135,8 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::UserMapping { .. }
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
-        | ObjectId::Conversion { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::Conversion { .. }
+        | ObjectId::AccessMethod { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -375,7 +377,8 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
-        | ObjectId::Conversion { .. } => return out,
+        | ObjectId::Conversion { .. }
+        | ObjectId::AccessMethod { .. } => return out,
     };
     let grants = target
         .privileges

@@ -132,6 +132,7 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ObjectId::Statistics { name } => change::statistics::exists_condition(name),
         ObjectId::Language { name } => change::language::exists_condition(name),
         ObjectId::Conversion { name } => change::conversion::exists_condition(name),
+        ObjectId::AccessMethod { name } => change::access_method::exists_condition(name),
         ObjectId::Table { name } => change::table::exists_condition(name),
         ObjectId::Sequence { name } => change::sequence::exists_condition(name),
         ObjectId::Index { name } => change::index::exists_condition(name),
@@ -206,6 +207,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             raise_if(
                 &change::cast::mismatch_condition(c),
                 &missing("converts or applies otherwise"),
+            )
+        }
+        ObjectId::AccessMethod { name } => {
+            let a = target.access_methods.get(name)?;
+            raise_if(
+                &change::access_method::mismatch_condition(a),
+                &missing("of another type or handler"),
             )
         }
         ObjectId::Conversion { name } => {

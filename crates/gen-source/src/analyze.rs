@@ -255,6 +255,7 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         }
         NodeEnum::CreateStmt(s) => {
             out.defines.extend(s.relation.as_ref().map(relation));
+            out.references.extend(access_method(&s.access_method));
             if s.partbound.is_some()
                 && let Some(table) = &s.relation
             {
@@ -302,9 +303,17 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 }
             }
         }
-        NodeEnum::CreateConversionStmt(s) => {
+        NodeEnum::CreateAmStmt(s) => {
             out.defines
-                .extend(qualified(NameKind::Conversion, &strings(&s.conversion_name)));
+                .push(Name::global(NameKind::AccessMethod, &s.amname));
+            out.references
+                .extend(qualified(NameKind::Function, &strings(&s.handler_name)));
+        }
+        NodeEnum::CreateConversionStmt(s) => {
+            out.defines.extend(qualified(
+                NameKind::Conversion,
+                &strings(&s.conversion_name),
+            ));
             out.references
                 .extend(qualified(NameKind::Function, &strings(&s.func_name)));
         }
@@ -347,6 +356,7 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             out.references.extend(owned_by(&s.options));
         }
         NodeEnum::IndexStmt(s) => {
+            out.references.extend(access_method(&s.access_method));
             if !s.idxname.is_empty() {
                 let schema = s.relation.as_ref().map(|r| r.schemaname.as_str());
                 out.defines
@@ -1248,6 +1258,13 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
     }
 }
 
+/// The access method a `CREATE TABLE … USING` or `CREATE INDEX … USING`
+/// names, unless every database has it.
+fn access_method(name: &str) -> Option<Name> {
+    let builtin = ["", "heap", "btree", "hash", "gist", "gin", "spgist", "brin"];
+    (!builtin.contains(&name)).then(|| Name::global(NameKind::AccessMethod, name))
+}
+
 /// The language a `CREATE FUNCTION` or `DO` is written in, from its
 /// options, unless every database has it.
 fn language(options: &[protobuf::Node]) -> Option<Name> {
@@ -1386,6 +1403,9 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
             .map(|s| Name::global(NameKind::ForeignServer, s)),
         ObjectType::ObjectLanguage => parts.last().map(|s| Name::global(NameKind::Language, s)),
         ObjectType::ObjectConversion => qualified(NameKind::Conversion, &parts),
+        ObjectType::ObjectAccessMethod => parts
+            .last()
+            .map(|s| Name::global(NameKind::AccessMethod, s)),
         _ => None,
     };
     name.into_iter().collect()

@@ -53,6 +53,8 @@ pub enum NameKind {
     Language,
     /// An encoding conversion.
     Conversion,
+    /// An access method. Access methods are database-wide.
+    AccessMethod,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -112,6 +114,7 @@ impl fmt::Display for NameKind {
             NameKind::Operator => "operator",
             NameKind::Language => "language",
             NameKind::Conversion => "conversion",
+            NameKind::AccessMethod => "access method",
             NameKind::Constraint => "constraint",
         })
     }

@@ -76,6 +76,7 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Operator => 19,
         NameKind::Language => 20,
         NameKind::Conversion => 21,
+        NameKind::AccessMethod => 22,
     }
 }
 

@@ -81,6 +81,7 @@ pub fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         inheritance: Default::default(),
         replica_identity: Default::default(),
         cluster_on: None,
+        access_method: None,
     }
 }
 

@@ -67,6 +67,8 @@ CREATE OPERATOR app.!== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.differ);
 CREATE OPERATOR app.~~~ (RIGHTARG = int, FUNCTION = int4um);
 CREATE TRUSTED LANGUAGE plsample HANDLER plpgsql_call_handler
     INLINE plpgsql_inline_handler VALIDATOR plpgsql_validator;
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+CREATE TABLE app.stored_apart (id int) USING heap2;
 CREATE DEFAULT CONVERSION app.latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
 CREATE TYPE app.grade AS (score int);
 CREATE FUNCTION app.grade(text) RETURNS app.grade LANGUAGE sql IMMUTABLE
@@ -234,6 +236,7 @@ async fn every_query_decodes_on_a_real_server() {
     check::<OperatorRow>(d, &[], c).await;
     check::<LanguageRow>(d, &[], c).await;
     check::<ConversionRow>(d, &[], c).await;
+    check::<AccessMethodRow>(d, &[], c).await;
     check::<PolicyRow>(d, &[], c).await;
     check::<CastRow>(d, &[], c).await;
     check::<UnsupportedRow>(d, &[], c).await;

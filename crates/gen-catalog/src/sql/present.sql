@@ -8,4 +8,5 @@ SELECT EXISTS (SELECT 1 FROM pg_cast WHERE oid >= 16384) AS casts,
        EXISTS (SELECT 1 FROM pg_statistic_ext WHERE oid >= 16384) AS statistics,
        EXISTS (SELECT 1 FROM pg_operator WHERE oid >= 16384) AS operators,
        EXISTS (SELECT 1 FROM pg_language WHERE oid >= 16384) AS languages,
-       EXISTS (SELECT 1 FROM pg_conversion WHERE oid >= 16384) AS conversions
+       EXISTS (SELECT 1 FROM pg_conversion WHERE oid >= 16384) AS conversions,
+       EXISTS (SELECT 1 FROM pg_am WHERE oid >= 16384) AS access_methods

@@ -14,7 +14,9 @@ SELECT c.oid, c.relnamespace, c.relname, c.relkind::text AS relkind,
        c.reloftype <> 0 AS typed,
        c.relkind = 'r' AND c.reltablespace <> 0 AS in_tablespace,
        CASE WHEN c.reloftype <> 0 OR (c.relkind = 'r' AND c.reltablespace <> 0)
-            THEN c.oid::regclass::text END AS identity
+            THEN c.oid::regclass::text END AS identity,
+       am.amname::text AS access_method
 FROM pg_class c
+LEFT JOIN pg_am am ON am.oid = c.relam AND c.relkind IN ('r', 'p')
 WHERE c.relkind IN ('r', 'p', 'f') AND c.oid >= 16384
 ORDER BY c.oid

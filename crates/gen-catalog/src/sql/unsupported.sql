@@ -25,9 +25,12 @@ UNION ALL
 SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
 FROM pg_subscription s
 WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+-- A materialized view stored by another access method than heap.
 UNION ALL
-SELECT 'pg_am', a.oid, 0, 'access method', quote_ident(a.amname)
-FROM pg_am a WHERE a.oid >= 16384
+SELECT 'pg_class', c.oid, c.relnamespace, 'materialized view using access method ' || a.amname,
+       c.oid::regclass::text
+FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+WHERE c.relkind = 'm' AND a.amname <> 'heap' AND c.oid >= 16384
 /*pg17*/
 -- From 17 on a domain's NOT NULL is a constraint with a name: the model
 -- keeps it as the domain's NOT NULL, so a name of its own (or NOT VALID)

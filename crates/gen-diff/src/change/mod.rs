@@ -10,6 +10,7 @@
 use gen_model::{ObjectId, QualifiedName};
 use serde::Serialize;
 
+mod access_method;
 mod cast;
 mod collation;
 mod column;
@@ -40,6 +41,10 @@ mod trigger;
 mod types;
 mod view;
 
+pub use access_method::AccessMethodChange;
+pub(crate) use access_method::{
+    access_methods, create as create_access_method, recreate as recreate_access_method,
+};
 pub use cast::CastChange;
 pub(crate) use cast::{casts, create as create_cast, recreate as recreate_cast};
 pub use collation::CollationChange;
@@ -190,6 +195,8 @@ changes! {
     Language(LanguageChange),
     /// Encoding conversions.
     Conversion(ConversionChange),
+    /// Access methods.
+    AccessMethod(AccessMethodChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

@@ -52,6 +52,14 @@ pub enum TableChange {
         /// The table.
         table: QualifiedName,
     },
+    /// `ALTER TABLE table SET ACCESS METHOD method;` (PostgreSQL 15 on):
+    /// the table is rewritten.
+    SetAccessMethod {
+        /// The table.
+        table: QualifiedName,
+        /// The access method; `None` is `heap`.
+        access_method: Option<String>,
+    },
 }
 
 impl TableChange {
@@ -64,7 +72,8 @@ impl TableChange {
             TableChange::SetUnlogged { table: t, .. }
             | TableChange::SetTableOptions { table: t, .. } => (CreateOrAlter, table_id(t)),
             TableChange::ClusterOn { holder, .. } => (CreateOrAlter, holder.clone()),
-            TableChange::SetWithoutCluster { table } => (CreateOrAlter, table_id(table)),
+            TableChange::SetWithoutCluster { table }
+            | TableChange::SetAccessMethod { table, .. } => (CreateOrAlter, table_id(table)),
             TableChange::SetReplicaIdentity { table, .. } => (
                 CreateOrAlter,
                 ObjectId::ReplicaIdentity {
@@ -84,6 +93,7 @@ impl TableChange {
             TableChange::SetReplicaIdentity { .. } => "SetReplicaIdentity",
             TableChange::ClusterOn { .. } => "ClusterOn",
             TableChange::SetWithoutCluster { .. } => "SetWithoutCluster",
+            TableChange::SetAccessMethod { .. } => "SetAccessMethod",
         }
     }
 }

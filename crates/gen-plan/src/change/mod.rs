@@ -5,6 +5,7 @@
 //! gen-diff, matching every variant by name: a new variant does not compile
 //! until it has its SQL and its hazards.
 
+pub(crate) mod access_method;
 pub(crate) mod cast;
 mod collation;
 pub(crate) mod column;
@@ -92,5 +93,6 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Operator(c) => c,
         Change::Language(c) => c,
         Change::Conversion(c) => c,
+        Change::AccessMethod(c) => c,
     }
 }

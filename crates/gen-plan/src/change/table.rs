@@ -39,6 +39,13 @@ impl Kind for TableChange {
             TableChange::SetWithoutCluster { table } => {
                 format!("ALTER TABLE {table} SET WITHOUT CLUSTER;")
             }
+            TableChange::SetAccessMethod {
+                table,
+                access_method,
+            } => format!(
+                "ALTER TABLE {table} SET ACCESS METHOD {};",
+                Ident(access_method.as_deref().unwrap_or("heap"))
+            ),
         }
     }
 
@@ -58,6 +65,10 @@ impl Kind for TableChange {
             TableChange::SetUnlogged { table, .. } => vec![hazard(
                 RewritesTable,
                 format!("changing the logging of {table} rewrites it"),
+            )],
+            TableChange::SetAccessMethod { table, .. } => vec![hazard(
+                RewritesTable,
+                format!("changing the access method of {table} rewrites it"),
             )],
             TableChange::SetReplicaIdentity { table, .. } => vec![hazard(
                 AccessExclusiveLock,
