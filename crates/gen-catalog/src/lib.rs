@@ -49,8 +49,9 @@ use rows::{
     ForeignColumnRow, ForeignDataWrapperRow, ForeignServerRow, ForeignTableRow, FunctionRow,
     IndexRow, InheritRow, LanguageRow, OperatorRow, PolicyRow, PresentRow, PublicationMemberRow,
     PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, TableRow,
-    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow, TriggerRow, TypeRow,
-    UnsupportedRow, UserMappingRow, ViewRow, read, read_if, read_with,
+    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow, TextSearchParserRow,
+    TextSearchTemplateRow, TriggerRow, TypeRow, UnsupportedRow, UserMappingRow, ViewRow, read,
+    read_if, read_with,
 };
 pub use rows::{NEWEST_MAJOR, OLDEST_MAJOR};
 
@@ -330,6 +331,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         languages,
         conversions,
         access_methods,
+        text_search_parsers,
+        text_search_templates,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -350,6 +353,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<LanguageRow>(db, has(|p| p.languages)),
         read_if::<ConversionRow>(db, has(|p| p.conversions)),
         read_if::<AccessMethodRow>(db, has(|p| p.access_methods)),
+        read_if::<TextSearchParserRow>(db, has(|p| p.text_search_parsers)),
+        read_if::<TextSearchTemplateRow>(db, has(|p| p.text_search_templates)),
     )?;
 
     client
@@ -391,6 +396,8 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.publications(&publications, &publication_members);
     b.casts(&cast_definitions, &of_a_type);
     b.rules(&rules);
+    b.text_search_parsers(&text_search_parsers);
+    b.text_search_templates(&text_search_templates);
     b.text_search_dictionaries(&text_search_dictionaries);
     b.text_search_configurations(&text_search_configurations, &text_search_mappings);
     b.foreign_data(&foreign_data_wrappers, &foreign_servers, &user_mappings);
@@ -529,6 +536,8 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_language" => "pg_language",
         "pg_conversion" => "pg_conversion",
         "pg_am" => "pg_am",
+        "pg_ts_parser" => "pg_ts_parser",
+        "pg_ts_template" => "pg_ts_template",
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
         "pg_publication" => "pg_publication",

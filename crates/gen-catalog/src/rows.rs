@@ -452,6 +452,8 @@ catalog_rows! {
         languages: bool,
         conversions: bool,
         access_methods: bool,
+        text_search_parsers: bool,
+        text_search_templates: bool,
     }
 
     /// A cast the application defines.
@@ -601,6 +603,27 @@ catalog_rows! {
         destination: String,
         function: String,
         is_default: bool,
+    }
+
+    /// A text search parser.
+    TextSearchParserRow, "text search parsers", "text_search_parsers.sql" {
+        oid: u32,
+        nsp: u32,
+        prsname: String,
+        start: String,
+        gettoken: String,
+        end_function: String,
+        lextypes: String,
+        headline: Option<String>,
+    }
+
+    /// A text search template.
+    TextSearchTemplateRow, "text search templates", "text_search_templates.sql" {
+        oid: u32,
+        nsp: u32,
+        tmplname: String,
+        init: Option<String>,
+        lexize: String,
     }
 
     /// An access method.

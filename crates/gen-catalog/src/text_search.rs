@@ -1,13 +1,56 @@
-//! Text search configurations and dictionaries.
+//! Text search configurations, dictionaries, parsers and templates.
 
 use std::collections::BTreeMap;
 
-use gen_model::{ObjectId, QualifiedName, TextSearchConfiguration, TextSearchDictionary};
+use gen_model::{
+    ObjectId, QualifiedName, TextSearchConfiguration, TextSearchDictionary, TextSearchParser,
+    TextSearchTemplate,
+};
 
 use crate::Builder;
-use crate::rows::{TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow};
+use crate::rows::{
+    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow, TextSearchParserRow,
+    TextSearchTemplateRow,
+};
 
 impl Builder {
+    /// Every parser in an application schema, but an extension's.
+    pub(crate) fn text_search_parsers(&mut self, rows: &[TextSearchParserRow]) {
+        for r in rows {
+            let Some(schema) = self.lookup.owned("pg_ts_parser", r.oid, r.nsp) else {
+                continue;
+            };
+            let p = TextSearchParser {
+                name: QualifiedName::new(schema, &r.prsname),
+                start: r.start.clone(),
+                gettoken: r.gettoken.clone(),
+                end: r.end_function.clone(),
+                lextypes: r.lextypes.clone(),
+                headline: r.headline.clone(),
+                comment: self.lookup.comment("pg_ts_parser", r.oid, 0),
+            };
+            self.ids.insert(("pg_ts_parser", r.oid, 0), p.id());
+            self.catalog.text_search_parsers.insert(p.name.clone(), p);
+        }
+    }
+
+    /// Every template in an application schema, but an extension's.
+    pub(crate) fn text_search_templates(&mut self, rows: &[TextSearchTemplateRow]) {
+        for r in rows {
+            let Some(schema) = self.lookup.owned("pg_ts_template", r.oid, r.nsp) else {
+                continue;
+            };
+            let t = TextSearchTemplate {
+                name: QualifiedName::new(schema, &r.tmplname),
+                init: r.init.clone(),
+                lexize: r.lexize.clone(),
+                comment: self.lookup.comment("pg_ts_template", r.oid, 0),
+            };
+            self.ids.insert(("pg_ts_template", r.oid, 0), t.id());
+            self.catalog.text_search_templates.insert(t.name.clone(), t);
+        }
+    }
+
     /// Every dictionary in an application schema, but an extension's.
     pub(crate) fn text_search_dictionaries(&mut self, rows: &[TextSearchDictionaryRow]) {
         for r in rows {
@@ -80,6 +123,24 @@ impl Builder {
                 c.id(),
                 ObjectId::Schema {
                     name: c.name.schema.clone(),
+                },
+            ));
+        }
+        let parsers = self
+            .catalog
+            .text_search_parsers
+            .values()
+            .map(|p| (p.id(), &p.name));
+        let templates = self
+            .catalog
+            .text_search_templates
+            .values()
+            .map(|t| (t.id(), &t.name));
+        for (id, name) in parsers.chain(templates) {
+            edges.push((
+                id,
+                ObjectId::Schema {
+                    name: name.schema.clone(),
                 },
             ));
         }

@@ -105,9 +105,10 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         ObjectId::Collation { name } => in_schema(name, "collations"),
         ObjectId::Operator { name, .. } => in_schema(name, "operators"),
         ObjectId::Conversion { name } => in_schema(name, "conversions"),
-        ObjectId::TextSearchConfiguration { name } | ObjectId::TextSearchDictionary { name } => {
-            in_schema(name, "text_search")
-        }
+        ObjectId::TextSearchConfiguration { name }
+        | ObjectId::TextSearchDictionary { name }
+        | ObjectId::TextSearchParser { name }
+        | ObjectId::TextSearchTemplate { name } => in_schema(name, "text_search"),
         ObjectId::Function { name, args } => {
             let overloaded = catalog.functions.keys().filter(|(n, _)| n == name).count() > 1;
             File::Object {

@@ -319,19 +319,16 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
          CREATE TABLE pairs OF pair;\n\
          CREATE OPERATOR FAMILY fam USING btree;\n\
          CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;\n\
-         CREATE CONVERSION latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;\n\
-         CREATE TEXT SEARCH TEMPLATE lexer (INIT = dsimple_init, LEXIZE = dsimple_lexize);\n\
+         CREATE MATERIALIZED VIEW stored_apart USING heap2 AS SELECT 1 AS one;\n\
          CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything\n             WITH (connect = false);\n",
     );
     let o = run_gen(dir.path(), &["add", "x"]);
     assert_exit(&o, 2);
     let err = stderr(&o);
     let expected = [
-        "access method heap2",
-        "conversion public.latin_in",
+        "materialized view using access method heap2 public.stored_apart",
         "operator family public.fam USING btree",
         "subscription feed",
-        "text search template public.lexer",
         "typed table public.pairs",
     ];
     let mut last = 0;

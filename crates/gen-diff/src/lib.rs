@@ -100,6 +100,16 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
                 change::create_dictionary(d, &mut out);
             }
         }
+        ObjectId::TextSearchParser { name } => {
+            if let Some(p) = catalog.text_search_parsers.get(name) {
+                change::create_parser(p, &mut out);
+            }
+        }
+        ObjectId::TextSearchTemplate { name } => {
+            if let Some(t) = catalog.text_search_templates.get(name) {
+                change::create_template(t, &mut out);
+            }
+        }
         ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }
@@ -428,6 +438,22 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             change::recreate_dictionary(
                 &old.text_search_dictionaries[name],
                 &new.text_search_dictionaries[name],
+                out,
+            );
+            true
+        }
+        ObjectId::TextSearchParser { name } => {
+            change::recreate_parser(
+                &old.text_search_parsers[name],
+                &new.text_search_parsers[name],
+                out,
+            );
+            true
+        }
+        ObjectId::TextSearchTemplate { name } => {
+            change::recreate_template(
+                &old.text_search_templates[name],
+                &new.text_search_templates[name],
                 out,
             );
             true

@@ -900,7 +900,9 @@ pub(crate) fn rebuild(
             | ObjectId::Operator { .. }
             | ObjectId::Language { .. }
             | ObjectId::Conversion { .. }
-            | ObjectId::AccessMethod { .. } => {}
+            | ObjectId::AccessMethod { .. }
+            | ObjectId::TextSearchParser { .. }
+            | ObjectId::TextSearchTemplate { .. } => {}
         }
     }
     for c in out.iter_mut() {

@@ -14,7 +14,9 @@ use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::rule::Rule;
 use crate::statistics::Statistics;
-use crate::text_search::{TextSearchConfiguration, TextSearchDictionary};
+use crate::text_search::{
+    TextSearchConfiguration, TextSearchDictionary, TextSearchParser, TextSearchTemplate,
+};
 use crate::{
     Acl, Collation, ColumnStorage, DefaultPrivileges, Domain, Inheritance, Inherited, ObjectId,
     Policy, QualifiedName, ReplicaIdentity, RowSecurity, TypeKind, UserType, View,
@@ -144,6 +146,12 @@ pub struct Catalog {
     /// Access methods by name (not an extension's).
     #[serde(default)]
     pub access_methods: BTreeMap<String, AccessMethod>,
+    /// Text search parsers.
+    #[serde(default, with = "crate::pairs")]
+    pub text_search_parsers: BTreeMap<QualifiedName, TextSearchParser>,
+    /// Text search templates.
+    #[serde(default, with = "crate::pairs")]
+    pub text_search_templates: BTreeMap<QualifiedName, TextSearchTemplate>,
 }
 
 impl Catalog {
@@ -175,6 +183,8 @@ impl Catalog {
             && self.languages.is_empty()
             && self.conversions.is_empty()
             && self.access_methods.is_empty()
+            && self.text_search_parsers.is_empty()
+            && self.text_search_templates.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -295,6 +305,8 @@ impl Catalog {
             ObjectId::Language { name } => self.languages.contains_key(name),
             ObjectId::Conversion { name } => self.conversions.contains_key(name),
             ObjectId::AccessMethod { name } => self.access_methods.contains_key(name),
+            ObjectId::TextSearchParser { name } => self.text_search_parsers.contains_key(name),
+            ObjectId::TextSearchTemplate { name } => self.text_search_templates.contains_key(name),
         }
     }
 }
@@ -326,6 +338,8 @@ impl Catalog {
         self.statistics.retain(|n, _| n.schema != name);
         self.operators.retain(|(n, _, _), _| n.schema != name);
         self.conversions.retain(|n, _| n.schema != name);
+        self.text_search_parsers.retain(|n, _| n.schema != name);
+        self.text_search_templates.retain(|n, _| n.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));
         self.default_privileges
             .retain(|id, _| id.schema() != Some(name));

@@ -49,7 +49,9 @@ pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
 pub use statistics::Statistics;
-pub use text_search::{TextSearchConfiguration, TextSearchDictionary};
+pub use text_search::{
+    TextSearchConfiguration, TextSearchDictionary, TextSearchParser, TextSearchTemplate,
+};
 pub use types::{
     Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, TypeObject, UserType,
 };

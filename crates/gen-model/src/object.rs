@@ -208,6 +208,16 @@ pub enum ObjectId {
         /// Dictionary name.
         name: QualifiedName,
     },
+    /// `CREATE TEXT SEARCH PARSER schema.name`
+    TextSearchParser {
+        /// Parser name.
+        name: QualifiedName,
+    },
+    /// `CREATE TEXT SEARCH TEMPLATE schema.name`
+    TextSearchTemplate {
+        /// Template name.
+        name: QualifiedName,
+    },
     /// `CREATE FOREIGN DATA WRAPPER name`
     ForeignDataWrapper {
         /// Wrapper name.
@@ -302,6 +312,8 @@ impl ObjectId {
             ObjectId::Language { .. } => "language",
             ObjectId::Conversion { .. } => "conversion",
             ObjectId::AccessMethod { .. } => "access method",
+            ObjectId::TextSearchParser { .. } => "text search parser",
+            ObjectId::TextSearchTemplate { .. } => "text search template",
         }
     }
 
@@ -350,7 +362,9 @@ impl ObjectId {
             }
             ObjectId::Trigger { table, .. } | ObjectId::Rule { table, .. } => Some(&table.schema),
             ObjectId::TextSearchConfiguration { name }
-            | ObjectId::TextSearchDictionary { name } => Some(&name.schema),
+            | ObjectId::TextSearchDictionary { name }
+            | ObjectId::TextSearchParser { name }
+            | ObjectId::TextSearchTemplate { name } => Some(&name.schema),
             ObjectId::ForeignTable { name }
             | ObjectId::Statistics { name }
             | ObjectId::Conversion { name }
@@ -428,6 +442,8 @@ impl fmt::Display for ObjectId {
             ObjectId::Rule { table, name } => write!(f, "rule {} on {}", Ident(name), table),
             ObjectId::TextSearchConfiguration { name }
             | ObjectId::TextSearchDictionary { name }
+            | ObjectId::TextSearchParser { name }
+            | ObjectId::TextSearchTemplate { name }
             | ObjectId::ForeignTable { name }
             | ObjectId::Statistics { name }
             | ObjectId::Conversion { name } => {

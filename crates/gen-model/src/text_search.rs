@@ -1,4 +1,4 @@
-//! Text search configurations and dictionaries.
+//! Text search configurations, dictionaries, parsers and templates.
 
 use std::collections::BTreeMap;
 
@@ -49,6 +49,57 @@ impl TextSearchDictionary {
     /// This dictionary's identity.
     pub fn id(&self) -> ObjectId {
         ObjectId::TextSearchDictionary {
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// `CREATE TEXT SEARCH PARSER name (START = f, GETTOKEN = f, END = f,
+/// LEXTYPES = f [, HEADLINE = f])`: each function as the server prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchParser {
+    /// Parser name.
+    pub name: QualifiedName,
+    /// `START`.
+    pub start: String,
+    /// `GETTOKEN`.
+    pub gettoken: String,
+    /// `END`.
+    pub end: String,
+    /// `LEXTYPES`.
+    pub lextypes: String,
+    /// `HEADLINE`.
+    pub headline: Option<String>,
+    /// `COMMENT ON TEXT SEARCH PARSER`.
+    pub comment: Option<String>,
+}
+
+impl TextSearchParser {
+    /// This parser's identity.
+    pub fn id(&self) -> ObjectId {
+        ObjectId::TextSearchParser {
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// `CREATE TEXT SEARCH TEMPLATE name ([INIT = f,] LEXIZE = f)`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchTemplate {
+    /// Template name.
+    pub name: QualifiedName,
+    /// `INIT`.
+    pub init: Option<String>,
+    /// `LEXIZE`.
+    pub lexize: String,
+    /// `COMMENT ON TEXT SEARCH TEMPLATE`.
+    pub comment: Option<String>,
+}
+
+impl TextSearchTemplate {
+    /// This template's identity.
+    pub fn id(&self) -> ObjectId {
+        ObjectId::TextSearchTemplate {
             name: self.name.clone(),
         }
     }

@@ -67,7 +67,9 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
         | ObjectId::Conversion { .. }
-        | ObjectId::AccessMethod { .. } => id.clone(),
+        | ObjectId::AccessMethod { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. } => id.clone(),
     }
 }
 
@@ -236,7 +238,9 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
         | ObjectId::Conversion { .. }
-        | ObjectId::AccessMethod { .. } => {
+        | ObjectId::AccessMethod { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

@@ -48,7 +48,10 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         // Early: they need nothing but extensions, and what uses them
         // may name them only in text (a function body's
         // `to_tsvector('app.simple', …)`) that the server does not record.
-        ObjectId::TextSearchDictionary { .. } | ObjectId::TextSearchConfiguration { .. } => 1,
+        ObjectId::TextSearchDictionary { .. }
+        | ObjectId::TextSearchConfiguration { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. } => 1,
         // Early, in this order: a server needs its wrapper, a mapping its server.
         ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
@@ -154,7 +157,9 @@ impl<'a> Graph<'a> {
             | ObjectId::Operator { .. }
             | ObjectId::Language { .. }
             | ObjectId::Conversion { .. }
-            | ObjectId::AccessMethod { .. } => None,
+            | ObjectId::AccessMethod { .. }
+            | ObjectId::TextSearchParser { .. }
+            | ObjectId::TextSearchTemplate { .. } => None,
         }
     }
 
@@ -316,7 +321,9 @@ fn relation_names(
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
         | ObjectId::Conversion { .. }
-        | ObjectId::AccessMethod { .. } => Vec::new(),
+        | ObjectId::AccessMethod { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. } => Vec::new(),
     }
 }
 

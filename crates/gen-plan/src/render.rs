@@ -53,6 +53,8 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
             format!("TEXT SEARCH CONFIGURATION {name}")
         }
         ObjectId::TextSearchDictionary { name } => format!("TEXT SEARCH DICTIONARY {name}"),
+        ObjectId::TextSearchParser { name } => format!("TEXT SEARCH PARSER {name}"),
+        ObjectId::TextSearchTemplate { name } => format!("TEXT SEARCH TEMPLATE {name}"),
         ObjectId::ForeignDataWrapper { name } => crate::change::foreign::wrapper_target(name),
         ObjectId::ForeignServer { name } => crate::change::foreign::server_target(name),
         ObjectId::ForeignTable { name } => format!("FOREIGN TABLE {name}"),

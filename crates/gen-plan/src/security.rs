@@ -73,7 +73,9 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         | ObjectId::Trigger { .. }
         | ObjectId::Rule { .. }
         | ObjectId::Cast { .. }
-        | ObjectId::AccessMethod { .. } => {
+        | ObjectId::AccessMethod { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. } => {
             unreachable!("{id} has no owner of its own")
         }
         // gen-catalog reads owners of nothing else.
@@ -136,7 +138,9 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
         | ObjectId::Conversion { .. }
-        | ObjectId::AccessMethod { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::AccessMethod { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -378,7 +382,9 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
         | ObjectId::Conversion { .. }
-        | ObjectId::AccessMethod { .. } => return out,
+        | ObjectId::AccessMethod { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. } => return out,
     };
     let grants = target
         .privileges

@@ -120,6 +120,12 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ObjectId::TextSearchDictionary { name } => {
             change::text_search::exists_condition("pg_ts_dict", "dict", name)
         }
+        ObjectId::TextSearchParser { name } => {
+            change::text_search::exists_condition("pg_ts_parser", "prs", name)
+        }
+        ObjectId::TextSearchTemplate { name } => {
+            change::text_search::exists_condition("pg_ts_template", "tmpl", name)
+        }
         ObjectId::ForeignDataWrapper { name } => change::foreign::wrapper_exists(name),
         ObjectId::ForeignServer { name } => change::foreign::server_exists(name),
         ObjectId::UserMapping { server, user } => {
@@ -264,6 +270,8 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         | ObjectId::MaterializedView { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::TextSearchDictionary { .. }
+        | ObjectId::TextSearchParser { .. }
+        | ObjectId::TextSearchTemplate { .. }
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }

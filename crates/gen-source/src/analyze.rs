@@ -1175,6 +1175,12 @@ fn define_stmt(s: &protobuf::DefineStmt, out: &mut Analysis) {
     } else if kind == ObjectType::ObjectTsdictionary as i32 {
         out.defines
             .extend(qualified(NameKind::TextSearchDictionary, &names));
+    } else if kind == ObjectType::ObjectTsparser as i32 {
+        out.defines
+            .extend(qualified(NameKind::TextSearchParser, &names));
+    } else if kind == ObjectType::ObjectTstemplate as i32 {
+        out.defines
+            .extend(qualified(NameKind::TextSearchTemplate, &names));
     }
     for (name, arg) in def_elems(&s.definition) {
         let Some(arg) = arg else { continue };
@@ -1223,6 +1229,17 @@ fn define_stmt(s: &protobuf::DefineStmt, out: &mut Analysis) {
         } else if name == "copy" && kind == ObjectType::ObjectTsconfiguration as i32 {
             out.references
                 .extend(qualified(NameKind::TextSearchConfiguration, &parts));
+        } else if name == "parser" && kind == ObjectType::ObjectTsconfiguration as i32 {
+            out.references
+                .extend(qualified(NameKind::TextSearchParser, &parts));
+        } else if name == "template" && kind == ObjectType::ObjectTsdictionary as i32 {
+            out.references
+                .extend(qualified(NameKind::TextSearchTemplate, &parts));
+        } else if kind == ObjectType::ObjectTsparser as i32
+            || kind == ObjectType::ObjectTstemplate as i32
+        {
+            // START, GETTOKEN, INIT, LEXIZE, …: all functions.
+            out.references.extend(qualified(NameKind::Function, &parts));
         }
     }
 }
@@ -1403,6 +1420,8 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
             .map(|s| Name::global(NameKind::ForeignServer, s)),
         ObjectType::ObjectLanguage => parts.last().map(|s| Name::global(NameKind::Language, s)),
         ObjectType::ObjectConversion => qualified(NameKind::Conversion, &parts),
+        ObjectType::ObjectTsparser => qualified(NameKind::TextSearchParser, &parts),
+        ObjectType::ObjectTstemplate => qualified(NameKind::TextSearchTemplate, &parts),
         ObjectType::ObjectAccessMethod => parts
             .last()
             .map(|s| Name::global(NameKind::AccessMethod, s)),

@@ -55,6 +55,10 @@ pub enum NameKind {
     Conversion,
     /// An access method. Access methods are database-wide.
     AccessMethod,
+    /// A text search parser.
+    TextSearchParser,
+    /// A text search template.
+    TextSearchTemplate,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -85,6 +89,8 @@ impl NameKind {
                 | NameKind::Statistics
                 | NameKind::Operator
                 | NameKind::Conversion
+                | NameKind::TextSearchParser
+                | NameKind::TextSearchTemplate
         )
     }
 }
@@ -115,6 +121,8 @@ impl fmt::Display for NameKind {
             NameKind::Language => "language",
             NameKind::Conversion => "conversion",
             NameKind::AccessMethod => "access method",
+            NameKind::TextSearchParser => "text search parser",
+            NameKind::TextSearchTemplate => "text search template",
             NameKind::Constraint => "constraint",
         })
     }

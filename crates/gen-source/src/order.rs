@@ -77,6 +77,8 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::Language => 20,
         NameKind::Conversion => 21,
         NameKind::AccessMethod => 22,
+        NameKind::TextSearchParser => 23,
+        NameKind::TextSearchTemplate => 24,
     }
 }
 

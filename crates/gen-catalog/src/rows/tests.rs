@@ -67,6 +67,9 @@ CREATE OPERATOR app.!== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.differ);
 CREATE OPERATOR app.~~~ (RIGHTARG = int, FUNCTION = int4um);
 CREATE TRUSTED LANGUAGE plsample HANDLER plpgsql_call_handler
     INLINE plpgsql_inline_handler VALIDATOR plpgsql_validator;
+CREATE TEXT SEARCH PARSER app.words (START = prsd_start, GETTOKEN = prsd_nexttoken,
+    END = prsd_end, LEXTYPES = prsd_lextype, HEADLINE = prsd_headline);
+CREATE TEXT SEARCH TEMPLATE app.lexer (INIT = dsimple_init, LEXIZE = dsimple_lexize);
 CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 CREATE TABLE app.stored_apart (id int) USING heap2;
 CREATE DEFAULT CONVERSION app.latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
@@ -237,6 +240,8 @@ async fn every_query_decodes_on_a_real_server() {
     check::<LanguageRow>(d, &[], c).await;
     check::<ConversionRow>(d, &[], c).await;
     check::<AccessMethodRow>(d, &[], c).await;
+    check::<TextSearchParserRow>(d, &[], c).await;
+    check::<TextSearchTemplateRow>(d, &[], c).await;
     check::<PolicyRow>(d, &[], c).await;
     check::<CastRow>(d, &[], c).await;
     check::<UnsupportedRow>(d, &[], c).await;

@@ -9,4 +9,6 @@ SELECT EXISTS (SELECT 1 FROM pg_cast WHERE oid >= 16384) AS casts,
        EXISTS (SELECT 1 FROM pg_operator WHERE oid >= 16384) AS operators,
        EXISTS (SELECT 1 FROM pg_language WHERE oid >= 16384) AS languages,
        EXISTS (SELECT 1 FROM pg_conversion WHERE oid >= 16384) AS conversions,
-       EXISTS (SELECT 1 FROM pg_am WHERE oid >= 16384) AS access_methods
+       EXISTS (SELECT 1 FROM pg_am WHERE oid >= 16384) AS access_methods,
+       EXISTS (SELECT 1 FROM pg_ts_parser WHERE oid >= 16384) AS text_search_parsers,
+       EXISTS (SELECT 1 FROM pg_ts_template WHERE oid >= 16384) AS text_search_templates

@@ -14,14 +14,6 @@ SELECT 'pg_opfamily', f.oid, f.opfnamespace, 'operator family',
 FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am a ON a.oid = f.opfmethod
 WHERE f.oid >= 16384
 UNION ALL
-SELECT 'pg_ts_parser', p.oid, p.prsnamespace, 'text search parser',
-       quote_ident(n.nspname) || '.' || quote_ident(p.prsname)
-FROM pg_ts_parser p JOIN pg_namespace n ON n.oid = p.prsnamespace WHERE p.oid >= 16384
-UNION ALL
-SELECT 'pg_ts_template', t.oid, t.tmplnamespace, 'text search template',
-       quote_ident(n.nspname) || '.' || quote_ident(t.tmplname)
-FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace WHERE t.oid >= 16384
-UNION ALL
 SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
 FROM pg_subscription s
 WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -89,8 +89,8 @@ pub(crate) use statistics::{
 pub use table::TableChange;
 pub use text_search::TextSearchChange;
 pub(crate) use text_search::{
-    create_configuration, create_dictionary, recreate_configuration, recreate_dictionary,
-    text_search,
+    create_configuration, create_dictionary, create_parser, create_template,
+    recreate_configuration, recreate_dictionary, recreate_parser, recreate_template, text_search,
 };
 pub use trigger::TriggerChange;
 pub use types::EnumPosition;

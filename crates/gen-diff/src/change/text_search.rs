@@ -1,7 +1,10 @@
-//! Text search configurations and dictionaries: the change type, and the
-//! comparison that emits it.
+//! Text search configurations, dictionaries, parsers and templates: the
+//! change type, and the comparison that emits it.
 
-use gen_model::{Catalog, ObjectId, QualifiedName, TextSearchConfiguration, TextSearchDictionary};
+use gen_model::{
+    Catalog, ObjectId, QualifiedName, TextSearchConfiguration, TextSearchDictionary,
+    TextSearchParser, TextSearchTemplate,
+};
 use serde::Serialize;
 
 use super::{Action, Change};
@@ -41,6 +44,14 @@ pub enum TextSearchChange {
     CreateDictionary(TextSearchDictionary),
     /// `DROP TEXT SEARCH DICTIONARY name;`
     DropDictionary(TextSearchDictionary),
+    /// `CREATE TEXT SEARCH PARSER name (START = …, GETTOKEN = …, END = …, LEXTYPES = …[, HEADLINE = …]);`
+    CreateParser(TextSearchParser),
+    /// `DROP TEXT SEARCH PARSER name;`
+    DropParser(TextSearchParser),
+    /// `CREATE TEXT SEARCH TEMPLATE name ([INIT = …,] LEXIZE = …);`
+    CreateTemplate(TextSearchTemplate),
+    /// `DROP TEXT SEARCH TEMPLATE name;`
+    DropTemplate(TextSearchTemplate),
 }
 
 impl TextSearchChange {
@@ -57,6 +68,10 @@ impl TextSearchChange {
             ),
             TextSearchChange::CreateDictionary(d) => (CreateOrAlter, d.id()),
             TextSearchChange::DropDictionary(d) => (Drop, d.id()),
+            TextSearchChange::CreateParser(p) => (CreateOrAlter, p.id()),
+            TextSearchChange::DropParser(p) => (Drop, p.id()),
+            TextSearchChange::CreateTemplate(t) => (CreateOrAlter, t.id()),
+            TextSearchChange::DropTemplate(t) => (Drop, t.id()),
         }
     }
 
@@ -70,6 +85,10 @@ impl TextSearchChange {
             TextSearchChange::DropMapping { .. } => "DropMapping",
             TextSearchChange::CreateDictionary(..) => "CreateDictionary",
             TextSearchChange::DropDictionary(..) => "DropDictionary",
+            TextSearchChange::CreateParser(..) => "CreateParser",
+            TextSearchChange::DropParser(..) => "DropParser",
+            TextSearchChange::CreateTemplate(..) => "CreateTemplate",
+            TextSearchChange::DropTemplate(..) => "DropTemplate",
         }
     }
 }
@@ -79,6 +98,29 @@ impl TextSearchChange {
 /// parser changes, or a dictionary whose template or options change, made
 /// anew (options cannot be taken away in place).
 pub(crate) fn text_search(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
+    // Parsers and templates have no ALTER but to rename and move: any
+    // other change makes them anew, with the configurations and
+    // dictionaries over them (by the closure).
+    for (o, n) in pairs(&old.text_search_parsers, &new.text_search_parsers) {
+        match (o, n) {
+            (Some(o), None) => out.push(TextSearchChange::DropParser(o.clone()).into()),
+            (None, Some(n)) => create_parser(n, out),
+            (Some(o), Some(n)) if !same_parser(o, n) => recreate_parser(o, n, out),
+            (Some(o), Some(n)) => comment(n.id(), o.comment.as_ref(), n.comment.as_ref(), out),
+            (None, None) => {}
+        }
+    }
+    for (o, n) in pairs(&old.text_search_templates, &new.text_search_templates) {
+        match (o, n) {
+            (Some(o), None) => out.push(TextSearchChange::DropTemplate(o.clone()).into()),
+            (None, Some(n)) => create_template(n, out),
+            (Some(o), Some(n)) if o.init != n.init || o.lexize != n.lexize => {
+                recreate_template(o, n, out);
+            }
+            (Some(o), Some(n)) => comment(n.id(), o.comment.as_ref(), n.comment.as_ref(), out),
+            (None, None) => {}
+        }
+    }
     for (o, n) in pairs(&old.text_search_dictionaries, &new.text_search_dictionaries) {
         match (o, n) {
             (Some(o), None) => out.push(TextSearchChange::DropDictionary(o.clone()).into()),
@@ -154,5 +196,42 @@ pub(crate) fn create_configuration(n: &TextSearchConfiguration, out: &mut Vec<Ch
 
 pub(crate) fn create_dictionary(n: &TextSearchDictionary, out: &mut Vec<Change>) {
     out.push(TextSearchChange::CreateDictionary(n.clone()).into());
+    comment(n.id(), None, n.comment.as_ref(), out);
+}
+
+/// Whether two parsers call the same functions.
+fn same_parser(o: &TextSearchParser, n: &TextSearchParser) -> bool {
+    TextSearchParser {
+        comment: None,
+        ..o.clone()
+    } == TextSearchParser {
+        comment: None,
+        ..n.clone()
+    }
+}
+
+/// The parser dropped as it is in `old` and created as in `new`.
+pub(crate) fn recreate_parser(o: &TextSearchParser, n: &TextSearchParser, out: &mut Vec<Change>) {
+    out.push(TextSearchChange::DropParser(o.clone()).into());
+    create_parser(n, out);
+}
+
+/// The template dropped as it is in `old` and created as in `new`.
+pub(crate) fn recreate_template(
+    o: &TextSearchTemplate,
+    n: &TextSearchTemplate,
+    out: &mut Vec<Change>,
+) {
+    out.push(TextSearchChange::DropTemplate(o.clone()).into());
+    create_template(n, out);
+}
+
+pub(crate) fn create_parser(n: &TextSearchParser, out: &mut Vec<Change>) {
+    out.push(TextSearchChange::CreateParser(n.clone()).into());
+    comment(n.id(), None, n.comment.as_ref(), out);
+}
+
+pub(crate) fn create_template(n: &TextSearchTemplate, out: &mut Vec<Change>) {
+    out.push(TextSearchChange::CreateTemplate(n.clone()).into());
     comment(n.id(), None, n.comment.as_ref(), out);
 }

@@ -62,6 +62,29 @@ impl Kind for TextSearchChange {
             TextSearchChange::DropDictionary(d) => {
                 format!("DROP TEXT SEARCH DICTIONARY {};", d.name)
             }
+            TextSearchChange::CreateParser(p) => {
+                let mut functions = format!(
+                    "START = {}, GETTOKEN = {}, END = {}, LEXTYPES = {}",
+                    p.start, p.gettoken, p.end, p.lextypes
+                );
+                if let Some(headline) = &p.headline {
+                    functions.push_str(&format!(", HEADLINE = {headline}"));
+                }
+                format!("CREATE TEXT SEARCH PARSER {} ({functions});", p.name)
+            }
+            TextSearchChange::DropParser(p) => format!("DROP TEXT SEARCH PARSER {};", p.name),
+            TextSearchChange::CreateTemplate(t) => {
+                let init = t
+                    .init
+                    .as_ref()
+                    .map(|i| format!("INIT = {i}, "))
+                    .unwrap_or_default();
+                format!(
+                    "CREATE TEXT SEARCH TEMPLATE {} ({init}LEXIZE = {});",
+                    t.name, t.lexize
+                )
+            }
+            TextSearchChange::DropTemplate(t) => format!("DROP TEXT SEARCH TEMPLATE {};", t.name),
         }
     }
 
@@ -73,7 +96,11 @@ impl Kind for TextSearchChange {
             | TextSearchChange::SetMapping { .. }
             | TextSearchChange::DropMapping { .. }
             | TextSearchChange::CreateDictionary(..)
-            | TextSearchChange::DropDictionary(..) => Vec::new(),
+            | TextSearchChange::DropDictionary(..)
+            | TextSearchChange::CreateParser(..)
+            | TextSearchChange::DropParser(..)
+            | TextSearchChange::CreateTemplate(..)
+            | TextSearchChange::DropTemplate(..) => Vec::new(),
         }
     }
 }
