@@ -26,6 +26,7 @@ mod rows;
 mod rules;
 mod security;
 mod statistics;
+mod subscriptions;
 mod text_search;
 mod types;
 
@@ -48,10 +49,10 @@ use rows::{
     DomainConstraintRow, DomainRow, EnumRow, EventTriggerRow, ExtensionCommentRow, ExtensionRow,
     ForeignColumnRow, ForeignDataWrapperRow, ForeignServerRow, ForeignTableRow, FunctionRow,
     IndexRow, InheritRow, LanguageRow, OperatorRow, PolicyRow, PresentRow, PublicationMemberRow,
-    PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, TableRow,
-    TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow, TextSearchParserRow,
-    TextSearchTemplateRow, TriggerRow, TypeRow, UnsupportedRow, UserMappingRow, ViewRow, read,
-    read_if, read_with,
+    PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, SubscriptionRow,
+    TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow,
+    TextSearchParserRow, TextSearchTemplateRow, TriggerRow, TypeRow, UnsupportedRow,
+    UserMappingRow, ViewRow, read, read_if, read_with,
 };
 pub use rows::{NEWEST_MAJOR, OLDEST_MAJOR};
 
@@ -333,6 +334,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         access_methods,
         text_search_parsers,
         text_search_templates,
+        subscriptions,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -355,6 +357,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<AccessMethodRow>(db, has(|p| p.access_methods)),
         read_if::<TextSearchParserRow>(db, has(|p| p.text_search_parsers)),
         read_if::<TextSearchTemplateRow>(db, has(|p| p.text_search_templates)),
+        read_if::<SubscriptionRow>(db, has(|p| p.subscriptions)),
     )?;
 
     client
@@ -406,6 +409,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.operators(&operators);
     b.access_methods(&access_methods);
     b.languages(&languages);
+    b.subscriptions(&subscriptions);
     b.conversions(&conversions);
     b.row_types(tables.iter().map(|r| (r.oid, r.reltype)));
     b.row_types(views.iter().map(|r| (r.oid, r.reltype)));
@@ -538,6 +542,7 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_am" => "pg_am",
         "pg_ts_parser" => "pg_ts_parser",
         "pg_ts_template" => "pg_ts_template",
+        "pg_subscription" => "pg_subscription",
         "pg_trigger" => "pg_trigger",
         "pg_event_trigger" => "pg_event_trigger",
         "pg_publication" => "pg_publication",

@@ -454,6 +454,7 @@ catalog_rows! {
         access_methods: bool,
         text_search_parsers: bool,
         text_search_templates: bool,
+        subscriptions: bool,
     }
 
     /// A cast the application defines.
@@ -624,6 +625,17 @@ catalog_rows! {
         tmplname: String,
         init: Option<String>,
         lexize: String,
+    }
+
+    /// A subscription.
+    SubscriptionRow, "subscriptions", "subscriptions.sql" {
+        oid: u32,
+        subname: String,
+        owner: String,
+        connection: String,
+        slot_name: Option<String>,
+        publications: Vec<String>,
+        options: Vec<String>,
     }
 
     /// An access method.

@@ -138,6 +138,7 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
         | ObjectId::UserMapping { .. }
         | ObjectId::Language { .. }
         | ObjectId::AccessMethod { .. } => File::Database,
+        ObjectId::Subscription { .. } => File::Last("subscriptions"),
         ObjectId::ForeignTable { name } => relation(name),
         ObjectId::Statistics { name } => match catalog.statistics.get(name) {
             Some(s) => relation(&s.table),

@@ -319,8 +319,7 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
          CREATE TABLE pairs OF pair;\n\
          CREATE OPERATOR FAMILY fam USING btree;\n\
          CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;\n\
-         CREATE MATERIALIZED VIEW stored_apart USING heap2 AS SELECT 1 AS one;\n\
-         CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything\n             WITH (connect = false);\n",
+         CREATE MATERIALIZED VIEW stored_apart USING heap2 AS SELECT 1 AS one;\n",
     );
     let o = run_gen(dir.path(), &["add", "x"]);
     assert_exit(&o, 2);
@@ -328,7 +327,6 @@ fn every_unsupported_kind_is_named_and_extension_members_are_not() {
     let expected = [
         "materialized view using access method heap2 public.stored_apart",
         "operator family public.fam USING btree",
-        "subscription feed",
         "typed table public.pairs",
     ];
     let mut last = 0;
@@ -1328,7 +1326,9 @@ fn a_planted_password_is_never_written_or_printed() {
     let mapping = format!(
         "CREATE EXTENSION postgres_fdw;\n\
          CREATE SERVER warehouse FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'dw.internal');\n\
-         CREATE USER MAPPING FOR PUBLIC SERVER warehouse OPTIONS (user 'reader', password '{PLANTED}');\n"
+         CREATE USER MAPPING FOR PUBLIC SERVER warehouse OPTIONS (user 'reader', password '{PLANTED}');\n\
+         CREATE SUBSCRIPTION feed CONNECTION 'host=primary.internal password={PLANTED} dbname=app'\n\
+             PUBLICATION events WITH (connect = false);\n"
     );
     write(dir.path(), "schema/fdw.sql", &mapping);
     let mut printed = Vec::new();
@@ -1339,6 +1339,9 @@ fn a_planted_password_is_never_written_or_printed() {
         .expect("deploy script");
     assert!(
         deploy.contains("password :'gen_secret_warehouse_public_password'")
+            && deploy.contains(
+                "'host=primary.internal dbname=app password='\n    :'gen_secret_feed_password'"
+            )
             && deploy.contains("needs-secret"),
         "{deploy}"
     );
@@ -1360,6 +1363,15 @@ fn a_planted_password_is_never_written_or_printed() {
         dir.path(),
         "schema/fdw.sql",
         &mapping.replace("password '", "bogus 'x', password '"),
+    );
+    let o = run_gen(dir.path(), &["diff"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("bogus"), "{}", stderr(&o));
+    printed.push(text(&o));
+    write(
+        dir.path(),
+        "schema/fdw.sql",
+        &mapping.replace("(connect = false)", "(connect = false, bogus = 1)"),
     );
     let o = run_gen(dir.path(), &["diff"]);
     assert_exit(&o, 2);

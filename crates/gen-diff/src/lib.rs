@@ -21,14 +21,15 @@ mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use change::slot_option;
 pub use change::{
     AccessMethodChange, Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange,
     CommentChange, ConstraintChange, Conversion, ConversionChange, DomainChange, EnumPosition,
     EventTriggerChange, ExtensionChange, FieldCast, ForeignChange, IndexChange, InheritanceChange,
     LanguageChange, OperatorChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction,
     PrivilegesChange, PublicationChange, RoutineChange, RowField, RuleChange, SchemaChange,
-    SequenceChange, StatisticsChange, TableChange, TextSearchChange, TriggerChange, TypeChange,
-    ViewChange,
+    SequenceChange, StatisticsChange, SubscriptionChange, TableChange, TextSearchChange,
+    TriggerChange, TypeChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -64,6 +65,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     change::languages(old, new, &mut out);
     change::conversions(old, new, &mut out);
     change::access_methods(old, new, &mut out);
+    change::subscriptions(old, new, &mut out);
     partitions::attach_indexes(old, new, &mut out);
     recreate_dependents(old, new, &mut out);
     partitions::own_named_indexes(old, new, &mut out);
@@ -138,6 +140,11 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
         ObjectId::AccessMethod { name } => {
             if let Some(a) = catalog.access_methods.get(name) {
                 change::create_access_method(a, &mut out);
+            }
+        }
+        ObjectId::Subscription { name } => {
+            if let Some(s) = catalog.subscriptions.get(name) {
+                change::create_subscription(s, &mut out);
             }
         }
         // Described by gen-plan from their own parts.
@@ -513,7 +520,8 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         | ObjectId::TypeAttribute { .. }
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
-        | ObjectId::Language { .. } => false,
+        | ObjectId::Language { .. }
+        | ObjectId::Subscription { .. } => false,
     }
 }
 

@@ -382,7 +382,8 @@ mod tests {
                 | Change::Operator(_)
                 | Change::Language(_)
                 | Change::Conversion(_)
-                | Change::AccessMethod(_) => "other",
+                | Change::AccessMethod(_)
+                | Change::Subscription(_) => "other",
             })
             .collect()
     }

@@ -95,7 +95,8 @@ fn lines(changes: &[Change]) -> String {
             | Change::Operator(_)
             | Change::Language(_)
             | Change::Conversion(_)
-            | Change::AccessMethod(_) => format!("{variant} {id}"),
+            | Change::AccessMethod(_)
+            | Change::Subscription(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -902,7 +902,8 @@ pub(crate) fn rebuild(
             | ObjectId::Conversion { .. }
             | ObjectId::AccessMethod { .. }
             | ObjectId::TextSearchParser { .. }
-            | ObjectId::TextSearchTemplate { .. } => {}
+            | ObjectId::TextSearchTemplate { .. }
+            | ObjectId::Subscription { .. } => {}
         }
     }
     for c in out.iter_mut() {

@@ -218,9 +218,16 @@ impl<'s> Runner<'s> {
         known: impl Fn(&str) -> bool,
     ) -> Result<(), Stopped> {
         let limit = self.limit;
+        let release = release_slots(statement);
         let Some(admin) = self.admin.as_mut() else {
+            if let Some(release) = release {
+                run_within(&self.user, &release, limit).await?;
+            }
             return run_within(&self.user, sql, limit).await;
         };
+        if let Some(release) = release {
+            run_within(&admin.client, &release, limit).await?;
+        }
         called_functions_are_machine_code(&admin.client, statement).await?;
         run_in_session(
             &admin.client,
@@ -451,6 +458,31 @@ async fn called_functions_are_machine_code(
         }
     }
     Ok(())
+}
+
+/// Before a `DROP SUBSCRIPTION`: each subscription it drops disabled and
+/// let go of its replication slot, so that the server never reaches for
+/// the publisher to drop the slot (the sandbox's subscriptions never made
+/// one). Nothing for other statements.
+fn release_slots(statement: &Statement) -> Option<String> {
+    let names: Vec<String> = statement
+        .dropped_subscriptions()
+        .map(|name| gen_model::Literal(name).to_string())
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "DO $gen_release$ DECLARE s text; BEGIN \
+         FOR s IN SELECT subname FROM pg_catalog.pg_subscription \
+             WHERE subname IN ({}) AND subslotname IS NOT NULL \
+               AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) \
+         LOOP \
+             EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I DISABLE', s); \
+             EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s); \
+         END LOOP; END $gen_release$",
+        names.join(", ")
+    ))
 }
 
 /// What follows a statement run as the superuser that may make a

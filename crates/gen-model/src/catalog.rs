@@ -14,6 +14,7 @@ use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::rule::Rule;
 use crate::statistics::Statistics;
+use crate::subscription::Subscription;
 use crate::text_search::{
     TextSearchConfiguration, TextSearchDictionary, TextSearchParser, TextSearchTemplate,
 };
@@ -152,6 +153,9 @@ pub struct Catalog {
     /// Text search templates.
     #[serde(default, with = "crate::pairs")]
     pub text_search_templates: BTreeMap<QualifiedName, TextSearchTemplate>,
+    /// Subscriptions by name.
+    #[serde(default)]
+    pub subscriptions: BTreeMap<String, Subscription>,
 }
 
 impl Catalog {
@@ -185,6 +189,7 @@ impl Catalog {
             && self.access_methods.is_empty()
             && self.text_search_parsers.is_empty()
             && self.text_search_templates.is_empty()
+            && self.subscriptions.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -307,6 +312,7 @@ impl Catalog {
             ObjectId::AccessMethod { name } => self.access_methods.contains_key(name),
             ObjectId::TextSearchParser { name } => self.text_search_parsers.contains_key(name),
             ObjectId::TextSearchTemplate { name } => self.text_search_templates.contains_key(name),
+            ObjectId::Subscription { name } => self.subscriptions.contains_key(name),
         }
     }
 }

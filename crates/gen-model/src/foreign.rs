@@ -182,6 +182,22 @@ pub fn redact_secrets(text: &str) -> std::borrow::Cow<'_, str> {
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
+            // In a connection string: `password=value` up to a blank or
+            // the end of the literal around it.
+            if i < bytes.len() && bytes[i] == b'=' {
+                i += 1;
+                while i < bytes.len() && bytes[i] == b' ' {
+                    i += 1;
+                }
+                let open = i;
+                while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+                if i > open {
+                    spans.push((open, i));
+                }
+                continue;
+            }
             if i >= bytes.len() || bytes[i] != b'\'' {
                 continue;
             }
@@ -228,6 +244,10 @@ mod tests {
         assert_eq!(
             redact_secrets(sql),
             "CREATE USER MAPPING FOR a SERVER s OPTIONS (user 'me', PASSWORD '********', \"sslkey\" '********');"
+        );
+        assert_eq!(
+            redact_secrets("CREATE SUBSCRIPTION s CONNECTION 'host=h password=hunter2 dbname=d'"),
+            "CREATE SUBSCRIPTION s CONNECTION 'host=h password=******** dbname=d'"
         );
         assert!(matches!(
             redact_secrets("SELECT password_hash FROM users"),

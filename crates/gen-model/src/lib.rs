@@ -19,6 +19,7 @@ mod routines;
 mod rule;
 mod security;
 mod statistics;
+mod subscription;
 mod text_search;
 mod types;
 mod view;
@@ -49,6 +50,7 @@ pub use security::{
     Acl, DefaultObjects, DefaultPrivileges, Grant, Grantee, Policy, PolicyCommand, RowSecurity,
 };
 pub use statistics::Statistics;
+pub use subscription::{Subscription, conninfo_parameters, conninfo_without_secrets};
 pub use text_search::{
     TextSearchConfiguration, TextSearchDictionary, TextSearchParser, TextSearchTemplate,
 };

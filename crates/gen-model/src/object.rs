@@ -250,6 +250,11 @@ pub enum ObjectId {
         /// Conversion name.
         name: QualifiedName,
     },
+    /// `CREATE SUBSCRIPTION name`
+    Subscription {
+        /// Subscription name.
+        name: String,
+    },
     /// `CREATE ACCESS METHOD name`
     AccessMethod {
         /// Access method name.
@@ -314,6 +319,7 @@ impl ObjectId {
             ObjectId::AccessMethod { .. } => "access method",
             ObjectId::TextSearchParser { .. } => "text search parser",
             ObjectId::TextSearchTemplate { .. } => "text search template",
+            ObjectId::Subscription { .. } => "subscription",
         }
     }
 
@@ -376,7 +382,8 @@ impl ObjectId {
             | ObjectId::ForeignServer { .. }
             | ObjectId::UserMapping { .. }
             | ObjectId::Language { .. }
-            | ObjectId::AccessMethod { .. } => None,
+            | ObjectId::AccessMethod { .. }
+            | ObjectId::Subscription { .. } => None,
         }
     }
 }
@@ -452,7 +459,8 @@ impl fmt::Display for ObjectId {
             ObjectId::ForeignDataWrapper { name }
             | ObjectId::ForeignServer { name }
             | ObjectId::Language { name }
-            | ObjectId::AccessMethod { name } => {
+            | ObjectId::AccessMethod { name }
+            | ObjectId::Subscription { name } => {
                 write!(f, "{} {}", self.kind(), Ident(name))
             }
             // As `regoperator` prints it, which errors and ignore patterns use.

@@ -69,7 +69,8 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::Conversion { .. }
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
-        | ObjectId::TextSearchTemplate { .. } => id.clone(),
+        | ObjectId::TextSearchTemplate { .. }
+        | ObjectId::Subscription { .. } => id.clone(),
     }
 }
 
@@ -240,7 +241,8 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::Conversion { .. }
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
-        | ObjectId::TextSearchTemplate { .. } => {
+        | ObjectId::TextSearchTemplate { .. }
+        | ObjectId::Subscription { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

@@ -67,6 +67,8 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::Conversion { .. } => 18,
         // Early: tables are stored by them.
         ObjectId::AccessMethod { .. } => 1,
+        // Last: it needs nothing of the schema's, and nothing needs it.
+        ObjectId::Subscription { .. } => 25,
     };
     match action {
         Action::Drop => 40 - create,
@@ -159,7 +161,8 @@ impl<'a> Graph<'a> {
             | ObjectId::Conversion { .. }
             | ObjectId::AccessMethod { .. }
             | ObjectId::TextSearchParser { .. }
-            | ObjectId::TextSearchTemplate { .. } => None,
+            | ObjectId::TextSearchTemplate { .. }
+            | ObjectId::Subscription { .. } => None,
         }
     }
 
@@ -323,7 +326,8 @@ fn relation_names(
         | ObjectId::Conversion { .. }
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
-        | ObjectId::TextSearchTemplate { .. } => Vec::new(),
+        | ObjectId::TextSearchTemplate { .. }
+        | ObjectId::Subscription { .. } => Vec::new(),
     }
 }
 

@@ -62,6 +62,7 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::Language { name } => crate::change::language::target(name),
         ObjectId::Conversion { name } => format!("CONVERSION {name}"),
         ObjectId::AccessMethod { name } => crate::change::access_method::target(name),
+        ObjectId::Subscription { name } => crate::change::subscription::target(name),
         ObjectId::Operator { name, left, right } => {
             format!(
                 "OPERATOR {}",

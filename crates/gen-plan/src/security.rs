@@ -66,7 +66,8 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         | ObjectId::Statistics { .. }
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
-        | ObjectId::Conversion { .. } => crate::render::comment_target(id),
+        | ObjectId::Conversion { .. }
+        | ObjectId::Subscription { .. } => crate::render::comment_target(id),
         ObjectId::UserMapping { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
@@ -140,7 +141,8 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::Conversion { .. }
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
-        | ObjectId::TextSearchTemplate { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::TextSearchTemplate { .. }
+        | ObjectId::Subscription { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -384,7 +386,8 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::Conversion { .. }
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
-        | ObjectId::TextSearchTemplate { .. } => return out,
+        | ObjectId::TextSearchTemplate { .. }
+        | ObjectId::Subscription { .. } => return out,
     };
     let grants = target
         .privileges

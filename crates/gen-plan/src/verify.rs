@@ -139,6 +139,7 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ObjectId::Language { name } => change::language::exists_condition(name),
         ObjectId::Conversion { name } => change::conversion::exists_condition(name),
         ObjectId::AccessMethod { name } => change::access_method::exists_condition(name),
+        ObjectId::Subscription { name } => change::subscription::exists_condition(name),
         ObjectId::Table { name } => change::table::exists_condition(name),
         ObjectId::Sequence { name } => change::sequence::exists_condition(name),
         ObjectId::Index { name } => change::index::exists_condition(name),
@@ -213,6 +214,13 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
             raise_if(
                 &change::cast::mismatch_condition(c),
                 &missing("converts or applies otherwise"),
+            )
+        }
+        ObjectId::Subscription { name } => {
+            let s = target.subscriptions.get(name)?;
+            raise_if(
+                &change::subscription::mismatch_condition(s),
+                &missing("subscribed to other publications"),
             )
         }
         ObjectId::AccessMethod { name } => {

@@ -518,7 +518,13 @@ impl Sandbox {
     /// sessions still connected to it.
     pub async fn drop_database(&self, db: &Database) -> Result<(), SandboxError> {
         let inner = self.inner()?;
-        drop_database_on(&inner.admin, &db.name, inner.server_version_num).await?;
+        drop_database_on(
+            &inner.admin,
+            &inner.admin_config,
+            &db.name,
+            inner.server_version_num,
+        )
+        .await?;
         lock(&inner.state).databases.remove(&db.name);
         Ok(())
     }
@@ -738,6 +744,7 @@ impl Sandbox {
             Server::Warm(mut server) => {
                 let mut problems = drop_statement_roles(
                     &admin,
+                    &admin_config,
                     &inner_roles_at_start,
                     &scratch,
                     server_version_num,
@@ -766,9 +773,9 @@ impl Sandbox {
                 problems
             }
             Server::Url => {
-                let problems = cleanup_existing(&admin, &scratch, server_version_num).await;
+                let problems =
+                    cleanup_existing(&admin, &admin_config, &scratch, server_version_num).await;
                 drop(admin);
-                let _ = admin_config;
                 problems
             }
             Server::Docker(container) => {
@@ -824,7 +831,13 @@ impl Drop for Sandbox {
                     runtime.block_on(async {
                         let work = async {
                             if let Ok(client) = connect_config(&admin_config).await {
-                                cleanup_existing(&client, &scratch, server_version_num).await;
+                                cleanup_existing(
+                                    &client,
+                                    &admin_config,
+                                    &scratch,
+                                    server_version_num,
+                                )
+                                .await;
                             }
                         };
                         let _ = tokio::time::timeout(DROP_CLEANUP_TIMEOUT, work).await;
@@ -900,6 +913,7 @@ const ROLE_COMMENT: &str = "created by gen for schema files";
 /// may be using them.
 async fn drop_statement_roles(
     client: &Client,
+    config: &Config,
     at_start: &[String],
     scratch: &Scratch,
     version_num: u32,
@@ -944,7 +958,7 @@ async fn drop_statement_roles(
         roles: rows.iter().map(|row| row.get(0)).collect(),
         settings: BTreeSet::new(),
     };
-    cleanup_existing(client, &made, version_num).await
+    cleanup_existing(client, config, &made, version_num).await
 }
 
 async fn existing_roles(client: &Client, names: &[&str]) -> Result<BTreeSet<String>, SandboxError> {
@@ -1069,10 +1083,15 @@ async fn hand_over(
 
 /// Drops scratch databases, then the roles this run created (a role cannot
 /// be dropped while a database still holds privileges granted to it).
-async fn cleanup_existing(client: &Client, scratch: &Scratch, version_num: u32) -> Vec<String> {
+async fn cleanup_existing(
+    client: &Client,
+    config: &Config,
+    scratch: &Scratch,
+    version_num: u32,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for name in &scratch.databases {
-        if let Err(e) = drop_database_on(client, name, version_num).await {
+        if let Err(e) = drop_database_on(client, config, name, version_num).await {
             problems.push(e.to_string() + &source_suffix(&e));
         }
     }
@@ -1104,11 +1123,49 @@ fn source_suffix(e: &SandboxError) -> String {
 
 async fn drop_database_on(
     client: &Client,
+    config: &Config,
     name: &str,
     version_num: u32,
 ) -> Result<(), SandboxError> {
+    match drop_database_once(client, name, version_num).await {
+        // A database that holds a subscription cannot be dropped: they
+        // go first (the sandbox's never made a slot).
+        Err(e) if e.code() == Some(&SqlState::OBJECT_IN_USE) => {
+            drop_subscriptions(config, name).await?;
+            drop_database_once(client, name, version_num).await
+        }
+        result => result,
+    }
+    .map_err(|e| query_error(format!("dropping database {name}"), e))
+}
+
+/// Drops every subscription of database `name`, letting go of its slot
+/// first, so that the server never reaches for the publisher.
+pub(crate) async fn drop_subscriptions(config: &Config, name: &str) -> Result<(), SandboxError> {
+    let mut config = config.clone();
+    config.dbname(name);
+    let client = connect_config(&config).await?;
+    let drop = "DO $gen_drop$ DECLARE s text; BEGIN \
+        FOR s IN SELECT subname FROM pg_catalog.pg_subscription \
+            WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) \
+        LOOP \
+            EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I DISABLE', s); \
+            EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s); \
+            EXECUTE pg_catalog.format('DROP SUBSCRIPTION %I', s); \
+        END LOOP; END $gen_drop$";
+    client
+        .batch_execute(drop)
+        .await
+        .map_err(|e| query_error(format!("dropping the subscriptions of database {name}"), e))
+}
+
+async fn drop_database_once(
+    client: &Client,
+    name: &str,
+    version_num: u32,
+) -> Result<(), tokio_postgres::Error> {
     let quoted = quote_ident(name);
-    let result = if version_num >= 130_000 {
+    if version_num >= 130_000 {
         client
             .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
             .await
@@ -1128,8 +1185,7 @@ async fn drop_database_on(
             }
             Err(e) => Err(e),
         }
-    };
-    result.map_err(|e| query_error(format!("dropping database {name}"), e))
+    }
 }
 
 /// A database inside a sandbox. Cheap to clone; it carries connection

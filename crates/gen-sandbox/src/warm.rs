@@ -765,12 +765,22 @@ async fn maintain(
         match scratch_owner(&name) {
             Some(pid) if local::pid_alive(pid) => pending = true,
             _ => {
-                client
-                    .batch_execute(&format!(
-                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                        crate::quote_ident(&name)
-                    ))
-                    .await?;
+                let drop = format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    crate::quote_ident(&name)
+                );
+                match client.batch_execute(&drop).await {
+                    // It holds a subscription: that goes first.
+                    Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::OBJECT_IN_USE) => {
+                        if crate::drop_subscriptions(&place.config(), &name)
+                            .await
+                            .is_ok()
+                        {
+                            client.batch_execute(&drop).await?;
+                        }
+                    }
+                    result => result?,
+                }
             }
         }
     }

@@ -303,6 +303,20 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
                 }
             }
         }
+        // With `connect = false` (the only way the sandbox runs one) and
+        // without a slot, neither needs to run outside a transaction.
+        NodeEnum::CreateSubscriptionStmt(s) => {
+            out.defines
+                .push(Name::global(NameKind::Subscription, &s.subname));
+        }
+        NodeEnum::AlterSubscriptionStmt(s) => {
+            out.alters
+                .push(Name::global(NameKind::Subscription, &s.subname));
+        }
+        NodeEnum::DropSubscriptionStmt(s) => {
+            out.drops
+                .push(Name::global(NameKind::Subscription, &s.subname));
+        }
         NodeEnum::CreateAmStmt(s) => {
             out.defines
                 .push(Name::global(NameKind::AccessMethod, &s.amname));
@@ -580,9 +594,7 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         | NodeEnum::DropdbStmt(_)
         | NodeEnum::AlterSystemStmt(_)
         | NodeEnum::CreateTableSpaceStmt(_)
-        | NodeEnum::DropTableSpaceStmt(_)
-        | NodeEnum::CreateSubscriptionStmt(_)
-        | NodeEnum::DropSubscriptionStmt(_) => out.outside_transaction = true,
+        | NodeEnum::DropTableSpaceStmt(_) => out.outside_transaction = true,
         NodeEnum::ReindexStmt(s) => {
             let whole = s.kind == ReindexObjectType::ReindexObjectSystem as i32
                 || s.kind == ReindexObjectType::ReindexObjectDatabase as i32;

@@ -220,6 +220,14 @@ impl Statement {
         self.run_as
     }
 
+    /// The subscriptions a `DROP SUBSCRIPTION` drops.
+    pub fn dropped_subscriptions(&self) -> impl Iterator<Item = &str> {
+        self.drops
+            .iter()
+            .filter(|d| d.kind == NameKind::Subscription)
+            .map(|d| d.name.as_str())
+    }
+
     /// The session settings this statement runs with.
     pub fn session(&self) -> &Arc<Session> {
         &self.session

@@ -59,6 +59,8 @@ pub enum NameKind {
     TextSearchParser,
     /// A text search template.
     TextSearchTemplate,
+    /// A subscription. Subscriptions are database-wide.
+    Subscription,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -123,6 +125,7 @@ impl fmt::Display for NameKind {
             NameKind::AccessMethod => "access method",
             NameKind::TextSearchParser => "text search parser",
             NameKind::TextSearchTemplate => "text search template",
+            NameKind::Subscription => "subscription",
             NameKind::Constraint => "constraint",
         })
     }

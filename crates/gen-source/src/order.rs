@@ -79,6 +79,7 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::AccessMethod => 22,
         NameKind::TextSearchParser => 23,
         NameKind::TextSearchTemplate => 24,
+        NameKind::Subscription => 25,
     }
 }
 

@@ -146,9 +146,10 @@ pub(crate) fn run_as(node: &NodeEnum) -> RunAs {
         NodeEnum::CreateSubscriptionStmt(s) if !does_not_connect(&s.options) => RunAs::Refused(
             "a subscription connects to its publisher when created: write WITH (connect = false)",
         ),
-        NodeEnum::AlterSubscriptionStmt(_) | NodeEnum::DropSubscriptionStmt(_) => {
-            RunAs::Refused("changing or dropping a subscription reaches its publisher")
-        }
+        NodeEnum::AlterSubscriptionStmt(s) => alter_subscription(s),
+        // The runner lets go of the slot first, so that the server never
+        // reaches for the publisher to drop it.
+        NodeEnum::DropSubscriptionStmt(_) => SUPERUSER,
 
         NodeEnum::CreateRoleStmt(_)
         | NodeEnum::AlterRoleStmt(_)
@@ -270,6 +271,46 @@ fn only_owner(s: &protobuf::AlterTableStmt) -> bool {
             matches!(&c.node, Some(NodeEnum::AlterTableCmd(cmd))
                 if cmd.subtype == protobuf::AlterTableType::AtChangeOwner as i32)
         })
+}
+
+/// `ALTER SUBSCRIPTION`: as the superuser that owns every subscription
+/// in the sandbox, unless it would reach the publisher: enabling starts a
+/// worker that connects, refreshing asks the publisher for its tables, and
+/// `failover` or `two_phase` with a slot alter the slot there.
+fn alter_subscription(s: &protobuf::AlterSubscriptionStmt) -> RunAs {
+    use protobuf::AlterSubscriptionType as T;
+    let refuse = RunAs::Refused(
+        "this subscription change reaches the publisher: the sandbox holds subscriptions disabled, without refreshing or enabling them",
+    );
+    match T::try_from(s.kind) {
+        Ok(T::AlterSubscriptionConnection) => SUPERUSER,
+        Ok(T::AlterSubscriptionOptions)
+            if option(&s.options, "failover").is_none()
+                && option(&s.options, "two_phase").is_none() =>
+        {
+            SUPERUSER
+        }
+        Ok(
+            T::AlterSubscriptionSetPublication
+            | T::AlterSubscriptionAddPublication
+            | T::AlterSubscriptionDropPublication,
+        ) if matches!(
+            option(&s.options, "refresh").as_deref(),
+            Some("false" | "off" | "0")
+        ) =>
+        {
+            SUPERUSER
+        }
+        Ok(T::AlterSubscriptionEnabled)
+            if matches!(
+                option(&s.options, "enabled").as_deref(),
+                Some("false" | "off" | "0")
+            ) =>
+        {
+            SUPERUSER
+        }
+        _ => refuse,
+    }
 }
 
 /// `WITH (connect = false)`: a subscription created without reaching its
@@ -408,6 +449,11 @@ mod tests {
             "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql SET temp_file_limit TO '1kB' AS 'select 1'",
             "CREATE TEXT SEARCH PARSER p (START = a, GETTOKEN = b, END = c, LEXTYPES = d)",
             "CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p WITH (connect = false)",
+            "ALTER SUBSCRIPTION s DISABLE",
+            "ALTER SUBSCRIPTION s CONNECTION 'host=y'",
+            "ALTER SUBSCRIPTION s SET (slot_name = NONE, binary = true)",
+            "ALTER SUBSCRIPTION s SET PUBLICATION p, q WITH (refresh = false)",
+            "DROP SUBSCRIPTION s",
             "SECURITY LABEL ON TABLE t IS 'x'",
         ] {
             assert!(matches!(of(sql), RunAs::Superuser { .. }), "{sql}");
@@ -460,6 +506,11 @@ mod tests {
             "SET SESSION AUTHORIZATION app",
             "CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p",
             "ALTER SUBSCRIPTION s REFRESH PUBLICATION",
+            "ALTER SUBSCRIPTION s ENABLE",
+            "ALTER SUBSCRIPTION s SET PUBLICATION p",
+            "ALTER SUBSCRIPTION s ADD PUBLICATION q WITH (refresh = true)",
+            "ALTER SUBSCRIPTION s SET (failover = true)",
+            "ALTER SUBSCRIPTION s SKIP (lsn = '0/1')",
             "ALTER FUNCTION f() OWNER TO gen_sandbox",
             "ALTER TABLE t OWNER TO gen_sandbox",
         ] {

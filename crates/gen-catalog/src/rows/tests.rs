@@ -70,6 +70,9 @@ CREATE TRUSTED LANGUAGE plsample HANDLER plpgsql_call_handler
 CREATE TEXT SEARCH PARSER app.words (START = prsd_start, GETTOKEN = prsd_nexttoken,
     END = prsd_end, LEXTYPES = prsd_lextype, HEADLINE = prsd_headline);
 CREATE TEXT SEARCH TEMPLATE app.lexer (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE SUBSCRIPTION feed CONNECTION 'host=primary.example dbname=app'
+    PUBLICATION events WITH (connect = false, slot_name = 'feed');
+COMMENT ON SUBSCRIPTION feed IS 'events';
 CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 CREATE TABLE app.stored_apart (id int) USING heap2;
 CREATE DEFAULT CONVERSION app.latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
@@ -240,6 +243,7 @@ async fn every_query_decodes_on_a_real_server() {
     check::<LanguageRow>(d, &[], c).await;
     check::<ConversionRow>(d, &[], c).await;
     check::<AccessMethodRow>(d, &[], c).await;
+    check::<SubscriptionRow>(d, &[], c).await;
     check::<TextSearchParserRow>(d, &[], c).await;
     check::<TextSearchTemplateRow>(d, &[], c).await;
     check::<PolicyRow>(d, &[], c).await;

@@ -11,4 +11,7 @@ SELECT EXISTS (SELECT 1 FROM pg_cast WHERE oid >= 16384) AS casts,
        EXISTS (SELECT 1 FROM pg_conversion WHERE oid >= 16384) AS conversions,
        EXISTS (SELECT 1 FROM pg_am WHERE oid >= 16384) AS access_methods,
        EXISTS (SELECT 1 FROM pg_ts_parser WHERE oid >= 16384) AS text_search_parsers,
-       EXISTS (SELECT 1 FROM pg_ts_template WHERE oid >= 16384) AS text_search_templates
+       EXISTS (SELECT 1 FROM pg_ts_template WHERE oid >= 16384) AS text_search_templates,
+       EXISTS (SELECT 1 FROM pg_subscription
+               WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))
+           AS subscriptions

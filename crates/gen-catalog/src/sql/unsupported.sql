@@ -13,10 +13,6 @@ SELECT 'pg_opfamily', f.oid, f.opfnamespace, 'operator family',
        quote_ident(n.nspname) || '.' || quote_ident(f.opfname) || ' USING ' || a.amname
 FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am a ON a.oid = f.opfmethod
 WHERE f.oid >= 16384
-UNION ALL
-SELECT 'pg_subscription', s.oid, 0, 'subscription', quote_ident(s.subname)
-FROM pg_subscription s
-WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 -- A materialized view stored by another access method than heap.
 UNION ALL
 SELECT 'pg_class', c.oid, c.relnamespace, 'materialized view using access method ' || a.amname,

@@ -35,6 +35,7 @@ mod rule;
 mod schema;
 mod sequence;
 mod statistics;
+mod subscription;
 mod table;
 mod text_search;
 mod trigger;
@@ -86,6 +87,8 @@ pub use statistics::StatisticsChange;
 pub(crate) use statistics::{
     create as create_statistics, recreate as recreate_statistics, statistics,
 };
+pub use subscription::{SubscriptionChange, slot_option};
+pub(crate) use subscription::{create as create_subscription, subscriptions};
 pub use table::TableChange;
 pub use text_search::TextSearchChange;
 pub(crate) use text_search::{
@@ -197,6 +200,8 @@ changes! {
     Conversion(ConversionChange),
     /// Access methods.
     AccessMethod(AccessMethodChange),
+    /// Subscriptions.
+    Subscription(SubscriptionChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

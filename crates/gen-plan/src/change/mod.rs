@@ -30,6 +30,7 @@ pub(crate) mod rule;
 pub(crate) mod schema;
 pub(crate) mod sequence;
 pub(crate) mod statistics;
+pub(crate) mod subscription;
 pub(crate) mod table;
 pub(crate) mod text_search;
 mod trigger;
@@ -94,5 +95,6 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Language(c) => c,
         Change::Conversion(c) => c,
         Change::AccessMethod(c) => c,
+        Change::Subscription(c) => c,
     }
 }
