@@ -468,7 +468,7 @@ fn unsupported_objects(
             }
         };
     for r in tables {
-        let kinds = [("typed table", r.typed), ("tablespace of", r.in_tablespace)];
+        let kinds = [("tablespace of", r.in_tablespace)];
         relation(&r.identity, r.oid, r.relnamespace, &kinds);
     }
     for r in indexes {
@@ -680,6 +680,7 @@ impl Builder {
                     ),
                     cluster_on: cluster_indexes.get(&oid).map(|i| (*i).clone()),
                     access_method: r.access_method.clone().filter(|am| am != "heap"),
+                    of_type: r.of_type.clone(),
                 },
             );
         }

@@ -214,7 +214,7 @@ catalog_rows! {
         relrowsecurity: bool,
         relforcerowsecurity: bool,
         reltype: u32,
-        typed: bool,
+        of_type: Option<String>,
         in_tablespace: bool,
         identity: Option<String>,
         access_method: Option<String>,

@@ -420,6 +420,7 @@ mod tests {
             replica_identity: Default::default(),
             cluster_on: None,
             access_method: None,
+            of_type: None,
         };
         let mut live = Catalog::default();
         live.tables

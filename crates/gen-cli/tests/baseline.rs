@@ -395,6 +395,13 @@ fn fixtures_round_trip_through_a_baseline() {
             let (db, client) = gen_load::load_schema(&sandbox, "fixture", &source, None)
                 .await
                 .expect("fixture loads");
+            // Read as a live database: with the handlers the sandbox took.
+            db.connect()
+                .await
+                .expect("superuser")
+                .batch_execute(&gen_load::runner::restore_handlers_sql())
+                .await
+                .expect("handlers restored");
             let dir = tempfile::tempdir().expect("temp dir");
             let p = dir.path();
             let o = gen_warm(p, &["init", "--from-db", &db.conninfo()]);

@@ -550,6 +550,28 @@ pub fn hand_over_sql() -> String {
     )
 }
 
+/// SQL that gives back, in a sealed sandbox's database, the handlers the
+/// sandbox took from untrusted languages and foreign-data wrappers while
+/// loading: for a database that is then read as a live one (tests of
+/// adopting a database), never for one gen goes on running statements in.
+/// Run it as the sandbox's superuser.
+pub fn restore_handlers_sql() -> String {
+    format!(
+        "WITH taken AS ( \
+             SELECT split_part(c.entry, '=', 1) AS setting, \
+                    split_part(item, '=', 1)::oid AS object, split_part(item, '=', 2)::oid AS handler \
+             FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) AS c(entry), \
+                  unnest(string_to_array(substr(c.entry, strpos(c.entry, '=') + 1), ',')) AS item \
+             WHERE s.setrole = 0 AND split_part(c.entry, '=', 1) IN ('{WRAPPER_HANDLERS}', '{LANGUAGE_HANDLERS}') \
+               AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())), \
+         wrappers AS ( \
+             UPDATE pg_catalog.pg_foreign_data_wrapper w SET fdwhandler = t.handler FROM taken t \
+             WHERE t.setting = '{WRAPPER_HANDLERS}' AND w.oid = t.object RETURNING 1) \
+         UPDATE pg_catalog.pg_language l SET lanplcallfoid = t.handler FROM taken t \
+         WHERE t.setting = '{LANGUAGE_HANDLERS}' AND l.oid = t.object"
+    )
+}
+
 /// The catalog read in a sealed sandbox's database as the files mean it:
 /// what the sandbox's superuser owns reads as owned by the loading role
 /// (it made what only a superuser may, such as an event trigger or a

@@ -574,6 +574,9 @@ pub struct Table {
     /// `USING method`: the table access method, unless it is `heap`.
     #[serde(default)]
     pub access_method: Option<String>,
+    /// `OF type`: the composite type a typed table takes its columns from.
+    #[serde(default)]
+    pub of_type: Option<String>,
 }
 
 impl Table {

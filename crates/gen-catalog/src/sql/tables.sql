@@ -1,7 +1,7 @@
 -- Tables, partitioned tables and foreign tables; the client keeps the
 -- first two in application schemas that no extension made, and reports
--- what gen does not model (foreign tables, typed tables, tablespaces; the
--- identity is read for those only). Parents (inherits.sql) are named
+-- what gen does not model (tablespaces; the identity is read for those
+-- only). Parents (inherits.sql) are named
 -- from these same rows, the replica identity's index from indexes.sql. The
 -- row type stands for the table in dependencies.
 SELECT c.oid, c.relnamespace, c.relname, c.relkind::text AS relkind,
@@ -11,9 +11,9 @@ SELECT c.oid, c.relnamespace, c.relname, c.relkind::text AS relkind,
        pg_get_expr(c.relpartbound, c.oid) AS partition_bound,
        c.relreplident::text AS replica_identity,
        c.relrowsecurity, c.relforcerowsecurity, c.reltype,
-       c.reloftype <> 0 AS typed,
+       CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type,
        c.relkind = 'r' AND c.reltablespace <> 0 AS in_tablespace,
-       CASE WHEN c.reloftype <> 0 OR (c.relkind = 'r' AND c.reltablespace <> 0)
+       CASE WHEN c.relkind = 'r' AND c.reltablespace <> 0
             THEN c.oid::regclass::text END AS identity,
        am.amname::text AS access_method
 FROM pg_class c
