@@ -33,6 +33,11 @@ pub(crate) fn rebuilt(name: &QualifiedName, old: &Catalog, new: &Catalog) -> boo
     if o.inheritance.partition_key != n.inheritance.partition_key {
         return true;
     }
+    // A table becomes typed, or of another type, only with the very
+    // columns of it: made anew.
+    if n.of_type.is_some() && o.of_type != n.of_type {
+        return true;
+    }
     // `SET ACCESS METHOD` comes with PostgreSQL 15, and reaches a
     // partitioned table from 17 on.
     let partitioned = n.inheritance.partition_key.is_some();

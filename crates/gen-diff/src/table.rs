@@ -65,6 +65,11 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
             unlogged: n.unlogged,
         }));
     }
+    if o.of_type.is_some() && n.of_type.is_none() {
+        out.push(Change::Table(TableChange::SetNotOf {
+            table: n.name.clone(),
+        }));
+    }
     if o.access_method != n.access_method {
         out.push(Change::Table(TableChange::SetAccessMethod {
             table: n.name.clone(),
@@ -88,14 +93,38 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
 
     let old_cols: BTreeMap<&str, &Column> =
         o.columns.iter().map(|c| (c.name.as_str(), c)).collect();
+    // A typed table's columns come, go and change type with its type's
+    // attributes (`ALTER TYPE … CASCADE`): only their options are its own.
+    let typed = o.of_type.is_some() && o.of_type == n.of_type;
     for nc in &n.columns {
         match old_cols.get(nc.name.as_str()) {
+            None if typed => {
+                let made = Column {
+                    not_null: false,
+                    not_null_name: None,
+                    default: None,
+                    identity: None,
+                    generated: None,
+                    comment: None,
+                    ..nc.clone()
+                };
+                alter_column(&n.name, &made, nc, [old, new], out);
+            }
             None => add_column(&n.name, nc, out),
+            Some(oc) if typed => {
+                let retyped = Column {
+                    data_type: oc.data_type.clone(),
+                    base_type: oc.base_type.clone(),
+                    collation: oc.collation.clone(),
+                    ..nc.clone()
+                };
+                alter_column(&n.name, oc, &retyped, [old, new], out);
+            }
             Some(oc) => alter_column(&n.name, oc, nc, [old, new], out),
         }
     }
     for oc in &o.columns {
-        if n.column(&oc.name).is_none() {
+        if n.column(&oc.name).is_none() && !typed {
             out.push(Change::Column(ColumnChange::DropColumn {
                 table: n.name.clone(),
                 column: oc.clone(),

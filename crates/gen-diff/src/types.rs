@@ -195,7 +195,25 @@ fn alter_type(
         }
         (TypeKind::Composite { attributes: oa }, TypeKind::Composite { attributes: na }) => {
             match attribute_plan(&n.name, oa, na, stored(&id, old)) {
-                AttributePlan::InPlace(changes) => {
+                AttributePlan::InPlace(mut changes) => {
+                    // Typed tables take their columns from the type.
+                    let of_it = n.name.to_string();
+                    if old
+                        .tables
+                        .values()
+                        .any(|t| t.of_type.as_deref() == Some(of_it.as_str()))
+                    {
+                        for c in &mut changes {
+                            if let Change::Type(
+                                TypeChange::AddAttribute { cascade, .. }
+                                | TypeChange::DropAttribute { cascade, .. }
+                                | TypeChange::AlterAttributeType { cascade, .. },
+                            ) = c
+                            {
+                                *cascade = true;
+                            }
+                        }
+                    }
                     out.extend(changes);
                     type_comments(Some(o), n, out);
                 }
@@ -515,11 +533,13 @@ fn alter_attributes(
             None => out.push(Change::Type(TypeChange::DropAttribute {
                 type_name: name.clone(),
                 attribute: a.clone(),
+                cascade: false,
             })),
             Some(n) if n.data_type != a.data_type || n.collation != a.collation => {
                 out.push(Change::Type(TypeChange::AlterAttributeType {
                     type_name: name.clone(),
                     attribute: n.clone(),
+                    cascade: false,
                 }));
             }
             Some(_) => {}
@@ -529,6 +549,7 @@ fn alter_attributes(
         out.push(Change::Type(TypeChange::AddAttribute {
             type_name: name.clone(),
             attribute: a.clone(),
+            cascade: false,
         }));
     }
     Some(out)

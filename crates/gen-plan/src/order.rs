@@ -497,6 +497,34 @@ pub(crate) fn order<'a>(
 
     crate::partitions::edges(&mut g);
 
+    // A typed table's column comes with its type's attribute (`ALTER TYPE
+    // … ADD ATTRIBUTE … CASCADE`): its options are set after that.
+    for t in new.tables.values() {
+        let Some(of_type) = &t.of_type else { continue };
+        let Some((type_name, _)) = new
+            .types
+            .keys()
+            .map(|name| (name, name.to_string()))
+            .find(|(_, text)| text == of_type)
+        else {
+            continue;
+        };
+        let made = g.exact(
+            Action::CreateOrAlter,
+            &ObjectId::Type {
+                name: type_name.clone(),
+            },
+        );
+        for c in &t.columns {
+            let column = ObjectId::Column {
+                table: t.name.clone(),
+                column: c.name.clone(),
+            };
+            let options = g.exact(Action::CreateOrAlter, &column);
+            g.edge(made, options);
+        }
+    }
+
     // Tables, views, sequences and indexes (a key constraint's index too)
     // share one namespace per schema: a name goes free when the object
     // holding it is dropped, and only then can another take it (a table

@@ -165,6 +165,9 @@ pub(crate) fn create_view(verb: &str, v: &View) -> String {
 }
 
 pub(crate) fn create_table(t: &Table) -> String {
+    if let Some(of_type) = &t.of_type {
+        return create_typed_table(t, of_type);
+    }
     let mut lines: Vec<String> = t
         .columns
         .iter()
@@ -190,6 +193,50 @@ pub(crate) fn create_table(t: &Table) -> String {
         }
     }
     let mut sql = crate::partitions::create_table(t, lines);
+    if let Some(method) = &t.access_method {
+        write!(sql, " USING {}", Ident(method)).expect("writing to a String");
+    }
+    if !t.options.is_empty() {
+        write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
+    }
+    sql.push(';');
+    sql
+}
+
+/// `CREATE TABLE name OF type (column WITH OPTIONS …, CONSTRAINT …)`:
+/// the columns are the type's, only their options and the table's
+/// constraints are written.
+fn create_typed_table(t: &Table, of_type: &str) -> String {
+    let mut lines = Vec::new();
+    for c in &t.columns {
+        let mut options = String::new();
+        if let Some(default) = &c.default {
+            write!(options, " DEFAULT {default}").expect("writing to a String");
+        }
+        if c.not_null {
+            match &c.not_null_name {
+                Some(name) if *name != gen_model::default_not_null_name(&t.name.name, &c.name) => {
+                    write!(options, " CONSTRAINT {} NOT NULL", Ident(name))
+                        .expect("writing to a String");
+                }
+                _ => options.push_str(" NOT NULL"),
+            }
+        }
+        if !options.is_empty() {
+            lines.push(format!("{} WITH OPTIONS{options}", Ident(&c.name)));
+        }
+    }
+    for c in t.constraints.values() {
+        lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
+    }
+    let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
+    let mut sql = format!("CREATE {unlogged}TABLE {} OF {of_type}", t.name);
+    if !lines.is_empty() {
+        write!(sql, " (\n    {}\n)", lines.join(",\n    ")).expect("writing to a String");
+    }
+    if let Some(key) = &t.inheritance.partition_key {
+        write!(sql, " PARTITION BY {key}").expect("writing to a String");
+    }
     if let Some(method) = &t.access_method {
         write!(sql, " USING {}", Ident(method)).expect("writing to a String");
     }

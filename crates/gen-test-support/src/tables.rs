@@ -82,7 +82,7 @@ pub fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         replica_identity: Default::default(),
         cluster_on: None,
         access_method: None,
-            of_type: None,
+        of_type: None,
     }
 }
 

@@ -52,6 +52,12 @@ pub enum TableChange {
         /// The table.
         table: QualifiedName,
     },
+    /// `ALTER TABLE table NOT OF;`: a typed table keeps its columns as its
+    /// own.
+    SetNotOf {
+        /// The table.
+        table: QualifiedName,
+    },
     /// `ALTER TABLE table SET ACCESS METHOD method;` (PostgreSQL 15 on):
     /// the table is rewritten.
     SetAccessMethod {
@@ -73,7 +79,8 @@ impl TableChange {
             | TableChange::SetTableOptions { table: t, .. } => (CreateOrAlter, table_id(t)),
             TableChange::ClusterOn { holder, .. } => (CreateOrAlter, holder.clone()),
             TableChange::SetWithoutCluster { table }
-            | TableChange::SetAccessMethod { table, .. } => (CreateOrAlter, table_id(table)),
+            | TableChange::SetAccessMethod { table, .. }
+            | TableChange::SetNotOf { table } => (CreateOrAlter, table_id(table)),
             TableChange::SetReplicaIdentity { table, .. } => (
                 CreateOrAlter,
                 ObjectId::ReplicaIdentity {
@@ -94,6 +101,7 @@ impl TableChange {
             TableChange::ClusterOn { .. } => "ClusterOn",
             TableChange::SetWithoutCluster { .. } => "SetWithoutCluster",
             TableChange::SetAccessMethod { .. } => "SetAccessMethod",
+            TableChange::SetNotOf { .. } => "SetNotOf",
         }
     }
 }

@@ -32,26 +32,35 @@ pub enum TypeChange {
         /// Label after.
         to: String,
     },
-    /// `ALTER TYPE name ADD ATTRIBUTE a type [COLLATE c];`
+    /// `ALTER TYPE name ADD ATTRIBUTE a type [COLLATE c] [CASCADE];`
     AddAttribute {
         /// Composite type.
         type_name: QualifiedName,
         /// The new attribute.
         attribute: Attribute,
+        /// `CASCADE`: typed tables of the type take the change.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        cascade: bool,
     },
-    /// `ALTER TYPE name DROP ATTRIBUTE a;`
+    /// `ALTER TYPE name DROP ATTRIBUTE a [CASCADE];`
     DropAttribute {
         /// Composite type.
         type_name: QualifiedName,
         /// The dropped attribute.
         attribute: Attribute,
+        /// `CASCADE`: typed tables of the type take the change.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        cascade: bool,
     },
-    /// `ALTER TYPE name ALTER ATTRIBUTE a TYPE type [COLLATE c];`
+    /// `ALTER TYPE name ALTER ATTRIBUTE a TYPE type [COLLATE c] [CASCADE];`
     AlterAttributeType {
         /// Composite type.
         type_name: QualifiedName,
         /// The attribute as it becomes.
         attribute: Attribute,
+        /// `CASCADE`: typed tables of the type take the change.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        cascade: bool,
     },
     /// `ALTER TYPE name RENAME TO temp;` or `ALTER DOMAIN …`: the first step
     /// of rebuilding a type that cannot change in place. The new type is

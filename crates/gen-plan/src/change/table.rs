@@ -39,6 +39,7 @@ impl Kind for TableChange {
             TableChange::SetWithoutCluster { table } => {
                 format!("ALTER TABLE {table} SET WITHOUT CLUSTER;")
             }
+            TableChange::SetNotOf { table } => format!("ALTER TABLE {table} NOT OF;"),
             TableChange::SetAccessMethod {
                 table,
                 access_method,
@@ -81,7 +82,8 @@ impl Kind for TableChange {
             TableChange::CreateTable(..)
             | TableChange::SetTableOptions { .. }
             | TableChange::ClusterOn { .. }
-            | TableChange::SetWithoutCluster { .. } => Vec::new(),
+            | TableChange::SetWithoutCluster { .. }
+            | TableChange::SetNotOf { .. } => Vec::new(),
         }
     }
 }

@@ -37,20 +37,25 @@ impl Kind for TypeChange {
             TypeChange::AddAttribute {
                 type_name,
                 attribute,
+                cascade,
             } => format!(
-                "ALTER TYPE {type_name} ADD ATTRIBUTE {};",
-                attribute_definition(attribute)
+                "ALTER TYPE {type_name} ADD ATTRIBUTE {}{};",
+                attribute_definition(attribute),
+                cascade_clause(*cascade)
             ),
             TypeChange::DropAttribute {
                 type_name,
                 attribute,
+                cascade,
             } => format!(
-                "ALTER TYPE {type_name} DROP ATTRIBUTE {};",
-                Ident(&attribute.name)
+                "ALTER TYPE {type_name} DROP ATTRIBUTE {}{};",
+                Ident(&attribute.name),
+                cascade_clause(*cascade)
             ),
             TypeChange::AlterAttributeType {
                 type_name,
                 attribute,
+                cascade,
             } => {
                 let mut sql = format!(
                     "ALTER TYPE {type_name} ALTER ATTRIBUTE {} TYPE {}",
@@ -60,6 +65,7 @@ impl Kind for TypeChange {
                 if let Some(c) = &attribute.collation {
                     write!(sql, " COLLATE {c}").expect("writing to a String");
                 }
+                sql.push_str(cascade_clause(*cascade));
                 sql.push(';');
                 sql
             }
@@ -142,11 +148,34 @@ impl Kind for TypeChange {
             TypeChange::DropAttribute {
                 type_name,
                 attribute,
+                cascade,
+            } => {
+                let mut out = vec![hazard(
+                    DeletesData,
+                    format!(
+                        "drops attribute {} of type {type_name} and its values",
+                        Ident(&attribute.name)
+                    ),
+                )];
+                if *cascade {
+                    out.push(hazard(
+                        DeletesData,
+                        format!(
+                            "drops column {} of every table of type {type_name}, and its values",
+                            Ident(&attribute.name)
+                        ),
+                    ));
+                }
+                out
+            }
+            TypeChange::AlterAttributeType {
+                type_name,
+                cascade: true,
+                ..
             } => vec![hazard(
-                DeletesData,
+                RewritesTable,
                 format!(
-                    "drops attribute {} of type {type_name} and its values",
-                    Ident(&attribute.name)
+                    "every table of type {type_name} is rewritten with the attribute's new type"
                 ),
             )],
             TypeChange::CreateType(..)
@@ -154,7 +183,7 @@ impl Kind for TypeChange {
             | TypeChange::AddEnumValue { .. }
             | TypeChange::RenameEnumValue { .. }
             | TypeChange::AddAttribute { .. }
-            | TypeChange::AlterAttributeType { .. }
+            | TypeChange::AlterAttributeType { cascade: false, .. }
             | TypeChange::DropRetiredType { .. } => Vec::new(),
         }
     }
@@ -171,4 +200,9 @@ fn parked(id: &ObjectId) -> (&'static str, &QualifiedName) {
             unreachable!("a rebuild parks a type, domain or collation, not {id}")
         }
     }
+}
+
+/// ` CASCADE` when typed tables take an attribute change.
+fn cascade_clause(cascade: bool) -> &'static str {
+    if cascade { " CASCADE" } else { "" }
 }
