@@ -2,10 +2,19 @@
 //!
 //! gen refuses to plan around an object it does not model, since the
 //! migration would silently miss it. A project that manages such objects
-//! another way lists them in `gen.toml`; each pattern is matched against
+//! another way lists them in `gen.toml` (and objects of the kinds gen
+//! refused before it planned them stay left out, see [`Ignore::forget`]);
+//! each pattern is matched against
 //! `kind identity` as gen names the object in its error, with `*` standing
 //! for any run of characters: `"operator family public.*"`,
 //! `"foreign table *"`.
+
+use std::collections::BTreeSet;
+
+use gen_model::{
+    AccessMethod, Catalog, Conversion, Language, ObjectId, OperatorClass, OperatorFamily,
+    Subscription, TextSearchParser, TextSearchTemplate,
+};
 
 /// Patterns naming objects that are neither planned nor an error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +56,92 @@ impl Ignore {
     /// Whether no pattern is set.
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
+    }
+
+    /// Whether the object is ignored, named as gen names it (`operator
+    /// family public.fam USING btree`).
+    pub fn matches_id(&self, id: &ObjectId) -> bool {
+        let text = id.to_string();
+        let identity = text.strip_prefix(id.kind()).unwrap_or(&text).trim_start();
+        self.matches(id.kind(), identity)
+    }
+
+    /// Leaves out of `catalog` the objects of the kinds gen planned only
+    /// later (operator families and classes, subscriptions, typed tables,
+    /// languages, access methods, conversions, text search parsers and
+    /// templates) that a pattern names: a project that listed them to
+    /// manage them by hand goes on doing so.
+    pub fn forget(&self, catalog: &mut Catalog) {
+        if self.is_empty() {
+            return;
+        }
+        let mut gone: BTreeSet<ObjectId> = BTreeSet::new();
+        let ids = catalog
+            .operator_families
+            .values()
+            .map(OperatorFamily::id)
+            .chain(catalog.operator_classes.values().map(OperatorClass::id))
+            .chain(catalog.subscriptions.values().map(Subscription::id))
+            .chain(catalog.languages.values().map(Language::id))
+            .chain(catalog.access_methods.values().map(AccessMethod::id))
+            .chain(catalog.conversions.values().map(Conversion::id))
+            .chain(
+                catalog
+                    .text_search_parsers
+                    .values()
+                    .map(TextSearchParser::id),
+            )
+            .chain(
+                catalog
+                    .text_search_templates
+                    .values()
+                    .map(TextSearchTemplate::id),
+            );
+        gone.extend(ids.filter(|id| self.matches_id(id)));
+        gone.extend(
+            catalog
+                .tables
+                .values()
+                .filter(|t| t.of_type.is_some() && self.matches("typed table", &t.name.to_string()))
+                .map(|t| ObjectId::Table {
+                    name: t.name.clone(),
+                }),
+        );
+        if gone.is_empty() {
+            return;
+        }
+        catalog
+            .operator_families
+            .retain(|_, f| !gone.contains(&f.id()));
+        catalog
+            .operator_classes
+            .retain(|_, c| !gone.contains(&c.id()));
+        catalog.subscriptions.retain(|_, s| !gone.contains(&s.id()));
+        catalog.languages.retain(|_, l| !gone.contains(&l.id()));
+        catalog
+            .access_methods
+            .retain(|_, a| !gone.contains(&a.id()));
+        catalog.conversions.retain(|_, c| !gone.contains(&c.id()));
+        catalog
+            .text_search_parsers
+            .retain(|_, p| !gone.contains(&p.id()));
+        catalog
+            .text_search_templates
+            .retain(|_, t| !gone.contains(&t.id()));
+        catalog
+            .tables
+            .retain(|name, _| !gone.contains(&ObjectId::Table { name: name.clone() }));
+        // What is of a forgotten object (a typed table's columns) goes
+        // with it.
+        let of_gone = |id: &ObjectId| {
+            gone.contains(id)
+                || id
+                    .table()
+                    .is_some_and(|t| gone.contains(&ObjectId::Table { name: t.clone() }))
+        };
+        catalog.depends.retain(|(a, b)| !of_gone(a) && !of_gone(b));
+        catalog.owners.retain(|id, _| !of_gone(id));
+        catalog.privileges.retain(|id, _| !of_gone(id));
     }
 }
 

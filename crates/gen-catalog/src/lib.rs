@@ -17,6 +17,7 @@ mod foreign;
 mod ignore;
 mod languages;
 mod lookup;
+mod operator_classes;
 mod operators;
 mod partitions;
 mod publications;
@@ -48,11 +49,11 @@ use rows::{
     CommentRow, ConstraintRow, ConversionRow, Db, DefaultPrivilegeRow, DependRow,
     DomainConstraintRow, DomainRow, EnumRow, EventTriggerRow, ExtensionCommentRow, ExtensionRow,
     ForeignColumnRow, ForeignDataWrapperRow, ForeignServerRow, ForeignTableRow, FunctionRow,
-    IndexRow, InheritRow, LanguageRow, OperatorRow, PolicyRow, PresentRow, PublicationMemberRow,
-    PublicationRow, RangeRow, RuleRow, SchemaRow, SequenceRow, StatisticsRow, SubscriptionRow,
-    TableRow, TextSearchConfigurationRow, TextSearchDictionaryRow, TextSearchMappingRow,
-    TextSearchParserRow, TextSearchTemplateRow, TriggerRow, TypeRow, UnsupportedRow,
-    UserMappingRow, ViewRow, read, read_if, read_with,
+    IndexRow, InheritRow, LanguageRow, OperatorClassRow, OperatorFamilyRow, OperatorMemberRow,
+    OperatorRow, PolicyRow, PresentRow, PublicationMemberRow, PublicationRow, RangeRow, RuleRow,
+    SchemaRow, SequenceRow, StatisticsRow, SubscriptionRow, TableRow, TextSearchConfigurationRow,
+    TextSearchDictionaryRow, TextSearchMappingRow, TextSearchParserRow, TextSearchTemplateRow,
+    TriggerRow, TypeRow, UnsupportedRow, UserMappingRow, ViewRow, read, read_if, read_with,
 };
 pub use rows::{NEWEST_MAJOR, OLDEST_MAJOR};
 
@@ -335,6 +336,9 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         text_search_parsers,
         text_search_templates,
         subscriptions,
+        operator_families,
+        operator_classes,
+        operator_members,
     ) = tokio::try_join!(
         aggregates,
         ranges,
@@ -358,6 +362,9 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         read_if::<TextSearchParserRow>(db, has(|p| p.text_search_parsers)),
         read_if::<TextSearchTemplateRow>(db, has(|p| p.text_search_templates)),
         read_if::<SubscriptionRow>(db, has(|p| p.subscriptions)),
+        read_if::<OperatorFamilyRow>(db, has(|p| p.operator_families)),
+        read_if::<OperatorClassRow>(db, has(|p| p.operator_families)),
+        read_if::<OperatorMemberRow>(db, has(|p| p.operator_families)),
     )?;
 
     client
@@ -407,6 +414,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.foreign_tables(&foreign_tables, &foreign_columns);
     b.statistics(&statistics);
     b.operators(&operators);
+    b.operator_classes(&operator_families, &operator_classes, &operator_members);
     b.access_methods(&access_methods);
     b.languages(&languages);
     b.subscriptions(&subscriptions);
@@ -423,6 +431,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.routine_structural_depends();
     b.structural_depends();
     b.routine_calls();
+    ignore.forget(&mut b.catalog);
     b.catalog.cast_contexts = casts
         .into_iter()
         .map(|r| {
@@ -535,6 +544,9 @@ fn class_key(class: &str) -> Option<&'static str> {
         "pg_type" => "pg_type",
         "pg_proc" => "pg_proc",
         "pg_opclass" => "pg_opclass",
+        "pg_opfamily" => "pg_opfamily",
+        "pg_amop" => "pg_amop",
+        "pg_amproc" => "pg_amproc",
         "pg_collation" => "pg_collation",
         "pg_operator" => "pg_operator",
         "pg_language" => "pg_language",
@@ -1198,6 +1210,7 @@ impl Builder {
         edges.extend(self.foreign_edges());
         edges.extend(self.statistics_edges());
         edges.extend(self.operator_edges());
+        edges.extend(self.operator_class_edges());
         partitions::structural_depends(&self.catalog, &mut edges);
         // Only edges between objects this catalog holds: the schema `public`
         // may have been dropped, and then nothing can depend on it.

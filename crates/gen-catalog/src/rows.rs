@@ -455,6 +455,7 @@ catalog_rows! {
         text_search_parsers: bool,
         text_search_templates: bool,
         subscriptions: bool,
+        operator_families: bool,
     }
 
     /// A cast the application defines.
@@ -636,6 +637,42 @@ catalog_rows! {
         slot_name: Option<String>,
         publications: Vec<String>,
         options: Vec<String>,
+    }
+
+    /// An operator family.
+    OperatorFamilyRow, "operator families", "operator_families.sql" {
+        oid: u32,
+        nsp: u32,
+        opfname: String,
+        method: String,
+        owner: String,
+    }
+
+    /// An operator class.
+    OperatorClassRow, "operator classes", "operator_classes.sql" {
+        oid: u32,
+        nsp: u32,
+        opcname: String,
+        method: String,
+        owner: String,
+        for_type: String,
+        is_default: bool,
+        family_schema: String,
+        family_name: String,
+        storage: Option<String>,
+    }
+
+    /// An operator or support function of an operator family.
+    OperatorMemberRow, "operator family members", "operator_members.sql" {
+        class: String,
+        oid: u32,
+        family: u32,
+        opclass: u32,
+        number: i16,
+        member: String,
+        order_by: Option<String>,
+        left_type: Option<String>,
+        right_type: Option<String>,
     }
 
     /// An access method.

@@ -103,7 +103,9 @@ pub fn home(id: &ObjectId, catalog: &Catalog) -> File {
             type_name: name, ..
         } => in_schema(name, "types"),
         ObjectId::Collation { name } => in_schema(name, "collations"),
-        ObjectId::Operator { name, .. } => in_schema(name, "operators"),
+        ObjectId::Operator { name, .. }
+        | ObjectId::OperatorFamily { name, .. }
+        | ObjectId::OperatorClass { name, .. } => in_schema(name, "operators"),
         ObjectId::Conversion { name } => in_schema(name, "conversions"),
         ObjectId::TextSearchConfiguration { name }
         | ObjectId::TextSearchDictionary { name }

@@ -26,10 +26,10 @@ pub use change::{
     AccessMethodChange, Action, CastChange, Change, CollationChange, ColumnAction, ColumnChange,
     CommentChange, ConstraintChange, Conversion, ConversionChange, DomainChange, EnumPosition,
     EventTriggerChange, ExtensionChange, FieldCast, ForeignChange, IndexChange, InheritanceChange,
-    LanguageChange, OperatorChange, OwnerChange, PartitionChange, PolicyChange, PrivilegeAction,
-    PrivilegesChange, PublicationChange, RoutineChange, RowField, RuleChange, SchemaChange,
-    SequenceChange, StatisticsChange, SubscriptionChange, TableChange, TextSearchChange,
-    TriggerChange, TypeChange, ViewChange,
+    LanguageChange, OperatorChange, OperatorClassChange, OwnerChange, PartitionChange,
+    PolicyChange, PrivilegeAction, PrivilegesChange, PublicationChange, RoutineChange, RowField,
+    RuleChange, SchemaChange, SequenceChange, StatisticsChange, SubscriptionChange, TableChange,
+    TextSearchChange, TriggerChange, TypeChange, ViewChange,
 };
 use gen_model::{Catalog, ObjectId, QualifiedName};
 pub use security::privilege_changes;
@@ -62,6 +62,7 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     change::foreign(old, new, &mut out);
     change::statistics(old, new, &mut out);
     change::operators(old, new, &mut out);
+    change::operator_classes(old, new, &mut out);
     change::languages(old, new, &mut out);
     change::conversions(old, new, &mut out);
     change::access_methods(old, new, &mut out);
@@ -145,6 +146,18 @@ pub fn creation(catalog: &Catalog, id: &ObjectId) -> Vec<Change> {
         ObjectId::Subscription { name } => {
             if let Some(s) = catalog.subscriptions.get(name) {
                 change::create_subscription(s, &mut out);
+            }
+        }
+        ObjectId::OperatorFamily { name, method } => {
+            let key = (name.clone(), method.clone());
+            if let Some(f) = catalog.operator_families.get(&key) {
+                change::create_operator_family(f, &mut out);
+            }
+        }
+        ObjectId::OperatorClass { name, method } => {
+            let key = (name.clone(), method.clone());
+            if let Some(c) = catalog.operator_classes.get(&key) {
+                change::create_operator_class(c, &mut out);
             }
         }
         // Described by gen-plan from their own parts.
@@ -503,6 +516,15 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
             change::recreate_conversion(&old.conversions[name], &new.conversions[name], out);
             true
         }
+        ObjectId::OperatorClass { name, method } => {
+            let key = (name.clone(), method.clone());
+            change::recreate_operator_class(
+                &old.operator_classes[&key],
+                &new.operator_classes[&key],
+                out,
+            );
+            true
+        }
         ObjectId::AccessMethod { name } => {
             change::recreate_access_method(
                 &old.access_methods[name],
@@ -521,7 +543,8 @@ fn recreate(id: &ObjectId, old: &Catalog, new: &Catalog, out: &mut Vec<Change>) 
         | ObjectId::DefaultPrivileges { .. }
         | ObjectId::Inheritance { .. }
         | ObjectId::Language { .. }
-        | ObjectId::Subscription { .. } => false,
+        | ObjectId::Subscription { .. }
+        | ObjectId::OperatorFamily { .. } => false,
     }
 }
 

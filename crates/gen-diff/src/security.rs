@@ -383,7 +383,8 @@ mod tests {
                 | Change::Language(_)
                 | Change::Conversion(_)
                 | Change::AccessMethod(_)
-                | Change::Subscription(_) => "other",
+                | Change::Subscription(_)
+                | Change::OperatorClass(_) => "other",
             })
             .collect()
     }

@@ -96,7 +96,8 @@ fn lines(changes: &[Change]) -> String {
             | Change::Language(_)
             | Change::Conversion(_)
             | Change::AccessMethod(_)
-            | Change::Subscription(_) => format!("{variant} {id}"),
+            | Change::Subscription(_)
+            | Change::OperatorClass(_) => format!("{variant} {id}"),
         };
         out.push_str(&line);
         out.push('\n');

@@ -924,7 +924,9 @@ pub(crate) fn rebuild(
             | ObjectId::AccessMethod { .. }
             | ObjectId::TextSearchParser { .. }
             | ObjectId::TextSearchTemplate { .. }
-            | ObjectId::Subscription { .. } => {}
+            | ObjectId::Subscription { .. }
+            | ObjectId::OperatorFamily { .. }
+            | ObjectId::OperatorClass { .. } => {}
         }
     }
     for c in out.iter_mut() {

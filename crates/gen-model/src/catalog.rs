@@ -10,6 +10,7 @@ use crate::conversion::Conversion;
 use crate::foreign::{ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping};
 use crate::language::Language;
 use crate::operator::Operator;
+use crate::operator_class::{OperatorClass, OperatorFamily};
 use crate::publication::Publication;
 use crate::routines::{Aggregate, EventTrigger, Function, RoutineKey, Trigger};
 use crate::rule::Rule;
@@ -156,6 +157,12 @@ pub struct Catalog {
     /// Subscriptions by name.
     #[serde(default)]
     pub subscriptions: BTreeMap<String, Subscription>,
+    /// Operator families by name and access method.
+    #[serde(default, with = "crate::pairs")]
+    pub operator_families: BTreeMap<(QualifiedName, String), OperatorFamily>,
+    /// Operator classes by name and access method.
+    #[serde(default, with = "crate::pairs")]
+    pub operator_classes: BTreeMap<(QualifiedName, String), OperatorClass>,
 }
 
 impl Catalog {
@@ -190,6 +197,8 @@ impl Catalog {
             && self.text_search_parsers.is_empty()
             && self.text_search_templates.is_empty()
             && self.subscriptions.is_empty()
+            && self.operator_families.is_empty()
+            && self.operator_classes.is_empty()
             && self.views.is_empty()
             && self.policies.is_empty()
             && self.default_privileges.is_empty()
@@ -313,6 +322,12 @@ impl Catalog {
             ObjectId::TextSearchParser { name } => self.text_search_parsers.contains_key(name),
             ObjectId::TextSearchTemplate { name } => self.text_search_templates.contains_key(name),
             ObjectId::Subscription { name } => self.subscriptions.contains_key(name),
+            ObjectId::OperatorFamily { name, method } => self
+                .operator_families
+                .contains_key(&(name.clone(), method.clone())),
+            ObjectId::OperatorClass { name, method } => self
+                .operator_classes
+                .contains_key(&(name.clone(), method.clone())),
         }
     }
 }
@@ -346,6 +361,8 @@ impl Catalog {
         self.conversions.retain(|n, _| n.schema != name);
         self.text_search_parsers.retain(|n, _| n.schema != name);
         self.text_search_templates.retain(|n, _| n.schema != name);
+        self.operator_families.retain(|(n, _), _| n.schema != name);
+        self.operator_classes.retain(|(n, _), _| n.schema != name);
         self.privileges.retain(|id, _| id.schema() != Some(name));
         self.default_privileges
             .retain(|id, _| id.schema() != Some(name));

@@ -12,6 +12,7 @@ mod keywords;
 mod language;
 mod object;
 mod operator;
+mod operator_class;
 pub mod pairs;
 mod partitions;
 mod publication;
@@ -39,6 +40,7 @@ pub use ident::{Ident, Literal};
 pub use language::Language;
 pub use object::{ObjectId, QualifiedName};
 pub use operator::Operator;
+pub use operator_class::{OperatorClass, OperatorFamily, OperatorMember};
 pub use partitions::{ColumnStorage, Inheritance, Inherited, ReplicaIdentity};
 pub use publication::{Publication, Publish, PublishedTable};
 pub use routines::{

@@ -250,6 +250,20 @@ pub enum ObjectId {
         /// Conversion name.
         name: QualifiedName,
     },
+    /// `CREATE OPERATOR FAMILY schema.name USING method`
+    OperatorFamily {
+        /// Family name.
+        name: QualifiedName,
+        /// Index access method.
+        method: String,
+    },
+    /// `CREATE OPERATOR CLASS schema.name … USING method`
+    OperatorClass {
+        /// Class name.
+        name: QualifiedName,
+        /// Index access method.
+        method: String,
+    },
     /// `CREATE SUBSCRIPTION name`
     Subscription {
         /// Subscription name.
@@ -320,6 +334,8 @@ impl ObjectId {
             ObjectId::TextSearchParser { .. } => "text search parser",
             ObjectId::TextSearchTemplate { .. } => "text search template",
             ObjectId::Subscription { .. } => "subscription",
+            ObjectId::OperatorFamily { .. } => "operator family",
+            ObjectId::OperatorClass { .. } => "operator class",
         }
     }
 
@@ -374,6 +390,8 @@ impl ObjectId {
             ObjectId::ForeignTable { name }
             | ObjectId::Statistics { name }
             | ObjectId::Conversion { name }
+            | ObjectId::OperatorFamily { name, .. }
+            | ObjectId::OperatorClass { name, .. }
             | ObjectId::Operator { name, .. } => Some(&name.schema),
             ObjectId::EventTrigger { .. }
             | ObjectId::Publication { .. }
@@ -462,6 +480,11 @@ impl fmt::Display for ObjectId {
             | ObjectId::AccessMethod { name }
             | ObjectId::Subscription { name } => {
                 write!(f, "{} {}", self.kind(), Ident(name))
+            }
+            // As the refusal named them, which ignore patterns use.
+            ObjectId::OperatorFamily { name, method }
+            | ObjectId::OperatorClass { name, method } => {
+                write!(f, "{} {} USING {}", self.kind(), name, method)
             }
             // As `regoperator` prints it, which errors and ignore patterns use.
             ObjectId::Operator { name, left, right } => write!(

@@ -70,7 +70,9 @@ pub fn top_level(id: &ObjectId, catalogs: [&Catalog; 2]) -> ObjectId {
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
         | ObjectId::TextSearchTemplate { .. }
-        | ObjectId::Subscription { .. } => id.clone(),
+        | ObjectId::Subscription { .. }
+        | ObjectId::OperatorFamily { .. }
+        | ObjectId::OperatorClass { .. } => id.clone(),
     }
 }
 
@@ -242,7 +244,9 @@ pub fn definition(catalog: &Catalog, id: &ObjectId) -> String {
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
         | ObjectId::TextSearchTemplate { .. }
-        | ObjectId::Subscription { .. } => {
+        | ObjectId::Subscription { .. }
+        | ObjectId::OperatorFamily { .. }
+        | ObjectId::OperatorClass { .. } => {
             changes.extend(gen_diff::creation(catalog, id));
         }
         ObjectId::Type { .. } | ObjectId::Domain { .. } | ObjectId::Collation { .. } => {

@@ -69,6 +69,8 @@ fn rank(action: Action, id: &ObjectId) -> u8 {
         ObjectId::AccessMethod { .. } => 1,
         // Last: it needs nothing of the schema's, and nothing needs it.
         ObjectId::Subscription { .. } => 25,
+        // With the operators and functions they are made of.
+        ObjectId::OperatorFamily { .. } | ObjectId::OperatorClass { .. } => 18,
     };
     match action {
         Action::Drop => 40 - create,
@@ -162,7 +164,9 @@ impl<'a> Graph<'a> {
             | ObjectId::AccessMethod { .. }
             | ObjectId::TextSearchParser { .. }
             | ObjectId::TextSearchTemplate { .. }
-            | ObjectId::Subscription { .. } => None,
+            | ObjectId::Subscription { .. }
+            | ObjectId::OperatorFamily { .. }
+            | ObjectId::OperatorClass { .. } => None,
         }
     }
 
@@ -327,7 +331,9 @@ fn relation_names(
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
         | ObjectId::TextSearchTemplate { .. }
-        | ObjectId::Subscription { .. } => Vec::new(),
+        | ObjectId::Subscription { .. }
+        | ObjectId::OperatorFamily { .. }
+        | ObjectId::OperatorClass { .. } => Vec::new(),
     }
 }
 

@@ -63,6 +63,14 @@ pub(crate) fn comment_target(id: &ObjectId) -> String {
         ObjectId::Conversion { name } => format!("CONVERSION {name}"),
         ObjectId::AccessMethod { name } => crate::change::access_method::target(name),
         ObjectId::Subscription { name } => crate::change::subscription::target(name),
+        ObjectId::OperatorFamily { name, method } => format!(
+            "OPERATOR FAMILY {}",
+            crate::change::operator_class::signature(name, method)
+        ),
+        ObjectId::OperatorClass { name, method } => format!(
+            "OPERATOR CLASS {}",
+            crate::change::operator_class::signature(name, method)
+        ),
         ObjectId::Operator { name, left, right } => {
             format!(
                 "OPERATOR {}",

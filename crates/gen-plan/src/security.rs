@@ -67,7 +67,9 @@ pub(crate) fn owned(id: &ObjectId) -> String {
         | ObjectId::Operator { .. }
         | ObjectId::Language { .. }
         | ObjectId::Conversion { .. }
-        | ObjectId::Subscription { .. } => crate::render::comment_target(id),
+        | ObjectId::Subscription { .. }
+        | ObjectId::OperatorFamily { .. }
+        | ObjectId::OperatorClass { .. } => crate::render::comment_target(id),
         ObjectId::UserMapping { .. }
         | ObjectId::DomainConstraint { .. }
         | ObjectId::TypeAttribute { .. }
@@ -142,7 +144,9 @@ fn privilege_object(id: &ObjectId) -> (String, String) {
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
         | ObjectId::TextSearchTemplate { .. }
-        | ObjectId::Subscription { .. } => unreachable!("{id} has no privileges"),
+        | ObjectId::Subscription { .. }
+        | ObjectId::OperatorFamily { .. }
+        | ObjectId::OperatorClass { .. } => unreachable!("{id} has no privileges"),
         // gen-catalog reads privileges of nothing else.
         ObjectId::Extension { .. }
         | ObjectId::Constraint { .. }
@@ -387,7 +391,9 @@ pub(crate) fn checks(id: &ObjectId, target: &Catalog) -> Vec<String> {
         | ObjectId::AccessMethod { .. }
         | ObjectId::TextSearchParser { .. }
         | ObjectId::TextSearchTemplate { .. }
-        | ObjectId::Subscription { .. } => return out,
+        | ObjectId::Subscription { .. }
+        | ObjectId::OperatorFamily { .. }
+        | ObjectId::OperatorClass { .. } => return out,
     };
     let grants = target
         .privileges

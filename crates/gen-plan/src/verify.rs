@@ -140,6 +140,12 @@ fn exists_condition(id: &ObjectId) -> Option<String> {
         ObjectId::Conversion { name } => change::conversion::exists_condition(name),
         ObjectId::AccessMethod { name } => change::access_method::exists_condition(name),
         ObjectId::Subscription { name } => change::subscription::exists_condition(name),
+        ObjectId::OperatorFamily { name, method } => {
+            change::operator_class::exists_condition("pg_opfamily", "opf", name, method)
+        }
+        ObjectId::OperatorClass { name, method } => {
+            change::operator_class::exists_condition("pg_opclass", "opc", name, method)
+        }
         ObjectId::Table { name } => change::table::exists_condition(name),
         ObjectId::Sequence { name } => change::sequence::exists_condition(name),
         ObjectId::Index { name } => change::index::exists_condition(name),
@@ -280,6 +286,8 @@ fn present(id: &ObjectId, target: &Catalog) -> Option<String> {
         | ObjectId::TextSearchDictionary { .. }
         | ObjectId::TextSearchParser { .. }
         | ObjectId::TextSearchTemplate { .. }
+        | ObjectId::OperatorFamily { .. }
+        | ObjectId::OperatorClass { .. }
         | ObjectId::ForeignDataWrapper { .. }
         | ObjectId::ForeignServer { .. }
         | ObjectId::UserMapping { .. }

@@ -305,6 +305,33 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         }
         // With `connect = false` (the only way the sandbox runs one) and
         // without a slot, neither needs to run outside a transaction.
+        NodeEnum::CreateOpFamilyStmt(s) => out.defines.extend(qualified(
+            NameKind::OperatorFamily,
+            &strings(&s.opfamilyname),
+        )),
+        NodeEnum::AlterOpFamilyStmt(s) => {
+            out.alters.extend(qualified(
+                NameKind::OperatorFamily,
+                &strings(&s.opfamilyname),
+            ));
+            operator_class_items(&s.items, out);
+        }
+        NodeEnum::CreateOpClassStmt(s) => {
+            operator_class_items(&s.items, out);
+            let class = strings(&s.opclassname);
+            out.defines
+                .extend(qualified(NameKind::OperatorClass, &class));
+            if s.opfamilyname.is_empty() {
+                // Without FAMILY, a class makes a family of its own name.
+                out.defines
+                    .extend(qualified(NameKind::OperatorFamily, &class));
+            } else {
+                out.references.extend(qualified(
+                    NameKind::OperatorFamily,
+                    &strings(&s.opfamilyname),
+                ));
+            }
+        }
         NodeEnum::CreateSubscriptionStmt(s) => {
             out.defines
                 .push(Name::global(NameKind::Subscription, &s.subname));
@@ -371,6 +398,12 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
         }
         NodeEnum::IndexStmt(s) => {
             out.references.extend(access_method(&s.access_method));
+            for param in &s.index_params {
+                if let Some(NodeEnum::IndexElem(e)) = &param.node {
+                    out.references
+                        .extend(qualified(NameKind::OperatorClass, &strings(&e.opclass)));
+                }
+            }
             if !s.idxname.is_empty() {
                 let schema = s.relation.as_ref().map(|r| r.schemaname.as_str());
                 out.defines
@@ -1287,6 +1320,24 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
     }
 }
 
+/// The operators and support functions an operator class or family is
+/// made of (`OPERATOR 1 =~`, `FUNCTION 1 f(text)`).
+fn operator_class_items(items: &[protobuf::Node], out: &mut Analysis) {
+    for item in items {
+        let Some(NodeEnum::CreateOpClassItem(i)) = &item.node else {
+            continue;
+        };
+        let Some(name) = &i.name else { continue };
+        let kind = match i.itemtype {
+            1 => NameKind::Operator,
+            2 => NameKind::Function,
+            _ => continue,
+        };
+        out.references
+            .extend(qualified(kind, &strings(&name.objname)));
+    }
+}
+
 /// The access method a `CREATE TABLE … USING` or `CREATE INDEX … USING`
 /// names, unless every database has it.
 fn access_method(name: &str) -> Option<Name> {
@@ -1432,6 +1483,13 @@ fn object_names(objtype: i32, object: &protobuf::Node) -> Vec<Name> {
             .map(|s| Name::global(NameKind::ForeignServer, s)),
         ObjectType::ObjectLanguage => parts.last().map(|s| Name::global(NameKind::Language, s)),
         ObjectType::ObjectConversion => qualified(NameKind::Conversion, &parts),
+        // The access method comes first: `USING hash` of `ci_ops`.
+        ObjectType::ObjectOpfamily => {
+            qualified(NameKind::OperatorFamily, parts.get(1..).unwrap_or_default())
+        }
+        ObjectType::ObjectOpclass => {
+            qualified(NameKind::OperatorClass, parts.get(1..).unwrap_or_default())
+        }
         ObjectType::ObjectTsparser => qualified(NameKind::TextSearchParser, &parts),
         ObjectType::ObjectTstemplate => qualified(NameKind::TextSearchTemplate, &parts),
         ObjectType::ObjectAccessMethod => parts

@@ -61,6 +61,11 @@ pub enum NameKind {
     TextSearchTemplate,
     /// A subscription. Subscriptions are database-wide.
     Subscription,
+    /// An operator family, by its name alone (families of several access
+    /// methods may share it, which is enough to order statements).
+    OperatorFamily,
+    /// An operator class, by its name alone.
+    OperatorClass,
     /// A table constraint, named `table.constraint` in its table's schema:
     /// `COMMENT ON CONSTRAINT` and `VALIDATE CONSTRAINT` need it.
     Constraint,
@@ -93,6 +98,8 @@ impl NameKind {
                 | NameKind::Conversion
                 | NameKind::TextSearchParser
                 | NameKind::TextSearchTemplate
+                | NameKind::OperatorFamily
+                | NameKind::OperatorClass
         )
     }
 }
@@ -126,6 +133,8 @@ impl fmt::Display for NameKind {
             NameKind::TextSearchParser => "text search parser",
             NameKind::TextSearchTemplate => "text search template",
             NameKind::Subscription => "subscription",
+            NameKind::OperatorFamily => "operator family",
+            NameKind::OperatorClass => "operator class",
             NameKind::Constraint => "constraint",
         })
     }

@@ -80,6 +80,8 @@ fn namespace(kind: NameKind) -> u8 {
         NameKind::TextSearchParser => 23,
         NameKind::TextSearchTemplate => 24,
         NameKind::Subscription => 25,
+        NameKind::OperatorFamily => 26,
+        NameKind::OperatorClass => 27,
     }
 }
 

@@ -73,8 +73,14 @@ CREATE TEXT SEARCH TEMPLATE app.lexer (INIT = dsimple_init, LEXIZE = dsimple_lex
 CREATE SUBSCRIPTION feed CONNECTION 'host=primary.example dbname=app'
     PUBLICATION events WITH (connect = false, slot_name = 'feed');
 COMMENT ON SUBSCRIPTION feed IS 'events';
+CREATE OPERATOR FAMILY app.mixed USING btree;
+ALTER OPERATOR FAMILY app.mixed USING btree ADD OPERATOR 1 < (int4, int8),
+    FUNCTION 1 (int4, int8) btint48cmp(int4, int8);
+CREATE OPERATOR CLASS app.int_ops FOR TYPE int USING btree FAMILY app.mixed AS
+    OPERATOR 1 <, FUNCTION 1 btint4cmp(int4, int4);
 CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 CREATE TABLE app.stored_apart (id int) USING heap2;
+CREATE MATERIALIZED VIEW app.counted_apart USING heap2 AS SELECT 1 AS one;
 CREATE DEFAULT CONVERSION app.latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
 CREATE TYPE app.grade AS (score int);
 CREATE FUNCTION app.grade(text) RETURNS app.grade LANGUAGE sql IMMUTABLE
@@ -244,6 +250,9 @@ async fn every_query_decodes_on_a_real_server() {
     check::<ConversionRow>(d, &[], c).await;
     check::<AccessMethodRow>(d, &[], c).await;
     check::<SubscriptionRow>(d, &[], c).await;
+    check::<OperatorFamilyRow>(d, &[], c).await;
+    check::<OperatorClassRow>(d, &[], c).await;
+    check::<OperatorMemberRow>(d, &[], c).await;
     check::<TextSearchParserRow>(d, &[], c).await;
     check::<TextSearchTemplateRow>(d, &[], c).await;
     check::<PolicyRow>(d, &[], c).await;

@@ -14,4 +14,5 @@ SELECT EXISTS (SELECT 1 FROM pg_cast WHERE oid >= 16384) AS casts,
        EXISTS (SELECT 1 FROM pg_ts_template WHERE oid >= 16384) AS text_search_templates,
        EXISTS (SELECT 1 FROM pg_subscription
                WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))
-           AS subscriptions
+           AS subscriptions,
+       EXISTS (SELECT 1 FROM pg_opfamily WHERE oid >= 16384) AS operator_families

@@ -4,19 +4,10 @@
 -- client turns each one in an application schema (`nsp`; 0 for objects
 -- outside schemas) that neither an extension nor a range type made into
 -- an error naming it.
-SELECT 'pg_opclass' AS class, c.oid AS objid, c.opcnamespace AS nsp, 'operator class' AS kind,
-       quote_ident(n.nspname) || '.' || quote_ident(c.opcname) || ' USING ' || a.amname AS identity
-FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN pg_am a ON a.oid = c.opcmethod
-WHERE c.oid >= 16384
-UNION ALL
-SELECT 'pg_opfamily', f.oid, f.opfnamespace, 'operator family',
-       quote_ident(n.nspname) || '.' || quote_ident(f.opfname) || ' USING ' || a.amname
-FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am a ON a.oid = f.opfmethod
-WHERE f.oid >= 16384
 -- A materialized view stored by another access method than heap.
-UNION ALL
-SELECT 'pg_class', c.oid, c.relnamespace, 'materialized view using access method ' || a.amname,
-       c.oid::regclass::text
+SELECT 'pg_class' AS class, c.oid AS objid, c.relnamespace AS nsp,
+       'materialized view using access method ' || a.amname AS kind,
+       c.oid::regclass::text AS identity
 FROM pg_class c JOIN pg_am a ON a.oid = c.relam
 WHERE c.relkind = 'm' AND a.amname <> 'heap' AND c.oid >= 16384
 /*pg17*/

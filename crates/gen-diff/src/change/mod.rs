@@ -25,6 +25,7 @@ mod index;
 mod inheritance;
 mod language;
 mod operator;
+mod operator_class;
 mod owner;
 mod partition;
 mod policy;
@@ -71,6 +72,11 @@ pub use language::LanguageChange;
 pub(crate) use language::{create as create_language, languages};
 pub use operator::OperatorChange;
 pub(crate) use operator::{create as create_operator, operators, recreate as recreate_operator};
+pub use operator_class::OperatorClassChange;
+pub(crate) use operator_class::{
+    create_class as create_operator_class, create_family as create_operator_family,
+    operator_classes, recreate_class as recreate_operator_class,
+};
 pub use owner::OwnerChange;
 pub use partition::PartitionChange;
 pub use policy::PolicyChange;
@@ -202,6 +208,8 @@ changes! {
     AccessMethod(AccessMethodChange),
     /// Subscriptions.
     Subscription(SubscriptionChange),
+    /// Operator families and classes.
+    OperatorClass(OperatorClassChange),
 }
 
 /// Whether a change removes, or creates and alters, its object: the two

@@ -20,6 +20,7 @@ pub(crate) mod index;
 pub(crate) mod inheritance;
 pub(crate) mod language;
 pub(crate) mod operator;
+pub(crate) mod operator_class;
 mod owner;
 mod partition;
 pub(crate) mod policy;
@@ -96,5 +97,6 @@ pub(crate) fn kind(change: &Change) -> &dyn Kind {
         Change::Conversion(c) => c,
         Change::AccessMethod(c) => c,
         Change::Subscription(c) => c,
+        Change::OperatorClass(c) => c,
     }
 }
