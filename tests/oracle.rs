@@ -688,6 +688,15 @@ async fn run_real_case(sandbox: &Sandbox, case: &Case, real: &Real) -> Result<()
         .create_roles(&roles)
         .await
         .map_err(|e| fail("creating roles", e))?;
+    // psql loads the files as they are: their tablespaces must exist.
+    let tablespaces: Vec<String> =
+        gen_source::tablespaces(old.statements.iter().chain(&new.statements))
+            .into_iter()
+            .collect();
+    sandbox
+        .create_tablespaces(&tablespaces)
+        .await
+        .map_err(|e| fail("making tablespaces", e))?;
     let settings: Vec<String> =
         gen_source::custom_settings(old.statements.iter().chain(&new.statements))
             .into_iter()

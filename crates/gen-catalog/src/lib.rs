@@ -261,12 +261,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         .filter(|r| r.deptype == "i" && r.refclass == "pg_type")
         .map(|r| (r.class.as_str(), r.objid))
         .collect();
-    let unsupported = unsupported_objects(
-        (&unsupported, &tables, &indexes),
-        &lookup,
-        &of_a_type,
-        ignore,
-    );
+    let unsupported = unsupported_objects((&unsupported, &indexes), &lookup, &of_a_type, ignore);
     if !unsupported.is_empty() {
         return Err(CatalogError::Unsupported(unsupported));
     }
@@ -443,10 +438,10 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
 }
 
 /// What gen does not model among the application's objects, by the rows
-/// of unsupported.sql, tables.sql and indexes.sql; those `ignore` matches
+/// of unsupported.sql and indexes.sql; those `ignore` matches
 /// left out, in order of kind and name.
 fn unsupported_objects(
-    (unsupported, tables, indexes): (&[UnsupportedRow], &[TableRow], &[IndexRow]),
+    (unsupported, indexes): (&[UnsupportedRow], &[IndexRow]),
     lookup: &Lookup,
     of_a_type: &HashSet<(&str, u32)>,
     ignore: &Ignore,
@@ -476,12 +471,8 @@ fn unsupported_objects(
                 }
             }
         };
-    for r in tables {
-        let kinds = [("tablespace of", r.in_tablespace)];
-        relation(&r.identity, r.oid, r.relnamespace, &kinds);
-    }
     for r in indexes {
-        let kinds = [("tablespace of", r.in_tablespace)];
+        let kinds = [("tablespace of constraint index", r.in_tablespace)];
         relation(&r.identity, r.indexrelid, r.relnamespace, &kinds);
     }
     let mut found: Vec<UnsupportedObject> = candidates
@@ -693,6 +684,7 @@ impl Builder {
                     cluster_on: cluster_indexes.get(&oid).map(|i| (*i).clone()),
                     access_method: r.access_method.clone().filter(|am| am != "heap"),
                     of_type: r.of_type.clone(),
+                    tablespace: r.tablespace.clone(),
                 },
             );
         }
@@ -916,6 +908,7 @@ impl Builder {
                             Some((n.parse().ok()?, v.parse().ok()?))
                         })
                         .collect(),
+                    tablespace: r.tablespace.clone(),
                 },
             );
         }

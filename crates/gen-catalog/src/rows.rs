@@ -215,8 +215,7 @@ catalog_rows! {
         relforcerowsecurity: bool,
         reltype: u32,
         of_type: Option<String>,
-        in_tablespace: bool,
-        identity: Option<String>,
+        tablespace: Option<String>,
         access_method: Option<String>,
     }
 
@@ -275,6 +274,7 @@ catalog_rows! {
         replica_identity: bool,
         clustered: bool,
         column_statistics: Vec<String>,
+        tablespace: Option<String>,
         in_tablespace: bool,
         identity: Option<String>,
     }

@@ -423,6 +423,7 @@ mod tests {
             cluster_on: None,
             access_method: None,
             of_type: None,
+            tablespace: None,
         };
         let mut live = Catalog::default();
         live.tables

@@ -773,6 +773,12 @@ fn indexes(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                     out.push(Change::Index(IndexChange::CreateIndex(n.clone())));
                     comment(id(n), None, n.comment.as_ref(), out);
                 } else {
+                    if o.tablespace != n.tablespace {
+                        out.push(Change::Index(IndexChange::SetIndexTablespace {
+                            name: n.name.clone(),
+                            tablespace: n.tablespace.clone(),
+                        }));
+                    }
                     column_statistics(o, n, out);
                     comment(id(n), o.comment.as_ref(), n.comment.as_ref(), out);
                 }

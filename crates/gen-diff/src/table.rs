@@ -76,6 +76,12 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
             access_method: n.access_method.clone(),
         }));
     }
+    if o.tablespace != n.tablespace {
+        out.push(Change::Table(TableChange::SetTablespace {
+            table: n.name.clone(),
+            tablespace: n.tablespace.clone(),
+        }));
+    }
     if o.options != n.options {
         let (set, reset) = crate::option_changes(&o.options, &n.options);
         out.push(Change::Table(TableChange::SetTableOptions {

@@ -331,6 +331,11 @@ pub async fn catalogs_and_roles(
             .cloned()
             .collect();
         sandbox.allow_settings(&settings).await?;
+        let tablespaces: Vec<String> = gen_source::tablespaces(a.statements())
+            .union(&gen_source::tablespaces(b.statements()))
+            .cloned()
+            .collect();
+        sandbox.create_tablespaces(&tablespaces).await?;
     }
     if let (None, Some(sandbox)) = (backend.version(), &sandbox) {
         eprintln!(
@@ -469,6 +474,10 @@ pub async fn load_schema(
 ) -> anyhow::Result<(Database, Loaded)> {
     let limit = sandbox.statement_timeout();
     let base = Session::default();
+    let tablespaces: Vec<String> = gen_source::tablespaces(&source.statements)
+        .into_iter()
+        .collect();
+    sandbox.create_tablespaces(&tablespaces).await?;
     let (db, runner) = fresh_database(sandbox, label, setup, &source.settings, &base).await?;
     let known = known_settings(runner.user(), &source.statements).await?;
     let is_known = |name: &str| known.is_known(name);

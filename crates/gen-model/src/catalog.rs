@@ -594,6 +594,9 @@ pub struct Table {
     /// `OF type`: the composite type a typed table takes its columns from.
     #[serde(default)]
     pub of_type: Option<String>,
+    /// `TABLESPACE t`, unless the database's default.
+    #[serde(default)]
+    pub tablespace: Option<String>,
 }
 
 impl Table {
@@ -844,4 +847,7 @@ pub struct Index {
     /// SET STATISTICS v`), by column number.
     #[serde(default)]
     pub column_statistics: Vec<(i16, i32)>,
+    /// `TABLESPACE t`, unless the database's default.
+    #[serde(default)]
+    pub tablespace: Option<String>,
 }

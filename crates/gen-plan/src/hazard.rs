@@ -30,11 +30,14 @@ pub enum HazardKind {
     ReplicationChange,
     /// The step reads a secret that the deploy must be given.
     NeedsSecret,
+    /// The step stores an object in a tablespace, which must exist on the
+    /// target.
+    NeedsTablespace,
 }
 
 impl HazardKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [HazardKind; 10] = [
+    pub const ALL: [HazardKind; 11] = [
         HazardKind::DeletesData,
         HazardKind::RewritesTable,
         HazardKind::AccessExclusiveLock,
@@ -45,6 +48,7 @@ impl HazardKind {
         HazardKind::AuthorizationChange,
         HazardKind::ReplicationChange,
         HazardKind::NeedsSecret,
+        HazardKind::NeedsTablespace,
     ];
 
     /// The kind with this name (`deletes-data`), if there is one.
@@ -79,10 +83,13 @@ impl HazardKind {
             HazardKind::Irreversible => "the revert restores the structure but not the data",
             HazardKind::AuthorizationChange => "who may read, write or run something changes",
             HazardKind::ReplicationChange => {
-                "what a publication sends to its subscribers changes: tables, columns, rows or operations"
+                "what logical replication sends or receives changes: a publication's tables, columns, rows or operations, or a subscription's connection, slot or publications"
             }
             HazardKind::NeedsSecret => {
                 "the migration holds no secret: it reads one from a psql variable that the deploy must be given"
+            }
+            HazardKind::NeedsTablespace => {
+                "the object is stored in a tablespace, a directory of the server that no migration makes: it must exist on the target"
             }
         }
     }
@@ -111,6 +118,9 @@ impl HazardKind {
             HazardKind::NeedsSecret => Some(
                 "set GEN_SECRET_<NAME> for gen deploy, or pass --set gen_secret_<name>=… to sqitch deploy",
             ),
+            HazardKind::NeedsTablespace => Some(
+                "create the tablespace on every server the migration runs on (CREATE TABLESPACE … LOCATION …) before deploying",
+            ),
             HazardKind::NotTransactional
             | HazardKind::Irreversible
             | HazardKind::AuthorizationChange => None,
@@ -130,6 +140,7 @@ impl HazardKind {
             HazardKind::AuthorizationChange => "authorization-change",
             HazardKind::ReplicationChange => "replication-change",
             HazardKind::NeedsSecret => "needs-secret",
+            HazardKind::NeedsTablespace => "needs-tablespace",
         }
     }
 }
@@ -159,4 +170,15 @@ pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
 /// The hazards of one change, judged against the catalog it starts from.
 pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     crate::change::kind(change).hazards(old)
+}
+
+/// The `needs-tablespace` hazard of storing `what` in `tablespace`.
+pub(crate) fn tablespace_hazard(what: impl std::fmt::Display, tablespace: &str) -> Hazard {
+    hazard(
+        HazardKind::NeedsTablespace,
+        format!(
+            "{what} is stored in tablespace {}, which must exist on the target",
+            gen_model::Ident(tablespace)
+        ),
+    )
 }

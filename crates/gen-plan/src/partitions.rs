@@ -416,6 +416,7 @@ mod tests {
                     comment: None,
                     parent: parent.map(q),
                     column_statistics: Vec::new(),
+                    tablespace: None,
                 },
             );
             new.depends.insert((
@@ -458,6 +459,7 @@ mod tests {
                 comment: None,
                 parent: None,
                 column_statistics: Vec::new(),
+                tablespace: None,
             },
         );
         new.depends.insert((

@@ -207,6 +207,9 @@ pub(crate) fn create_table(t: &Table) -> String {
     if !t.options.is_empty() {
         write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
     }
+    if let Some(tablespace) = &t.tablespace {
+        write!(sql, " TABLESPACE {}", Ident(tablespace)).expect("writing to a String");
+    }
     sql.push(';');
     sql
 }
@@ -250,6 +253,9 @@ fn create_typed_table(t: &Table, of_type: &str) -> String {
     }
     if !t.options.is_empty() {
         write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
+    }
+    if let Some(tablespace) = &t.tablespace {
+        write!(sql, " TABLESPACE {}", Ident(tablespace)).expect("writing to a String");
     }
     sql.push(';');
     sql

@@ -641,6 +641,64 @@ impl Sandbox {
         Ok(())
     }
 
+    /// Makes each tablespace that does not exist yet, in place (inside the
+    /// server's own data directory, `allow_in_place_tablespaces`: no path a
+    /// schema file names is ever touched), usable by [`LOADER`].
+    /// Tablespaces are cluster-wide: on the warm server they stay for
+    /// other runs, as roles made for mentions do. A URL's server is the
+    /// user's: its tablespaces must exist already.
+    pub async fn create_tablespaces(&self, names: &[String]) -> Result<(), SandboxError> {
+        let inner = self.inner()?;
+        if names.is_empty() || matches!(inner.server, Server::Url) {
+            return Ok(());
+        }
+        let missing: Vec<String> = inner
+            .admin
+            .query_typed(
+                "SELECT n FROM unnest($1::text[]) AS n \
+                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_tablespace t WHERE t.spcname = n)",
+                &[(&names, Type::TEXT_ARRAY)],
+            )
+            .await
+            .map_err(|e| query_error("looking up tablespaces", e))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        // CREATE TABLESPACE runs outside a transaction block: on a
+        // connection of its own. Two runs may race to make one; the
+        // second finds it made.
+        let client = connect_config(&inner.admin_config).await?;
+        client
+            .batch_execute("SET allow_in_place_tablespaces = on")
+            .await
+            .map_err(|e| query_error("allowing tablespaces in place", e))?;
+        for name in &missing {
+            let quoted = quote_ident(name);
+            let made = client
+                .batch_execute(&format!("CREATE TABLESPACE {quoted} LOCATION ''"))
+                .await;
+            match made {
+                Ok(()) => {}
+                // Another run (or the other side of this one) made it
+                // meanwhile: the catalog's unique index may say so first.
+                Err(e)
+                    if e.code() == Some(&SqlState::DUPLICATE_OBJECT)
+                        || e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {}
+                Err(e) => return Err(query_error(format!("making tablespace {name}"), e)),
+            }
+            if inner.sealed {
+                client
+                    .batch_execute(&format!("GRANT CREATE ON TABLESPACE {quoted} TO {LOADER}"))
+                    .await
+                    .map_err(|e| query_error(format!("granting tablespace {name}"), e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The server's version, e.g. `15.18`.
     pub fn server_version(&self) -> &str {
         self.inner

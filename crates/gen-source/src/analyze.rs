@@ -48,6 +48,9 @@ pub(crate) struct Analysis {
     /// Functions a quoted `LANGUAGE sql` body calls: needed only when the
     /// function runs while loading, so they yield to every other order.
     pub body_references: Vec<Name>,
+    /// Tablespaces the statement puts objects in (`TABLESPACE t`, `SET
+    /// default_tablespace`), which the sandbox makes for it.
+    pub tablespaces: Vec<String>,
     /// The statement uses an index access method other than btree or names
     /// an operator class, which an extension may bring (`btree_gist` for
     /// an exclusion constraint on `bigint`, `gin_trgm_ops`).
@@ -116,6 +119,7 @@ pub(crate) fn analyze(node: &NodeEnum) -> Analysis {
         class,
         run_as,
         boundary: boundary(node),
+        tablespaces: tablespaces(node),
         ..Analysis::default()
     };
     if analysis.class != Class::Schema {
@@ -1318,6 +1322,54 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
             _ => qualified(kind, &parts),
         });
     }
+}
+
+/// The tablespaces a statement names for what it makes or moves.
+fn tablespaces(node: &NodeEnum) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let constraint_space = |elements: &[protobuf::Node], out: &mut Vec<String>| {
+        for element in elements {
+            if let Some(NodeEnum::Constraint(c)) = &element.node {
+                out.push(c.indexspace.clone());
+            }
+        }
+    };
+    match node {
+        NodeEnum::CreateStmt(s) => {
+            out.push(s.tablespacename.clone());
+            constraint_space(&s.table_elts, &mut out);
+            constraint_space(&s.constraints, &mut out);
+        }
+        NodeEnum::IndexStmt(s) => out.push(s.table_space.clone()),
+        NodeEnum::CreateTableAsStmt(s) => {
+            out.extend(s.into.as_ref().map(|into| into.table_space_name.clone()));
+        }
+        NodeEnum::AlterTableStmt(s) => {
+            for cmd in &s.cmds {
+                let Some(NodeEnum::AlterTableCmd(cmd)) = &cmd.node else {
+                    continue;
+                };
+                if cmd.subtype == protobuf::AlterTableType::AtSetTableSpace as i32 {
+                    out.push(cmd.name.clone());
+                }
+                if let Some(def) = &cmd.def {
+                    constraint_space(std::slice::from_ref(def.as_ref()), &mut out);
+                }
+            }
+        }
+        NodeEnum::AlterTableMoveAllStmt(s) => out.push(s.new_tablespacename.clone()),
+        NodeEnum::VariableSetStmt(s) if s.name.eq_ignore_ascii_case("default_tablespace") => {
+            out.extend(
+                s.args
+                    .iter()
+                    .filter_map(|a| a.node.as_ref())
+                    .filter_map(|a| string_value(a).map(str::to_owned)),
+            );
+        }
+        _ => {}
+    }
+    out.retain(|t| !t.is_empty() && t != "pg_default" && t != "pg_global");
+    out
 }
 
 /// The operators and support functions an operator class or family is

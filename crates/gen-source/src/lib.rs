@@ -129,6 +129,8 @@ pub struct Statement {
     adds_columns: Vec<(Name, String)>,
     /// Functions a quoted `LANGUAGE sql` body calls.
     body_references: Vec<Name>,
+    /// Tablespaces the statement puts objects in.
+    tablespaces: Vec<String>,
     /// Uses an access method or operator class an extension may bring.
     uses_access_method: bool,
     /// Is a `CREATE ROLE`.
@@ -345,6 +347,16 @@ pub fn roles<'a>(statements: impl IntoIterator<Item = &'a Statement>) -> BTreeSe
         }
     }
     roles
+}
+
+/// The tablespaces `statements` put objects in (`TABLESPACE t`, `USING
+/// INDEX TABLESPACE t`, `SET default_tablespace = t`): none exists in a
+/// sandbox until it makes them.
+pub fn tablespaces<'a>(statements: impl IntoIterator<Item = &'a Statement>) -> BTreeSet<String> {
+    statements
+        .into_iter()
+        .flat_map(|s| s.tablespaces.iter().cloned())
+        .collect()
 }
 
 /// Custom settings (`app.tenant`, `request.jwt.claim.id`) that `statements`

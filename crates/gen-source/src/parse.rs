@@ -54,6 +54,7 @@ pub(crate) fn statement(l: Located, analysis: Analysis, session: Arc<Session>) -
         columns: analysis.columns,
         adds_columns: analysis.adds_columns,
         body_references: analysis.body_references,
+        tablespaces: analysis.tablespaces,
         uses_access_method: analysis.uses_access_method,
         creates_role: analysis.creates_role,
         run_as: analysis.run_as,

@@ -83,6 +83,7 @@ pub fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         cluster_on: None,
         access_method: None,
         of_type: None,
+        tablespace: None,
     }
 }
 
@@ -218,6 +219,7 @@ pub fn index(name: &str, table: &QualifiedName, columns: &[&str]) -> Index {
         comment: None,
         parent: None,
         column_statistics: Vec::new(),
+        tablespace: None,
     }
 }
 

@@ -1,7 +1,7 @@
 -- Tables, partitioned tables and foreign tables; the client keeps the
 -- first two in application schemas that no extension made, and reports
--- what gen does not model (tablespaces; the identity is read for those
--- only). Parents (inherits.sql) are named
+-- the tablespace each is stored in (for a partitioned table, its
+-- partitions' default). Parents (inherits.sql) are named
 -- from these same rows, the replica identity's index from indexes.sql. The
 -- row type stands for the table in dependencies.
 SELECT c.oid, c.relnamespace, c.relname, c.relkind::text AS relkind,
@@ -12,9 +12,7 @@ SELECT c.oid, c.relnamespace, c.relname, c.relkind::text AS relkind,
        c.relreplident::text AS replica_identity,
        c.relrowsecurity, c.relforcerowsecurity, c.reltype,
        CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type,
-       c.relkind = 'r' AND c.reltablespace <> 0 AS in_tablespace,
-       CASE WHEN c.relkind = 'r' AND c.reltablespace <> 0
-            THEN c.oid::regclass::text END AS identity,
+       (SELECT t.spcname::text FROM pg_tablespace t WHERE t.oid = c.reltablespace) AS tablespace,
        am.amname::text AS access_method
 FROM pg_class c
 LEFT JOIN pg_am am ON am.oid = c.relam AND c.relkind IN ('r', 'p')

@@ -10,6 +10,10 @@ SELECT 'pg_class' AS class, c.oid AS objid, c.relnamespace AS nsp,
        c.oid::regclass::text AS identity
 FROM pg_class c JOIN pg_am a ON a.oid = c.relam
 WHERE c.relkind = 'm' AND a.amname <> 'heap' AND c.oid >= 16384
+UNION ALL
+SELECT 'pg_class', c.oid, c.relnamespace, 'tablespace of', c.oid::regclass::text
+FROM pg_class c
+WHERE c.relkind = 'm' AND c.reltablespace <> 0 AND c.oid >= 16384
 /*pg17*/
 -- From 17 on a domain's NOT NULL is a constraint with a name: the model
 -- keeps it as the domain's NOT NULL, so a name of its own (or NOT VALID)

@@ -22,6 +22,13 @@ pub enum IndexChange {
         /// The sampling target from now on; none for the default.
         target: Option<i32>,
     },
+    /// `ALTER INDEX name SET TABLESPACE t;`: the index's files move.
+    SetIndexTablespace {
+        /// The index.
+        name: QualifiedName,
+        /// The tablespace; `None` is the database's default.
+        tablespace: Option<String>,
+    },
 }
 
 impl IndexChange {
@@ -41,7 +48,8 @@ impl IndexChange {
                     name: i.name.clone(),
                 },
             ),
-            IndexChange::SetColumnStatistics { name, .. } => {
+            IndexChange::SetColumnStatistics { name, .. }
+            | IndexChange::SetIndexTablespace { name, .. } => {
                 (CreateOrAlter, ObjectId::Index { name: name.clone() })
             }
         }
@@ -53,6 +61,7 @@ impl IndexChange {
             IndexChange::CreateIndex(..) => "CreateIndex",
             IndexChange::DropIndex(..) => "DropIndex",
             IndexChange::SetColumnStatistics { .. } => "SetColumnStatistics",
+            IndexChange::SetIndexTablespace { .. } => "SetIndexTablespace",
         }
     }
 }

@@ -52,6 +52,13 @@ pub enum TableChange {
         /// The table.
         table: QualifiedName,
     },
+    /// `ALTER TABLE table SET TABLESPACE t;`: the table's files move.
+    SetTablespace {
+        /// The table.
+        table: QualifiedName,
+        /// The tablespace; `None` is the database's default.
+        tablespace: Option<String>,
+    },
     /// `ALTER TABLE table NOT OF;`: a typed table keeps its columns as its
     /// own.
     SetNotOf {
@@ -80,7 +87,8 @@ impl TableChange {
             TableChange::ClusterOn { holder, .. } => (CreateOrAlter, holder.clone()),
             TableChange::SetWithoutCluster { table }
             | TableChange::SetAccessMethod { table, .. }
-            | TableChange::SetNotOf { table } => (CreateOrAlter, table_id(table)),
+            | TableChange::SetNotOf { table }
+            | TableChange::SetTablespace { table, .. } => (CreateOrAlter, table_id(table)),
             TableChange::SetReplicaIdentity { table, .. } => (
                 CreateOrAlter,
                 ObjectId::ReplicaIdentity {
@@ -102,6 +110,7 @@ impl TableChange {
             TableChange::SetWithoutCluster { .. } => "SetWithoutCluster",
             TableChange::SetAccessMethod { .. } => "SetAccessMethod",
             TableChange::SetNotOf { .. } => "SetNotOf",
+            TableChange::SetTablespace { .. } => "SetTablespace",
         }
     }
 }

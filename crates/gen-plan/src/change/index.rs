@@ -5,7 +5,7 @@ use gen_model::{Catalog, Index};
 
 use super::Kind;
 use crate::Step;
-use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::hazard::{Hazard, HazardKind, hazard, tablespace_hazard};
 use crate::online::Online;
 
 impl Kind for IndexChange {
@@ -22,21 +22,46 @@ impl Kind for IndexChange {
                 "ALTER INDEX {name} ALTER COLUMN {column} SET STATISTICS {};",
                 target.unwrap_or(-1)
             ),
+            IndexChange::SetIndexTablespace { name, tablespace } => format!(
+                "ALTER INDEX {name} SET TABLESPACE {};",
+                gen_model::Ident(tablespace.as_deref().unwrap_or("pg_default"))
+            ),
         }
     }
 
     fn hazards(&self, old: &Catalog) -> Vec<Hazard> {
         use HazardKind::*;
         match self {
-            IndexChange::CreateIndex(i) if old.tables.contains_key(&i.table) => {
-                vec![hazard(
-                    BlocksWrites,
-                    format!("building index {} blocks writes to {}", i.name, i.table),
-                )]
+            IndexChange::CreateIndex(i) => {
+                let mut out = Vec::new();
+                if old.tables.contains_key(&i.table) {
+                    out.push(hazard(
+                        BlocksWrites,
+                        format!("building index {} blocks writes to {}", i.name, i.table),
+                    ));
+                }
+                out.extend(
+                    i.tablespace
+                        .iter()
+                        .map(|ts| tablespace_hazard(format!("index {}", i.name), ts)),
+                );
+                out
             }
-            IndexChange::CreateIndex(..)
-            | IndexChange::DropIndex(..)
-            | IndexChange::SetColumnStatistics { .. } => Vec::new(),
+            IndexChange::SetIndexTablespace { name, tablespace } => {
+                let mut out = vec![hazard(
+                    AccessExclusiveLock,
+                    format!(
+                        "moving index {name} to another tablespace copies its files while its table is locked against writes and the index against use"
+                    ),
+                )];
+                out.extend(
+                    tablespace
+                        .iter()
+                        .map(|ts| tablespace_hazard(format!("index {name}"), ts)),
+                );
+                out
+            }
+            IndexChange::DropIndex(..) | IndexChange::SetColumnStatistics { .. } => Vec::new(),
         }
     }
 
@@ -63,7 +88,8 @@ impl Kind for IndexChange {
             )]),
             IndexChange::CreateIndex(..)
             | IndexChange::DropIndex(..)
-            | IndexChange::SetColumnStatistics { .. } => None,
+            | IndexChange::SetColumnStatistics { .. }
+            | IndexChange::SetIndexTablespace { .. } => None,
         }
     }
 }
@@ -91,13 +117,27 @@ pub(crate) fn create(i: &Index, build: Build) -> String {
     sql
 }
 
+/// The index's definition with its tablespace, which `pg_get_indexdef`
+/// leaves out: `TABLESPACE t` goes before a predicate.
+fn definition(i: &Index) -> std::borrow::Cow<'_, str> {
+    let Some(tablespace) = &i.tablespace else {
+        return std::borrow::Cow::Borrowed(&i.definition);
+    };
+    let clause = format!(" TABLESPACE {}", gen_model::Ident(tablespace));
+    std::borrow::Cow::Owned(match i.definition.find(" WHERE (") {
+        Some(at) => format!("{}{clause}{}", &i.definition[..at], &i.definition[at..]),
+        None => format!("{}{clause}", i.definition),
+    })
+}
+
 fn create_alone(i: &Index, build: Build) -> String {
+    let definition = definition(i);
     match build {
-        Build::InTransaction => format!("{};", i.definition),
+        Build::InTransaction => format!("{definition};"),
         Build::Concurrently => {
             let (head, rest) = ["CREATE UNIQUE INDEX ", "CREATE INDEX "]
                 .into_iter()
-                .find_map(|head| Some((head, i.definition.strip_prefix(head)?)))
+                .find_map(|head| Some((head, definition.strip_prefix(head)?)))
                 .unwrap_or_else(|| {
                     panic!(
                         "index {} has a definition pg_get_indexdef does not write: {}",

@@ -4,7 +4,7 @@ use gen_diff::TableChange;
 use gen_model::{Catalog, Ident};
 
 use super::Kind;
-use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::hazard::{Hazard, HazardKind, hazard, tablespace_hazard};
 use crate::partitions::replica_identity;
 use crate::render::create_table;
 
@@ -40,6 +40,10 @@ impl Kind for TableChange {
                 format!("ALTER TABLE {table} SET WITHOUT CLUSTER;")
             }
             TableChange::SetNotOf { table } => format!("ALTER TABLE {table} NOT OF;"),
+            TableChange::SetTablespace { table, tablespace } => format!(
+                "ALTER TABLE {table} SET TABLESPACE {};",
+                Ident(tablespace.as_deref().unwrap_or("pg_default"))
+            ),
             TableChange::SetAccessMethod {
                 table,
                 access_method,
@@ -67,6 +71,25 @@ impl Kind for TableChange {
                 RewritesTable,
                 format!("changing the logging of {table} rewrites it"),
             )],
+            TableChange::CreateTable(t) => t
+                .tablespace
+                .iter()
+                .map(|ts| tablespace_hazard(format!("table {}", t.name), ts))
+                .collect(),
+            TableChange::SetTablespace { table, tablespace } => {
+                let mut out = vec![hazard(
+                    AccessExclusiveLock,
+                    format!(
+                        "moving {table} to another tablespace copies its files while it is locked against reads and writes"
+                    ),
+                )];
+                out.extend(
+                    tablespace
+                        .iter()
+                        .map(|ts| tablespace_hazard(format!("table {table}"), ts)),
+                );
+                out
+            }
             TableChange::SetAccessMethod { table, .. } => vec![hazard(
                 RewritesTable,
                 format!("changing the access method of {table} rewrites it"),
@@ -79,8 +102,7 @@ impl Kind for TableChange {
             )],
             // CLUSTER ON only marks the index (SHARE UPDATE EXCLUSIVE lock):
             // nothing is rewritten until someone runs CLUSTER.
-            TableChange::CreateTable(..)
-            | TableChange::SetTableOptions { .. }
+            TableChange::SetTableOptions { .. }
             | TableChange::ClusterOn { .. }
             | TableChange::SetWithoutCluster { .. }
             | TableChange::SetNotOf { .. } => Vec::new(),
