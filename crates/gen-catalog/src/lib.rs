@@ -1022,6 +1022,8 @@ impl Builder {
                 populated: r.populated,
                 comment: self.lookup.comment("pg_class", oid, 0),
                 reads_itself: false,
+                access_method: r.access_method.clone().filter(|am| am != "heap"),
+                tablespace: r.tablespace.clone(),
             };
             let id = view.id();
             // What the query uses is recorded against the view's rewrite rule.

@@ -308,6 +308,8 @@ catalog_rows! {
         populated: bool,
         reltype: u32,
         rule_oid: Option<u32>,
+        access_method: Option<String>,
+        tablespace: Option<String>,
     }
 
     /// An enum, composite, range or multirange type.

@@ -13,6 +13,10 @@ pub(crate) fn views(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         match (o, n) {
             (Some(o), None) => out.push(Change::View(ViewChange::DropView(o.clone()))),
             (None, Some(n)) => create(n, out),
+            // `SET ACCESS METHOD` comes with PostgreSQL 15.
+            (Some(o), Some(n)) if o.access_method != n.access_method && new.major < 15 => {
+                recreate(o, n, out);
+            }
             (Some(o), Some(n)) => alter(o, n, out),
             (None, None) => {}
         }
@@ -60,6 +64,18 @@ fn alter(o: &View, n: &View, out: &mut Vec<Change>) {
             recreate(o, n, out);
         }
         return;
+    }
+    if n.materialized && o.access_method != n.access_method {
+        out.push(Change::View(ViewChange::SetMaterializedViewAccessMethod {
+            name: n.name.clone(),
+            access_method: n.access_method.clone(),
+        }));
+    }
+    if n.materialized && o.tablespace != n.tablespace {
+        out.push(Change::View(ViewChange::SetMaterializedViewTablespace {
+            name: n.name.clone(),
+            tablespace: n.tablespace.clone(),
+        }));
     }
     if o.options != n.options {
         if n.materialized {

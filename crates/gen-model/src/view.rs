@@ -26,6 +26,12 @@ pub struct View {
     /// VIEW` over a first definition): it can only be created in two steps.
     #[serde(default)]
     pub reads_itself: bool,
+    /// A materialized view's `USING method`, unless it is `heap`.
+    #[serde(default)]
+    pub access_method: Option<String>,
+    /// A materialized view's `TABLESPACE t`, unless the database's default.
+    #[serde(default)]
+    pub tablespace: Option<String>,
 }
 
 /// One output column of a view.

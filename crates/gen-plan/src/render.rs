@@ -161,8 +161,14 @@ pub(crate) fn create_view(verb: &str, v: &View) -> String {
         v.name
     )
     .expect("writing to a String");
+    if let Some(method) = &v.access_method {
+        write!(sql, " USING {}", Ident(method)).expect("writing to a String");
+    }
     if !v.options.is_empty() {
         write!(sql, " WITH ({})", v.options.join(", ")).expect("writing to a String");
+    }
+    if let Some(tablespace) = &v.tablespace {
+        write!(sql, " TABLESPACE {}", Ident(tablespace)).expect("writing to a String");
     }
     write!(sql, " AS\n{}", v.definition).expect("writing to a String");
     if v.materialized && !v.populated {

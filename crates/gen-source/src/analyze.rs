@@ -386,12 +386,19 @@ fn statement_specific(node: &NodeEnum, out: &mut Analysis) {
             .references
             .push(Name::global(NameKind::ForeignServer, &s.servername)),
         NodeEnum::ViewStmt(s) => out.defines.extend(s.view.as_ref().map(relation)),
-        NodeEnum::CreateTableAsStmt(s) => out.defines.extend(
-            s.into
-                .as_ref()
-                .and_then(|into| into.rel.as_ref())
-                .map(relation),
-        ),
+        NodeEnum::CreateTableAsStmt(s) => {
+            out.defines.extend(
+                s.into
+                    .as_ref()
+                    .and_then(|into| into.rel.as_ref())
+                    .map(relation),
+            );
+            out.references.extend(
+                s.into
+                    .as_ref()
+                    .and_then(|into| access_method(&into.access_method)),
+            );
+        }
         NodeEnum::CreateSeqStmt(s) => {
             out.defines.extend(s.sequence.as_ref().map(relation));
             out.references.extend(owned_by(&s.options));

@@ -25,6 +25,21 @@ pub enum ViewChange {
         /// Keys to reset.
         reset: Vec<String>,
     },
+    /// `ALTER MATERIALIZED VIEW name SET ACCESS METHOD method;`
+    /// (PostgreSQL 15 on): its rows are rewritten.
+    SetMaterializedViewAccessMethod {
+        /// Materialized view.
+        name: QualifiedName,
+        /// The access method; `None` is `heap`.
+        access_method: Option<String>,
+    },
+    /// `ALTER MATERIALIZED VIEW name SET TABLESPACE t;`
+    SetMaterializedViewTablespace {
+        /// Materialized view.
+        name: QualifiedName,
+        /// The tablespace; `None` is the database's default.
+        tablespace: Option<String>,
+    },
     /// `ALTER VIEW name ALTER COLUMN c {SET DEFAULT expr | DROP DEFAULT};`
     SetViewColumnDefault {
         /// The view.
@@ -54,6 +69,8 @@ impl ViewChange {
                 (CreateOrAlter, ObjectId::View { name: view.clone() })
             }
             ViewChange::SetMaterializedViewOptions { name, .. }
+            | ViewChange::SetMaterializedViewAccessMethod { name, .. }
+            | ViewChange::SetMaterializedViewTablespace { name, .. }
             | ViewChange::RefreshMaterializedView { name, .. } => (
                 CreateOrAlter,
                 ObjectId::MaterializedView { name: name.clone() },
@@ -69,6 +86,8 @@ impl ViewChange {
             ViewChange::ReplaceView(..) => "ReplaceView",
             ViewChange::SetMaterializedViewOptions { .. } => "SetMaterializedViewOptions",
             ViewChange::RefreshMaterializedView { .. } => "RefreshMaterializedView",
+            ViewChange::SetMaterializedViewAccessMethod { .. } => "SetMaterializedViewAccessMethod",
+            ViewChange::SetMaterializedViewTablespace { .. } => "SetMaterializedViewTablespace",
             ViewChange::SetViewColumnDefault { .. } => "SetViewColumnDefault",
         }
     }

@@ -4,7 +4,7 @@ use gen_diff::ViewChange;
 use gen_model::{Catalog, Ident};
 
 use super::Kind;
-use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::hazard::{Hazard, HazardKind, hazard, tablespace_hazard};
 use crate::render::{comment_target, create_view};
 
 impl Kind for ViewChange {
@@ -37,6 +37,17 @@ impl Kind for ViewChange {
                     Ident(column)
                 ),
             },
+            ViewChange::SetMaterializedViewAccessMethod {
+                name,
+                access_method,
+            } => format!(
+                "ALTER MATERIALIZED VIEW {name} SET ACCESS METHOD {};",
+                Ident(access_method.as_deref().unwrap_or("heap"))
+            ),
+            ViewChange::SetMaterializedViewTablespace { name, tablespace } => format!(
+                "ALTER MATERIALIZED VIEW {name} SET TABLESPACE {};",
+                Ident(tablespace.as_deref().unwrap_or("pg_default"))
+            ),
             ViewChange::RefreshMaterializedView { name, populated } => format!(
                 "REFRESH MATERIALIZED VIEW {name}{};",
                 if *populated { "" } else { " WITH NO DATA" }
@@ -54,13 +65,42 @@ impl Kind for ViewChange {
                     v.name
                 ),
             )],
-            ViewChange::CreateView(v) if v.materialized && v.populated => vec![hazard(
-                BlocksWrites,
-                format!(
-                    "creating materialized view {} runs its query inside the deploy, holding locks on what it reads",
-                    v.name
-                ),
+            ViewChange::CreateView(v) if v.materialized => {
+                let mut out = Vec::new();
+                if v.populated {
+                    out.push(hazard(
+                        BlocksWrites,
+                        format!(
+                            "creating materialized view {} runs its query inside the deploy, holding locks on what it reads",
+                            v.name
+                        ),
+                    ));
+                }
+                out.extend(
+                    v.tablespace
+                        .iter()
+                        .map(|ts| tablespace_hazard(format!("materialized view {}", v.name), ts)),
+                );
+                out
+            }
+            ViewChange::SetMaterializedViewAccessMethod { name, .. } => vec![hazard(
+                RewritesTable,
+                format!("changing the access method of materialized view {name} rewrites it"),
             )],
+            ViewChange::SetMaterializedViewTablespace { name, tablespace } => {
+                let mut out = vec![hazard(
+                    AccessExclusiveLock,
+                    format!(
+                        "moving materialized view {name} to another tablespace copies its files while it is locked against reads"
+                    ),
+                )];
+                out.extend(
+                    tablespace
+                        .iter()
+                        .map(|ts| tablespace_hazard(format!("materialized view {name}"), ts)),
+                );
+                out
+            }
             ViewChange::RefreshMaterializedView { name, .. } => vec![hazard(
                 AccessExclusiveLock,
                 format!("REFRESH MATERIALIZED VIEW {name} blocks reads of it while its query runs"),

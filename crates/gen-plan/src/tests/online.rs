@@ -120,6 +120,8 @@ fn matview(name: &str, definition: &str) -> View {
         populated: true,
         comment: None,
         reads_itself: false,
+        access_method: None,
+        tablespace: None,
     }
 }
 
