@@ -341,6 +341,26 @@ pub(crate) fn alter_column(
             stored: !n.virtual_generated,
         });
     }
+    // Narrowing an identity column's type converts its sequence, which
+    // refuses bounds the narrower type cannot hold: then the identity's
+    // options change first, while the column is still of the wider type
+    // (widening is the other way round: the type first, below).
+    let mut identity_from = None;
+    if let (true, Some(oi), Some(ni)) = (type_changes, &o.identity, &n.identity)
+        && !fits(&oi.options.converted_to(&ni.options.data_type))
+    {
+        let to = gen_model::SequenceOptions {
+            data_type: oi.options.data_type.clone(),
+            ..ni.options.clone()
+        };
+        if oi.options != to {
+            actions.push(ColumnAction::SetIdentityOptions {
+                from: oi.options.clone(),
+                to: to.clone(),
+            });
+        }
+        identity_from = Some(to.converted_to(&ni.options.data_type));
+    }
     if type_changes {
         actions.push(ColumnAction::Type {
             from: o.data_type.clone(),
@@ -381,7 +401,9 @@ pub(crate) fn alter_column(
             }
             // A type change converts the identity's sequence to the new type,
             // moving bounds that were the old type's defaults along with it.
-            let from = if type_changes {
+            let from = if let Some(from) = identity_from {
+                from
+            } else if type_changes {
                 oi.options.converted_to(&ni.options.data_type)
             } else {
                 oi.options.clone()
@@ -404,6 +426,18 @@ pub(crate) fn alter_column(
     }
     partitions::storage_changes(table, &n.name, &o.storage, &n.storage, out);
     comment(id, o.comment.as_ref(), n.comment.as_ref(), out);
+}
+
+/// Whether a sequence's bounds are within the range of its type: a type
+/// change converts the bounds that were the old type's defaults, and
+/// refuses any other that the new type cannot hold.
+fn fits(options: &gen_model::SequenceOptions) -> bool {
+    let (min, max) = match options.data_type.as_str() {
+        "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+        "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        _ => (i64::MIN, i64::MAX),
+    };
+    (min..=max).contains(&options.min_value) && (min..=max).contains(&options.max_value)
 }
 
 /// Tables dropped together may reference each other in a cycle; `DROP TABLE`
