@@ -11,10 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use gen_model::{
-    AccessMethod, Catalog, Conversion, Language, ObjectId, OperatorClass, OperatorFamily,
-    Subscription, TextSearchParser, TextSearchTemplate,
-};
+use gen_model::{Catalog, ObjectId};
 
 /// Patterns naming objects that are neither planned nor an error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,61 +73,32 @@ impl Ignore {
             return;
         }
         let mut gone: BTreeSet<ObjectId> = BTreeSet::new();
-        let ids = catalog
-            .operator_families
-            .values()
-            .map(OperatorFamily::id)
-            .chain(catalog.operator_classes.values().map(OperatorClass::id))
-            .chain(catalog.subscriptions.values().map(Subscription::id))
-            .chain(catalog.languages.values().map(Language::id))
-            .chain(catalog.access_methods.values().map(AccessMethod::id))
-            .chain(catalog.conversions.values().map(Conversion::id))
-            .chain(
-                catalog
-                    .text_search_parsers
-                    .values()
-                    .map(TextSearchParser::id),
-            )
-            .chain(
-                catalog
-                    .text_search_templates
-                    .values()
-                    .map(TextSearchTemplate::id),
-            );
-        gone.extend(ids.filter(|id| self.matches_id(id)));
-        gone.extend(
-            catalog
-                .tables
-                .values()
-                .filter(|t| t.of_type.is_some() && self.matches("typed table", &t.name.to_string()))
-                .map(|t| ObjectId::Table {
-                    name: t.name.clone(),
-                }),
-        );
+        let mut kept = |id: ObjectId| {
+            let ignored = self.matches_id(&id);
+            if ignored {
+                gone.insert(id);
+            }
+            !ignored
+        };
+        catalog.operator_families.retain(|_, f| kept(f.id()));
+        catalog.operator_classes.retain(|_, c| kept(c.id()));
+        catalog.subscriptions.retain(|_, s| kept(s.id()));
+        catalog.languages.retain(|_, l| kept(l.id()));
+        catalog.access_methods.retain(|_, a| kept(a.id()));
+        catalog.conversions.retain(|_, c| kept(c.id()));
+        catalog.text_search_parsers.retain(|_, p| kept(p.id()));
+        catalog.text_search_templates.retain(|_, t| kept(t.id()));
+        // A typed table is named as the refusal named it.
+        catalog.tables.retain(|name, t| {
+            let ignored = t.of_type.is_some() && self.matches("typed table", &name.to_string());
+            if ignored {
+                gone.insert(ObjectId::Table { name: name.clone() });
+            }
+            !ignored
+        });
         if gone.is_empty() {
             return;
         }
-        catalog
-            .operator_families
-            .retain(|_, f| !gone.contains(&f.id()));
-        catalog
-            .operator_classes
-            .retain(|_, c| !gone.contains(&c.id()));
-        catalog.subscriptions.retain(|_, s| !gone.contains(&s.id()));
-        catalog.languages.retain(|_, l| !gone.contains(&l.id()));
-        catalog
-            .access_methods
-            .retain(|_, a| !gone.contains(&a.id()));
-        catalog.conversions.retain(|_, c| !gone.contains(&c.id()));
-        catalog
-            .text_search_parsers
-            .retain(|_, p| !gone.contains(&p.id()));
-        catalog
-            .text_search_templates
-            .retain(|_, t| !gone.contains(&t.id()));
-        catalog
-            .tables
-            .retain(|name, _| !gone.contains(&ObjectId::Table { name: name.clone() }));
         // What is of a forgotten object (a typed table's columns) goes
         // with it.
         let of_gone = |id: &ObjectId| {
