@@ -469,20 +469,7 @@ fn release_slots(statement: &Statement) -> Option<String> {
         .dropped_subscriptions()
         .map(|name| gen_model::Literal(name).to_string())
         .collect();
-    if names.is_empty() {
-        return None;
-    }
-    Some(format!(
-        "DO $gen_release$ DECLARE s text; BEGIN \
-         FOR s IN SELECT subname FROM pg_catalog.pg_subscription \
-             WHERE subname IN ({}) AND subslotname IS NOT NULL \
-               AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) \
-         LOOP \
-             EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I DISABLE', s); \
-             EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s); \
-         END LOOP; END $gen_release$",
-        names.join(", ")
-    ))
+    (!names.is_empty()).then(|| gen_sandbox::release_slots_sql(&names))
 }
 
 /// What follows a statement run as the superuser that may make a
@@ -557,18 +544,28 @@ pub fn hand_over_sql() -> String {
 /// Run it as the sandbox's superuser.
 pub fn restore_handlers_sql() -> String {
     format!(
-        "WITH taken AS ( \
+        "WITH {}, \
+         wrappers AS ( \
+             UPDATE pg_catalog.pg_foreign_data_wrapper w SET fdwhandler = t.handler FROM taken t \
+             WHERE t.setting = '{WRAPPER_HANDLERS}' AND w.oid = t.object RETURNING 1) \
+         UPDATE pg_catalog.pg_language l SET lanplcallfoid = t.handler FROM taken t \
+         WHERE t.setting = '{LANGUAGE_HANDLERS}' AND l.oid = t.object",
+        taken_handlers()
+    )
+}
+
+/// `taken AS (…)`: the handlers a sealed sandbox took while loading the
+/// current database, as `(setting, object oid, handler oid)` rows from
+/// its settings [`WRAPPER_HANDLERS`] and [`LANGUAGE_HANDLERS`].
+fn taken_handlers() -> String {
+    format!(
+        "taken AS ( \
              SELECT split_part(c.entry, '=', 1) AS setting, \
                     split_part(item, '=', 1)::oid AS object, split_part(item, '=', 2)::oid AS handler \
              FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) AS c(entry), \
                   unnest(string_to_array(substr(c.entry, strpos(c.entry, '=') + 1), ',')) AS item \
              WHERE s.setrole = 0 AND split_part(c.entry, '=', 1) IN ('{WRAPPER_HANDLERS}', '{LANGUAGE_HANDLERS}') \
-               AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())), \
-         wrappers AS ( \
-             UPDATE pg_catalog.pg_foreign_data_wrapper w SET fdwhandler = t.handler FROM taken t \
-             WHERE t.setting = '{WRAPPER_HANDLERS}' AND w.oid = t.object RETURNING 1) \
-         UPDATE pg_catalog.pg_language l SET lanplcallfoid = t.handler FROM taken t \
-         WHERE t.setting = '{LANGUAGE_HANDLERS}' AND l.oid = t.object"
+               AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))"
     )
 }
 
@@ -599,19 +596,18 @@ pub async fn as_loaded(client: &Client, catalog: &mut gen_model::Catalog) {
     // Best effort: without the settings there is nothing to put back.
     let Ok(rows) = client
         .query(
-            "WITH taken AS ( \
-                 SELECT split_part(c.entry, '=', 1) AS setting, \
-                        split_part(item, '=', 1)::oid AS object, split_part(item, '=', 2)::oid AS handler \
-                 FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) AS c(entry), \
-                      unnest(string_to_array(substr(c.entry, strpos(c.entry, '=') + 1), ',')) AS item \
-                 WHERE s.setrole = 0 AND split_part(c.entry, '=', 1) IN ($1, $2) \
-                   AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) \
-             SELECT t.setting, coalesce(w.fdwname, l.lanname)::text, t.handler::regproc::text \
-             FROM taken t \
-             LEFT JOIN pg_catalog.pg_foreign_data_wrapper w ON t.setting = $1 AND w.oid = t.object \
-             LEFT JOIN pg_catalog.pg_language l ON t.setting = $2 AND l.oid = t.object \
-             WHERE coalesce(w.fdwname, l.lanname) IS NOT NULL",
-            &[&WRAPPER_HANDLERS, &LANGUAGE_HANDLERS],
+            &format!(
+                "WITH {} \
+                 SELECT t.setting, coalesce(w.fdwname, l.lanname)::text, t.handler::regproc::text \
+                 FROM taken t \
+                 LEFT JOIN pg_catalog.pg_foreign_data_wrapper w \
+                      ON t.setting = '{WRAPPER_HANDLERS}' AND w.oid = t.object \
+                 LEFT JOIN pg_catalog.pg_language l \
+                      ON t.setting = '{LANGUAGE_HANDLERS}' AND l.oid = t.object \
+                 WHERE coalesce(w.fdwname, l.lanname) IS NOT NULL",
+                taken_handlers()
+            ),
+            &[],
         )
         .await
     else {
