@@ -1197,6 +1197,29 @@ async fn drop_database_on(
     .map_err(|e| query_error(format!("dropping database {name}"), e))
 }
 
+/// SQL that disables each subscription of the current database named in
+/// `names` (every one when `names` is empty) and lets go of its
+/// replication slot, so that dropping it never reaches for the publisher
+/// to drop the slot (a sandbox's subscriptions never made one). `names`
+/// are written as they are: quote them as SQL literals.
+pub fn release_slots_sql(names: &[String]) -> String {
+    let named = if names.is_empty() {
+        String::new()
+    } else {
+        format!("subname IN ({}) AND ", names.join(", "))
+    };
+    format!(
+        "DO $gen_release$ DECLARE s text; BEGIN \
+         FOR s IN SELECT subname FROM pg_catalog.pg_subscription \
+             WHERE {named}subslotname IS NOT NULL \
+               AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) \
+         LOOP \
+             EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I DISABLE', s); \
+             EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s); \
+         END LOOP; END $gen_release$"
+    )
+}
+
 /// Drops every subscription of database `name`, letting go of its slot
 /// first, so that the server never reaches for the publisher.
 pub(crate) async fn drop_subscriptions(config: &Config, name: &str) -> Result<(), SandboxError> {
@@ -1207,12 +1230,10 @@ pub(crate) async fn drop_subscriptions(config: &Config, name: &str) -> Result<()
         FOR s IN SELECT subname FROM pg_catalog.pg_subscription \
             WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) \
         LOOP \
-            EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I DISABLE', s); \
-            EXECUTE pg_catalog.format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s); \
             EXECUTE pg_catalog.format('DROP SUBSCRIPTION %I', s); \
         END LOOP; END $gen_drop$";
     client
-        .batch_execute(drop)
+        .batch_execute(&format!("{}; {drop}", release_slots_sql(&[])))
         .await
         .map_err(|e| query_error(format!("dropping the subscriptions of database {name}"), e))
 }
