@@ -161,21 +161,32 @@ pub(crate) fn create_view(verb: &str, v: &View) -> String {
         v.name
     )
     .expect("writing to a String");
-    if let Some(method) = &v.access_method {
-        write!(sql, " USING {}", Ident(method)).expect("writing to a String");
-    }
-    if !v.options.is_empty() {
-        write!(sql, " WITH ({})", v.options.join(", ")).expect("writing to a String");
-    }
-    if let Some(tablespace) = &v.tablespace {
-        write!(sql, " TABLESPACE {}", Ident(tablespace)).expect("writing to a String");
-    }
+    storage(
+        &mut sql,
+        v.access_method.as_deref(),
+        &v.options,
+        v.tablespace.as_deref(),
+    );
     write!(sql, " AS\n{}", v.definition).expect("writing to a String");
     if v.materialized && !v.populated {
         sql.push_str("\nWITH NO DATA");
     }
     sql.push(';');
     sql
+}
+
+/// `USING method WITH (options) TABLESPACE t`, each where set, as a
+/// table or materialized view is created with them.
+fn storage(sql: &mut String, method: Option<&str>, options: &[String], tablespace: Option<&str>) {
+    if let Some(method) = method {
+        write!(sql, " USING {}", Ident(method)).expect("writing to a String");
+    }
+    if !options.is_empty() {
+        write!(sql, " WITH ({})", options.join(", ")).expect("writing to a String");
+    }
+    if let Some(tablespace) = tablespace {
+        write!(sql, " TABLESPACE {}", Ident(tablespace)).expect("writing to a String");
+    }
 }
 
 pub(crate) fn create_table(t: &Table) -> String {
@@ -207,15 +218,12 @@ pub(crate) fn create_table(t: &Table) -> String {
         }
     }
     let mut sql = crate::partitions::create_table(t, lines);
-    if let Some(method) = &t.access_method {
-        write!(sql, " USING {}", Ident(method)).expect("writing to a String");
-    }
-    if !t.options.is_empty() {
-        write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
-    }
-    if let Some(tablespace) = &t.tablespace {
-        write!(sql, " TABLESPACE {}", Ident(tablespace)).expect("writing to a String");
-    }
+    storage(
+        &mut sql,
+        t.access_method.as_deref(),
+        &t.options,
+        t.tablespace.as_deref(),
+    );
     sql.push(';');
     sql
 }
@@ -254,15 +262,12 @@ fn create_typed_table(t: &Table, of_type: &str) -> String {
     if let Some(key) = &t.inheritance.partition_key {
         write!(sql, " PARTITION BY {key}").expect("writing to a String");
     }
-    if let Some(method) = &t.access_method {
-        write!(sql, " USING {}", Ident(method)).expect("writing to a String");
-    }
-    if !t.options.is_empty() {
-        write!(sql, " WITH ({})", t.options.join(", ")).expect("writing to a String");
-    }
-    if let Some(tablespace) = &t.tablespace {
-        write!(sql, " TABLESPACE {}", Ident(tablespace)).expect("writing to a String");
-    }
+    storage(
+        &mut sql,
+        t.access_method.as_deref(),
+        &t.options,
+        t.tablespace.as_deref(),
+    );
     sql.push(';');
     sql
 }
