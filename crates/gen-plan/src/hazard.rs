@@ -172,13 +172,19 @@ pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
     crate::change::kind(change).hazards(old)
 }
 
-/// The `needs-tablespace` hazard of storing `what` in `tablespace`.
-pub(crate) fn tablespace_hazard(what: impl std::fmt::Display, tablespace: &str) -> Hazard {
-    hazard(
-        HazardKind::NeedsTablespace,
-        format!(
-            "{what} is stored in tablespace {}, which must exist on the target",
-            gen_model::Ident(tablespace)
-        ),
-    )
+/// The `needs-tablespace` hazard of storing `what` in `tablespace`, if it
+/// names one (`None` is the database's default, which always exists).
+pub(crate) fn tablespace_hazard(
+    what: impl std::fmt::Display,
+    tablespace: Option<&str>,
+) -> Option<Hazard> {
+    tablespace.map(|tablespace| {
+        hazard(
+            HazardKind::NeedsTablespace,
+            format!(
+                "{what} is stored in tablespace {}, which must exist on the target",
+                gen_model::Ident(tablespace)
+            ),
+        )
+    })
 }

@@ -40,11 +40,10 @@ impl Kind for IndexChange {
                         format!("building index {} blocks writes to {}", i.name, i.table),
                     ));
                 }
-                out.extend(
-                    i.tablespace
-                        .iter()
-                        .map(|ts| tablespace_hazard(format!("index {}", i.name), ts)),
-                );
+                out.extend(tablespace_hazard(
+                    format!("index {}", i.name),
+                    i.tablespace.as_deref(),
+                ));
                 out
             }
             IndexChange::SetIndexTablespace { name, tablespace } => {
@@ -54,11 +53,10 @@ impl Kind for IndexChange {
                         "moving index {name} to another tablespace copies its files while its table is locked against writes and the index against use"
                     ),
                 )];
-                out.extend(
-                    tablespace
-                        .iter()
-                        .map(|ts| tablespace_hazard(format!("index {name}"), ts)),
-                );
+                out.extend(tablespace_hazard(
+                    format!("index {name}"),
+                    tablespace.as_deref(),
+                ));
                 out
             }
             IndexChange::DropIndex(..) | IndexChange::SetColumnStatistics { .. } => Vec::new(),

@@ -71,11 +71,11 @@ impl Kind for TableChange {
                 RewritesTable,
                 format!("changing the logging of {table} rewrites it"),
             )],
-            TableChange::CreateTable(t) => t
-                .tablespace
-                .iter()
-                .map(|ts| tablespace_hazard(format!("table {}", t.name), ts))
-                .collect(),
+            TableChange::CreateTable(t) => {
+                tablespace_hazard(format!("table {}", t.name), t.tablespace.as_deref())
+                    .into_iter()
+                    .collect()
+            }
             TableChange::SetTablespace { table, tablespace } => {
                 let mut out = vec![hazard(
                     AccessExclusiveLock,
@@ -83,11 +83,10 @@ impl Kind for TableChange {
                         "moving {table} to another tablespace copies its files while it is locked against reads and writes"
                     ),
                 )];
-                out.extend(
-                    tablespace
-                        .iter()
-                        .map(|ts| tablespace_hazard(format!("table {table}"), ts)),
-                );
+                out.extend(tablespace_hazard(
+                    format!("table {table}"),
+                    tablespace.as_deref(),
+                ));
                 out
             }
             TableChange::SetAccessMethod { table, .. } => vec![hazard(

@@ -76,11 +76,10 @@ impl Kind for ViewChange {
                         ),
                     ));
                 }
-                out.extend(
-                    v.tablespace
-                        .iter()
-                        .map(|ts| tablespace_hazard(format!("materialized view {}", v.name), ts)),
-                );
+                out.extend(tablespace_hazard(
+                    format!("materialized view {}", v.name),
+                    v.tablespace.as_deref(),
+                ));
                 out
             }
             ViewChange::SetMaterializedViewAccessMethod { name, .. } => vec![hazard(
@@ -94,11 +93,10 @@ impl Kind for ViewChange {
                         "moving materialized view {name} to another tablespace copies its files while it is locked against reads"
                     ),
                 )];
-                out.extend(
-                    tablespace
-                        .iter()
-                        .map(|ts| tablespace_hazard(format!("materialized view {name}"), ts)),
-                );
+                out.extend(tablespace_hazard(
+                    format!("materialized view {name}"),
+                    tablespace.as_deref(),
+                ));
                 out
             }
             ViewChange::RefreshMaterializedView { name, .. } => vec![hazard(
