@@ -525,6 +525,63 @@ async fn roles_created_by_schema_files_do_not_outlive_the_run() {
     assert_eq!(roles, ["app_reader"]);
 }
 
+/// Runs that overlap on the warm server: one that ends while others are
+/// loading must leave the roles they use alone, even a role another
+/// run's `CREATE ROLE` made; the last run holding a statement's role
+/// drops it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_ending_leaves_the_roles_of_overlapping_runs_alone() {
+    let env = Env::new();
+    env.diff("600");
+    std::fs::write(env.dir.path().join("empty.sql"), "").expect("write");
+    std::fs::write(
+        env.dir.path().join("plain.sql"),
+        "SELECT pg_sleep(1);\nCREATE TABLE public.t (id int);\n",
+    )
+    .expect("write");
+    // The grant comes after the pause: the role must still be there then.
+    for (file, pause) in [("roles_short.sql", "1.5"), ("roles_long.sql", "3")] {
+        std::fs::write(
+            env.dir.path().join(file),
+            format!(
+                "CREATE ROLE app_login LOGIN;\nCREATE TABLE public.t (id int);\n\
+                 SELECT pg_sleep({pause});\nGRANT SELECT ON public.t TO app_login;\n"
+            ),
+        )
+        .expect("write");
+    }
+    let mut children = Vec::new();
+    for file in ["plain.sql", "roles_short.sql", "roles_long.sql"] {
+        children.push((
+            file,
+            env.cmd("600")
+                .args(["diff", "--from", "empty.sql", "--to", file])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawning gen"),
+        ));
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    for (file, child) in children {
+        let o = child.wait_with_output().expect("waiting for gen");
+        assert_ok(&o);
+        if file != "plain.sql" {
+            assert!(
+                stdout(&o).contains("GRANT SELECT ON TABLE public.t TO app_login"),
+                "{file}: {}",
+                stdout(&o)
+            );
+        }
+    }
+    let client = env.client().await;
+    let left = client
+        .query("SELECT FROM pg_roles WHERE rolname = 'app_login'", &[])
+        .await
+        .expect("listing roles");
+    assert!(left.is_empty(), "the statement's role outlived every run");
+}
+
 /// The idle period also comes from `--sandbox-idle` and from `[sandbox]
 /// idle` in gen.toml; the flag wins over the file.
 #[test]

@@ -245,8 +245,6 @@ struct Inner {
     server_version: String,
     server_version_num: u32,
     state: Mutex<Scratch>,
-    /// Warm server: the roles that existed when this run began.
-    roles_at_start: Vec<String>,
     /// How long one statement a schema file or migration holds may run.
     statement_timeout: Duration,
     /// Schema files run as [`LOADER`], not as the server's superuser: a
@@ -270,6 +268,10 @@ enum Server {
 struct Scratch {
     databases: BTreeSet<String>,
     roles: BTreeSet<String>,
+    /// Warm server: the roles the files' own `CREATE ROLE` statements
+    /// make. Like every role a run uses there, each is held under a shared
+    /// advisory lock ([`ROLE_IN_USE_KEY`]) until the run ends.
+    statement_roles: BTreeSet<String>,
     /// Custom settings [`LOADER`] was allowed to set.
     settings: BTreeSet<String>,
 }
@@ -366,28 +368,20 @@ impl Sandbox {
                 server_version: String::new(),
                 server_version_num: 0,
                 state: Mutex::new(Scratch::default()),
-                roles_at_start: Vec::new(),
                 statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
                 sealed: !matches!(backend, Backend::Url { .. }),
             }),
         };
-        // One round trip: the version and, on the warm server (which
-        // outlives this run, so the roles its statements create are dropped
-        // at the end), the roles there are.
-        let (version, version_num, roles_at_start, loader) = {
+        // One round trip: the version, and whether the loader role is made.
+        let (version, version_num, loader) = {
             let inner = sandbox.inner()?;
             let warm = matches!(inner.server, Server::Warm(_));
-            let roles = if warm {
-                "ARRAY(SELECT rolname::text FROM pg_roles)"
-            } else {
-                "'{}'::text[]"
-            };
             let row = inner
                 .admin
                 .query_typed(
                     &format!(
                         "SELECT current_setting('server_version'), \
-                         current_setting('server_version_num')::int4, {roles}, \
+                         current_setting('server_version_num')::int4, \
                          EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{LOADER}'), \
                          ARRAY(SELECT DISTINCT db.datname::text FROM pg_catalog.pg_db_role_setting s \
                                JOIN pg_catalog.pg_database db ON db.oid = s.setdatabase \
@@ -405,10 +399,9 @@ impl Sandbox {
                 })?;
             let full: String = row.get(0);
             let num: i32 = row.get(1);
-            let roles: Vec<String> = row.get(2);
             let loader = Loader {
-                exists: row.get(3),
-                databases_with_settings: row.get(4),
+                exists: row.get(2),
+                databases_with_settings: row.get(3),
                 shared: warm,
             };
             (
@@ -417,7 +410,6 @@ impl Sandbox {
                     .unwrap_or_default()
                     .to_owned(),
                 u32::try_from(num).unwrap_or_default(),
-                roles,
                 loader,
             )
         };
@@ -445,7 +437,6 @@ impl Sandbox {
         if let Some(inner) = sandbox.inner.as_mut() {
             inner.server_version = version;
             inner.server_version_num = version_num;
-            inner.roles_at_start = roles_at_start;
             if inner.sealed {
                 inner
                     .admin
@@ -566,6 +557,26 @@ impl Sandbox {
             return Ok(());
         }
         let names: Vec<&str> = wanted.iter().copied().collect();
+        if matches!(inner.server, Server::Warm(_)) {
+            // Held until this run ends: a run ending meanwhile keeps the
+            // roles its own statements made while another run uses them.
+            inner
+                .admin
+                .query_typed(
+                    &format!(
+                        "SELECT pg_catalog.pg_advisory_lock_shared({ROLE_IN_USE_KEY}, pg_catalog.hashtext(r)) \
+                         FROM unnest($1::text[]) r"
+                    ),
+                    &[(&names, Type::TEXT_ARRAY)],
+                )
+                .await
+                .map_err(|e| query_error("marking roles in use", e))?;
+            if !for_mentions {
+                lock(&inner.state)
+                    .statement_roles
+                    .extend(names.iter().map(|r| (*r).to_owned()));
+            }
+        }
         let existing = existing_roles(&inner.admin, &names).await?;
         if !names.iter().all(|r| existing.contains(*r)) {
             // The admin connection is shared by concurrent callers, whose
@@ -786,7 +797,6 @@ impl Sandbox {
             admin_config,
             server_version_num,
             state,
-            roles_at_start: inner_roles_at_start,
             ..
         } = inner;
         let scratch = state.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -800,14 +810,8 @@ impl Sandbox {
                     .unwrap_or_default()
             }
             Server::Warm(mut server) => {
-                let mut problems = drop_statement_roles(
-                    &admin,
-                    &admin_config,
-                    &inner_roles_at_start,
-                    &scratch,
-                    server_version_num,
-                )
-                .await;
+                let mut problems =
+                    drop_statement_roles(&admin, &admin_config, &scratch, server_version_num).await;
                 if !scratch.settings.is_empty() {
                     let revokes: String = scratch
                         .settings
@@ -963,60 +967,70 @@ async fn create_missing_roles(
 /// opposed to one a schema file's own `CREATE ROLE` made.
 const ROLE_COMMENT: &str = "created by gen for schema files";
 
-/// Warm server: drops the roles this run's statements created (`CREATE
-/// ROLE` in a schema file), so that the next run's same statement does not
-/// find them, as it would not on a throwaway cluster. The run's databases
-/// hold privileges granted to them, so those go first, here rather than
-/// in the watcher. Roles gen created for schema files are kept: other runs
-/// may be using them.
+/// Warm server: drops the roles the files' own `CREATE ROLE` statements
+/// make, so that later runs do not find them, as they would not on a
+/// throwaway cluster. A role goes only when no other run holds it (each
+/// run holds the roles it uses under a shared advisory lock until it
+/// ends) and gen did not make it for mentions in schema files, which
+/// other runs may be using. The run's databases hold privileges granted
+/// to the roles, so those go first, here rather than in the watcher.
 async fn drop_statement_roles(
     client: &Client,
     config: &Config,
-    at_start: &[String],
     scratch: &Scratch,
     version_num: u32,
 ) -> Vec<String> {
-    // Almost always no role is new: one plain listing shows it. Only new
-    // roles are looked at again, for gen's comment: another run may have
-    // made one for its schema files meanwhile.
-    let listed = match client
-        .query_typed("SELECT rolname::text FROM pg_authid", &[])
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => return vec![format!("listing roles: {}", PgError::from(e))],
-    };
-    let new: Vec<String> = listed
-        .iter()
-        .map(|row| row.get::<_, String>(0))
-        .filter(|r| !at_start.contains(r) && !r.starts_with("pg_"))
-        .collect();
-    if new.is_empty() {
-        return Vec::new();
+    let mut problems = Vec::new();
+    if scratch.statement_roles.is_empty() {
+        return problems;
     }
-    let rows = match client
-        .query_typed(
-            "SELECT r.rolname::text FROM pg_authid r \
-             WHERE r.rolname = ANY($1) \
-               AND NOT EXISTS (SELECT 1 FROM pg_shdescription d \
-                               WHERE d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass \
-                                 AND d.description = $2)",
-            &[(&new, Type::TEXT_ARRAY), (&ROLE_COMMENT, Type::TEXT)],
+    for name in &scratch.databases {
+        if let Err(e) = drop_database_on(client, config, name, version_num).await {
+            problems.push(e.to_string() + &source_suffix(&e));
+        }
+    }
+    for role in &scratch.statement_roles {
+        if let Err(e) = drop_role_if_unheld(client, role).await {
+            let _ = client.batch_execute("ROLLBACK").await;
+            // Another run granted to it without holding it (a URL's
+            // server shares no locks): in use, so it stays.
+            if e.code() != Some(&SqlState::DEPENDENT_OBJECTS_STILL_EXIST) {
+                problems.push(format!("dropping role {role}: {}", PgError::from(e)));
+            }
+        }
+    }
+    problems
+}
+
+/// Lets go of `role` and drops it if no other run holds it, under the
+/// lock that role creation takes: a run that starts to hold it meanwhile
+/// waits, then finds it gone and makes it again.
+async fn drop_role_if_unheld(client: &Client, role: &str) -> Result<(), tokio_postgres::Error> {
+    client
+        .batch_execute(&format!(
+            "BEGIN; SELECT pg_catalog.pg_advisory_xact_lock({ROLES_LOCK_KEY})"
+        ))
+        .await?;
+    let unheld: bool = client
+        .query_one(
+            &format!(
+                "SELECT pg_catalog.pg_advisory_unlock_shared({ROLE_IN_USE_KEY}, pg_catalog.hashtext($1)) \
+                   AND pg_catalog.pg_try_advisory_xact_lock({ROLE_IN_USE_KEY}, pg_catalog.hashtext($1)) \
+                   AND NOT EXISTS (SELECT FROM pg_catalog.pg_authid r \
+                                   JOIN pg_catalog.pg_shdescription d \
+                                     ON d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass \
+                                   WHERE r.rolname = $1 AND d.description = $2)"
+            ),
+            &[&role, &ROLE_COMMENT],
         )
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => return vec![format!("listing roles: {}", PgError::from(e))],
+        .await?
+        .get(0);
+    let drop = if unheld {
+        format!("DROP ROLE IF EXISTS {}; ", quote_ident(role))
+    } else {
+        String::new()
     };
-    if rows.is_empty() {
-        return Vec::new();
-    }
-    let made = Scratch {
-        databases: scratch.databases.clone(),
-        roles: rows.iter().map(|row| row.get(0)).collect(),
-        settings: BTreeSet::new(),
-    };
-    cleanup_existing(client, config, &made, version_num).await
+    client.batch_execute(&format!("{drop}COMMIT")).await
 }
 
 async fn existing_roles(client: &Client, names: &[&str]) -> Result<BTreeSet<String>, SandboxError> {
@@ -1031,6 +1045,10 @@ async fn existing_roles(client: &Client, names: &[&str]) -> Result<BTreeSet<Stri
         .map(|row| row.get(0))
         .collect())
 }
+
+/// The first key of the shared advisory lock each run on the warm server
+/// holds on every role it uses (the second is the name's hash): "gens".
+const ROLE_IN_USE_KEY: i32 = 0x6765_6e73;
 
 /// The advisory lock key that serialises role creation: "genroles" in ASCII,
 /// unlikely to collide with keys an application on a URL server uses.
