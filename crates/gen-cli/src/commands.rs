@@ -121,7 +121,7 @@ fn write_new(path: &Path, contents: &str) -> anyhow::Result<()> {
 pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
     // Everything that can be refused without a database is refused first.
     gen_migrations::validate_name("change", &args.name)?;
-    let mut dir = load::open_migrations(&config.migrations)?;
+    let mut dir = load::open_migrations_locked(&config.migrations)?;
     if dir.plan().change(&args.name).is_some() {
         return Err(
             UserError::new(format!("change \"{}\" already exists", args.name))
@@ -396,7 +396,7 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
 }
 
 pub fn rehash(config: &Config) -> anyhow::Result<i32> {
-    let dir = load::open_migrations(&config.migrations)?;
+    let dir = load::open_migrations_locked(&config.migrations)?;
     dir.rehash()?;
     eprintln!(
         "rewrote {} from the scripts in {}",

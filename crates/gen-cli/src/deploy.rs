@@ -714,7 +714,7 @@ pub async fn status(config: &Config, args: &StatusArgs) -> anyhow::Result<i32> {
 }
 
 pub fn tag(config: &Config, args: &TagArgs) -> anyhow::Result<i32> {
-    let mut dir = open_migrations(&config.migrations)?;
+    let mut dir = gen_load::open_migrations_locked(&config.migrations)?;
     let planner = gen_migrations::Signature::from_env_in(if config.root.as_os_str().is_empty() {
         Path::new(".")
     } else {

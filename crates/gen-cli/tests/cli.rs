@@ -40,6 +40,74 @@ fn unknown_flag_is_trouble() {
     assert_exit(&o, 2);
 }
 
+/// Two `gen add` at once in one project: the second waits for the first,
+/// then plans against what it wrote, so no change is lost and the
+/// directory stays whole. Files get the umask, and names never leave the
+/// script directories.
+#[test]
+fn two_adds_at_once_never_lose_a_change() {
+    let dir = project();
+    let p = dir.path();
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE items (id int PRIMARY KEY);\n",
+    );
+    let children: Vec<_> = ["one", "two"]
+        .iter()
+        .map(|name| {
+            gen_cmd(p)
+                .args(["add", name])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawning gen")
+        })
+        .collect();
+    let outputs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("waiting for gen"))
+        .collect();
+    let plan = std::fs::read_to_string(p.join("migrations/sqitch.plan")).expect("plan");
+    let mut added = 0;
+    for (name, o) in ["one", "two"].iter().zip(&outputs) {
+        assert_exit(o, 0);
+        if stderr(o).contains(&format!("added {name} to")) {
+            added += 1;
+            assert!(plan.contains(&format!("\n{name} ")), "{name} lost:\n{plan}");
+        } else {
+            assert!(stderr(o).contains("no changes"), "{}", stderr(o));
+        }
+    }
+    assert_eq!(added, 1, "{plan}");
+    assert_exit(&run_gen(p, &["check"]), 0);
+
+    let umask = std::fs::read_to_string("/proc/self/status")
+        .expect("status")
+        .lines()
+        .find_map(|l| l.strip_prefix("Umask:"))
+        .map(|v| u32::from_str_radix(v.trim(), 8).expect("octal"))
+        .expect("umask");
+    for (rel, _) in snapshot(&p.join("migrations")) {
+        let path = p.join("migrations").join(&rel);
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&path).expect("stat").permissions(),
+        ) & 0o777;
+        assert_eq!(mode, 0o666 & !umask, "{}", rel.display());
+    }
+
+    write(
+        p,
+        "schema/app.sql",
+        "CREATE TABLE items (id int PRIMARY KEY, name text);\n",
+    );
+    let before = snapshot(p);
+    let o = run_gen(p, &["add", "a/../b"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("stay inside deploy/"), "{}", stderr(&o));
+    assert_eq!(snapshot(p), before);
+}
+
 #[test]
 fn add_check_diff_loop() {
     let dir = project();

@@ -20,5 +20,5 @@ pub mod target;
 pub use error::{UserError, source_error};
 pub use sides::{
     CreatedRoles, Src, catalogs, catalogs_and_roles, catalogs_renamed, deployed_changes,
-    load_schema, open_migrations,
+    load_schema, open_migrations, open_migrations_locked,
 };

@@ -157,6 +157,16 @@ pub fn open_migrations(path: &Path) -> anyhow::Result<MigrationDir> {
     Ok(MigrationDir::open(path)?)
 }
 
+/// [`open_migrations`] for a command that writes the directory: it holds
+/// the directory's lock from before it reads the plan until it is done, so
+/// a second such command waits, then reads what the first wrote.
+pub fn open_migrations_locked(path: &Path) -> anyhow::Result<MigrationDir> {
+    open_migrations(path)?;
+    Ok(MigrationDir::open_locked(path, || {
+        eprintln!("waiting for another gen writing to {}", path.display());
+    })?)
+}
+
 fn read_migrations(path: &Path) -> anyhow::Result<Vec<Script>> {
     let dir = open_migrations(path)?;
     dir.deploy_scripts()

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use tempfile::NamedTempFile;
-
+use crate::journal::{
+    self, DirLock, Journal, JournalFile, read_optional, write_new, write_replace,
+};
 use crate::plan::validate_name;
 use crate::sum::{SUM_FILE, SumFile, SumLine, SumProblem, sha256_hex};
 use crate::{Dependency, MigrationError, PlanChange, Signature, SqitchPlan, Tag};
@@ -82,6 +84,9 @@ pub struct MigrationDir {
     plan: SqitchPlan,
     /// The plan file's text when it was read, to notice edits made since.
     plan_text: String,
+    /// Held from [`MigrationDir::open_locked`] on: no other gen writes
+    /// the directory until this is dropped.
+    lock: Option<Arc<DirLock>>,
 }
 
 impl MigrationDir {
@@ -122,14 +127,43 @@ impl MigrationDir {
             root: root.to_owned(),
             plan,
             plan_text,
+            lock: None,
         })
     }
 
-    /// Reads the directory at `root` by parsing its `sqitch.plan`.
+    /// [`MigrationDir::open`] under the directory's lock, held until the
+    /// value is dropped: what a command that writes the directory (`gen
+    /// add`, `gen tag`, `gen rehash`) opens it with, before it reads
+    /// anything, so that a second such command waits (`on_wait` is called
+    /// first) and then reads the plan the first one left.
+    pub fn open_locked(
+        root: &Path,
+        on_wait: impl FnOnce(),
+    ) -> Result<MigrationDir, MigrationError> {
+        let plan_path = root.join(PLAN_FILE);
+        if !plan_path.is_file() {
+            return Err(MigrationError::NotInitialized { path: plan_path });
+        }
+        let lock = DirLock::acquire(root, on_wait)?;
+        let mut dir = Self::read(root)?;
+        dir.lock = Some(Arc::new(lock));
+        Ok(dir)
+    }
+
+    /// Reads the directory at `root` by parsing its `sqitch.plan`. A change
+    /// a killed `gen add` left half-written is finished first, unless
+    /// another gen holds the directory.
     ///
     /// Plans with reworked changes are refused: gen's script paths and sum
     /// file assume one script set per change name.
     pub fn open(root: &Path) -> Result<MigrationDir, MigrationError> {
+        if root.join(journal::JOURNAL).exists() {
+            drop(DirLock::try_acquire(root)?);
+        }
+        Self::read(root)
+    }
+
+    fn read(root: &Path) -> Result<MigrationDir, MigrationError> {
         let plan_path = root.join(PLAN_FILE);
         let plan_text = match fs::read_to_string(&plan_path) {
             Ok(text) => text,
@@ -150,7 +184,17 @@ impl MigrationDir {
             root: root.to_owned(),
             plan,
             plan_text,
+            lock: None,
         })
+    }
+
+    /// The directory's lock for a write: none new when this value holds
+    /// it already.
+    fn lock_for_write(&self) -> Result<Option<DirLock>, MigrationError> {
+        match self.lock {
+            Some(_) => Ok(None),
+            None => DirLock::acquire(&self.root, || {}).map(Some),
+        }
     }
 
     /// The directory holding `sqitch.plan`.
@@ -186,12 +230,14 @@ impl MigrationDir {
 
     /// Plans `new` and writes its scripts, atomically: either the three
     /// scripts, the plan entry and the sum lines all land, or the directory
-    /// is left as it was.
+    /// is left as it was, also when the process is killed part-way (the
+    /// next gen to take the lock finishes the change).
     ///
     /// Never overwrites: a change of that name in the plan, or any of its
     /// script paths already taken, is [`MigrationError::ChangeExists`].
     pub fn add_change(&mut self, new: NewChange) -> Result<&PlanChange, MigrationError> {
         validate_name("change", &new.name)?;
+        let _lock = self.lock_for_write()?;
         if self.plan.changes().any(|c| c.name == new.name) {
             return Err(MigrationError::ChangeExists {
                 name: new.name,
@@ -254,45 +300,39 @@ impl MigrationDir {
             });
         }
 
-        let mut tx = Transaction::default();
-        let result = (|| {
-            for (kind, text) in scripts {
-                failpoint(kind.dir_name())?;
-                let path = self.script_path(kind, &new.name);
-                if let Some(parent) = path.parent() {
-                    tx.create_dir_all(parent)?;
-                }
-                write_new(&path, text.as_bytes()).map_err(|e| match e {
-                    MigrationError::Io { source, .. }
-                        if source.kind() == io::ErrorKind::AlreadyExists =>
-                    {
-                        MigrationError::ChangeExists {
-                            name: new.name.clone(),
-                            path: Some(path.clone()),
-                        }
-                    }
-                    e => e,
-                })?;
-                tx.created_files.push(path);
-            }
-            failpoint("plan")?;
-            tx.replace(
-                &plan_path,
-                plan_text.as_bytes(),
-                Some(self.plan_text.as_bytes().to_vec()),
-            )?;
-            failpoint("sum")?;
-            tx.replace(
-                &sum_path,
-                SumFile::render(&sum_lines).as_bytes(),
-                old_sum.clone(),
-            )?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            tx.roll_back();
-            return Err(e);
-        }
+        let mut files: Vec<JournalFile> = scripts
+            .iter()
+            .map(|(kind, text)| JournalFile {
+                rel: kind.relative_path(&new.name),
+                before: None,
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect();
+        files.push(JournalFile {
+            rel: PLAN_FILE.to_owned(),
+            before: Some(self.plan_text.as_bytes().to_vec()),
+            bytes: plan_text.as_bytes().to_vec(),
+        });
+        files.push(JournalFile {
+            rel: SUM_FILE.to_owned(),
+            before: old_sum,
+            bytes: SumFile::render(&sum_lines).into_bytes(),
+        });
+        let journal = Journal {
+            change: new.name.clone(),
+            files,
+        };
+        journal::commit(&self.root, &journal).map_err(|e| match e {
+            MigrationError::Io {
+                action: "create",
+                source,
+                path,
+            } if source.kind() == io::ErrorKind::AlreadyExists => MigrationError::ChangeExists {
+                name: new.name.clone(),
+                path: Some(path),
+            },
+            e => e,
+        })?;
 
         self.plan = plan;
         self.plan_text = plan_text;
@@ -316,6 +356,7 @@ impl MigrationDir {
     ) -> Result<&Tag, MigrationError> {
         let name = name.strip_prefix('@').unwrap_or(name);
         validate_name("tag", name)?;
+        let _lock = self.lock_for_write()?;
         if self.plan.tags().any(|t| t.name == name) {
             return Err(MigrationError::TagExists {
                 name: name.to_owned(),
@@ -433,6 +474,7 @@ impl MigrationDir {
     /// Rewrites `gen.sum` from the scripts as they are now: the step after a
     /// reviewed edit or after resolving a merge of two branches' changes.
     pub fn rehash(&self) -> Result<(), MigrationError> {
+        let _lock = self.lock_for_write()?;
         let mut lines = Vec::new();
         for change in self.plan.changes() {
             for kind in ScriptKind::ALL {
@@ -544,42 +586,6 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), MigrationErr
     Ok(())
 }
 
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, MigrationError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(MigrationError::io("read", path, e)),
-    }
-}
-
-/// A temporary file beside `path` holding `bytes`, flushed to disk, so the
-/// rename that follows publishes complete contents or nothing.
-fn staged(path: &Path, bytes: &[u8]) -> Result<NamedTempFile, MigrationError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = NamedTempFile::new_in(dir)
-        .map_err(|e| MigrationError::io("create a temporary file in", dir, e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| MigrationError::io("write", tmp.path(), e))?;
-    Ok(tmp)
-}
-
-/// Writes a file that must not exist yet.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
-    staged(path, bytes)?
-        .persist_noclobber(path)
-        .map_err(|e| MigrationError::io("create", path, e.error))?;
-    Ok(())
-}
-
-/// Replaces a file's contents in one rename.
-fn write_replace(path: &Path, bytes: &[u8]) -> Result<(), MigrationError> {
-    staged(path, bytes)?
-        .persist(path)
-        .map_err(|e| MigrationError::io("replace", path, e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 thread_local! {
     /// The `add_change` step that unit tests make fail.
@@ -588,7 +594,7 @@ thread_local! {
 
 /// Lets unit tests fail `add_change` before any step, including those no file
 /// system trick can break for root (replacing the plan or the sum file).
-fn failpoint(step: &'static str) -> Result<(), MigrationError> {
+pub(crate) fn failpoint(step: &str) -> Result<(), MigrationError> {
     #[cfg(test)]
     if FAIL_AT.with(|f| f.get()) == Some(step) {
         return Err(MigrationError::io(
@@ -599,62 +605,6 @@ fn failpoint(step: &'static str) -> Result<(), MigrationError> {
     }
     let _ = step;
     Ok(())
-}
-
-/// What `add_change` has done so far, so a failure can undo it.
-#[derive(Debug, Default)]
-struct Transaction {
-    created_files: Vec<PathBuf>,
-    created_dirs: Vec<PathBuf>,
-    /// Files replaced, with their previous contents (`None`: did not exist).
-    replaced: Vec<(PathBuf, Option<Vec<u8>>)>,
-}
-
-impl Transaction {
-    fn create_dir_all(&mut self, dir: &Path) -> Result<(), MigrationError> {
-        let mut missing = Vec::new();
-        let mut cur = Some(dir);
-        while let Some(d) = cur {
-            if d.exists() {
-                break;
-            }
-            missing.push(d.to_owned());
-            cur = d.parent();
-        }
-        fs::create_dir_all(dir).map_err(|e| MigrationError::io("create directory", dir, e))?;
-        missing.reverse();
-        self.created_dirs.extend(missing);
-        Ok(())
-    }
-
-    fn replace(
-        &mut self,
-        path: &Path,
-        bytes: &[u8],
-        previous: Option<Vec<u8>>,
-    ) -> Result<(), MigrationError> {
-        write_replace(path, bytes)?;
-        self.replaced.push((path.to_owned(), previous));
-        Ok(())
-    }
-
-    /// Best effort: the caller reports the error that caused the roll-back,
-    /// which matters more than one from cleaning up after it.
-    fn roll_back(self) {
-        for (path, previous) in self.replaced.into_iter().rev() {
-            let _ = match previous {
-                Some(bytes) => write_replace(&path, &bytes),
-                None => fs::remove_file(&path).map_err(|e| MigrationError::io("remove", &path, e)),
-            };
-        }
-        for path in self.created_files.iter().rev() {
-            let _ = fs::remove_file(path);
-        }
-        for dir in self.created_dirs.iter().rev() {
-            // Only removes it if empty, i.e. nothing but our files was in it.
-            let _ = fs::remove_dir(dir);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -697,7 +647,14 @@ mod tests {
         };
         dir.add_change(new("first")).unwrap();
         let before = snapshot(&root);
-        for step in ["deploy", "revert", "verify", "plan", "sum"] {
+        for step in [
+            "deploy/nested/second.sql",
+            "revert/nested/second.sql",
+            "verify/nested/second.sql",
+            "sqitch.plan",
+            "gen.sum",
+            "journal",
+        ] {
             FAIL_AT.with(|f| f.set(Some(step)));
             let err = dir.add_change(new("nested/second")).unwrap_err();
             FAIL_AT.with(|f| f.set(None));

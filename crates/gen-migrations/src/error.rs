@@ -121,6 +121,15 @@ pub enum MigrationError {
         path: PathBuf,
     },
 
+    /// A change a killed writer left half-written cannot be finished.
+    #[error("{} holds a change that was interrupted while being written, and cannot be finished: {reason}", path.display())]
+    Interrupted {
+        /// The journal.
+        path: PathBuf,
+        /// Why it cannot be finished.
+        reason: String,
+    },
+
     /// A planned change has no deploy script to hash.
     #[error("deploy script {} of change \"{change}\" is missing", path.display())]
     MissingScript {
@@ -276,6 +285,9 @@ impl MigrationError {
             }
             Self::NotInitialized { .. } => Some("run `gen init` to create the migration directory"),
             Self::PlanChanged { .. } => Some("run the command again so it reads the new plan"),
+            Self::Interrupted { .. } => Some(
+                "compare the journal with the directory, restore what should be there from version control, then remove the journal",
+            ),
             Self::Unsupported { .. } => Some(
                 "gen does not handle reworked changes yet; manage this plan with sqitch directly",
             ),

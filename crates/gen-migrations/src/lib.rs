@@ -12,7 +12,8 @@
 //! ```
 //!
 //! [`MigrationDir`] is the entry point: [`MigrationDir::init`],
-//! [`MigrationDir::open`], [`MigrationDir::add_change`] (atomic, never
+//! [`MigrationDir::open`], [`MigrationDir::open_locked`] (one writer at a
+//! time), [`MigrationDir::add_change`] (atomic even when killed, never
 //! overwrites), [`MigrationDir::check_sum`] and [`MigrationDir::rehash`].
 //! [`SqitchPlan`] parses and writes `sqitch.plan` with Sqitch's grammar, and
 //! [`change_id`] computes the ids Sqitch records in its registry.
@@ -23,6 +24,7 @@ mod dir;
 mod error;
 mod grammar;
 mod id;
+mod journal;
 mod plan;
 mod registry;
 mod signature;
@@ -31,6 +33,7 @@ mod sum;
 pub use dir::{CONFIG_FILE, MigrationDir, NewChange, PLAN_FILE, SQITCH_CONF, ScriptKind};
 pub use error::MigrationError;
 pub use id::{canonical_uri, change_id, script_hash, tag_id};
+pub use journal::{DirLock, JOURNAL};
 pub use plan::{
     Dependency, Entry, Operator, PlanChange, SYNTAX_VERSION, SqitchPlan, Tag, validate_name,
 };

@@ -517,8 +517,22 @@ pub fn validate_name(kind: &'static str, name: &str) -> Result<(), MigrationErro
     if kind == "tag" && name.contains('/') {
         return Err(invalid("tags must not contain \"/\""));
     }
+    if escapes(name) {
+        return Err(invalid(ESCAPES));
+    }
     Ok(())
 }
+
+/// Whether a change name's scripts would not be a file of their own
+/// inside `deploy/`, `revert/` and `verify/`: a part between `/` that is
+/// empty, `.` or `..`, or a hidden file. Sqitch takes such names; gen does
+/// not write or read them.
+fn escapes(name: &str) -> bool {
+    name.split('/')
+        .any(|part| part.is_empty() || part.starts_with('.'))
+}
+
+const ESCAPES: &str = "each part between \"/\" must be a name of its own, not empty and not beginning with \".\", so that its scripts stay inside deploy/, revert/ and verify/";
 
 fn looks_like_id(name: &str) -> bool {
     name.len() >= 40
@@ -575,6 +589,9 @@ fn parse_entry(raw: &str) -> Result<Parsed, String> {
         return Err(format!(
             "\"{name}\" is invalid because it could be confused with a sha1 id"
         ));
+    }
+    if !is_tag && escapes(name) {
+        return Err(format!("\"{name}\" is refused: {ESCAPES}"));
     }
     let num = |n: &str| {
         get(n)
@@ -695,7 +712,21 @@ impl<'a> Parser<'a> {
             })?;
             let value = caps.name("value").map(|m| m.as_str().trim_end().to_owned());
             match &caps["name"] {
-                "syntax-version" => syntax_version = Some(value.unwrap_or_default()),
+                "syntax-version" => {
+                    let version = value.unwrap_or_default();
+                    // Sqitch has written 1.0.0 (1.0.0-b1, -b2 before its
+                    // release); a later syntax may mean lines gen would
+                    // misread.
+                    if version.split(['.', '-']).next() != Some("1") {
+                        return Err(self.error(
+                            number,
+                            format!(
+                                "plan syntax version {version} is not one gen reads: it reads Sqitch's {SYNTAX_VERSION}"
+                            ),
+                        ));
+                    }
+                    syntax_version = Some(version);
+                }
                 "project" => {
                     let proj = value.unwrap_or_default();
                     if !grammar::is_name(&proj) {

@@ -332,3 +332,34 @@ fn names_are_validated_with_sqitch_rules() {
     assert!(validate_name("tag", "v/1").is_err());
     assert!(validate_name("change", "0123456789abcdef0123456789abcdef01234567").is_err());
 }
+
+/// Sqitch takes `a/../b`; its scripts would be written, and read, outside
+/// the script directories, so gen refuses it, in new changes and in plans.
+#[test]
+fn names_never_leave_the_script_directories() {
+    for bad in ["a/../b", "a/./b", "a//b", "a/.hidden", "a/..x"] {
+        let err = validate_name("change", bad).unwrap_err();
+        assert!(
+            err.to_string().contains("stay inside deploy/"),
+            "{bad}: {err}"
+        );
+        let err = body_err(&format!("{bad} 2026-11-21T12:00:00Z J <j@x>\n"));
+        assert!(
+            err.contains(":4: ") && err.contains("stay inside deploy/"),
+            "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_syntax_version_is_refused_at_its_line() {
+    let err = parse_err("%syntax-version=9.9.9\n%project=demo\n\n");
+    assert!(
+        err.contains(":1: plan syntax version 9.9.9 is not one gen reads"),
+        "{err}"
+    );
+    for known in ["1.0.0", "1.0.0-b2"] {
+        let plan = parse(&format!("%syntax-version={known}\n%project=demo\n\n"));
+        assert_eq!(plan.syntax_version, known);
+    }
+}
