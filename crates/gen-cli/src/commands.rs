@@ -28,6 +28,14 @@ pub fn init(global: &crate::cli::Global, args: &InitArgs) -> anyhow::Result<i32>
     let migrations = Path::new("migrations");
     MigrationDir::init(migrations, &project)?;
     std::fs::create_dir_all("schema").context("creating schema/")?;
+    // git keeps no empty directory: a clone of a new project would lack
+    // schema/, which gen then reports as missing.
+    write_new(
+        Path::new("schema/README.md"),
+        "CREATE statements for every object, written as if from scratch, in\n\
+         `*.sql` files in any order and subdirectories: `gen add <name>` plans\n\
+         the change from `migrations/` to what these files create.\n",
+    )?;
     // The major to plan for: the one asked for, else this machine's server.
     let version = global
         .pg_version
@@ -90,6 +98,15 @@ pub(crate) fn config_text(ignore: &[String], version: Option<u32>) -> String {
          # pg_bin = \"/usr/lib/postgresql/15/bin\"\n\
          # url = \"postgres://user@localhost/postgres\"\n\
          # image = \"postgres:15\"\n\
+         \n\
+         # How changes are planned; flags of gen add and gen diff override these.\n\
+         # [plan]\n\
+         # owners = false          # true: compare and plan ALTER ... OWNER TO\n\
+         # allow_hazards = []      # e.g. [\"deletes-data\"]: accepted in every plan\n\
+         # online = false          # true: CONCURRENTLY, NOT VALID then VALIDATE, lock_timeout\n\
+         # roles = true            # false: roles the schema files create are managed elsewhere\n\
+         # lock_timeout = \"5s\"     # SET at the top of deploy and revert\n\
+         # statement_timeout = \"15min\"\n\
          \n\
          # Objects gen does not model, managed by hand instead: \"kind name\" as\n\
          # gen's errors name them, * matches anything.\n\

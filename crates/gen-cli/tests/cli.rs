@@ -31,6 +31,32 @@ fn init_scaffolds_and_refuses_twice() {
     let o = run_gen(dir.path(), &["init"]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    // git keeps schema/ (a file in it), and the [plan] section gen.toml
+    // carries commented out is valid once uncommented.
+    assert!(dir.path().join("schema/README.md").is_file());
+    let config = std::fs::read_to_string(dir.path().join("gen.toml")).expect("gen.toml");
+    let mut in_plan = false;
+    let mut uncommented = String::new();
+    for line in config.lines() {
+        if line == "# [plan]" {
+            in_plan = true;
+        } else if !line.starts_with('#') {
+            in_plan = false;
+        }
+        let line = if in_plan {
+            line.strip_prefix("# ").unwrap_or(line)
+        } else {
+            line
+        };
+        uncommented.push_str(line);
+        uncommented.push('\n');
+    }
+    assert!(
+        uncommented.contains("\n[plan]\nowners = false"),
+        "{uncommented}"
+    );
+    write(dir.path(), "gen.toml", &uncommented);
+    assert_exit(&run_gen(dir.path(), &["check"]), 0);
 }
 
 #[test]

@@ -417,6 +417,15 @@ fn idle_zero_leaves_nothing_running() {
     );
 }
 
+/// `GEN_SANDBOX_DIR` naming a directory not made yet: gen makes it.
+#[test]
+fn a_missing_sandbox_dir_is_made() {
+    let env = Env::new();
+    std::fs::remove_dir(&env.base).expect("rmdir");
+    env.diff("600");
+    assert!(env.server_dir().is_dir());
+}
+
 /// Several runs at once that all pre-create the same new roles: none may
 /// fail with "already exists" or "tuple concurrently updated".
 #[test]

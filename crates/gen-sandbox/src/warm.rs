@@ -138,6 +138,10 @@ pub(crate) fn place(pg_bin: Option<&Path>) -> Result<Place, SandboxError> {
         .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
         .unwrap_or("pg");
     let user = user_dir();
+    // `GEN_SANDBOX_DIR` may name a directory not made yet.
+    if let Some(base) = user.parent() {
+        fs::create_dir_all(base).map_err(SandboxError::io("creating", base))?;
+    }
     private_dir(&user, owner)?;
     let dir = user.join(format!("{version}-{key:016x}"));
     private_dir(&dir, owner)?;
