@@ -67,7 +67,7 @@ pub fn json(plan: &Plan, revert: &Plan, old: &Catalog, new: &Catalog) -> Value {
             "object": s.object,
             "message": h.message,
             "refused_by_default": h.kind.refused_by_default(),
-            "safer_alternative": h.kind.safer_alternative(),
+            "safer_alternative": h.alternative,
         })).collect::<Vec<_>>(),
         "objects": groups(plan, old, new).iter().map(|(object, steps)| json!({
             "object": object,
@@ -86,7 +86,7 @@ pub fn markdown(plan: &Plan, revert: &Plan, old: &Catalog, new: &Catalog) -> Str
         return out;
     }
     let groups = groups(plan, old, new);
-    let hazards: Vec<_> = plan.hazards().collect();
+    let hazards = plan.hazards_by_object();
     writeln!(
         out,
         "{} step(s) on {} object(s), {} hazard(s).\n",
@@ -97,14 +97,14 @@ pub fn markdown(plan: &Plan, revert: &Plan, old: &Catalog, new: &Catalog) -> Str
     .expect("writing to a String");
     if !hazards.is_empty() {
         out.push_str("### Hazards\n\n| hazard | object | what happens | safer alternative |\n|---|---|---|---|\n");
-        for (step, hazard) in &hazards {
+        for (object, hazard) in &hazards {
             writeln!(
                 out,
                 "| **{}** | `{}` | {} | {} |",
                 hazard.kind,
-                cell(&step.object.to_string()),
+                cell(&object.to_string()),
                 cell(&hazard.message),
-                cell(hazard.kind.safer_alternative().unwrap_or("—"))
+                cell(hazard.alternative.as_deref().unwrap_or("—"))
             )
             .expect("writing to a String");
         }
@@ -113,7 +113,10 @@ pub fn markdown(plan: &Plan, revert: &Plan, old: &Catalog, new: &Catalog) -> Str
     out.push_str("### Changes\n\n");
     for (object, steps) in &groups {
         writeln!(out, "#### {object}\n").expect("writing to a String");
-        for hazard in steps.iter().flat_map(|s| &s.hazards) {
+        for (_, hazard) in hazards
+            .iter()
+            .filter(|(o, _)| steps.iter().any(|s| s.object == **o))
+        {
             writeln!(out, "- **{}**: {}", hazard.kind, hazard.message)
                 .expect("writing to a String");
         }

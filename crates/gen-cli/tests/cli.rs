@@ -304,7 +304,7 @@ fn rejected_statement_points_at_file_line_col() {
 #[test]
 fn missing_schema_directory_is_trouble_with_hint() {
     let dir = project();
-    std::fs::remove_dir(dir.path().join("schema")).expect("rmdir");
+    std::fs::remove_dir_all(dir.path().join("schema")).expect("rmdir");
     let o = run_gen(dir.path(), &["add", "x"]);
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));

@@ -98,7 +98,7 @@ impl HazardKind {
     pub fn safer_alternative(self) -> Option<&'static str> {
         match self {
             HazardKind::DeletesData => Some(
-                "if the object was renamed, write the rename by hand (ALTER … RENAME) so its data is kept; otherwise copy the data out first",
+                "copy the data out first; if the object was renamed, pass --rename KIND:OLD=NEW to gen add so its data is kept",
             ),
             HazardKind::RewritesTable => {
                 Some("add a new column, backfill it in batches, then swap it in with a rename")
@@ -158,18 +158,75 @@ pub struct Hazard {
     pub kind: HazardKind,
     /// Why, in a sentence.
     pub message: String,
+    /// The safer way to the same result that applies to this step, if
+    /// there is one: the kind's own unless the step says otherwise.
+    #[serde(skip)]
+    pub alternative: Option<String>,
+}
+
+impl Hazard {
+    /// The same hazard with an alternative of its own (`None`: there is
+    /// no safer way to this step).
+    pub(crate) fn instead(mut self, alternative: Option<String>) -> Hazard {
+        self.alternative = alternative;
+        self
+    }
 }
 
 pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
     Hazard {
         kind,
         message: message.into(),
+        alternative: kind.safer_alternative().map(str::to_owned),
     }
 }
 
-/// The hazards of one change, judged against the catalog it starts from.
+/// The alternative for a step whose lock is brief but queues behind the
+/// table's running writes: no concurrent form exists.
+pub(crate) const BRIEF_LOCK: &str = "the lock is held only while the catalog changes, but waits behind running transactions and blocks writes meanwhile: set lock_timeout so the deploy gives up instead";
+
+/// The alternative to converting a column's values by a cast the plan
+/// picks.
+pub(crate) const CONVERT_APART: &str = "add a new column, fill it with a conversion of your own in batches and check it, then swap it in with a rename";
+
+/// The alternative to dropping an object that holds data: `--rename`, if
+/// it was renamed (`example` is the flag's value with the old name).
+pub(crate) fn rename_instead(example: String) -> Option<String> {
+    Some(format!(
+        "if it was renamed, pass --rename {example} to gen add so its data is kept; otherwise copy the data out first"
+    ))
+}
+
+/// One step's hazards with those of one kind made one: their messages
+/// joined, in order, and their distinct alternatives too.
+pub(crate) fn merged(hazards: Vec<Hazard>) -> Vec<Hazard> {
+    let mut out: Vec<Hazard> = Vec::with_capacity(hazards.len());
+    for h in hazards {
+        match out.iter_mut().find(|o| o.kind == h.kind) {
+            Some(o) => merge_into(o, h),
+            None => out.push(h),
+        }
+    }
+    out
+}
+
+/// Adds `h`'s message and alternative to `into`, a hazard of its kind,
+/// unless it says them already.
+pub(crate) fn merge_into(into: &mut Hazard, h: Hazard) {
+    if !into.message.contains(&h.message) {
+        into.message = format!("{}; {}", into.message, h.message);
+    }
+    match (&mut into.alternative, h.alternative) {
+        (Some(a), Some(b)) if !a.contains(&b) => *a = format!("{a}; {b}"),
+        (a @ None, b) => *a = b,
+        _ => {}
+    }
+}
+
+/// The hazards of one change, judged against the catalog it starts from,
+/// one per kind.
 pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
-    crate::change::kind(change).hazards(old)
+    merged(crate::change::kind(change).hazards(old))
 }
 
 /// The `needs-tablespace` hazard of storing `what` in `tablespace`, if it

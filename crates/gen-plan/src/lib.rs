@@ -87,6 +87,27 @@ impl Plan {
             .iter()
             .flat_map(|s| s.hazards.iter().map(move |h| (s, h)))
     }
+
+    /// The hazards as a reviewer reads them: one per object and kind,
+    /// where the object's steps have several (switching row-level
+    /// security on and forcing it), in the order they first come.
+    pub fn hazards_by_object(&self) -> Vec<(&ObjectId, Hazard)> {
+        let mut out: Vec<(&ObjectId, Hazard)> = Vec::new();
+        let mut at: std::collections::BTreeMap<(&ObjectId, HazardKind), usize> =
+            std::collections::BTreeMap::new();
+        for (step, h) in self.hazards() {
+            match at.entry((&step.object, h.kind)) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    hazard::merge_into(&mut out[*e.get()].1, h.clone());
+                }
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(out.len());
+                    out.push((&step.object, h.clone()));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// How a plan is written.

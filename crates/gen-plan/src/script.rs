@@ -10,18 +10,14 @@ use crate::{CycleError, Plan};
 /// Comment lines listing each hazard with the object it touches, or nothing.
 pub fn hazard_comments(plan: &Plan) -> String {
     let mut out = String::new();
-    let hazards: Vec<_> = plan.hazards().collect();
+    let hazards = plan.hazards_by_object();
     if hazards.is_empty() {
         return out;
     }
     out.push_str("--\n-- Hazards:\n");
-    for (step, hazard) in hazards {
-        writeln!(
-            out,
-            "--   {} on {}: {}",
-            hazard.kind, step.object, hazard.message
-        )
-        .expect("writing to a String");
+    for (object, hazard) in hazards {
+        writeln!(out, "--   {} on {object}: {}", hazard.kind, hazard.message)
+            .expect("writing to a String");
     }
     out
 }

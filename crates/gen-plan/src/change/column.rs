@@ -5,7 +5,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::Step;
-use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::hazard::{CONVERT_APART, Hazard, HazardKind, hazard, rename_instead};
 use crate::online::{Online, not_null_check_name};
 use crate::render::{alter_column, column_definition};
 
@@ -35,7 +35,7 @@ impl Kind for ColumnChange {
         }
     }
 
-    fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
+    fn hazards(&self, old: &Catalog) -> Vec<Hazard> {
         use HazardKind::*;
         match self {
             ColumnChange::DropColumn { table, column } if column.generated.is_none() => {
@@ -46,7 +46,11 @@ impl Kind for ColumnChange {
                             "drops column {} of {table} and its values",
                             Ident(&column.name)
                         ),
-                    ),
+                    )
+                    .instead(rename_instead(format!(
+                        "column:{table}.{}=NEW_NAME",
+                        Ident(&column.name)
+                    ))),
                     hazard(
                         Irreversible,
                         format!(
@@ -64,14 +68,29 @@ impl Kind for ColumnChange {
                         from,
                         to,
                         conversion,
-                        ..
+                        collation,
                     },
             } => {
+                let old_collation = old
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.column(column))
+                    .map(|c| c.collation.clone());
                 let column = Ident(column);
+                let what = if from == to && old_collation.is_some_and(|c| c != *collation) {
+                    format!(
+                        "changing the collation of {table}.{column} to {}",
+                        collation.as_deref().unwrap_or("its type's default")
+                    )
+                } else if from == to {
+                    format!("moving {table}.{column} to the rebuilt {to}")
+                } else {
+                    format!("changing {table}.{column} from {from} to {to}")
+                };
                 let mut out = vec![hazard(
                     RewritesTable,
                     format!(
-                        "changing {table}.{column} from {from} to {to} may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock"
+                        "{what} may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock"
                     ),
                 )];
                 // The same type name on both sides is a rebuilt enum or domain,
@@ -91,12 +110,12 @@ impl Kind for ColumnChange {
                     out.push(hazard(
                     DeletesData,
                     format!("moving {table}.{column} to the rebuilt {to} casts {} of every value, which fails or loses precision on values that do not fit", cast.join(", ")),
-                ));
+                ).instead(Some(CONVERT_APART.to_owned())));
                 } else if *conversion != Conversion::Assignment && from != to {
                     out.push(hazard(
                     DeletesData,
                     format!("converting {table}.{column} from {from} to {to} needs an explicit cast, which fails or loses precision on values that do not fit"),
-                ));
+                ).instead(Some(CONVERT_APART.to_owned())));
                 }
                 out
             }

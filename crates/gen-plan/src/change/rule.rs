@@ -50,13 +50,16 @@ impl Kind for RuleChange {
                     r.table
                 ),
             )],
-            RuleChange::SetRuleEnabled { table, name, .. } => vec![hazard(
-                HazardKind::BlocksWrites,
-                format!(
-                    "changing when rule {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",
-                    Ident(name)
-                ),
-            )],
+            RuleChange::SetRuleEnabled { table, name, .. } => vec![
+                hazard(
+                    HazardKind::BlocksWrites,
+                    format!(
+                        "changing when rule {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",
+                        Ident(name)
+                    ),
+                )
+                .instead(Some(crate::hazard::BRIEF_LOCK.to_owned())),
+            ],
             RuleChange::CreateRule { .. } => Vec::new(),
         }
     }

@@ -4,7 +4,7 @@ use gen_diff::SchemaChange;
 use gen_model::{Catalog, Ident};
 
 use super::Kind;
-use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::hazard::{Hazard, HazardKind, hazard, rename_instead};
 
 impl Kind for SchemaChange {
     fn sql(&self) -> String {
@@ -20,7 +20,11 @@ impl Kind for SchemaChange {
         use HazardKind::*;
         match self {
             SchemaChange::DropSchema(s) => {
-                vec![hazard(DeletesData, format!("drops schema {}", s.name))]
+                vec![
+                    hazard(DeletesData, format!("drops schema {}", s.name)).instead(
+                        rename_instead(format!("schema:{}=NEW_NAME", Ident(&s.name))),
+                    ),
+                ]
             }
             SchemaChange::CreateSchema(..) => Vec::new(),
         }

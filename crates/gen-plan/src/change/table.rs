@@ -4,7 +4,7 @@ use gen_diff::TableChange;
 use gen_model::{Catalog, Ident};
 
 use super::Kind;
-use crate::hazard::{Hazard, HazardKind, hazard, tablespace_hazard};
+use crate::hazard::{Hazard, HazardKind, hazard, rename_instead, tablespace_hazard};
 use crate::partitions::replica_identity;
 use crate::render::create_table;
 
@@ -61,7 +61,8 @@ impl Kind for TableChange {
                 hazard(
                     DeletesData,
                     format!("drops table {} and every row in it", t.name),
-                ),
+                )
+                .instead(rename_instead(format!("table:{}=NEW_NAME", t.name))),
                 hazard(
                     Irreversible,
                     format!("the revert creates {} again, empty", t.name),

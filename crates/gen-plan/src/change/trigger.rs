@@ -4,7 +4,7 @@ use gen_diff::TriggerChange;
 use gen_model::{Catalog, Ident};
 
 use super::Kind;
-use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::hazard::{BRIEF_LOCK, Hazard, HazardKind, hazard};
 
 impl Kind for TriggerChange {
     fn sql(&self) -> String {
@@ -44,7 +44,8 @@ impl Kind for TriggerChange {
                         Ident(&trigger.name),
                         trigger.table
                     ),
-                )]
+                )
+                .instead(Some(BRIEF_LOCK.to_owned()))]
             }
             TriggerChange::DropTrigger(t) => vec![hazard(
                 AccessExclusiveLock,
@@ -54,13 +55,16 @@ impl Kind for TriggerChange {
                     t.table
                 ),
             )],
-            TriggerChange::SetTriggerEnabled { table, name, .. } => vec![hazard(
-                BlocksWrites,
-                format!(
-                    "changing when trigger {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",
-                    Ident(name)
-                ),
-            )],
+            TriggerChange::SetTriggerEnabled { table, name, .. } => vec![
+                hazard(
+                    BlocksWrites,
+                    format!(
+                        "changing when trigger {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",
+                        Ident(name)
+                    ),
+                )
+                .instead(Some(BRIEF_LOCK.to_owned())),
+            ],
             TriggerChange::CreateTrigger { .. } => Vec::new(),
         }
     }

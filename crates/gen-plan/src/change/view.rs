@@ -74,7 +74,9 @@ impl Kind for ViewChange {
                             "creating materialized view {} runs its query inside the deploy, holding locks on what it reads",
                             v.name
                         ),
-                    ));
+                    ).instead(Some(
+                        "create it WITH NO DATA and fill it after the deploy with REFRESH MATERIALIZED VIEW (CONCURRENTLY once it has a unique index)".to_owned(),
+                    )));
                 }
                 out.extend(tablespace_hazard(
                     format!("materialized view {}", v.name),
