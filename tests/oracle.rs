@@ -21,6 +21,7 @@
 //! what it needs; on the golden major, with the Debian packages
 //! `scripts/install-deps` installs, nothing is.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -428,6 +429,12 @@ fn main() -> ExitCode {
         .chain(shuffled_trials)
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
+    let [declared, measured, both] = REWRITES
+        .each_ref()
+        .map(|n| n.load(std::sync::atomic::Ordering::Relaxed));
+    eprintln!(
+        "hazards against the server: rewrites-table declared {declared}, measured {measured}, both {both}"
+    );
     if let Ok(sandbox) = Arc::try_unwrap(sandbox)
         && let Err(e) = runtime.block_on(sandbox.shutdown())
     {
@@ -961,7 +968,20 @@ async fn converge(
         .connect()
         .await
         .map_err(|e| fail("connecting as the superuser", e))?;
+    let options = gen_plan::Options {
+        online: case.online,
+    };
+    let forth = gen_plan::plan_with(&old, &new, options).map_err(|e| fail("planning", e))?;
+    // Outside UTC, as the server's own zone may be: there `timestamp` to
+    // `timestamptz` rewrites, as its hazard says.
+    deployer
+        .batch_execute("SET TimeZone = 'Europe/Paris'")
+        .await
+        .map_err(|e| fail("setting the time zone", e))?;
+    let before = storage(&deployer).await?;
     run_script(case, a_db, &deployer, &scripts.deploy, "deploy").await?;
+    let after = storage(&deployer).await?;
+    rewrites_as_declared(&forth, &old, &before, &after, "deploy")?;
     let deployed_dump = dump(a_db).await?;
     same_schema(
         sandbox,
@@ -978,7 +998,12 @@ async fn converge(
     execute(&deployer, &scripts.verify, "verify after deploy").await?;
     rows_check(case, &deployer, "after_deploy.sql").await?;
 
+    let backward =
+        gen_plan::plan_with(&new, &old, options).map_err(|e| fail("planning back", e))?;
+    let before = storage(&deployer).await?;
     run_script(case, a_db, &deployer, &scripts.revert, "revert").await?;
+    let after = storage(&deployer).await?;
+    rewrites_as_declared(&backward, &new, &before, &after, "revert")?;
     let reverted_dump = dump(a_db).await?;
     same_schema(
         sandbox,
@@ -996,6 +1021,107 @@ async fn converge(
     execute(&deployer, &revert_verify, "verify after revert").await?;
     rows_check(case, &deployer, "after_revert.sql").await?;
     Ok(())
+}
+
+/// Where each table and materialized view keeps its rows: oid, name and
+/// relfilenode. A relation whose oid stays and whose relfilenode changes
+/// was rewritten.
+async fn storage(client: &Client) -> Result<BTreeMap<u32, (String, u32)>, Failed> {
+    let rows = client
+        .query(
+            "SELECT c.oid, format('%s.%s', pg_catalog.quote_ident(n.nspname), \
+                    pg_catalog.quote_ident(c.relname)), c.relfilenode \
+             FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'm') AND c.oid >= 16384 \
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
+               AND n.nspname NOT LIKE 'pg\\_toast%'",
+            &[],
+        )
+        .await
+        .map_err(|e| fail("reading relfilenodes", e))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get::<_, u32>(0),
+                (r.get::<_, String>(1), r.get::<_, u32>(2)),
+            )
+        })
+        .collect())
+}
+
+/// How many relations the plans said would be rewritten, how many the
+/// server rewrote, and how many both: printed when the run ends.
+static REWRITES: [std::sync::atomic::AtomicUsize; 3] = [
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+];
+
+/// Holds `plan`'s `rewrites-table` hazards to what the server did: every
+/// relation rewritten must be declared, and every one declared rewritten.
+fn rewrites_as_declared(
+    plan: &gen_plan::Plan,
+    from: &Catalog,
+    before: &BTreeMap<u32, (String, u32)>,
+    after: &BTreeMap<u32, (String, u32)>,
+    what: &str,
+) -> Result<(), Failed> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let measured: BTreeSet<String> = before
+        .iter()
+        .filter_map(|(oid, (_, node))| {
+            let (name, now) = after.get(oid)?;
+            (now != node).then(|| name.clone())
+        })
+        .collect();
+    // A rewrite declared on a table covers its partitions and children
+    // (ALTER TABLE recurses), and one on a composite type the tables of
+    // that type.
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<String> = Vec::new();
+    for (step, _) in plan
+        .hazards()
+        .filter(|(_, h)| h.kind == gen_plan::HazardKind::RewritesTable)
+    {
+        match &step.object {
+            gen_model::ObjectId::Table { name }
+            | gen_model::ObjectId::MaterializedView { name } => queue.push(name.to_string()),
+            gen_model::ObjectId::Type { name } => queue.extend(
+                from.tables
+                    .values()
+                    .filter(|t| t.of_type.as_deref() == Some(name.to_string().as_str()))
+                    .map(|t| t.name.to_string()),
+            ),
+            other => queue.extend(other.table().map(ToString::to_string)),
+        }
+    }
+    while let Some(name) = queue.pop() {
+        if declared.insert(name.clone()) {
+            queue.extend(
+                from.tables
+                    .values()
+                    .filter(|t| t.inheritance.parents.iter().any(|p| p.to_string() == name))
+                    .map(|t| t.name.to_string()),
+            );
+        }
+    }
+    // Partitioned tables keep no rows of their own, and a table the plan
+    // creates has nothing to rewrite.
+    let stored: BTreeSet<&String> = before.values().map(|(name, _)| name).collect();
+    declared.retain(|name| stored.contains(name));
+    REWRITES[0].fetch_add(declared.len(), Relaxed);
+    REWRITES[1].fetch_add(measured.len(), Relaxed);
+    REWRITES[2].fetch_add(declared.intersection(&measured).count(), Relaxed);
+    let undeclared: Vec<&String> = measured.difference(&declared).collect();
+    let unfounded: Vec<&String> = declared.difference(&measured).collect();
+    if undeclared.is_empty() && unfounded.is_empty() {
+        return Ok(());
+    }
+    Err(Failed::from(format!(
+        "{what}: rewrites-table does not match what the server did: rewritten but not declared: {undeclared:?}; declared but not rewritten: {unfounded:?}"
+    )))
 }
 
 /// A fixture whose old.sql inserts rows may say what they must look like

@@ -427,6 +427,11 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
     b.structural_depends();
     b.routine_calls();
     ignore.forget(&mut b.catalog);
+    b.catalog.binary_casts = casts
+        .iter()
+        .filter(|r| r.binary)
+        .map(|r| (r.source.clone(), r.target.clone()))
+        .collect();
     b.catalog.cast_contexts = casts
         .into_iter()
         .map(|r| {
@@ -748,6 +753,8 @@ impl Builder {
                 base_type: r.base_type.clone(),
                 collation: lookup::collation(&r.collation),
                 not_null: r.attnotnull,
+                volatile_default: default.is_some() && r.default_volatile,
+                domain_checked: r.domain_checked,
                 default,
                 identity,
                 generated,

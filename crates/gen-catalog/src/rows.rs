@@ -237,6 +237,8 @@ catalog_rows! {
         attnotnull: bool,
         default_expr: Option<String>,
         default_oid: Option<u32>,
+        default_volatile: bool,
+        domain_checked: bool,
         identity: String,
         generated: String,
         attislocal: bool,
@@ -702,6 +704,7 @@ catalog_rows! {
         source: String,
         target: String,
         context: String,
+        binary: bool,
     }
 
     /// An object gen does not model.

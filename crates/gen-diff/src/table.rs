@@ -264,6 +264,99 @@ fn conversion(old: &Column, new: &Column, catalogs: [&Catalog; 2]) -> Conversion
     type_conversion(&old.base_type, &new.base_type, catalogs)
 }
 
+/// Whether `ALTER COLUMN … TYPE` from `o` to `n` makes the server write
+/// every row anew, as it decides (`ATColumnChangeRequiresRewrite`): not
+/// when the conversion is a relabelling (a binary-coercible cast, a domain
+/// without constraints and its base type, a collation) or a length
+/// coercion its support function proves a no-op (a wider `varchar`,
+/// `varbit`, `numeric` precision at the same scale, time precision).
+/// `timestamp` and `timestamptz` convert without a rewrite only where the
+/// session's time zone is UTC, which the plan cannot know: a rewrite.
+pub(crate) fn rewrites(o: &Column, n: &Column, catalogs: [&Catalog; 2]) -> bool {
+    if o.data_type == n.data_type {
+        // The collation alone.
+        return false;
+    }
+    if o.data_type.ends_with("[]") || n.data_type.ends_with("[]") {
+        // Arrays convert element by element (ArrayCoerceExpr).
+        return true;
+    }
+    if o.base_type == n.base_type {
+        return !widens(&o.base_type, modifier(&o.data_type), modifier(&n.data_type));
+    }
+    let [old, new] = catalogs;
+    let domain = |catalog: &Catalog, name: &str| {
+        catalog
+            .domains
+            .values()
+            .find(|d| d.name.to_string() == name)
+            .cloned()
+    };
+    // Into a domain over the old type, or out of one into its base type:
+    // a relabelling unless the domain has constraints to check.
+    if let Some(d) = domain(new, &n.base_type)
+        && d.base_type == o.data_type
+    {
+        return d.not_null || !d.constraints.is_empty();
+    }
+    if let Some(d) = domain(old, &o.base_type)
+        && d.base_type == n.data_type
+    {
+        return false;
+    }
+    let key = (o.base_type.clone(), n.base_type.clone());
+    let binary = catalogs.iter().any(|c| c.binary_casts.contains(&key));
+    // A binary cast into a type with a length (`text` to `varchar(20)`)
+    // still checks every value's length.
+    !(binary && n.data_type == n.base_type)
+}
+
+/// The modifier of a type as `format_type` writes it: `20` of
+/// `character varying(20)`, `3` of `timestamp(3) without time zone`,
+/// `10,2` of `numeric(10,2)`.
+fn modifier(data_type: &str) -> Option<&str> {
+    let (_, rest) = data_type.split_once('(')?;
+    rest.split_once(')').map(|(m, _)| m)
+}
+
+/// Whether a change of `base`'s modifier from `from` to `to` keeps every
+/// stored value as it is, as the type's length-coercion support function
+/// decides (`varchar_support`, `numeric_support`, `timestamp_support`, …).
+fn widens(base: &str, from: Option<&str>, to: Option<&str>) -> bool {
+    let number = |m: Option<&str>| m.and_then(|m| m.trim().parse::<i64>().ok());
+    match base {
+        "character varying" | "bit varying" => match (number(from), number(to)) {
+            (_, None) => true,
+            (Some(f), Some(t)) => t >= f,
+            (None, Some(_)) => false,
+        },
+        "numeric" => {
+            let parts = |m: Option<&str>| {
+                m.map(|m| {
+                    let mut it = m.split(',').map(|p| p.trim().parse::<i64>().unwrap_or(0));
+                    (it.next().unwrap_or(0), it.next().unwrap_or(0))
+                })
+            };
+            match (parts(from), parts(to)) {
+                (_, None) => true,
+                (Some((fp, fs)), Some((tp, ts))) => ts == fs && tp >= fp,
+                (None, Some(_)) => false,
+            }
+        }
+        "timestamp without time zone"
+        | "timestamp with time zone"
+        | "time without time zone"
+        | "time with time zone"
+        | "interval" => match (number(from), number(to)) {
+            (_, None) => true,
+            (_, Some(t)) if t >= 6 => true,
+            (Some(f), Some(t)) => t >= f,
+            (None, Some(_)) => false,
+        },
+        _ => false,
+    }
+}
+
 /// How values of type `from` become values of type `to` (see
 /// [`conversion`]), for a column or an attribute of a composite type.
 pub(crate) fn type_conversion(from: &str, to: &str, catalogs: [&Catalog; 2]) -> Conversion {
@@ -367,6 +460,7 @@ pub(crate) fn alter_column(
             to: n.data_type.clone(),
             collation: n.collation.clone(),
             conversion: conversion(o, n, catalogs),
+            rewrites: rewrites(o, n, catalogs),
         });
     }
     if let Some(d) = &n.default

@@ -838,6 +838,9 @@ pub(crate) fn rebuild(
                     from: oc.data_type.clone(),
                     to: nc.data_type.clone(),
                     collation: nc.collation.clone(),
+                    // Every value moves into the new type, but a
+                    // collation's relabels them.
+                    rewrites: !matches!(id, ObjectId::Collation { .. }),
                     conversion,
                 });
                 if let Some(d) = &nc.default {

@@ -67,6 +67,11 @@ pub struct Catalog {
     /// assignment cast exists.
     #[serde(with = "crate::pairs")]
     pub cast_contexts: BTreeMap<(String, String), CastContext>,
+    /// The casts among those that convert nothing (`WITHOUT FUNCTION`,
+    /// `varchar` to `text`, `text` to `citext`): a column changed along
+    /// one keeps its rows as they are.
+    #[serde(default)]
+    pub binary_casts: BTreeSet<(String, String)>,
     /// Enum, composite and range types (not the row types of relations,
     /// not array types, not extension members).
     #[serde(with = "crate::pairs")]
@@ -621,6 +626,15 @@ pub struct Column {
     pub not_null: bool,
     /// Default expression as `pg_get_expr()` writes it (not for generated columns).
     pub default: Option<String>,
+    /// The default calls a volatile function (`nextval`, `random`,
+    /// `gen_random_uuid`, `clock_timestamp`): adding the column computes
+    /// it for every existing row, which rewrites the table.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub volatile_default: bool,
+    /// The type is a domain with a check or `NOT NULL`: adding the column
+    /// checks every existing row against it, which rewrites the table.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub domain_checked: bool,
     /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (…)`.
     pub identity: Option<Identity>,
     /// `GENERATED ALWAYS AS (expr) STORED`: the expression.
@@ -660,6 +674,8 @@ impl Column {
             collation: None,
             not_null: false,
             default: None,
+            volatile_default: false,
+            domain_checked: false,
             identity: None,
             generated: None,
             virtual_generated: false,

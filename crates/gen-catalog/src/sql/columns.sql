@@ -9,6 +9,24 @@ SELECT a.attrelid, c.relkind::text AS relkind, a.attnum, a.attname,
        a.attnotnull,
        pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        ad.oid AS default_oid,
+       -- Whether the default calls a volatile function (nextval, random,
+       -- gen_random_uuid, clock_timestamp, ...): adding such a column
+       -- computes it for every row, rewriting the table. The stored
+       -- expression names each function and operator's function by oid.
+       COALESCE((SELECT bool_or(p.provolatile = 'v')
+                 FROM regexp_matches(ad.adbin::text, ':(?:funcid|opfuncid) (\d+)', 'g') AS m
+                 JOIN pg_proc p ON p.oid = m[1]::oid), false) AS default_volatile,
+       -- Whether the type is a domain (over domains) with a check or NOT
+       -- NULL, which adding the column checks against every row.
+       COALESCE((WITH RECURSIVE chain(oid) AS (
+                   SELECT a.atttypid
+                   UNION ALL
+                   SELECT d.typbasetype FROM pg_type d JOIN chain ON d.oid = chain.oid
+                   WHERE d.typtype = 'd')
+                 SELECT bool_or(d.typnotnull
+                                OR EXISTS (SELECT FROM pg_constraint dc WHERE dc.contypid = d.oid))
+                 FROM chain JOIN pg_type d ON d.oid = chain.oid
+                 WHERE d.typtype = 'd'), false) AS domain_checked,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        -- int2 from Postgres 16 on, int4 before: one type on every server.

@@ -113,6 +113,10 @@ pub enum ColumnAction {
         collation: Option<String>,
         /// How old values become new ones.
         conversion: Conversion,
+        /// Whether the server writes every row anew (and rebuilds the
+        /// indexes): not for a wider `varchar`, `numeric` precision or
+        /// time precision, a collation, or a cast that converts nothing.
+        rewrites: bool,
     },
     /// `SET DEFAULT expr`
     SetDefault(String),

@@ -122,3 +122,63 @@ fn conversion_follows_the_casts_of_either_catalog() {
         Assignment
     );
 }
+
+/// Whether a type change rewrites the table, as the server decides it:
+/// the oracle measures each case against the server's relfilenodes; this
+/// pins the rules down without one.
+#[test]
+fn a_type_change_rewrites_unless_the_server_only_relabels() {
+    let mut casts = Catalog::default();
+    casts
+        .binary_casts
+        .insert(("character varying".into(), "text".into()));
+    casts
+        .binary_casts
+        .insert(("text".into(), "character varying".into()));
+    // As format_type prints the type without its modifier.
+    let column = |data_type: &str| {
+        let mut c = col("c", data_type);
+        c.base_type = match data_type.split_once('(') {
+            Some((base, rest)) => format!(
+                "{base}{}",
+                rest.split_once(')').map_or("", |(_, after)| after)
+            ),
+            None => data_type.to_owned(),
+        };
+        c
+    };
+    let rewrites =
+        |from: &str, to: &str| crate::table::rewrites(&column(from), &column(to), [&casts, &casts]);
+    for (from, to) in [
+        ("character varying(20)", "character varying(40)"),
+        ("character varying(20)", "character varying"),
+        ("character varying(20)", "text"),
+        ("text", "character varying"),
+        ("numeric(10,2)", "numeric(12,2)"),
+        ("numeric(10,2)", "numeric"),
+        (
+            "timestamp(3) without time zone",
+            "timestamp without time zone",
+        ),
+        ("time(2) with time zone", "time(4) with time zone"),
+    ] {
+        assert!(!rewrites(from, to), "{from} to {to} keeps the rows");
+    }
+    for (from, to) in [
+        ("character varying(40)", "character varying(20)"),
+        ("character varying", "character varying(20)"),
+        ("text", "character varying(20)"),
+        ("numeric(10,2)", "numeric(12,3)"),
+        ("numeric", "numeric(12,2)"),
+        ("character(4)", "character(8)"),
+        ("integer", "bigint"),
+        ("integer[]", "bigint[]"),
+        ("timestamp without time zone", "timestamp with time zone"),
+        (
+            "timestamp without time zone",
+            "timestamp(3) without time zone",
+        ),
+    ] {
+        assert!(rewrites(from, to), "{from} to {to} writes every row");
+    }
+}

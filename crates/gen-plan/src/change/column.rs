@@ -69,6 +69,7 @@ impl Kind for ColumnChange {
                         to,
                         conversion,
                         collation,
+                        rewrites,
                     },
             } => {
                 let old_collation = old
@@ -82,17 +83,47 @@ impl Kind for ColumnChange {
                         "changing the collation of {table}.{column} to {}",
                         collation.as_deref().unwrap_or("its type's default")
                     )
+                } else if let (true, false, Some(collation)) = (from == to, *rewrites, collation)
+                    && !to.contains('.')
+                {
+                    format!("moving {table}.{column} to the rebuilt collation {collation}")
                 } else if from == to {
                     format!("moving {table}.{column} to the rebuilt {to}")
                 } else {
                     format!("changing {table}.{column} from {from} to {to}")
                 };
-                let mut out = vec![hazard(
-                    RewritesTable,
-                    format!(
-                        "{what} may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock"
-                    ),
-                )];
+                // `timestamp` to `timestamptz` or back.
+                let zoned = [from, to].iter().all(|t| t.starts_with("timestamp"))
+                    && from.ends_with("with time zone") != to.ends_with("with time zone");
+                let mut out = vec![if *rewrites {
+                    hazard(
+                        RewritesTable,
+                        format!(
+                            "{what} rewrites {table}{} and its indexes under an ACCESS EXCLUSIVE lock{}",
+                            if old
+                                .tables
+                                .values()
+                                .any(|t| t.inheritance.parents.contains(table))
+                            {
+                                " (with its partitions or children)"
+                            } else {
+                                ""
+                            },
+                            if zoned {
+                                ", unless the deploying session's TimeZone is UTC, where the values are only relabelled"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                } else {
+                    hazard(
+                        AccessExclusiveLock,
+                        format!(
+                            "{what} keeps every row as it is, but takes an ACCESS EXCLUSIVE lock on {table} and rebuilds the indexes on the column where their ordering changes"
+                        ),
+                    )
+                }];
                 // The same type name on both sides is a rebuilt enum or domain,
                 // whose own step says what its values lose.
                 if let Conversion::Rows(fields) = conversion
@@ -141,16 +172,43 @@ impl Kind for ColumnChange {
                     Ident(column)
                 ),
             )],
-            ColumnChange::AddColumn { table, column }
-                if column.generated.is_some() && !column.virtual_generated =>
-            {
-                vec![hazard(
-                    RewritesTable,
-                    format!(
-                        "adding generated column {} rewrites {table}",
-                        Ident(&column.name)
-                    ),
-                )]
+            ColumnChange::AddColumn { table, column } if old.tables.contains_key(table) => {
+                // What the server computes or checks for every existing
+                // row as it adds the column, writing the table anew.
+                let why = if column.identity.is_some() {
+                    Some("as an identity it numbers every existing row".to_owned())
+                } else if column.volatile_default {
+                    Some(format!(
+                        "the volatile default {} is computed for every existing row",
+                        column.default.as_deref().unwrap_or_default()
+                    ))
+                } else if column.generated.is_some() && !column.virtual_generated {
+                    Some(
+                        "as a stored generated column it is computed for every existing row"
+                            .to_owned(),
+                    )
+                } else if column.domain_checked {
+                    Some(format!(
+                        "the constraints of its domain {} are checked for every existing row",
+                        column.data_type
+                    ))
+                } else {
+                    None
+                };
+                why.map(|why| {
+                    hazard(
+                        RewritesTable,
+                        format!(
+                            "adding {} rewrites {table} and its indexes under an ACCESS EXCLUSIVE lock: {why}",
+                            Ident(&column.name)
+                        ),
+                    )
+                    .instead(Some(
+                        "add the column with no default, SET DEFAULT for new rows, fill existing rows in batches, then SET NOT NULL if it needs one".to_owned(),
+                    ))
+                })
+                .into_iter()
+                .collect()
             }
             ColumnChange::AddColumn { .. }
             | ColumnChange::DropColumn { .. }

@@ -54,7 +54,7 @@ impl Kind for TableChange {
         }
     }
 
-    fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
+    fn hazards(&self, old: &Catalog) -> Vec<Hazard> {
         use HazardKind::*;
         match self {
             TableChange::DropTable(t) => vec![
@@ -78,12 +78,26 @@ impl Kind for TableChange {
                     .collect()
             }
             TableChange::SetTablespace { table, tablespace } => {
-                let mut out = vec![hazard(
-                    AccessExclusiveLock,
-                    format!(
-                        "moving {table} to another tablespace copies its files while it is locked against reads and writes"
-                    ),
-                )];
+                let partitioned = old
+                    .tables
+                    .get(table)
+                    .is_some_and(|t| t.inheritance.partition_key.is_some());
+                let mut out = vec![if partitioned {
+                    hazard(
+                        AccessExclusiveLock,
+                        format!(
+                            "setting the tablespace of partitioned table {table}, where partitions made later go, locks it against reads and writes"
+                        ),
+                    )
+                } else {
+                    hazard(
+                        RewritesTable,
+                        format!(
+                            "moving {table} to another tablespace copies all of it while it is locked against reads and writes"
+                        ),
+                    )
+                    .instead(None)
+                }];
                 out.extend(tablespace_hazard(
                     format!("table {table}"),
                     tablespace.as_deref(),

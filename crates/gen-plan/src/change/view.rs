@@ -89,22 +89,40 @@ impl Kind for ViewChange {
                 format!("changing the access method of materialized view {name} rewrites it"),
             )],
             ViewChange::SetMaterializedViewTablespace { name, tablespace } => {
-                let mut out = vec![hazard(
-                    AccessExclusiveLock,
-                    format!(
-                        "moving materialized view {name} to another tablespace copies its files while it is locked against reads"
-                    ),
-                )];
+                let mut out = vec![
+                    hazard(
+                        RewritesTable,
+                        format!(
+                            "moving materialized view {name} to another tablespace copies all of it while it is locked against reads"
+                        ),
+                    )
+                    .instead(None),
+                ];
                 out.extend(tablespace_hazard(
                     format!("materialized view {name}"),
                     tablespace.as_deref(),
                 ));
                 out
             }
-            ViewChange::RefreshMaterializedView { name, .. } => vec![hazard(
-                AccessExclusiveLock,
-                format!("REFRESH MATERIALIZED VIEW {name} blocks reads of it while its query runs"),
-            )],
+            ViewChange::RefreshMaterializedView { name, populated } => vec![
+                hazard(
+                    AccessExclusiveLock,
+                    format!(
+                        "REFRESH MATERIALIZED VIEW {name} blocks reads of it while its query runs"
+                    ),
+                ),
+                hazard(
+                    RewritesTable,
+                    if *populated {
+                        format!("REFRESH MATERIALIZED VIEW {name} writes all its rows anew")
+                    } else {
+                        format!("REFRESH MATERIALIZED VIEW {name} WITH NO DATA empties it")
+                    },
+                )
+                .instead(Some(
+                    "give it a unique index and REFRESH MATERIALIZED VIEW CONCURRENTLY after the deploy".to_owned(),
+                )),
+            ],
             ViewChange::CreateView(..)
             | ViewChange::DropView(..)
             | ViewChange::ReplaceView(..)

@@ -74,8 +74,8 @@ fn hazards_name_lost_data_rewrites_and_validation() {
         irreversible on column public.t.legacy: the revert adds public.t.legacy again, with no values
         deletes-data on table public.gone: drops table public.gone and every row in it
         irreversible on table public.gone: the revert creates public.gone again, empty
-        rewrites-table on column public.t.amount: changing public.t.amount from integer to bigint may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
-        rewrites-table on column public.t.code: changing public.t.code from text to integer may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
+        rewrites-table on column public.t.amount: changing public.t.amount from integer to bigint rewrites public.t and its indexes under an ACCESS EXCLUSIVE lock
+        rewrites-table on column public.t.code: changing public.t.code from text to integer rewrites public.t and its indexes under an ACCESS EXCLUSIVE lock
         deletes-data on column public.t.code: converting public.t.code from text to integer needs an explicit cast, which fails or loses precision on values that do not fit
         validates-existing-rows on constraint t_amount_positive on public.t: adding constraint t_amount_positive checks every row of public.t while writes are blocked
         ");

@@ -77,8 +77,8 @@ fn a_composite_type_under_a_column_is_rebuilt_and_its_values_moved_by_name() {
     assert_snapshot!(hazard_lines(&plan), @r"
     access-exclusive-lock on type public.pair: type public.pair is rebuilt: every column storing it is altered to the new one under an ACCESS EXCLUSIVE lock
     deletes-data on type public.pair: type public.pair changes the names, order or types of its attributes, and its values in column public.t.ps move through their text form attribute by position: values that do not fit fail to convert or land in another attribute
-    rewrites-table on column public.t.p: moving public.t.p to the rebuilt public.pair may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
+    rewrites-table on column public.t.p: moving public.t.p to the rebuilt public.pair rewrites public.t and its indexes under an ACCESS EXCLUSIVE lock
     deletes-data on column public.t.p: moving public.t.p to the rebuilt public.pair casts b of every value, which fails or loses precision on values that do not fit
-    rewrites-table on column public.t.ps: moving public.t.ps to the rebuilt public.pair[] may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock
+    rewrites-table on column public.t.ps: moving public.t.ps to the rebuilt public.pair[] rewrites public.t and its indexes under an ACCESS EXCLUSIVE lock
     ");
 }
