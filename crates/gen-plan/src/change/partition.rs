@@ -1,7 +1,7 @@
 //! Partitions: the SQL and the hazards of each change.
 
 use gen_diff::PartitionChange;
-use gen_model::Catalog;
+use gen_model::{Catalog, QualifiedName};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
@@ -23,10 +23,14 @@ impl Kind for PartitionChange {
         }
     }
 
-    fn hazards(&self, _old: &Catalog) -> Vec<Hazard> {
+    fn hazards(&self, old: &Catalog) -> Vec<Hazard> {
         use HazardKind::*;
         match self {
-            PartitionChange::AttachPartition { table, parent, .. } => vec![
+            PartitionChange::AttachPartition {
+                table,
+                parent,
+                bound,
+            } => [
                 hazard(
                     ValidatesExistingRows,
                     format!(
@@ -39,7 +43,10 @@ impl Kind for PartitionChange {
                         "attaching {table} locks it against reads and writes, and {parent} against writes"
                     ),
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain(default_partition_scan(table, parent, bound, old))
+            .collect(),
             PartitionChange::DetachPartition { table, parent } => vec![hazard(
                 AccessExclusiveLock,
                 format!("detaching {table} from {parent} locks both against reads and writes"),
@@ -47,4 +54,37 @@ impl Kind for PartitionChange {
             PartitionChange::AttachIndex { .. } => Vec::new(),
         }
     }
+}
+
+/// A partition made or attached beside `parent`'s default partition takes
+/// the rows of its bound away from it: the server scans the default
+/// partition under lock and fails if it holds any, naming it. `None`
+/// where `parent` had no default partition, or `table` is it.
+pub(crate) fn default_partition_scan(
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    bound: &str,
+    old: &Catalog,
+) -> Option<Hazard> {
+    if bound.trim() == "DEFAULT" {
+        return None;
+    }
+    let default = old.tables.values().find(|t| {
+        t.name != *table
+            && t.inheritance.partition_of() == Some(parent)
+            && t.inheritance.partition_bound.as_deref() == Some("DEFAULT")
+    })?;
+    Some(
+        hazard(
+            HazardKind::ValidatesExistingRows,
+            format!(
+                "adding partition {table} to {parent} scans its default partition {} under an ACCESS EXCLUSIVE lock, and fails (naming it) if it holds rows of {table}'s bound",
+                default.name
+            ),
+        )
+        .instead(Some(format!(
+            "move the rows of the new bound out of {} before the deploy; give it a CHECK constraint that excludes the bound, so the server skips the scan",
+            default.name
+        ))),
+    )
 }

@@ -73,8 +73,16 @@ impl Kind for TableChange {
                 format!("changing the logging of {table} rewrites it"),
             )],
             TableChange::CreateTable(t) => {
+                let beside_default =
+                    match (t.inheritance.partition_of(), &t.inheritance.partition_bound) {
+                        (Some(parent), Some(bound)) => {
+                            super::partition::default_partition_scan(&t.name, parent, bound, old)
+                        }
+                        _ => None,
+                    };
                 tablespace_hazard(format!("table {}", t.name), t.tablespace.as_deref())
                     .into_iter()
+                    .chain(beside_default)
                     .collect()
             }
             TableChange::SetTablespace { table, tablespace } => {
