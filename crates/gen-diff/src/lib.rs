@@ -51,13 +51,17 @@ fn diff_forcing(old: &Catalog, new: &Catalog, forced: &BTreeSet<QualifiedName>) 
     indexes(old, new, &mut out);
     table::clusters(old, new, &mut out);
     types::types(old, new, forced, &mut out);
-    routines::routines(old, new, &mut out);
+    // What hangs off a table made anew (its triggers, rules, row-level
+    // security and policies, its place in publications) goes down with
+    // the old table and is made again with the new one.
+    let attached = partitions::without_rebuilt_attachments(old, new);
+    routines::routines(&attached, new, &mut out);
     view::views(old, new, &mut out);
-    security::row_security(old, new, &mut out);
-    security::policies(old, new, &mut out);
-    change::publications(old, new, &mut out);
+    security::row_security(&attached, new, &mut out);
+    security::policies(&attached, new, &mut out);
+    change::publications(&attached, new, &mut out);
     change::casts(old, new, &mut out);
-    change::rules(old, new, &mut out);
+    change::rules(&attached, new, &mut out);
     change::text_search(old, new, &mut out);
     change::foreign(old, new, &mut out);
     change::statistics(old, new, &mut out);
@@ -720,10 +724,16 @@ fn sequences(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                         to: n.options.clone(),
                     }));
                 }
-                if o.owned_by != n.owned_by {
+                // A table made anew would take the sequences its columns
+                // own down with it: they are let go first and owned again.
+                let owner_rebuilt = o
+                    .owned_by
+                    .as_ref()
+                    .is_some_and(|(table, _)| partitions::rebuilt(table, old, new));
+                if o.owned_by != n.owned_by || owner_rebuilt {
                     if o.owned_by.is_some()
                         && n.owned_by.is_some()
-                        && owner_dropped(o.owned_by.as_ref(), new)
+                        && (owner_dropped(o.owned_by.as_ref(), new) || owner_rebuilt)
                     {
                         out.push(Change::Sequence(SequenceChange::ReleaseSequenceOwner {
                             name: n.name.clone(),

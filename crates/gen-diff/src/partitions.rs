@@ -70,6 +70,30 @@ pub(crate) fn rebuilt(name: &QualifiedName, old: &Catalog, new: &Catalog) -> boo
         .any(|p| rebuilt(p, old, new))
 }
 
+/// `old` without what hangs off the tables the plan makes anew (their
+/// triggers, rules, row-level security, policies and publication
+/// membership), which the drop takes along: against it, the new table's
+/// are created, none dropped. `old` itself when no table is made anew.
+pub(crate) fn without_rebuilt_attachments<'a>(old: &'a Catalog, new: &Catalog) -> Cow<'a, Catalog> {
+    let rebuilt: BTreeSet<&QualifiedName> = new
+        .tables
+        .keys()
+        .filter(|name| rebuilt(name, old, new))
+        .collect();
+    if rebuilt.is_empty() {
+        return Cow::Borrowed(old);
+    }
+    let mut view = old.clone();
+    view.triggers.retain(|(table, _), _| !rebuilt.contains(table));
+    view.rules.retain(|(table, _), _| !rebuilt.contains(table));
+    view.policies.retain(|(table, _), _| !rebuilt.contains(table));
+    view.row_security.retain(|table, _| !rebuilt.contains(table));
+    for publication in view.publications.values_mut() {
+        publication.tables.retain(|t, _| !rebuilt.contains(t));
+    }
+    Cow::Owned(view)
+}
+
 /// The link between `t` and `parent`, as the change that makes it.
 fn link(t: &Table, parent: &QualifiedName) -> Change {
     match &t.inheritance.partition_bound {
