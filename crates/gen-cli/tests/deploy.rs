@@ -945,3 +945,112 @@ fn a_change_conflicting_with_a_deployed_one_is_refused_before_anything_runs() {
         assert_eq!(deployed_names(&client).await, ["appschema", "items"]);
     });
 }
+
+/// Copies every file of `from` into `to`, replacing what `to` held.
+fn replace_tree(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read stage") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            replace_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The bundled example's four stages, then an enum label added, a column
+/// renamed and a table dropped, one `gen add` each: once all are deployed,
+/// every change's verify still passes under `sqitch verify` and `gen
+/// verify`, though later changes altered what earlier ones made (a column
+/// retyped, a label added, a name changed, a table gone). Right after its
+/// own deploy each change is verified strictly.
+#[test]
+fn verify_stays_true_after_later_changes() {
+    require_sqitch();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    assert_exit(&run_gen(p, &["init", "--project", "tracker"]), 0);
+    let stages = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../example-stages");
+    for stage in ["1", "2", "3", "4"] {
+        replace_tree(&stages.join(stage), &p.join("schema"));
+        let o = run_gen(
+            p,
+            &[
+                "add",
+                &format!("stage{stage}"),
+                "--allow-hazard",
+                "deletes-data",
+            ],
+        );
+        assert_exit(&o, 0);
+    }
+    let more = [
+        (
+            "task_state",
+            "CREATE TYPE app.task_state AS ENUM ('open', 'done');\n\
+             CREATE TABLE app.task_states (task_id bigint PRIMARY KEY, state app.task_state NOT NULL);\n",
+            &[][..],
+        ),
+        (
+            "task_state_blocked",
+            "CREATE TYPE app.task_state AS ENUM ('open', 'blocked', 'done');\n\
+             CREATE TABLE app.task_states (task_id bigint PRIMARY KEY, state app.task_state NOT NULL);\n",
+            &[],
+        ),
+        (
+            "task_state_renamed",
+            "CREATE TYPE app.task_state AS ENUM ('open', 'blocked', 'done');\n\
+             CREATE TABLE app.task_states (task_id bigint PRIMARY KEY, status app.task_state NOT NULL);\n",
+            &["--rename", "column:app.task_states.state=status"][..],
+        ),
+        ("task_state_dropped", "", &[]),
+    ];
+    for (name, sql, flags) in more {
+        std::fs::write(p.join("schema/zz_task_state.sql"), sql).expect("write");
+        let mut args = vec!["add", name, "--allow-hazard", "deletes-data"];
+        args.extend_from_slice(flags);
+        assert_exit(&run_gen(p, &args), 0);
+    }
+    with_db(async |db, client, url| {
+        assert_exit(&run_gen(p, &["deploy", "--db", &url, "--verify"]), 0);
+        let out = sqitch(p, db, &["verify"]);
+        assert!(out.contains("Verify successful"), "{out}");
+        assert_exit(&run_gen(p, &["verify", "--db", &url]), 0);
+        // The earlier checks do not hold any more; with the later changes
+        // out of the registry, the verify fails on each.
+        for (change, differs) in [
+            (
+                "task_state",
+                "table app.task_states is missing; type app.task_state is missing or not labelled exactly 'open', 'done' in this order",
+            ),
+            (
+                "task_state_blocked",
+                "type app.task_state is missing or not labelled exactly 'open', 'blocked', 'done' in this order",
+            ),
+            (
+                "task_state_renamed",
+                "column app.task_states.status is missing",
+            ),
+        ] {
+            let verify = std::fs::read_to_string(p.join(format!("migrations/verify/{change}.sql")))
+                .expect("verify script");
+            let err = client
+                .batch_execute(&format!(
+                    "BEGIN; DELETE FROM sqitch.changes WHERE committed_at > \
+                     (SELECT committed_at FROM sqitch.changes WHERE change = '{change}');\n{verify}"
+                ))
+                .await
+                .expect_err("the check fails without the later changes");
+            let message = err
+                .as_db_error()
+                .map(|e| e.message().to_owned())
+                .unwrap_or_default();
+            assert!(message.contains(differs), "{change}: {message}");
+            client.batch_execute("ROLLBACK").await.expect("rollback");
+        }
+        assert_exit(&run_gen(p, &["verify", "--db", &url]), 0);
+    });
+}

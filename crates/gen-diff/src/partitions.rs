@@ -84,10 +84,13 @@ pub(crate) fn without_rebuilt_attachments<'a>(old: &'a Catalog, new: &Catalog) -
         return Cow::Borrowed(old);
     }
     let mut view = old.clone();
-    view.triggers.retain(|(table, _), _| !rebuilt.contains(table));
+    view.triggers
+        .retain(|(table, _), _| !rebuilt.contains(table));
     view.rules.retain(|(table, _), _| !rebuilt.contains(table));
-    view.policies.retain(|(table, _), _| !rebuilt.contains(table));
-    view.row_security.retain(|table, _| !rebuilt.contains(table));
+    view.policies
+        .retain(|(table, _), _| !rebuilt.contains(table));
+    view.row_security
+        .retain(|table, _| !rebuilt.contains(table));
     for publication in view.publications.values_mut() {
         publication.tables.retain(|t, _| !rebuilt.contains(t));
     }

@@ -258,11 +258,13 @@ impl ChangeScripts {
             );
         }
         let role_names: Vec<&str> = roles.iter().map(|(role, _)| role.as_str()).collect();
-        let verify = crate::verify::script_with_roles(
+        let verify = crate::verify::change_script(
             &format!("-- Verify {project}:{name} on pg"),
             deploy,
             new,
             &role_names,
+            project,
+            name,
         );
         ChangeScripts {
             deploy: change_script_around(

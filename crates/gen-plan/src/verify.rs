@@ -46,48 +46,99 @@ pub fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
     out
 }
 
-/// The whole verify script for a change.
+/// The whole verify script for a plan: every check runs, and the script
+/// fails naming each one that does not hold.
 pub fn script(header: &str, plan: &Plan, target: &Catalog) -> String {
-    script_with_roles(header, plan, target, &[])
+    script_with(header, plan, target, &[], None)
 }
 
-/// [`script`] for a change that also creates `roles` (named by the schema
-/// files' `CREATE ROLE`): each must exist after the deploy.
-pub fn script_with_roles(header: &str, plan: &Plan, target: &Catalog, roles: &[&str]) -> String {
-    let checks = checks(plan, target);
+/// The verify script of Sqitch change `project:name`, which also creates
+/// `roles` (named by the schema files' `CREATE ROLE`): each must exist
+/// after the deploy.
+///
+/// A verify stays true when later changes alter what this one made: where
+/// a check does not hold and the Sqitch registry shows a change of the
+/// project deployed after this one, the script says so in a notice rather
+/// than failing. Right after the change's own deploy (nothing later is
+/// deployed) every check must hold.
+pub fn change_script(
+    header: &str,
+    plan: &Plan,
+    target: &Catalog,
+    roles: &[&str],
+    project: &str,
+    name: &str,
+) -> String {
+    script_with(header, plan, target, roles, Some((project, name)))
+}
+
+fn script_with(
+    header: &str,
+    plan: &Plan,
+    target: &Catalog,
+    roles: &[&str],
+    change: Option<(&str, &str)>,
+) -> String {
+    let mut checks = checks(plan, target);
+    for role in roles {
+        let condition = format!(
+            "NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {})",
+            Literal(role)
+        );
+        checks.push(raise_if(&condition, &format!("role {role} is missing")));
+    }
     let mut out = format!("{header}\n\nBEGIN;\n\n");
     if checks.is_empty() {
         out.push_str("-- Nothing to verify: the change alters no object gen can check.\n");
+        out.push_str("\nROLLBACK;\n");
+        return out;
+    }
+    // Checks compare with definitions read under an empty search_path,
+    // where the server qualifies every name.
+    out.push_str("SET LOCAL search_path = '';\n\n");
+    let body = checks.join("\n");
+    let mut tag = "verify".to_owned();
+    while body.contains(&format!("${tag}$")) {
+        tag.push('_');
+    }
+    let verdict = match change {
+        None => "    IF cardinality(failed) > 0 THEN\n        RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');\n    END IF;".to_owned(),
+        Some((project, name)) => format!(
+            "    IF cardinality(failed) > 0 THEN
+        -- A change deployed after this one may have altered what it made.
+        IF to_regclass('sqitch.changes') IS NOT NULL THEN
+            EXECUTE 'SELECT EXISTS (SELECT FROM sqitch.changes later JOIN sqitch.changes this ON this.project = later.project AND later.committed_at > this.committed_at WHERE this.project = $1 AND this.change = $2)'
+                INTO later USING {}, {};
+        END IF;
+        IF later THEN
+            RAISE NOTICE USING MESSAGE = 'changed since by a later change: ' || array_to_string(failed, '; ');
+        ELSE
+            RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');
+        END IF;
+    END IF;",
+            Literal(project),
+            Literal(name)
+        ),
+    };
+    let later = if change.is_some() {
+        "    later boolean := false;\n"
     } else {
-        // Checks compare with definitions read under an empty search_path,
-        // where the server qualifies every name.
-        out.push_str("SET LOCAL search_path = '';\n\n");
-        let body = checks.join("\n");
-        let mut tag = "verify".to_owned();
-        while body.contains(&format!("${tag}$")) {
-            tag.push('_');
-        }
-        write!(out, "DO ${tag}$\nBEGIN\n{body}\nEND\n${tag}$;\n").expect("writing to a String");
-    }
-    if !roles.is_empty() {
-        out.push_str("\nDO $verify_roles$\nBEGIN\n");
-        for role in roles {
-            let condition = format!(
-                "NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {})",
-                Literal(role)
-            );
-            out.push_str(&raise_if(&condition, &format!("role {role} is missing")));
-            out.push('\n');
-        }
-        out.push_str("END\n$verify_roles$;\n");
-    }
+        ""
+    };
+    write!(
+        out,
+        "DO ${tag}$\nDECLARE\n    failed text[] := '{{}}';\n{later}BEGIN\n{body}\n{verdict}\nEND\n${tag}$;\n"
+    )
+    .expect("writing to a String");
     out.push_str("\nROLLBACK;\n");
     out
 }
 
+/// A check: where `condition` holds, `message` joins the failures the
+/// script reports at its end.
 pub(crate) fn raise_if(condition: &str, message: &str) -> String {
     format!(
-        "    IF {condition} THEN\n        RAISE EXCEPTION USING MESSAGE = {};\n    END IF;",
+        "    IF {condition} THEN\n        failed := failed || {}::text;\n    END IF;",
         Literal(message)
     )
 }

@@ -31,21 +31,27 @@ pub(crate) mod verify {
 
     pub(crate) fn checks(plan: &Plan, target: &Catalog) -> Vec<String> {
         let checks = crate::verify::checks(plan, target);
-        assert_plpgsql(&format!("BEGIN\n{}\nEND", checks.join("\n")));
+        assert_plpgsql(&format!(
+            "DECLARE\n    failed text[] := '{{}}';\nBEGIN\n{}\nEND",
+            checks.join("\n")
+        ));
         checks
     }
 
     pub(crate) fn script(header: &str, plan: &Plan, target: &Catalog) -> String {
-        script_with_roles(header, plan, target, &[])
+        let script = crate::verify::script(header, plan, target);
+        assert_valid_sql(&script);
+        script
     }
 
-    pub(crate) fn script_with_roles(
+    pub(crate) fn change_script(
         header: &str,
         plan: &Plan,
         target: &Catalog,
         roles: &[&str],
+        change: (&str, &str),
     ) -> String {
-        let script = crate::verify::script_with_roles(header, plan, target, roles);
+        let script = crate::verify::change_script(header, plan, target, roles, change.0, change.1);
         assert_valid_sql(&script);
         script
     }

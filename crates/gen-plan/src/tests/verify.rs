@@ -52,30 +52,35 @@ fn verify_checks_what_was_created_altered_and_dropped() {
         SET LOCAL search_path = '';
 
         DO $verify$
+        DECLARE
+            failed text[] := '{}';
         BEGIN
             IF NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('public.n') AND relkind IN ('r', 'p'))) THEN
-                RAISE EXCEPTION USING MESSAGE = 'table public.n is missing';
+                failed := failed || 'table public.n is missing'::text;
             END IF;
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('public.old_t') AND relkind IN ('r', 'p')) THEN
-                RAISE EXCEPTION USING MESSAGE = 'table public.old_t should be gone';
+                failed := failed || 'table public.old_t should be gone'::text;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('public.t') AND attname = 'id' AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = 'bigint' AND attnotnull = true) THEN
-                RAISE EXCEPTION USING MESSAGE = 'column public.t.id is missing or not bigint NOT NULL';
+                failed := failed || 'column public.t.id is missing or not bigint NOT NULL'::text;
             END IF;
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('public.t') AND attname = 'legacy' AND NOT attisdropped) THEN
-                RAISE EXCEPTION USING MESSAGE = 'column public.t.legacy should be gone';
+                failed := failed || 'column public.t.legacy should be gone'::text;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('public.t') AND attname = 'note' AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = 'character varying(20)' AND attnotnull = false) THEN
-                RAISE EXCEPTION USING MESSAGE = 'column public.t.note is missing or not character varying(20)';
+                failed := failed || 'column public.t.note is missing or not character varying(20)'::text;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass('public.t') AND conname = 't_id_positive' AND contype = 'c' AND convalidated = true) THEN
-                RAISE EXCEPTION USING MESSAGE = 'constraint t_id_positive on public.t is missing or of another kind';
+                failed := failed || 'constraint t_id_positive on public.t is missing or of another kind'::text;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass('public.t') AND conname = 't_id_small' AND contype = 'c' AND convalidated = false) THEN
-                RAISE EXCEPTION USING MESSAGE = 'constraint t_id_small on public.t is missing or of another kind';
+                failed := failed || 'constraint t_id_small on public.t is missing or of another kind'::text;
             END IF;
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('public.t_legacy_idx') AND relkind IN ('i', 'I')) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = to_regclass('public.t_legacy_idx')) THEN
-                RAISE EXCEPTION USING MESSAGE = 'index public.t_legacy_idx should be gone';
+                failed := failed || 'index public.t_legacy_idx should be gone'::text;
+            END IF;
+            IF cardinality(failed) > 0 THEN
+                RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');
             END IF;
         END
         $verify$;
@@ -96,21 +101,26 @@ fn verify_quotes_names_inside_literals() {
         SET LOCAL search_path = '';
 
         DO $verify$
+        DECLARE
+            failed text[] := '{}';
         BEGIN
             IF NOT (to_regnamespace('"Sales"') IS NOT NULL) THEN
-                RAISE EXCEPTION USING MESSAGE = 'schema "Sales" is missing';
+                failed := failed || 'schema "Sales" is missing'::text;
             END IF;
             IF NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('"Sales"."Order"') AND relkind IN ('r', 'p'))) THEN
-                RAISE EXCEPTION USING MESSAGE = 'table "Sales"."Order" is missing';
+                failed := failed || 'table "Sales"."Order" is missing'::text;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('"Sales"."Order"') AND attname = 'données' AND NOT attisdropped AND pg_catalog.format_type(atttypid, atttypmod) = 'text' AND attnotnull = false) THEN
-                RAISE EXCEPTION USING MESSAGE = 'column "Sales"."Order"."données" is missing or not text';
+                failed := failed || 'column "Sales"."Order"."données" is missing or not text'::text;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass('"Sales"."Order"') AND conname = 'Order_pkey' AND contype = 'p' AND convalidated = true) THEN
-                RAISE EXCEPTION USING MESSAGE = 'constraint "Order_pkey" on "Sales"."Order" is missing or of another kind';
+                failed := failed || 'constraint "Order_pkey" on "Sales"."Order" is missing or of another kind'::text;
             END IF;
             IF NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = to_regclass('"Sales"."Order user idx"') AND relkind IN ('i', 'I'))) THEN
-                RAISE EXCEPTION USING MESSAGE = 'index "Sales"."Order user idx" is missing';
+                failed := failed || 'index "Sales"."Order user idx" is missing'::text;
+            END IF;
+            IF cardinality(failed) > 0 THEN
+                RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');
             END IF;
         END
         $verify$;
@@ -136,21 +146,42 @@ fn verify_of_a_plan_with_nothing_to_check_says_so() {
 #[test]
 fn verify_checks_the_roles_a_change_creates_last() {
     let c = db().build();
-    let script = verify::script_with_roles("-- Verify r on pg", &Plan::default(), &c, &["app's"]);
+    let script = verify::change_script(
+        "-- Verify p:r on pg",
+        &Plan::default(),
+        &c,
+        &["app's"],
+        ("p", "r"),
+    );
     assert_snapshot!(script, @r"
-        -- Verify r on pg
+        -- Verify p:r on pg
 
         BEGIN;
 
-        -- Nothing to verify: the change alters no object gen can check.
+        SET LOCAL search_path = '';
 
-        DO $verify_roles$
+        DO $verify$
+        DECLARE
+            failed text[] := '{}';
+            later boolean := false;
         BEGIN
             IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app''s') THEN
-                RAISE EXCEPTION USING MESSAGE = 'role app''s is missing';
+                failed := failed || 'role app''s is missing'::text;
+            END IF;
+            IF cardinality(failed) > 0 THEN
+                -- A change deployed after this one may have altered what it made.
+                IF to_regclass('sqitch.changes') IS NOT NULL THEN
+                    EXECUTE 'SELECT EXISTS (SELECT FROM sqitch.changes later JOIN sqitch.changes this ON this.project = later.project AND later.committed_at > this.committed_at WHERE this.project = $1 AND this.change = $2)'
+                        INTO later USING 'p', 'r';
+                END IF;
+                IF later THEN
+                    RAISE NOTICE USING MESSAGE = 'changed since by a later change: ' || array_to_string(failed, '; ');
+                ELSE
+                    RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');
+                END IF;
             END IF;
         END
-        $verify_roles$;
+        $verify$;
 
         ROLLBACK;
         ");
