@@ -26,6 +26,10 @@ fn main() -> ExitCode {
             }
         };
     }
+    // A step over a second says what it is doing, where someone watches.
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        gen_load::progress::enable();
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

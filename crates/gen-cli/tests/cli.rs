@@ -1449,3 +1449,49 @@ fn a_planted_password_is_never_written_or_printed() {
         }
     }
 }
+
+/// A step over a second says what it is doing on stderr, where stderr is
+/// a terminal (run under `script`, which gives gen one), and never where
+/// it is a pipe.
+#[test]
+fn slow_steps_say_what_they_do_on_a_terminal_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    write(p, "empty.sql", "");
+    write(
+        p,
+        "slow.sql",
+        "SELECT pg_sleep(1.5);\nCREATE TABLE t (id int);\n",
+    );
+    let args = ["diff", "--from", "empty.sql", "--to", "slow.sql"];
+    let piped = run_gen(p, &args);
+    assert_exit(&piped, 0);
+    assert!(
+        !stderr(&piped).contains("gen: loading"),
+        "{}",
+        stderr(&piped)
+    );
+
+    let base = gen_cmd(p);
+    let mut cmd = Command::new("script");
+    cmd.current_dir(p).args([
+        "-qec",
+        &format!("{} {}", env!("CARGO_BIN_EXE_gen"), args.join(" ")),
+        "/dev/null",
+    ]);
+    for (key, value) in base.get_envs() {
+        match value {
+            Some(v) => cmd.env(key, v),
+            None => cmd.env_remove(key),
+        };
+    }
+    let o = cmd
+        .output()
+        .expect("running gen under script (util-linux's, in bsdutils)");
+    assert_exit(&o, 0);
+    let seen = text(&o);
+    assert!(
+        seen.contains("gen: loading the schema files") && seen.contains(" s\r\n"),
+        "{seen}"
+    );
+}

@@ -11,6 +11,7 @@
 //! of what is loaded, and [`rename`] runs `--rename` on the old side.
 
 pub mod error;
+pub mod progress;
 pub mod rename;
 pub mod runner;
 pub mod secrets;

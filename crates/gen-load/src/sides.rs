@@ -304,7 +304,8 @@ pub async fn catalogs_and_roles(
     };
     let start = async {
         if from.needs_sandbox() || to.needs_sandbox() {
-            let mut sandbox = Sandbox::start(backend).await?;
+            let mut sandbox =
+                crate::progress::step("starting the sandbox", Sandbox::start(backend)).await?;
             if let Some(limit) = load.statement_timeout {
                 sandbox.set_statement_timeout(limit);
             }
@@ -419,7 +420,11 @@ async fn side(
                 client.batch_execute("BEGIN").await?;
                 rename::apply(&client, renames).await?;
             }
-            let catalog = gen_catalog::introspect_with(&client, ignore).await;
+            let catalog = crate::progress::step(
+                &format!("reading the catalog of {}", gen_sandbox::redact(url)),
+                gen_catalog::introspect_with(&client, ignore),
+            )
+            .await;
             if !renames.is_empty() {
                 client.batch_execute("ROLLBACK").await?;
             }
@@ -431,7 +436,11 @@ async fn side(
         }
         Prepared::Schema(source) => {
             let sandbox = sandbox.expect("a sandbox is started for schema files");
-            load_schema(sandbox, label, source, None).await?
+            crate::progress::step(
+                &format!("loading the schema files ({label})"),
+                load_schema(sandbox, label, source, None),
+            )
+            .await?
         }
         Prepared::Migrations(scripts, settings) => {
             let sandbox = sandbox.expect("a sandbox is started for migrations");
@@ -439,7 +448,11 @@ async fn side(
             let limit = sandbox.statement_timeout();
             let base = Session::default();
             let mut runner = connect_with_defaults(&db, settings, limit, &base).await?;
-            replay(&mut runner, scripts, limit).await?;
+            crate::progress::step(
+                &format!("replaying the migrations ({label})"),
+                replay(&mut runner, scripts, limit),
+            )
+            .await?;
             let loaded =
                 runner
                     .finish(db.name(), |_| true)
@@ -456,7 +469,11 @@ async fn side(
     // Renames run as the loading role; the catalog is read as the superuser
     // where there is one (see `Loaded`).
     rename::apply(&loaded.client, renames).await?;
-    let mut catalog = gen_catalog::introspect_with(loaded.reader(), ignore).await?;
+    let mut catalog = crate::progress::step(
+        &format!("reading the catalog ({label})"),
+        gen_catalog::introspect_with(loaded.reader(), ignore),
+    )
+    .await?;
     runner::as_loaded(loaded.reader(), &mut catalog).await;
     Ok((catalog, Some(loaded.client)))
 }
