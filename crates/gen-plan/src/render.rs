@@ -16,13 +16,22 @@ pub(crate) fn render(change: &Change) -> String {
 /// Narrowing a sequence's range fails while its current value lies outside
 /// the new range. Moving the value up to a raised MINVALUE (or down to a
 /// lowered MAXVALUE of a descending sequence) follows the direction the
-/// sequence counts in, so no value is handed out twice.
+/// sequence counts in, so no value is handed out twice. Against it (a
+/// lowered MAXVALUE of an ascending sequence), only a sequence that never
+/// handed out a value moves, to its new start: one that did fails with the
+/// server's message, since its values already lie beyond the new range.
 pub(crate) fn bound_catch_up(
     name: &gen_model::QualifiedName,
     from: &SequenceOptions,
     to: &SequenceOptions,
 ) -> Option<String> {
     let literal = Literal(&name.to_string()).to_string();
+    if against_its_direction(from, to) {
+        return Some(format!(
+            "SELECT pg_catalog.setval({literal}, {start}, false) FROM {name} WHERE NOT is_called AND last_value <> {start};",
+            start = to.start
+        ));
+    }
     if to.increment > 0 && to.min_value > from.min_value {
         Some(format!(
             "SELECT pg_catalog.setval({literal}, {min}, false) FROM {name} WHERE last_value < {min};",
@@ -36,6 +45,34 @@ pub(crate) fn bound_catch_up(
     } else {
         None
     }
+}
+
+/// Whether the range narrows on the side a sequence counts towards: a
+/// lowered MAXVALUE of an ascending one, a raised MINVALUE of a descending
+/// one.
+fn against_its_direction(from: &SequenceOptions, to: &SequenceOptions) -> bool {
+    (to.increment > 0 && to.max_value < from.max_value)
+        || (to.increment < 0 && to.min_value > from.min_value)
+}
+
+/// [`bound_catch_up`] for an identity column's sequence, found by its
+/// column: a sequence that never handed out a value moves to its new
+/// start where the new range narrows against its direction.
+pub(crate) fn identity_catch_up(
+    table: &gen_model::QualifiedName,
+    column: &str,
+    from: &SequenceOptions,
+    to: &SequenceOptions,
+) -> Option<String> {
+    against_its_direction(from, to).then(|| {
+        format!(
+            "SELECT pg_catalog.setval(s, {start}, false) FROM pg_catalog.pg_get_serial_sequence({}, {}) AS s WHERE pg_catalog.pg_sequence_last_value(s::pg_catalog.regclass) IS NULL;",
+            Literal(&table.to_string()),
+            // The column's name as it is, not as an identifier.
+            Literal(column),
+            start = to.start
+        )
+    })
 }
 
 pub(crate) fn comment_literal(comment: Option<&str>) -> String {
@@ -420,11 +457,21 @@ pub(crate) fn alter_column(
             "SET GENERATED {}",
             if *always { "ALWAYS" } else { "BY DEFAULT" }
         ),
-        ColumnAction::SetIdentityOptions { from, to } => differing_options(to, from)
-            .iter()
-            .map(|o| format!("SET {o}"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        ColumnAction::SetIdentityOptions { from, to } => {
+            let options = differing_options(to, from)
+                .iter()
+                .map(|o| format!("SET {o}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let alter = format!(
+                "ALTER TABLE {table} ALTER COLUMN {} {options};",
+                Ident(column)
+            );
+            return match identity_catch_up(table, column, from, to) {
+                Some(setval) => format!("{setval}\n{alter}"),
+                None => alter,
+            };
+        }
         ColumnAction::DropExpression => "DROP EXPRESSION".to_owned(),
         ColumnAction::SetExpression { expression, .. } => {
             format!("SET EXPRESSION AS ({expression})")
