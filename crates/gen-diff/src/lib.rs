@@ -283,6 +283,25 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
     // The objects rebuilt around what they depend on, and their changes.
     let mut rebuilt: BTreeSet<ObjectId> = BTreeSet::new();
     let mut rebuilds: Vec<Change> = Vec::new();
+    // A foreign key whose two sides are both retyped is dropped first and
+    // added again: the server checks the key's types after each ALTER
+    // COLUMN … TYPE, and halfway (one side retyped, `text` against
+    // `integer`) they need not match.
+    let retyped_columns: Vec<ObjectId> = queue
+        .iter()
+        .filter(|id| {
+            matches!(id, ObjectId::Column { table, .. }
+                if !dropped.contains(id)
+                    && !dropped.contains(&ObjectId::Table { name: table.clone() }))
+        })
+        .cloned()
+        .collect();
+    for fk in foreign_keys_over(&retyped_columns, old, new) {
+        if !done.contains(&fk) && recreate(&fk, old, new, &mut rebuilds) {
+            rebuilt.insert(fk.clone());
+            done.insert(fk);
+        }
+    }
     while let Some(id) = queue.pop() {
         let retyped_column = matches!(id, ObjectId::Column { .. }) && !dropped.contains(&id);
         let retyped_type = retyped_types.contains(&id) && !dropped.contains(&id);
@@ -342,6 +361,92 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         out.retain(|c| !rebuilt.contains(&c.target().1));
     }
     out.append(&mut rebuilds);
+}
+
+/// The foreign keys kept on both sides whose own columns and the key of
+/// the table they reference are both among `retyped`, to types that one
+/// side retyped alone cannot match (`integer` and `text`; `integer` and
+/// `bigint` can).
+fn foreign_keys_over(retyped: &[ObjectId], old: &Catalog, new: &Catalog) -> Vec<ObjectId> {
+    let columns: BTreeSet<(&QualifiedName, &str)> = retyped
+        .iter()
+        .filter_map(|id| {
+            if let ObjectId::Column { table, column } = id {
+                Some((table, column.as_str()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if columns.is_empty() {
+        return Vec::new();
+    }
+    // Old and new base type of a retyped column.
+    let types = |table: &QualifiedName, column: &str| -> Option<(String, String)> {
+        if !columns.contains(&(table, column)) {
+            return None;
+        }
+        let o = old.tables.get(table)?.column(column)?;
+        let n = new.tables.get(table)?.column(column)?;
+        Some((o.base_type.clone(), n.base_type.clone()))
+    };
+    // The retyped columns of `table`'s primary and unique keys.
+    let key_types = |table: &QualifiedName| -> Vec<(String, String)> {
+        old.tables.get(table).map_or_else(Vec::new, |t| {
+            t.constraints
+                .values()
+                .filter(|c| {
+                    matches!(
+                        c.kind,
+                        gen_model::ConstraintKind::PrimaryKey | gen_model::ConstraintKind::Unique
+                    )
+                })
+                .flat_map(|c| c.columns.iter().filter_map(|col| types(table, col)))
+                .collect()
+        })
+    };
+    let mut out = Vec::new();
+    for t in old.tables.values() {
+        for c in t.constraints.values() {
+            if c.kind != gen_model::ConstraintKind::ForeignKey
+                || !new
+                    .tables
+                    .get(&t.name)
+                    .is_some_and(|n| n.constraints.contains_key(&c.name))
+            {
+                continue;
+            }
+            let own: Vec<(String, String)> = c
+                .columns
+                .iter()
+                .filter_map(|col| types(&t.name, col))
+                .collect();
+            let referenced = c.references.as_ref().map(key_types).unwrap_or_default();
+            let halfway_apart = own.iter().any(|(own_old, own_new)| {
+                referenced.iter().any(|(ref_old, ref_new)| {
+                    !spannable(own_new, ref_old) || !spannable(own_old, ref_new)
+                })
+            });
+            if halfway_apart {
+                out.push(ObjectId::Constraint {
+                    table: t.name.clone(),
+                    constraint: c.name.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether a foreign key can join a column of type `a` to a key of type
+/// `b`: the same type, or two of one family the server compares across
+/// (the integers; the strings).
+fn spannable(a: &str, b: &str) -> bool {
+    const INTEGERS: [&str; 3] = ["smallint", "integer", "bigint"];
+    const STRINGS: [&str; 3] = ["text", "character varying", "character"];
+    a == b
+        || (INTEGERS.contains(&a) && INTEGERS.contains(&b))
+        || (STRINGS.contains(&a) && STRINGS.contains(&b))
 }
 
 /// The changes that drop `id` as it is in `old` and create it as it is in

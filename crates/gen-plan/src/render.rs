@@ -28,7 +28,8 @@ pub(crate) fn bound_catch_up(
     let literal = Literal(&name.to_string()).to_string();
     if against_its_direction(from, to) {
         return Some(format!(
-            "SELECT pg_catalog.setval({literal}, {start}, false) FROM {name} WHERE NOT is_called AND last_value <> {start};",
+            "SELECT pg_catalog.setval({literal}, {start}, false) FROM {name} WHERE NOT is_called AND last_value = {old_start};",
+            old_start = from.start,
             start = to.start
         ));
     }
@@ -50,9 +51,16 @@ pub(crate) fn bound_catch_up(
 /// Whether the range narrows on the side a sequence counts towards: a
 /// lowered MAXVALUE of an ascending one, a raised MINVALUE of a descending
 /// one.
+/// Whether the new range ends before the old start on the side the
+/// sequence counts towards (a lowered MAXVALUE of an ascending sequence,
+/// a raised MINVALUE of a descending one), so that a sequence never used,
+/// whose current value is its start, would fall outside it; and the new
+/// start lies in the old range, where the sequence can be set to it
+/// before the range changes.
 fn against_its_direction(from: &SequenceOptions, to: &SequenceOptions) -> bool {
-    (to.increment > 0 && to.max_value < from.max_value)
-        || (to.increment < 0 && to.min_value > from.min_value)
+    let outside = (to.increment > 0 && from.start > to.max_value)
+        || (to.increment < 0 && from.start < to.min_value);
+    outside && (from.min_value..=from.max_value).contains(&to.start)
 }
 
 /// [`bound_catch_up`] for an identity column's sequence, found by its
