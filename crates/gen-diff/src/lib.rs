@@ -339,6 +339,17 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             if types::goes_with(dependent, &done) {
                 continue;
             }
+            // A partition or child the new schema detaches from a table
+            // made anew is detached first and stays.
+            if let (ObjectId::Table { name: parent }, ObjectId::Table { name: child }) =
+                (&id, dependent)
+                && new
+                    .tables
+                    .get(child)
+                    .is_some_and(|c| !c.inheritance.parents.contains(parent))
+            {
+                continue;
+            }
             // A column is rebuilt around a routine its default calls; a type
             // rebuilt under a column moves the column over itself.
             if matches!(dependent, ObjectId::Column { .. })
