@@ -12,21 +12,25 @@ SELECT a.attrelid, c.relkind::text AS relkind, a.attnum, a.attname,
        -- Whether the default calls a volatile function (nextval, random,
        -- gen_random_uuid, clock_timestamp, ...): adding such a column
        -- computes it for every row, rewriting the table. The stored
-       -- expression names each function and operator's function by oid.
-       COALESCE((SELECT bool_or(p.provolatile = 'v')
-                 FROM regexp_matches(ad.adbin::text, ':(?:funcid|opfuncid) (\d+)', 'g') AS m
-                 JOIN pg_proc p ON p.oid = m[1]::oid), false) AS default_volatile,
+       -- expression names each function and operator's function by oid;
+       -- each is looked up alone (nested loops are off, and a join would
+       -- hash all of pg_proc for every default).
+       ad.adbin IS NOT NULL AND EXISTS (
+           SELECT FROM regexp_matches(ad.adbin::text, ':(?:funcid|opfuncid) (\d+)', 'g') AS m
+           WHERE (SELECT p.provolatile FROM pg_proc p WHERE p.oid = m[1]::oid) = 'v'
+       ) AS default_volatile,
        -- Whether the type is a domain (over domains) with a check or NOT
-       -- NULL, which adding the column checks against every row.
-       COALESCE((WITH RECURSIVE chain(oid) AS (
-                   SELECT a.atttypid
-                   UNION ALL
-                   SELECT d.typbasetype FROM pg_type d JOIN chain ON d.oid = chain.oid
-                   WHERE d.typtype = 'd')
-                 SELECT bool_or(d.typnotnull
-                                OR EXISTS (SELECT FROM pg_constraint dc WHERE dc.contypid = d.oid))
-                 FROM chain JOIN pg_type d ON d.oid = chain.oid
-                 WHERE d.typtype = 'd'), false) AS domain_checked,
+       -- NULL, which adding the column checks against every row: looked
+       -- at for domain columns alone.
+       t.typtype = 'd' AND COALESCE((
+           WITH RECURSIVE chain(oid) AS (
+               SELECT a.atttypid
+               UNION ALL
+               SELECT (SELECT d.typbasetype FROM pg_type d WHERE d.oid = chain.oid AND d.typtype = 'd')
+               FROM chain WHERE chain.oid IS NOT NULL)
+           SELECT bool_or((SELECT d.typnotnull FROM pg_type d WHERE d.oid = chain.oid)
+                          OR EXISTS (SELECT FROM pg_constraint dc WHERE dc.contypid = chain.oid))
+           FROM chain WHERE chain.oid IS NOT NULL), false) AS domain_checked,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        -- int2 from Postgres 16 on, int4 before: one type on every server.
