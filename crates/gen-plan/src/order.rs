@@ -416,6 +416,33 @@ pub(crate) fn order<'a>(
         }
     }
 
+    // From 18 on a not-null constraint's name is taken in its schema: one
+    // renamed away (a detached partition's, named after the parent it
+    // left) is renamed before a table created with that name for its own
+    // (the parent made anew), which would otherwise get another.
+    for change in changes {
+        let Change::Column(ColumnChange::AlterColumn {
+            table,
+            action: gen_diff::ColumnAction::RenameNotNull { from, .. },
+            ..
+        }) = change
+        else {
+            continue;
+        };
+        let rename = g.exact(Action::CreateOrAlter, &change.target().1);
+        for other in changes {
+            if let Change::Table(TableChange::CreateTable(t)) = other
+                && t.name.schema == table.schema
+                && t.columns
+                    .iter()
+                    .any(|c| c.not_null_name.as_deref() == Some(from.as_str()))
+            {
+                let create = g.exact(Action::CreateOrAlter, &other.target().1);
+                g.edge(rename, create);
+            }
+        }
+    }
+
     // A type rebuilt under its own name goes, under its parked name, after
     // every column and type moved off it.
     for change in changes {
