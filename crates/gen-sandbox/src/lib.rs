@@ -980,24 +980,13 @@ async fn drop_statement_roles(
     scratch: &Scratch,
     version_num: u32,
 ) -> Vec<String> {
-    let mut problems = Vec::new();
     if scratch.statement_roles.is_empty() {
-        return problems;
+        return Vec::new();
     }
-    for name in &scratch.databases {
-        if let Err(e) = drop_database_on(client, config, name, version_num).await {
-            problems.push(e.to_string() + &source_suffix(&e));
-        }
-    }
+    let mut problems = drop_databases(client, config, &scratch.databases, version_num).await;
     for role in &scratch.statement_roles {
-        if let Err(e) = drop_role_if_unheld(client, role).await {
-            let _ = client.batch_execute("ROLLBACK").await;
-            // Another run granted to it without holding it (a URL's
-            // server shares no locks): in use, so it stays.
-            if e.code() != Some(&SqlState::DEPENDENT_OBJECTS_STILL_EXIST) {
-                problems.push(format!("dropping role {role}: {}", PgError::from(e)));
-            }
-        }
+        let dropped = drop_role_if_unheld(client, role).await;
+        problems.extend(role_problem(client, role, dropped).await);
     }
     problems
 }
@@ -1165,12 +1154,7 @@ async fn cleanup_existing(
     scratch: &Scratch,
     version_num: u32,
 ) -> Vec<String> {
-    let mut problems = Vec::new();
-    for name in &scratch.databases {
-        if let Err(e) = drop_database_on(client, config, name, version_num).await {
-            problems.push(e.to_string() + &source_suffix(&e));
-        }
-    }
+    let mut problems = drop_databases(client, config, &scratch.databases, version_num).await;
     for role in &scratch.roles {
         // Under the lock that role creation takes: two sessions dropping
         // one role at the same moment (both sides of a run found it new)
@@ -1180,17 +1164,40 @@ async fn cleanup_existing(
             "BEGIN; SELECT pg_advisory_xact_lock({ROLES_LOCK_KEY}); DROP ROLE IF EXISTS {}; COMMIT",
             quote_ident(role)
         );
-        let Err(e) = client.batch_execute(&drop).await else {
-            continue;
-        };
-        let _ = client.batch_execute("ROLLBACK").await;
-        // Another run on this server found the role and granted to it
-        // meanwhile; it is in use, so it stays.
-        if e.code() != Some(&SqlState::DEPENDENT_OBJECTS_STILL_EXIST) {
-            problems.push(format!("dropping role {role}: {}", PgError::from(e)));
+        let dropped = client.batch_execute(&drop).await;
+        problems.extend(role_problem(client, role, dropped).await);
+    }
+    problems
+}
+
+/// Drops the run's scratch databases, reporting what could not be dropped.
+async fn drop_databases(
+    client: &Client,
+    config: &Config,
+    databases: &BTreeSet<String>,
+    version_num: u32,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for name in databases {
+        if let Err(e) = drop_database_on(client, config, name, version_num).await {
+            problems.push(e.to_string() + &source_suffix(&e));
         }
     }
     problems
+}
+
+/// What to report of dropping `role` in a transaction: nothing when it
+/// went, or when another run came to depend on it meanwhile (it is in
+/// use, so it stays); else the error, after the transaction is rolled back.
+async fn role_problem(
+    client: &Client,
+    role: &str,
+    dropped: Result<(), tokio_postgres::Error>,
+) -> Option<String> {
+    let e = dropped.err()?;
+    let _ = client.batch_execute("ROLLBACK").await;
+    (e.code() != Some(&SqlState::DEPENDENT_OBJECTS_STILL_EXIST))
+        .then(|| format!("dropping role {role}: {}", PgError::from(e)))
 }
 
 fn source_suffix(e: &SandboxError) -> String {
