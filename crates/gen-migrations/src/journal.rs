@@ -46,30 +46,38 @@ impl DirLock {
     /// and removes its temporary files.
     pub fn acquire(root: &Path, on_wait: impl FnOnce()) -> Result<DirLock, MigrationError> {
         let dir = File::open(root).map_err(|e| MigrationError::io("open", root, e))?;
-        match dir.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                on_wait();
-                dir.lock()
-                    .map_err(|e| MigrationError::io("lock", root, e))?;
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(MigrationError::io("lock", root, e)),
+        if !try_lock(&dir, root)? {
+            on_wait();
+            dir.lock()
+                .map_err(|e| MigrationError::io("lock", root, e))?;
         }
-        recover(root)?;
-        Ok(DirLock { _dir: dir })
+        Self::taken(root, dir)
     }
 
     /// [`DirLock::acquire`] without waiting: `None` when another process
     /// holds the lock.
     pub fn try_acquire(root: &Path) -> Result<Option<DirLock>, MigrationError> {
         let dir = File::open(root).map_err(|e| MigrationError::io("open", root, e))?;
-        match dir.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(fs::TryLockError::Error(e)) => return Err(MigrationError::io("lock", root, e)),
+        if !try_lock(&dir, root)? {
+            return Ok(None);
         }
+        Self::taken(root, dir).map(Some)
+    }
+
+    /// The lock on `dir`, once what a killed writer left is dealt with.
+    fn taken(root: &Path, dir: File) -> Result<DirLock, MigrationError> {
         recover(root)?;
-        Ok(Some(DirLock { _dir: dir }))
+        Ok(DirLock { _dir: dir })
+    }
+}
+
+/// Takes the lock on the open directory `dir` if no other process holds
+/// it; false if one does.
+fn try_lock(dir: &File, root: &Path) -> Result<bool, MigrationError> {
+    match dir.try_lock() {
+        Ok(()) => Ok(true),
+        Err(fs::TryLockError::WouldBlock) => Ok(false),
+        Err(fs::TryLockError::Error(e)) => Err(MigrationError::io("lock", root, e)),
     }
 }
 
@@ -188,13 +196,8 @@ pub(crate) fn commit(root: &Path, journal: &Journal) -> Result<(), MigrationErro
             }
             done.push(f);
         }
-        for dir in parents(root, journal.files.iter().map(|f| f.rel.as_str())) {
-            sync_dir(&dir)?;
-        }
         crate::dir::failpoint("journal")?;
-        fs::remove_file(&journal_path)
-            .map_err(|e| MigrationError::io("remove", &journal_path, e))?;
-        sync_dir(root)
+        retire(root, journal.files.iter().map(|f| f.rel.as_str()))
     })();
     if let Err(e) = result {
         // Best effort: the error that caused the roll-back is the one to
@@ -256,24 +259,25 @@ fn recover(root: &Path) -> Result<(), MigrationError> {
             }
             write_replace(&path, &f.bytes)?;
         }
-        for dir in parents(root, files.iter().map(|f| f.rel.as_str())) {
-            sync_dir(&dir)?;
-        }
-        fs::remove_file(&journal_path)
-            .map_err(|e| MigrationError::io("remove", &journal_path, e))?;
-        sync_dir(root)?;
+        retire(root, files.iter().map(|f| f.rel.as_str()))?;
     }
     remove_temporary_files(root)
 }
 
-/// The directories files are in, each once.
-fn parents<'a>(root: &Path, rels: impl Iterator<Item = &'a str>) -> Vec<PathBuf> {
+/// Makes the journal's files (`rels`) durable where they are, then
+/// removes the journal, durably too: the change is done.
+fn retire<'a>(root: &Path, rels: impl Iterator<Item = &'a str>) -> Result<(), MigrationError> {
     let mut dirs: Vec<PathBuf> = rels
         .filter_map(|rel| root.join(rel).parent().map(Path::to_path_buf))
         .collect();
     dirs.sort();
     dirs.dedup();
-    dirs
+    for dir in dirs {
+        sync_dir(&dir)?;
+    }
+    let journal = root.join(JOURNAL);
+    fs::remove_file(&journal).map_err(|e| MigrationError::io("remove", &journal, e))?;
+    sync_dir(root)
 }
 
 /// Creates `dir` and its missing parents below `root`, noting each made.
