@@ -145,15 +145,7 @@ pub async fn deployed_changes(client: &Client, dir: &MigrationDir) -> anyhow::Re
 
 /// Opens a migrations directory and reads its deploy scripts in plan order.
 pub fn open_migrations(path: &Path) -> anyhow::Result<MigrationDir> {
-    if !path.join(gen_migrations::PLAN_FILE).is_file() {
-        return Err(UserError::new(format!(
-            "no migrations directory at {} (no {} there)",
-            path.display(),
-            gen_migrations::PLAN_FILE
-        ))
-        .hint("run `gen init` to create one")
-        .into());
-    }
+    require_plan(path)?;
     Ok(MigrationDir::open(path)?)
 }
 
@@ -161,10 +153,24 @@ pub fn open_migrations(path: &Path) -> anyhow::Result<MigrationDir> {
 /// the directory's lock from before it reads the plan until it is done, so
 /// a second such command waits, then reads what the first wrote.
 pub fn open_migrations_locked(path: &Path) -> anyhow::Result<MigrationDir> {
-    open_migrations(path)?;
+    require_plan(path)?;
     Ok(MigrationDir::open_locked(path, || {
         eprintln!("waiting for another gen writing to {}", path.display());
     })?)
+}
+
+/// A user's error, saying how to make one, where `path` holds no plan.
+fn require_plan(path: &Path) -> anyhow::Result<()> {
+    if path.join(gen_migrations::PLAN_FILE).is_file() {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "no migrations directory at {} (no {} there)",
+        path.display(),
+        gen_migrations::PLAN_FILE
+    ))
+    .hint("run `gen init` to create one")
+    .into())
 }
 
 fn read_migrations(path: &Path) -> anyhow::Result<Vec<Script>> {
