@@ -285,13 +285,12 @@ pub(crate) fn rewrites(o: &Column, n: &Column, catalogs: [&Catalog; 2]) -> bool 
         return !widens(&o.base_type, modifier(&o.data_type), modifier(&n.data_type));
     }
     let [old, new] = catalogs;
-    let domain = |catalog: &Catalog, name: &str| {
+    fn domain<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c gen_model::Domain> {
         catalog
             .domains
             .values()
             .find(|d| d.name.to_string() == name)
-            .cloned()
-    };
+    }
     // Into a domain over the old type, or out of one into its base type:
     // a relabelling unless the domain has constraints to check.
     if let Some(d) = domain(new, &n.base_type)

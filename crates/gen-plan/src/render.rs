@@ -465,21 +465,11 @@ pub(crate) fn alter_column(
             "SET GENERATED {}",
             if *always { "ALWAYS" } else { "BY DEFAULT" }
         ),
-        ColumnAction::SetIdentityOptions { from, to } => {
-            let options = differing_options(to, from)
-                .iter()
-                .map(|o| format!("SET {o}"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let alter = format!(
-                "ALTER TABLE {table} ALTER COLUMN {} {options};",
-                Ident(column)
-            );
-            return match identity_catch_up(table, column, from, to) {
-                Some(setval) => format!("{setval}\n{alter}"),
-                None => alter,
-            };
-        }
+        ColumnAction::SetIdentityOptions { from, to } => differing_options(to, from)
+            .iter()
+            .map(|o| format!("SET {o}"))
+            .collect::<Vec<_>>()
+            .join(" "),
         ColumnAction::DropExpression => "DROP EXPRESSION".to_owned(),
         ColumnAction::SetExpression { expression, .. } => {
             format!("SET EXPRESSION AS ({expression})")
@@ -490,7 +480,13 @@ pub(crate) fn alter_column(
             format!("SET COMPRESSION {}", c.as_deref().unwrap_or("DEFAULT"))
         }
     };
-    format!("ALTER TABLE {table} ALTER COLUMN {} {sub};", Ident(column))
+    let alter = format!("ALTER TABLE {table} ALTER COLUMN {} {sub};", Ident(column));
+    if let ColumnAction::SetIdentityOptions { from, to } = action
+        && let Some(setval) = identity_catch_up(table, column, from, to)
+    {
+        return format!("{setval}\n{alter}");
+    }
+    alter
 }
 
 /// What a new sequence of `data_type` gets for every option not given,

@@ -101,8 +101,9 @@ fn script_with(
     while body.contains(&format!("${tag}$")) {
         tag.push('_');
     }
+    const FAIL: &str = "RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');";
     let verdict = match change {
-        None => "    IF cardinality(failed) > 0 THEN\n        RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');\n    END IF;".to_owned(),
+        None => format!("    IF cardinality(failed) > 0 THEN\n        {FAIL}\n    END IF;"),
         Some((project, name)) => format!(
             "    IF cardinality(failed) > 0 THEN
         -- A change deployed after this one may have altered what it made.
@@ -113,7 +114,7 @@ fn script_with(
         IF later THEN
             RAISE NOTICE USING MESSAGE = 'changed since by a later change: ' || array_to_string(failed, '; ');
         ELSE
-            RAISE EXCEPTION USING MESSAGE = array_to_string(failed, '; ');
+            {FAIL}
         END IF;
     END IF;",
             Literal(project),
