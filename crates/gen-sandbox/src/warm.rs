@@ -46,6 +46,9 @@ const POOL_SIZE: usize = 4;
 const RUN_TAKES: usize = 2;
 /// Name prefix of ready databases.
 pub(crate) const POOL_PREFIX: &str = "gen_pool_";
+/// Name prefix of a ready database being made: runs claim only
+/// [`POOL_PREFIX`] names, so none takes one before it is closed to PUBLIC.
+const MAKING_PREFIX: &str = "gen_making_";
 /// Name prefix of databases in use by a run (see `scratch_name`).
 pub(crate) const SCRATCH_PREFIX: &str = "gen_scratch_";
 /// How often the watcher looks at its server and at `used`.
@@ -754,8 +757,9 @@ async fn maintain(
     let rows = client
         .query(
             "SELECT datname::text FROM pg_database \
-             WHERE starts_with(datname, $1) OR starts_with(datname, $2)",
-            &[&SCRATCH_PREFIX, &POOL_PREFIX],
+             WHERE starts_with(datname, $1) OR starts_with(datname, $2) \
+                OR starts_with(datname, $3)",
+            &[&SCRATCH_PREFIX, &POOL_PREFIX, &MAKING_PREFIX],
         )
         .await?;
     let mut pending = false;
@@ -764,6 +768,17 @@ async fn maintain(
         let name: String = row.get(0);
         if name.starts_with(POOL_PREFIX) {
             pool.insert(name);
+            continue;
+        }
+        if name.starts_with(MAKING_PREFIX) {
+            // Only this watcher makes them, one at a time: a leftover of
+            // one that stopped half-way.
+            client
+                .batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    crate::quote_ident(&name)
+                ))
+                .await?;
             continue;
         }
         match scratch_owner(&name) {
@@ -794,15 +809,20 @@ async fn maintain(
     let target = if pending { RUN_TAKES } else { POOL_SIZE };
     while pool.len() < target {
         let name = crate::scratch_name("pool").replacen(SCRATCH_PREFIX, POOL_PREFIX, 1);
+        let making = name.replacen(POOL_PREFIX, MAKING_PREFIX, 1);
         client
-            .batch_execute(&crate::create_database_sql(&name, 150_000, true, None))
+            .batch_execute(&crate::create_database_sql(&making, 150_000, true, None))
             .await?;
         // The superuser's until a run claims it: no run may reach into a
-        // database another will be given.
+        // database another will be given. Closed before it takes a name
+        // runs claim: a run altering a database this revoke is updating
+        // would fail with "tuple concurrently updated".
         client
             .batch_execute(&format!(
-                "REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC",
-                crate::quote_ident(&name)
+                "REVOKE CONNECT, TEMPORARY ON DATABASE {making} FROM PUBLIC;\n\
+                 ALTER DATABASE {making} RENAME TO {ready}",
+                making = crate::quote_ident(&making),
+                ready = crate::quote_ident(&name),
             ))
             .await?;
         pool.insert(name);
