@@ -236,48 +236,26 @@ impl MigrationDir {
     /// Never overwrites: a change of that name in the plan, or any of its
     /// script paths already taken, is [`MigrationError::ChangeExists`].
     pub fn add_change(&mut self, new: NewChange) -> Result<&PlanChange, MigrationError> {
-        validate_name("change", &new.name)?;
-        let _lock = self.lock_for_write()?;
-        if self.plan.changes().any(|c| c.name == new.name) {
-            return Err(MigrationError::ChangeExists {
-                name: new.name,
-                path: None,
-            });
+        let name = new.name.clone();
+        self.add_changes(vec![new])?;
+        match self.plan.entries.last() {
+            Some(crate::Entry::Change(c)) if c.name == name => Ok(c),
+            // add_changes appends the change last.
+            _ => unreachable!("the change was just appended"),
         }
-        let scripts = [
-            (ScriptKind::Deploy, new.deploy.as_str()),
-            (ScriptKind::Revert, new.revert.as_str()),
-            (ScriptKind::Verify, new.verify.as_str()),
-        ];
-        for (kind, _) in scripts {
-            let path = self.script_path(kind, &new.name);
-            // symlink_metadata: a dangling link or a directory squatting on
-            // the name counts as taken too.
-            if fs::symlink_metadata(&path).is_ok() {
-                return Err(MigrationError::ChangeExists {
-                    name: new.name,
-                    path: Some(path),
-                });
-            }
-        }
-        let dependencies = self.resolve_requires(&new.name, &new.requires)?;
-        let change = PlanChange::new(
-            new.name.clone(),
-            dependencies,
-            new.planner.clone(),
-            new.note.trim(),
-        );
+    }
 
+    /// Adds several changes, in order, as one write: their scripts, plan
+    /// entries and sum lines become visible together or not at all. Each
+    /// may require the ones before it.
+    pub fn add_changes(&mut self, news: Vec<NewChange>) -> Result<(), MigrationError> {
+        let _lock = self.lock_for_write()?;
         let plan_path = self.root.join(PLAN_FILE);
         let on_disk = fs::read_to_string(&plan_path)
             .map_err(|e| MigrationError::io("read", &plan_path, e))?;
         if on_disk != self.plan_text {
             return Err(MigrationError::PlanChanged { path: plan_path });
         }
-        let mut plan = self.plan.clone();
-        plan.push_change(change);
-        let plan_text = plan.render();
-
         // The sum grows by the new lines only: re-hashing existing scripts
         // here would quietly bless an edit that check_sum should report.
         let sum_path = self.root.join(SUM_FILE);
@@ -293,21 +271,50 @@ impl MigrationDir {
             }
             None => Vec::new(),
         };
-        for (kind, text) in scripts {
-            sum_lines.push(SumLine {
-                hash: sha256_hex(text.as_bytes()),
-                path: kind.relative_path(&new.name),
-            });
+        let mut plan = self.plan.clone();
+        let mut files: Vec<JournalFile> = Vec::new();
+        for new in &news {
+            validate_name("change", &new.name)?;
+            if plan.changes().any(|c| c.name == new.name) {
+                return Err(MigrationError::ChangeExists {
+                    name: new.name.clone(),
+                    path: None,
+                });
+            }
+            let scripts = [
+                (ScriptKind::Deploy, new.deploy.as_str()),
+                (ScriptKind::Revert, new.revert.as_str()),
+                (ScriptKind::Verify, new.verify.as_str()),
+            ];
+            for (kind, text) in scripts {
+                let path = self.script_path(kind, &new.name);
+                // symlink_metadata: a dangling link or a directory squatting
+                // on the name counts as taken too.
+                if fs::symlink_metadata(&path).is_ok() {
+                    return Err(MigrationError::ChangeExists {
+                        name: new.name.clone(),
+                        path: Some(path),
+                    });
+                }
+                sum_lines.push(SumLine {
+                    hash: sha256_hex(text.as_bytes()),
+                    path: kind.relative_path(&new.name),
+                });
+                files.push(JournalFile {
+                    rel: kind.relative_path(&new.name),
+                    before: None,
+                    bytes: text.as_bytes().to_vec(),
+                });
+            }
+            let dependencies = resolve_requires(&plan, &new.name, &new.requires)?;
+            plan.push_change(PlanChange::new(
+                new.name.clone(),
+                dependencies,
+                new.planner.clone(),
+                new.note.trim(),
+            ));
         }
-
-        let mut files: Vec<JournalFile> = scripts
-            .iter()
-            .map(|(kind, text)| JournalFile {
-                rel: kind.relative_path(&new.name),
-                before: None,
-                bytes: text.as_bytes().to_vec(),
-            })
-            .collect();
+        let plan_text = plan.render();
         files.push(JournalFile {
             rel: PLAN_FILE.to_owned(),
             before: Some(self.plan_text.as_bytes().to_vec()),
@@ -318,8 +325,9 @@ impl MigrationDir {
             before: old_sum,
             bytes: SumFile::render(&sum_lines).into_bytes(),
         });
+        let names: Vec<&str> = news.iter().map(|n| n.name.as_str()).collect();
         let journal = Journal {
-            change: new.name.clone(),
+            change: names.join(", "),
             files,
         };
         journal::commit(&self.root, &journal).map_err(|e| match e {
@@ -328,19 +336,14 @@ impl MigrationDir {
                 source,
                 path,
             } if source.kind() == io::ErrorKind::AlreadyExists => MigrationError::ChangeExists {
-                name: new.name.clone(),
+                name: names.join(", "),
                 path: Some(path),
             },
             e => e,
         })?;
-
         self.plan = plan;
         self.plan_text = plan_text;
-        match self.plan.entries.last() {
-            Some(crate::Entry::Change(c)) => Ok(c),
-            // push_change always appends the change last.
-            _ => unreachable!("the change was just appended"),
-        }
+        Ok(())
     }
 
     /// Tags a change in `sqitch.plan` (the last one when `change` is
@@ -499,54 +502,6 @@ impl MigrationDir {
         write_replace(&sum_path, SumFile::render(&lines).as_bytes())
     }
 
-    fn resolve_requires(
-        &self,
-        name: &str,
-        requires: &[String],
-    ) -> Result<Vec<Dependency>, MigrationError> {
-        let mut deps: Vec<Dependency> = Vec::new();
-        for spec in requires {
-            let dep = Dependency::parse(spec.trim())
-                .ok_or_else(|| MigrationError::InvalidDependency { spec: spec.clone() })?;
-            if deps.contains(&dep) {
-                continue;
-            }
-            // Sqitch's `_check_dependencies`: a requirement in this project
-            // must already be planned; conflicts may name anything.
-            if !dep.conflicts && dep.is_local_to(&self.plan.project) && !self.is_planned(&dep) {
-                return Err(MigrationError::UnknownRequirement {
-                    change: name.to_owned(),
-                    required: dep.key_name(),
-                });
-            }
-            deps.push(dep);
-        }
-        Ok(deps)
-    }
-
-    fn is_planned(&self, dep: &Dependency) -> bool {
-        let change_pos = |n: &str| {
-            self.plan
-                .entries
-                .iter()
-                .position(|e| matches!(e, crate::Entry::Change(c) if c.name == n))
-        };
-        let tag_pos = |n: &str| {
-            self.plan
-                .entries
-                .iter()
-                .position(|e| matches!(e, crate::Entry::Tag(t) if t.name == n))
-        };
-        match (&dep.change, &dep.tag) {
-            (Some(c), Some(t)) => {
-                matches!((change_pos(c), tag_pos(t)), (Some(c), Some(t)) if c < t)
-            }
-            (Some(c), None) => change_pos(c).is_some(),
-            (None, Some(t)) => tag_pos(t).is_some(),
-            (None, None) => false,
-        }
-    }
-
     /// Every file under deploy/, revert/ and verify/ as `kind/…/name.sql`,
     /// sorted; dot files (editor and temp files) are not scripts.
     fn script_files(&self) -> Result<Vec<String>, MigrationError> {
@@ -556,6 +511,55 @@ impl MigrationDir {
         }
         out.sort();
         Ok(out)
+    }
+}
+
+/// The dependencies `requires` names for change `name`, each a change or
+/// tag of `plan` already (Sqitch's `_check_dependencies`).
+fn resolve_requires(
+    plan: &SqitchPlan,
+    name: &str,
+    requires: &[String],
+) -> Result<Vec<Dependency>, MigrationError> {
+    let mut deps: Vec<Dependency> = Vec::new();
+    for spec in requires {
+        let dep = Dependency::parse(spec.trim())
+            .ok_or_else(|| MigrationError::InvalidDependency { spec: spec.clone() })?;
+        if deps.contains(&dep) {
+            continue;
+        }
+        // Sqitch's `_check_dependencies`: a requirement in this project
+        // must already be planned; conflicts may name anything.
+        if !dep.conflicts && dep.is_local_to(&plan.project) && !is_planned(plan, &dep) {
+            return Err(MigrationError::UnknownRequirement {
+                change: name.to_owned(),
+                required: dep.key_name(),
+            });
+        }
+        deps.push(dep);
+    }
+    Ok(deps)
+}
+
+/// Whether `dep` names a change (or a change before a tag) of `plan`.
+fn is_planned(plan: &SqitchPlan, dep: &Dependency) -> bool {
+    let change_pos = |n: &str| {
+        plan.entries
+            .iter()
+            .position(|e| matches!(e, crate::Entry::Change(c) if c.name == n))
+    };
+    let tag_pos = |n: &str| {
+        plan.entries
+            .iter()
+            .position(|e| matches!(e, crate::Entry::Tag(t) if t.name == n))
+    };
+    match (&dep.change, &dep.tag) {
+        (Some(c), Some(t)) => {
+            matches!((change_pos(c), tag_pos(t)), (Some(c), Some(t)) if c < t)
+        }
+        (Some(c), None) => change_pos(c).is_some(),
+        (None, Some(t)) => tag_pos(t).is_some(),
+        (None, None) => false,
     }
 }
 

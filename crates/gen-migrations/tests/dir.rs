@@ -435,3 +435,40 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn several_changes_are_added_together_or_not_at_all() {
+    let (_tmp, root) = scaffold();
+    let mut dir = MigrationDir::open(&root).unwrap();
+    // The third requires a change that is planned nowhere: nothing is
+    // written, not even the first two.
+    let before = snapshot(&root);
+    let err = dir
+        .add_changes(vec![
+            new_change("a_expand", &[]),
+            new_change("a_data", &["a_expand"]),
+            new_change("a_contract", &["missing"]),
+        ])
+        .unwrap_err();
+    assert!(
+        matches!(err, MigrationError::UnknownRequirement { .. }),
+        "{err}"
+    );
+    assert_eq!(snapshot(&root), before);
+
+    // Each may require one before it in the same write.
+    dir.add_changes(vec![
+        new_change("a_expand", &[]),
+        new_change("a_data", &["a_expand"]),
+        new_change("a_contract", &["a_data"]),
+    ])
+    .unwrap();
+    let plan = fs::read_to_string(root.join("sqitch.plan")).unwrap();
+    assert!(plan.contains("\na_data [a_expand] "), "{plan}");
+    assert!(plan.contains("\na_contract [a_data] "), "{plan}");
+    let reopened = MigrationDir::open(&root).unwrap();
+    assert_eq!(reopened.check_sum().unwrap(), vec![]);
+    for name in ["a_expand", "a_data", "a_contract"] {
+        assert!(root.join(format!("deploy/{name}.sql")).is_file(), "{name}");
+    }
+}
