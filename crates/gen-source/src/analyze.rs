@@ -687,7 +687,7 @@ fn sql_body_functions(options: &[protobuf::Node]) -> Vec<Name> {
         return Vec::new();
     };
     // A body that does not parse is the server's to report, when it runs.
-    let Ok(parsed) = pg_query::parse(&body, 0) else {
+    let Ok(parsed) = crate::keywords::parse(&body) else {
         return Vec::new();
     };
     let mut found = Found::default();
@@ -713,7 +713,7 @@ pub(crate) fn do_block_roles(body: &str) -> Vec<String> {
     collect_queries(&tree, &mut queries);
     queries
         .iter()
-        .filter_map(|q| pg_query::parse(q, 0).ok())
+        .filter_map(|q| crate::keywords::parse(q).ok())
         .flat_map(|parsed| parsed.protobuf.stmts)
         .filter_map(|raw| match raw.stmt.and_then(|s| s.node) {
             Some(NodeEnum::CreateRoleStmt(r)) => Some(r.role),

@@ -19,6 +19,7 @@
 
 mod analyze;
 mod error;
+mod keywords;
 mod load;
 mod location;
 mod name;
@@ -204,7 +205,7 @@ impl Statement {
     /// superuser: the functions it names that the server will call as the
     /// superuser (handler, validator, inline handler), each as written.
     pub fn superuser_calls(&self) -> Vec<Vec<String>> {
-        let Ok(parsed) = pg_query::parse(&self.sql, 0) else {
+        let Ok(parsed) = keywords::parse(&self.sql) else {
             return Vec::new();
         };
         parsed

@@ -79,13 +79,12 @@ pub(crate) fn locate(display_path: &Path, text: &str) -> Result<Vec<Located>, So
     // What the parser reads: psql's quoted variable interpolations made
     // plain literals, at the same offsets.
     let parsed_text = without_psql_variables(text);
-    let ranges = match pg_query::split_with_parser(&parsed_text) {
+    let ranges = match statement_ranges(text, &parsed_text) {
         Ok(ranges) => ranges,
-        Err(pg_query::Error::Split(message)) => {
-            let at = error_offset(text, &message);
+        Err(Unsplit::Syntax { at, message }) => {
             return Err(syntax_error(display_path, text, at, message));
         }
-        Err(source) => {
+        Err(Unsplit::Parser(source)) => {
             return Err(SourceError::Parser {
                 path: display_path.to_owned(),
                 source,
@@ -97,13 +96,9 @@ pub(crate) fn locate(display_path: &Path, text: &str) -> Result<Vec<Located>, So
     // the SQL itself starts and ends.
     let tokens = significant_tokens(&parsed_text).unwrap_or_default();
     let lines = LineIndex::new(text);
-    let base = parsed_text.as_ptr() as usize;
     let mut located = Vec::with_capacity(ranges.len());
-    for range in ranges {
-        // The ranges are slices of `text`; their addresses give their
-        // offsets.
-        let start = (range.as_ptr() as usize).saturating_sub(base);
-        let (start, end) = trim(&tokens, text, start, start + range.len());
+    for (start, end) in ranges {
+        let (start, end) = trim(&tokens, text, start, end);
         if start >= end {
             continue;
         }
@@ -119,6 +114,57 @@ pub(crate) fn locate(display_path: &Path, text: &str) -> Result<Vec<Located>, So
         });
     }
     Ok(located)
+}
+
+/// Why a text could not be split into statements.
+enum Unsplit {
+    /// A syntax error at a byte offset of the text.
+    Syntax {
+        at: usize,
+        message: String,
+    },
+    Parser(pg_query::Error),
+}
+
+/// The byte ranges of the statements of `text` (`parsed`, as the parser
+/// reads it), as the parser splits them; if it cannot, as it splits the
+/// text with the words only newer majors reserve quoted (see
+/// [`crate::keywords`]). If neither splits, the error of the quoted text
+/// where there is one: the words made no difference, another token is
+/// wrong.
+fn statement_ranges(text: &str, parsed: &str) -> Result<Vec<(usize, usize)>, Unsplit> {
+    // The ranges are slices of the text parsed; their addresses give their
+    // offsets.
+    let offsets = |parsed: &str, ranges: Vec<&str>| -> Vec<(usize, usize)> {
+        let base = parsed.as_ptr() as usize;
+        ranges
+            .into_iter()
+            .map(|range| {
+                let start = (range.as_ptr() as usize).saturating_sub(base);
+                (start, start + range.len())
+            })
+            .collect()
+    };
+    let message = match pg_query::split_with_parser(parsed) {
+        Ok(ranges) => return Ok(offsets(parsed, ranges)),
+        Err(pg_query::Error::Split(message)) => message,
+        Err(other) => return Err(Unsplit::Parser(other)),
+    };
+    let Some(quoted) = crate::keywords::quoted(parsed) else {
+        let at = error_offset(text, &message);
+        return Err(Unsplit::Syntax { at, message });
+    };
+    match pg_query::split_with_parser(&quoted.text) {
+        Ok(ranges) => Ok(offsets(&quoted.text, ranges)
+            .into_iter()
+            .map(|(start, end)| (quoted.original(start), quoted.original(end)))
+            .collect()),
+        Err(pg_query::Error::Split(message)) => {
+            let at = quoted.original(error_offset(&quoted.text, &message));
+            Err(Unsplit::Syntax { at, message })
+        }
+        Err(other) => Err(Unsplit::Parser(other)),
+    }
 }
 
 /// Below this many statements per thread, threads cost more than they save.
@@ -171,7 +217,7 @@ pub(crate) fn analyze_all(located: Vec<Located>) -> Result<Vec<(Located, Analysi
 
 /// Parses one statement's text and analyses it.
 fn analyze_sql(sql: &str) -> Result<Analysis, pg_query::Error> {
-    let parsed = pg_query::parse(&without_psql_variables(sql), 0)?;
+    let parsed = crate::keywords::parse(&without_psql_variables(sql))?;
     Ok(parsed
         .protobuf
         .stmts
