@@ -154,7 +154,7 @@ def timed(cmd, **kw):
     return time.perf_counter() - start
 
 
-def timed_with_memory(cmd, cwd):
+def timed_with_memory(cmd, cwd, stages=None):
     """Wall time and peak resident memory (MB) of the command's own process.
 
     wait4's ru_maxrss cannot be used for gen: it also covers the children
@@ -163,9 +163,11 @@ def timed_with_memory(cmd, cwd):
     own high-water mark, is sampled until it exits; the mark only grows, so
     the last sample misses at most what grew in the last millisecond.
     """
+    env = dict(os.environ, GEN_TIMINGS="1") if stages is not None else None
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+                                env=env)
         peak_kb = 0
         status = Path(f"/proc/{proc.pid}/status")
         while proc.poll() is None:
@@ -177,10 +179,25 @@ def timed_with_memory(cmd, cwd):
                 pass
             time.sleep(0.001)
         elapsed = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read().decode()
         if proc.returncode != 0:
-            err.seek(0)
-            raise SystemExit(f"error: {cmd[0]} failed: {err.read().decode()}")
+            raise SystemExit(f"error: {cmd[0]} failed: {stderr}")
+    if stages is not None:
+        stages.append(parse_timings(stderr))
     return elapsed, peak_kb / 1024
+
+
+STAGES = ("parse", "order", "load", "introspect", "diff", "plan", "render")
+
+
+def parse_timings(stderr: str) -> dict:
+    """The stage times of gen's `gen: timings: parse 0.012 s, …` line."""
+    m = re.search(r"^gen: timings: (.*)$", stderr, re.M)
+    if not m:
+        raise SystemExit(f"error: gen printed no timings with GEN_TIMINGS=1:\n{stderr}")
+    found = dict(re.findall(r"(\w+) ([\d.]+) s", m.group(1)))
+    return {stage: float(found[stage]) for stage in STAGES}
 
 
 class Server:
@@ -369,6 +386,45 @@ def bench_check(gen: Path, server: Server, runs: int):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def bench_check_at(gen: Path, n: int, runs: int):
+    """`gen check` on a project of `n` synthetic tables whose one change
+    matches its schema: uncached, cached (inputs unchanged since a check
+    that matched), and after one schema file is edited (drift found)."""
+    work = Path(tempfile.mkdtemp(prefix="gen-bench-bigcheck-"))
+    try:
+        env = {**os.environ, "GEN_CACHE_DIR": str(work / "cache")}
+        run([gen, "init", "--project", "bench"], cwd=work, env=env)
+        (work / "schema").mkdir(exist_ok=True)
+        (work / "schema/app.sql").write_text(schema(n, False))
+        run([gen, "add", "base", "--allow-hazard", "deletes-data"], cwd=work, env=env)
+        uncached, cached, edited = [], [], []
+        for _ in range(runs):
+            settle()
+            uncached.append(timed([gen, "check", "--no-cache"], cwd=work, env=env))
+        run([gen, "check"], cwd=work, env=env)
+        for _ in range(max(runs, 5)):
+            settle()
+            cached.append(timed([gen, "check"], cwd=work, env=env))
+        for r in range(runs):
+            # Another schema file each time: a key never seen.
+            (work / f"schema/extra{r}.sql").write_text(f"CREATE TABLE public.extra{r} (id int);\n")
+            settle()
+            start = time.perf_counter()
+            status = subprocess.run([str(gen), "check"], cwd=work, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+            edited.append(time.perf_counter() - start)
+            if status != 1:
+                raise SystemExit(f"error: gen check after an edit exited {status}, not 1")
+            (work / f"schema/extra{r}.sql").unlink()
+        u, c, e = statistics.median(uncached), statistics.median(cached), statistics.median(edited)
+        print(f"# gen check on {n} tables, all runs: uncached {fmt(uncached)}  cached {fmt(cached)}  "
+              f"one file edited {fmt(edited)}", flush=True)
+        print(f"{'check':>6}  {'uncached s':>10}  {'cached ms':>9}  {'edited s':>8}  {'edited/uncached':>15}")
+        print(f"{n:>6}  {u:>10.3f}  {c * 1000:>9.1f}  {e:>8.3f}  {e / u:>15.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -381,6 +437,8 @@ def main():
     ap.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
     ap.add_argument("--order", action="store_true",
                     help="only measure parsing and ordering of large schema files")
+    ap.add_argument("--check-at", type=int, metavar="TABLES",
+                    help="only measure `gen check` on a project of this many synthetic tables")
     ap.add_argument("--gen", type=Path,
                     help="measure this gen binary instead of building target/release/gen")
     args = ap.parse_args()
@@ -400,10 +458,15 @@ def main():
         (work / "empty.sql").write_text("")
         run([gen, "diff", "--from", work / "empty.sql", "--to", work / "empty.sql"], cwd=work)
         print(f"# load average before: {loadavg()}", flush=True)
+        if args.check_at:
+            bench_check_at(gen, args.check_at, args.runs)
+            print(f"# load average after: {loadavg()}")
+            return
         bench_check(gen, server, args.runs)
         if args.check_only:
             return
         rows = []
+        per_stage = {}
         for n in args.sizes:
             old, new = work / f"old{n}.sql", work / f"new{n}.sql"
             old.write_text(schema(n, False))
@@ -412,7 +475,7 @@ def main():
             old1.write_text(as_one_query(old.read_text()))
             new1.write_text(as_one_query(new.read_text()))
             check_plan(gen, old, new, n, work)
-            floors, onetx, gens, intro, dumps = [], [], [], [], []
+            floors, onetx, gens, intro, dumps, stages = [], [], [], [], [], []
             peak = 0.0
             for r in range(args.runs):
                 dbs = [f"f{n}_{r}_a", f"f{n}_{r}_b", f"f{n}_{r}_c", f"f{n}_{r}_d"]
@@ -424,12 +487,18 @@ def main():
                     procs = [subprocess.Popen(server.psql(db, "-f", str(f)), stdout=subprocess.DEVNULL)
                              for db, f in zip(targets, files)]
                     if any(p.wait() for p in procs):
+                        if mode == "1tx":
+                            # Beyond about 2400 tables one transaction runs
+                            # out of the lock table (as gen's batch does,
+                            # which then loads statement by statement).
+                            out.append(float("nan"))
+                            continue
                         raise SystemExit("error: psql failed to load the synthetic schema")
                     out.append(time.perf_counter() - start)
                 if r == 0:
                     check_shape(server, dbs[0], n)
 
-                elapsed, mem = timed_with_memory([gen, "diff", "--from", old, "--to", new], work)
+                elapsed, mem = timed_with_memory([gen, "diff", "--from", old, "--to", new], work, stages)
                 gens.append(elapsed)
                 peak = max(peak, mem)
 
@@ -443,6 +512,7 @@ def main():
                     run(server.psql("postgres", "-c", f"DROP DATABASE {db}"))
             f, o, g = statistics.median(floors), statistics.median(onetx), statistics.median(gens)
             i, d = statistics.median(intro), statistics.median(dumps)
+            per_stage[n] = {st: statistics.median(run[st] for run in stages) for st in STAGES}
             rows.append(f"{n:>6}  {f:>7.3f}  {o:>6.3f}  {g:>6.3f}  {g / f:>9.2f}  {i:>12.3f}  "
                         f"{d:>9.3f}  {i / d:>6.2f}  {peak:>7.1f}")
             print(f"# {n} tables, all runs: floor {fmt(floors)}  1tx {fmt(onetx)}  gen {fmt(gens)}  "
@@ -452,10 +522,33 @@ def main():
               f"{'introspect s':>12}  {'pg_dump s':>9}  {'ratio':>6}  {'peak MB':>7}")
         for row in rows:
             print(row)
+        print_stages(per_stage)
     finally:
         server.stop()
         subprocess.run([gen, "sandbox", "stop"], stdout=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def print_stages(per_stage: dict):
+    """Each stage's median seconds in `gen diff` from files, per size, and
+    against the smallest size its growth over the tables' growth (1.00 is
+    linear; the targets allow 1.10)."""
+    sizes = sorted(per_stage)
+    if not sizes:
+        return
+    print()
+    print(f"{'stage':<10}" + "".join(f"  {n:>8}" for n in sizes)
+          + "".join(f"  {'x' + str(n):>9}" for n in sizes[1:]))
+    base = sizes[0]
+    for st in STAGES:
+        cells = "".join(f"  {per_stage[n][st]:>8.3f}" for n in sizes)
+        growth = ""
+        for n in sizes[1:]:
+            t0, t1 = per_stage[base][st], per_stage[n][st]
+            growth += f"  {(t1 / t0) / (n / base):>9.2f}" if t0 > 0.0005 else f"  {'-':>9}"
+        print(f"{st:<10}{cells}{growth}")
+    print(f"(seconds, summed over both sides; x{sizes[-1]} is the stage's growth from {base} "
+          f"tables divided by the tables' growth)")
 
 
 def bench_order(runs: int):
@@ -498,6 +591,7 @@ def bench_order(runs: int):
               f"{'us/stmt':>8}  {'per stmt vs 10k':>14}")
         for row in rows:
             print(row)
+        print_stages(per_stage)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -111,6 +111,34 @@ pub fn load(key: &str) -> Option<Snapshot> {
     Some(snapshot)
 }
 
+/// Whether the catalogs stored under `key` were found to match: then a
+/// check need not read them. The marker is only ever written beside its
+/// snapshot, and goes with it; reading it marks the snapshot as used.
+pub fn is_clean(key: &str) -> bool {
+    let Some(dir) = dir() else {
+        return false;
+    };
+    let snapshot = dir.join(format!("{key}.json"));
+    let clean = dir.join(format!("{key}.clean")).is_file() && snapshot.is_file();
+    if clean {
+        let _ = set_modified(&snapshot, std::time::SystemTime::now());
+    }
+    clean
+}
+
+/// Records that the catalogs stored under `key` match (see [`is_clean`]).
+pub fn store_clean(key: &str) {
+    let Some(dir) = dir() else {
+        return;
+    };
+    if !dir.join(format!("{key}.json")).is_file() {
+        return;
+    }
+    if let Err(e) = std::fs::write(dir.join(format!("{key}.clean")), b"") {
+        eprintln!("warning: caching the check in {}: {e}", dir.display());
+    }
+}
+
 /// Sets a file's modification time: when a snapshot was last used.
 fn set_modified(path: &Path, time: std::time::SystemTime) -> std::io::Result<()> {
     std::fs::File::options()
@@ -168,10 +196,13 @@ fn prune(dir: &Path, keep: usize) -> std::io::Result<()> {
     // Newest first; ties broken by name, so the outcome is deterministic.
     snapshots.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     for (_, path) in snapshots.drain(keep..) {
-        if let Err(e) = std::fs::remove_file(&path)
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            return Err(e);
+        // Its clean marker first: a marker never outlives its snapshot.
+        for path in [path.with_extension("clean"), path] {
+            if let Err(e) = std::fs::remove_file(&path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                return Err(e);
+            }
         }
     }
     Ok(())
@@ -275,6 +306,11 @@ mod tests {
         for other in ["notes.txt", "side.json", "abc.json"] {
             std::fs::write(dir.path().join(other), "x").expect("write");
         }
+        // Clean markers go with their snapshots.
+        let marker = |i: usize| names[i].replace(".json", ".clean");
+        for i in [1, 4] {
+            std::fs::write(dir.path().join(marker(i)), "").expect("write");
+        }
         prune(dir.path(), 2).expect("prune");
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .expect("list")
@@ -284,6 +320,7 @@ mod tests {
         let mut expected = vec![
             names[0].clone(),
             names[4].clone(),
+            marker(4),
             "abc.json".to_owned(),
             "notes.txt".to_owned(),
             "side.json".to_owned(),
@@ -292,6 +329,6 @@ mod tests {
         assert_eq!(left, expected);
         // Under the limit, nothing goes.
         prune(dir.path(), 2).expect("prune again");
-        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 5);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 6);
     }
 }

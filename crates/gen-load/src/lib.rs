@@ -20,6 +20,6 @@ pub mod target;
 
 pub use error::{UserError, source_error};
 pub use sides::{
-    CreatedRoles, Src, catalogs, catalogs_and_roles, catalogs_renamed, deployed_changes,
-    load_schema, open_migrations, open_migrations_locked,
+    CreatedRoles, Src, catalogs, catalogs_and_roles, deployed_changes, load_schema,
+    open_migrations, open_migrations_locked,
 };

@@ -1,6 +1,7 @@
 //! From schema sources to catalogs: parse first, then one sandbox for both
 //! sides, loaded concurrently, then introspection.
 
+use gen_timing::Stage;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -180,7 +181,8 @@ fn read_migrations(path: &Path) -> anyhow::Result<Vec<Script>> {
         .map(|(_, script)| {
             let text = std::fs::read_to_string(&script)
                 .with_context(|| format!("reading {}", script.display()))?;
-            let statements = gen_source::split(&script, &text).map_err(source_error)?;
+            let statements = gen_timing::time(Stage::Parse, || gen_source::split(&script, &text))
+                .map_err(source_error)?;
             Ok(Script {
                 path: script,
                 text,
@@ -235,23 +237,7 @@ pub async fn catalogs(
     owners: bool,
     load: &gen_source::Options,
 ) -> anyhow::Result<(Catalog, Catalog)> {
-    catalogs_renamed(backend, ignore, from, to, &[], owners, load).await
-}
-
-/// [`catalogs`], with `renames` applied to the `from` side before it is
-/// read (in a transaction rolled back afterwards when `from` is a live
-/// database). Each rename is checked against both sides.
-pub async fn catalogs_renamed(
-    backend: &Backend,
-    ignore: &Ignore,
-    from: &Src,
-    to: &Src,
-    renames: &[Rename],
-    owners: bool,
-    load: &gen_source::Options,
-) -> anyhow::Result<(Catalog, Catalog)> {
-    let (old, new, _) =
-        catalogs_and_roles(backend, ignore, from, to, renames, owners, load).await?;
+    let (old, new, _) = catalogs_and_roles(backend, ignore, from, to, &[], owners, load).await?;
     Ok((old, new))
 }
 
@@ -286,7 +272,9 @@ impl CreatedRoles {
     }
 }
 
-/// [`catalogs_renamed`], and the roles each side's statements create.
+/// [`catalogs`], with `renames` applied to the `from` side before it is
+/// read (in a transaction rolled back afterwards when `from` is a live
+/// database), and the roles each side's statements create.
 pub async fn catalogs_and_roles(
     backend: &Backend,
     ignore: &Ignore,
@@ -366,15 +354,8 @@ pub async fn catalogs_and_roles(
         crate::target::Expected::project_or_sandbox(backend, sandbox.as_ref(), load.strict);
     let result = async {
         let ((mut old, old_client), (mut new, new_client)) = tokio::try_join!(
-            side(
-                sandbox.as_ref(),
-                &a,
-                from.label(),
-                ignore,
-                renames,
-                expected
-            ),
-            side(sandbox.as_ref(), &b, to.label(), ignore, &[], expected)
+            side(sandbox.as_ref(), a, from.label(), ignore, renames, expected),
+            side(sandbox.as_ref(), b, to.label(), ignore, &[], expected)
         )?;
         // Round trips run in a scratch database, never in a live one.
         match (old_client, new_client) {
@@ -403,9 +384,11 @@ pub async fn catalogs_and_roles(
 const SQITCH_REGISTRY: &str = gen_migrations::REGISTRY_SCHEMA;
 
 /// Reads one side; returns the connection too when it is a scratch database.
+/// The side's statements are dropped once they are loaded, before its
+/// catalog is read: the two are the run's largest structures.
 async fn side(
     sandbox: Option<&Sandbox>,
-    prepared: &Prepared,
+    prepared: Prepared,
     label: &str,
     ignore: &Ignore,
     renames: &[Rename],
@@ -413,10 +396,10 @@ async fn side(
 ) -> anyhow::Result<(Catalog, Option<Client>)> {
     let (_db, loaded) = match prepared {
         Prepared::Url(url) => {
-            let client = gen_sandbox::connect_url(url).await?;
+            let client = gen_sandbox::connect_url(&url).await?;
             crate::target::check(
                 &client,
-                &format!("the database at {}", gen_sandbox::redact(url)),
+                &format!("the database at {}", gen_sandbox::redact(&url)),
                 expected,
             )
             .await?;
@@ -427,8 +410,11 @@ async fn side(
                 rename::apply(&client, renames).await?;
             }
             let catalog = crate::progress::step(
-                &format!("reading the catalog of {}", gen_sandbox::redact(url)),
-                gen_catalog::introspect_with(&client, ignore),
+                &format!("reading the catalog of {}", gen_sandbox::redact(&url)),
+                gen_timing::time_async(
+                    Stage::Introspect,
+                    Box::pin(gen_catalog::introspect_with(&client, ignore)),
+                ),
             )
             .await;
             if !renames.is_empty() {
@@ -444,19 +430,23 @@ async fn side(
             let sandbox = sandbox.expect("a sandbox is started for schema files");
             crate::progress::step(
                 &format!("loading the schema files ({label})"),
-                load_schema(sandbox, label, source, None),
+                gen_timing::time_async(
+                    Stage::Load,
+                    Box::pin(load_schema(sandbox, label, &source, None)),
+                ),
             )
             .await?
         }
         Prepared::Migrations(scripts, settings) => {
             let sandbox = sandbox.expect("a sandbox is started for migrations");
+            let settings = &settings;
             let db = sandbox.create_database(label).await?;
             let limit = sandbox.statement_timeout();
             let base = Session::default();
             let mut runner = connect_with_defaults(&db, settings, limit, &base).await?;
             crate::progress::step(
                 &format!("replaying the migrations ({label})"),
-                replay(&mut runner, scripts, limit),
+                gen_timing::time_async(Stage::Load, Box::pin(replay(&mut runner, &scripts, limit))),
             )
             .await?;
             let loaded =
@@ -475,12 +465,18 @@ async fn side(
     // Renames run as the loading role; the catalog is read as the superuser
     // where there is one (see `Loaded`).
     rename::apply(&loaded.client, renames).await?;
-    let mut catalog = crate::progress::step(
+    let catalog = crate::progress::step(
         &format!("reading the catalog ({label})"),
-        gen_catalog::introspect_with(loaded.reader(), ignore),
+        gen_timing::time_async(
+            Stage::Introspect,
+            Box::pin(async {
+                let mut catalog = gen_catalog::introspect_with(loaded.reader(), ignore).await?;
+                runner::as_loaded(loaded.reader(), &mut catalog).await;
+                Ok::<_, gen_catalog::CatalogError>(catalog)
+            }),
+        ),
     )
     .await?;
-    runner::as_loaded(loaded.reader(), &mut catalog).await;
     Ok((catalog, Some(loaded.client)))
 }
 

@@ -49,6 +49,7 @@ pub fn load(path: &Path) -> Result<Source, SourceError> {
 /// names they define and reference (see [`Source::statements`]) and the
 /// roles they mention are collected (see [`crate::roles`]).
 pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> {
+    let parse_started = std::time::Instant::now();
     let files = input_files(path, Files::Sql)?;
 
     // Every file is checked for syntax errors before any parse tree is
@@ -73,7 +74,9 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> 
     let base = Arc::new(Session::base(base_path.clone()));
     let mut session = Arc::clone(&base);
     let mut file = None;
-    for (located, analysis) in analyze_all(located)? {
+    let analyzed = analyze_all(located)?;
+    gen_timing::record(gen_timing::Stage::Parse, parse_started.elapsed());
+    for (located, analysis) in analyzed {
         // Settings hold to the end of their file.
         if file.as_ref() != Some(&located.location.file) {
             file = Some(located.location.file.clone());
@@ -111,7 +114,7 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Source, SourceError> 
             }
         }
     }
-    let statements = ordered(statements);
+    let statements = gen_timing::time(gen_timing::Stage::Order, || ordered(statements));
     let mut roles = roles(&statements);
     roles.extend(options.roles.iter().cloned());
     Ok(Source {
