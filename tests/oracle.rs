@@ -435,6 +435,24 @@ fn main() -> ExitCode {
     eprintln!(
         "hazards against the server: rewrites-table declared {declared}, measured {measured}, both {both}"
     );
+    let [
+        exclusive,
+        exclusive_measured,
+        blocking,
+        unread,
+        blocking_measured,
+    ] = LOCKS
+        .each_ref()
+        .map(|n| n.load(std::sync::atomic::Ordering::Relaxed));
+    eprintln!(
+        "hazards against the server: access-exclusive-lock declared {exclusive}, measured {exclusive_measured}; blocks-writes declared {blocking}, measured {blocking_measured}; {unread} statements that run only outside a transaction (CONCURRENTLY), their locks not read"
+    );
+    let [validates, scanned] = SCANS
+        .each_ref()
+        .map(|n| n.load(std::sync::atomic::Ordering::Relaxed));
+    eprintln!(
+        "hazards against the server: validates-existing-rows declared on {validates} tables, {scanned} tables scanned"
+    );
     if let Ok(sandbox) = Arc::try_unwrap(sandbox)
         && let Err(e) = runtime.block_on(sandbox.shutdown())
     {
@@ -979,9 +997,10 @@ async fn converge(
         .await
         .map_err(|e| fail("setting the time zone", e))?;
     let before = storage(&deployer).await?;
-    run_script(case, a_db, &deployer, &scripts.deploy, "deploy").await?;
+    let locks = run_measured(a_db, &deployer, &scripts.deploy, "deploy").await?;
     let after = storage(&deployer).await?;
     rewrites_as_declared(&forth, &old, &before, &after, "deploy")?;
+    measured_as_declared(&forth, &old, &new, &locks, "deploy")?;
     let deployed_dump = dump(a_db).await?;
     same_schema(
         sandbox,
@@ -1001,9 +1020,10 @@ async fn converge(
     let backward =
         gen_plan::plan_with(&new, &old, options).map_err(|e| fail("planning back", e))?;
     let before = storage(&deployer).await?;
-    run_script(case, a_db, &deployer, &scripts.revert, "revert").await?;
+    let locks = run_measured(a_db, &deployer, &scripts.revert, "revert").await?;
     let after = storage(&deployer).await?;
     rewrites_as_declared(&backward, &new, &before, &after, "revert")?;
+    measured_as_declared(&backward, &new, &old, &locks, "revert")?;
     let reverted_dump = dump(a_db).await?;
     same_schema(
         sandbox,
@@ -1124,6 +1144,512 @@ fn rewrites_as_declared(
     )))
 }
 
+/// The strongest lock a script's transaction held on each table,
+/// partitioned table and materialized view that exists before and after
+/// it, read from `pg_locks` just before it commits: the class of each
+/// (access exclusive, or one that blocks writes).
+#[derive(Default)]
+struct Locks {
+    exclusive: BTreeSet<String>,
+    blocking_writes: BTreeSet<String>,
+    /// The relations that existed before and still do: only their locks
+    /// are read.
+    surviving: BTreeSet<String>,
+    /// Those of them whose rows the transaction read (sequential or index
+    /// scans in `pg_stat_xact_user_tables`).
+    scanned: BTreeSet<String>,
+    /// Those scanned but for reads an index build explains (an index on
+    /// the table that is new or has new storage) or a materialized view's
+    /// query (one that is new or was refreshed).
+    unexplained: BTreeSet<String>,
+}
+
+/// The storage of every index and materialized view, and the tables a
+/// materialized view reads: what explains a scan that validates nothing.
+const BUILDS: &str = "SELECT format('%s.%s', pg_catalog.quote_ident(n.nspname), \
+            pg_catalog.quote_ident(t.relname)), c.oid, c.relfilenode \
+     FROM pg_catalog.pg_index i \
+     JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
+     JOIN pg_catalog.pg_class t ON t.oid = i.indrelid \
+     JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
+     WHERE t.oid = ANY($1) \
+     UNION ALL \
+     SELECT format('%s.%s', pg_catalog.quote_ident(n.nspname), \
+            pg_catalog.quote_ident(t.relname)), m.oid, m.relfilenode \
+     FROM pg_catalog.pg_class m \
+     JOIN pg_catalog.pg_rewrite r ON r.ev_class = m.oid \
+     JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+       AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+     JOIN pg_catalog.pg_class t ON t.oid = d.refobjid \
+     JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
+     WHERE m.relkind = 'm' AND t.oid = ANY($1) AND t.oid <> m.oid";
+
+/// Each table's indexes and the materialized views reading it, by oid and
+/// relfilenode.
+async fn builds(
+    client: &Client,
+    relations: &[u32],
+) -> Result<BTreeSet<(String, u32, u32)>, tokio_postgres::Error> {
+    Ok(client
+        .query(BUILDS, &[&relations])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
+}
+
+/// What a relation's lock keeps out, from its mode's name in `pg_locks`.
+fn lock_class(mode: &str) -> Option<HazardLock> {
+    match mode {
+        "AccessExclusiveLock" => Some(HazardLock::Exclusive),
+        "ShareLock" | "ShareRowExclusiveLock" | "ExclusiveLock" => Some(HazardLock::BlocksWrites),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HazardLock {
+    Exclusive,
+    BlocksWrites,
+}
+
+/// One transaction of a script: a `BEGIN` … `COMMIT` block, or a
+/// statement outside any (an online step that commits on its own).
+enum Transaction {
+    Block(String),
+    Alone(String),
+}
+
+/// `sql`'s transactions, in order, with its secrets supplied.
+fn transactions(sql: &str, what: &str) -> Result<Vec<Transaction>, Failed> {
+    let sql = with_secrets(sql, what)?;
+    let statements = gen_source::split(Path::new(what), &sql)
+        .map_err(|e| Failed::from(format!("splitting the script: {e}\n--- script ---\n{sql}")))?;
+    let mut out = Vec::new();
+    let mut block: Option<Vec<&str>> = None;
+    for statement in &statements {
+        let text = statement.sql.trim();
+        match (&mut block, text) {
+            (None, t) if t.eq_ignore_ascii_case("BEGIN") => block = Some(Vec::new()),
+            (Some(body), t) if t.eq_ignore_ascii_case("COMMIT") => {
+                out.push(Transaction::Block(body.join(";\n") + ";"));
+                block = None;
+            }
+            (Some(body), t) => body.push(t),
+            (None, t) => out.push(Transaction::Alone(format!("{t};"))),
+        }
+    }
+    if let Some(body) = block {
+        return Err(Failed::from(format!(
+            "{what}: a transaction is begun and never committed: {body:?}"
+        )));
+    }
+    Ok(out)
+}
+
+/// Runs a deploy or revert script one transaction at a time, reading the
+/// locks each holds just before it commits and the rows it scanned. A
+/// statement outside any transaction (online mode) is measured in one of
+/// its own, as the server allows it there; one that refuses to run in a
+/// transaction block (`CONCURRENTLY`) runs alone and unmeasured: it takes
+/// no lock that blocks reads or writes.
+async fn run_measured(
+    db: &Database,
+    client: &Client,
+    sql: &str,
+    what: &str,
+) -> Result<Locks, Failed> {
+    let existing: Vec<u32> = client
+        .query(
+            "SELECT oid FROM pg_catalog.pg_class \
+             WHERE relkind IN ('r', 'p', 'm') AND oid >= 16384",
+            &[],
+        )
+        .await
+        .map_err(|e| fail("reading the relations", e))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut locks = Locks::default();
+    for transaction in transactions(sql, what)? {
+        match transaction {
+            Transaction::Block(body) => {
+                measure_transaction(client, &existing, &body, &mut locks)
+                    .await
+                    .map_err(|e| script_failed(what, &body, &e))?;
+            }
+            Transaction::Alone(statement) => {
+                match measure_transaction(client, &existing, &statement, &mut locks).await {
+                    Ok(()) => {}
+                    Err(e)
+                        if e.code()
+                            == Some(&tokio_postgres::error::SqlState::ACTIVE_SQL_TRANSACTION) =>
+                    {
+                        client
+                            .batch_execute("ROLLBACK")
+                            .await
+                            .map_err(|e| fail("rolling back", e))?;
+                        LOCKS[3].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        // One statement at a time, as a deploy sends it.
+                        psql(db, &as_deployer(&statement)).await.map_err(|e| {
+                            Failed::from(format!(
+                                "{what} failed: {e}\n--- statement ---\n{statement}"
+                            ))
+                        })?;
+                    }
+                    Err(e) => return Err(script_failed(what, &statement, &e)),
+                }
+            }
+        }
+    }
+    // Only relations that exist before and after are held to hazards.
+    let surviving: BTreeSet<String> = client
+        .query(
+            "SELECT format('%s.%s', pg_catalog.quote_ident(n.nspname), \
+                    pg_catalog.quote_ident(c.relname)) \
+             FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.oid = ANY($1)",
+            &[&existing],
+        )
+        .await
+        .map_err(|e| fail("reading the relations", e))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for set in [
+        &mut locks.exclusive,
+        &mut locks.blocking_writes,
+        &mut locks.scanned,
+        &mut locks.unexplained,
+    ] {
+        set.retain(|n| surviving.contains(n));
+    }
+    locks.surviving = surviving;
+    locks
+        .blocking_writes
+        .retain(|n| !locks.exclusive.contains(n));
+    Ok(locks)
+}
+
+fn script_failed(what: &str, sql: &str, e: &tokio_postgres::Error) -> Failed {
+    let message = e
+        .as_db_error()
+        .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+    Failed::from(format!("{what} failed: {message}\n--- script ---\n{sql}"))
+}
+
+/// Runs `body` in a transaction, adding to `into` the locks it holds on
+/// `existing` relations just before it commits, and the relations it
+/// scanned. Scans counted so far in the session but not yet reported
+/// linger in `pg_stat_xact_user_tables`: the body's own are what it adds
+/// within the transaction.
+async fn measure_transaction(
+    client: &Client,
+    existing: &[u32],
+    body: &str,
+    into: &mut Locks,
+) -> Result<(), tokio_postgres::Error> {
+    client.batch_execute("BEGIN").await?;
+    let scans_before = scans(client, existing).await?;
+    let builds_before = builds(client, existing).await?;
+    client.batch_execute(&as_deployer(body)).await?;
+    let scans_after = scans(client, existing).await?;
+    let built: BTreeSet<String> = builds(client, existing)
+        .await?
+        .difference(&builds_before)
+        .map(|(table, _, _)| table.clone())
+        .collect();
+    let rows = client
+        .query(
+            "SELECT format('%s.%s', pg_catalog.quote_ident(n.nspname), \
+                    pg_catalog.quote_ident(c.relname)), l.mode \
+             FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_catalog.pg_locks l ON l.relation = c.oid \
+               AND l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' \
+               AND l.granted \
+             WHERE c.oid = ANY($1)",
+            &[&existing],
+        )
+        .await?;
+    client.batch_execute("COMMIT").await?;
+    let scanned: BTreeSet<String> = scans_after
+        .into_iter()
+        .filter(|(name, n)| scans_before.get(name).is_none_or(|b| n > b))
+        .map(|(name, _)| name)
+        .collect();
+    into.unexplained.extend(scanned.difference(&built).cloned());
+    into.scanned.extend(scanned);
+    for row in &rows {
+        let name: String = row.get(0);
+        match lock_class(row.get(1)) {
+            Some(HazardLock::Exclusive) => {
+                into.exclusive.insert(name);
+            }
+            Some(HazardLock::BlocksWrites) => {
+                into.blocking_writes.insert(name);
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// How many times the session has scanned each of `relations` (by oid),
+/// counted since its statistics were last reported.
+async fn scans(
+    client: &Client,
+    relations: &[u32],
+) -> Result<BTreeMap<String, i64>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "SELECT format('%s.%s', pg_catalog.quote_ident(s.schemaname), \
+                    pg_catalog.quote_ident(s.relname)), \
+                    s.seq_scan + coalesce(s.idx_scan, 0) \
+             FROM pg_catalog.pg_stat_xact_user_tables s \
+             WHERE s.relid = ANY($1)",
+            &[&relations],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Declared and measured access-exclusive locks, the same for locks that
+/// block writes, and statements whose locks were not read (those that
+/// cannot run in a transaction block).
+static LOCKS: [std::sync::atomic::AtomicUsize; 5] = [
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+];
+
+/// The table a hazard of `step` is about: its object's, an index's table,
+/// or the table or materialized view itself.
+fn hazard_table(step: &gen_plan::Step, from: &Catalog, to: &Catalog) -> Option<String> {
+    match &step.object {
+        gen_model::ObjectId::Table { name } | gen_model::ObjectId::MaterializedView { name } => {
+            Some(name.to_string())
+        }
+        gen_model::ObjectId::Index { name } => from
+            .indexes
+            .get(name)
+            .or_else(|| to.indexes.get(name))
+            .map(|i| i.table.to_string()),
+        other => other.table().map(ToString::to_string),
+    }
+}
+
+/// `tables` with their partitions and children in `from`, at any depth.
+fn with_children(from: &Catalog, tables: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = tables.clone();
+    let mut queue: Vec<String> = tables.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        for t in from.tables.values() {
+            if t.inheritance.parents.iter().any(|p| p.to_string() == name)
+                && out.insert(t.name.to_string())
+            {
+                queue.push(t.name.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Holds `plan`'s lock and validation hazards to what the script's
+/// transactions did.
+fn measured_as_declared(
+    plan: &gen_plan::Plan,
+    from: &Catalog,
+    to: &Catalog,
+    measured: &Locks,
+    what: &str,
+) -> Result<(), Failed> {
+    locks_as_declared(plan, from, to, measured, what)?;
+    scans_as_declared(plan, from, to, measured, what)
+}
+
+/// Holds `plan`'s lock hazards to the locks the script's transaction held:
+/// every existing relation locked ACCESS EXCLUSIVE must have an
+/// `access-exclusive-lock` or `rewrites-table` hazard, every one locked
+/// against writes a `blocks-writes` one (or a stronger one), and every
+/// hazard must name a lock the server took. A hazard on a table covers
+/// its partitions and children, as ALTER TABLE recurses.
+fn locks_as_declared(
+    plan: &gen_plan::Plan,
+    from: &Catalog,
+    to: &Catalog,
+    measured: &Locks,
+    what: &str,
+) -> Result<(), Failed> {
+    use gen_plan::HazardKind;
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut exclusive = BTreeSet::new();
+    let mut blocking = BTreeSet::new();
+    for lock in plan.steps.iter().flat_map(|s| &s.locks) {
+        match lock.mode {
+            gen_plan::LockMode::AccessExclusive => exclusive.insert(lock.relation.to_string()),
+            gen_plan::LockMode::Share | gen_plan::LockMode::ShareRowExclusive => {
+                blocking.insert(lock.relation.to_string())
+            }
+        };
+    }
+    for (step, h) in plan.hazards() {
+        let Some(table) = hazard_table(step, from, to) else {
+            continue;
+        };
+        match h.kind {
+            HazardKind::AccessExclusiveLock | HazardKind::RewritesTable => {
+                exclusive.insert(table);
+            }
+            HazardKind::BlocksWrites => {
+                blocking.insert(table);
+            }
+            _ => {}
+        }
+    }
+    let exclusive_cover = with_children(from, &exclusive);
+    let blocking_cover: BTreeSet<String> = with_children(from, &blocking)
+        .union(&exclusive_cover)
+        .cloned()
+        .collect();
+    let existing = |name: &String| {
+        from.tables.keys().any(|t| t.to_string() == *name)
+            || from
+                .views
+                .values()
+                .any(|v| v.materialized && v.name.to_string() == *name)
+    };
+    exclusive.retain(|n| existing(n) && measured.surviving.contains(n));
+    blocking.retain(|n| existing(n) && measured.surviving.contains(n));
+    LOCKS[0].fetch_add(exclusive.len(), Relaxed);
+    LOCKS[1].fetch_add(measured.exclusive.len(), Relaxed);
+    LOCKS[2].fetch_add(blocking.len(), Relaxed);
+    LOCKS[4].fetch_add(measured.blocking_writes.len(), Relaxed);
+    let mut wrong = Vec::new();
+    let undeclared: Vec<&String> = measured.exclusive.difference(&exclusive_cover).collect();
+    if !undeclared.is_empty() {
+        wrong.push(format!(
+            "locked ACCESS EXCLUSIVE but not declared: {undeclared:?}"
+        ));
+    }
+    let undeclared: Vec<&String> = measured
+        .blocking_writes
+        .difference(&blocking_cover)
+        .collect();
+    if !undeclared.is_empty() {
+        wrong.push(format!(
+            "locked against writes but not declared: {undeclared:?}"
+        ));
+    }
+    let unfounded: Vec<&String> = exclusive.difference(&measured.exclusive).collect();
+    if !unfounded.is_empty() {
+        wrong.push(format!(
+            "declared ACCESS EXCLUSIVE but not taken: {unfounded:?}"
+        ));
+    }
+    let unfounded: Vec<&String> = blocking
+        .iter()
+        .filter(|t| !measured.blocking_writes.contains(*t) && !measured.exclusive.contains(*t))
+        .collect();
+    if !unfounded.is_empty() {
+        wrong.push(format!(
+            "declared blocks-writes but no such lock taken: {unfounded:?}"
+        ));
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(Failed::from(format!(
+        "{what}: lock hazards do not match what the server did: {}",
+        wrong.join("; ")
+    )))
+}
+
+/// Holds `plan`'s `validates-existing-rows` hazards to the rows the
+/// script's transaction read: every table a step says it checks must have
+/// been scanned, and every table scanned must have a hazard that reads it
+/// (validation, a rewrite, an index build).
+fn scans_as_declared(
+    plan: &gen_plan::Plan,
+    from: &Catalog,
+    to: &Catalog,
+    measured: &Locks,
+    what: &str,
+) -> Result<(), Failed> {
+    use gen_plan::HazardKind;
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut validates = BTreeSet::new();
+    let mut reads = BTreeSet::new();
+    for (step, h) in plan.hazards() {
+        // A step's own table, and those it locks exclusively (a default
+        // partition beside an attached one); a domain's step has no table
+        // of its own, and checks every table it locks. A foreign key's
+        // check may read the table it references too, as the planner
+        // picks (16 does where 15 does not).
+        let own = hazard_table(step, from, to);
+        let exclusive_only = own.is_some();
+        let locked = step.locks.iter().map(|l| l.relation.to_string());
+        let tables: Vec<String> = step
+            .locks
+            .iter()
+            .filter(|l| !exclusive_only || l.mode == gen_plan::LockMode::AccessExclusive)
+            .map(|l| l.relation.to_string())
+            .chain(own)
+            .collect();
+        match h.kind {
+            HazardKind::ValidatesExistingRows => {
+                validates.extend(tables.iter().cloned());
+                reads.extend(tables);
+                reads.extend(locked);
+            }
+            HazardKind::RewritesTable | HazardKind::BlocksWrites => {
+                reads.extend(tables);
+                reads.extend(locked);
+            }
+            _ => {}
+        }
+    }
+    // A partitioned table holds no rows: its partitions are scanned, as a
+    // hazard on a parent covers its partitions and children.
+    let partitioned = |name: &String| {
+        from.tables
+            .values()
+            .any(|t| t.name.to_string() == *name && t.inheritance.partition_key.is_some())
+    };
+    let reads = with_children(from, &reads);
+    validates.retain(|n| measured.surviving.contains(n) && !partitioned(n));
+    SCANS[0].fetch_add(validates.len(), Relaxed);
+    SCANS[1].fetch_add(measured.scanned.len(), Relaxed);
+    let mut wrong = Vec::new();
+    let unfounded: Vec<&String> = validates.difference(&measured.scanned).collect();
+    if !unfounded.is_empty() {
+        wrong.push(format!(
+            "declared validates-existing-rows but not scanned: {unfounded:?}"
+        ));
+    }
+    let undeclared: Vec<&String> = measured.unexplained.difference(&reads).collect();
+    if !undeclared.is_empty() {
+        wrong.push(format!("scanned but no hazard reads it: {undeclared:?}"));
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(Failed::from(format!(
+        "{what}: validation hazards do not match what the server did: {}\n--- plan ---\n{}",
+        wrong.join("; "),
+        plan.sql()
+    )))
+}
+
+/// Tables declared validated, and tables the server scanned.
+static SCANS: [std::sync::atomic::AtomicUsize; 2] = [
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+];
+
 /// A fixture whose old.sql inserts rows may say what they must look like
 /// once the deploy (the revert) ran: `after_deploy.sql` (`after_revert.sql`)
 /// runs on the changed database and raises unless they came through.
@@ -1136,21 +1662,11 @@ async fn rows_check(case: &Case, client: &Client, file: &str) -> Result<(), Fail
     execute(client, &sql, file).await
 }
 
-/// Runs a deploy or revert script: in one call, or for online mode through
-/// psql, where statements outside a transaction block run on their own.
-async fn run_script(
-    case: &Case,
-    db: &Database,
-    client: &Client,
-    sql: &str,
-    what: &str,
-) -> Result<(), Failed> {
-    if !case.online {
-        return execute(client, sql, what).await;
-    }
-    psql(db, &as_deployer(sql))
-        .await
-        .map_err(|e| Failed::from(format!("{what} failed: {e}\n--- script ---\n{sql}")))
+/// `sql` with every secret it reads given [`FIXTURE_SECRET`].
+fn with_secrets(sql: &str, what: &str) -> Result<String, Failed> {
+    gen_load::secrets::supply(sql, |_| Some(FIXTURE_SECRET.to_owned()))
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|e| Failed::from(format!("{what}: {}", e.message)))
 }
 
 /// The value the oracle gives every secret a script reads: fixtures that
@@ -1211,9 +1727,7 @@ fn as_deployer(sql: &str) -> String {
 }
 
 async fn execute(client: &Client, sql: &str, what: &str) -> Result<(), Failed> {
-    let sql = gen_load::secrets::supply(sql, |_| Some(FIXTURE_SECRET.to_owned()))
-        .map_err(|e| Failed::from(format!("{what}: {}", e.message)))?;
-    let sql = as_deployer(&sql);
+    let sql = as_deployer(&with_secrets(sql, what)?);
     client.batch_execute(&sql).await.map_err(|e| {
         let message = e
             .as_db_error()

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use gen_diff::Change;
-use gen_model::Catalog;
+use gen_model::{Catalog, ObjectId};
 use serde::Serialize;
 
 /// The kinds of danger a step can carry.
@@ -16,7 +16,8 @@ pub enum HazardKind {
     RewritesTable,
     /// The step holds an ACCESS EXCLUSIVE lock: no reads or writes meanwhile.
     AccessExclusiveLock,
-    /// Writes to the table wait while an index builds.
+    /// Writes to the table wait: an index builds, a trigger or foreign key
+    /// is added (`SHARE` or `SHARE ROW EXCLUSIVE` lock).
     BlocksWrites,
     /// Every existing row is checked while the table is locked.
     ValidatesExistingRows,
@@ -73,7 +74,9 @@ impl HazardKind {
             HazardKind::AccessExclusiveLock => {
                 "the object is locked against reads and writes until the transaction ends"
             }
-            HazardKind::BlocksWrites => "writes to the table wait until the index is built",
+            HazardKind::BlocksWrites => {
+                "writes to the table wait until the transaction ends: an index builds, a trigger or foreign key is added, or a domain's values are checked"
+            }
             HazardKind::ValidatesExistingRows => {
                 "every existing row is checked while writes to the table wait"
             }
@@ -162,6 +165,11 @@ pub struct Hazard {
     /// there is one: the kind's own unless the step says otherwise.
     #[serde(skip)]
     pub alternative: Option<String>,
+    /// The object a reviewer reads it under, where that is not the step's
+    /// own: a lock on a table, whichever of its columns or policies the
+    /// step changes, so that one table's locks are one line.
+    #[serde(skip)]
+    pub about: Option<ObjectId>,
 }
 
 impl Hazard {
@@ -178,12 +186,13 @@ pub(crate) fn hazard(kind: HazardKind, message: impl Into<String>) -> Hazard {
         kind,
         message: message.into(),
         alternative: kind.safer_alternative().map(str::to_owned),
+        about: None,
     }
 }
 
 /// The alternative for a step whose lock is brief but queues behind the
 /// table's running writes: no concurrent form exists.
-pub(crate) const BRIEF_LOCK: &str = "the lock is held only while the catalog changes, but waits behind running transactions and blocks writes meanwhile: set lock_timeout so the deploy gives up instead";
+pub(crate) const BRIEF_LOCK: &str = "the statement is quick, but its lock waits behind the table's running transactions and every query after it waits behind the lock until the deploy commits: set lock_timeout so the deploy gives up instead, and keep the migration short";
 
 /// The alternative to converting a column's values by a cast the plan
 /// picks.
@@ -223,10 +232,25 @@ pub(crate) fn merge_into(into: &mut Hazard, h: Hazard) {
     }
 }
 
-/// The hazards of one change, judged against the catalog it starts from,
-/// one per kind.
-pub(crate) fn hazards(change: &Change, old: &Catalog) -> Vec<Hazard> {
-    merged(crate::change::kind(change).hazards(old))
+/// The hazards of one change, one per kind, and the locks it takes on
+/// relations of the catalog it starts from (each a hazard too).
+pub(crate) fn assess(change: &Change, old: &Catalog) -> (Vec<Hazard>, Vec<crate::Lock>) {
+    let kind = crate::change::kind(change);
+    let object = change.target().1;
+    let own = if let ObjectId::Table { name } | ObjectId::MaterializedView { name } = &object {
+        Some(name.clone())
+    } else if let ObjectId::Index { name } = &object {
+        old.indexes.get(name).map(|i| i.table.clone())
+    } else {
+        object.table().cloned()
+    };
+    crate::lock::declared(
+        old,
+        kind.locks(old),
+        own.as_ref(),
+        merged(kind.hazards(old)),
+        crate::lock::Held::Deploy,
+    )
 }
 
 /// The `needs-tablespace` hazard of storing `what` in `tablespace`, if it

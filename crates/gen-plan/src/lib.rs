@@ -14,6 +14,7 @@
 mod change;
 pub mod describe;
 mod hazard;
+mod lock;
 mod online;
 mod order;
 mod partitions;
@@ -22,6 +23,7 @@ mod render;
 mod routines;
 pub mod script;
 mod security;
+pub mod split;
 mod types;
 pub mod verify;
 
@@ -30,6 +32,7 @@ use gen_model::{Catalog, ObjectId};
 use serde::Serialize;
 
 pub use hazard::{Hazard, HazardKind};
+pub use lock::{Lock, LockMode};
 
 /// One statement of a migration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +47,10 @@ pub struct Step {
     pub hazards: Vec<Hazard>,
     /// Whether the step can run inside a transaction block.
     pub transactional: bool,
+    /// The locks it takes on tables and materialized views that exist
+    /// before the plan and that keep their readers or writers waiting.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<Lock>,
 }
 
 /// An ordered list of steps that turns one catalog into another.
@@ -96,13 +103,13 @@ impl Plan {
         let mut at: std::collections::BTreeMap<(&ObjectId, HazardKind), usize> =
             std::collections::BTreeMap::new();
         for (step, h) in self.hazards() {
-            match at.entry((&step.object, h.kind)) {
+            match at.entry((h.about.as_ref().unwrap_or(&step.object), h.kind)) {
                 std::collections::btree_map::Entry::Occupied(e) => {
                     hazard::merge_into(&mut out[*e.get()].1, h.clone());
                 }
                 std::collections::btree_map::Entry::Vacant(e) => {
                     e.insert(out.len());
-                    out.push((&step.object, h.clone()));
+                    out.push((h.about.as_ref().unwrap_or(&step.object), h.clone()));
                 }
             }
         }
@@ -127,8 +134,20 @@ pub fn plan(old: &Catalog, new: &Catalog) -> Result<Plan, CycleError> {
 
 /// Plans the way from `old` to `new`, written as `options` say.
 pub fn plan_with(old: &Catalog, new: &Catalog, options: Options) -> Result<Plan, CycleError> {
-    let changes = gen_diff::diff(old, new);
-    let ordered = order::order(&changes, old, new)?;
+    let changes = gen_timing::time(gen_timing::Stage::Diff, || gen_diff::diff(old, new));
+    gen_timing::time(gen_timing::Stage::Plan, || {
+        steps(&changes, old, new, options)
+    })
+}
+
+/// The steps of `changes`, ordered, with their SQL, hazards and locks.
+fn steps(
+    changes: &[gen_diff::Change],
+    old: &Catalog,
+    new: &Catalog,
+    options: Options,
+) -> Result<Plan, CycleError> {
+    let ordered = order::order(changes, old, new)?;
     let steps = ordered
         .into_iter()
         .flat_map(|change| {
@@ -136,12 +155,18 @@ pub fn plan_with(old: &Catalog, new: &Catalog, options: Options) -> Result<Plan,
                 return online::steps(change, old, new);
             }
             let (action, object) = change.target();
+            let (hazards, locks) = hazard::assess(change, old);
             vec![Step {
-                sql: render::render(change),
-                hazards: hazard::hazards(change, old),
+                sql: crate::change::partition::guard_default_partition(
+                    change,
+                    old,
+                    render::render(change),
+                ),
+                hazards,
                 object,
                 action,
                 transactional: true,
+                locks,
             }]
         })
         .collect();

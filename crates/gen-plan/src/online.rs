@@ -18,7 +18,7 @@
 use gen_diff::{Action, Change};
 use gen_model::{Catalog, Ident, ObjectId, QualifiedName};
 
-use crate::hazard::{Hazard, hazard, hazards};
+use crate::hazard::{Hazard, hazard};
 use crate::{HazardKind, Step, render};
 
 /// What a kind's online form needs: the two catalogs, and the object and
@@ -44,6 +44,30 @@ impl Online<'_> {
             action: self.action,
             hazards,
             transactional,
+            locks: Vec::new(),
+        }
+    }
+
+    /// A step in a short transaction of its own that locks `locks` on
+    /// `table` and the tables beside it, with their hazards where the
+    /// step's own do not say them.
+    pub(crate) fn locked_step(
+        &self,
+        sql: String,
+        table: &QualifiedName,
+        hazards: Vec<Hazard>,
+        locks: Vec<crate::Lock>,
+    ) -> Step {
+        let (hazards, locks) = crate::lock::declared(
+            self.old,
+            locks,
+            Some(table),
+            hazards,
+            crate::lock::Held::OnlineStep,
+        );
+        Step {
+            locks,
+            ..self.step(sql, true, hazards)
         }
     }
 
@@ -79,7 +103,18 @@ pub(crate) fn steps(change: &Change, old: &Catalog, new: &Catalog) -> Vec<Step> 
     };
     crate::change::kind(change)
         .online(&online)
-        .unwrap_or_else(|| vec![online.step(render::render(change), true, hazards(change, old))])
+        .unwrap_or_else(|| {
+            let (hazards, locks) = crate::hazard::assess(change, old);
+            let sql = crate::change::partition::guard_default_partition(
+                change,
+                old,
+                render::render(change),
+            );
+            vec![Step {
+                locks,
+                ..online.step(sql, true, hazards)
+            }]
+        })
 }
 
 /// The temporary check behind an online `SET NOT NULL`, within the 63

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::hazard::{HazardKind, hazard};
+use crate::lock::Lock;
 use crate::{Plan, Step};
 use gen_diff::Action;
 use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind};
@@ -412,26 +414,95 @@ impl Rename {
         Ok(())
     }
 
-    /// The rename as a plan step, acting on the renamed object.
-    fn step(&self, sql: String, before: bool) -> Step {
+    /// The rename as a plan step, acting on the renamed object: `before`
+    /// for the revert's, which renames it back.
+    fn step(&self, sql: String, before: bool, catalogs: [&Catalog; 2]) -> Step {
+        let locks: Vec<Lock> = self
+            .locked(before, catalogs)
+            .iter()
+            .map(Lock::exclusive)
+            .collect();
+        let hazards = locks
+            .iter()
+            .map(|l| {
+                let mut h = hazard(
+                    HazardKind::AccessExclusiveLock,
+                    format!(
+                        "takes an ACCESS EXCLUSIVE lock on {}: reads and writes wait until the deploy commits",
+                        l.relation
+                    ),
+                )
+                .instead(Some(crate::hazard::BRIEF_LOCK.to_owned()));
+                h.about = Some(if catalogs.iter().any(|c| c.tables.contains_key(&l.relation)) {
+                    ObjectId::Table {
+                        name: l.relation.clone(),
+                    }
+                } else {
+                    ObjectId::MaterializedView {
+                        name: l.relation.clone(),
+                    }
+                });
+                h
+            })
+            .collect();
         Step {
             sql,
             object: self.id(before),
             action: Action::CreateOrAlter,
-            hazards: Vec::new(),
+            hazards,
             transactional: true,
+            locks,
+        }
+    }
+
+    /// The table or materialized view the rename locks ACCESS EXCLUSIVE,
+    /// by the name it has when the statement runs: renaming it, or a
+    /// column or constraint of it (indexes, views and the rest lock no
+    /// table).
+    fn locked(&self, reverse: bool, catalogs: [&Catalog; 2]) -> Option<QualifiedName> {
+        match self.kind {
+            RenameKind::Table | RenameKind::MaterializedView => Some(if reverse {
+                self.qualified(&self.new)
+            } else {
+                self.qualified(&self.old[self.old.len() - 1])
+            }),
+            RenameKind::Column | RenameKind::Constraint => {
+                let parent = self.parent();
+                catalogs
+                    .iter()
+                    .any(|c| {
+                        c.tables.contains_key(&parent)
+                            || c.views.get(&parent).is_some_and(|v| v.materialized)
+                    })
+                    .then_some(parent)
+            }
+            RenameKind::Schema
+            | RenameKind::View
+            | RenameKind::Index
+            | RenameKind::Sequence
+            | RenameKind::Type
+            | RenameKind::Domain
+            | RenameKind::EnumValue
+            | RenameKind::Function => None,
         }
     }
 }
 
 /// Puts the renames in front of the deploy plan and their reversal, in
 /// reverse order, at the end of the revert plan.
-pub fn wrap(renames: &[Rename], deploy: &mut Plan, revert: &mut Plan) {
-    let first: Vec<Step> = renames.iter().map(|r| r.step(r.sql(), false)).collect();
+/// `catalogs` (old and new) tell a table's columns from a view's.
+pub fn wrap(renames: &[Rename], catalogs: [&Catalog; 2], deploy: &mut Plan, revert: &mut Plan) {
+    let first: Vec<Step> = renames
+        .iter()
+        .map(|r| r.step(r.sql(), false, catalogs))
+        .collect();
     deploy.steps.splice(0..0, first);
-    revert
-        .steps
-        .extend(renames.iter().rev().map(|r| r.step(r.reverse_sql(), true)));
+    revert.steps.extend(
+        renames
+            .iter()
+            .rev()
+            .map(|r| r.step(r.reverse_sql(), true, catalogs)),
+    );
 }
 
 /// `--rename` flags that would turn a drop and a create of the same kind

@@ -165,7 +165,7 @@ pub fn plans(
 ) -> Result<(Plan, Plan), CycleError> {
     let mut deploy = crate::plan_with(old, new, settings.options())?;
     let mut revert = crate::plan_with(new, old, settings.options())?;
-    crate::rename::wrap(renames, &mut deploy, &mut revert);
+    crate::rename::wrap(renames, [old, new], &mut deploy, &mut revert);
     Ok((deploy, revert))
 }
 

@@ -6,6 +6,7 @@ use gen_model::{AccessMethod, Catalog, Ident, Literal};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 impl Kind for AccessMethodChange {
     fn sql(&self) -> String {
@@ -29,6 +30,10 @@ impl Kind for AccessMethodChange {
             AccessMethodChange::CreateAccessMethod(..)
             | AccessMethodChange::DropAccessMethod(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

@@ -5,6 +5,7 @@ use gen_model::{Cast, CastContext, CastMethod, Catalog, Literal};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 impl Kind for CastChange {
     fn sql(&self) -> String {
@@ -32,6 +33,10 @@ impl Kind for CastChange {
             // expressions written later resolve.
             CastChange::CreateCast(..) | CastChange::DropCast(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

@@ -5,6 +5,7 @@ use gen_model::Catalog;
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 use crate::render::types::create_collation;
 
 impl Kind for CollationChange {
@@ -21,5 +22,9 @@ impl Kind for CollationChange {
         match self {
             CollationChange::CreateCollation(..) | CollationChange::DropCollation(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }

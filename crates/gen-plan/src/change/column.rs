@@ -1,11 +1,12 @@
 //! Columns: the SQL and the hazards of each change.
 
 use gen_diff::{ColumnAction, ColumnChange, Conversion, FieldCast};
-use gen_model::{Catalog, Ident};
+use gen_model::{Catalog, ConstraintKind, Ident, QualifiedName};
 
 use super::Kind;
 use crate::Step;
 use crate::hazard::{CONVERT_APART, Hazard, HazardKind, hazard, rename_instead};
+use crate::lock::Lock;
 use crate::online::{Online, not_null_check_name};
 use crate::render::{alter_column, column_definition};
 
@@ -32,6 +33,29 @@ impl Kind for ColumnChange {
                     Ident(column)
                 )
             }
+        }
+    }
+
+    fn locks(&self, old: &Catalog) -> Vec<Lock> {
+        match self {
+            ColumnChange::AlterColumn {
+                action: ColumnAction::SetStatistics(_),
+                ..
+            } => Vec::new(),
+            // A key column's new type has the server check the foreign
+            // keys that reference it anew, on their tables.
+            ColumnChange::AlterColumn {
+                table,
+                column,
+                action: ColumnAction::Type { .. },
+            } => std::iter::once(table)
+                .chain(referencing_key_column(old, table, column))
+                .map(Lock::exclusive)
+                .collect(),
+            ColumnChange::AddColumn { table, .. }
+            | ColumnChange::DropColumn { table, .. }
+            | ColumnChange::AlterColumn { table, .. }
+            | ColumnChange::ReleaseDefault { table, .. } => vec![Lock::exclusive(table)],
         }
     }
 
@@ -195,7 +219,7 @@ impl Kind for ColumnChange {
                 } else {
                     None
                 };
-                why.map(|why| {
+                let rewrite = why.map(|why| {
                     hazard(
                         RewritesTable,
                         format!(
@@ -206,9 +230,26 @@ impl Kind for ColumnChange {
                     .instead(Some(
                         "add the column with no default, SET DEFAULT for new rows, fill existing rows in batches, then SET NOT NULL if it needs one".to_owned(),
                     ))
-                })
-                .into_iter()
-                .collect()
+                });
+                // NOT NULL with nothing to fill existing rows: the server
+                // scans the table and fails on its first row.
+                let unfilled = column.not_null
+                    && column.default.is_none()
+                    && column.identity.is_none()
+                    && column.generated.is_none();
+                let check = unfilled.then(|| {
+                    hazard(
+                        ValidatesExistingRows,
+                        format!(
+                            "adding {} NOT NULL with no default scans {table} and fails if it holds any row",
+                            Ident(&column.name)
+                        ),
+                    )
+                    .instead(Some(
+                        "give the column a default, or add it nullable, fill it in batches and SET NOT NULL afterwards".to_owned(),
+                    ))
+                });
+                rewrite.into_iter().chain(check).collect()
             }
             ColumnChange::AddColumn { .. }
             | ColumnChange::DropColumn { .. }
@@ -232,27 +273,30 @@ impl Kind for ColumnChange {
         let check = not_null_check_name(column);
         let col = Ident(column);
         Some(vec![
-            online.step(
+            online.locked_step(
                 format!(
                     "ALTER TABLE {table} ADD CONSTRAINT {} CHECK ({col} IS NOT NULL) NOT VALID;",
                     Ident(&check)
                 ),
-                true,
+                table,
                 Vec::new(),
+                vec![Lock::exclusive(table)],
             ),
             online.validate(table, &check),
-            online.step(
+            online.locked_step(
                 format!(
                     "ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;\nALTER TABLE {table} DROP CONSTRAINT {};",
                     Ident(&check)
                 ),
-                true,
+                table,
                 vec![hazard(
                     HazardKind::AccessExclusiveLock,
                     format!(
                         "SET NOT NULL on {table}.{col} takes a brief ACCESS EXCLUSIVE lock; the validated check spares it the scan"
                     ),
-                )],
+                )
+                .instead(None)],
+                vec![Lock::exclusive(table)],
             ),
         ])
     }
@@ -292,4 +336,28 @@ pub(crate) fn present(
             if c.not_null { " NOT NULL" } else { "" }
         )),
     ))
+}
+
+/// The tables of `old` whose foreign keys reference `table`, where
+/// `column` is in one of its primary or unique keys.
+fn referencing_key_column<'a>(
+    old: &'a Catalog,
+    table: &'a QualifiedName,
+    column: &str,
+) -> impl Iterator<Item = &'a QualifiedName> {
+    let keyed = old.tables.get(table).is_some_and(|t| {
+        t.constraints.values().any(|c| {
+            matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                && c.columns.iter().any(|k| k == column)
+        })
+    });
+    old.tables
+        .values()
+        .filter(move |t| {
+            keyed
+                && t.constraints
+                    .values()
+                    .any(|c| c.references.as_ref() == Some(table))
+        })
+        .map(|t| &t.name)
 }

@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 use crate::render::{comment_literal, comment_target, view_name};
 
 impl Kind for CommentChange {
@@ -44,5 +45,9 @@ impl Kind for CommentChange {
             | CommentChange::Comment { .. }
             | CommentChange::ViewColumnComment { .. } => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }

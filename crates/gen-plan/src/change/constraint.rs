@@ -6,6 +6,7 @@ use gen_model::{Catalog, ConstraintKind, Ident};
 use super::Kind;
 use crate::Step;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::online::Online;
 
 impl Kind for ConstraintChange {
@@ -26,26 +27,69 @@ impl Kind for ConstraintChange {
         }
     }
 
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            // A foreign key's triggers go on both tables.
+            ConstraintChange::AddConstraint { table, constraint } => match &constraint.references {
+                Some(referenced) => vec![
+                    Lock::share_row_exclusive(table),
+                    Lock::share_row_exclusive(referenced),
+                ],
+                None => vec![Lock::exclusive(table)],
+            },
+            ConstraintChange::DropConstraint { table, constraint } => std::iter::once(table)
+                .chain(&constraint.references)
+                .map(Lock::exclusive)
+                .collect(),
+            ConstraintChange::ValidateConstraint { .. } => Vec::new(),
+        }
+    }
+
     fn hazards(&self, old: &Catalog) -> Vec<Hazard> {
         use HazardKind::*;
         match self {
             // A table created in the same plan is empty: nothing to check.
             ConstraintChange::AddConstraint { table, constraint }
-                if constraint.validated
-                    && constraint.kind != ConstraintKind::Exclusion
-                    && old.tables.contains_key(table) =>
+                if constraint.validated && old.tables.contains_key(table) =>
             {
-                vec![hazard(
+                // A foreign key locks SHARE ROW EXCLUSIVE, the rest ACCESS
+                // EXCLUSIVE.
+                let blocked = match constraint.kind {
+                    ConstraintKind::ForeignKey => "writes are blocked",
+                    ConstraintKind::Check
+                    | ConstraintKind::PrimaryKey
+                    | ConstraintKind::Unique
+                    | ConstraintKind::Exclusion => "reads and writes are blocked",
+                };
+                let h = hazard(
                     ValidatesExistingRows,
                     format!(
-                        "adding constraint {} checks every row of {table} while writes are blocked",
+                        "adding constraint {} checks every row of {table} while {blocked}",
                         Ident(&constraint.name)
                     ),
-                )]
+                );
+                // Keys and exclusion constraints have no NOT VALID form.
+                match constraint.kind {
+                    ConstraintKind::Exclusion => vec![h.instead(None)],
+                    ConstraintKind::PrimaryKey | ConstraintKind::Unique => vec![h.instead(Some(
+                        "build its unique index with CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX, which only takes a brief lock".to_owned(),
+                    ))],
+                    ConstraintKind::Check | ConstraintKind::ForeignKey => vec![h],
+                }
             }
-            ConstraintChange::AddConstraint { .. }
-            | ConstraintChange::DropConstraint { .. }
-            | ConstraintChange::ValidateConstraint { .. } => Vec::new(),
+            ConstraintChange::ValidateConstraint { table, name } => vec![
+                hazard(
+                    ValidatesExistingRows,
+                    format!(
+                        "validating {} scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes go on",
+                        Ident(name)
+                    ),
+                )
+                .instead(None),
+            ],
+            ConstraintChange::AddConstraint { .. } | ConstraintChange::DropConstraint { .. } => {
+                Vec::new()
+            }
         }
     }
 
@@ -60,14 +104,18 @@ impl Kind for ConstraintChange {
                     && online.stays(table) =>
             {
                 let name = Ident(&constraint.name);
+                // The same locks as a validated add, but only while the
+                // catalog changes: the scan comes later, under a lock
+                // that lets reads and writes go on.
                 Some(vec![
-                    online.step(
+                    online.locked_step(
                         format!(
                             "ALTER TABLE {table} ADD CONSTRAINT {name} {} NOT VALID;",
                             constraint.definition
                         ),
-                        true,
+                        table,
                         Vec::new(),
+                        self.locks(online.old),
                     ),
                     online.validate(table, &constraint.name),
                 ])

@@ -6,6 +6,7 @@ use gen_model::{Catalog, Conversion, Literal, QualifiedName};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 impl Kind for ConversionChange {
     fn sql(&self) -> String {
@@ -30,6 +31,10 @@ impl Kind for ConversionChange {
                 Vec::new()
             }
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

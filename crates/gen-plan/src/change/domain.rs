@@ -1,10 +1,11 @@
 //! Domains: the SQL and the hazards of each change.
 
 use gen_diff::DomainChange;
-use gen_model::{Catalog, Ident};
+use gen_model::{Catalog, Ident, QualifiedName};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::render::types::create_domain;
 
 impl Kind for DomainChange {
@@ -37,6 +38,28 @@ impl Kind for DomainChange {
                 Ident(from),
                 Ident(to)
             ),
+        }
+    }
+
+    fn locks(&self, old: &Catalog) -> Vec<Lock> {
+        // Checking a domain's values locks every table with a column of
+        // it, or of a domain over it, against writes.
+        match self {
+            DomainChange::AddDomainConstraint { domain, constraint } if constraint.validated => {
+                tables_using(old, domain).map(Lock::share).collect()
+            }
+            DomainChange::ValidateDomainConstraint { domain, .. }
+            | DomainChange::SetDomainNotNull {
+                name: domain,
+                not_null: true,
+            } => tables_using(old, domain).map(Lock::share).collect(),
+            DomainChange::CreateDomain(..)
+            | DomainChange::DropDomain(..)
+            | DomainChange::SetDomainDefault { .. }
+            | DomainChange::SetDomainNotNull { .. }
+            | DomainChange::AddDomainConstraint { .. }
+            | DomainChange::DropDomainConstraint { .. }
+            | DomainChange::RenameDomainConstraint { .. } => Vec::new(),
         }
     }
 
@@ -77,4 +100,34 @@ impl Kind for DomainChange {
             | DomainChange::RenameDomainConstraint { .. } => Vec::new(),
         }
     }
+}
+
+/// The tables of `old` with a column of `domain`, or of an array of it,
+/// or of a domain over it.
+fn tables_using<'a>(
+    old: &'a Catalog,
+    domain: &QualifiedName,
+) -> impl Iterator<Item = &'a QualifiedName> {
+    let mut domains = vec![domain.to_string()];
+    let mut i = 0;
+    while i < domains.len() {
+        let over: Vec<String> = old
+            .domains
+            .values()
+            .filter(|d| d.base_type == domains[i])
+            .map(|d| d.name.to_string())
+            .filter(|n| !domains.contains(n))
+            .collect();
+        domains.extend(over);
+        i += 1;
+    }
+    old.tables.values().filter_map(move |t| {
+        t.columns
+            .iter()
+            .any(|c| {
+                let base = c.base_type.strip_suffix("[]").unwrap_or(&c.base_type);
+                domains.iter().any(|d| d == base)
+            })
+            .then_some(&t.name)
+    })
 }

@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident, Literal};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 impl Kind for EventTriggerChange {
     fn sql(&self) -> String {
@@ -41,5 +42,9 @@ impl Kind for EventTriggerChange {
             | EventTriggerChange::DropEventTrigger(..)
             | EventTriggerChange::SetEventTriggerEnabled { .. } => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }

@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident, Literal};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 
 impl Kind for ExtensionChange {
     fn sql(&self) -> String {
@@ -48,6 +49,10 @@ impl Kind for ExtensionChange {
             | ExtensionChange::UpdateExtension { .. }
             | ExtensionChange::MoveExtension { .. } => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

@@ -15,6 +15,7 @@ use gen_model::{
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 
 /// The psql variable a secret option's value is read from: `gen_secret_`
 /// and the parts that name it, lower case, anything but letters and
@@ -331,6 +332,10 @@ impl Kind for ForeignChange {
             | ForeignChange::DropUserMapping(..)
             | ForeignChange::DropForeignTable(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

@@ -6,6 +6,7 @@ use gen_model::{Catalog, Index};
 use super::Kind;
 use crate::Step;
 use crate::hazard::{Hazard, HazardKind, hazard, tablespace_hazard};
+use crate::lock::Lock;
 use crate::online::Online;
 
 impl Kind for IndexChange {
@@ -26,6 +27,16 @@ impl Kind for IndexChange {
                 "ALTER INDEX {name} SET TABLESPACE {};",
                 gen_model::Ident(tablespace.as_deref().unwrap_or("pg_default"))
             ),
+        }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            IndexChange::CreateIndex(index) => vec![Lock::share(&index.table)],
+            IndexChange::DropIndex(index) => vec![Lock::exclusive(&index.table)],
+            IndexChange::SetColumnStatistics { .. } | IndexChange::SetIndexTablespace { .. } => {
+                Vec::new()
+            }
         }
     }
 

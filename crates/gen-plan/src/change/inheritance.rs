@@ -5,6 +5,7 @@ use gen_model::Catalog;
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 
 impl Kind for InheritanceChange {
     fn sql(&self) -> String {
@@ -14,6 +15,15 @@ impl Kind for InheritanceChange {
             }
             InheritanceChange::NoInherit { table, parent } => {
                 format!("ALTER TABLE {table} NO INHERIT {parent};")
+            }
+        }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            InheritanceChange::Inherit { table, .. }
+            | InheritanceChange::NoInherit { table, .. } => {
+                vec![Lock::exclusive(table)]
             }
         }
     }

@@ -6,6 +6,7 @@ use gen_model::{Catalog, Ident, Language, Literal};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 /// `[OR REPLACE ][TRUSTED ]LANGUAGE name HANDLER … [INLINE …] [VALIDATOR …];`
 fn create(l: &Language, or_replace: bool) -> String {
@@ -49,6 +50,10 @@ impl Kind for LanguageChange {
             | LanguageChange::DropLanguage(..)
             | LanguageChange::ReplaceLanguage { .. } => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

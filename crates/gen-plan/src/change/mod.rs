@@ -22,7 +22,7 @@ pub(crate) mod language;
 pub(crate) mod operator;
 pub(crate) mod operator_class;
 mod owner;
-mod partition;
+pub(crate) mod partition;
 pub(crate) mod policy;
 mod privileges;
 pub(crate) mod publication;
@@ -43,6 +43,7 @@ use gen_model::Catalog;
 
 use crate::Step;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 use crate::online::Online;
 
 /// What gen-plan knows of one kind of change.
@@ -53,6 +54,11 @@ pub(crate) trait Kind {
     /// What a reviewer must know before the change runs, judged against
     /// the catalog it starts from.
     fn hazards(&self, old: &Catalog) -> Vec<Hazard>;
+
+    /// The locks the change takes that keep a table's readers or writers
+    /// waiting, as the server takes them. Locks on relations the plan
+    /// creates are harmless and filtered out later.
+    fn locks(&self, old: &Catalog) -> Vec<Lock>;
 
     /// The change's steps in online mode (`gen add --online`), where they
     /// differ from its one transactional step: for the kinds whose changes

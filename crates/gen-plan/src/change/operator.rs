@@ -7,6 +7,7 @@ use gen_model::{Catalog, Ident, Operator, QualifiedName};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 /// `schema.op`: an operator's symbol is written as it is, never quoted.
 fn symbol(name: &QualifiedName) -> String {
@@ -64,6 +65,10 @@ impl Kind for OperatorChange {
             // with that object's own hazards.
             OperatorChange::CreateOperator(..) | OperatorChange::DropOperator(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

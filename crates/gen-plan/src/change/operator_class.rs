@@ -6,6 +6,7 @@ use gen_model::{Catalog, Ident, Literal, OperatorClass, OperatorMember, Qualifie
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 /// `OPERATOR 1 public.<(integer,integer)` or `FUNCTION 1 (integer,
 /// integer) public.cmp(integer,integer)`, as `CREATE OPERATOR CLASS` and
@@ -130,6 +131,10 @@ impl Kind for OperatorClassChange {
             | OperatorClassChange::CreateClass(..)
             | OperatorClassChange::DropClass(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

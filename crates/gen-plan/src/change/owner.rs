@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::security::owned;
 
 impl Kind for OwnerChange {
@@ -12,6 +13,20 @@ impl Kind for OwnerChange {
         match self {
             OwnerChange::SetOwner { target, owner } => {
                 format!("ALTER {} OWNER TO {};", owned(target), Ident(owner))
+            }
+        }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            OwnerChange::SetOwner { target, .. } => {
+                if let gen_model::ObjectId::Table { name }
+                | gen_model::ObjectId::MaterializedView { name } = target
+                {
+                    vec![Lock::exclusive(name)]
+                } else {
+                    Vec::new()
+                }
             }
         }
     }

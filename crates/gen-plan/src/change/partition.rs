@@ -1,10 +1,11 @@
 //! Partitions: the SQL and the hazards of each change.
 
-use gen_diff::PartitionChange;
-use gen_model::{Catalog, QualifiedName};
+use gen_diff::{Change, PartitionChange, TableChange};
+use gen_model::{Catalog, Literal, QualifiedName};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 
 impl Kind for PartitionChange {
     fn sql(&self) -> String {
@@ -20,6 +21,25 @@ impl Kind for PartitionChange {
             PartitionChange::AttachIndex { parent, index } => {
                 format!("ALTER INDEX {parent} ATTACH PARTITION {index};")
             }
+        }
+    }
+
+    fn locks(&self, old: &Catalog) -> Vec<Lock> {
+        match self {
+            // The parent only takes SHARE UPDATE EXCLUSIVE; the partition,
+            // and a default partition whose rows are checked, are locked.
+            PartitionChange::AttachPartition {
+                table,
+                parent,
+                bound,
+            } => std::iter::once(table)
+                .chain(default_partition(table, parent, bound, old).map(|d| &d.name))
+                .map(Lock::exclusive)
+                .collect(),
+            PartitionChange::DetachPartition { table, parent } => {
+                vec![Lock::exclusive(parent), Lock::exclusive(table)]
+            }
+            PartitionChange::AttachIndex { .. } => Vec::new(),
         }
     }
 
@@ -66,14 +86,7 @@ pub(crate) fn default_partition_scan(
     bound: &str,
     old: &Catalog,
 ) -> Option<Hazard> {
-    if bound.trim() == "DEFAULT" {
-        return None;
-    }
-    let default = old.tables.values().find(|t| {
-        t.name != *table
-            && t.inheritance.partition_of() == Some(parent)
-            && t.inheritance.partition_bound.as_deref() == Some("DEFAULT")
-    })?;
+    let default = default_partition(table, parent, bound, old)?;
     Some(
         hazard(
             HazardKind::ValidatesExistingRows,
@@ -86,5 +99,67 @@ pub(crate) fn default_partition_scan(
             "move the rows of the new bound out of {} before the deploy; give it a CHECK constraint that excludes the bound, so the server skips the scan",
             default.name
         ))),
+    )
+}
+
+/// `parent`'s default partition in `old`, which a partition of `bound`
+/// made or attached beside it takes rows from; `None` where there is none
+/// or `table` is it.
+pub(crate) fn default_partition<'a>(
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    bound: &str,
+    old: &'a Catalog,
+) -> Option<&'a gen_model::Table> {
+    if bound.trim() == "DEFAULT" {
+        return None;
+    }
+    old.tables.values().find(|t| {
+        t.name != *table
+            && t.inheritance.partition_of() == Some(parent)
+            && t.inheritance.partition_bound.as_deref() == Some("DEFAULT")
+    })
+}
+
+/// `sql`, the statement of `change`, guarded where it makes or attaches a
+/// partition beside a default partition: the server checks the default
+/// partition's rows and fails if some belong to the new bound, with a
+/// message that names the constraint, not what to do. The guard turns
+/// that failure into one that names both partitions and says how to
+/// move on; everything else passes through as it was.
+pub(crate) fn guard_default_partition(change: &Change, old: &Catalog, sql: String) -> String {
+    let beside = if let Change::Table(TableChange::CreateTable(t)) = change {
+        t.inheritance.partition_of().and_then(|parent| {
+            let bound = t.inheritance.partition_bound.as_deref()?;
+            default_partition(&t.name, parent, bound, old).map(|d| (&t.name, d, false))
+        })
+    } else if let Change::Partition(PartitionChange::AttachPartition {
+        table,
+        parent,
+        bound,
+    }) = change
+    {
+        default_partition(table, parent, bound, old).map(|d| (table, d, true))
+    } else {
+        None
+    };
+    let Some((table, default, attached)) = beside else {
+        return sql;
+    };
+    let default = Literal(&default.name.to_string()).to_string();
+    let table = Literal(&table.to_string()).to_string();
+    let own_rows = if attached {
+        ", or rows of % lie outside its bound"
+    } else {
+        ""
+    };
+    let own_args = if attached {
+        format!(", {table}")
+    } else {
+        String::new()
+    };
+    let body = sql.trim_end().replace('\n', "\n    ");
+    format!(
+        "DO $gen_partition$\nBEGIN\n    {body}\nEXCEPTION WHEN check_violation THEN\n    RAISE EXCEPTION 'default partition % holds rows that belong to new partition %{own_rows}', {default}, {table}{own_args}\n        USING DETAIL = SQLERRM,\n              HINT = 'move those rows out before deploying, for example into a table of their own, and back after';\nEND\n$gen_partition$;"
     )
 }

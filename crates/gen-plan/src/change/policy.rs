@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::security::{create_policy, list};
 
 impl Kind for PolicyChange {
@@ -41,6 +42,17 @@ impl Kind for PolicyChange {
                 }
                 sql.push(';');
                 sql
+            }
+        }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            PolicyChange::SetRowSecurity { table, .. }
+            | PolicyChange::ForceRowSecurity { table, .. }
+            | PolicyChange::AlterPolicy { table, .. } => vec![Lock::exclusive(table)],
+            PolicyChange::CreatePolicy(p) | PolicyChange::DropPolicy(p) => {
+                vec![Lock::exclusive(&p.table)]
             }
         }
     }

@@ -5,6 +5,7 @@ use gen_model::Catalog;
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::security::privileges_sql;
 
 impl Kind for PrivilegesChange {
@@ -70,5 +71,9 @@ impl Kind for PrivilegesChange {
                 )]
             }
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }

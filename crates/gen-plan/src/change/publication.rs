@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident, Literal, Publication, PublishedTable, QualifiedN
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 
 impl Kind for PublicationChange {
     fn sql(&self) -> String {
@@ -102,6 +103,10 @@ impl Kind for PublicationChange {
                 Ident(schema)
             )),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

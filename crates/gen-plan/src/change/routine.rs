@@ -5,6 +5,7 @@ use gen_model::Catalog;
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::routines::{aggregate_signature, routine_keyword};
 
 impl Kind for RoutineChange {
@@ -54,5 +55,9 @@ impl Kind for RoutineChange {
             | RoutineChange::CreateAggregate(..)
             | RoutineChange::DropAggregate(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }

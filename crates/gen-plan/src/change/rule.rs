@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident, Literal, QualifiedName, Rule};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::verify::regclass;
 
 impl Kind for RuleChange {
@@ -30,6 +31,15 @@ impl Kind for RuleChange {
         }
     }
 
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            RuleChange::CreateRule { rule, .. } | RuleChange::DropRule(rule) => {
+                vec![Lock::exclusive(&rule.table)]
+            }
+            RuleChange::SetRuleEnabled { table, .. } => vec![Lock::exclusive(table)],
+        }
+    }
+
     fn hazards(&self, old: &Catalog) -> Vec<Hazard> {
         let exists = |t: &QualifiedName| old.tables.contains_key(t) || old.views.contains_key(t);
         match self {
@@ -52,9 +62,9 @@ impl Kind for RuleChange {
             )],
             RuleChange::SetRuleEnabled { table, name, .. } => vec![
                 hazard(
-                    HazardKind::BlocksWrites,
+                    HazardKind::AccessExclusiveLock,
                     format!(
-                        "changing when rule {} fires takes a SHARE ROW EXCLUSIVE lock on {table}, blocking writes",
+                        "changing when rule {} fires takes an ACCESS EXCLUSIVE lock on {table}",
                         Ident(name)
                     ),
                 )

@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard, rename_instead};
+use crate::lock::Lock;
 
 impl Kind for SchemaChange {
     fn sql(&self) -> String {
@@ -28,6 +29,10 @@ impl Kind for SchemaChange {
             }
             SchemaChange::CreateSchema(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

@@ -7,6 +7,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::render::{alter_sequence_options, bound_catch_up, create_sequence_options};
 
 impl Kind for SequenceChange {
@@ -68,6 +69,10 @@ impl Kind for SequenceChange {
             | SequenceChange::ReleaseSequenceOwner { .. }
             | SequenceChange::SetSequenceOwner { .. } => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

@@ -5,6 +5,7 @@ use gen_model::Catalog;
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 impl Kind for StatisticsChange {
     fn sql(&self) -> String {
@@ -28,6 +29,10 @@ impl Kind for StatisticsChange {
             | StatisticsChange::DropStatistics(..)
             | StatisticsChange::SetStatisticsTarget { .. } => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

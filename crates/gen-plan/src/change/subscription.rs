@@ -9,6 +9,7 @@ use gen_model::{Catalog, Ident, Literal, Subscription};
 use super::Kind;
 use super::foreign::secret_variable;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 
 /// The psql variable a secret parameter of the connection string is read
 /// from: `gen_secret_<subscription>_<parameter>`.
@@ -169,6 +170,10 @@ impl Kind for SubscriptionChange {
                 })
                 .collect(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

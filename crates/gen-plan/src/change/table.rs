@@ -1,10 +1,11 @@
 //! Tables as a whole: the SQL and the hazards of each change.
 
 use gen_diff::TableChange;
-use gen_model::{Catalog, Ident};
+use gen_model::{Catalog, Ident, QualifiedName};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard, rename_instead, tablespace_hazard};
+use crate::lock::Lock;
 use crate::partitions::replica_identity;
 use crate::render::create_table;
 
@@ -51,6 +52,74 @@ impl Kind for TableChange {
                 "ALTER TABLE {table} SET ACCESS METHOD {};",
                 Ident(access_method.as_deref().unwrap_or("heap"))
             ),
+        }
+    }
+
+    fn locks(&self, old: &Catalog) -> Vec<Lock> {
+        match self {
+            // A partition is made under a lock on its parent, and a
+            // table's foreign keys lock the tables they reference.
+            TableChange::CreateTable(t) => t
+                .inheritance
+                .partition_of()
+                .into_iter()
+                .chain(t.inheritance.partition_of().and_then(|parent| {
+                    let bound = t.inheritance.partition_bound.as_deref()?;
+                    super::partition::default_partition(&t.name, parent, bound, old)
+                        .map(|d| &d.name)
+                }))
+                .map(Lock::exclusive)
+                .chain(
+                    t.constraints
+                        .values()
+                        .filter_map(|c| c.references.as_ref())
+                        .map(Lock::share_row_exclusive),
+                )
+                .collect(),
+            // Dropping a partition locks its parent; dropping a table drops
+            // the triggers of its foreign keys on the tables they
+            // reference (before 15, those of a partitioned table's keys
+            // sit on its partitions), and those of the keys referencing it.
+            TableChange::DropTable(t) => t
+                .inheritance
+                .partition_of()
+                .map(Lock::exclusive)
+                .into_iter()
+                .chain(
+                    t.constraints
+                        .values()
+                        .filter_map(|c| c.references.as_ref())
+                        .filter(|r| **r != t.name)
+                        .flat_map(|r| triggers_of_keys_to(old, r))
+                        .map(Lock::exclusive),
+                )
+                .chain(
+                    old.tables
+                        .values()
+                        .filter(|o| o.name != t.name)
+                        .filter(|o| {
+                            o.constraints
+                                .values()
+                                .any(|c| c.references.as_ref() == Some(&t.name))
+                        })
+                        .map(|o| Lock::exclusive(&o.name)),
+                )
+                .collect(),
+            TableChange::SetUnlogged { table, .. }
+            | TableChange::SetReplicaIdentity { table, .. }
+            | TableChange::SetTablespace { table, .. }
+            | TableChange::SetNotOf { table }
+            | TableChange::SetAccessMethod { table, .. } => vec![Lock::exclusive(table)],
+            // Storage parameters take SHARE UPDATE EXCLUSIVE, but for
+            // user_catalog_table, which logical decoding reads.
+            TableChange::SetTableOptions { table, set, reset } => set
+                .iter()
+                .chain(reset)
+                .any(|o| o.split('=').next().map(str::trim) == Some("user_catalog_table"))
+                .then(|| Lock::exclusive(table))
+                .into_iter()
+                .collect(),
+            TableChange::ClusterOn { .. } | TableChange::SetWithoutCluster { .. } => Vec::new(),
         }
     }
 
@@ -177,4 +246,34 @@ pub(crate) fn replica_identity_present(
         .expect("writing to a String");
     }
     Some(crate::verify::raise_if(&condition, message))
+}
+
+/// The tables that hold the triggers of foreign keys referencing
+/// `referenced`: the table itself, or before 15, where it is partitioned,
+/// its partitions.
+fn triggers_of_keys_to<'a>(
+    old: &'a Catalog,
+    referenced: &'a QualifiedName,
+) -> Vec<&'a QualifiedName> {
+    let partitioned = old
+        .tables
+        .get(referenced)
+        .is_some_and(|r| r.inheritance.partition_key.is_some());
+    if !partitioned || old.major == 0 || old.major >= 15 {
+        return vec![referenced];
+    }
+    let mut out = Vec::new();
+    let mut parents = vec![referenced];
+    while let Some(parent) = parents.pop() {
+        for t in old.tables.values() {
+            if t.inheritance.partition_of() == Some(parent) {
+                if t.inheritance.partition_key.is_some() {
+                    parents.push(&t.name);
+                } else {
+                    out.push(&t.name);
+                }
+            }
+        }
+    }
+    out
 }

@@ -8,6 +8,7 @@ use gen_model::{Catalog, Literal, QualifiedName, TextSearchConfiguration};
 
 use super::Kind;
 use crate::hazard::Hazard;
+use crate::lock::Lock;
 
 impl Kind for TextSearchChange {
     fn sql(&self) -> String {
@@ -102,6 +103,10 @@ impl Kind for TextSearchChange {
             | TextSearchChange::CreateTemplate(..)
             | TextSearchChange::DropTemplate(..) => Vec::new(),
         }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        Vec::new()
     }
 }
 

@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{BRIEF_LOCK, Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 
 impl Kind for TriggerChange {
     fn sql(&self) -> String {
@@ -28,6 +29,18 @@ impl Kind for TriggerChange {
                 enabled.keywords(),
                 Ident(name)
             ),
+        }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            TriggerChange::CreateTrigger { trigger, .. } => {
+                vec![Lock::share_row_exclusive(&trigger.table)]
+            }
+            TriggerChange::DropTrigger(t) => vec![Lock::exclusive(&t.table)],
+            TriggerChange::SetTriggerEnabled { table, .. } => {
+                vec![Lock::share_row_exclusive(table)]
+            }
         }
     }
 

@@ -7,6 +7,7 @@ use gen_model::{Catalog, Ident, Literal, ObjectId, QualifiedName, TypeKind, Type
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::lock::Lock;
 use crate::render::types::{attribute_definition, create_type};
 
 impl Kind for TypeChange {
@@ -77,6 +78,38 @@ impl Kind for TypeChange {
                 let (kind, name) = parked(id);
                 format!("DROP {kind} {name};")
             }
+        }
+    }
+
+    fn locks(&self, old: &Catalog) -> Vec<Lock> {
+        // Changing a composite type's attributes CASCADE alters the tables
+        // made of it.
+        match self {
+            TypeChange::AddAttribute {
+                type_name, cascade, ..
+            }
+            | TypeChange::DropAttribute {
+                type_name, cascade, ..
+            }
+            | TypeChange::AlterAttributeType {
+                type_name, cascade, ..
+            } if *cascade => {
+                let of = type_name.to_string();
+                old.tables
+                    .values()
+                    .filter(|t| t.of_type.as_deref() == Some(of.as_str()))
+                    .map(|t| Lock::exclusive(&t.name))
+                    .collect()
+            }
+            TypeChange::CreateType(_)
+            | TypeChange::DropType(_)
+            | TypeChange::AddEnumValue { .. }
+            | TypeChange::RenameEnumValue { .. }
+            | TypeChange::AddAttribute { .. }
+            | TypeChange::DropAttribute { .. }
+            | TypeChange::AlterAttributeType { .. }
+            | TypeChange::RenameTypeAway { .. }
+            | TypeChange::DropRetiredType { .. } => Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@ use gen_model::{Catalog, Ident};
 
 use super::Kind;
 use crate::hazard::{Hazard, HazardKind, hazard, tablespace_hazard};
+use crate::lock::Lock;
 use crate::render::{comment_target, create_view};
 
 impl Kind for ViewChange {
@@ -52,6 +53,19 @@ impl Kind for ViewChange {
                 "REFRESH MATERIALIZED VIEW {name}{};",
                 if *populated { "" } else { " WITH NO DATA" }
             ),
+        }
+    }
+
+    fn locks(&self, _old: &Catalog) -> Vec<Lock> {
+        match self {
+            ViewChange::SetMaterializedViewAccessMethod { name, .. }
+            | ViewChange::SetMaterializedViewTablespace { name, .. }
+            | ViewChange::RefreshMaterializedView { name, .. } => vec![Lock::exclusive(name)],
+            ViewChange::CreateView(_)
+            | ViewChange::DropView(_)
+            | ViewChange::ReplaceView(_)
+            | ViewChange::SetMaterializedViewOptions { .. }
+            | ViewChange::SetViewColumnDefault { .. } => Vec::new(),
         }
     }
 

@@ -46,6 +46,8 @@ fn primary_key_change_recreates_the_foreign_key_that_uses_it_around_it() {
 
 #[test]
 fn not_valid_constraints_validate_nothing_when_added() {
+    // The lock stays: a check is added under ACCESS EXCLUSIVE, NOT VALID
+    // or not.
     let t = q("public", "t");
     let bare = table(t.clone(), vec![col("n", "integer")]);
     let old = db().table(bare.clone()).build();
@@ -54,13 +56,17 @@ fn not_valid_constraints_validate_nothing_when_added() {
         .build();
     let p = planned(&old, &new);
     assert_snapshot!(p.sql(), @"ALTER TABLE public.t ADD CONSTRAINT t_n_check CHECK ((n > 0)) NOT VALID;");
-    assert_eq!(hazard_lines(&p), "");
+    assert_eq!(
+        hazard_lines(&p),
+        "access-exclusive-lock on constraint t_n_check on public.t: takes an ACCESS EXCLUSIVE lock on public.t: reads and writes wait until the deploy commits\n"
+    );
 }
 
 #[test]
 fn constraints_born_with_their_table_validate_no_existing_rows() {
     // A new table is empty: its foreign keys, added after CREATE TABLE,
-    // have nothing to check (as an index built on a new table blocks no one).
+    // have nothing to check (as an index built on a new table blocks no
+    // one). The table they reference is locked against writes, though.
     let (a, b) = (q("public", "a"), q("public", "b"));
     let old = db()
         .table(table(a.clone(), vec![col("id", "integer").not_null()]).pk("a_pkey", &["id"]))
@@ -75,5 +81,8 @@ fn constraints_born_with_their_table_validate_no_existing_rows() {
         ))
         .build();
     let p = planned(&old, &new);
-    assert_eq!(hazard_lines(&p), "");
+    assert_eq!(
+        hazard_lines(&p),
+        "blocks-writes on constraint b_a_id_fkey on public.b: takes a SHARE ROW EXCLUSIVE lock on public.a: writes wait until the deploy commits\n"
+    );
 }

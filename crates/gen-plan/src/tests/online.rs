@@ -6,7 +6,7 @@ use insta::assert_snapshot;
 
 use super::checked::plan_with;
 use super::{hazard_lines, planned};
-use crate::{HazardKind, Options, Plan};
+use crate::{HazardKind, LockMode, Options, Plan};
 
 fn online(old: &Catalog, new: &Catalog) -> Plan {
     plan_with(old, new, Options { online: true }).unwrap_or_else(|e| panic!("{e}"))
@@ -63,10 +63,25 @@ fn online_mode_adds_constraints_not_valid_and_validates_apart() {
         p.steps.iter().map(|s| s.transactional).collect::<Vec<_>>(),
         [true, false]
     );
+    // The brief lock of the NOT VALID add is declared; the scan runs
+    // under a lock that lets reads and writes go on.
     assert_eq!(
         p.hazards().map(|(_, h)| h.kind).collect::<Vec<_>>(),
-        [HazardKind::ValidatesExistingRows]
+        [
+            HazardKind::AccessExclusiveLock,
+            HazardKind::ValidatesExistingRows
+        ]
     );
+    assert_eq!(
+        p.steps
+            .iter()
+            .map(|s| s.locks.iter().map(|l| l.mode).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        [vec![LockMode::AccessExclusive], vec![]]
+    );
+    let (_, brief) = p.hazards().next().unwrap();
+    assert!(brief.message.contains("for a moment"), "{}", brief.message);
+    assert_eq!(brief.alternative, None);
 }
 
 #[test]
@@ -90,9 +105,14 @@ fn online_set_not_null_goes_through_a_validated_check() {
     assert_eq!(
         p.hazards().map(|(_, h)| h.kind).collect::<Vec<_>>(),
         [
+            HazardKind::AccessExclusiveLock,
             HazardKind::ValidatesExistingRows,
             HazardKind::AccessExclusiveLock
         ]
+    );
+    assert_eq!(
+        p.steps.iter().map(|s| s.locks.len()).collect::<Vec<_>>(),
+        [1, 0, 1]
     );
     // Without online mode it is one statement that scans under the lock.
     assert_eq!(
@@ -100,7 +120,10 @@ fn online_set_not_null_goes_through_a_validated_check() {
             .hazards()
             .map(|(_, h)| h.kind)
             .collect::<Vec<_>>(),
-        [HazardKind::ValidatesExistingRows]
+        [
+            HazardKind::ValidatesExistingRows,
+            HazardKind::AccessExclusiveLock
+        ]
     );
 }
 

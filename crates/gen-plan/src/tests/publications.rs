@@ -77,7 +77,8 @@ fn a_member_leaves_before_a_listed_column_goes_and_comes_back_after() {
     );
     assert_eq!(
         hazard_lines(&planned(&old, &new)),
-        "replication-change on publication feed: publication feed sends other columns or rows of public.users from now on\n"
+        "access-exclusive-lock on column public.users.email: takes an ACCESS EXCLUSIVE lock on public.users: reads and writes wait until the deploy commits\n\
+         replication-change on publication feed: publication feed sends other columns or rows of public.users from now on\n"
     );
 }
 

@@ -33,7 +33,7 @@ fn a_new_disabled_rule_is_created_then_disabled() {
     assert_eq!(
         hazard_lines(&plan),
         "access-exclusive-lock on rule keep on public.t: creating rule keep takes an ACCESS EXCLUSIVE lock on public.t\n\
-         blocks-writes on rule keep on public.t: changing when rule keep fires takes a SHARE ROW EXCLUSIVE lock on public.t, blocking writes\n"
+         access-exclusive-lock on rule keep on public.t: changing when rule keep fires takes an ACCESS EXCLUSIVE lock on public.t\n"
     );
 }
 
