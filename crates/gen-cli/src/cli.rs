@@ -277,6 +277,13 @@ pub struct AddArgs {
     #[arg(long)]
     pub empty: bool,
 
+    /// Expand and contract: write NAME_expand (everything that adds or
+    /// alters, keeping what the schema drops), NAME_data (empty, for the
+    /// data step) and NAME_contract (the drops), each requiring the one
+    /// before.
+    #[arg(long, conflicts_with = "empty")]
+    pub split: bool,
+
     /// Accept steps with this hazard (repeatable): a plan that deletes data
     /// is refused without `--allow-hazard deletes-data`.
     #[arg(long = "allow-hazard", value_name = "HAZARD", value_parser = parse_hazard)]

@@ -137,82 +137,232 @@ fn write_new(path: &Path, contents: &str) -> anyhow::Result<()> {
 
 pub async fn add(config: &Config, args: &AddArgs) -> anyhow::Result<i32> {
     // Everything that can be refused without a database is refused first.
-    gen_migrations::validate_name("change", &args.name)?;
+    let names: Vec<String> = if args.split {
+        ["expand", "data", "contract"]
+            .iter()
+            .map(|part| format!("{}_{part}", args.name))
+            .collect()
+    } else {
+        vec![args.name.clone()]
+    };
+    for name in &names {
+        gen_migrations::validate_name("change", name)?;
+    }
     let mut dir = load::open_migrations_locked(&config.migrations)?;
-    if dir.plan().change(&args.name).is_some() {
-        return Err(
-            UserError::new(format!("change \"{}\" already exists", args.name))
+    for name in &names {
+        if dir.plan().change(name).is_some() {
+            return Err(UserError::new(format!("change \"{name}\" already exists"))
                 .hint("pick another name; gen never overwrites a change")
-                .into(),
-        );
+                .into());
+        }
     }
     let project = dir.plan().project.clone();
-    let scripts = if args.empty {
-        ChangeScripts::empty(&project, &args.name)
-    } else {
-        let (from, to) = (
-            Src::Migrations(config.migrations.clone()),
-            Src::Schema(config.schema.clone()),
+    if args.empty {
+        let scripts = ChangeScripts::empty(&project, &args.name);
+        return write_changes(&mut dir, args, vec![(args.name.as_str(), None, scripts)]);
+    }
+    let (from, to) = (
+        Src::Migrations(config.migrations.clone()),
+        Src::Schema(config.schema.clone()),
+    );
+    let (old, new, created_roles) = renamed_catalogs(config, &from, &to, &args.rename).await?;
+    if args.split {
+        return add_split(
+            config,
+            args,
+            &mut dir,
+            &project,
+            [&old, &new],
+            &created_roles,
         );
-        let (old, new, created_roles) = load::catalogs_and_roles(
-            &config.backend,
-            &config.ignore,
-            &from,
-            &to,
-            &args.rename,
-            config.owners,
-            &config.load,
-        )
-        .await?;
-        for r in &args.rename {
-            r.check(&old, &new, &from.describe(), &to.describe())?;
-        }
-        let settings = settings(config, args.online);
-        let (plan, revert) = scripts::plans(&old, &new, &settings, &args.rename)?;
-        if plan.is_empty() {
-            eprintln!(
-                "no changes: {} already matches {}; nothing written",
-                config.migrations.display(),
-                config.schema.display()
-            );
-            return Ok(0);
-        }
-        let refused = report::refused(&plan, &allowed(config, &args.allow_hazard));
-        if !refused.is_empty() {
-            eprintln!("{}", report::refusal(&refused));
-            suggest_renames(&old, &new);
-            eprintln!("nothing written");
-            return Ok(1);
-        }
-        suggest_renames(&old, &new);
-        let roles = if config.roles {
-            created_roles.needed_by(&plan)?
-        } else {
-            Vec::new()
-        };
-        ChangeScripts::from_plans_with_roles(
-            &project, &args.name, &args.note, &plan, &revert, &new, &settings, &roles,
-        )
+    }
+    let settings = settings(config, args.online);
+    let (plan, revert) = scripts::plans(&old, &new, &settings, &args.rename)?;
+    if plan.is_empty() {
+        eprintln!(
+            "no changes: {} already matches {}; nothing written",
+            config.migrations.display(),
+            config.schema.display()
+        );
+        return Ok(0);
+    }
+    if refused(config, args, &[&plan], &old, &new) {
+        return Ok(1);
+    }
+    let roles = if config.roles {
+        created_roles.needed_by(&plan)?
+    } else {
+        Vec::new()
     };
-    let change = dir.add_change(NewChange {
-        name: args.name.clone(),
-        note: args.note.clone(),
-        requires: Vec::new(),
-        deploy: scripts.deploy,
-        revert: scripts.revert,
-        verify: scripts.verify,
-        planner: Signature::from_env()?,
-    })?;
-    let name = change.name.clone();
-    for kind in [
-        gen_migrations::ScriptKind::Deploy,
-        gen_migrations::ScriptKind::Revert,
-        gen_migrations::ScriptKind::Verify,
-    ] {
-        eprintln!("wrote {}", dir.script_path(kind, &name).display());
+    let scripts = ChangeScripts::from_plans_with_roles(
+        &project, &args.name, &args.note, &plan, &revert, &new, &settings, &roles,
+    );
+    write_changes(&mut dir, args, vec![(args.name.as_str(), None, scripts)])
+}
+
+/// The two sides of `gen add` and `gen diff`, with the roles the `to`
+/// side's files create, and each `--rename` checked against them.
+async fn renamed_catalogs(
+    config: &Config,
+    from: &Src,
+    to: &Src,
+    renames: &[rename::Rename],
+) -> anyhow::Result<(gen_model::Catalog, gen_model::Catalog, load::CreatedRoles)> {
+    let (old, new, created_roles) = load::catalogs_and_roles(
+        &config.backend,
+        &config.ignore,
+        from,
+        to,
+        renames,
+        config.owners,
+        &config.load,
+    )
+    .await?;
+    for r in renames {
+        r.check(&old, &new, &from.describe(), &to.describe())?;
+    }
+    Ok((old, new, created_roles))
+}
+
+/// Whether `plans` hold a hazard that is not allowed: if so, each is
+/// listed and nothing is written. Renames that would keep data are
+/// suggested either way.
+fn refused(
+    config: &Config,
+    args: &AddArgs,
+    plans: &[&gen_plan::Plan],
+    old: &gen_model::Catalog,
+    new: &gen_model::Catalog,
+) -> bool {
+    let allowed = allowed(config, &args.allow_hazard);
+    let refused: Vec<_> = plans
+        .iter()
+        .flat_map(|plan| report::refused(plan, &allowed))
+        .collect();
+    if !refused.is_empty() {
+        eprintln!("{}", report::refusal(&refused));
+    }
+    suggest_renames(old, new);
+    if !refused.is_empty() {
+        eprintln!("nothing written");
+    }
+    !refused.is_empty()
+}
+
+/// `gen add NAME --split`: NAME_expand plans the way to the schema files
+/// keeping what they drop that holds data, NAME_data is empty for the data
+/// step, NAME_contract drops what was kept; each requires the one before,
+/// and the three are written together.
+fn add_split(
+    config: &Config,
+    args: &AddArgs,
+    dir: &mut MigrationDir,
+    project: &str,
+    [old, new]: [&gen_model::Catalog; 2],
+    created_roles: &load::CreatedRoles,
+) -> anyhow::Result<i32> {
+    let mid = gen_plan::split::expanded(old, new);
+    if mid == *new {
+        return Err(UserError::new(format!(
+            "--split: {} drops no table, column or sequence of {}; nothing to contract",
+            config.schema.display(),
+            config.migrations.display()
+        ))
+        .hint("add the change without --split")
+        .into());
+    }
+    let settings = settings(config, args.online);
+    let (expand, expand_revert) = scripts::plans(old, &mid, &settings, &args.rename)?;
+    let (contract, contract_revert) = scripts::plans(&mid, new, &settings, &[])?;
+    if refused(config, args, &[&expand, &contract], old, new) {
+        return Ok(1);
+    }
+    let roles = if config.roles {
+        created_roles.needed_by(&expand)?
+    } else {
+        Vec::new()
+    };
+    let [expand_name, data_name, contract_name] =
+        ["expand", "data", "contract"].map(|part| format!("{}_{part}", args.name));
+    let expand_scripts = ChangeScripts::from_plans_with_roles(
+        project,
+        &expand_name,
+        &args.note,
+        &expand,
+        &expand_revert,
+        &mid,
+        &settings,
+        &roles,
+    );
+    let contract_scripts = ChangeScripts::from_plans(
+        project,
+        &contract_name,
+        &args.note,
+        &contract,
+        &contract_revert,
+        new,
+        &settings,
+    );
+    let data_scripts = ChangeScripts::empty(project, &data_name);
+    let code = write_changes(
+        dir,
+        args,
+        vec![
+            (expand_name.as_str(), None, expand_scripts),
+            (data_name.as_str(), Some(expand_name.as_str()), data_scripts),
+            (
+                contract_name.as_str(),
+                Some(data_name.as_str()),
+                contract_scripts,
+            ),
+        ],
+    )?;
+    eprintln!(
+        "write the data step in {}",
+        dir.script_path(gen_migrations::ScriptKind::Deploy, &data_name)
+            .display()
+    );
+    Ok(code)
+}
+
+/// Writes `changes` (name, the change it requires, scripts) as one write
+/// and says what was written.
+fn write_changes(
+    dir: &mut MigrationDir,
+    args: &AddArgs,
+    changes: Vec<(&str, Option<&str>, ChangeScripts)>,
+) -> anyhow::Result<i32> {
+    let planner = Signature::from_env()?;
+    let names: Vec<String> = changes
+        .iter()
+        .map(|(name, ..)| (*name).to_owned())
+        .collect();
+    dir.add_changes(
+        changes
+            .into_iter()
+            .map(|(name, requires, scripts)| NewChange {
+                name: name.to_owned(),
+                note: args.note.clone(),
+                requires: requires.into_iter().map(str::to_owned).collect(),
+                deploy: scripts.deploy,
+                revert: scripts.revert,
+                verify: scripts.verify,
+                planner: planner.clone(),
+            })
+            .collect(),
+    )?;
+    for name in &names {
+        for kind in [
+            gen_migrations::ScriptKind::Deploy,
+            gen_migrations::ScriptKind::Revert,
+            gen_migrations::ScriptKind::Verify,
+        ] {
+            eprintln!("wrote {}", dir.script_path(kind, name).display());
+        }
     }
     eprintln!(
-        "added {name} to {}",
+        "added {} to {}",
+        names.join(", "),
         dir.root().join(gen_migrations::PLAN_FILE).display()
     );
     Ok(0)
@@ -227,35 +377,24 @@ pub async fn diff(config: &Config, args: &DiffArgs) -> anyhow::Result<i32> {
         .to
         .as_deref()
         .map_or_else(|| Src::Schema(config.schema.clone()), Src::parse);
-    let (old, new) = load::catalogs_renamed(
-        &config.backend,
-        &config.ignore,
-        &from,
-        &to,
-        &args.rename,
-        config.owners,
-        &config.load,
-    )
-    .await?;
-    for r in &args.rename {
-        r.check(&old, &new, &from.describe(), &to.describe())?;
-    }
+    let (old, new, _) = renamed_catalogs(config, &from, &to, &args.rename).await?;
     let (plan, revert) = scripts::plans(&old, &new, &settings(config, args.online), &args.rename)?;
-    match args.format {
-        Format::Sql => {
-            let hazards = scripts::hazard_comments(&plan);
-            if !hazards.is_empty() {
-                print!("{}", hazards.trim_start_matches("--\n"));
-                println!();
+    let rendered = gen_timing::time(gen_timing::Stage::Render, || {
+        anyhow::Ok(match args.format {
+            Format::Sql => {
+                let hazards = scripts::hazard_comments(&plan);
+                let hazards = hazards.trim_start_matches("--\n");
+                let gap = if hazards.is_empty() { "" } else { "\n" };
+                format!("{hazards}{gap}{}", plan.sql())
             }
-            print!("{}", plan.sql());
-        }
-        Format::Json => {
-            let doc = report::json(&plan, &revert, &old, &new);
-            println!("{}", serde_json::to_string_pretty(&doc)?);
-        }
-        Format::Markdown => print!("{}", report::markdown(&plan, &revert, &old, &new)),
-    }
+            Format::Json => {
+                let doc = report::json(&plan, &revert, &old, &new);
+                serde_json::to_string_pretty(&doc)? + "\n"
+            }
+            Format::Markdown => report::markdown(&plan, &revert, &old, &new),
+        })
+    })?;
+    print!("{rendered}");
     if plan.is_empty() {
         eprintln!("no differences");
     }
@@ -333,33 +472,23 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
         (None, false) => cache::key(config)?,
         _ => None,
     };
-    let cached = key.as_deref().and_then(cache::load);
-    let hit = cached.is_some();
-    let (old, new) = match cached {
-        Some(snapshot) => (snapshot.old, snapshot.new),
-        None => {
-            let (old, new) = load::catalogs(
-                &config.backend,
-                &config.ignore,
-                &from,
-                &to,
-                config.owners,
-                &config.load,
-            )
-            .await?;
-            if let Some(key) = &key {
-                let snapshot = cache::Snapshot { old, new };
-                cache::store(key, &snapshot);
-                (snapshot.old, snapshot.new)
-            } else {
-                (old, new)
-            }
+    // Inputs that matched before match now: not even the snapshot is read.
+    let clean = key.as_deref().is_some_and(cache::is_clean);
+    let (plan, drift, hit) = if clean {
+        (gen_plan::Plan::default(), Vec::new(), true)
+    } else {
+        let (old, new, hit) = check_catalogs(config, key.as_deref(), &from, &to).await?;
+        let plan = gen_plan::plan(&old, &new)?;
+        if let Some(key) = &key
+            && plan.is_empty()
+        {
+            cache::store_clean(key);
         }
+        let drift = object_diffs(&plan, &old, &new, &from.describe(), &to.describe());
+        (plan, drift, hit)
     };
     let (from, to) = (from.describe(), to.describe());
-    let plan = gen_plan::plan(&old, &new)?;
     let ok = problems.is_empty() && plan.is_empty();
-    let drift = object_diffs(&plan, &old, &new, &from, &to);
     match args.format {
         CheckFormat::Json => {
             let doc = json!({
@@ -410,6 +539,34 @@ pub async fn check(config: &Config, args: &CheckArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(if ok { 0 } else { 1 })
+}
+
+/// The two sides of a check: from the snapshot stored under `key`, else
+/// loaded (and stored under `key`); and whether they came from the cache.
+async fn check_catalogs(
+    config: &Config,
+    key: Option<&str>,
+    from: &Src,
+    to: &Src,
+) -> anyhow::Result<(gen_model::Catalog, gen_model::Catalog, bool)> {
+    if let Some(snapshot) = key.and_then(cache::load) {
+        return Ok((snapshot.old, snapshot.new, true));
+    }
+    let (old, new) = load::catalogs(
+        &config.backend,
+        &config.ignore,
+        from,
+        to,
+        config.owners,
+        &config.load,
+    )
+    .await?;
+    let Some(key) = key else {
+        return Ok((old, new, false));
+    };
+    let snapshot = cache::Snapshot { old, new };
+    cache::store(key, &snapshot);
+    Ok((snapshot.old, snapshot.new, false))
 }
 
 pub fn rehash(config: &Config) -> anyhow::Result<i32> {

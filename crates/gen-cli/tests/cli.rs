@@ -216,12 +216,16 @@ fn add_check_diff_loop() {
     assert_exit(&o, 0);
     assert_eq!(
         stdout(&o),
-        "ALTER TABLE app.customers ADD COLUMN name text;\n"
+        "-- Hazards:\n--   access-exclusive-lock on table app.customers: takes an ACCESS EXCLUSIVE lock on app.customers: reads and writes wait until the deploy commits\n\nALTER TABLE app.customers ADD COLUMN name text;\n"
     );
     let o = run_gen(p, &["diff", "--format", "json"]);
     assert_exit(&o, 0);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(doc["steps"][0]["object"]["kind"], "column");
+    assert_eq!(
+        doc["steps"][0]["locks"],
+        serde_json::json!([{"relation": "app.customers", "mode": "ACCESS EXCLUSIVE"}])
+    );
     assert_eq!(
         doc["revert"][0]["sql"],
         "ALTER TABLE app.customers DROP COLUMN name;"
@@ -1021,6 +1025,15 @@ fn cached_check_never_hides_drift() {
     };
     assert_eq!(check(&[]), (Some(0), false));
     assert_eq!(check(&[]), (Some(0), true));
+    // A check that matched is remembered as such: its report comes whole
+    // without the catalogs being read.
+    let o = run_gen(p, &["check", "--format", "json"]);
+    assert_exit(&o, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["cached"], true);
+    assert_eq!(doc["plan"], serde_json::json!([]));
+    assert_eq!(doc["drift"], serde_json::json!([]));
     assert_eq!(check(&["--no-cache"]), (Some(0), false));
 
     // A schema edit: drift found, whatever was cached.

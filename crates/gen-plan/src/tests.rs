@@ -27,6 +27,7 @@ mod order;
 mod publications;
 mod rules;
 mod sequences;
+mod split;
 mod text_search;
 mod types;
 mod verify;
