@@ -921,6 +921,151 @@ fn generated_online_migration_deploys_and_reverts() {
 }
 
 #[test]
+fn a_split_change_moves_data_between_its_halves_and_reverts() {
+    require_sqitch();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    assert_exit(&run_gen(p, &["init", "--project", "shop"]), 0);
+    let write = |text: &str| std::fs::write(p.join("schema/app.sql"), text).expect("schema");
+    write(
+        "CREATE TYPE tier AS ENUM ('free', 'paid');
+CREATE TABLE customer (id bigint PRIMARY KEY, full_name text NOT NULL, tier tier NOT NULL);
+CREATE TABLE legacy_note (id serial PRIMARY KEY, customer_id bigint REFERENCES customer (id), body text);
+",
+    );
+    assert_exit(&run_gen(p, &["add", "tables"]), 0);
+    // The name is split in two, the tier becomes a flag, the notes go.
+    write(
+        "CREATE TABLE customer (id bigint PRIMARY KEY, first_name text, last_name text, paying boolean NOT NULL DEFAULT false);
+",
+    );
+    let o = run_gen(p, &["add", "names", "--split"]);
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("deletes-data"), "{}", stderr(&o));
+    let o = run_gen(
+        p,
+        &["add", "names", "--split", "--allow-hazard", "deletes-data"],
+    );
+    assert_exit(&o, 0);
+    let read = |kind: &str, name: &str| {
+        std::fs::read_to_string(p.join(format!("migrations/{kind}/{name}.sql"))).expect("script")
+    };
+    let expand = read("deploy", "names_expand");
+    assert!(expand.contains("ADD COLUMN first_name text"), "{expand}");
+    assert!(
+        expand.contains("ALTER COLUMN full_name DROP NOT NULL")
+            && expand.contains("ALTER COLUMN tier DROP NOT NULL"),
+        "{expand}"
+    );
+    assert!(
+        !expand.contains("DROP COLUMN") && !expand.contains("DROP TABLE"),
+        "{expand}"
+    );
+    let contract = read("deploy", "names_contract");
+    assert!(
+        contract.contains("DROP COLUMN full_name")
+            && contract.contains("DROP TABLE public.legacy_note")
+            && contract.contains("DROP TYPE public.tier"),
+        "{contract}"
+    );
+    let plan = std::fs::read_to_string(p.join("migrations/sqitch.plan")).expect("plan");
+    assert!(plan.contains("\nnames_expand "), "{plan}");
+    assert!(plan.contains("\nnames_data [names_expand] "), "{plan}");
+    assert!(plan.contains("\nnames_contract [names_data] "), "{plan}");
+    // The data step is the team's to write.
+    std::fs::write(
+        p.join("migrations/deploy/names_data.sql"),
+        "-- Deploy shop:names_data to pg\n\nBEGIN;\n\nUPDATE public.customer SET first_name = split_part(full_name, ' ', 1), last_name = split_part(full_name, ' ', 2), paying = (tier = 'paid');\n\nCOMMIT;\n",
+    )
+    .expect("data step");
+    std::fs::write(
+        p.join("migrations/revert/names_data.sql"),
+        "-- Revert shop:names_data from pg\n\nBEGIN;\n\nUPDATE public.customer SET full_name = concat_ws(' ', first_name, last_name), tier = CASE WHEN paying THEN 'paid' ELSE 'free' END::public.tier;\n\nCOMMIT;\n",
+    )
+    .expect("data step's revert");
+    assert_exit(&run_gen(p, &["rehash"]), 0);
+    assert_exit(&run_gen(p, &["check"]), 0);
+    with_db(async |db, client, url| {
+        assert_exit(&run_gen(p, &["deploy", "--db", &url, "--to", "tables"]), 0);
+        client
+            .batch_execute("INSERT INTO public.customer VALUES (1, 'Ada Lovelace', 'paid'); INSERT INTO public.legacy_note (customer_id, body) VALUES (1, 'first');")
+            .await
+            .expect("rows");
+        assert_exit(&run_gen(p, &["deploy", "--db", &url, "--verify"]), 0);
+        let row: String = one(
+            &client,
+            "SELECT concat_ws(' ', first_name, last_name, paying) FROM public.customer",
+        )
+        .await;
+        assert_eq!(row, "Ada Lovelace t");
+        assert_exit(
+            &run_gen(
+                p,
+                &["diff", "--from", &url, "--to", "schema", "--exit-code"],
+            ),
+            0,
+        );
+        sqitch(p, db, &["verify"]);
+        // Back to before the contract: the columns and table are there
+        // again, empty, and the data step's revert fills the names back.
+        assert_exit(
+            &run_gen(p, &["revert", "--db", &url, "-y", "--to", "names_data"]),
+            0,
+        );
+        assert_exit(&run_gen(p, &["verify", "--db", &url]), 0);
+        assert_exit(
+            &run_gen(p, &["revert", "--db", &url, "-y", "--to", "tables"]),
+            0,
+        );
+        assert_exit(&run_gen(p, &["verify", "--db", &url]), 0);
+        let name: String = one(&client, "SELECT full_name FROM public.customer").await;
+        assert_eq!(name, "Ada Lovelace");
+    });
+}
+
+#[test]
+fn a_partition_made_beside_a_default_holding_its_rows_fails_naming_both() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    assert_exit(&run_gen(p, &["init", "--project", "shop"]), 0);
+    let events = "CREATE TABLE event (day date NOT NULL, body text) PARTITION BY RANGE (day);\nCREATE TABLE event_other PARTITION OF event DEFAULT;\n";
+    std::fs::write(p.join("schema/app.sql"), events).expect("schema");
+    assert_exit(&run_gen(p, &["add", "events"]), 0);
+    std::fs::write(
+        p.join("schema/app.sql"),
+        format!("{events}CREATE TABLE event_2024 PARTITION OF event FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"),
+    )
+    .expect("schema");
+    assert_exit(&run_gen(p, &["add", "y2024"]), 0);
+    with_db(async |_db, client, url| {
+        assert_exit(&run_gen(p, &["deploy", "--db", &url, "--to", "events"]), 0);
+        client
+            .batch_execute("INSERT INTO public.event VALUES ('2024-05-01', 'early')")
+            .await
+            .expect("a row in the default partition");
+        let o = run_gen(p, &["deploy", "--db", &url]);
+        assert_exit(&o, 2);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("default partition public.event_other holds rows that belong to new partition public.event_2024"),
+            "{err}"
+        );
+        assert!(
+            err.contains("move those rows out before deploying"),
+            "{err}"
+        );
+        assert_eq!(deployed_names(&client).await, ["events"]);
+        // With the row moved out, the same change deploys.
+        client
+            .batch_execute("DELETE FROM public.event")
+            .await
+            .expect("rows moved out");
+        assert_exit(&run_gen(p, &["deploy", "--db", &url]), 0);
+        assert_eq!(deployed_names(&client).await, ["events", "y2024"]);
+    });
+}
+
+#[test]
 fn a_change_conflicting_with_a_deployed_one_is_refused_before_anything_runs() {
     let noitems = Change {
         name: "noitems",
@@ -1019,6 +1164,18 @@ fn verify_stays_true_after_later_changes() {
         let out = sqitch(p, db, &["verify"]);
         assert!(out.contains("Verify successful"), "{out}");
         assert_exit(&run_gen(p, &["verify", "--db", &url]), 0);
+        // A registry in a schema of another name (`sqitch --registry`) is
+        // found as well: each verify's own ROLLBACK undoes the rename.
+        for change in ["task_state", "task_state_blocked", "task_state_renamed"] {
+            let verify = std::fs::read_to_string(p.join(format!("migrations/verify/{change}.sql")))
+                .expect("verify script");
+            client
+                .batch_execute(&format!(
+                    "BEGIN; ALTER SCHEMA sqitch RENAME TO \"deploy Log\";\n{verify}"
+                ))
+                .await
+                .unwrap_or_else(|e| panic!("{change} with the registry renamed: {e:?}"));
+        }
         // The earlier checks do not hold any more; with the later changes
         // out of the registry, the verify fails on each.
         for (change, differs) in [

@@ -57,9 +57,9 @@ pub fn script(header: &str, plan: &Plan, target: &Catalog) -> String {
 /// after the deploy.
 ///
 /// A verify stays true when later changes alter what this one made: where
-/// a check does not hold and the Sqitch registry shows a change of the
-/// project deployed after this one, the script says so in a notice rather
-/// than failing. Right after the change's own deploy (nothing later is
+/// a check does not hold and a Sqitch registry (in whatever schema
+/// `--registry` named) shows a change of the project deployed after this
+/// one, the script says so in a notice rather than failing. Right after the change's own deploy (nothing later is
 /// deployed) every check must hold.
 pub fn change_script(
     header: &str,
@@ -106,11 +106,13 @@ fn script_with(
         None => format!("    IF cardinality(failed) > 0 THEN\n        {FAIL}\n    END IF;"),
         Some((project, name)) => format!(
             "    IF cardinality(failed) > 0 THEN
-        -- A change deployed after this one may have altered what it made.
-        IF to_regclass('sqitch.changes') IS NOT NULL THEN
-            EXECUTE 'SELECT EXISTS (SELECT FROM sqitch.changes later JOIN sqitch.changes this ON this.project = later.project AND later.committed_at > this.committed_at WHERE this.project = $1 AND this.change = $2)'
+        -- A change deployed after this one may have altered what it made:
+        -- asked of every Sqitch registry, whatever its schema is called.
+        FOR registry IN SELECT c.relnamespace::pg_catalog.regnamespace::text FROM pg_catalog.pg_class c WHERE c.relname = 'changes' AND EXISTS (SELECT FROM pg_catalog.pg_class r WHERE r.relnamespace = c.relnamespace AND r.relname = 'releases') LOOP
+            EXECUTE format('SELECT EXISTS (SELECT FROM %1$s.changes later JOIN %1$s.changes this ON this.project = later.project AND later.committed_at > this.committed_at WHERE this.project = $1 AND this.change = $2)', registry)
                 INTO later USING {}, {};
-        END IF;
+            EXIT WHEN later;
+        END LOOP;
         IF later THEN
             RAISE NOTICE USING MESSAGE = 'changed since by a later change: ' || array_to_string(failed, '; ');
         ELSE
@@ -122,7 +124,7 @@ fn script_with(
         ),
     };
     let later = if change.is_some() {
-        "    later boolean := false;\n"
+        "    later boolean := false;\n    registry text;\n"
     } else {
         ""
     };

@@ -164,16 +164,19 @@ fn verify_checks_the_roles_a_change_creates_last() {
         DECLARE
             failed text[] := '{}';
             later boolean := false;
+            registry text;
         BEGIN
             IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app''s') THEN
                 failed := failed || 'role app''s is missing'::text;
             END IF;
             IF cardinality(failed) > 0 THEN
-                -- A change deployed after this one may have altered what it made.
-                IF to_regclass('sqitch.changes') IS NOT NULL THEN
-                    EXECUTE 'SELECT EXISTS (SELECT FROM sqitch.changes later JOIN sqitch.changes this ON this.project = later.project AND later.committed_at > this.committed_at WHERE this.project = $1 AND this.change = $2)'
+                -- A change deployed after this one may have altered what it made:
+                -- asked of every Sqitch registry, whatever its schema is called.
+                FOR registry IN SELECT c.relnamespace::pg_catalog.regnamespace::text FROM pg_catalog.pg_class c WHERE c.relname = 'changes' AND EXISTS (SELECT FROM pg_catalog.pg_class r WHERE r.relnamespace = c.relnamespace AND r.relname = 'releases') LOOP
+                    EXECUTE format('SELECT EXISTS (SELECT FROM %1$s.changes later JOIN %1$s.changes this ON this.project = later.project AND later.committed_at > this.committed_at WHERE this.project = $1 AND this.change = $2)', registry)
                         INTO later USING 'p', 'r';
-                END IF;
+                    EXIT WHEN later;
+                END LOOP;
                 IF later THEN
                     RAISE NOTICE USING MESSAGE = 'changed since by a later change: ' || array_to_string(failed, '; ');
                 ELSE
