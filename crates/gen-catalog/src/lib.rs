@@ -261,7 +261,7 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
         .filter(|r| r.deptype == "i" && r.refclass == "pg_type")
         .map(|r| (r.class.as_str(), r.objid))
         .collect();
-    let unsupported = unsupported_objects((&unsupported, &indexes), &lookup, &of_a_type, ignore);
+    let unsupported = unsupported_objects(&unsupported, &lookup, &of_a_type, ignore);
     if !unsupported.is_empty() {
         return Err(CatalogError::Unsupported(unsupported));
     }
@@ -443,45 +443,25 @@ pub async fn introspect_with(client: &Client, ignore: &Ignore) -> Result<Catalog
 }
 
 /// What gen does not model among the application's objects, by the rows
-/// of unsupported.sql and indexes.sql; those `ignore` matches
-/// left out, in order of kind and name.
+/// of unsupported.sql; those `ignore` matches left out, in order of kind
+/// and name.
 fn unsupported_objects(
-    (unsupported, indexes): (&[UnsupportedRow], &[IndexRow]),
+    unsupported: &[UnsupportedRow],
     lookup: &Lookup,
     of_a_type: &HashSet<(&str, u32)>,
     ignore: &Ignore,
 ) -> Vec<UnsupportedObject> {
     // (catalog, oid, schema oid or 0, kind, identity)
-    let mut candidates: Vec<(&str, u32, u32, &str, String)> = unsupported
-        .iter()
-        .map(|r| {
-            (
-                r.class.as_str(),
-                r.objid,
-                r.nsp,
-                r.kind.as_str(),
-                r.identity.clone(),
-            )
-        })
-        .collect();
-    // A relation's row reads its identity only when some kind applies.
-    let mut relation =
-        |identity: &Option<String>, oid: u32, nsp: u32, kinds: &[(&'static str, bool)]| {
-            let Some(identity) = identity else {
-                return;
-            };
-            for &(kind, applies) in kinds {
-                if applies {
-                    candidates.push(("pg_class", oid, nsp, kind, identity.clone()));
-                }
-            }
-        };
-    for r in indexes {
-        let kinds = [("tablespace of constraint index", r.in_tablespace)];
-        relation(&r.identity, r.indexrelid, r.relnamespace, &kinds);
-    }
+    let candidates = unsupported.iter().map(|r| {
+        (
+            r.class.as_str(),
+            r.objid,
+            r.nsp,
+            r.kind.as_str(),
+            r.identity.clone(),
+        )
+    });
     let mut found: Vec<UnsupportedObject> = candidates
-        .into_iter()
         .filter(|&(class, objid, nsp, _, _)| {
             let in_application_schema =
                 nsp == 0 || (lookup.schema(nsp).is_some() && !lookup.member("pg_namespace", nsp));
@@ -839,6 +819,8 @@ impl Builder {
                     local: r.conislocal,
                     count: r.coninhcount,
                 },
+                index_options: r.index_options.clone(),
+                index_tablespace: r.index_tablespace.clone(),
             };
             if let Some(table) = self.catalog.tables.get_mut(&table_name) {
                 table.constraints.insert(name, constraint);

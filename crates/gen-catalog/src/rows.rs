@@ -261,6 +261,8 @@ catalog_rows! {
         confrelid: u32,
         convalidated: bool,
         conindid: u32,
+        index_options: Vec<String>,
+        index_tablespace: Option<String>,
         conislocal: bool,
         coninhcount: i32,
         clone_of: Option<u32>,
@@ -277,8 +279,6 @@ catalog_rows! {
         clustered: bool,
         column_statistics: Vec<String>,
         tablespace: Option<String>,
-        in_tablespace: bool,
-        identity: Option<String>,
     }
 
     /// A sequence; the owner columns are set when a column owns it.
@@ -351,6 +351,7 @@ catalog_rows! {
         collation: Option<String>,
         default_expr: Option<String>,
         typnotnull: bool,
+        not_null_name: Option<String>,
     }
 
     /// A check constraint of a domain.

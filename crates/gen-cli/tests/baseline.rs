@@ -238,36 +238,13 @@ fn bad_input_changes_nothing() {
         std::fs::create_dir(dir.path().join("schema")).expect("mkdir");
         assert_exit(&run_gen(dir.path(), &["init", "--from-db", &url]), 2);
 
-        // An unsupported object is named; nothing is written or recorded.
         assert!(!has_registry(&client).await);
-        for sql in [
-            "RESET ROLE",
-            "SET allow_in_place_tablespaces = on",
-            "CREATE TABLESPACE fast LOCATION ''",
-            "CREATE TABLE public.stored_apart (id int, \
-             CONSTRAINT stored_apart_pkey PRIMARY KEY (id) USING INDEX TABLESPACE fast)",
-        ] {
-            client.batch_execute(sql).await.expect(sql);
-        }
-        let dir = tempfile::tempdir().expect("temp dir");
-        let o = run_gen(dir.path(), &["init", "--from-db", &url]);
-        assert_exit(&o, 2);
-        assert!(
-            stderr(&o).contains("tablespace of constraint index public.stored_apart_pkey"),
-            "{}",
-            stderr(&o)
-        );
-        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
-        assert!(
-            !has_registry(&client).await,
-            "a failed init recorded a change"
-        );
+        // Operator families are the superuser's to make.
         client
-            .batch_execute(
-                "DROP TABLE public.stored_apart; CREATE OPERATOR FAMILY public.fam USING btree",
-            )
+            .batch_execute("RESET ROLE; CREATE OPERATOR FAMILY public.fam USING btree")
             .await
             .expect("operator family");
+        let dir = tempfile::tempdir().expect("temp dir");
 
         // An object of a kind gen once refused, listed to be ignored, is
         // left out of the files and written to gen.toml, where every later

@@ -728,6 +728,8 @@ mod tests {
                 comment: None,
                 index_comment: None,
                 inherited: Inherited::default(),
+                index_options: Vec::new(),
+                index_tablespace: None,
             },
         );
         let old = catalog(vec![parent.clone(), table("m1", vec![col("a")])]);

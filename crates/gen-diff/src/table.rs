@@ -161,6 +161,7 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
                             name: nc.name.clone(),
                         }));
                     }
+                    index_storage(&n.name, oc, nc, out);
                     constraint_comments(&n.name, Some(oc), nc, out);
                 } else {
                     // A constraint cannot be altered in place, nor made NOT VALID again.
@@ -177,6 +178,28 @@ fn alter_table(o: &Table, n: &Table, old: &Catalog, new: &Catalog, out: &mut Vec
             }
             (None, None) => {}
         }
+    }
+}
+
+/// The storage parameters and tablespace of the index behind a key or
+/// exclusion constraint, changed in place: the index keeps its name, and
+/// the foreign keys that use it stay.
+fn index_storage(table: &QualifiedName, o: &Constraint, n: &Constraint, out: &mut Vec<Change>) {
+    if o.index_options != n.index_options {
+        let (set, reset) = crate::option_changes(&o.index_options, &n.index_options);
+        out.push(Change::Constraint(ConstraintChange::SetIndexOptions {
+            table: table.clone(),
+            name: n.name.clone(),
+            set,
+            reset,
+        }));
+    }
+    if o.index_tablespace != n.index_tablespace {
+        out.push(Change::Constraint(ConstraintChange::SetIndexTablespace {
+            table: table.clone(),
+            name: n.name.clone(),
+            tablespace: n.index_tablespace.clone(),
+        }));
     }
 }
 

@@ -261,10 +261,16 @@ impl Catalog {
                 .is_some_and(|t| t.constraints.contains_key(constraint)),
             ObjectId::Type { name } => self.types.contains_key(name),
             ObjectId::Domain { name } => self.domains.contains_key(name),
-            ObjectId::DomainConstraint { domain, constraint } => self
-                .domains
-                .get(domain)
-                .is_some_and(|d| d.constraints.contains_key(constraint)),
+            // From 17 on a domain's NOT NULL is a constraint too.
+            ObjectId::DomainConstraint { domain, constraint } => {
+                self.domains.get(domain).is_some_and(|d| {
+                    d.constraints.contains_key(constraint)
+                        || (d.not_null
+                            && d.not_null_name.clone().unwrap_or_else(|| {
+                                crate::default_domain_not_null_name(&d.name.name)
+                            }) == *constraint)
+                })
+            }
             ObjectId::Collation { name } => self.collations.contains_key(name),
             ObjectId::TypeAttribute {
                 type_name,
@@ -833,9 +839,45 @@ pub struct Constraint {
     pub index_comment: Option<String>,
     /// Whether the constraint is declared locally and how many parents give it.
     pub inherited: Inherited,
+    /// Storage parameters of the index behind a primary key or unique
+    /// constraint (`WITH (fillfactor=70)`), as `name=value`; the server's
+    /// definition leaves them out (an exclusion constraint's has them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub index_options: Vec<String>,
+    /// `USING INDEX TABLESPACE t` of that index, unless the database's
+    /// default; the server's definition leaves it out too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_tablespace: Option<String>,
 }
 
 impl Constraint {
+    /// The definition as written in `ADD CONSTRAINT` or `CREATE TABLE`:
+    /// the server's, with the index's storage parameters and tablespace
+    /// where the grammar takes them (after the key columns and any
+    /// `INCLUDE` list, before an exclusion constraint's `WHERE` and
+    /// before `DEFERRABLE`).
+    pub fn sql(&self) -> std::borrow::Cow<'_, str> {
+        let mut storage = String::new();
+        if !self.index_options.is_empty() {
+            storage.push_str(" WITH (");
+            storage.push_str(&self.index_options.join(", "));
+            storage.push(')');
+        }
+        if let Some(tablespace) = &self.index_tablespace {
+            storage.push_str(" USING INDEX TABLESPACE ");
+            storage.push_str(&crate::Ident(tablespace).to_string());
+        }
+        if storage.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.definition);
+        }
+        let at = key_columns_end(&self.definition);
+        let mut out = String::with_capacity(self.definition.len() + storage.len());
+        out.push_str(&self.definition[..at]);
+        out.push_str(&storage);
+        out.push_str(&self.definition[at..]);
+        std::borrow::Cow::Owned(out)
+    }
+
     /// The definition without a trailing `NOT VALID`, to tell a change of
     /// meaning from a change of validation state.
     pub fn definition_without_validity(&self) -> &str {
@@ -866,4 +908,128 @@ pub struct Index {
     /// `TABLESPACE t`, unless the database's default.
     #[serde(default)]
     pub tablespace: Option<String>,
+}
+
+/// Where a key or exclusion constraint's definition, as
+/// `pg_get_constraintdef` writes it, ends its column list and the
+/// `INCLUDE (…)` and `WITH (…)` after it: the first parenthesized group at
+/// the top level (quotes and nested parentheses skipped), then one more
+/// for each of those that follows. The end of the text when there is no
+/// group.
+fn key_columns_end(definition: &str) -> usize {
+    let bytes = definition.as_bytes();
+    // The end (just past `)`) of the group opening at or after `from`.
+    let group_end = |from: usize| -> Option<usize> {
+        let mut depth = 0usize;
+        let mut i = from;
+        while i < bytes.len() {
+            match bytes[i] {
+                q @ (b'\'' | b'"') => {
+                    // A doubled quote inside is the quote itself.
+                    i += 1;
+                    while i < bytes.len() {
+                        if bytes[i] == q {
+                            if bytes.get(i + 1) == Some(&q) {
+                                i += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                        i += 1;
+                    }
+                }
+                b'(' => depth += 1,
+                b')' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    };
+    let Some(mut end) = group_end(0) else {
+        return definition.len();
+    };
+    // An exclusion constraint's definition has its storage parameters.
+    for clause in [" INCLUDE (", " WITH ("] {
+        if definition[end..].starts_with(clause) {
+            end = group_end(end).unwrap_or(definition.len());
+        }
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(kind: ConstraintKind, definition: &str, options: &[&str], ts: Option<&str>) -> String {
+        Constraint {
+            name: "k".into(),
+            kind,
+            definition: definition.into(),
+            columns: Vec::new(),
+            references: None,
+            validated: true,
+            comment: None,
+            index_comment: None,
+            inherited: Inherited {
+                local: true,
+                count: 0,
+            },
+            index_options: options.iter().map(|o| (*o).to_owned()).collect(),
+            index_tablespace: ts.map(str::to_owned),
+        }
+        .sql()
+        .into_owned()
+    }
+
+    #[test]
+    fn index_storage_goes_where_the_grammar_takes_it() {
+        use ConstraintKind::*;
+        assert_eq!(
+            key(PrimaryKey, "PRIMARY KEY (id)", &[], None),
+            "PRIMARY KEY (id)"
+        );
+        assert_eq!(
+            key(
+                PrimaryKey,
+                "PRIMARY KEY (id) DEFERRABLE",
+                &["fillfactor=70"],
+                Some("fast")
+            ),
+            "PRIMARY KEY (id) WITH (fillfactor=70) USING INDEX TABLESPACE fast DEFERRABLE"
+        );
+        assert_eq!(
+            key(
+                Unique,
+                "UNIQUE NULLS NOT DISTINCT (a, \"b)\") INCLUDE (c)",
+                &[],
+                Some("Slow")
+            ),
+            "UNIQUE NULLS NOT DISTINCT (a, \"b)\") INCLUDE (c) USING INDEX TABLESPACE \"Slow\""
+        );
+        assert_eq!(
+            key(
+                Exclusion,
+                "EXCLUDE USING gist (c WITH &&, (lower(')' || d)) WITH =) INCLUDE (f) WITH (buffering='on') WHERE ((e > 0))",
+                &[],
+                Some("t")
+            ),
+            "EXCLUDE USING gist (c WITH &&, (lower(')' || d)) WITH =) INCLUDE (f) WITH (buffering='on') USING INDEX TABLESPACE t WHERE ((e > 0))"
+        );
+        assert_eq!(
+            key(
+                PrimaryKey,
+                "PRIMARY KEY (id, during WITHOUT OVERLAPS)",
+                &[],
+                Some("t")
+            ),
+            "PRIMARY KEY (id, during WITHOUT OVERLAPS) USING INDEX TABLESPACE t"
+        );
+    }
 }

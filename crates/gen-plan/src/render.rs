@@ -259,7 +259,7 @@ pub(crate) fn create_table(t: &Table) -> String {
     }
     for c in t.constraints.values() {
         if !c.inherited.only_inherited() {
-            lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
+            lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.sql()));
         }
     }
     let mut sql = crate::partitions::create_table(t, lines);
@@ -297,7 +297,7 @@ fn create_typed_table(t: &Table, of_type: &str) -> String {
         }
     }
     for c in t.constraints.values() {
-        lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.definition));
+        lines.push(format!("CONSTRAINT {} {}", Ident(&c.name), c.sql()));
     }
     let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
     let mut sql = format!("CREATE {unlogged}TABLE {} OF {of_type}", t.name);

@@ -1074,7 +1074,9 @@ fn constraint(
         }
     };
     let contype = C::try_from(c.contype);
-    if contype == Ok(C::ConstrExclusion) {
+    // A temporal key (`WITHOUT OVERLAPS`, PostgreSQL 18) is a GiST index
+    // too, and a foreign key to one (`PERIOD`) uses its operators.
+    if contype == Ok(C::ConstrExclusion) || c.without_overlaps || c.fk_with_period {
         out.uses_access_method = true;
     }
     if !c.conname.is_empty() {
@@ -1334,13 +1336,17 @@ fn grant(s: &protobuf::GrantStmt, out: &mut Analysis) {
 /// The tablespaces a statement names for what it makes or moves.
 fn tablespaces(node: &NodeEnum) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let constraint_space = |elements: &[protobuf::Node], out: &mut Vec<String>| {
+    // A table's constraints, and its columns' (`id int PRIMARY KEY USING
+    // INDEX TABLESPACE t`).
+    fn constraint_space(elements: &[protobuf::Node], out: &mut Vec<String>) {
         for element in elements {
-            if let Some(NodeEnum::Constraint(c)) = &element.node {
-                out.push(c.indexspace.clone());
+            match &element.node {
+                Some(NodeEnum::Constraint(c)) => out.push(c.indexspace.clone()),
+                Some(NodeEnum::ColumnDef(c)) => constraint_space(&c.constraints, out),
+                _ => {}
             }
         }
-    };
+    }
     match node {
         NodeEnum::CreateStmt(s) => {
             out.push(s.tablespacename.clone());

@@ -1171,3 +1171,22 @@ SELECT set_config('app.other', 'y', false);";
         ["app.tenant", "request.jwt.claim.id"]
     );
 }
+
+#[test]
+fn tablespaces_named_for_what_a_statement_stores() {
+    let statements = split(
+        Path::new("t.sql"),
+        "CREATE TABLE a (id int PRIMARY KEY USING INDEX TABLESPACE ix_col, x int,\n\
+         \x20   CONSTRAINT a_x UNIQUE (x) USING INDEX TABLESPACE ix_table) TABLESPACE data;\n\
+         ALTER TABLE a ADD COLUMN y int UNIQUE USING INDEX TABLESPACE ix_added;\n\
+         ALTER TABLE a ADD CONSTRAINT a_y EXCLUDE (y WITH =) USING INDEX TABLESPACE ix_exclude;\n\
+         CREATE INDEX a_i ON a (x) TABLESPACE ix;\n\
+         CREATE TABLE b (id int) TABLESPACE pg_default;\n",
+    )
+    .expect("splits");
+    let found: Vec<String> = crate::tablespaces(&statements).into_iter().collect();
+    assert_eq!(
+        found,
+        ["data", "ix", "ix_added", "ix_col", "ix_exclude", "ix_table"]
+    );
+}

@@ -150,6 +150,8 @@ impl TableExt for Table {
                 comment: None,
                 index_comment: None,
                 inherited: Default::default(),
+                index_options: Vec::new(),
+                index_tablespace: None,
             },
         );
         self

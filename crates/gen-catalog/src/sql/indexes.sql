@@ -1,9 +1,8 @@
 -- Every index of a relation; the client keeps those of the tables and
 -- materialized views it kept, without the ones that implement a primary
--- key, unique or exclusion constraint (they are part of the constraint).
--- What gen does not model (the tablespace of a constraint's index) is
--- reported; the identity is read for those only. A partition's index is
--- attached to its parent by inherits.sql.
+-- key, unique or exclusion constraint (they are part of the constraint,
+-- storage and tablespace included: constraints.sql). A partition's index
+-- is attached to its parent by inherits.sql.
 SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
        -- An index of a partitioned table is written `ON ONLY` when its
        -- partitions' indexes are attached one by one; creating it anew
@@ -21,11 +20,7 @@ SELECT i.indexrelid, ic.relnamespace, ic.relname, i.indrelid,
        ARRAY(SELECT a.attnum || '=' || a.attstattarget FROM pg_attribute a
              WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0
              ORDER BY a.attnum) AS column_statistics,
-       (SELECT t.spcname::text FROM pg_tablespace t WHERE t.oid = ic.reltablespace) AS tablespace,
-       ic.reltablespace <> 0 AND (i.indisprimary OR i.indisexclusion OR EXISTS (
-           SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
-       )) AS in_tablespace,
-       CASE WHEN ic.reltablespace <> 0 THEN i.indexrelid::regclass::text END AS identity
+       (SELECT t.spcname::text FROM pg_tablespace t WHERE t.oid = ic.reltablespace) AS tablespace
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE i.indrelid >= 16384 AND ic.oid >= 16384

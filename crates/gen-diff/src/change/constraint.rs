@@ -30,6 +30,28 @@ pub enum ConstraintChange {
         /// Constraint name.
         name: String,
     },
+    /// `ALTER INDEX name SET (k=v, …), RESET (k, …);` on the index behind
+    /// a key or exclusion constraint, which has the constraint's name.
+    SetIndexOptions {
+        /// Table.
+        table: QualifiedName,
+        /// Constraint name.
+        name: String,
+        /// `key=value` pairs to set.
+        set: Vec<String>,
+        /// Keys to reset.
+        reset: Vec<String>,
+    },
+    /// `ALTER INDEX name SET TABLESPACE t;` of the index behind a key or
+    /// exclusion constraint: its files move.
+    SetIndexTablespace {
+        /// Table.
+        table: QualifiedName,
+        /// Constraint name.
+        name: String,
+        /// The tablespace; `None` is the database's default.
+        tablespace: Option<String>,
+    },
 }
 
 impl ConstraintChange {
@@ -45,7 +67,9 @@ impl ConstraintChange {
                 table: t,
                 constraint: c,
             } => (Drop, constraint_id(t, &c.name)),
-            ConstraintChange::ValidateConstraint { table: t, name } => {
+            ConstraintChange::ValidateConstraint { table: t, name }
+            | ConstraintChange::SetIndexOptions { table: t, name, .. }
+            | ConstraintChange::SetIndexTablespace { table: t, name, .. } => {
                 (CreateOrAlter, constraint_id(t, name))
             }
         }
@@ -57,6 +81,8 @@ impl ConstraintChange {
             ConstraintChange::AddConstraint { .. } => "AddConstraint",
             ConstraintChange::DropConstraint { .. } => "DropConstraint",
             ConstraintChange::ValidateConstraint { .. } => "ValidateConstraint",
+            ConstraintChange::SetIndexOptions { .. } => "SetIndexOptions",
+            ConstraintChange::SetIndexTablespace { .. } => "SetIndexTablespace",
         }
     }
 }

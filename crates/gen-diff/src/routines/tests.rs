@@ -150,6 +150,8 @@ fn a_rebuilt_function_rebuilds_what_uses_it() {
         comment: None,
         index_comment: None,
         inherited: Default::default(),
+        index_options: Vec::new(),
+        index_tablespace: None,
     };
     let t = table(
         "t",

@@ -1,11 +1,11 @@
 //! Table constraints: the SQL and the hazards of each change.
 
 use gen_diff::ConstraintChange;
-use gen_model::{Catalog, ConstraintKind, Ident};
+use gen_model::{Catalog, ConstraintKind, Ident, QualifiedName};
 
 use super::Kind;
 use crate::Step;
-use crate::hazard::{Hazard, HazardKind, hazard};
+use crate::hazard::{Hazard, HazardKind, hazard, tablespace_hazard};
 use crate::lock::Lock;
 use crate::online::Online;
 
@@ -15,7 +15,7 @@ impl Kind for ConstraintChange {
             ConstraintChange::AddConstraint { table, constraint } => format!(
                 "ALTER TABLE {table} ADD CONSTRAINT {} {};",
                 Ident(&constraint.name),
-                constraint.definition
+                constraint.sql()
             ),
             ConstraintChange::DropConstraint { table, constraint } => format!(
                 "ALTER TABLE {table} DROP CONSTRAINT {};",
@@ -24,6 +24,34 @@ impl Kind for ConstraintChange {
             ConstraintChange::ValidateConstraint { table, name } => {
                 format!("ALTER TABLE {table} VALIDATE CONSTRAINT {};", Ident(name))
             }
+            ConstraintChange::SetIndexOptions {
+                table,
+                name,
+                set,
+                reset,
+            } => {
+                let mut parts = Vec::new();
+                if !set.is_empty() {
+                    parts.push(format!("SET ({})", set.join(", ")));
+                }
+                if !reset.is_empty() {
+                    parts.push(format!("RESET ({})", reset.join(", ")));
+                }
+                format!(
+                    "ALTER INDEX {} {};",
+                    index_name(table, name),
+                    parts.join(", ")
+                )
+            }
+            ConstraintChange::SetIndexTablespace {
+                table,
+                name,
+                tablespace,
+            } => format!(
+                "ALTER INDEX {} SET TABLESPACE {};",
+                index_name(table, name),
+                Ident(tablespace.as_deref().unwrap_or("pg_default"))
+            ),
         }
     }
 
@@ -41,7 +69,11 @@ impl Kind for ConstraintChange {
                 .chain(&constraint.references)
                 .map(Lock::exclusive)
                 .collect(),
-            ConstraintChange::ValidateConstraint { .. } => Vec::new(),
+            // Both lock the index alone (SHARE UPDATE EXCLUSIVE, ACCESS
+            // EXCLUSIVE): the table's readers go on.
+            ConstraintChange::ValidateConstraint { .. }
+            | ConstraintChange::SetIndexOptions { .. }
+            | ConstraintChange::SetIndexTablespace { .. } => Vec::new(),
         }
     }
 
@@ -69,13 +101,18 @@ impl Kind for ConstraintChange {
                     ),
                 );
                 // Keys and exclusion constraints have no NOT VALID form.
-                match constraint.kind {
+                let mut out = match constraint.kind {
                     ConstraintKind::Exclusion => vec![h.instead(None)],
                     ConstraintKind::PrimaryKey | ConstraintKind::Unique => vec![h.instead(Some(
                         "build its unique index with CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX, which only takes a brief lock".to_owned(),
                     ))],
                     ConstraintKind::Check | ConstraintKind::ForeignKey => vec![h],
-                }
+                };
+                out.extend(index_tablespace_hazard(table, constraint));
+                out
+            }
+            ConstraintChange::AddConstraint { table, constraint } => {
+                index_tablespace_hazard(table, constraint).into_iter().collect()
             }
             ConstraintChange::ValidateConstraint { table, name } => vec![
                 hazard(
@@ -87,7 +124,22 @@ impl Kind for ConstraintChange {
                 )
                 .instead(None),
             ],
-            ConstraintChange::AddConstraint { .. } | ConstraintChange::DropConstraint { .. } => {
+            ConstraintChange::SetIndexTablespace {
+                table,
+                name,
+                tablespace,
+            } => {
+                let index = format!("the index of constraint {} on {table}", Ident(name));
+                let mut out = vec![hazard(
+                    AccessExclusiveLock,
+                    format!(
+                        "moving {index} to another tablespace copies its files under an ACCESS EXCLUSIVE lock on it: writes to {table}, and reads through the index, wait until the deploy commits"
+                    ),
+                )];
+                out.extend(tablespace_hazard(index, tablespace.as_deref()));
+                out
+            }
+            ConstraintChange::DropConstraint { .. } | ConstraintChange::SetIndexOptions { .. } => {
                 Vec::new()
             }
         }
@@ -122,9 +174,32 @@ impl Kind for ConstraintChange {
             }
             ConstraintChange::AddConstraint { .. }
             | ConstraintChange::DropConstraint { .. }
-            | ConstraintChange::ValidateConstraint { .. } => None,
+            | ConstraintChange::ValidateConstraint { .. }
+            | ConstraintChange::SetIndexOptions { .. }
+            | ConstraintChange::SetIndexTablespace { .. } => None,
         }
     }
+}
+
+/// The index behind a key or exclusion constraint: the constraint's name,
+/// in its table's schema.
+fn index_name(table: &QualifiedName, constraint: &str) -> QualifiedName {
+    QualifiedName::new(table.schema.clone(), constraint)
+}
+
+/// The `needs-tablespace` hazard of a constraint whose index is stored in
+/// a tablespace.
+pub(crate) fn index_tablespace_hazard(
+    table: &QualifiedName,
+    constraint: &gen_model::Constraint,
+) -> Option<Hazard> {
+    tablespace_hazard(
+        format!(
+            "the index of constraint {} on {table}",
+            Ident(&constraint.name)
+        ),
+        constraint.index_tablespace.as_deref(),
+    )
 }
 
 /// Verify: a condition true when `table` has constraint `constraint`.

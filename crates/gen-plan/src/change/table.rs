@@ -149,8 +149,14 @@ impl Kind for TableChange {
                         }
                         _ => None,
                     };
+                let key_indexes = t
+                    .constraints
+                    .values()
+                    .filter(|c| !c.inherited.only_inherited())
+                    .filter_map(|c| super::constraint::index_tablespace_hazard(&t.name, c));
                 tablespace_hazard(format!("table {}", t.name), t.tablespace.as_deref())
                     .into_iter()
+                    .chain(key_indexes)
                     .chain(beside_default)
                     .collect()
             }
