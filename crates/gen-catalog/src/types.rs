@@ -122,6 +122,7 @@ impl Builder {
                     collation: crate::lookup::collation(&r.collation),
                     default: r.default_expr.clone(),
                     not_null: r.typnotnull,
+                    not_null_name: r.not_null_name.clone(),
                     constraints: Default::default(),
                     comment: self.lookup.comment("pg_type", oid, 0),
                 },

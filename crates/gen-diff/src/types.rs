@@ -590,6 +590,19 @@ fn alter_domain(o: &Domain, n: &Domain, out: &mut Vec<Change>) {
         out.push(Change::Domain(DomainChange::SetDomainNotNull {
             name: n.name.clone(),
             not_null: n.not_null,
+            constraint: n.not_null_name.clone().filter(|_| n.not_null),
+        }));
+    } else if n.not_null && o.not_null_name != n.not_null_name {
+        // From 17 on: the same NOT NULL under another name.
+        let named = |d: &Domain| {
+            d.not_null_name
+                .clone()
+                .unwrap_or_else(|| gen_model::default_domain_not_null_name(&d.name.name))
+        };
+        out.push(Change::Domain(DomainChange::RenameDomainConstraint {
+            domain: n.name.clone(),
+            from: named(o),
+            to: named(n),
         }));
     }
     comment(
@@ -1156,6 +1169,8 @@ mod tests {
                 comment: None,
                 index_comment: None,
                 inherited: Default::default(),
+                index_options: Vec::new(),
+                index_tablespace: None,
             },
         );
         assert_eq!(enums_to_rebuild(&old, &new), BTreeSet::from([q("mood")]));

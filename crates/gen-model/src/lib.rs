@@ -58,5 +58,6 @@ pub use text_search::{
 };
 pub use types::{
     Attribute, Collation, Domain, DomainConstraint, RangeType, TypeKind, TypeObject, UserType,
+    default_domain_not_null_name,
 };
 pub use view::{View, ViewColumn};

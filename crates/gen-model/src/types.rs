@@ -79,10 +79,25 @@ pub struct Domain {
     pub default: Option<String>,
     /// `NOT NULL`.
     pub not_null: bool,
+    /// The name of that NOT NULL constraint (PostgreSQL 17 on), when it is
+    /// not the one the server picks (see [`default_domain_not_null_name`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_null_name: Option<String>,
     /// Check constraints by name.
     pub constraints: BTreeMap<String, DomainConstraint>,
     /// `COMMENT ON DOMAIN`.
     pub comment: Option<String>,
+}
+
+/// The name PostgreSQL 17 and later give a domain's `NOT NULL` when it is
+/// not named: `<domain>_not_null`, the domain's name clipped to fit.
+pub fn default_domain_not_null_name(domain: &str) -> String {
+    const LABEL: &str = "_not_null";
+    let mut n = domain.len().min(63 - LABEL.len());
+    while !domain.is_char_boundary(n) {
+        n -= 1;
+    }
+    format!("{}{LABEL}", &domain[..n])
 }
 
 /// `ALTER DOMAIN d ADD CONSTRAINT name CHECK (…) [NOT VALID]`
@@ -180,6 +195,7 @@ mod tests {
                 collation: Some("pg_catalog.\"C\"".to_owned()),
                 default: None,
                 not_null: true,
+                not_null_name: None,
                 constraints: BTreeMap::from([(
                     "c".to_owned(),
                     DomainConstraint {

@@ -43,6 +43,7 @@ pub fn domain(name: QualifiedName, base_type: &str) -> Domain {
         collation: None,
         default: None,
         not_null: false,
+        not_null_name: None,
         constraints: Default::default(),
         comment: None,
     }

@@ -20,12 +20,15 @@ pub enum DomainChange {
         /// The new default; `None` drops it.
         default: Option<String>,
     },
-    /// `ALTER DOMAIN name SET NOT NULL;` or `DROP NOT NULL`
+    /// `ALTER DOMAIN name SET NOT NULL;` (`ADD CONSTRAINT c NOT NULL` with
+    /// a name of its own) or `DROP NOT NULL`
     SetDomainNotNull {
         /// Domain.
         name: QualifiedName,
         /// Whether the domain becomes NOT NULL.
         not_null: bool,
+        /// The NOT NULL constraint's name, when not the server's pick.
+        constraint: Option<String>,
     },
     /// `ALTER DOMAIN d ADD CONSTRAINT name CHECK (…) [NOT VALID];`
     AddDomainConstraint {

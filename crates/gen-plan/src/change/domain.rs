@@ -17,7 +17,15 @@ impl Kind for DomainChange {
                 Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {d};"),
                 None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
             },
-            DomainChange::SetDomainNotNull { name, not_null } => format!(
+            DomainChange::SetDomainNotNull {
+                name,
+                not_null: true,
+                constraint: Some(constraint),
+            } => format!(
+                "ALTER DOMAIN {name} ADD CONSTRAINT {} NOT NULL;",
+                Ident(constraint)
+            ),
+            DomainChange::SetDomainNotNull { name, not_null, .. } => format!(
                 "ALTER DOMAIN {name} {} NOT NULL;",
                 if *not_null { "SET" } else { "DROP" }
             ),
@@ -52,6 +60,7 @@ impl Kind for DomainChange {
             | DomainChange::SetDomainNotNull {
                 name: domain,
                 not_null: true,
+                ..
             } => tables_using(old, domain).map(Lock::share).collect(),
             DomainChange::CreateDomain(..)
             | DomainChange::DropDomain(..)
@@ -87,6 +96,7 @@ impl Kind for DomainChange {
             DomainChange::SetDomainNotNull {
                 name,
                 not_null: true,
+                ..
             } => vec![hazard(
                 ValidatesExistingRows,
                 format!("SET NOT NULL checks every value of domain {name}"),

@@ -86,6 +86,9 @@ pub(crate) fn create_domain(d: &Domain) -> String {
         write!(sql, " DEFAULT {e}").expect("writing to a String");
     }
     if d.not_null {
+        if let Some(name) = &d.not_null_name {
+            write!(sql, " CONSTRAINT {}", Ident(name)).expect("writing to a String");
+        }
         sql.push_str(" NOT NULL");
     }
     for c in d.constraints.values() {
