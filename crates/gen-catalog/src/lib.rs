@@ -740,6 +740,8 @@ impl Builder {
                 generated,
                 virtual_generated: r.generated == "v",
                 not_null_name: r.not_null_name.clone(),
+                not_null_not_valid: r.not_null_not_valid,
+                not_null_no_inherit: r.not_null_no_inherit,
                 comment: self.lookup.comment("pg_class", relid, i32::from(attnum)),
                 inherited: Inherited {
                     local: r.attislocal,

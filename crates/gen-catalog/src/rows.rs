@@ -248,6 +248,8 @@ catalog_rows! {
         type_storage: String,
         compression: Option<String>,
         not_null_name: Option<String>,
+        not_null_not_valid: bool,
+        not_null_no_inherit: bool,
     }
 
     /// A constraint of a table.

@@ -252,8 +252,27 @@ fn recurse(parent_old: &Column, parent_new: &Column, child: &mut Column) {
         child.base_type = parent_new.base_type.clone();
         child.collation = parent_new.collation.clone();
     }
-    if parent_old.not_null != parent_new.not_null {
+    // A NO INHERIT not-null constraint (18) stays the parent's own; made
+    // inheritable, the child gets it where it has none.
+    let inherits = |c: &Column| c.not_null && !c.not_null_no_inherit;
+    if (parent_old.not_null != parent_new.not_null
+        || parent_old.not_null_not_valid != parent_new.not_null_not_valid)
+        && (inherits(parent_old) || inherits(parent_new))
+        && !(parent_old.not_null_no_inherit || parent_new.not_null_no_inherit)
+    {
+        if parent_new.not_null && !child.not_null {
+            child.not_null_name.clone_from(&parent_new.not_null_name);
+        }
         child.not_null = parent_new.not_null;
+        child.not_null_not_valid = parent_new.not_null_not_valid;
+    } else if !inherits(parent_old)
+        && inherits(parent_new)
+        && parent_old.not_null
+        && !child.not_null
+    {
+        child.not_null = true;
+        child.not_null_name.clone_from(&parent_new.not_null_name);
+        child.not_null_not_valid = parent_new.not_null_not_valid;
     }
     if parent_old.default != parent_new.default {
         child.default = parent_new.default.clone();

@@ -40,7 +40,23 @@ fn is_inline(c: &Constraint) -> bool {
 pub(crate) fn create_table(t: &Table, new: &Catalog, out: &mut Vec<Change>) {
     let mut inline = t.clone();
     inline.constraints.retain(|_, c| is_inline(c));
+    // A NOT VALID not-null constraint (18) is added after the table, as
+    // one of the table's own is always checked.
+    let mut not_valid = Vec::new();
+    for c in &mut inline.columns {
+        if c.not_null && c.not_null_not_valid {
+            not_valid.push((c.name.clone(), not_null_added(&t.name, c)));
+            *c = without_not_null(c);
+        }
+    }
     out.push(Change::Table(TableChange::CreateTable(inline)));
+    for (column, action) in not_valid {
+        out.push(Change::Column(ColumnChange::AlterColumn {
+            table: t.name.clone(),
+            column,
+            action,
+        }));
+    }
     comment(table_id(&t.name), None, t.comment.as_ref(), out);
     for c in &t.columns {
         comment(column_id(&t.name, &c.name), None, c.comment.as_ref(), out);
@@ -268,12 +284,48 @@ fn cluster(old: Option<&Table>, new: &Table, catalog: &Catalog, out: &mut Vec<Ch
 }
 
 fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
-    out.push(Change::Column(ColumnChange::AddColumn {
-        table: table.clone(),
-        column: c.clone(),
-    }));
+    if c.not_null && c.not_null_not_valid {
+        // As in create_table: the column first, its NOT VALID not-null after.
+        out.push(Change::Column(ColumnChange::AddColumn {
+            table: table.clone(),
+            column: without_not_null(c),
+        }));
+        out.push(Change::Column(ColumnChange::AlterColumn {
+            table: table.clone(),
+            column: c.name.clone(),
+            action: not_null_added(table, c),
+        }));
+    } else {
+        out.push(Change::Column(ColumnChange::AddColumn {
+            table: table.clone(),
+            column: c.clone(),
+        }));
+    }
     partitions::storage_changes(table, &c.name, &Default::default(), &c.storage, out);
     comment(column_id(table, &c.name), None, c.comment.as_ref(), out);
+}
+
+/// A column as it is before its not-null constraint is added.
+fn without_not_null(c: &Column) -> Column {
+    Column {
+        not_null: false,
+        not_null_name: None,
+        not_null_not_valid: false,
+        not_null_no_inherit: false,
+        ..c.clone()
+    }
+}
+
+/// `ADD CONSTRAINT … NOT NULL` of a column, with its name and flags.
+fn not_null_added(table: &QualifiedName, c: &Column) -> ColumnAction {
+    ColumnAction::AddNotNull {
+        name: c
+            .not_null_name
+            .clone()
+            .unwrap_or_else(|| gen_model::default_not_null_name(&table.name, &c.name)),
+        not_valid: c.not_null_not_valid,
+        no_inherit: c.not_null_no_inherit,
+    }
 }
 
 /// How `ALTER COLUMN … TYPE` converts values. `USING` only when no
@@ -491,19 +543,45 @@ pub(crate) fn alter_column(
         actions.push(ColumnAction::SetDefault(d.clone()));
     }
     let default_name = || gen_model::default_not_null_name(&table.name, &n.name);
+    // From 18 on a valid not-null constraint cannot be made NOT VALID
+    // again: it is dropped and added.
+    let readded = o.not_null && n.not_null && !o.not_null_not_valid && n.not_null_not_valid;
+    if readded {
+        actions.push(ColumnAction::DropNotNull);
+    }
+    let flagged = n.not_null_not_valid || n.not_null_no_inherit;
     match (&o.not_null_name, &n.not_null_name) {
-        // From 18 on: a name of its own, or a new one.
-        (_, Some(name)) if !o.not_null && n.not_null && *name != default_name() => {
-            actions.push(ColumnAction::AddNotNull { name: name.clone() });
+        // From 18 on: a name of its own, or a new one, or NOT VALID or NO
+        // INHERIT, which only ADD CONSTRAINT can say.
+        (_, Some(name))
+            if (!o.not_null || readded) && n.not_null && (*name != default_name() || flagged) =>
+        {
+            actions.push(ColumnAction::AddNotNull {
+                name: name.clone(),
+                not_valid: n.not_null_not_valid,
+                no_inherit: n.not_null_no_inherit,
+            });
         }
         _ if !o.not_null && n.not_null => actions.push(ColumnAction::SetNotNull),
-        (Some(from), Some(to)) if o.not_null && n.not_null && from != to => {
+        (Some(from), Some(to)) if o.not_null && n.not_null && !readded && from != to => {
             actions.push(ColumnAction::RenameNotNull {
                 from: from.clone(),
                 to: to.clone(),
             });
         }
         _ => {}
+    }
+    if o.not_null && n.not_null && !readded {
+        let name = n.not_null_name.clone().unwrap_or_else(default_name);
+        if o.not_null_not_valid && !n.not_null_not_valid {
+            actions.push(ColumnAction::ValidateNotNull { name: name.clone() });
+        }
+        if o.not_null_no_inherit != n.not_null_no_inherit {
+            actions.push(ColumnAction::SetNotNullInherit {
+                name,
+                inherit: !n.not_null_no_inherit,
+            });
+        }
     }
     // Dropping identity leaves NOT NULL in place; an identity column is always NOT NULL.
     if o.not_null && !n.not_null {

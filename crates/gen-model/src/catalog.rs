@@ -654,6 +654,14 @@ pub struct Column {
     /// server keeps none.
     #[serde(default)]
     pub not_null_name: Option<String>,
+    /// The not-null constraint is `NOT VALID` (PostgreSQL 18 on): rows
+    /// written before it was added were never checked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_null_not_valid: bool,
+    /// The not-null constraint is `NO INHERIT` (PostgreSQL 18 on): tables
+    /// inheriting from this one do not get it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_null_no_inherit: bool,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
     /// Whether the column is declared locally and how many parents give it.
@@ -686,6 +694,8 @@ impl Column {
             generated: None,
             virtual_generated: false,
             not_null_name: None,
+            not_null_not_valid: false,
+            not_null_no_inherit: false,
             comment: None,
             inherited: Inherited::default(),
             storage: ColumnStorage::default(),

@@ -340,6 +340,11 @@ pub(crate) fn column_definition(table: &str, c: &Column) -> String {
             }
             _ => sql.push_str(" NOT NULL"),
         }
+        // From 18 on; a NOT VALID one is added after the column (see
+        // gen-diff), since a column's own constraint is always checked.
+        if c.not_null_no_inherit {
+            sql.push_str(" NO INHERIT");
+        }
     }
     if let Some(identity) = &c.identity {
         sql.push(' ');
@@ -412,11 +417,27 @@ pub(crate) fn alter_column(
     action: &ColumnAction,
 ) -> String {
     let sub = match action {
-        ColumnAction::AddNotNull { name } => {
+        ColumnAction::AddNotNull {
+            name,
+            not_valid,
+            no_inherit,
+        } => {
             return format!(
-                "ALTER TABLE {table} ADD CONSTRAINT {} NOT NULL {};",
+                "ALTER TABLE {table} ADD CONSTRAINT {} NOT NULL {}{}{};",
                 Ident(name),
-                Ident(column)
+                Ident(column),
+                if *no_inherit { " NO INHERIT" } else { "" },
+                if *not_valid { " NOT VALID" } else { "" }
+            );
+        }
+        ColumnAction::ValidateNotNull { name } => {
+            return format!("ALTER TABLE {table} VALIDATE CONSTRAINT {};", Ident(name));
+        }
+        ColumnAction::SetNotNullInherit { name, inherit } => {
+            return format!(
+                "ALTER TABLE {table} ALTER CONSTRAINT {} {}INHERIT;",
+                Ident(name),
+                if *inherit { "" } else { "NO " }
             );
         }
         ColumnAction::RenameNotNull { from, to } => {

@@ -43,7 +43,9 @@ SELECT a.attrelid, c.relkind::text AS relkind, a.attnum, a.attname,
                          WHEN 'm' THEN 'main' ELSE 'extended' END AS type_storage,
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
        -- From 18 on NOT NULL is a constraint with a name.
-       /*pg18*/ nn.conname::text /*pg14*/ NULL::text /*end*/ AS not_null_name
+       /*pg18*/ nn.conname::text /*pg14*/ NULL::text /*end*/ AS not_null_name,
+       /*pg18*/ coalesce(NOT nn.convalidated, false) /*pg14*/ false /*end*/ AS not_null_not_valid,
+       /*pg18*/ coalesce(nn.connoinherit, false) /*pg14*/ false /*end*/ AS not_null_no_inherit
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid

@@ -155,11 +155,29 @@ pub enum ColumnAction {
         /// The column is stored, so the table is rewritten.
         stored: bool,
     },
-    /// `ALTER TABLE t ADD CONSTRAINT name NOT NULL c` (PostgreSQL 18): the
-    /// column becomes not null under a constraint name of its own.
+    /// `ALTER TABLE t ADD CONSTRAINT name NOT NULL c [NO INHERIT] [NOT
+    /// VALID]` (PostgreSQL 18): the column becomes not null under a
+    /// constraint name of its own, or one that is NO INHERIT or NOT VALID.
     AddNotNull {
         /// The constraint's name.
         name: String,
+        /// `NOT VALID`: existing rows are not checked.
+        not_valid: bool,
+        /// `NO INHERIT`: inheriting tables do not get it.
+        no_inherit: bool,
+    },
+    /// `ALTER TABLE t VALIDATE CONSTRAINT name` (PostgreSQL 18): a NOT
+    /// VALID not-null constraint checks the existing rows.
+    ValidateNotNull {
+        /// The constraint's name.
+        name: String,
+    },
+    /// `ALTER TABLE t ALTER CONSTRAINT name [NO] INHERIT` (PostgreSQL 18).
+    SetNotNullInherit {
+        /// The constraint's name.
+        name: String,
+        /// Whether inheriting tables get it from now on.
+        inherit: bool,
     },
     /// `ALTER TABLE t RENAME CONSTRAINT from TO to` (PostgreSQL 18): the
     /// column's not-null constraint takes another name.

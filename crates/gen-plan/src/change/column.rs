@@ -38,8 +38,9 @@ impl Kind for ColumnChange {
 
     fn locks(&self, old: &Catalog) -> Vec<Lock> {
         match self {
+            // VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and writes go on.
             ColumnChange::AlterColumn {
-                action: ColumnAction::SetStatistics(_),
+                action: ColumnAction::SetStatistics(_) | ColumnAction::ValidateNotNull { .. },
                 ..
             } => Vec::new(),
             // A key column's new type has the server check the foreign
@@ -176,8 +177,26 @@ impl Kind for ColumnChange {
             }
             ColumnChange::AlterColumn {
                 table,
+                action: ColumnAction::ValidateNotNull { name },
+                ..
+            } => vec![
+                hazard(
+                    ValidatesExistingRows,
+                    format!(
+                        "validating {} scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes go on",
+                        Ident(name)
+                    ),
+                )
+                .instead(None),
+            ],
+            ColumnChange::AlterColumn {
+                table,
                 column,
-                action: ColumnAction::SetNotNull | ColumnAction::AddNotNull { .. },
+                action:
+                    ColumnAction::SetNotNull
+                    | ColumnAction::AddNotNull {
+                        not_valid: false, ..
+                    },
             } => vec![hazard(
                 ValidatesExistingRows,
                 format!(
