@@ -1592,13 +1592,21 @@ fn scans_as_declared(
         let own = hazard_table(step, from, to);
         let exclusive_only = own.is_some();
         let locked = step.locks.iter().map(|l| l.relation.to_string());
-        let tables: Vec<String> = step
+        let mut tables: Vec<String> = step
             .locks
             .iter()
             .filter(|l| !exclusive_only || l.mode == gen_plan::LockMode::AccessExclusive)
             .map(|l| l.relation.to_string())
             .chain(own)
             .collect();
+        // A check that names its table (an inheriting table getting its
+        // parent's constraint) checks that one alone.
+        if h.kind == HazardKind::ValidatesExistingRows
+            && let Some(gen_model::ObjectId::Table { name }) = &h.about
+        {
+            reads.extend(tables);
+            tables = vec![name.to_string()];
+        }
         match h.kind {
             HazardKind::ValidatesExistingRows => {
                 validates.extend(tables.iter().cloned());

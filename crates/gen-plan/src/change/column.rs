@@ -53,6 +53,16 @@ impl Kind for ColumnChange {
                 .chain(referencing_key_column(old, table, column))
                 .map(Lock::exclusive)
                 .collect(),
+            // Switching whether a not-null constraint is inherited
+            // changes it on every inheriting table too.
+            ColumnChange::AlterColumn {
+                table,
+                action: ColumnAction::SetNotNullInherit { .. },
+                ..
+            } => std::iter::once(table.clone())
+                .chain(descendants(old, table))
+                .map(|t| Lock::exclusive(&t))
+                .collect(),
             ColumnChange::AddColumn { table, .. }
             | ColumnChange::DropColumn { table, .. }
             | ColumnChange::AlterColumn { table, .. }
@@ -175,6 +185,32 @@ impl Kind for ColumnChange {
                 }
                 out
             }
+            // Made inheritable, the constraint goes to every inheriting
+            // table, which is checked as it gets it.
+            ColumnChange::AlterColumn {
+                table,
+                column,
+                action:
+                    ColumnAction::SetNotNullInherit {
+                        name,
+                        inherit: true,
+                    },
+            } => descendants(old, table)
+                .into_iter()
+                .map(|child| {
+                    let mut h = hazard(
+                        ValidatesExistingRows,
+                        format!(
+                            "making {} of {table} inheritable checks {} in every row of {child}, which gets it, under an ACCESS EXCLUSIVE lock",
+                            Ident(name),
+                            Ident(column)
+                        ),
+                    )
+                    .instead(None);
+                    h.about = Some(gen_model::ObjectId::Table { name: child });
+                    h
+                })
+                .collect(),
             ColumnChange::AlterColumn {
                 table,
                 action: ColumnAction::ValidateNotNull { name },
@@ -355,6 +391,23 @@ pub(crate) fn present(
             if c.not_null { " NOT NULL" } else { "" }
         )),
     ))
+}
+
+/// The tables of `old` that inherit from `table`, at any depth (its
+/// partitions too), in name order.
+fn descendants(old: &Catalog, table: &QualifiedName) -> Vec<QualifiedName> {
+    let mut out: Vec<QualifiedName> = Vec::new();
+    let mut queue = vec![table.clone()];
+    while let Some(parent) = queue.pop() {
+        for t in old.tables.values() {
+            if t.inheritance.parents.contains(&parent) && !out.contains(&t.name) {
+                out.push(t.name.clone());
+                queue.push(t.name.clone());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The tables of `old` whose foreign keys reference `table`, where
