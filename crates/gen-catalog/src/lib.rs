@@ -606,6 +606,7 @@ impl Builder {
                     version: r.extversion.clone(),
                     comment: self.lookup.comment("pg_extension", oid, 0),
                     default_comment: defaults.get(name.as_str()).copied().cloned().flatten(),
+                    fixed_schema: r.fixed_schema,
                     name,
                 },
             );

@@ -192,6 +192,7 @@ catalog_rows! {
         extname: String,
         extnamespace: u32,
         extversion: String,
+        fixed_schema: bool,
     }
 
     /// The comment an extension's control file sets.

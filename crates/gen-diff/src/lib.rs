@@ -350,10 +350,29 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
             {
                 continue;
             }
+            // A column of a type an extension brings, the extension
+            // dropped and created (another schema, an older version), holds
+            // its values as text in between; what reads the column is
+            // rebuilt around it.
+            if let (ObjectId::Extension { name }, ObjectId::Column { table, column }) =
+                (&id, dependent)
+                && let Some(mut changes) = extension_type_released(name, table, column, old, new)
+            {
+                rebuilt.insert(dependent.clone());
+                rebuilds.append(&mut changes);
+                done.insert(dependent.clone());
+                queue.push(dependent.clone());
+                continue;
+            }
             // A column is rebuilt around a routine its default calls; a type
             // rebuilt under a column moves the column over itself.
             if matches!(dependent, ObjectId::Column { .. })
-                && !matches!(id, ObjectId::Function { .. } | ObjectId::Aggregate { .. })
+                && !matches!(
+                    id,
+                    ObjectId::Function { .. }
+                        | ObjectId::Aggregate { .. }
+                        | ObjectId::Extension { .. }
+                )
             {
                 continue;
             }
@@ -372,6 +391,49 @@ fn recreate_dependents(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
         out.retain(|c| !rebuilt.contains(&c.target().1));
     }
     out.append(&mut rebuilds);
+}
+
+/// The changes that take `column` of `table` through text around extension
+/// `extension` being dropped and created, when the column's type is one the
+/// extension brings (in its schema, on both sides): the type released in
+/// the drop phase, then the column's changes from text to what `new` has.
+/// `None` for a column that depends on the extension otherwise (its
+/// default calls one of its functions).
+fn extension_type_released(
+    extension: &str,
+    table: &QualifiedName,
+    column: &str,
+    old: &Catalog,
+    new: &Catalog,
+) -> Option<Vec<Change>> {
+    let in_schema = |catalog: &Catalog, c: &gen_model::Column| {
+        catalog.extensions.get(extension).is_some_and(|e| {
+            c.base_type
+                .strip_prefix(&format!("{}.", gen_model::Ident(&e.schema)))
+                .is_some()
+        })
+    };
+    let o = old.tables.get(table)?.column(column)?;
+    let n = new.tables.get(table)?.column(column)?;
+    if !in_schema(old, o) || !in_schema(new, n) {
+        return None;
+    }
+    let as_text = gen_model::Column {
+        data_type: "text".to_owned(),
+        base_type: "text".to_owned(),
+        collation: None,
+        default: None,
+        ..o.clone()
+    };
+    let mut out = vec![Change::Column(ColumnChange::ReleaseType {
+        table: table.clone(),
+        column: column.to_owned(),
+        from: o.data_type.clone(),
+        extension: extension.to_owned(),
+        had_default: o.default.is_some(),
+    })];
+    table::alter_column(table, &as_text, n, [old, new], &mut out);
+    Some(out)
 }
 
 /// The foreign keys kept on both sides whose own columns and the key of
@@ -748,8 +810,12 @@ fn extensions(old: &Catalog, new: &Catalog, out: &mut Vec<Change>) {
                 comment(id, n.default_comment.as_ref(), n.comment.as_ref(), out);
             }
             // Extension scripts only go forward: an older version is had
-            // by dropping and creating, which rebuilds what depends on it.
-            (Some(o), Some(n)) if is_downgrade(&o.version, &n.version) => {
+            // by dropping and creating, which rebuilds what depends on it;
+            // so is another schema for one that cannot move.
+            (Some(o), Some(n))
+                if is_downgrade(&o.version, &n.version)
+                    || (o.schema != n.schema && (o.fixed_schema || n.fixed_schema)) =>
+            {
                 out.push(Change::Extension(ExtensionChange::DropExtension(o.clone())));
                 out.push(Change::Extension(ExtensionChange::CreateExtension(
                     n.clone(),

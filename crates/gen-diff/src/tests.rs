@@ -65,7 +65,8 @@ fn lines(changes: &[Change]) -> String {
             Change::Column(
                 ColumnChange::AddColumn { .. }
                 | ColumnChange::DropColumn { .. }
-                | ColumnChange::ReleaseDefault { .. },
+                | ColumnChange::ReleaseDefault { .. }
+                | ColumnChange::ReleaseType { .. },
             )
             | Change::Comment(CommentChange::ViewColumnComment { .. })
             | Change::Schema(_)

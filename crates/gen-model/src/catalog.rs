@@ -575,6 +575,10 @@ pub struct Extension {
     /// a plan that creates it starts from.
     #[serde(default)]
     pub default_comment: Option<String>,
+    /// It cannot move to another schema (`relocatable = false` in its
+    /// control file: PostGIS, xml2): it is dropped and created there.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed_schema: bool,
 }
 
 /// `CREATE [UNLOGGED] TABLE name (…) WITH (options)`

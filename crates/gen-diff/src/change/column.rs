@@ -41,6 +41,22 @@ pub enum ColumnChange {
         /// Column name.
         column: String,
     },
+    /// `ALTER TABLE t ALTER COLUMN c DROP DEFAULT, ALTER COLUMN c TYPE text
+    /// USING c::text;` in the drop phase: the column lets go of a type an
+    /// extension that is dropped and created brings, keeping its values as
+    /// text; the column's own changes give it the type again afterwards.
+    ReleaseType {
+        /// Table.
+        table: QualifiedName,
+        /// Column name.
+        column: String,
+        /// The type it lets go of.
+        from: String,
+        /// The extension that brings the type.
+        extension: String,
+        /// Whether it had a default, dropped with the type.
+        had_default: bool,
+    },
 }
 
 impl ColumnChange {
@@ -84,6 +100,11 @@ impl ColumnChange {
             ColumnChange::ReleaseDefault {
                 table: t,
                 column: c,
+            }
+            | ColumnChange::ReleaseType {
+                table: t,
+                column: c,
+                ..
             } => (Drop, column_id(t, c)),
         }
     }
@@ -95,6 +116,7 @@ impl ColumnChange {
             ColumnChange::DropColumn { .. } => "DropColumn",
             ColumnChange::AlterColumn { .. } => "AlterColumn",
             ColumnChange::ReleaseDefault { .. } => "ReleaseDefault",
+            ColumnChange::ReleaseType { .. } => "ReleaseType",
         }
     }
 }

@@ -78,6 +78,7 @@ fn everything() -> Catalog {
             version: "1.6".to_owned(),
             comment: None,
             default_comment: None,
+            fixed_schema: false,
         },
     );
     c

@@ -22,6 +22,7 @@ fn a_created_extension_starts_from_its_control_file_comment() {
                 default_comment: Some(
                     "data type for case-insensitive character strings".to_owned(),
                 ),
+                fixed_schema: false,
             },
         );
         diff_lines(&Catalog::default(), &c)

@@ -27,6 +27,22 @@ impl Kind for ColumnChange {
                 column,
                 action,
             } => alter_column(table, column, action),
+            ColumnChange::ReleaseType {
+                table,
+                column,
+                had_default,
+                ..
+            } => {
+                let col = Ident(column);
+                let default = if *had_default {
+                    format!("ALTER COLUMN {col} DROP DEFAULT, ")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "ALTER TABLE {table} {default}ALTER COLUMN {col} TYPE text USING {col}::text;"
+                )
+            }
             ColumnChange::ReleaseDefault { table, column } => {
                 format!(
                     "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT;",
@@ -66,7 +82,8 @@ impl Kind for ColumnChange {
             ColumnChange::AddColumn { table, .. }
             | ColumnChange::DropColumn { table, .. }
             | ColumnChange::AlterColumn { table, .. }
-            | ColumnChange::ReleaseDefault { table, .. } => vec![Lock::exclusive(table)],
+            | ColumnChange::ReleaseDefault { table, .. }
+            | ColumnChange::ReleaseType { table, .. } => vec![Lock::exclusive(table)],
         }
     }
 
@@ -310,6 +327,23 @@ impl Kind for ColumnChange {
             | ColumnChange::DropColumn { .. }
             | ColumnChange::AlterColumn { .. }
             | ColumnChange::ReleaseDefault { .. } => Vec::new(),
+            ColumnChange::ReleaseType {
+                table,
+                column,
+                from,
+                extension,
+                ..
+            } => vec![
+                hazard(
+                    RewritesTable,
+                    format!(
+                        "{} holds its values as text while extension {} is dropped and created: converting it from {from} rewrites {table} under an ACCESS EXCLUSIVE lock",
+                        Ident(column),
+                        Ident(extension)
+                    ),
+                )
+                .instead(None),
+            ],
         }
     }
 
