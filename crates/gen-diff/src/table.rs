@@ -284,21 +284,21 @@ fn cluster(old: Option<&Table>, new: &Table, catalog: &Catalog, out: &mut Vec<Ch
 }
 
 fn add_column(table: &QualifiedName, c: &Column, out: &mut Vec<Change>) {
-    if c.not_null && c.not_null_not_valid {
-        // As in create_table: the column first, its NOT VALID not-null after.
-        out.push(Change::Column(ColumnChange::AddColumn {
-            table: table.clone(),
-            column: without_not_null(c),
-        }));
+    // As in create_table: a NOT VALID not-null comes after the column.
+    let not_valid = c.not_null && c.not_null_not_valid;
+    out.push(Change::Column(ColumnChange::AddColumn {
+        table: table.clone(),
+        column: if not_valid {
+            without_not_null(c)
+        } else {
+            c.clone()
+        },
+    }));
+    if not_valid {
         out.push(Change::Column(ColumnChange::AlterColumn {
             table: table.clone(),
             column: c.name.clone(),
             action: not_null_added(table, c),
-        }));
-    } else {
-        out.push(Change::Column(ColumnChange::AddColumn {
-            table: table.clone(),
-            column: c.clone(),
         }));
     }
     partitions::storage_changes(table, &c.name, &Default::default(), &c.storage, out);

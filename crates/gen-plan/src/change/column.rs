@@ -232,16 +232,7 @@ impl Kind for ColumnChange {
                 table,
                 action: ColumnAction::ValidateNotNull { name },
                 ..
-            } => vec![
-                hazard(
-                    ValidatesExistingRows,
-                    format!(
-                        "validating {} scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes go on",
-                        Ident(name)
-                    ),
-                )
-                .instead(None),
-            ],
+            } => vec![super::constraint::validate_hazard(table, name)],
             ColumnChange::AlterColumn {
                 table,
                 column,

@@ -112,18 +112,13 @@ impl Kind for ConstraintChange {
                 out
             }
             ConstraintChange::AddConstraint { table, constraint } => {
-                index_tablespace_hazard(table, constraint).into_iter().collect()
+                index_tablespace_hazard(table, constraint)
+                    .into_iter()
+                    .collect()
             }
-            ConstraintChange::ValidateConstraint { table, name } => vec![
-                hazard(
-                    ValidatesExistingRows,
-                    format!(
-                        "validating {} scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes go on",
-                        Ident(name)
-                    ),
-                )
-                .instead(None),
-            ],
+            ConstraintChange::ValidateConstraint { table, name } => {
+                vec![validate_hazard(table, name)]
+            }
             ConstraintChange::SetIndexTablespace {
                 table,
                 name,
@@ -179,6 +174,19 @@ impl Kind for ConstraintChange {
             | ConstraintChange::SetIndexTablespace { .. } => None,
         }
     }
+}
+
+/// The hazard of `VALIDATE CONSTRAINT name` on `table`: a scan under a lock
+/// that lets reads and writes go on.
+pub(crate) fn validate_hazard(table: &QualifiedName, name: &str) -> Hazard {
+    hazard(
+        HazardKind::ValidatesExistingRows,
+        format!(
+            "validating {} scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes go on",
+            Ident(name)
+        ),
+    )
+    .instead(None)
 }
 
 /// The index behind a key or exclusion constraint: the constraint's name,
